@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test install lint bench migrate-check chromium
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d contest/translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	@echo "Gương Sáng: http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Chromium is missing: installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
+	@command -v java >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+test: install chromium
+	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) -m bench.run

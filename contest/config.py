@@ -1,0 +1,57 @@
+"""Configuration in layers: defaults here, then instance/config.py, then GUONGSANG_* variables,
+then the test mapping. Nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "PANDOC_TIMEOUT_SECONDS": 30,
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ["vi", "en"],
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "PASSWORD_HASH_METHOD": "scrypt",
+}
+
+
+def _secret_key(app: Flask) -> str:
+    """Take the secret from the environment; for the local demo, generate one and keep it."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply the layers in order and fill in paths that depend on the instance folder."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("GUONGSANG")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + os.path.join(app.instance_path, "guong-sang.sqlite"),
+    )
+    app.config.setdefault("STORAGE_DIR", os.path.join(app.instance_path, "storage"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    os.makedirs(app.config["STORAGE_DIR"], exist_ok=True)

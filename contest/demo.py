@@ -1,0 +1,254 @@
+"""The Sơn La 2019 demo: real units, rounds with the plan's quotas, accounts, essays."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest import demo_text, services
+from contest.categories import CATEGORIES
+from contest.intake import extract_typed
+from contest.models import Contest, Entry, Round, Unit, User
+
+DEMO_SLUG = "son-la-2019"
+DEMO_PASSWORD = "sonla2019"
+STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
+
+DISTRICTS = [
+    ("SLC", "Thành phố Sơn La"), ("TCH", "Huyện Thuận Châu"), ("QNH", "Huyện Quỳnh Nhai"),
+    ("MLA", "Huyện Mường La"), ("BYE", "Huyện Bắc Yên"), ("PYE", "Huyện Phù Yên"),
+    ("SMA", "Huyện Sông Mã"), ("SCO", "Huyện Sốp Cộp"), ("MSO", "Huyện Mai Sơn"),
+    ("YCH", "Huyện Yên Châu"), ("MCH", "Huyện Mộc Châu"), ("VHO", "Huyện Vân Hồ"),
+]
+DEPARTMENTS = [
+    ("SNV", "Sở Nội vụ"), ("SGD", "Sở Giáo dục và Đào tạo"), ("SYT", "Sở Y tế"),
+    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("SVH", "Sở Văn hóa, Thể thao và Du lịch"), ("CAT", "Công an tỉnh"),
+    ("BCH", "Bộ Chỉ huy Quân sự tỉnh"), ("TDO", "Tỉnh đoàn Sơn La"),
+    ("HND", "Hội Nông dân tỉnh"), ("HPN", "Hội Liên hiệp Phụ nữ tỉnh"),
+    ("LDL", "Liên đoàn Lao động tỉnh"), ("MTT", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+]
+ENTERPRISES = [("MCM", "Công ty Cổ phần Giống bò sữa Mộc Châu")]
+COMMUNES = {
+    "SLC": [("SLC-CLE", "Phường Chiềng Lề", "commune"), ("SLC-THI", "Phường Tô Hiệu", "commune"),
+            ("SLC-QTH", "Phường Quyết Thắng", "commune"), ("SLC-CNG", "Xã Chiềng Ngần", "commune")],
+    "MCH": [("MCH-NTM", "Thị trấn Nông trường Mộc Châu", "commune"),
+            ("MCH-CSO", "Xã Chiềng Sơn", "commune"), ("MCH-DSA", "Xã Đông Sang", "commune")],
+    "TCH": [("TCH-TTR", "Thị trấn Thuận Châu", "commune"), ("TCH-CPA", "Xã Chiềng Pấc", "commune"),
+            ("TCH-TLA", "Xã Tông Lạnh", "commune")],
+    "MSO": [("MSO-HLO", "Thị trấn Hát Lót", "commune"), ("MSO-CNO", "Xã Cò Nòi", "commune")],
+}
+VILLAGES = [("SLC-CLE-TDP2", "Tổ dân phố 2, phường Chiềng Lề", "SLC-CLE"),
+            ("MCH-CSO-BLU", "Bản Lướt, xã Chiềng Sơn", "MCH-CSO")]
+QUOTAS = {"commune": (3, 3), "district": (10, 5), "department": (5, 3), "enterprise": (3, 2)}
+KEPT_OPEN = ("VHO", "SYT")  # left open in the demo so a new entrant can still send an essay
+DECLARATIONS = [
+    "Bài viết về người thật, việc thật; có ghi rõ họ tên, địa chỉ của người hoặc tập thể "
+    "được viết về.",
+    "Bài viết chưa từng đăng trên báo chí, sách, trang mạng hay mạng xã hội.",
+    "Tôi là tác giả của bài viết và chịu trách nhiệm về nội dung.",
+]
+
+
+@dataclass
+class DemoAccounts:
+    lines: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, role: str, user: User) -> None:
+        self.lines.append((role, user.email or user.phone or "", DEMO_PASSWORD))
+
+
+def _unit(session: Session, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    unit = Unit(code=code, name=name, kind=kind, parent=parent)
+    session.add(unit)
+    return unit
+
+
+def build_units(session: Session) -> dict[str, Unit]:
+    """Sơn La's real district-level units, a dozen departments, communes under four districts."""
+    province = _unit(session, "SL", "Tỉnh Sơn La", "province", None)
+    units = {"SL": province}
+    for code, name in DISTRICTS:
+        units[code] = _unit(session, code, name, "district", province)
+    for code, name in DEPARTMENTS:
+        units[code] = _unit(session, code, name, "department", province)
+    for code, name in ENTERPRISES:
+        units[code] = _unit(session, code, name, "enterprise", province)
+    for district, communes in COMMUNES.items():
+        for code, name, kind in communes:
+            units[code] = _unit(session, code, name, kind, units[district])
+    for code, name, parent in VILLAGES:
+        units[code] = _unit(session, code, name, "village", units[parent])
+    session.flush()
+    return units
+
+
+def build_contest(session: Session, units: dict[str, Unit], now: datetime) -> Contest:
+    """The contest and one round per participating unit. The demo's dates are around today so
+    that the submission side can be tried live; the contest itself is the 2019 one."""
+    contest = Contest(
+        slug=DEMO_SLUG,
+        title="Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc tốt tỉnh Sơn La "
+        "năm 2019",
+        opens_at=now - timedelta(days=60),
+        closes_at=now + timedelta(days=30),
+        min_words=500, max_words=2000, max_entries_per_entrant=3,
+    )
+    contest.declarations = DECLARATIONS
+    session.add(contest)
+    province_round = Round(contest=contest, unit=units["SL"])
+    session.add(province_round)
+    rounds = {"SL": province_round}
+    for code, unit in units.items():
+        if unit.kind in ("district", "department", "enterprise"):
+            quota, profile_quota = QUOTAS[unit.kind]
+            rounds[code] = Round(contest=contest, unit=unit, parent=province_round,
+                                 quota=quota, profile_quota=profile_quota)
+    for code, unit in units.items():
+        if unit.kind == "commune":
+            quota, profile_quota = QUOTAS["commune"]
+            rounds[code] = Round(contest=contest, unit=unit, parent=rounds[unit.parent.code],
+                                 quota=quota, profile_quota=profile_quota)
+    session.add_all(rounds.values())
+    session.flush()
+    return contest
+
+
+def _user(session: Session, accounts: DemoAccounts, role: str, name: str, email: str,
+          unit: Unit | None, label: str) -> User:
+    user = services.create_user(session, full_name=name, email=email, phone=None,
+                                password=DEMO_PASSWORD, role=role, unit=unit)
+    accounts.add(label, user)
+    return user
+
+
+def load_demo(session: Session, *, seed: int, entries: int, now: datetime,
+              through: str = "forwarded") -> tuple[Contest, DemoAccounts]:
+    """Fill an empty database with the demo, taken as far as `through` on the core side."""
+    rng = random.Random(seed)
+    accounts = DemoAccounts()
+    units = build_units(session)
+    contest = build_contest(session, units, now)
+    rounds = {r.unit.code: r for r in contest.rounds}
+    _user(session, accounts, "province_organiser", "Ban Thi đua – Khen thưởng tỉnh",
+          "btc@sonla.gov.vn", units["SL"], "province_organiser")
+    organisers: dict[str, User] = {}
+    for code in sorted(rounds):
+        if code == "SL":
+            continue
+        organisers[code] = _user(
+            session, accounts, "unit_organiser", f"Cán bộ thi đua {units[code].name}",
+            f"tdkt.{code.lower()}@sonla.gov.vn", units[code], f"unit_organiser:{code}",
+        )
+    for index, code in enumerate(("SNV", "SGD", "SVH", "TDO", "HPN", "MLA"), start=1):
+        _user(session, accounts, "judge", f"Giám khảo {demo_text.person_name(rng)}",
+              f"giamkhao{index}@sonla.gov.vn", units[code], "judge")
+    _user(session, accounts, "head_judge", f"Trưởng ban giám khảo {demo_text.person_name(rng)}",
+          "truongban@sonla.gov.vn", units["SNV"], "head_judge")
+
+    _create_profiles(session, rng, contest, rounds, organisers)
+    entrant_units = [code for code in rounds if code != "SL"]
+    authors: list[User] = []
+    for index in range(max(1, entries * 2 // 3)):
+        unit = units[rng.choice(entrant_units)]
+        email = "tacgia@example.com" if index == 0 else f"tacgia{index}@example.com"
+        author = services.create_user(
+            session, full_name=demo_text.person_name(rng), email=email,
+            phone=f"09{rng.randint(10_000_000, 99_999_999)}", password=DEMO_PASSWORD,
+            unit=unit, address=f"{rng.choice(demo_text.VILLAGES)}, {unit.name}",
+        )
+        authors.append(author)
+        if index < 2:
+            accounts.add("entrant", author)
+    created = 0
+    while created < entries:
+        author = rng.choice(authors)
+        if _entry_count(session, contest, author) >= contest.max_entries_per_entrant:
+            continue
+        _demo_entry(session, rng, contest, author, now)
+        created += 1
+    _late_changes(session, rng, contest, organisers)
+    if STAGES.index(through) >= STAGES.index("forwarded"):
+        forward_demo_rounds(session, rng, contest, organisers, now)
+    session.flush()
+    return contest, accounts
+
+
+def _entry_count(session: Session, contest: Contest, author: User) -> int:
+    return len(session.scalars(select(Entry.id).where(
+        Entry.contest_id == contest.id, Entry.author_id == author.id)).all())
+
+
+def _demo_entry(session: Session, rng: random.Random, contest: Contest, author: User,
+                now: datetime) -> Entry:
+    category = rng.choice(list(CATEGORIES))
+    kind = "household" if category == "1.9" else ("collective" if category < "2" else "individual")
+    subject = (demo_text.person_name(rng) if kind == "individual"
+               else ("Hộ gia đình ông " + demo_text.person_name(rng) if kind == "household"
+                     else "Hợp tác xã " + rng.choice(demo_text.VILLAGES).split(" ", 1)[1]))
+    place = f"{rng.choice(demo_text.VILLAGES)}, {author.unit.name}"
+    title, body = demo_text.essay(rng, subject, place, category, rng.randint(560, 1700))
+    return services.create_entry(
+        session, contest=contest, author=author, author_unit=author.unit, title=title,
+        subject=services.Subject(subject, place, kind, category), essay=extract_typed(body),
+        original=None, declarations_accepted=True,
+        now=now - timedelta(days=rng.randint(1, 50)), submit=rng.random() > 0.06,
+    )
+
+
+def _create_profiles(session, rng, contest, rounds, organisers) -> None:
+    for code, round_ in rounds.items():
+        if code == "SL" or round_.unit.kind == "department" and rng.random() < 0.5:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            category = rng.choice(list(CATEGORIES))
+            kind = ("household" if category == "1.9"
+                    else "collective" if category < "2" else "individual")
+            name = (demo_text.person_name(rng) if kind == "individual"
+                    else "Hộ gia đình ông " + demo_text.person_name(rng) if kind == "household"
+                    else "Tập thể " + rng.choice(demo_text.VILLAGES))
+            profile = services.create_profile(
+                session, contest=contest, round_=round_, actor=organisers[code], name=name,
+                kind=kind, category=category,
+                address=f"{rng.choice(demo_text.VILLAGES)}, {round_.unit.name}",
+                position="Nông dân" if kind == "individual" else "",
+                achievements=" ".join(
+                    demo_text.THEMES[rng.choice("123")][i].format(
+                        name=name, place=round_.unit.name, crop=rng.choice(demo_text.CROPS),
+                        year=2018, money=rng.randint(150, 900), count=rng.randint(3, 40))
+                    for i in range(3)),
+                commendations="Bằng khen của Chủ tịch UBND tỉnh năm 2018",
+            )
+
+
+def _late_changes(session, rng, contest, organisers) -> None:
+    """A withdrawal and a disqualification, so the demo shows every state."""
+    submitted = session.scalars(select(Entry).where(
+        Entry.contest_id == contest.id, Entry.state == "submitted").order_by(Entry.id)).all()
+    if len(submitted) > 4:
+        services.withdraw_entry(session, submitted[0], submitted[0].author,
+                                "Tác giả muốn chỉnh sửa thêm, xin rút bài.")
+        victim = submitted[1]
+        services.disqualify_entry(session, victim, organisers[victim.round.unit.code],
+                                  "Bài viết đã đăng trên mạng xã hội trước khi gửi dự thi.")
+
+
+def forward_demo_rounds(session: Session, rng: random.Random, contest: Contest,
+                        organisers: dict[str, User], now: datetime) -> None:
+    """Communes first, then districts and departments; two rounds stay open for live use."""
+    ordered = sorted(
+        (r for r in contest.rounds if r.parent_id is not None and r.unit.code not in KEPT_OPEN),
+        key=lambda r: 0 if r.unit.kind == "commune" else 1,
+    )
+    for round_ in ordered:
+        organiser = organisers[round_.unit.code]
+        pending = services.pending_entries(session, round_)
+        for entry in rng.sample(pending, min(len(pending), round_.quota)):
+            services.mark_entry(session, round_, entry, True, organiser)
+        for profile in services.pending_profiles(session, round_)[: round_.profile_quota]:
+            services.mark_profile(session, round_, profile, True, organiser)
+        services.forward_round(session, round_, organiser, now)

@@ -1,0 +1,29 @@
+"""Domain exceptions: services raise them, views and CLI turn them into messages."""
+
+
+class DomainError(Exception):
+    """A rule of the contest refused the action; str(error) is the Vietnamese message."""
+
+
+class QuotaExceeded(DomainError):
+    pass
+
+
+class DeadlinePassed(DomainError):
+    pass
+
+
+class EntryLimitReached(DomainError):
+    pass
+
+
+class NotAllowedToEnter(DomainError):
+    pass
+
+
+class IllegalTransition(DomainError):
+    pass
+
+
+class InvalidInput(DomainError):
+    pass

@@ -1,0 +1,100 @@
+"""Forms of the contest core (Flask-WTF: every POST carries its CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from contest.categories import CATEGORIES, SUBJECT_KINDS
+
+REQUIRED = _l("Trường này là bắt buộc.")
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Thư điện tử hoặc số điện thoại"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Đăng nhập"))
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    unit_id = SelectField(_l("Đơn vị (nơi công tác hoặc cư trú)"), coerce=int)
+    address = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    password = PasswordField(
+        _l("Mật khẩu"),
+        validators=[DataRequired(REQUIRED), Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự."))],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
+    )
+    submit = SubmitField(_l("Đăng ký"))
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return list(SUBJECT_KINDS.items())
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(code, f"{code} – {name}") for code, name in CATEGORIES.items()]
+
+
+class EntryForm(FlaskForm):
+    title = StringField(_l("Tên bài viết"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    subject_profile_id = SelectField(_l("Viết về gương điển hình đã có hồ sơ"), coerce=int,
+                                     validators=[Optional()])
+    subject_name = StringField(_l("Hoặc: tên người / tập thể được viết về"),
+                               validators=[Length(max=200)])
+    subject_address = StringField(_l("Địa chỉ của người / tập thể"), validators=[Length(max=300)])
+    subject_kind = SelectField(_l("Loại đối tượng"), choices=kind_choices)
+    subject_category = SelectField(_l("Lĩnh vực"), choices=category_choices)
+    body = TextAreaField(_l("Nội dung bài viết (gõ hoặc dán)"))
+    file = FileField(_l("Hoặc tải tệp lên (.docx, .odt, .txt; tối đa 10 MB)"))
+    declarations = BooleanField(_l("Tôi xin cam kết các điều trên"))
+    save = SubmitField(_l("Lưu nháp"))
+    submit_now = SubmitField(_l("Lưu và nộp bài"))
+
+
+class PaperEntryForm(EntryForm):
+    """An entry collected on paper or by e-mail, entered by the unit organiser."""
+
+    author_name = StringField(_l("Họ và tên tác giả"), validators=[DataRequired(REQUIRED)])
+    author_phone = StringField(_l("Số điện thoại tác giả"), validators=[Optional()])
+    author_email = EmailField(_l("Thư điện tử tác giả"), validators=[Optional()])
+    author_unit_id = SelectField(_l("Đơn vị của tác giả"), coerce=int)
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Cần ghi rõ lý do."))])
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST with its CSRF token."""
+
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Tên tập thể / cá nhân"), validators=[DataRequired(REQUIRED)])
+    kind = SelectField(_l("Loại"), choices=kind_choices)
+    category = SelectField(_l("Lĩnh vực"), choices=category_choices)
+    address = StringField(_l("Địa chỉ"))
+    position = StringField(_l("Chức vụ hoặc nghề nghiệp"))
+    achievements = TextAreaField(_l("Thành tích"), validators=[DataRequired(REQUIRED)])
+    commendations = TextAreaField(_l("Khen thưởng đã nhận"))
+    photo = FileField(_l("Ảnh (JPEG hoặc PNG)"))
+    submit = SubmitField(_l("Lưu hồ sơ"))

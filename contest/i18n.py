@@ -1,0 +1,34 @@
+"""Vietnamese first, English available: the locale comes from the session's choice."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_datetime
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "vi"
+
+
+def format_date(value: datetime | None, with_time: bool = False) -> str:
+    """dd/mm/yyyy in the province's time zone, whatever the interface language."""
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy HH:mm" if with_time else "dd/MM/yyyy")
+
+
+def init_app(app: Flask) -> None:
+    translations = os.path.join(os.path.dirname(__file__), "translations")
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = lambda v: format_date(v, with_time=True)
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"current_lang": select_locale(), "request_path": request.path}

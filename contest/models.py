@@ -1,0 +1,313 @@
+"""Core models: units, users, contests, rounds, exemplar profiles, entries, forwardings, audit."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.db import created_at, db, intpk
+
+UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
+ROLES = ("entrant", "unit_organiser", "province_organiser", "judge", "head_judge")
+JURY_OR_BOARD_ROLES = ("unit_organiser", "province_organiser", "judge", "head_judge")
+ENTRY_STATES = ("draft", "submitted", "forwarded", "not_selected", "disqualified", "withdrawn")
+PROFILE_STATES = ("draft", "nominated", "forwarded", "not_selected")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Unit(db.Model):
+    """A node of the province's tree: the province, districts, departments, communes, villages."""
+
+    __tablename__ = "unit"
+    __table_args__ = (CheckConstraint(_in("kind", UNIT_KINDS), name="kind"),)
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def ancestors(self) -> list[Unit]:
+        """This unit's parents up to the province, nearest first."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is `other` or sits anywhere below it."""
+        return self.id == other.id or any(a.id == other.id for a in self.ancestors())
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in. Entries collected on paper get an author account with no password."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact"),
+        CheckConstraint(
+            "role != 'unit_organiser' OR unit_id IS NOT NULL", name="organiser_has_unit"
+        ),
+    )
+
+    id: Mapped[intpk]
+    email: Mapped[str | None] = mapped_column(String(200), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="entrant")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[created_at]
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        from flask import current_app
+
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_province_organiser(self) -> bool:
+        return self.role == "province_organiser"
+
+    @property
+    def is_unit_organiser(self) -> bool:
+        return self.role == "unit_organiser"
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role in ("judge", "head_judge")
+
+    @property
+    def is_entrant(self) -> bool:
+        return self.role == "entrant"
+
+    @property
+    def may_enter(self) -> bool:
+        """Members of the organising board or the jury may not enter."""
+        return self.role not in JURY_OR_BOARD_ROLES
+
+
+class Contest(db.Model):
+    """One contest with its rules; the demo is `son-la-2019`."""
+
+    __tablename__ = "contest"
+    __table_args__ = (
+        CheckConstraint("min_words >= 0 AND max_words >= min_words", name="word_limits"),
+        CheckConstraint("max_entries_per_entrant >= 1", name="max_entries"),
+        CheckConstraint("closes_at > opens_at", name="dates"),
+        CheckConstraint(
+            _in("phase", ("submission", "judging", "finalised")), name="phase"
+        ),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    opens_at: Mapped[datetime] = mapped_column(DateTime)
+    closes_at: Mapped[datetime] = mapped_column(DateTime)
+    min_words: Mapped[int] = mapped_column(default=500)
+    max_words: Mapped[int] = mapped_column(default=2000)
+    max_entries_per_entrant: Mapped[int] = mapped_column(default=3)
+    declarations_json: Mapped[str] = mapped_column(Text, default="[]")
+    phase: Mapped[str] = mapped_column(String(20), default="submission")
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    rounds: Mapped[list[Round]] = relationship(back_populates="contest")
+
+    @property
+    def declarations(self) -> list[str]:
+        return json.loads(self.declarations_json)
+
+    @declarations.setter
+    def declarations(self, value: list[str]) -> None:
+        self.declarations_json = json.dumps(value, ensure_ascii=False)
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.phase == "finalised"
+
+    def province_round(self) -> Round:
+        """The round with no parent: where the judging happens."""
+        return db.session.scalars(
+            select(Round).where(Round.contest_id == self.id, Round.parent_id.is_(None))
+        ).one()
+
+
+class Round(db.Model):
+    """A unit's round of one contest. Items flow up to the parent round, within the quota."""
+
+    __tablename__ = "round"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "unit_id"),
+        CheckConstraint("quota >= 0 AND profile_quota >= 0", name="quota"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
+    quota: Mapped[int] = mapped_column(default=0)
+    profile_quota: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+    unit: Mapped[Unit] = relationship()
+    parent: Mapped[Round | None] = relationship(remote_side="Round.id", back_populates="children")
+    children: Mapped[list[Round]] = relationship(back_populates="parent")
+
+    @property
+    def is_province(self) -> bool:
+        return self.parent_id is None
+
+
+class ExemplarProfile(db.Model):
+    """An exemplar collective, individual or household, nominated upward like an entry."""
+
+    __tablename__ = "exemplar_profile"
+    __table_args__ = (
+        CheckConstraint(_in("kind", tuple(SUBJECT_KINDS)), name="kind"),
+        CheckConstraint(_in("category", tuple(CATEGORIES)), name="category"),
+        CheckConstraint(_in("state", PROFILE_STATES), name="state"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[str] = mapped_column(String(300), default="")
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    commendations: Mapped[str] = mapped_column(Text, default="")
+    photo_path: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    is_marked: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
+
+    contest: Mapped[Contest] = relationship()
+    unit: Mapped[Unit] = relationship()
+    round: Mapped[Round] = relationship()
+
+
+class Entry(db.Model):
+    """An essay. Never deleted: withdrawal and disqualification keep the record and the file."""
+
+    __tablename__ = "entry"
+    __table_args__ = (
+        CheckConstraint(_in("state", ENTRY_STATES), name="state"),
+        CheckConstraint(_in("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
+        CheckConstraint(_in("subject_category", tuple(CATEGORIES)), name="subject_category"),
+        CheckConstraint("word_count >= 0", name="word_count"),
+        CheckConstraint(
+            "state != 'disqualified' OR length(disqualify_reason) > 0", name="dq_reason"
+        ),
+        Index("ix_entry_contest_state", "contest_id", "state"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    author_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    subject_profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
+    subject_name: Mapped[str] = mapped_column(String(200))
+    subject_address: Mapped[str] = mapped_column(String(300), default="")
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_category: Mapped[str] = mapped_column(String(8))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+    original_filename: Mapped[str | None] = mapped_column(String(300))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    is_marked: Mapped[bool] = mapped_column(default=False)
+    disqualify_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=func.now(), onupdate=func.now())
+
+    contest: Mapped[Contest] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    author_unit: Mapped[Unit] = relationship()
+    round: Mapped[Round] = relationship()
+    subject_profile: Mapped[ExemplarProfile | None] = relationship()
+
+    @property
+    def is_pending_in_round(self) -> bool:
+        """Waiting for the current round's decision."""
+        return self.state in ("submitted", "forwarded")
+
+
+class Forwarding(db.Model):
+    """One item sent from a round to its parent: the record the quotas are counted on."""
+
+    __tablename__ = "forwarding"
+    __table_args__ = (
+        CheckConstraint("(entry_id IS NULL) != (profile_id IS NULL)", name="one_item"),
+        UniqueConstraint("from_round_id", "entry_id"),
+        UniqueConstraint("from_round_id", "profile_id"),
+    )
+
+    id: Mapped[intpk]
+    from_round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    to_round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
+
+
+class AuditEvent(db.Model):
+    """Every state change: who, when, what, from → to."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+
+    id: Mapped[intpk]
+    created_at: Mapped[created_at]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str] = mapped_column(String(40), default="")
+    to_state: Mapped[str] = mapped_column(String(40), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,61 @@
+"""Who may do what: one place, used by every view and tested as a matrix."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from contest.db import db
+from contest.models import Entry, ExemplarProfile, Round, User
+
+
+def can_view_entry(user: User, entry: Entry) -> bool:
+    """The author; the organiser of a unit the entry is in or passed through; the province."""
+    if not user.is_authenticated:
+        return False
+    if user.is_province_organiser:
+        return True
+    if user.is_unit_organiser and user.unit is not None:
+        from contest.services import entry_passed_through
+
+        return entry_passed_through(db.session, entry, user.unit)
+    return entry.author_id == user.id
+
+
+def can_edit_entry(user: User, entry: Entry) -> bool:
+    """Only the author edits, submits or withdraws their own entry."""
+    return user.is_authenticated and entry.author_id == user.id
+
+
+def can_manage_round(user: User, round_: Round) -> bool:
+    """A unit organiser runs their own unit's round; the province runs the provincial one."""
+    if not user.is_authenticated:
+        return False
+    if user.is_province_organiser:
+        return True
+    return user.is_unit_organiser and user.unit_id == round_.unit_id
+
+
+def can_view_profile(user: User, profile: ExemplarProfile) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_province_organiser:
+        return True
+    return user.is_unit_organiser and user.unit is not None and profile.unit.is_within(user.unit)
+
+
+def is_province(user: User) -> bool:
+    return user.is_authenticated and user.is_province_organiser
+
+
+def require(allowed: bool) -> None:
+    """404 rather than 403, so a guessed URL does not even confirm that the object exists."""
+    if not allowed:
+        abort(404)
+
+
+def require_login_role(*roles: str) -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in roles:
+        abort(403)

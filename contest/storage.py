@@ -1,0 +1,68 @@
+"""Private file storage for originals and pictures: under the instance folder, never static."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+
+def root() -> str:
+    return current_app.config["STORAGE_DIR"]
+
+
+def entry_dir(storage_key: str) -> str:
+    return os.path.join(root(), "entries", storage_key)
+
+
+def safe_join(base: str, relative: str) -> str | None:
+    """The path of `relative` inside `base`, or None if it would step outside it."""
+    path = os.path.realpath(os.path.join(base, relative))
+    return path if path.startswith(os.path.realpath(base) + os.sep) else None
+
+
+def write_entry_files(
+    session: Session, storage_key: str, original: tuple[str, bytes] | None,
+    media: dict[str, bytes],
+) -> None:
+    """Write into a temporary folder, then move it into place whole: never half a set.
+
+    The folder is tied to the session's transaction: if it does not commit, it goes away."""
+    os.makedirs(os.path.join(root(), "entries"), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".staging-", dir=os.path.join(root(), "entries"))
+    try:
+        if original is not None:
+            name, data = original
+            extension = os.path.splitext(name)[1].lower()
+            with open(os.path.join(staging, "original" + extension), "wb") as fh:
+                fh.write(data)
+        for relative, data in media.items():
+            target = safe_join(os.path.join(staging, "media"), relative)
+            if target is None:
+                continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(data)
+        final = entry_dir(storage_key)
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    session.info.setdefault("uncommitted_folders", []).append(final)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_folders(session: Session) -> None:
+    session.info.pop("uncommitted_folders", None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted_folders(session: Session, transaction: SessionTransaction) -> None:
+    """A rollback, or a close without commit, leaves no file of the failed request behind."""
+    if transaction.parent is None:
+        for folder in session.info.pop("uncommitted_folders", []):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,477 @@
+"""Pages of the contest core: entrants' entries, unit rounds, the province dashboard.
+
+Views stay thin: load, check the policy, validate the form, call one service, commit once."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from contest import policy, services, storage
+from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.db import db, utcnow
+from contest.errors import DomainError
+from contest.forms import ConfirmForm, EntryForm, PaperEntryForm, ProfileForm, ReasonForm
+from contest.intake import IntakeError, extract_typed, extract_upload
+from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit
+
+bp = Blueprint("contest", __name__)
+
+STATE_LABELS = {
+    "draft": "Bản nháp",
+    "submitted": "Đã nộp",
+    "forwarded": "Đã chuyển lên cấp trên",
+    "not_selected": "Không được chọn",
+    "disqualified": "Bị loại",
+    "withdrawn": "Đã rút",
+    "nominated": "Đề cử",
+}
+
+
+@bp.app_context_processor
+def labels() -> dict:
+    return {
+        "STATE_LABELS": {k: _(v) for k, v in STATE_LABELS.items()},
+        "CATEGORIES": CATEGORIES,
+        "SUBJECT_KINDS": SUBJECT_KINDS,
+    }
+
+
+def rewrite_media(html: str, url_for_name) -> Markup:
+    """Point the essay's pictures at a route that checks access, never at a file path."""
+    rewritten = re.sub(
+        r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html
+    )
+    return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
+
+
+def _contest(slug: str) -> Contest:
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def _entry(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    policy.require(entry is not None and policy.can_view_entry(current_user, entry))
+    return entry
+
+
+def _round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    policy.require(round_ is not None and policy.can_manage_round(current_user, round_))
+    return round_
+
+
+@bp.route("/")
+def home():
+    contests = db.session.scalars(select(Contest).order_by(Contest.opens_at.desc())).all()
+    my_round = None
+    if current_user.is_authenticated and current_user.is_unit_organiser and contests:
+        my_round = db.session.scalar(
+            select(Round).where(Round.contest_id == contests[0].id,
+                                Round.unit_id == current_user.unit_id)
+        )
+    return render_template("contest/home.html", contests=contests, my_round=my_round)
+
+
+# --- entrants -------------------------------------------------------------------------------
+
+
+@bp.route("/c/<slug>/entries")
+@login_required
+def my_entries(slug: str):
+    contest = _contest(slug)
+    entries = db.session.scalars(
+        select(Entry).where(Entry.contest_id == contest.id, Entry.author_id == current_user.id)
+        .order_by(Entry.id)
+    ).all()
+    return render_template("contest/my_entries.html", contest=contest, entries=entries)
+
+
+def _profile_choices(contest: Contest) -> list[tuple[int, str]]:
+    profiles = db.session.scalars(
+        select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
+        .order_by(ExemplarProfile.name)
+    )
+    return [(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})") for p in profiles]
+
+
+def _read_essay(form: EntryForm, required: bool):
+    """The essay from the upload if there is one, else from the text box."""
+    upload = form.file.data
+    if upload and upload.filename:
+        data = upload.read()
+        essay = extract_upload(
+            upload.filename, data, current_app.config["MAX_UPLOAD_BYTES"],
+            current_app.config["PANDOC_TIMEOUT_SECONDS"],
+        )
+        return essay, (os.path.basename(upload.filename), data)
+    if form.body.data and form.body.data.strip():
+        return extract_typed(form.body.data), None
+    if required:
+        raise IntakeError(_("Bài viết trống: hãy gõ nội dung hoặc tải tệp lên."))
+    return None, None
+
+
+def _subject(form: EntryForm) -> services.Subject:
+    profile_id = form.subject_profile_id.data
+    if profile_id:
+        profile = db.session.get(ExemplarProfile, profile_id)
+        if profile is not None:
+            return services.Subject.of_profile(profile)
+    return services.Subject(
+        form.subject_name.data or "", form.subject_address.data or "",
+        form.subject_kind.data, form.subject_category.data,
+    )
+
+
+@bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
+@login_required
+def new_entry(slug: str):
+    contest = _contest(slug)
+    form = EntryForm()
+    form.subject_profile_id.choices = _profile_choices(contest)
+    if form.validate_on_submit():
+        try:
+            essay, original = _read_essay(form, required=True)
+            entry = services.create_entry(
+                db.session, contest=contest, author=current_user,
+                author_unit=current_user.unit or _no_unit(), title=form.title.data,
+                subject=_subject(form), essay=essay, original=original,
+                declarations_accepted=form.declarations.data, now=utcnow(),
+                submit=form.submit_now.data,
+            )
+        except (DomainError, IntakeError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu bài viết."), "success")
+            return redirect(url_for("contest.show_entry", entry_id=entry.id))
+    return render_template("contest/entry_form.html", contest=contest, form=form, entry=None)
+
+
+def _no_unit():
+    raise DomainError(_("Tài khoản chưa chọn đơn vị, không thể gửi bài."))
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def show_entry(entry_id: int):
+    entry = _entry(entry_id)
+    body = rewrite_media(entry.body_html, lambda name: url_for(
+        "contest.entry_media", entry_id=entry.id, name=name))
+    return render_template(
+        "contest/entry.html", entry=entry, body=body,
+        history=services.entry_history(db.session, entry),
+        can_edit=policy.can_edit_entry(current_user, entry), confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/entries/<int:entry_id>/media/<path:name>")
+@login_required
+def entry_media(entry_id: int, name: str):
+    entry = _entry(entry_id)
+    path = storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    return send_file(path)
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_entry(entry_id: int):
+    entry = _entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    form = EntryForm(obj=entry)
+    form.subject_profile_id.choices = _profile_choices(entry.contest)
+    if request.method == "GET":
+        form.subject_profile_id.data = entry.subject_profile_id or 0
+    if form.validate_on_submit():
+        try:
+            essay, original = _read_essay(form, required=False)
+            services.update_entry(
+                db.session, entry, actor=current_user, title=form.title.data,
+                subject=_subject(form), essay=essay, original=original, now=utcnow(),
+            )
+            if form.submit_now.data and entry.state == "draft":
+                services.submit_entry(db.session, entry, current_user, utcnow())
+        except (DomainError, IntakeError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("contest.show_entry", entry_id=entry.id))
+    return render_template("contest/entry_form.html", contest=entry.contest, form=form,
+                           entry=entry)
+
+
+@bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
+@login_required
+def submit_entry(entry_id: int):
+    entry = _entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.submit_entry(db.session, entry, current_user, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã nộp bài dự thi."), "success")
+    return redirect(url_for("contest.show_entry", entry_id=entry.id))
+
+
+@bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_entry(entry_id: int):
+    entry = _entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_entry(db.session, entry, current_user, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã rút bài."), "success")
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(url_for("contest.show_entry", entry_id=entry.id))
+
+
+# --- unit rounds ----------------------------------------------------------------------------
+
+
+@bp.route("/rounds/<int:round_id>")
+@login_required
+def show_round(round_id: int):
+    round_ = _round(round_id)
+    forwarded_from_here = db.session.scalars(
+        select(Entry).join(services.Forwarding, services.Forwarding.entry_id == Entry.id)
+        .where(services.Forwarding.from_round_id == round_.id)
+    ).all()
+    decided = db.session.scalars(
+        select(Entry).where(Entry.round_id == round_.id,
+                            Entry.state.in_(("not_selected", "disqualified", "withdrawn")))
+    ).all()
+    return render_template(
+        "contest/round.html", round=round_,
+        entries=services.pending_entries(db.session, round_),
+        profiles=services.pending_profiles(db.session, round_),
+        used=services.forwarded_count(db.session, round_),
+        forwarded=forwarded_from_here, decided=decided,
+        children=round_.children, confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/mark", methods=["POST"])
+@login_required
+def mark_entry(round_id: int, entry_id: int):
+    round_ = _round(round_id)
+    entry = db.session.get(Entry, entry_id)
+    policy.require(entry is not None and entry.round_id == round_.id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.mark_entry(db.session, round_, entry, request.form.get("marked") == "1",
+                                current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("contest.show_round", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/profiles/<int:profile_id>/mark", methods=["POST"])
+@login_required
+def mark_profile(round_id: int, profile_id: int):
+    round_ = _round(round_id)
+    profile = db.session.get(ExemplarProfile, profile_id)
+    policy.require(profile is not None and profile.round_id == round_.id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.mark_profile(db.session, round_, profile,
+                                  request.form.get("marked") == "1", current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("contest.show_round", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/disqualify", methods=["GET", "POST"])
+@login_required
+def disqualify_entry(round_id: int, entry_id: int):
+    round_ = _round(round_id)
+    entry = db.session.get(Entry, entry_id)
+    policy.require(entry is not None and entry.round_id == round_.id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.disqualify_entry(db.session, entry, current_user, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã loại bài và ghi lý do."), "success")
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template("contest/disqualify.html", round=round_, entry=entry, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/forward", methods=["POST"])
+@login_required
+def forward_round(round_id: int):
+    round_ = _round(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            result = services.forward_round(db.session, round_, current_user, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s.", n=len(result.forwarded),
+                    p=len(result.profiles), unit=round_.parent.unit.name), "success")
+    return redirect(url_for("contest.show_round", round_id=round_.id))
+
+
+def _author_unit_choices(round_: Round) -> list[tuple[int, str]]:
+    """The round's unit and everything below it."""
+    found, stack = [], [round_.unit]
+    while stack:
+        unit = stack.pop()
+        found.append((unit.id, unit.name))
+        stack.extend(unit.children)
+    return found
+
+
+@bp.route("/rounds/<int:round_id>/paper-entry", methods=["GET", "POST"])
+@login_required
+def paper_entry(round_id: int):
+    round_ = _round(round_id)
+    form = PaperEntryForm()
+    form.subject_profile_id.choices = _profile_choices(round_.contest)
+    form.author_unit_id.choices = _author_unit_choices(round_)
+    if form.validate_on_submit():
+        try:
+            essay, original = _read_essay(form, required=True)
+            author = services.find_or_create_author(
+                db.session, full_name=form.author_name.data, phone=form.author_phone.data,
+                email=form.author_email.data, unit=db.session.get(Unit, form.author_unit_id.data),
+            )
+            entry = services.create_entry(
+                db.session, contest=round_.contest, author=author,
+                author_unit=db.session.get(Unit, form.author_unit_id.data),
+                title=form.title.data, subject=_subject(form), essay=essay, original=original,
+                declarations_accepted=form.declarations.data, now=utcnow(), submit=True,
+                entered_by=current_user,
+            )
+        except (DomainError, IntakeError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã nhập bài hộ tác giả."), "success")
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template("contest/entry_form.html", contest=round_.contest, form=form,
+                           entry=None, round=round_)
+
+
+@bp.route("/rounds/<int:round_id>/profiles/new", methods=["GET", "POST"])
+@login_required
+def new_profile(round_id: int):
+    round_ = _round(round_id)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        photo = None
+        if form.photo.data and form.photo.data.filename:
+            photo = (form.photo.data.filename, form.photo.data.read())
+        try:
+            services.create_profile(
+                db.session, contest=round_.contest, round_=round_, actor=current_user,
+                name=form.name.data, kind=form.kind.data, category=form.category.data,
+                address=form.address.data or "", position=form.position.data or "",
+                achievements=form.achievements.data or "",
+                commendations=form.commendations.data or "", photo=photo,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu hồ sơ gương điển hình."), "success")
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template("contest/profile_form.html", round=round_, form=form)
+
+
+@bp.route("/profiles/<int:profile_id>")
+@login_required
+def show_profile(profile_id: int):
+    profile = db.session.get(ExemplarProfile, profile_id)
+    policy.require(profile is not None and policy.can_view_profile(current_user, profile))
+    return render_template("contest/profile.html", profile=profile)
+
+
+@bp.route("/profiles/<int:profile_id>/photo")
+@login_required
+def profile_photo(profile_id: int):
+    profile = db.session.get(ExemplarProfile, profile_id)
+    policy.require(profile is not None and policy.can_view_profile(current_user, profile)
+                   and profile.photo_path is not None)
+    return send_file(os.path.join(storage.root(), profile.photo_path))
+
+
+# --- province -------------------------------------------------------------------------------
+
+
+@bp.route("/c/<slug>/dashboard")
+@login_required
+def dashboard(slug: str):
+    contest = _contest(slug)
+    policy.require(policy.is_province(current_user))
+    province_round = contest.province_round()
+    return render_template(
+        "contest/dashboard.html", contest=contest,
+        status=services.contest_status(db.session, contest),
+        at_province=services.pending_entries(db.session, province_round),
+        profiles=services.pending_profiles(db.session, province_round),
+        province_round=province_round,
+    )
+
+
+@bp.route("/c/<slug>/audit")
+@login_required
+def audit_log(slug: str):
+    contest = _contest(slug)
+    policy.require(policy.is_province(current_user))
+    page = max(request.args.get("page", 1, type=int), 1)
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.contest_id == contest.id)
+        .order_by(AuditEvent.id.desc()).limit(200).offset((page - 1) * 200)
+    ).all()
+    return render_template("contest/audit.html", contest=contest, events=events, page=page)

@@ -1,0 +1,173 @@
+"""Fixtures: a fresh database per test, its schema from the migrations; factories for data."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from datetime import timedelta
+
+import pytest
+from flask_migrate import upgrade
+
+from contest import create_app
+from contest.db import db, utcnow
+from contest.intake import extract_typed
+from contest.models import Contest, Round, Unit, User
+from contest.services import Subject, create_entry, create_user
+
+PASSWORD = "matkhau-2019"
+NOW = utcnow().replace(microsecond=0)
+
+
+def vietnamese_essay(words: int, seed: str = "Người tốt việc tốt") -> str:
+    """A Vietnamese essay of exactly `words` chữ."""
+    base = ("Chị Lò Thị Hoa ở bản Mòng đã vận động bà con trồng xoài trên đất dốc, "
+            "giúp nhiều hộ thoát nghèo bền vững.").split()
+    out = (seed.split() + base * (words // len(base) + 2))[:words]
+    return " ".join(out)
+
+
+def make_app(folder, **extra):
+    return create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
+        "STORAGE_DIR": str(folder / "storage"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        **extra,
+    })
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """The schema built once by the migrations; each test gets its own copy of the file."""
+    folder = tmp_path_factory.mktemp("schema")
+    app = make_app(folder)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return folder / "test.sqlite"
+
+
+@pytest.fixture
+def app(tmp_path, migrated_database):
+    shutil.copy(migrated_database, tmp_path / "test.sqlite")
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """A small province: two districts with one commune each, a department; a contest."""
+    province = Unit(code="SL", name="Tỉnh Sơn La", kind="province")
+    d1 = Unit(code="MCH", name="Huyện Mộc Châu", kind="district", parent=province)
+    d2 = Unit(code="YCH", name="Huyện Yên Châu", kind="district", parent=province)
+    c1 = Unit(code="MCH-CSO", name="Xã Chiềng Sơn", kind="commune", parent=d1)
+    dep = Unit(code="SGD", name="Sở Giáo dục và Đào tạo", kind="department", parent=province)
+    db.session.add_all([province, d1, d2, c1, dep])
+    contest = Contest(slug="son-la-2019", title="Cuộc thi viết 2019",
+                      opens_at=NOW - timedelta(days=30), closes_at=NOW + timedelta(days=30),
+                      min_words=20, max_words=400, max_entries_per_entrant=2)
+    contest.declarations = ["Bài viết về người thật, việc thật."]
+    db.session.add(contest)
+    r_prov = Round(contest=contest, unit=province)
+    r_d1 = Round(contest=contest, unit=d1, parent=r_prov, quota=2, profile_quota=1)
+    r_d2 = Round(contest=contest, unit=d2, parent=r_prov, quota=2, profile_quota=1)
+    r_c1 = Round(contest=contest, unit=c1, parent=r_d1, quota=1, profile_quota=1)
+    r_dep = Round(contest=contest, unit=dep, parent=r_prov, quota=1, profile_quota=1)
+    db.session.add_all([r_prov, r_d1, r_d2, r_c1, r_dep])
+    db.session.flush()
+
+    def user(email, role="entrant", unit=None, name=None):
+        return create_user(db.session, full_name=name or email.split("@")[0], email=email,
+                           phone=None, password=PASSWORD, role=role, unit=unit)
+
+    users = {
+        "entrant_a": user("a@example.com", unit=c1, name="Quàng Văn Hặc"),
+        "entrant_b": user("b@example.com", unit=d2, name="Cầm Thị Xuân"),
+        "organiser_d1": user("tdkt.mch@sonla.gov.vn", "unit_organiser", d1),
+        "organiser_c1": user("tdkt.cso@sonla.gov.vn", "unit_organiser", c1),
+        "organiser_d2": user("tdkt.ych@sonla.gov.vn", "unit_organiser", d2),
+        "province": user("btc@sonla.gov.vn", "province_organiser", province),
+        "judge": user("gk1@sonla.gov.vn", "judge", dep),
+        "head_judge": user("tb@sonla.gov.vn", "head_judge", dep),
+    }
+    db.session.commit()
+    return {
+        "contest": contest, "units": {u.code: u for u in (province, d1, d2, c1, dep)},
+        "rounds": {"SL": r_prov, "MCH": r_d1, "YCH": r_d2, "MCH-CSO": r_c1, "SGD": r_dep},
+        "users": users,
+    }
+
+
+@pytest.fixture
+def make_entry(world):
+    """Factory: a submitted (or draft) typed entry by a given author."""
+    counter = iter(range(1, 10_000))
+
+    def make(author: User | None = None, words: int = 60, submit: bool = True, unit=None,
+             title=None, text=None):
+        author = author or world["users"]["entrant_a"]
+        n = next(counter)
+        entry = create_entry(
+            db.session, contest=world["contest"], author=author,
+            author_unit=unit or author.unit, title=title or f"Bài viết số {n}",
+            subject=Subject("Lò Văn Pánh", "Bản Mòng, xã Chiềng Sơn", "individual", "2.4"),
+            essay=extract_typed(text or vietnamese_essay(words)), original=None,
+            declarations_accepted=True, now=NOW, submit=submit,
+        )
+        db.session.commit()
+        return entry
+
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = PASSWORD):
+        page = self.client.get("/login")
+        token = csrf_token(page.get_data(as_text=True))
+        return self.client.post("/login", data={"login": login, "password": password,
+                                                "csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def docx_bytes(paragraphs: list[str], core_author: str | None = None) -> bytes:
+    """A small real .docx made with python-docx."""
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if core_author:
+        document.core_properties.author = core_author
+        document.core_properties.last_modified_by = core_author
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

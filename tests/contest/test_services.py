@@ -1,0 +1,195 @@
+"""Services of the contest core: quotas, transitions, deadlines, limits, who may enter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from contest import services
+from contest.db import db
+from contest.errors import (
+    DeadlinePassed,
+    EntryLimitReached,
+    IllegalTransition,
+    InvalidInput,
+    NotAllowedToEnter,
+    QuotaExceeded,
+)
+from contest.intake import extract_typed
+from contest.models import AuditEvent, Forwarding
+from tests.conftest import NOW, vietnamese_essay
+
+
+def _subject():
+    return services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4")
+
+
+def _create(world, author, words=60, now=NOW, submit=True, entered_by=None):
+    return services.create_entry(
+        db.session, contest=world["contest"], author=author, author_unit=author.unit,
+        title="Người giữ lửa", subject=_subject(), essay=extract_typed(vietnamese_essay(words)),
+        original=None, declarations_accepted=True, now=now, submit=submit, entered_by=entered_by,
+    )
+
+
+def test_entry_goes_to_the_authors_unit_round(world, make_entry):
+    entry = make_entry()
+    assert entry.round is world["rounds"]["MCH-CSO"]
+    assert entry.state == "submitted" and entry.word_count == 60
+
+
+def test_a_unit_without_its_own_round_sends_to_the_nearest_ancestor(world):
+    from contest.models import Unit
+
+    village = Unit(code="MCH-CSO-BL", name="Bản Lướt", kind="village",
+                   parent=world["units"]["MCH-CSO"])
+    db.session.add(village)
+    assert services.round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
+
+
+@pytest.mark.parametrize("role", ["unit_organiser", "province_organiser", "judge", "head_judge"])
+def test_jury_and_board_members_cannot_enter(world, role):
+    member = world["users"]["judge"]
+    member.role = role
+    with pytest.raises(NotAllowedToEnter):
+        _create(world, member)
+
+
+def test_deadline_refuses_late_and_early_submissions(world):
+    author = world["users"]["entrant_a"]
+    with pytest.raises(DeadlinePassed):
+        _create(world, author, now=world["contest"].closes_at + timedelta(minutes=1))
+    with pytest.raises(DeadlinePassed):
+        _create(world, author, now=world["contest"].opens_at - timedelta(minutes=1))
+    # The organiser may still enter a paper entry collected before the deadline.
+    entry = _create(world, author, now=world["contest"].closes_at + timedelta(days=1),
+                    entered_by=world["users"]["organiser_c1"])
+    assert entry.state == "submitted"
+
+
+def test_per_entrant_limit_counts_all_but_withdrawn(world, make_entry):
+    author = world["users"]["entrant_a"]
+    first = make_entry(author)
+    make_entry(author, submit=False)
+    with pytest.raises(EntryLimitReached):
+        _create(world, author)
+    services.withdraw_entry(db.session, first, author)
+    assert _create(world, author).state == "submitted"
+
+
+@pytest.mark.parametrize("words, ok", [(19, False), (20, True), (400, True), (401, False)])
+def test_word_limits_on_submission(world, words, ok):
+    author = world["users"]["entrant_a"]
+    if ok:
+        assert _create(world, author, words=words).word_count == words
+    else:
+        with pytest.raises(InvalidInput, match=str(words)):
+            _create(world, author, words=words)
+
+
+def test_a_draft_may_be_outside_the_limits_but_cannot_be_submitted(world):
+    author = world["users"]["entrant_a"]
+    draft = _create(world, author, words=5, submit=False)
+    with pytest.raises(InvalidInput):
+        services.submit_entry(db.session, draft, author, NOW)
+    assert draft.state == "draft"
+
+
+def test_quota_is_enforced_when_marking_and_forwarding(world, make_entry):
+    commune = world["rounds"]["MCH-CSO"]
+    organiser = world["users"]["organiser_c1"]
+    a, b = make_entry(), make_entry(world["users"]["entrant_a"])
+    services.mark_entry(db.session, commune, a, True, organiser)
+    with pytest.raises(QuotaExceeded, match="tối đa 1 bài"):
+        services.mark_entry(db.session, commune, b, True, organiser)
+    with pytest.raises(QuotaExceeded):
+        services.forward_round(db.session, commune, organiser, NOW, forward_all=True)
+    result = services.forward_round(db.session, commune, organiser, NOW)
+    assert result.forwarded == [a] and result.not_selected == [b]
+    assert a.state == "forwarded" and a.round is world["rounds"]["MCH"]
+    assert b.state == "not_selected" and b.round is commune
+    with pytest.raises(IllegalTransition):
+        services.forward_round(db.session, commune, organiser, NOW)
+
+
+def test_entries_climb_every_level_up_to_the_province(world, make_entry):
+    entry = make_entry()
+    services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
+    services.forward_round(db.session, world["rounds"]["MCH"], None, NOW, entry_ids=[entry.id])
+    assert entry.round is world["rounds"]["SL"] and entry.state == "forwarded"
+    hops = db.session.scalars(select(Forwarding).where(Forwarding.entry_id == entry.id)).all()
+    assert [h.from_round_id for h in hops] == [world["rounds"]["MCH-CSO"].id, world["rounds"]["MCH"].id]
+    with pytest.raises(IllegalTransition):
+        services.forward_round(db.session, world["rounds"]["SL"], None, NOW, forward_all=True)
+
+
+def test_forward_refuses_an_entry_of_another_round(world, make_entry):
+    other = make_entry(world["users"]["entrant_b"])
+    with pytest.raises(InvalidInput, match=str(other.id)):
+        services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW,
+                               entry_ids=[other.id])
+
+
+def test_profiles_flow_up_with_their_own_quota(world):
+    commune = world["rounds"]["MCH-CSO"]
+    organiser = world["users"]["organiser_c1"]
+    profiles = [services.create_profile(
+        db.session, contest=world["contest"], round_=commune, actor=organiser,
+        name=f"Hợp tác xã {i}", kind="collective", category="1.1", achievements="Thành tích") for i in range(2)]
+    services.mark_profile(db.session, commune, profiles[0], True, organiser)
+    with pytest.raises(QuotaExceeded):
+        services.mark_profile(db.session, commune, profiles[1], True, organiser)
+    result = services.forward_round(db.session, commune, organiser, NOW)
+    assert result.profiles == [profiles[0]] and profiles[0].round is world["rounds"]["MCH"]
+
+
+@pytest.mark.parametrize("start, target, legal", [
+    ("draft", "submitted", True), ("draft", "forwarded", False),
+    ("submitted", "withdrawn", True), ("withdrawn", "submitted", False),
+    ("disqualified", "forwarded", False), ("not_selected", "submitted", False),
+])
+def test_state_transitions(world, make_entry, start, target, legal):
+    entry = make_entry(submit=False)
+    entry.state = start
+    if legal:
+        services._transition(db.session, entry, target, None)
+        assert entry.state == target
+    else:
+        with pytest.raises(IllegalTransition):
+            services._transition(db.session, entry, target, None)
+
+
+def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
+    entry = make_entry()
+    organiser = world["users"]["organiser_c1"]
+    with pytest.raises(InvalidInput):
+        services.disqualify_entry(db.session, entry, organiser, "   ")
+    services.disqualify_entry(db.session, entry, organiser, "Đã đăng trên mạng xã hội")
+    db.session.commit()
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_id == entry.id, AuditEvent.action == "disqualified")).one()
+    assert (event.from_state, event.to_state, event.actor_id) == ("submitted", "disqualified", organiser.id)
+    assert event.detail == "Đã đăng trên mạng xã hội"
+
+
+def test_text_is_stored_in_nfc(world):
+    decomposed = "Ngu\u031bo\u031b\u0300i to\u0302\u0301t"  # "Người tốt" in NFD
+    author = world["users"]["entrant_a"]
+    entry = services.create_entry(
+        db.session, contest=world["contest"], author=author, author_unit=author.unit,
+        title=decomposed, subject=services.Subject(decomposed, "", "individual", "2.4"),
+        essay=extract_typed((decomposed + " ") * 15), original=None,
+        declarations_accepted=True, now=NOW, submit=True)
+    assert entry.title == "Người tốt" and entry.subject_name == "Người tốt"
+    assert "Người tốt" in entry.body_text and entry.word_count == 30
+
+
+def test_duplicate_logins_are_refused(world):
+    with pytest.raises(InvalidInput):
+        services.create_user(db.session, full_name="X", email="A@example.com", phone=None,
+                             password="x" * 8)
+    services.create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678",
+                         password="x" * 8)
+    assert services.find_user_by_login(db.session, "0912345678").full_name == "Y"
