@@ -207,5 +207,6 @@ def _collect_media(folder: str) -> dict[str, bytes]:
     for root, _dirs, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
-            media[os.path.relpath(path, folder)] = open(path, "rb").read()
+            with open(path, "rb") as fh:
+                media[os.path.relpath(path, folder)] = fh.read()
     return media

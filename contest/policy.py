@@ -54,8 +54,7 @@ def require(allowed: bool) -> None:
         abort(404)
 
 
-def require_login_role(*roles: str) -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if current_user.role not in roles:
+def require_entrant() -> None:
+    """Entrants' own pages; the jury and the board may not enter, so they get a 403."""
+    if not current_user.may_enter:
         abort(403)

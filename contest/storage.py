@@ -57,7 +57,9 @@ def write_entry_files(
 
 @event.listens_for(Session, "after_commit")
 def _keep_written_folders(session: Session) -> None:
-    session.info.pop("uncommitted_folders", None)
+    """Files stay once the outermost transaction commits (a released savepoint is not that)."""
+    if not session.in_nested_transaction():
+        session.info.pop("uncommitted_folders", None)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -34,23 +35,28 @@ from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, U
 bp = Blueprint("contest", __name__)
 
 STATE_LABELS = {
-    "draft": "Bản nháp",
-    "submitted": "Đã nộp",
-    "forwarded": "Đã chuyển lên cấp trên",
-    "not_selected": "Không được chọn",
-    "disqualified": "Bị loại",
-    "withdrawn": "Đã rút",
-    "nominated": "Đề cử",
+    "draft": _l("Bản nháp"),
+    "submitted": _l("Đã nộp"),
+    "forwarded": _l("Đã chuyển lên cấp trên"),
+    "not_selected": _l("Không được chọn"),
+    "disqualified": _l("Bị loại"),
+    "withdrawn": _l("Đã rút"),
+    "nominated": _l("Đề cử"),
 }
 
 
-@bp.app_context_processor
-def labels() -> dict:
-    return {
-        "STATE_LABELS": {k: _(v) for k, v in STATE_LABELS.items()},
-        "CATEGORIES": CATEGORIES,
-        "SUBJECT_KINDS": SUBJECT_KINDS,
-    }
+def state_label(state: str) -> str:
+    """The state's name in the interface language."""
+    return str(STATE_LABELS[state]) if state in STATE_LABELS else state
+
+
+@bp.record_once
+def _template_globals(setup_state) -> None:
+    """Globals, so that imported macros see them too."""
+    setup_state.app.jinja_env.globals.update(
+        state_label=state_label, STATE_LABELS=STATE_LABELS, CATEGORIES=CATEGORIES,
+        SUBJECT_KINDS=SUBJECT_KINDS,
+    )
 
 
 def rewrite_media(html: str, url_for_name) -> Markup:
@@ -99,6 +105,7 @@ def home():
 @login_required
 def my_entries(slug: str):
     contest = _contest(slug)
+    policy.require_entrant()
     entries = db.session.scalars(
         select(Entry).where(Entry.contest_id == contest.id, Entry.author_id == current_user.id)
         .order_by(Entry.id)
@@ -147,6 +154,7 @@ def _subject(form: EntryForm) -> services.Subject:
 @login_required
 def new_entry(slug: str):
     contest = _contest(slug)
+    policy.require_entrant()
     form = EntryForm()
     form.subject_profile_id.choices = _profile_choices(contest)
     if form.validate_on_submit():

@@ -1,0 +1,96 @@
+"""Headless Chromium (Debian's) driven by Playwright against a live local server.
+
+A missing browser fails the run: it is never skipped silently. On failure a screenshot is
+kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from contest.db import db, utcnow
+from contest.demo import DEMO_PASSWORD, load_demo
+from tests.conftest import make_app
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def live_app(tmp_path, migrated_database):
+    """A fresh database with a small demo, served on a free loopback port."""
+    shutil.copy(migrated_database, tmp_path / "test.sqlite")
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        load_demo(db.session, seed=11, entries=8, now=utcnow())
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Pages in fresh contexts (one per user); screenshots of each when the test fails."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1200, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for index, context in enumerate(contexts):
+            for number, page in enumerate(context.pages):
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{number}.png"),
+                                full_page=True)
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, base: str, login: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/login")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url(base + "/")

@@ -1,0 +1,56 @@
+"""The whole submission side in Chromium: register, upload, submit, forward, dashboard."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import log_in
+from tests.conftest import docx_bytes, vietnamese_essay
+
+
+def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page, tmp_path):
+    base = live_app.config["LIVE_URL"]
+    essay = tmp_path / "Bài dự thi.docx"
+    essay.write_bytes(docx_bytes([vietnamese_essay(640, "Người thầy giáo ở bản Hìn")]))
+
+    entrant = new_page()
+    entrant.goto(base + "/")
+    entrant.click("text=Đăng ký dự thi")
+    entrant.fill("#full_name", "Mùa Thị Dung")
+    entrant.fill("#phone", "0968 123 456")
+    entrant.select_option("#unit_id", label="Huyện Vân Hồ")
+    entrant.fill("#address", "Bản Hìn, xã Chiềng Yên, huyện Vân Hồ")
+    entrant.fill("#password", "matkhau-dung")
+    entrant.fill("#confirm", "matkhau-dung")
+    entrant.click("#submit")
+    entrant.click("text=Gửi bài mới")
+    entrant.fill("#title", "Người thầy giáo cắm bản")
+    entrant.fill("#subject_name", "Thào A Páo")
+    entrant.fill("#subject_address", "Bản Hìn, xã Chiềng Yên")
+    entrant.select_option("#subject_category", value="2.1")
+    entrant.set_input_files("#file", str(essay))
+    entrant.check("#declarations")
+    entrant.click("#save")
+    assert entrant.inner_text("#word-count") == "640"
+    assert "Bản nháp" in entrant.content()
+    entrant.click("button:has-text('Nộp bài')")
+    entrant.wait_for_selector("text=Đã nộp bài dự thi.")
+    entry_url = entrant.url
+
+    organiser = new_page()
+    log_in(organiser, base, "tdkt.vho@sonla.gov.vn")
+    organiser.click("text=Vòng thi của đơn vị: Huyện Vân Hồ")
+    row = organiser.locator("tr", has_text="Người thầy giáo cắm bản")
+    row.locator("button:has-text('Chọn')").click()
+    organiser.on("dialog", lambda dialog: dialog.accept())
+    organiser.click("button:has-text('Gửi kết quả lên cấp trên')")
+    organiser.wait_for_selector("text=lên Tỉnh Sơn La")
+
+    province = new_page()
+    log_in(province, base, "btc@sonla.gov.vn")
+    province.click("text=Bảng điều khiển cấp tỉnh")
+    assert province.locator("tr", has_text="Người thầy giáo cắm bản").count() == 1
+    assert "Mùa Thị Dung" in province.content()
+
+    entrant.goto(entry_url)
+    assert re.search(r"Đã chuyển lên cấp trên", entrant.content())

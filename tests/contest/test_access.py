@@ -1,0 +1,126 @@
+"""The access matrix: every route of the core × every role, by link or by guessed URL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from contest import services
+from contest.db import db
+from contest.models import AuditEvent
+from tests.conftest import PASSWORD, csrf_token
+
+ROLES = ["anonymous", "entrant_a", "entrant_b", "organiser_other", "organiser_own",
+         "organiser_parent", "province", "judge"]
+USER_OF_ROLE = {"entrant_a": "entrant_a", "entrant_b": "entrant_b",
+                "organiser_other": "organiser_d2", "organiser_own": "organiser_c1",
+                "organiser_parent": "organiser_d1", "province": "province", "judge": "judge"}
+
+OK, LOGIN, DENIED, FORBIDDEN = 200, 302, 404, 403
+ALL_LOGGED_IN = {r: OK for r in ROLES if r != "anonymous"}
+
+
+def allowed(*roles, otherwise=DENIED):
+    return {r: (OK if r in roles else otherwise) for r in ROLES if r != "anonymous"}
+
+
+GET_MATRIX = {
+    "/": {**ALL_LOGGED_IN, "anonymous": OK},
+    "/login": {**ALL_LOGGED_IN, "anonymous": OK},
+    "/register": {**ALL_LOGGED_IN, "anonymous": OK},
+    "/c/{slug}/entries": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
+    "/c/{slug}/entries/new": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
+    "/entries/{entry}": allowed("entrant_a", "organiser_own", "organiser_parent", "province"),
+    "/entries/{entry}/edit": allowed("entrant_a"),
+    "/entries/{entry}/media/none.png": {r: DENIED for r in ALL_LOGGED_IN},
+    "/rounds/{round}": allowed("organiser_own", "province"),
+    "/rounds/{round}/entries/{entry}/disqualify": allowed("organiser_own", "province"),
+    "/rounds/{round}/paper-entry": allowed("organiser_own", "province"),
+    "/rounds/{round}/profiles/new": allowed("organiser_own", "province"),
+    "/profiles/{profile}": allowed("organiser_own", "organiser_parent", "province"),
+    "/c/{slug}/dashboard": allowed("province"),
+    "/c/{slug}/audit": allowed("province"),
+}
+
+POST_ROUTES = [
+    "/entries/{entry}/submit",
+    "/entries/{entry}/withdraw",
+    "/rounds/{round}/entries/{entry}/mark",
+    "/rounds/{round}/profiles/{profile}/mark",
+    "/rounds/{round}/entries/{entry}/disqualify",
+    "/rounds/{round}/forward",
+    "/rounds/{round}/paper-entry",
+    "/rounds/{round}/profiles/new",
+]
+POST_ALLOWED = {
+    "/entries/{entry}/submit": {"entrant_a"},
+    "/entries/{entry}/withdraw": {"entrant_a"},
+}
+ROUND_ROLES = {"organiser_own", "province"}
+
+
+@pytest.fixture
+def objects(world, make_entry):
+    entry = make_entry(world["users"]["entrant_a"])
+    profile = services.create_profile(
+        db.session, contest=world["contest"], round_=world["rounds"]["MCH-CSO"],
+        actor=world["users"]["organiser_c1"], name="Hợp tác xã Chiềng Sơn", kind="collective",
+        category="1.1", achievements="Thành tích")
+    db.session.commit()
+    return {"slug": "son-la-2019", "entry": entry.id, "round": world["rounds"]["MCH-CSO"].id,
+            "profile": profile.id}
+
+
+def login_as(client, world, role):
+    if role == "anonymous":
+        return
+    user = world["users"][USER_OF_ROLE[role]]
+    page = client.get("/login")
+    response = client.post("/login", data={"login": user.email, "password": PASSWORD,
+                                           "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(client, world, objects, role):
+    login_as(client, world, role)
+    for template, expected in GET_MATRIX.items():
+        url = template.format(**objects)
+        want = expected.get(role, LOGIN)
+        got = client.get(url).status_code
+        assert got == want, f"{role} GET {url}: {got}, expected {want}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix_denies_and_changes_nothing(client, world, objects, role):
+    login_as(client, world, role)
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    for template in POST_ROUTES:
+        allowed_roles = POST_ALLOWED.get(template, ROUND_ROLES)
+        if role in allowed_roles:
+            continue
+        url = template.format(**objects)
+        got = client.post(url, data={"csrf_token": token, "marked": "1", "reason": "x",
+                                     "title": "x"}).status_code
+        want = LOGIN if role == "anonymous" else DENIED
+        assert got == want, f"{role} POST {url}: {got}, expected {want}"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+def test_every_post_needs_its_csrf_token(app, client, world, objects):
+    login_as(client, world, "province")
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(posts) >= len(POST_ROUTES)
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    for rule in posts:
+        url = rule.rule
+        for name in rule.arguments:
+            value = {"slug": objects["slug"], "entry_id": objects["entry"],
+                     "round_id": objects["round"], "profile_id": objects["profile"]}.get(
+                name, "vi" if name == "code" else 1)
+            url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        response = client.post(url, data={"marked": "1", "reason": "x"})
+        assert response.status_code == 400, f"POST {url} without a token: {response.status_code}"
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before

@@ -1,0 +1,173 @@
+"""The core's pages through the test client: what an entrant and an organiser do."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from sqlalchemy import func, select
+
+from contest.db import db
+from contest.models import Entry, User
+from tests.conftest import PASSWORD, csrf_token, docx_bytes, vietnamese_essay
+
+
+def post_form(client, url, data, page_url=None):
+    page = client.get(page_url or url)
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), **data}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def login(client, login_name, password=PASSWORD):
+    return post_form(client, "/login", {"login": login_name, "password": password})
+
+
+def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world):
+    response = post_form(client, "/register", {
+        "full_name": "Vì Thị Mai", "phone": "0912 000 111", "email": "",
+        "unit_id": world["units"]["MCH-CSO"].id, "address": "Bản Lướt",
+        "password": "matkhau123", "confirm": "matkhau123"})
+    assert response.status_code == 302
+    essay = docx_bytes([vietnamese_essay(120)], core_author="Vì Thị Mai")
+    response = post_form(client, "/c/son-la-2019/entries/new", {
+        "title": "Người giữ rừng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
+        "subject_address": "Bản Mòng", "subject_kind": "individual", "subject_category": "2.4",
+        "body": "", "declarations": "y", "save": "Lưu nháp",
+        "file": (io.BytesIO(essay), "bài của tôi.docx")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<strong id="word-count">120</strong>' in page and "Bản nháp" in page
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.original_filename == "bài của tôi.docx"
+    token = csrf_token(page)
+    client.post(f"/entries/{entry.id}/submit", data={"csrf_token": token})
+    db.session.refresh(entry)
+    assert entry.state == "submitted"
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Đã nộp" in page and "Lịch sử" in page
+
+
+def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
+    login(client, "a@example.com")
+    response = post_form(client, "/c/son-la-2019/entries/new", {
+        "title": "Bài hỏng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
+        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
+        "submit_now": "1", "file": (io.BytesIO(b"not a zip"), "bai.docx")})
+    assert response.status_code == 200
+    assert "không phải là văn bản .docx/.odt hợp lệ" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Entry.id))) == 0
+    entries_dir = os.path.join(app.config["STORAGE_DIR"], "entries")
+    assert not os.path.exists(entries_dir) or os.listdir(entries_dir) == []
+
+
+def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, world):
+    from contest import services
+    from contest.intake import extract_upload
+    from tests.conftest import NOW
+
+    author = world["users"]["entrant_a"]
+    data = docx_bytes([vietnamese_essay(50)])
+    services.create_entry(
+        db.session, contest=world["contest"], author=author, author_unit=author.unit,
+        title="Bài", subject=services.Subject("Lò Văn Pánh", "", "individual", "2.4"),
+        essay=extract_upload("bai.docx", data, 10**7), original=("bai.docx", data),
+        declarations_accepted=True, now=NOW, submit=True)
+    entries_dir = os.path.join(app.config["STORAGE_DIR"], "entries")
+    assert len(os.listdir(entries_dir)) == 1
+    db.session.rollback()
+    assert os.listdir(entries_dir) == []
+
+
+def test_over_the_word_limit_is_refused_with_the_count(client, world):
+    login(client, "a@example.com")
+    response = post_form(client, "/c/son-la-2019/entries/new", {
+        "title": "Bài dài", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
+        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
+        "submit_now": "1", "body": vietnamese_essay(450)})
+    assert "Bài viết có 450 chữ, vượt mức tối đa 400 chữ." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Entry.id))) == 0
+
+
+def test_organiser_marks_beyond_quota_is_refused_then_forwards(client, world, make_entry):
+    first, second = make_entry(), make_entry()
+    login(client, "tdkt.cso@sonla.gov.vn")
+    round_id = world["rounds"]["MCH-CSO"].id
+    page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
+    token = csrf_token(page)
+    client.post(f"/rounds/{round_id}/entries/{first.id}/mark",
+                data={"csrf_token": token, "marked": "1"})
+    response = client.post(f"/rounds/{round_id}/entries/{second.id}/mark",
+                           data={"csrf_token": token, "marked": "1"}, follow_redirects=True)
+    assert "Vượt chỉ tiêu: Xã Chiềng Sơn chỉ được gửi tối đa 1 bài" in response.get_data(as_text=True)
+    response = client.post(f"/rounds/{round_id}/forward", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Đã gửi 1 bài và 0 hồ sơ lên Huyện Mộc Châu." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (first.state, first.round.unit.code) == ("forwarded", "MCH")
+    assert second.state == "not_selected"
+
+
+def test_disqualify_needs_a_reason(client, world, make_entry):
+    entry = make_entry()
+    login(client, "tdkt.cso@sonla.gov.vn")
+    url = f"/rounds/{world['rounds']['MCH-CSO'].id}/entries/{entry.id}/disqualify"
+    response = post_form(client, url, {"reason": ""})
+    assert "Cần ghi rõ lý do." in response.get_data(as_text=True)
+    post_form(client, url, {"reason": "Bài viết hư cấu, không phải người thật"})
+    db.session.refresh(entry)
+    assert entry.state == "disqualified"
+
+
+def test_paper_entry_creates_an_author_without_password(client, world):
+    login(client, "tdkt.cso@sonla.gov.vn")
+    url = f"/rounds/{world['rounds']['MCH-CSO'].id}/paper-entry"
+    response = post_form(client, url, {
+        "author_name": "Tòng Văn Ỏn", "author_phone": "0987 654 321", "author_email": "",
+        "author_unit_id": world["units"]["MCH-CSO"].id, "title": "Bài nộp giấy",
+        "subject_profile_id": "0", "subject_name": "Cầm Thị Hoa", "subject_kind": "individual",
+        "subject_category": "2.4", "body": vietnamese_essay(80), "declarations": "y"})
+    assert response.status_code == 302
+    author = db.session.scalars(select(User).where(User.phone == "0987654321")).one()
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.author is author and author.password_hash is None
+    assert entry.entered_by_id == world["users"]["organiser_c1"].id and entry.state == "submitted"
+
+
+def test_dashboard_shows_entries_at_the_province(client, world, make_entry):
+    entry = make_entry(world["users"]["entrant_b"], title="Bông hoa đẹp vùng cao")
+    from contest import services
+    from tests.conftest import NOW
+
+    services.forward_round(db.session, world["rounds"]["YCH"], None, NOW, entry_ids=[entry.id])
+    db.session.commit()
+    login(client, "btc@sonla.gov.vn")
+    page = client.get("/c/son-la-2019/dashboard").get_data(as_text=True)
+    assert "Bông hoa đẹp vùng cao" in page and '<strong id="at-province">1</strong>' in page
+    assert "Huyện Mộc Châu" in page  # a round that has not forwarded yet
+
+
+def test_interface_switches_to_english_and_back(client, world):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="vi">' in page and "Đăng nhập" in page
+    client.post("/lang/en", data={"csrf_token": csrf_token(page), "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page
+
+
+def test_login_refuses_a_wrong_password_in_vietnamese(client, world):
+    response = login(client, "a@example.com", "sai-mat-khau")
+    assert "Sai thông tin đăng nhập hoặc mật khẩu." in response.get_data(as_text=True)
+
+
+def test_login_by_phone(client, world):
+    world["users"]["entrant_b"].phone = "0911222333"
+    db.session.commit()
+    assert login(client, "+84 911 222 333").status_code == 302
+
+
+def test_open_redirect_after_login_is_refused(client, world):
+    page = client.get("/login?next=https://evil.example/")
+    response = client.post("/login?next=https://evil.example/", data={
+        "login": "a@example.com", "password": PASSWORD,
+        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.headers["Location"] == "/"
