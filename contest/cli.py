@@ -47,7 +47,8 @@ def get_unit_round(contest: Contest, code: str) -> Round:
 
 
 def demo_stage_handlers(app: Flask) -> dict:
-    """Stages past 'forwarded' belong to judging, which registers its handlers here."""
+    """What judging adds to each demo stage (the jury, opening, scoring, awarding), registered
+    here by the judging package: the core does not import it."""
     return app.extensions.setdefault("guongsang.demo_stages", {})
 
 
@@ -71,10 +72,10 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
         db.session, seed=seed, entries=entries, now=utcnow(), through=through)
     db.session.commit()
     handlers = demo_stage_handlers(current_app)
-    for stage in demo_data.STAGES[demo_data.STAGES.index("judging"):
-                                  demo_data.STAGES.index(through) + 1]:
-        handlers[stage](contest, seed)
-        db.session.commit()
+    for stage in demo_data.STAGES[: demo_data.STAGES.index(through) + 1]:
+        if stage in handlers:
+            handlers[stage](contest, seed)
+            db.session.commit()
     click.echo(f"Đã nạp dữ liệu mẫu «{contest.slug}» tới giai đoạn «{through}».")
     _print_accounts()
 

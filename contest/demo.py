@@ -190,8 +190,12 @@ def _demo_entry(session: Session, rng: random.Random, contest: Contest, author: 
     subject = (demo_text.person_name(rng) if kind == "individual"
                else ("Hộ gia đình ông " + demo_text.person_name(rng) if kind == "household"
                      else "Hợp tác xã " + rng.choice(demo_text.VILLAGES).split(" ", 1)[1]))
-    place = f"{rng.choice(demo_text.VILLAGES)}, {author.unit.name}"
+    district = rng.choice(DISTRICTS)[1] if rng.random() < 0.7 else author.unit.name
+    place = f"{rng.choice(demo_text.VILLAGES)}, {district}"
     title, body = demo_text.essay(rng, subject, place, category, rng.randint(560, 1700))
+    if rng.random() < 0.12:
+        # As on paper, some authors sign their essay: the leak scan must catch it.
+        body += f"\n\n{author.full_name}"
     return services.create_entry(
         session, contest=contest, author=author, author_unit=author.unit, title=title,
         subject=services.Subject(subject, place, kind, category), essay=extract_typed(body),

@@ -1,7 +1,57 @@
 """Blind multi-judge scoring at the province, built on the contest core."""
 
-from flask import Flask
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import gettext as _
+
+
+def _home_links(contest) -> list[tuple[str, str]]:
+    from flask_login import current_user
+
+    from contest.db import db
+    from judging import services
+
+    links = []
+    if current_user.is_province_organiser:
+        links.append((_("Chấm thi cấp tỉnh (rọc phách, hội đồng, kết quả)"),
+                      url_for("judging.overview", slug=contest.slug)))
+    if current_user.is_judge and services.current_stage(db.session, contest) is not None:
+        links.append((_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug)))
+    return links
+
+
+def _public_links(contest) -> list[tuple[str, str]]:
+    if contest.is_finalised:
+        return [(_("Danh sách đoạt giải"), url_for("judging.winners", slug=contest.slug))]
+    return []
+
+
+def _entry_links(entry) -> list[tuple[str, str]]:
+    """After finalisation, the author sees the official score and prize, never who gave what."""
+    from contest.db import db
+    from judging import services
+
+    if not entry.contest.is_finalised:
+        return []
+    award, score = services.official_result(db.session, entry)
+    if award is None:
+        return []
+    label = _("Kết quả: %(prize)s — %(score)s điểm",
+              prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
+              score=f"{score:g}" if score is not None else "—")
+    return [(label, url_for("judging.winners", slug=entry.contest.slug))]
 
 
 def init_app(app: Flask) -> None:
-    """Register the judging blueprint and CLI."""
+    """Register the judging blueprint, CLI, links in the core's pages and the demo stages."""
+    from contest import links
+    from contest.cli import demo_stage_handlers
+    from judging import cli, demo, views
+
+    app.register_blueprint(views.bp)
+    cli.init_app(app)
+    links.register(app, "extra_home_links", _home_links)
+    links.register(app, "public_home_links", _public_links)
+    links.register(app, "entry_extra_links", _entry_links)
+    demo_stage_handlers(app).update(demo.HANDLERS)

@@ -1,0 +1,193 @@
+"""Scores to results, on plain data: totals, the discrepancy rule, calibration, prizes, ties.
+
+Nothing here touches the database: these functions are what the property tests and the
+benchmarks hit."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+def judge_total(points: Sequence[float], weights: Sequence[float]) -> float:
+    """A judge's total: the weighted sum of the criteria."""
+    return round(sum(p * w for p, w in zip(points, weights, strict=True)), 2)
+
+
+def on_step(value: float, step: float) -> bool:
+    return math.isclose(value / step, round(value / step), abs_tol=1e-9)
+
+
+@dataclass(frozen=True)
+class DiscrepancyRule:
+    """Defaults on a 100-point total: ≤10 mean; ≤15 head judge; >15 third judge;
+    with three: two equal → that score; widest gap ≤25 → mean of three; else head judge."""
+
+    agree_gap: float = 10.0
+    head_gap: float = 15.0
+    three_mean_gap: float = 25.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: str  # agreed | needs_head | needs_third
+    score: float | None
+    rule: str
+
+
+def mean2(values: Sequence[float]) -> float:
+    return round(sum(values) / len(values), 2)
+
+
+def decide(totals: Sequence[float], rule: DiscrepancyRule = DiscrepancyRule()) -> Decision:
+    """Apply the discrepancy rule to the submitted totals of one entry (two or three)."""
+    if len(totals) < 2:
+        raise ValueError("cần ít nhất hai điểm")
+    if len(totals) == 2:
+        gap = round(abs(totals[0] - totals[1]), 2)
+        if gap <= rule.agree_gap:
+            return Decision("agreed", mean2(totals), f"Chênh {gap:g} ≤ {rule.agree_gap:g}: lấy trung bình.")
+        if gap <= rule.head_gap:
+            return Decision("needs_head", mean2(totals),
+                            f"Chênh {gap:g} trong khoảng ({rule.agree_gap:g}; {rule.head_gap:g}]: "
+                            "trưởng ban giám khảo quyết định.")
+        return Decision("needs_third", None,
+                        f"Chênh {gap:g} > {rule.head_gap:g}: chấm lần ba.")
+    ordered = sorted(totals)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if math.isclose(a, b, abs_tol=1e-9):
+            return Decision("agreed", round(a, 2), f"Hai giám khảo cùng cho {a:g}: lấy điểm này.")
+    widest = round(ordered[-1] - ordered[0], 2)
+    if widest <= rule.three_mean_gap:
+        return Decision("agreed", mean2(totals),
+                        f"Ba lần chấm, chênh lớn nhất {widest:g} ≤ {rule.three_mean_gap:g}: "
+                        "lấy trung bình ba điểm.")
+    return Decision("needs_head", mean2(totals),
+                    f"Ba lần chấm, chênh lớn nhất {widest:g} > {rule.three_mean_gap:g}: "
+                    "trưởng ban giám khảo quyết định.")
+
+
+def calibrate(scores: Sequence[tuple[int, int, float]]) -> dict[tuple[int, int], float]:
+    """Per-judge z-scores rescaled to the raw scale: (entry, judge, total) → calibrated total.
+
+    Advisory only. A judge with fewer than two scores, or no spread, keeps an offset-only
+    correction (their mean moved to the overall mean)."""
+    if not scores:
+        return {}
+    values = [t for _, _, t in scores]
+    grand_mean = sum(values) / len(values)
+    grand_sd = _sd(values)
+    by_judge: dict[int, list[float]] = defaultdict(list)
+    for _, judge, total in scores:
+        by_judge[judge].append(total)
+    stats = {j: (sum(v) / len(v), _sd(v)) for j, v in by_judge.items()}
+    calibrated = {}
+    for entry, judge, total in scores:
+        mean, sd = stats[judge]
+        if sd > 0 and grand_sd > 0 and len(by_judge[judge]) > 1:
+            calibrated[(entry, judge)] = grand_mean + grand_sd * (total - mean) / sd
+        else:
+            calibrated[(entry, judge)] = total - mean + grand_mean
+    return calibrated
+
+
+def _sd(values: Sequence[float]) -> float:
+    if len(values) < 2:
+        return 0.0
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One entry's place: score, then the tie-break keys (criteria by weight, heaviest first)."""
+
+    entry_id: int
+    score: float
+    tiebreak: tuple[float, ...] = ()
+
+    @property
+    def key(self) -> tuple[float, ...]:
+        return (round(self.score, 2), *(round(t, 2) for t in self.tiebreak))
+
+
+@dataclass(frozen=True)
+class Level:
+    level_id: int
+    quota: int
+    min_score: float
+
+
+@dataclass
+class Allocation:
+    """Prizes by level; ranks (equal keys share a rank); unbroken ties at boundaries."""
+
+    prizes: dict[int, list[int]] = field(default_factory=dict)
+    ranks: dict[int, int] = field(default_factory=dict)
+    ties: dict[int, list[int]] = field(default_factory=dict)  # level → tied entries
+    tie_seats: dict[int, int] = field(default_factory=dict)  # level → seats left for the tie
+
+
+def rank(entries: Sequence[Ranked]) -> list[Ranked]:
+    return sorted(entries, key=lambda r: (tuple(-x for x in r.key), r.entry_id))
+
+
+def allocate(
+    entries: Sequence[Ranked],
+    levels: Sequence[Level],
+    decisions: Mapping[int, tuple[str, Sequence[int]]] | None = None,
+) -> Allocation:
+    """Give prizes top-down within quotas and minimum scores, never breaking a tie silently.
+
+    A prize nobody reaches stays empty and its seats do not pass down. When a group of equal
+    keys straddles a level's last seats, the group is reported in `ties` unless `decisions`
+    holds the organiser's choice for that level: ("share", []) gives the prize to the whole
+    group; ("choose", ids) gives it to the chosen ones and the rest continue below."""
+    decisions = decisions or {}
+    ordered = rank(entries)
+    allocation = Allocation()
+    previous_key, current_rank = None, 0
+    for position, item in enumerate(ordered, start=1):
+        if item.key != previous_key:
+            current_rank, previous_key = position, item.key
+        allocation.ranks[item.entry_id] = current_rank
+    remaining = list(ordered)
+    for level in levels:
+        allocation.prizes[level.level_id] = []
+        seats = level.quota
+        candidates = [r for r in remaining if r.score >= level.min_score - 1e-9]
+        taken: list[int] = []
+        index = 0
+        while seats > 0 and index < len(candidates):
+            group = [r for r in candidates[index:] if r.key == candidates[index].key]
+            if len(group) <= seats:
+                taken.extend(r.entry_id for r in group)
+                seats -= len(group)
+                index += len(group)
+                continue
+            ids = [r.entry_id for r in group]
+            decision = decisions.get(level.level_id)
+            if decision is None:
+                allocation.ties[level.level_id] = ids
+                allocation.tie_seats[level.level_id] = seats
+            elif decision[0] == "share":
+                taken.extend(ids)
+            else:
+                taken.extend(i for i in decision[1] if i in ids)
+            break
+        allocation.prizes[level.level_id] = taken
+        remaining = [r for r in remaining if r.entry_id not in set(taken)]
+    return allocation
+
+
+def advance(entries: Sequence[Ranked], top_n: int | None, min_score: float | None) -> list[int]:
+    """Who goes on to the next stage: the top N (ties at the cut all go on) or those above a
+    score, or both conditions together."""
+    ordered = rank(entries)
+    chosen = [r for r in ordered if min_score is None or r.score >= min_score - 1e-9]
+    if top_n is not None and len(chosen) > top_n:
+        cut = chosen[top_n - 1].key
+        chosen = [r for r in chosen[:top_n]] + [r for r in chosen[top_n:] if r.key == cut]
+    return [r.entry_id for r in chosen]

@@ -1,0 +1,296 @@
+"""Judging models: stages with rubrics, panels, blind codes, assignments, scores, results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.db import created_at, db, intpk
+from contest.models import Contest, Entry, User
+
+STAGE_STATES = ("draft", "open", "closed")
+ASSIGNMENT_STATES = ("active", "recused", "withdrawn")
+RESULT_STATES = ("pending", "agreed", "needs_head", "needs_third", "decided")
+FLAG_STATES = ("open", "redacted", "cleared")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Stage(db.Model):
+    """One marking stage of the provincial round (sơ khảo, chung khảo), with its own panel."""
+
+    __tablename__ = "stage"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "position"),
+        CheckConstraint("judges_per_entry >= 1", name="k"),
+        CheckConstraint(_in("state", STAGE_STATES), name="state"),
+        CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    position: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(100))
+    judges_per_entry: Mapped[int] = mapped_column(default=2)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    seed: Mapped[int] = mapped_column(default=2019)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime)
+    head_judge_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    advance_top_n: Mapped[int | None] = mapped_column()
+    advance_min_score: Mapped[float | None] = mapped_column(Float)
+    # The discrepancy rule, on this stage's total (default: the 100-point rules of the issue).
+    agree_gap: Mapped[float] = mapped_column(Float, default=10.0)
+    head_gap: Mapped[float] = mapped_column(Float, default=15.0)
+    three_mean_gap: Mapped[float] = mapped_column(Float, default=25.0)
+
+    contest: Mapped[Contest] = relationship()
+    head_judge: Mapped[User | None] = relationship()
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="stage", order_by="Criterion.position", cascade="all, delete-orphan")
+    members: Mapped[list[PanelMember]] = relationship(back_populates="stage")
+
+    @property
+    def max_total(self) -> float:
+        return sum(c.weight * c.max_points for c in self.criteria)
+
+
+class Criterion(db.Model):
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "position"),
+        CheckConstraint("max_points > 0 AND step > 0 AND weight > 0", name="positive"),
+    )
+
+    id: Mapped[intpk]
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(200))
+    max_points: Mapped[float] = mapped_column(Float)
+    step: Mapped[float] = mapped_column(Float, default=0.5)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+
+    stage: Mapped[Stage] = relationship(back_populates="criteria")
+
+
+class PanelMember(db.Model):
+    """A judge on a stage's panel, with the load bounds the assignment must respect."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "judge_id"),
+        CheckConstraint("min_load >= 0 AND max_load >= min_load", name="loads"),
+    )
+
+    id: Mapped[intpk]
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    min_load: Mapped[int] = mapped_column(default=0)
+    max_load: Mapped[int] = mapped_column(default=50)
+    is_withdrawn: Mapped[bool] = mapped_column(default=False)
+
+    stage: Mapped[Stage] = relationship(back_populates="members")
+    judge: Mapped[User] = relationship()
+
+
+class Conflict(db.Model):
+    """A declared conflict: this judge never scores this entry."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (UniqueConstraint("judge_id", "entry_id"),)
+
+    id: Mapped[intpk]
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[created_at]
+
+
+class BlindCopy(db.Model):
+    """The judges' copy of an entry: its code and its text after redaction (rọc phách)."""
+
+    __tablename__ = "blind_copy"
+
+    id: Mapped[intpk]
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), unique=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    media_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+
+    entry: Mapped[Entry] = relationship()
+
+
+class LeakFlag(db.Model):
+    """Something in an entry that may reveal its author, waiting for an organiser."""
+
+    __tablename__ = "leak_flag"
+    __table_args__ = (
+        CheckConstraint(_in("state", FLAG_STATES), name="state"),
+        CheckConstraint("state != 'cleared' OR length(resolution) > 0", name="cleared_reason"),
+    )
+
+    id: Mapped[intpk]
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    snippet: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
+
+    entry: Mapped[Entry] = relationship()
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "entry_id", "judge_id"),
+        CheckConstraint(_in("state", ASSIGNMENT_STATES), name="state"),
+        Index("ix_assignment_stage_judge", "stage_id", "judge_id"),
+    )
+
+    id: Mapped[intpk]
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    is_third: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(10), default="active")
+    recuse_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[created_at]
+
+    stage: Mapped[Stage] = relationship()
+    entry: Mapped[Entry] = relationship()
+    judge: Mapped[User] = relationship()
+    score: Mapped[Score | None] = relationship(back_populates="assignment")
+
+
+class Score(db.Model):
+    """A judge's marks on one entry: a draft until submitted, then locked."""
+
+    __tablename__ = "score"
+
+    id: Mapped[intpk]
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), unique=True)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[created_at]
+
+    assignment: Mapped[Assignment] = relationship(back_populates="score")
+    marks: Mapped[list[CriterionScore]] = relationship(
+        back_populates="score", cascade="all, delete-orphan")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class CriterionScore(db.Model):
+    __tablename__ = "criterion_score"
+    __table_args__ = (
+        UniqueConstraint("score_id", "criterion_id"),
+        CheckConstraint("points >= 0", name="points"),
+    )
+
+    id: Mapped[intpk]
+    score_id: Mapped[int] = mapped_column(ForeignKey("score.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    points: Mapped[float] = mapped_column(Float)
+
+    score: Mapped[Score] = relationship(back_populates="marks")
+    criterion: Mapped[Criterion] = relationship()
+
+
+class StageResult(db.Model):
+    """Where an entry stands in a stage: the rule applied and the official score."""
+
+    __tablename__ = "stage_result"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "entry_id"),
+        CheckConstraint(_in("state", RESULT_STATES), name="state"),
+        CheckConstraint("state != 'decided' OR length(head_reason) > 0", name="head_reason"),
+    )
+
+    id: Mapped[intpk]
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    rule: Mapped[str] = mapped_column(Text, default="")
+    official_score: Mapped[float | None] = mapped_column(Float)
+    calibrated_score: Mapped[float | None] = mapped_column(Float)
+    head_reason: Mapped[str] = mapped_column(Text, default="")
+    is_advanced: Mapped[bool] = mapped_column(default=False)
+
+    stage: Mapped[Stage] = relationship()
+    entry: Mapped[Entry] = relationship()
+
+
+class PrizeLevel(db.Model):
+    """A rung of the prize ladder: Nhất, Nhì, Ba, Khuyến khích."""
+
+    __tablename__ = "prize_level"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "position"),
+        CheckConstraint("quota >= 0", name="quota"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    position: Mapped[int] = mapped_column()
+    name: Mapped[str] = mapped_column(String(100))
+    quota: Mapped[int] = mapped_column()
+    min_score: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Award(db.Model):
+    """An entry's place in the final ranking, and its prize if any."""
+
+    __tablename__ = "award"
+    __table_args__ = (UniqueConstraint("contest_id", "entry_id"),)
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
+    rank: Mapped[int] = mapped_column()
+    prize_level_id: Mapped[int | None] = mapped_column(ForeignKey("prize_level.id"))
+    is_shared: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    entry: Mapped[Entry] = relationship()
+    prize_level: Mapped[PrizeLevel | None] = relationship()
+
+
+class TieDecision(db.Model):
+    """How the organiser settled a tie at a prize boundary, with the reason recorded."""
+
+    __tablename__ = "tie_decision"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "prize_level_id"),
+        CheckConstraint("length(reason) > 0", name="reason"),
+        CheckConstraint(_in("decision", ("share", "choose")), name="decision"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"))
+    prize_level_id: Mapped[int] = mapped_column(ForeignKey("prize_level.id"))
+    decision: Mapped[str] = mapped_column(String(10))
+    chosen_entry_ids: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
