@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from contest.db import db
 from contest.errors import DomainError
-from contest.forms import ConfirmForm, LoginForm, RegisterForm
+from contest.forms import ConfirmForm, LoginForm, RegisterForm, choices
 from contest.models import Round, Unit, User
 from contest.services import create_user, find_user_by_login
 
@@ -62,12 +62,12 @@ def logout():
     return redirect(url_for("contest.home"))
 
 
-def unit_choices() -> list[tuple[int, str]]:
+def unit_choices():
     """Units that run a round of some contest: where an entrant can send an essay."""
     units = db.session.scalars(
         select(Unit).join(Round, Round.unit_id == Unit.id).distinct().order_by(Unit.name)
     )
-    return [(u.id, u.name) for u in units]
+    return choices((u.id, u.name) for u in units)
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -44,12 +45,17 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Đăng ký"))
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return list(SUBJECT_KINDS.items())
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
-def category_choices() -> list[tuple[str, str]]:
-    return [(code, f"{code} – {name}") for code, name in CATEGORIES.items()]
+def kind_choices() -> list[SelectChoice]:
+    return choices(SUBJECT_KINDS.items())
+
+
+def category_choices() -> list[SelectChoice]:
+    return choices((code, f"{code} – {name}") for code, name in CATEGORIES.items())
 
 
 class EntryForm(FlaskForm):

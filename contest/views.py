@@ -28,7 +28,14 @@ from contest import policy, services, storage
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.db import db, utcnow
 from contest.errors import DomainError
-from contest.forms import ConfirmForm, EntryForm, PaperEntryForm, ProfileForm, ReasonForm
+from contest.forms import (
+    ConfirmForm,
+    EntryForm,
+    PaperEntryForm,
+    ProfileForm,
+    ReasonForm,
+    choices,
+)
 from contest.intake import IntakeError, extract_typed, extract_upload
 from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit
 
@@ -113,12 +120,13 @@ def my_entries(slug: str):
     return render_template("contest/my_entries.html", contest=contest, entries=entries)
 
 
-def _profile_choices(contest: Contest) -> list[tuple[int, str]]:
+def _profile_choices(contest: Contest):
     profiles = db.session.scalars(
         select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
         .order_by(ExemplarProfile.name)
     )
-    return [(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})") for p in profiles]
+    return choices([(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})")
+                                                  for p in profiles])
 
 
 def _read_essay(form: EntryForm, required: bool):
@@ -368,14 +376,14 @@ def forward_round(round_id: int):
     return redirect(url_for("contest.show_round", round_id=round_.id))
 
 
-def _author_unit_choices(round_: Round) -> list[tuple[int, str]]:
+def _author_unit_choices(round_: Round):
     """The round's unit and everything below it."""
     found, stack = [], [round_.unit]
     while stack:
         unit = stack.pop()
         found.append((unit.id, unit.name))
         stack.extend(unit.children)
-    return found
+    return choices(found)
 
 
 @bp.route("/rounds/<int:round_id>/paper-entry", methods=["GET", "POST"])

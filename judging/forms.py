@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from contest.forms import choices
+
 
 class PanelMemberForm(FlaskForm):
     judge_id = SelectField(_l("Giám khảo"), coerce=int)
@@ -46,9 +48,9 @@ class HeadDecisionForm(FlaskForm):
 
 
 class TieForm(FlaskForm):
-    decision = SelectField(_l("Quyết định"), choices=[
+    decision = SelectField(_l("Quyết định"), choices=choices([
         ("share", _l("Đồng giải: trao cho tất cả các bài đồng điểm")),
-        ("choose", _l("Chọn bài được giải"))])
+        ("choose", _l("Chọn bài được giải"))]))
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Ghi quyết định"))
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from contest import policy
 from contest.db import db, utcnow
 from contest.errors import DomainError
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, choices
 from contest.models import Contest, User
 from contest.storage import safe_join
 from contest.views import rewrite_media
@@ -146,9 +146,10 @@ def panel(slug: str):
     judges = db.session.scalars(select(User).where(User.role.in_(("judge", "head_judge")))
                                 .order_by(User.full_name)).all()
     member_form, head_form, conflict_form = PanelMemberForm(), HeadJudgeForm(), ConflictForm()
-    member_form.judge_id.choices = [(j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})")
-                                    for j in judges]
-    head_form.judge_id.choices = [(j.id, j.full_name) for j in judges if j.role == "head_judge"]
+    member_form.judge_id.choices = choices(
+        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges)
+    head_form.judge_id.choices = choices((j.id, j.full_name) for j in judges
+                                         if j.role == "head_judge")
     conflict_form.judge_id.choices = member_form.judge_id.choices
     action = request.form.get("action")
     if action == "member" and member_form.validate_on_submit():

@@ -1,0 +1,134 @@
+"""The access matrix for judging routes, and the judge's page through the test client."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from contest.db import db
+from judging import services
+from judging.models import Assignment, BlindCopy, LeakFlag, Score
+from tests.conftest import PASSWORD, csrf_token
+from tests.judging.conftest import marks_for, open_for_judging
+
+ROLES = ["anonymous", "entrant", "unit_organiser", "province", "judge_assigned",
+         "judge_other", "head_judge"]
+OK, LOGIN, DENIED = 200, 302, 404
+
+
+@pytest.fixture
+def opened(world, panel):
+    open_for_judging(panel, world["users"]["province"])
+    stage = panel["stage"]
+    first = db.session.scalars(select(Assignment).order_by(Assignment.id)).first()
+    code = db.session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == first.entry_id))
+    on_entry = {a.judge_id for a in db.session.scalars(
+        select(Assignment).where(Assignment.entry_id == first.entry_id))}
+    other = next(j for j in panel["judges"] if j.id not in on_entry)
+    users = {"entrant": world["users"]["entrant_a"], "unit_organiser": world["users"]["organiser_d1"],
+             "province": world["users"]["province"], "judge_assigned": first.judge,
+             "judge_other": other, "head_judge": world["users"]["head_judge"]}
+    return {"code": code, "users": users, "stage": stage, "assignment": first}
+
+
+def login(client, user):
+    page = client.get("/login")
+    client.post("/login", data={"login": user.email, "password": PASSWORD,
+                                "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def only(*roles, otherwise=DENIED):
+    return {r: (OK if r in roles else otherwise) for r in ROLES if r != "anonymous"}
+
+
+GETS = {
+    "/judging/son-la-2019/": only("province"),
+    "/judging/son-la-2019/flags": only("province"),
+    "/judging/son-la-2019/panel": only("province"),
+    "/judging/son-la-2019/key": only("province"),
+    "/judging/son-la-2019/results": only("province"),
+    "/judging/son-la-2019/reliability": only("province"),
+    "/judging/son-la-2019/export.xlsx": only("province"),
+    "/judging/son-la-2019/queue": only("judge_assigned", "judge_other", "head_judge"),
+    "/judging/son-la-2019/e/{code}": only("judge_assigned"),
+    "/judging/son-la-2019/e/{code}/media/1.png": {r: DENIED for r in ROLES if r != "anonymous"},
+    "/judging/son-la-2019/head/{code}": {r: DENIED for r in ROLES if r != "anonymous"},
+    "/judging/son-la-2019/winners": {**{r: DENIED for r in ROLES if r != "anonymous"},
+                                     "anonymous": DENIED},
+}
+POSTS = ["/judging/son-la-2019/scan", "/judging/son-la-2019/open", "/judging/son-la-2019/release",
+         "/judging/son-la-2019/close-stage", "/judging/son-la-2019/finalise",
+         "/judging/son-la-2019/e/{code}/recuse", "/judging/son-la-2019/e/{code}",
+         "/judging/son-la-2019/ties/1", "/judging/flags/1/redact", "/judging/flags/1/clear",
+         "/judging/scores/1/reopen", "/judging/son-la-2019/head/{code}"]
+POST_ALLOWED = {"/judging/son-la-2019/e/{code}/recuse": {"judge_assigned"},
+                "/judging/son-la-2019/e/{code}": {"judge_assigned"},
+                "/judging/son-la-2019/head/{code}": set()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_judging_get_matrix(client, opened, role):
+    if role != "anonymous":
+        login(client, opened["users"][role])
+    for template, expected in GETS.items():
+        url = template.format(code=opened["code"])
+        want = expected.get(role, LOGIN)
+        response = client.get(url)
+        response.close()
+        assert response.status_code == want, f"{role} GET {url}: {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_judging_post_matrix_denies(client, opened, role):
+    if role != "anonymous":
+        login(client, opened["users"][role])
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    scores_before = db.session.scalars(select(Score.id)).all()
+    for template in POSTS:
+        allowed = POST_ALLOWED.get(template, {"province"})
+        if role in allowed:
+            continue
+        url = template.format(code=opened["code"])
+        got = client.post(url, data={"csrf_token": token, "reason": "x", "score": "50"}).status_code
+        assert got == (LOGIN if role == "anonymous" else DENIED), f"{role} POST {url}: {got}"
+    db.session.expire_all()
+    assert db.session.scalars(select(Score.id)).all() == scores_before
+    assert all(a.state == "active" for a in db.session.scalars(select(Assignment)))
+
+
+def test_assignments_hidden_until_released(client, world, panel):
+    services.prepare_blind_copies(db.session, panel["contest"], None)
+    for flag in db.session.scalars(select(LeakFlag)):
+        services.clear_flag(db.session, flag, world["users"]["province"], "Không lộ")
+    services.open_stage(db.session, panel["stage"], None, services_now())
+    db.session.commit()
+    judge = db.session.scalars(select(Assignment)).first().judge
+    code = db.session.scalar(select(BlindCopy.code))
+    login(client, judge)
+    page = client.get("/judging/son-la-2019/queue").get_data(as_text=True)
+    assert "Ban Tổ chức chưa giao bài." in page and "SL19-" not in page
+    assert client.get(f"/judging/son-la-2019/e/{code}").status_code == 404
+
+
+def services_now():
+    from tests.conftest import NOW
+
+    return NOW
+
+
+def test_judge_scores_through_the_page(client, opened):
+    stage, assign_ = opened["stage"], opened["assignment"]
+    login(client, assign_.judge)
+    url = f"/judging/son-la-2019/e/{opened['code']}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Tính chân thực, cụ thể" in page and opened["code"] in page
+    marks = marks_for(stage, 0.8)
+    data = {f"c{cid}": str(v).replace(".", ",") for cid, v in marks.items()}
+    bad = {**data, f"c{stage.criteria[0].id}": "20,3", "csrf_token": csrf_token(page),
+           "submit_score": "1"}
+    response = client.post(url, data=bad, follow_redirects=True)
+    assert "phải chia hết cho bước 0.5" in response.get_data(as_text=True)
+    response = client.post(url, data={**data, "csrf_token": csrf_token(page), "submit_score": "1",
+                                      "comment": "Bài viết chân thực"}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Đã nộp điểm; điểm đã khóa." in text and '<strong id="total">80</strong>' in text
