@@ -1,0 +1,114 @@
+"""Blind judging in Chromium: two judges disagree widely and a third judge is brought in; a
+narrower gap goes to the head judge; the organiser finalises and the names appear."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contest.db import db
+from contest.models import Contest
+from judging import demo as judging_demo
+from judging import services
+from judging.models import Assignment, BlindCopy
+from tests.browser.conftest import log_in
+
+
+def _pairs(stage):
+    """Entries and their two judges, from the organisers' side of the database."""
+    out = []
+    for copy in db.session.scalars(select(BlindCopy).order_by(BlindCopy.code)):
+        judges = db.session.scalars(select(Assignment).where(
+            Assignment.entry_id == copy.entry_id, Assignment.stage_id == stage.id)
+            .order_by(Assignment.id)).all()
+        out.append((copy, [a.judge for a in judges]))
+    return out
+
+
+def _score_in_browser(page, base, slug, code, share):
+    page.goto(f"{base}/judging/{slug}/queue")
+    page.click(f"text={code}")
+    for field in page.locator("input[type=number]").all():
+        maximum = float(field.get_attribute("max"))
+        field.fill(f"{round(maximum * share * 2) / 2:g}")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#submit_score")
+    page.wait_for_selector("text=Đã nộp điểm; điểm đã khóa.")
+
+
+def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        contest = db.session.scalar(select(Contest))
+        judging_demo.setup_jury(contest, 5)
+        judging_demo.open_judging(contest, 5)
+        db.session.commit()
+        stage = services.current_stage(db.session, contest)
+        (wide, wide_judges), (narrow, narrow_judges) = _pairs(stage)[:2]
+        wide_code, narrow_code = wide.code, narrow.code
+        wide_emails = [j.email for j in wide_judges]
+        narrow_emails = [j.email for j in narrow_judges]
+        author_name = wide.entry.author.full_name
+        slug = contest.slug
+        db.session.remove()
+
+    judge_page = new_page()
+    for email, share in zip(wide_emails, [0.9, 0.6], strict=True):
+        judge_page.context.clear_cookies()
+        log_in(judge_page, base, email)
+        assert author_name not in judge_page.content()
+        _score_in_browser(judge_page, base, slug, wide_code, share)
+    for email, share in zip(narrow_emails, [0.8, 0.68], strict=True):
+        judge_page.context.clear_cookies()
+        log_in(judge_page, base, email)
+        _score_in_browser(judge_page, base, slug, narrow_code, share)
+
+    with live_app.app_context():
+        copy = db.session.scalar(select(BlindCopy).where(BlindCopy.code == wide_code))
+        third = db.session.scalar(select(Assignment).where(
+            Assignment.entry_id == copy.entry_id, Assignment.is_third.is_(True)))
+        assert third is not None, "a gap over 15 points brings a third judge"
+        third_email = third.judge.email
+        db.session.remove()
+    judge_page.context.clear_cookies()
+    log_in(judge_page, base, third_email)
+    _score_in_browser(judge_page, base, slug, wide_code, 0.78)
+
+    head = new_page()
+    log_in(head, base, "truongban@sonla.gov.vn")
+    head.goto(f"{base}/judging/{slug}/queue")
+    head.click(f"a:has-text('{narrow_code}')")
+    head.fill("#score", "75")
+    head.fill("#reason", "Đọc lại bài, thống nhất với giám khảo thứ hai.")
+    head.click("#submit")
+    head.wait_for_selector("text=Đã ghi quyết định.")
+
+    with live_app.app_context():
+        contest = db.session.scalar(select(Contest))
+        judging_demo.score_all(contest, 5)  # the other entries, scored off-screen
+        view = services.compute_prizes(db.session, contest)
+        organiser = db.session.scalar(select(services.User).where(
+            services.User.role == "province_organiser"))
+        for level in view.levels:
+            if level.id in view.allocation.ties:
+                services.decide_tie(db.session, contest, level, organiser, "share", [],
+                                    "Đồng giải theo quyết định của Hội đồng.")
+        stage = services.current_stage(db.session, contest)
+        for row in services.stage_results(db.session, stage):
+            if row.result.state == "needs_head":
+                services.head_decide(db.session, row.result, stage.head_judge,
+                                     row.result.official_score, "Giữ điểm trung bình.")
+        db.session.commit()
+        db.session.remove()
+
+    organiser_page = new_page()
+    log_in(organiser_page, base, "btc@sonla.gov.vn")
+    organiser_page.goto(f"{base}/judging/{slug}/results")
+    assert author_name not in organiser_page.content()
+    organiser_page.on("dialog", lambda dialog: dialog.accept())
+    organiser_page.click("button:has-text('Công bố kết quả')")
+    organiser_page.wait_for_selector("text=Đã công bố kết quả và ghép phách.")
+    assert author_name in organiser_page.content()
+    organiser_page.goto(f"{base}/judging/{slug}/winners")
+    assert "Danh sách đoạt giải" in organiser_page.content()
+    with live_app.app_context():
+        assert db.session.scalar(select(Contest)).phase == "finalised"
