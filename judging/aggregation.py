@@ -6,6 +6,7 @@ benchmarks hit."""
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ class Ranked:
     score: float
     tiebreak: tuple[float, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> tuple[float, ...]:
         return (round(self.score, 2), *(round(t, 2) for t in self.tiebreak))
 
@@ -147,27 +148,30 @@ def allocate(
     group; ("choose", ids) gives it to the chosen ones and the rest continue below."""
     decisions = decisions or {}
     ordered = rank(entries)
+    keys = {r.entry_id: r.key for r in ordered}
     allocation = Allocation()
     previous_key, current_rank = None, 0
     for position, item in enumerate(ordered, start=1):
-        if item.key != previous_key:
-            current_rank, previous_key = position, item.key
+        if keys[item.entry_id] != previous_key:
+            current_rank, previous_key = position, keys[item.entry_id]
         allocation.ranks[item.entry_id] = current_rank
     remaining = list(ordered)
     for level in levels:
-        allocation.prizes[level.level_id] = []
         seats = level.quota
         candidates = [r for r in remaining if r.score >= level.min_score - 1e-9]
         taken: list[int] = []
         index = 0
         while seats > 0 and index < len(candidates):
-            group = [r for r in candidates[index:] if r.key == candidates[index].key]
-            if len(group) <= seats:
-                taken.extend(r.entry_id for r in group)
-                seats -= len(group)
-                index += len(group)
+            end = index
+            while end < len(candidates) and keys[candidates[end].entry_id] == keys[
+                    candidates[index].entry_id]:
+                end += 1
+            ids = [r.entry_id for r in candidates[index:end]]
+            if len(ids) <= seats:
+                taken.extend(ids)
+                seats -= len(ids)
+                index = end
                 continue
-            ids = [r.entry_id for r in group]
             decision = decisions.get(level.level_id)
             if decision is None:
                 allocation.ties[level.level_id] = ids
@@ -178,7 +182,8 @@ def allocate(
                 taken.extend(i for i in decision[1] if i in ids)
             break
         allocation.prizes[level.level_id] = taken
-        remaining = [r for r in remaining if r.entry_id not in set(taken)]
+        given = set(taken)
+        remaining = [r for r in remaining if r.entry_id not in given]
     return allocation
 
 
