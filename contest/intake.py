@@ -129,10 +129,15 @@ def _finish(markdown: str, media: dict[str, bytes], timeout: int,
     return ExtractedEssay(markdown=markdown + "\n", text=text, word_count=words, media=media)
 
 
+def escape_markdown(text: str) -> str:
+    """Plain text made safe to place in pandoc markdown: it reads back exactly as written."""
+    return re.sub(r"([\\`*_{}\[\]<>#+\-.!|~^$@:\"'])", r"\\\1", text)
+
+
 def typed_text_to_markdown(text: str) -> str:
     """Typed or pasted text is plain prose: escape markdown so it reads back as typed."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", nfc(text).replace("\r\n", "\n"))]
-    escaped = [re.sub(r"([\\`*_{}\[\]<>#+\-.!|~^$])", r"\\\1", p) for p in paragraphs if p]
+    escaped = [escape_markdown(p) for p in paragraphs if p]
     return "\n\n".join(" \\\n".join(line.strip() for line in p.split("\n")) for p in escaped)
 
 

@@ -41,7 +41,8 @@ def write_entry_files(
             with open(os.path.join(staging, "original" + extension), "wb") as fh:
                 fh.write(data)
         for relative, data in media.items():
-            target = safe_join(os.path.join(staging, "media"), relative)
+            # Keys are paths as the essay's markdown names them: media/…
+            target = safe_join(os.path.join(staging, "media"), relative.removeprefix("media/"))
             if target is None:
                 continue
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -82,11 +82,13 @@ def award(contest: Contest, seed: int) -> None:
         services.head_decide(db.session, result, head, result.official_score,
                              "Hội ý với hai giám khảo, thống nhất giữ điểm trung bình.")
     organiser = _organiser()
-    view = services.compute_prizes(db.session, contest)
-    for level in view.levels:
-        if level.id in view.allocation.ties:
-            services.decide_tie(db.session, contest, level, organiser, "share", [],
-                                "Hai bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.")
+    while True:  # a decision at one prize can move the boundary of the next: look again
+        view = services.compute_prizes(db.session, contest)
+        tied = [level for level in view.levels if level.id in view.allocation.ties]
+        if not tied:
+            break
+        services.decide_tie(db.session, contest, tied[0], organiser, "share", [],
+                            "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.")
     services.finalise(db.session, contest, organiser, utcnow())
 
 

@@ -171,3 +171,21 @@ def test_open_redirect_after_login_is_refused(client, world):
         "login": "a@example.com", "password": PASSWORD,
         "csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.headers["Location"] == "/"
+
+
+def test_the_pictures_of_an_uploaded_essay_are_shown(client, world, tmp_path):
+    import re
+
+    from tests.contest.test_intake import rich_docx
+
+    login(client, "a@example.com")
+    response = post_form(client, "/c/son-la-2019/entries/new", {
+        "title": "Người giữ rừng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
+        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
+        "save": "1", "file": (io.BytesIO(rich_docx(tmp_path)), "bai.docx")})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    source = re.search(r'<img src="([^"]+)"', page).group(1)
+    picture = client.get(source)
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    picture.close()
+    assert "<sup>" in page or "footnote" in page

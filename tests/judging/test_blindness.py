@@ -34,6 +34,7 @@ def leaky_docx() -> bytes:
     document.core_properties.author = AUTHOR
     document.core_properties.last_modified_by = AUTHOR
     document.add_heading("Người giữ rừng bản Mòng", level=1)
+    document.add_picture(_photo_with_exif())
     paragraph = document.add_paragraph(vietnamese_essay(120, "Ông Lò Văn Pánh giữ rừng"))
     document.add_comment(paragraph.runs, text=f"Nhờ {AUTHOR} xem lại", author=AUTHOR,
                          initials="NM")
@@ -57,6 +58,19 @@ def leaky_docx() -> bytes:
     return out.getvalue()
 
 
+def _photo_with_exif() -> io.BytesIO:
+    """A JPEG whose EXIF names the author, as phone cameras do."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B] = AUTHOR  # Artist
+    exif[0x010F] = "Điện thoại của " + AUTHOR  # Make
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 80, 40)).save(buffer, "JPEG", exif=exif.tobytes())
+    buffer.seek(0)
+    return buffer
+
+
 def crawl(client, start: list[str]) -> dict[str, str]:
     """Every same-site page and file reachable by GET from `start`, with its headers."""
     seen: dict[str, str] = {}
@@ -66,7 +80,8 @@ def crawl(client, start: list[str]) -> dict[str, str]:
         if url in seen or "/logout" in url or "/lang/" in url:
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True) if response.mimetype.startswith("text") else ""
+        body = (response.get_data(as_text=True) if response.mimetype.startswith("text")
+                else response.get_data().decode("latin-1"))
         response.close()
         seen[url] = f"{response.status_code}\n{dict(response.headers)}\n{body}"
         if response.status_code in (301, 302):
@@ -111,6 +126,7 @@ def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
         reached = [u for u, text in pages.items() if text.startswith("200")]
         if judge is not world["users"]["head_judge"]:
             assert any("/judging/son-la-2019/e/SL19-" in u for u in reached), reached
+            assert any(u.endswith("/media/1.png") for u in reached), reached
         for url, text in pages.items():
             for needle in needles:
                 assert needle.lower() not in text.lower(), f"{needle!r} leaks at {url}"

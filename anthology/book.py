@@ -1,0 +1,167 @@
+"""The book as plain data, and its one pandoc-markdown rendering that both DOCX and EPUB are
+built from. Nothing here touches the database or uploaded files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from contest.categories import category_label, category_order
+from contest.intake import escape_markdown as esc
+
+TOC_MARK = "GUONGSANG-MUC-LUC"
+BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
+
+
+@dataclass
+class BookEssay:
+    key: str  # folder of its pictures inside the build, e.g. "bai-3"
+    title: str
+    author: str
+    unit: str
+    prize: str
+    markdown: str
+
+
+@dataclass
+class BookProfile:
+    key: str
+    name: str
+    kind: str
+    category: str
+    unit: str
+    address: str
+    position: str
+    achievements: str
+    commendations: str
+    photo: str | None  # path inside the build folder
+
+
+@dataclass
+class Book:
+    slug: str
+    title: str
+    subtitle: str
+    publisher: str
+    year: int
+    rights: str
+    foreword: str
+    date: str
+    essays: list[BookEssay] = field(default_factory=list)
+    profiles: list[BookProfile] = field(default_factory=list)
+    cover: str | None = None
+
+    def identifier(self) -> str:
+        """Same inputs, same identifier: a UUID named by a digest of the whole book."""
+        digest = hashlib.sha256(json.dumps(asdict(self), ensure_ascii=False,
+                                           sort_keys=True).encode()).hexdigest()
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'guong-sang:{self.slug}:{digest}')}"
+
+    def profile_groups(self) -> list[tuple[str, list[BookProfile]]]:
+        """Profiles by the seed's categories: collectives 1.1–1.9, then individuals 2.1–2.4."""
+        groups: dict[str, list[BookProfile]] = {}
+        for profile in self.profiles:
+            groups.setdefault(profile.category, []).append(profile)
+        return [(code, groups[code]) for code in sorted(groups, key=category_order)]
+
+    def author_index(self) -> list[tuple[str, list[str]]]:
+        """Authors in Vietnamese order (by given name, then the rest), with their essays."""
+        index: dict[str, list[str]] = {}
+        for essay in self.essays:
+            index.setdefault(essay.author, []).append(essay.title)
+        return sorted(index.items(), key=lambda item: _name_key(item[0]))
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    from judging.leakscan import fold
+
+    parts = name.split()
+    return fold(parts[-1]) if parts else "", fold(name)
+
+
+def metadata(book: Book, summary: str) -> dict:
+    """Pandoc metadata for both writers (EPUB reads the creator, contributors and a11y)."""
+    return {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "lang": "vi-VN",
+        "identifier": book.identifier(),
+        "publisher": book.publisher,
+        "rights": book.rights,
+        "date": book.date,
+        "creator": [{"role": "editor", "text": book.publisher}],
+        "contributor": [{"role": "author", "text": author} for author, _ in book.author_index()],
+        "toc-title": "Mục lục",
+        "accessModes": ["textual", "visual"],
+        "accessModeSufficient": ["textual"],
+        "accessibilityFeatures": ["tableOfContents", "readingOrder", "structuralNavigation",
+                                  "alternativeText"],
+        "accessibilityHazards": ["none"],
+        "accessibilitySummary": summary,
+    }
+
+
+def _essay_markdown(essay: BookEssay) -> str:
+    """The essay's own markdown, fitted into the book: headings below the essay's title,
+    footnote labels made unique, pictures pointing into the essay's folder."""
+    text = re.sub(r"^(#{1,4}) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ",
+                  essay.markdown, flags=re.MULTILINE)
+    text = re.sub(r"\[\^([^\]\s]+)\]", lambda m: f"[^{essay.key}-{m.group(1)}]", text)
+    return re.sub(r"\]\(media/", f"]({essay.key}/media/", text)
+
+
+def render(book: Book, *, for_docx: bool) -> str:
+    """The whole book in pandoc markdown: front matter, Part I, Part II, back matter."""
+    out: list[str] = []
+    add = out.append
+    add("# Thông tin xuất bản {.unnumbered .unlisted}\n")
+    add(f"**{esc(book.title)}**\n")
+    if book.subtitle:
+        add(f"{esc(book.subtitle)}\n")
+    add(f"Đơn vị xuất bản: {esc(book.publisher)}  \nNăm: {book.year}\n")
+    if book.rights:
+        add(f"{esc(book.rights)}\n")
+    add("# Lời giới thiệu {.unnumbered}\n")
+    for paragraph in re.split(r"\n\s*\n", book.foreword.strip()):
+        if paragraph.strip():
+            add(esc(paragraph.strip()) + "\n")
+    if for_docx:
+        add(f'::: {{custom-style="TOC Heading"}}\nMục lục\n:::\n\n{TOC_MARK}\n\n{BODY_MARK}\n')
+    add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")
+    for essay in book.essays:
+        add(f"## {esc(essay.title)} {{#{essay.key}}}\n")
+        add(f'::: {{custom-style="Byline"}}\n{esc(essay.author)} — {esc(essay.unit)}  \n'
+            f"{esc(essay.prize)}\n:::\n")
+        add(_essay_markdown(essay).strip() + "\n")
+    add("# Phần II. Gương điển hình tiên tiến {#phan-2}\n")
+    for code, profiles in book.profile_groups():
+        add(f"## {esc(category_label(code))} {{#linh-vuc-{code.replace('.', '-')}}}\n")
+        for profile in profiles:
+            add(f"### {esc(profile.name)} {{#{profile.key}}}\n")
+            if profile.photo:
+                add(f"![{esc(profile.name)}]({profile.photo})\n")
+            facts = [f"**{label}:** {esc(value)}" for label, value in (
+                ("Loại", profile.kind), ("Đơn vị", profile.unit), ("Địa chỉ", profile.address),
+                ("Chức vụ, nghề nghiệp", profile.position)) if value]
+            add("  \n".join(facts) + "\n")
+            if profile.achievements:
+                add("**Thành tích:**\n")
+                for paragraph in profile.achievements.splitlines():
+                    if paragraph.strip():
+                        add(esc(paragraph.strip()) + "\n")
+            if profile.commendations:
+                add(f"**Khen thưởng:** {esc(profile.commendations)}\n")
+    add("# Danh sách tác giả đoạt giải {#danh-sach}\n")
+    add("| STT | Giải | Tên bài | Tác giả | Đơn vị |\n|---:|---|---|---|---|")
+    for number, essay in enumerate(book.essays, start=1):
+        cells = [str(number), essay.prize, essay.title, essay.author, essay.unit]
+        add("| " + " | ".join(esc(c).replace("|", "\\|") for c in cells) + " |")
+    add("\n: Danh sách tác giả đoạt giải\n")
+    add("# Chỉ mục tác giả {#chi-muc}\n")
+    for author, titles in book.author_index():
+        add(f"**{esc(author)}**: " + "; ".join(f"*{esc(t)}*" for t in titles) + "  ")
+    add("")
+    return "\n".join(out)

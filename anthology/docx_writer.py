@@ -1,0 +1,235 @@
+"""The printed book as DOCX: pandoc writes the content (headings, emphasis, footnotes,
+pictures, tables) against a reference document made with python-docx; python-docx then adds
+what a printer expects — page set-up, fonts for every script, vi-VN, a pre-filled table of
+contents field, page numbers restarting after the front matter, core properties."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from anthology.book import BODY_MARK, TOC_MARK, Book
+from contest.categories import category_label
+from anthology.epub_writer import pandoc, write_sources
+
+PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
+FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run
+
+
+def _set_fonts(rpr, size_pt: float | None = None) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "vi-VN")
+    if size_pt is not None:
+        for tag in ("w:sz", "w:szCs"):
+            element = rpr.find(qn(tag))
+            if element is None:
+                element = OxmlElement(tag)
+                rpr.append(element)
+            element.set(qn("w:val"), str(int(size_pt * 2)))
+
+
+def _style(document, name: str, size: float, *, bold=False, italic=False, center=False,
+           page_break=False, space_before=0, space_after=6, indent_first=False):
+    styles = document.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    style.font.color.rgb = None
+    _set_fonts(style.element.get_or_add_rPr(), size)
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    fmt.page_break_before = page_break
+    if center:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent_first:
+        fmt.first_line_indent = Mm(8)
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return style
+
+
+def reference_docx(path: str, page_size: str, margin_mm: int) -> None:
+    """The styles and page set-up pandoc writes into."""
+    document = docx.Document()
+    section = document.sections[0]
+    width, height = PAGE_SIZES_MM[page_size]
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(margin_mm))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    _style(document, "Normal", 13)
+    for name in ("Body Text", "First Paragraph"):
+        _style(document, name, 13, indent_first=True, space_after=4)
+    _style(document, "Compact", 13, space_after=2)
+    _style(document, "Title", 24, bold=True, center=True, space_before=120, space_after=18)
+    _style(document, "Subtitle", 15, italic=True, center=True, space_after=24)
+    _style(document, "Author", 13, center=True)
+    _style(document, "Date", 13, center=True)
+    _style(document, "Heading 1", 18, bold=True, center=True, page_break=True, space_after=18)
+    _style(document, "Heading 2", 15, bold=True, page_break=True, space_before=12)
+    _style(document, "Heading 3", 13.5, bold=True, space_before=10)
+    _style(document, "Heading 4", 13, bold=True, italic=True)
+    _style(document, "Byline", 12, italic=True, space_after=12)
+    _style(document, "Image Caption", 11, italic=True, center=True)
+    _style(document, "Table Caption", 11, italic=True, center=True)
+    _style(document, "Footnote Text", 10, space_after=0)
+    _style(document, "TOC Heading", 18, bold=True, center=True, page_break=True)
+    _style(document, "TOC 1", 13, bold=True, space_before=6, space_after=2)
+    _style(document, "TOC 2", 12, space_after=1)
+    document.save(path)
+
+
+def _field_run(paragraph, kind: str, text: str = ""):
+    run = paragraph.add_run()
+    if kind == "instr":
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+    else:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")
+    run._r.append(element)
+    return run
+
+
+def _fill_toc(document, placeholder, book: Book) -> None:
+    """A TOC field whose cached result already lists the parts and essays, marked dirty so
+    Word refreshes it (with page numbers) on opening."""
+    entries = [("TOC 1", "Phần I. Những bài viết đoạt giải")]
+    entries += [("TOC 2", essay.title) for essay in book.essays]
+    entries.append(("TOC 1", "Phần II. Gương điển hình tiên tiến"))
+    entries += [("TOC 2", category_label(code)) for code, _profiles in book.profile_groups()]
+    entries += [("TOC 1", "Danh sách tác giả đoạt giải"), ("TOC 1", "Chỉ mục tác giả")]
+    first = placeholder
+    first.text = ""
+    first.style = document.styles[entries[0][0]]
+    _field_run(first, "begin")
+    _field_run(first, "instr", r' TOC \o "1-2" \h \z \u ')
+    _field_run(first, "separate")
+    first.add_run(entries[0][1])
+    previous = first
+    for style, text in entries[1:]:
+        paragraph = copy.deepcopy(first._p)
+        for child in list(paragraph):
+            if child.tag != qn("w:pPr"):
+                paragraph.remove(child)
+        previous._p.addnext(paragraph)
+        wrapped = docx.text.paragraph.Paragraph(paragraph, first._parent)
+        wrapped.style = document.styles[style]
+        wrapped.add_run(text)
+        previous = wrapped
+    _field_run(previous, "end")
+
+
+def _page_field(paragraph) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field_run(paragraph, "begin")
+    _field_run(paragraph, "instr", " PAGE ")
+    _field_run(paragraph, "separate")
+    paragraph.add_run("1")
+    _field_run(paragraph, "end")
+
+
+def _split_front_matter(document, marker) -> None:
+    """End the front matter (roman page numbers) at the marker; the body restarts at 1."""
+    body_sectpr = document.sections[-1]._sectPr
+    front_sectpr = copy.deepcopy(body_sectpr)
+    for child in list(front_sectpr):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference")):
+            front_sectpr.remove(child)
+    marker.text = ""
+    marker._p.get_or_add_pPr().append(front_sectpr)
+    front, body = document.sections[0], document.sections[-1]
+    body.start_type = WD_SECTION.NEW_PAGE
+    for section, fmt, start in ((front, "lowerRoman", 1), (body, "decimal", 1)):
+        numbering = section._sectPr.find(qn("w:pgNumType"))
+        if numbering is None:
+            numbering = OxmlElement("w:pgNumType")
+            section._sectPr.append(numbering)
+        numbering.set(qn("w:fmt"), fmt)
+        numbering.set(qn("w:start"), str(start))
+    body.footer.is_linked_to_previous = False
+    for section in (front, body):
+        footer = section.footer
+        _page_field(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
+
+
+def _scale_pictures(document) -> None:
+    section = document.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for shape in document.inline_shapes:
+        if shape.width > text_width:
+            ratio = text_width / shape.width
+            shape.width, shape.height = int(shape.width * ratio), int(shape.height * ratio)
+
+
+def _mark_fields_for_update(document) -> None:
+    settings = document.settings.element
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        settings.append(update)
+    update.set(qn("w:val"), "true")
+
+
+def _core_properties(document, book: Book) -> None:
+    props = document.core_properties
+    props.title, props.subject = book.title, book.subtitle
+    props.author = props.last_modified_by = book.publisher
+    props.comments, props.category = book.rights, "Tuyển tập"
+    props.keywords = "gương điển hình tiên tiến; người tốt việc tốt; Sơn La"
+    props.language, props.identifier = "vi-VN", book.identifier()
+    props.revision = 1
+    props.created = props.modified = datetime(book.year, 1, 1)
+    props.content_status, props.version = "", ""
+
+
+def _insert_cover(document, book: Book) -> None:
+    if not book.cover:
+        return
+    first = document.paragraphs[0]
+    cover = first.insert_paragraph_before()
+    section = document.sections[0]
+    cover.add_run().add_picture(book.cover, width=section.page_width - section.left_margin
+                                - section.right_margin)
+    cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+
+
+def write_docx(book: Book, folder: str, out: str, page_size: str, margin_mm: int) -> str:
+    source, meta = write_sources(book, folder, for_docx=True)
+    reference = f"{folder}/reference.docx"
+    reference_docx(reference, page_size, margin_mm)
+    pandoc(["-f", "markdown", "-t", "docx", "--metadata-file", meta,
+            f"--reference-doc={reference}", "-o", out, source], cwd=folder)
+    document = docx.Document(out)
+    paragraphs = {p.text.strip(): p for p in document.paragraphs
+                  if p.text.strip() in (TOC_MARK, BODY_MARK)}
+    _fill_toc(document, paragraphs[TOC_MARK], book)
+    _split_front_matter(document, paragraphs[BODY_MARK])
+    _scale_pictures(document)
+    _mark_fields_for_update(document)
+    _insert_cover(document, book)
+    _core_properties(document, book)
+    document.save(out)
+    return out

@@ -1,0 +1,89 @@
+"""Anthology models: the book's settings, its items (order, inclusion, book copy), builds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.db import created_at, db, intpk
+from contest.models import Contest, Entry, ExemplarProfile
+
+PAGE_SIZES = ("A5", "B5", "A4")
+BUILD_STATES = ("queued", "running", "done", "failed")
+
+
+class AnthologySettings(db.Model):
+    """Front matter and page set-up, edited in the browser."""
+
+    __tablename__ = "anthology_settings"
+    __table_args__ = (
+        CheckConstraint(f"page_size IN {PAGE_SIZES!r}", name="page_size"),
+        CheckConstraint("margin_mm >= 5 AND margin_mm <= 50", name="margin"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    subtitle: Mapped[str] = mapped_column(String(300), default="")
+    publisher: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column()
+    rights: Mapped[str] = mapped_column(Text, default="")
+    foreword: Mapped[str] = mapped_column(Text, default="")
+    page_size: Mapped[str] = mapped_column(String(4), default="B5")
+    margin_mm: Mapped[int] = mapped_column(default=20)
+    cover_path: Mapped[str | None] = mapped_column(String(300))
+    certificate_template_path: Mapped[str | None] = mapped_column(String(300))
+
+    contest: Mapped[Contest] = relationship()
+
+
+class AnthologyItem(db.Model):
+    """One essay or profile in the book: its place, whether it is in, and the book's copy."""
+
+    __tablename__ = "anthology_item"
+    __table_args__ = (
+        CheckConstraint("(entry_id IS NULL) != (profile_id IS NULL)", name="one_item"),
+        CheckConstraint("is_included OR length(exclude_reason) > 0", name="exclude_reason"),
+        UniqueConstraint("contest_id", "entry_id"),
+        UniqueConstraint("contest_id", "profile_id"),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
+    position: Mapped[int] = mapped_column()
+    is_included: Mapped[bool] = mapped_column(default=True)
+    exclude_reason: Mapped[str] = mapped_column(Text, default="")
+    book_title: Mapped[str | None] = mapped_column(String(300))
+    book_markdown: Mapped[str | None] = mapped_column(Text)
+
+    entry: Mapped[Entry | None] = relationship()
+    profile: Mapped[ExemplarProfile | None] = relationship()
+
+
+class AnthologyBuild(db.Model):
+    """One run of the book build: its progress survives a reload; the last good one is kept."""
+
+    __tablename__ = "anthology_build"
+    __table_args__ = (
+        CheckConstraint(f"state IN {BUILD_STATES!r}", name="state"),
+        CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
+        # Two builds of one contest never run at once: the database refuses the second.
+        Index("uq_anthology_build_running", "contest_id", unique=True,
+              sqlite_where=db.text("state IN ('queued', 'running')"),
+              postgresql_where=db.text("state IN ('queued', 'running')")),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    step: Mapped[str] = mapped_column(String(200), default="")
+    percent: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    folder: Mapped[str] = mapped_column(String(300))
+    formats: Mapped[str] = mapped_column(String(40), default="docx,epub")
+    created_at: Mapped[created_at]
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

