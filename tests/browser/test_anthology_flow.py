@@ -1,0 +1,43 @@
+"""The organiser builds the demo book in Chromium, watches the progress, downloads both files."""
+
+from __future__ import annotations
+
+import zipfile
+
+import docx
+from sqlalchemy import select
+
+from contest.db import db
+from contest.models import Contest
+from judging import demo as judging_demo
+from tests.browser.conftest import log_in
+
+
+def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
+    base = live_app.config["LIVE_URL"]
+    with live_app.app_context():
+        contest = db.session.scalar(select(Contest))
+        for step in (judging_demo.setup_jury, judging_demo.open_judging, judging_demo.score_all,
+                     judging_demo.award):
+            step(contest, 3)
+            db.session.commit()
+        db.session.remove()
+
+    page = new_page()
+    log_in(page, base, "btc@sonla.gov.vn")
+    page.click("text=Tuyển tập (DOCX, EPUB) và giấy chứng nhận")
+    assert "Phần I. Những bài viết đoạt giải" in page.content()
+    page.click("button:has-text('Dựng sách (DOCX và EPUB)')")
+    page.wait_for_selector("#build-1 >> text=xong", timeout=120_000)
+    files = {}
+    for fmt in ("DOCX", "EPUB"):
+        with page.expect_download() as info:
+            page.click(f"#build-1 >> text={fmt}")
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        files[fmt] = path
+    assert files["DOCX"].name == "son-la-2019.docx" and files["EPUB"].name == "son-la-2019.epub"
+    book = docx.Document(files["DOCX"])
+    assert book.paragraphs[0].text.startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
+    with zipfile.ZipFile(files["EPUB"]) as epub:
+        assert epub.read("mimetype") == b"application/epub+zip"
