@@ -34,4 +34,5 @@ test: install chromium
 	$(VENV)/bin/pytest
 
 bench: install
-	$(PY) -m bench.run
+	$(PY) -m bench.bench_judging
+	$(PY) -m bench.bench_anthology

@@ -10,8 +10,12 @@ def _home_links(contest) -> list[tuple[str, str]]:
     from flask_login import current_user
 
     if current_user.is_province_organiser and contest.is_finalised:
-        return [(_("Tuyển tập (DOCX, EPUB) và giấy chứng nhận"),
-                 url_for("anthology.overview", slug=contest.slug))]
+        return [
+            (
+                _("Tuyển tập (DOCX, EPUB) và giấy chứng nhận"),
+                url_for("anthology.overview", slug=contest.slug),
+            )
+        ]
     return []
 
 

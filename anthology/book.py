@@ -56,8 +56,9 @@ class Book:
 
     def identifier(self) -> str:
         """Same inputs, same identifier: a UUID named by a digest of the whole book."""
-        digest = hashlib.sha256(json.dumps(asdict(self), ensure_ascii=False,
-                                           sort_keys=True).encode()).hexdigest()
+        digest = hashlib.sha256(
+            json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'guong-sang:{self.slug}:{digest}')}"
 
     def profile_groups(self) -> list[tuple[str, list[BookProfile]]]:
@@ -97,8 +98,12 @@ def metadata(book: Book, summary: str) -> dict:
         "toc-title": "Mục lục",
         "accessModes": ["textual", "visual"],
         "accessModeSufficient": ["textual"],
-        "accessibilityFeatures": ["tableOfContents", "readingOrder", "structuralNavigation",
-                                  "alternativeText"],
+        "accessibilityFeatures": [
+            "tableOfContents",
+            "readingOrder",
+            "structuralNavigation",
+            "alternativeText",
+        ],
         "accessibilityHazards": ["none"],
         "accessibilitySummary": summary,
     }
@@ -107,8 +112,12 @@ def metadata(book: Book, summary: str) -> dict:
 def _essay_markdown(essay: BookEssay) -> str:
     """The essay's own markdown, fitted into the book: headings below the essay's title,
     footnote labels made unique, pictures pointing into the essay's folder."""
-    text = re.sub(r"^(#{1,4}) ", lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ",
-                  essay.markdown, flags=re.MULTILINE)
+    text = re.sub(
+        r"^(#{1,4}) ",
+        lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ",
+        essay.markdown,
+        flags=re.MULTILINE,
+    )
     text = re.sub(r"\[\^([^\]\s]+)\]", lambda m: f"[^{essay.key}-{m.group(1)}]", text)
     return re.sub(r"\]\(media/", f"]({essay.key}/media/", text)
 
@@ -133,8 +142,10 @@ def render(book: Book, *, for_docx: bool) -> str:
     add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")
     for essay in book.essays:
         add(f"## {esc(essay.title)} {{#{essay.key}}}\n")
-        add(f'::: {{custom-style="Byline"}}\n{esc(essay.author)} — {esc(essay.unit)}  \n'
-            f"{esc(essay.prize)}\n:::\n")
+        add(
+            f'::: {{custom-style="Byline"}}\n{esc(essay.author)} — {esc(essay.unit)}  \n'
+            f"{esc(essay.prize)}\n:::\n"
+        )
         add(_essay_markdown(essay).strip() + "\n")
     add("# Phần II. Gương điển hình tiên tiến {#phan-2}\n")
     for code, profiles in book.profile_groups():
@@ -143,9 +154,16 @@ def render(book: Book, *, for_docx: bool) -> str:
             add(f"### {esc(profile.name)} {{#{profile.key}}}\n")
             if profile.photo:
                 add(f"![{esc(profile.name)}]({profile.photo})\n")
-            facts = [f"**{label}:** {esc(value)}" for label, value in (
-                ("Loại", profile.kind), ("Đơn vị", profile.unit), ("Địa chỉ", profile.address),
-                ("Chức vụ, nghề nghiệp", profile.position)) if value]
+            facts = [
+                f"**{label}:** {esc(value)}"
+                for label, value in (
+                    ("Loại", profile.kind),
+                    ("Đơn vị", profile.unit),
+                    ("Địa chỉ", profile.address),
+                    ("Chức vụ, nghề nghiệp", profile.position),
+                )
+                if value
+            ]
             add("  \n".join(facts) + "\n")
             if profile.achievements:
                 add("**Thành tích:**\n")

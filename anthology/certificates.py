@@ -78,8 +78,7 @@ def _fill(paragraph, values: dict[str, str]) -> None:
         run.text = ""
 
 
-def render_certificates(template: bytes, certificates: list[Certificate],
-                        publisher: str) -> bytes:
+def render_certificates(template: bytes, certificates: list[Certificate], publisher: str) -> bytes:
     """All certificates in one document, one per page, in the template's layout."""
     output = docx.Document(io.BytesIO(template))
     body = output.element.body

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from anthology.book import BODY_MARK, TOC_MARK, Book
-from contest.categories import category_label
 from anthology.epub_writer import pandoc, write_sources
+from contest.categories import category_label
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run
@@ -45,8 +45,19 @@ def _set_fonts(rpr, size_pt: float | None = None) -> None:
             element.set(qn("w:val"), str(int(size_pt * 2)))
 
 
-def _style(document, name: str, size: float, *, bold=False, italic=False, center=False,
-           page_break=False, space_before=0, space_after=6, indent_first=False):
+def _style(
+    document,
+    name: str,
+    size: float,
+    *,
+    bold=False,
+    italic=False,
+    center=False,
+    page_break=False,
+    space_before=0,
+    space_after=6,
+    indent_first=False,
+):
     styles = document.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, 1)
     style.font.name = FONT
@@ -211,8 +222,9 @@ def _insert_cover(document, book: Book) -> None:
     first = document.paragraphs[0]
     cover = first.insert_paragraph_before()
     section = document.sections[0]
-    cover.add_run().add_picture(book.cover, width=section.page_width - section.left_margin
-                                - section.right_margin)
+    cover.add_run().add_picture(
+        book.cover, width=section.page_width - section.left_margin - section.right_margin
+    )
     cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
 
 
@@ -220,11 +232,25 @@ def write_docx(book: Book, folder: str, out: str, page_size: str, margin_mm: int
     source, meta = write_sources(book, folder, for_docx=True)
     reference = f"{folder}/reference.docx"
     reference_docx(reference, page_size, margin_mm)
-    pandoc(["-f", "markdown", "-t", "docx", "--metadata-file", meta,
-            f"--reference-doc={reference}", "-o", out, source], cwd=folder)
+    pandoc(
+        [
+            "-f",
+            "markdown",
+            "-t",
+            "docx",
+            "--metadata-file",
+            meta,
+            f"--reference-doc={reference}",
+            "-o",
+            out,
+            source,
+        ],
+        cwd=folder,
+    )
     document = docx.Document(out)
-    paragraphs = {p.text.strip(): p for p in document.paragraphs
-                  if p.text.strip() in (TOC_MARK, BODY_MARK)}
+    paragraphs = {
+        p.text.strip(): p for p in document.paragraphs if p.text.strip() in (TOC_MARK, BODY_MARK)
+    }
     _fill_toc(document, paragraphs[TOC_MARK], book)
     _split_front_matter(document, paragraphs[BODY_MARK])
     _scale_pictures(document)

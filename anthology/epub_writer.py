@@ -14,8 +14,10 @@ from anthology.book import Book, metadata, render
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 STYLESHEET = os.path.join(os.path.dirname(__file__), "assets", "book.css")
-SUMMARY = ("Sách điện tử có mục lục, cấu trúc đề mục theo phần và bài, thứ tự đọc theo nội dung; "
-           "ảnh có văn bản thay thế.")
+SUMMARY = (
+    "Sách điện tử có mục lục, cấu trúc đề mục theo phần và bài, thứ tự đọc theo nội dung; "
+    "ảnh có văn bản thay thế."
+)
 
 
 class BookBuildError(RuntimeError):
@@ -28,14 +30,20 @@ def font_paths() -> list[str]:
     if missing:
         raise BookBuildError(
             "Thiếu phông chữ DejaVu Serif để nhúng vào sách (gói Debian fonts-dejavu-core): "
-            + ", ".join(missing))
+            + ", ".join(missing)
+        )
     return paths
 
 
 def pandoc(args: list[str], cwd: str, timeout: int = 600) -> None:
     """Run pypandoc's pandoc with a time limit, in the build folder."""
-    done = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=cwd, capture_output=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        [pypandoc.get_pandoc_path(), *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
     if done.returncode != 0:
         raise BookBuildError("Pandoc báo lỗi: " + done.stderr.decode("utf-8", "replace")[-500:])
 
@@ -53,8 +61,22 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
 
 
 def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
-    args = ["-f", "markdown", "-t", "epub3", "--metadata-file", meta, "--toc", "--toc-depth=2",
-            "--split-level=2", "--css", STYLESHEET, "-o", out, source]
+    args = [
+        "-f",
+        "markdown",
+        "-t",
+        "epub3",
+        "--metadata-file",
+        meta,
+        "--toc",
+        "--toc-depth=2",
+        "--split-level=2",
+        "--css",
+        STYLESHEET,
+        "-o",
+        out,
+        source,
+    ]
     for font in font_paths():
         args.append(f"--epub-embed-font={font}")
     if book.cover:

@@ -72,9 +72,13 @@ class AnthologyBuild(db.Model):
         CheckConstraint(f"state IN {BUILD_STATES!r}", name="state"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
         # Two builds of one contest never run at once: the database refuses the second.
-        Index("uq_anthology_build_running", "contest_id", unique=True,
-              sqlite_where=db.text("state IN ('queued', 'running')"),
-              postgresql_where=db.text("state IN ('queued', 'running')")),
+        Index(
+            "uq_anthology_build_running",
+            "contest_id",
+            unique=True,
+            sqlite_where=db.text("state IN ('queued', 'running')"),
+            postgresql_where=db.text("state IN ('queued', 'running')"),
+        ),
     )
 
     id: Mapped[intpk]

@@ -36,7 +36,8 @@ DEFAULT_FOREWORD = (
     "việc tốt trên các lĩnh vực.\n\n"
     "Cuốn sách tập hợp những bài viết đoạt giải và hồ sơ các tập thể, cá nhân tiêu biểu, "
     "chào mừng Đại hội Thi đua yêu nước tỉnh Sơn La lần thứ V. Xin trân trọng giới thiệu "
-    "cùng bạn đọc.")
+    "cùng bạn đọc."
+)
 
 
 class NotFinalised(DomainError):
@@ -50,25 +51,31 @@ class BuildRunning(DomainError):
 def require_finalised(contest: Contest) -> None:
     if not contest.is_finalised:
         raise NotFinalised(
-            "Chưa công bố kết quả: chỉ làm tuyển tập sau khi chấm xong và ghép phách.")
+            "Chưa công bố kết quả: chỉ làm tuyển tập sau khi chấm xong và ghép phách."
+        )
 
 
 def settings_for(session: Session, contest: Contest) -> AnthologySettings:
     """The saved settings, or defaults (not saved: nothing is written on a GET)."""
-    saved = session.scalar(select(AnthologySettings).where(
-        AnthologySettings.contest_id == contest.id))
+    saved = session.scalar(
+        select(AnthologySettings).where(AnthologySettings.contest_id == contest.id)
+    )
     if saved is not None:
         return saved
     year = contest_year(contest)
     return AnthologySettings(
         contest_id=contest.id,
         title="Tuyển tập bài viết về gương điển hình tiên tiến, người tốt việc tốt "
-              "tỉnh Sơn La năm 2019",
+        "tỉnh Sơn La năm 2019",
         subtitle="Chào mừng Đại hội Thi đua yêu nước tỉnh Sơn La lần thứ V",
         publisher="Hội đồng Thi đua – Khen thưởng tỉnh Sơn La",
-        year=year, rights=f"© {year} Hội đồng Thi đua – Khen thưởng tỉnh Sơn La. "
-        "Tài liệu tuyên truyền, không bán.", foreword=DEFAULT_FOREWORD,
-        page_size="B5", margin_mm=20)
+        year=year,
+        rights=f"© {year} Hội đồng Thi đua – Khen thưởng tỉnh Sơn La. "
+        "Tài liệu tuyên truyền, không bán.",
+        foreword=DEFAULT_FOREWORD,
+        page_size="B5",
+        margin_mm=20,
+    )
 
 
 def contest_year(contest: Contest) -> int:
@@ -85,8 +92,9 @@ def save_settings(session: Session, contest: Contest, actor, **values) -> Anthol
     for key, value in values.items():
         setattr(settings, key, nfc(value.strip()) if isinstance(value, str) else value)
     session.add(settings)
-    record_event(session, actor, contest, "anthology_settings", "", "", settings.title,
-                 contest_id=contest.id)
+    record_event(
+        session, actor, contest, "anthology_settings", "", "", settings.title, contest_id=contest.id
+    )
     session.flush()
     return settings
 
@@ -133,36 +141,62 @@ def save_certificate_template(session: Session, contest: Contest, actor, data: b
 
 def winners(session: Session, contest: Contest):
     """Prize-winning awards by prize, then rank."""
-    return sorted((a for a in judging.awards(session, contest) if a.prize_level is not None),
-                  key=lambda a: (a.prize_level.position, a.rank, a.entry_id))
+    return sorted(
+        (a for a in judging.awards(session, contest) if a.prize_level is not None),
+        key=lambda a: (a.prize_level.position, a.rank, a.entry_id),
+    )
 
 
 def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
     """Subjects of the winning essays that have a profile, and every profile nominated up to
     the province; collectives 1.1–1.9 first, then individuals."""
-    chosen = {a.entry.subject_profile_id for a in winners(session, contest)
-              if a.entry.subject_profile_id}
+    chosen = {
+        a.entry.subject_profile_id for a in winners(session, contest) if a.entry.subject_profile_id
+    }
     province_round = contest.province_round()
-    chosen |= set(session.scalars(select(ExemplarProfile.id).where(
-        ExemplarProfile.round_id == province_round.id)))
-    profiles = session.scalars(select(ExemplarProfile).where(
-        ExemplarProfile.id.in_(chosen))).all()
+    chosen |= set(
+        session.scalars(
+            select(ExemplarProfile.id).where(ExemplarProfile.round_id == province_round.id)
+        )
+    )
+    profiles = session.scalars(select(ExemplarProfile).where(ExemplarProfile.id.in_(chosen))).all()
     return sorted(profiles, key=lambda p: (category_order(p.category), p.name))
 
 
 def items(session: Session, contest: Contest) -> list[AnthologyItem]:
     """The book's items in order: saved ones, or the defaults (transient, not saved)."""
-    saved = list(session.scalars(select(AnthologyItem).where(
-        AnthologyItem.contest_id == contest.id).order_by(AnthologyItem.position)))
+    saved = list(
+        session.scalars(
+            select(AnthologyItem)
+            .where(AnthologyItem.contest_id == contest.id)
+            .order_by(AnthologyItem.position)
+        )
+    )
     if saved:
         return saved
-    essays = [AnthologyItem(contest_id=contest.id, entry=a.entry, entry_id=a.entry_id,
-                            position=i, is_included=True, exclude_reason="")
-              for i, a in enumerate(winners(session, contest))]
+    essays = [
+        AnthologyItem(
+            contest_id=contest.id,
+            entry=a.entry,
+            entry_id=a.entry_id,
+            position=i,
+            is_included=True,
+            exclude_reason="",
+        )
+        for i, a in enumerate(winners(session, contest))
+    ]
     start = len(essays)
-    profiles = [AnthologyItem(contest_id=contest.id, profile=p, profile_id=p.id,
-                              position=start + i, is_included=True, exclude_reason="")
-                for i, p in enumerate(default_profiles(session, contest))]
+    profiles = [
+        AnthologyItem(
+            contest_id=contest.id,
+            profile=p,
+            profile_id=p.id,
+            position=start + i,
+            is_included=True,
+            exclude_reason="",
+        )
+        for i, p in enumerate(default_profiles(session, contest))
+    ]
     return essays + profiles
 
 
@@ -180,7 +214,8 @@ def _find(current: list[AnthologyItem], kind: str, object_id: int) -> AnthologyI
     """An item by what it holds: ("e", entry id) or ("p", profile id)."""
     for item in current:
         if (kind == "e" and item.entry_id == object_id) or (
-                kind == "p" and item.profile_id == object_id):
+            kind == "p" and item.profile_id == object_id
+        ):
             return item
     raise InvalidInput("Không có mục này trong sách.")
 
@@ -198,29 +233,46 @@ def move_item(session: Session, contest: Contest, kind: str, object_id: int, ste
     session.flush()
 
 
-def set_included(session: Session, contest: Contest, kind: str, object_id: int,
-                 included: bool, reason: str, actor) -> None:
+def set_included(
+    session: Session,
+    contest: Contest,
+    kind: str,
+    object_id: int,
+    included: bool,
+    reason: str,
+    actor,
+) -> None:
     """Put an item in the book, or leave it out with a reason."""
     item = _find(ensure_items(session, contest), kind, object_id)
     reason = nfc(reason.strip())
     if not included and not reason:
         raise InvalidInput("Cần ghi rõ lý do không đưa vào sách.")
     item.is_included, item.exclude_reason = included, "" if included else reason
-    record_event(session, actor, contest, "anthology_include" if included else "anthology_exclude",
-                 "", "", reason, contest_id=contest.id)
+    record_event(
+        session,
+        actor,
+        contest,
+        "anthology_include" if included else "anthology_exclude",
+        "",
+        "",
+        reason,
+        contest_id=contest.id,
+    )
     session.flush()
 
 
-def edit_copy(session: Session, contest: Contest, entry_id: int, title: str, markdown: str,
-              actor) -> None:
+def edit_copy(
+    session: Session, contest: Contest, entry_id: int, title: str, markdown: str, actor
+) -> None:
     """Fix the book's copy of an essay; the submitted original is never touched."""
     item = _find(ensure_items(session, contest), "e", entry_id)
     if not title.strip() or not markdown.strip():
         raise InvalidInput("Tên bài và nội dung không được để trống.")
     item.book_title = nfc(title.strip())
     item.book_markdown = nfc(markdown.replace("\r\n", "\n").strip()) + "\n"
-    record_event(session, actor, contest, "anthology_edit", "", "", item.book_title,
-                 contest_id=contest.id)
+    record_event(
+        session, actor, contest, "anthology_edit", "", "", item.book_title, contest_id=contest.id
+    )
     session.flush()
 
 
@@ -232,9 +284,16 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> Book:
     require_finalised(contest)
     settings = settings_for(session, contest)
     prize_of = {a.entry_id: a.prize_level.name for a in winners(session, contest)}
-    book = Book(slug=contest.slug, title=settings.title, subtitle=settings.subtitle,
-                publisher=settings.publisher, year=settings.year, rights=settings.rights,
-                foreword=settings.foreword, date=str(settings.year))
+    book = Book(
+        slug=contest.slug,
+        title=settings.title,
+        subtitle=settings.subtitle,
+        publisher=settings.publisher,
+        year=settings.year,
+        rights=settings.rights,
+        foreword=settings.foreword,
+        date=str(settings.year),
+    )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.entry_id is not None:
             entry: Entry = item.entry
@@ -242,23 +301,39 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> Book:
             media = os.path.join(storage.entry_dir(entry.storage_key), "media")
             if os.path.isdir(media):
                 shutil.copytree(media, os.path.join(folder, key, "media"))
-            book.essays.append(BookEssay(
-                key=key, title=item.book_title or entry.title, author=entry.author.full_name,
-                unit=entry.author_unit.name, prize=prize_of.get(entry.id, ""),
-                markdown=item.book_markdown or entry.body_markdown))
+            book.essays.append(
+                BookEssay(
+                    key=key,
+                    title=item.book_title or entry.title,
+                    author=entry.author.full_name,
+                    unit=entry.author_unit.name,
+                    prize=prize_of.get(entry.id, ""),
+                    markdown=item.book_markdown or entry.body_markdown,
+                )
+            )
         else:
             profile: ExemplarProfile = item.profile
             key = f"guong-{number + 1}"
             photo = None
             if profile.photo_path:
                 photo = f"{key}.jpg"
-                shutil.copy(os.path.join(storage.root(), profile.photo_path),
-                            os.path.join(folder, photo))
-            book.profiles.append(BookProfile(
-                key=key, name=profile.name, kind=SUBJECT_KINDS[profile.kind],
-                category=profile.category, unit=profile.unit.name, address=profile.address,
-                position=profile.position, achievements=profile.achievements,
-                commendations=profile.commendations, photo=photo))
+                shutil.copy(
+                    os.path.join(storage.root(), profile.photo_path), os.path.join(folder, photo)
+                )
+            book.profiles.append(
+                BookProfile(
+                    key=key,
+                    name=profile.name,
+                    kind=SUBJECT_KINDS[profile.kind],
+                    category=profile.category,
+                    unit=profile.unit.name,
+                    address=profile.address,
+                    position=profile.position,
+                    achievements=profile.achievements,
+                    commendations=profile.commendations,
+                    photo=photo,
+                )
+            )
     if settings.cover_path:
         book.cover = os.path.join(storage.root(), settings.cover_path)
     return book
@@ -267,8 +342,13 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> Book:
 Progress = Callable[[str, int], None]
 
 
-def build_book(session: Session, contest: Contest, folder: str, formats: tuple[str, ...],
-               progress: Progress = lambda step, percent: None) -> dict[str, str]:
+def build_book(
+    session: Session,
+    contest: Contest,
+    folder: str,
+    formats: tuple[str, ...],
+    progress: Progress = lambda step, percent: None,
+) -> dict[str, str]:
     """Write SLUG.docx and/or SLUG.epub into `folder`; returns format → path."""
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
@@ -284,8 +364,13 @@ def build_book(session: Session, contest: Contest, folder: str, formats: tuple[s
     try:
         if "docx" in formats:
             progress("Dàn trang bản in (DOCX)", 35)
-            written["docx"] = write_docx(book, work, os.path.join(folder, f"{contest.slug}.docx"),
-                                         settings.page_size, settings.margin_mm)
+            written["docx"] = write_docx(
+                book,
+                work,
+                os.path.join(folder, f"{contest.slug}.docx"),
+                settings.page_size,
+                settings.margin_mm,
+            )
         if "epub" in formats:
             progress("Tạo sách điện tử (EPUB)", 70)
             written["epub"] = write_epub(book, work, os.path.join(folder, f"{contest.slug}.epub"))
@@ -296,30 +381,49 @@ def build_book(session: Session, contest: Contest, folder: str, formats: tuple[s
 
 
 def builds(session: Session, contest: Contest) -> list[AnthologyBuild]:
-    return list(session.scalars(select(AnthologyBuild).where(
-        AnthologyBuild.contest_id == contest.id).order_by(AnthologyBuild.id.desc())))
+    return list(
+        session.scalars(
+            select(AnthologyBuild)
+            .where(AnthologyBuild.contest_id == contest.id)
+            .order_by(AnthologyBuild.id.desc())
+        )
+    )
 
 
 def last_good_build(session: Session, contest: Contest) -> AnthologyBuild | None:
-    return session.scalar(select(AnthologyBuild).where(
-        AnthologyBuild.contest_id == contest.id, AnthologyBuild.state == "done")
-        .order_by(AnthologyBuild.id.desc()).limit(1))
+    return session.scalar(
+        select(AnthologyBuild)
+        .where(AnthologyBuild.contest_id == contest.id, AnthologyBuild.state == "done")
+        .order_by(AnthologyBuild.id.desc())
+        .limit(1)
+    )
 
 
 def start_build(session: Session, contest: Contest, actor, formats=FORMATS) -> AnthologyBuild:
     """Queue a build; the database refuses a second one while one is queued or running."""
     require_finalised(contest)
-    build = AnthologyBuild(contest_id=contest.id, folder="", formats=",".join(formats),
-                           step="Đang chờ", percent=0)
+    build = AnthologyBuild(
+        contest_id=contest.id, folder="", formats=",".join(formats), step="Đang chờ", percent=0
+    )
     try:
         with session.begin_nested():
             session.add(build)
             session.flush()
     except IntegrityError as exc:
-        raise BuildRunning("Sách của cuộc thi này đang được dựng; hãy chờ lần dựng trước xong.") from exc
+        raise BuildRunning(
+            "Sách của cuộc thi này đang được dựng; hãy chờ lần dựng trước xong."
+        ) from exc
     build.folder = os.path.join("anthology", contest.slug, f"build-{build.id}")
-    record_event(session, actor, contest, "anthology_build", "", "queued", build.formats,
-                 contest_id=contest.id)
+    record_event(
+        session,
+        actor,
+        contest,
+        "anthology_build",
+        "",
+        "queued",
+        build.formats,
+        contest_id=contest.id,
+    )
     session.flush()
     return build
 
@@ -351,6 +455,7 @@ def run_build(session: Session, build: AnthologyBuild, commit: Callable[[], None
 
 def run_in_background(app: Flask, build_id: int) -> threading.Thread:
     """A thread with its own app context and session: the page polls the build's row."""
+
     def work() -> None:
         from contest.db import db
 
@@ -379,8 +484,18 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
     else:
         template = certificates.default_template(settings.publisher)
     day = (contest.finalised_at or datetime.now()).strftime("ngày %d tháng %m năm %Y")
-    return certificates.render_certificates(template, [
-        certificates.Certificate(
-            ho_ten=a.entry.author.full_name, giai=a.prize_level.name, ten_bai=a.entry.title,
-            don_vi=a.entry.author_unit.name, cuoc_thi=contest.title, ngay=day)
-        for a in winners(session, contest)], settings.publisher)
+    return certificates.render_certificates(
+        template,
+        [
+            certificates.Certificate(
+                ho_ten=a.entry.author.full_name,
+                giai=a.prize_level.name,
+                ten_bai=a.entry.title,
+                don_vi=a.entry.author_unit.name,
+                cuoc_thi=contest.title,
+                ngay=day,
+            )
+            for a in winners(session, contest)
+        ],
+        settings.publisher,
+    )

@@ -58,10 +58,18 @@ def overview(slug: str):
     contents = services.items(db.session, contest) if contest.is_finalised else []
     all_builds = services.builds(db.session, contest)
     return render_template(
-        "anthology/overview.html", contest=contest, form=form, settings=settings,
-        essays=[i for i in contents if i.entry_id], profiles=[i for i in contents if i.profile_id],
-        builds=all_builds, running=next((b for b in all_builds if b.state in ("queued", "running")), None),
-        confirm=ConfirmForm(), upload=UploadForm(), reason_form=ReasonForm())
+        "anthology/overview.html",
+        contest=contest,
+        form=form,
+        settings=settings,
+        essays=[i for i in contents if i.entry_id],
+        profiles=[i for i in contents if i.profile_id],
+        builds=all_builds,
+        running=next((b for b in all_builds if b.state in ("queued", "running")), None),
+        confirm=ConfirmForm(),
+        upload=UploadForm(),
+        reason_form=ReasonForm(),
+    )
 
 
 @bp.route("/<slug>/settings", methods=["POST"])
@@ -70,11 +78,23 @@ def save_settings(slug: str):
     contest = _contest(slug)
     form = SettingsForm()
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "title", "subtitle", "publisher", "year", "rights", "foreword", "page_size",
-            "margin_mm")}
-        _run(lambda: services.save_settings(db.session, contest, current_user, **values),
-             _("Đã lưu thông tin sách."))
+        values = {
+            name: getattr(form, name).data
+            for name in (
+                "title",
+                "subtitle",
+                "publisher",
+                "year",
+                "rights",
+                "foreword",
+                "page_size",
+                "margin_mm",
+            )
+        }
+        _run(
+            lambda: services.save_settings(db.session, contest, current_user, **values),
+            _("Đã lưu thông tin sách."),
+        )
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -89,8 +109,10 @@ def upload_cover(slug: str):
     form = UploadForm()
     if form.validate_on_submit() and form.file.data:
         data = form.file.data.read()
-        _run(lambda: services.save_cover(db.session, contest, current_user, data),
-             _("Đã lưu ảnh bìa."))
+        _run(
+            lambda: services.save_cover(db.session, contest, current_user, data),
+            _("Đã lưu ảnh bìa."),
+        )
     return redirect(url_for("anthology.overview", slug=slug))
 
 
@@ -101,8 +123,10 @@ def upload_certificate_template(slug: str):
     form = UploadForm()
     if form.validate_on_submit() and form.file.data:
         data = form.file.data.read()
-        _run(lambda: services.save_certificate_template(db.session, contest, current_user, data),
-             _("Đã thay mẫu giấy chứng nhận."))
+        _run(
+            lambda: services.save_certificate_template(db.session, contest, current_user, data),
+            _("Đã thay mẫu giấy chứng nhận."),
+        )
     return redirect(url_for("anthology.overview", slug=slug))
 
 
@@ -112,8 +136,10 @@ def move(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         step = -1 if request.form.get("direction") == "up" else 1
-        _run(lambda: services.move_item(db.session, contest, kind, object_id, step),
-             _("Đã đổi thứ tự."))
+        _run(
+            lambda: services.move_item(db.session, contest, kind, object_id, step),
+            _("Đã đổi thứ tự."),
+        )
     return redirect(url_for("anthology.overview", slug=slug) + f"#item-{kind}{object_id}")
 
 
@@ -123,9 +149,18 @@ def include(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         included = request.form.get("included") == "1"
-        _run(lambda: services.set_included(db.session, contest, kind, object_id, included,
-                                           request.form.get("reason", ""), current_user),
-             _("Đã cập nhật nội dung sách."))
+        _run(
+            lambda: services.set_included(
+                db.session,
+                contest,
+                kind,
+                object_id,
+                included,
+                request.form.get("reason", ""),
+                current_user,
+            ),
+            _("Đã cập nhật nội dung sách."),
+        )
     return redirect(url_for("anthology.overview", slug=slug) + f"#item-{kind}{object_id}")
 
 
@@ -141,9 +176,12 @@ def edit(slug: str, entry_id: int):
         form.title.data = item.book_title or item.entry.title
         form.markdown.data = item.book_markdown or item.entry.body_markdown
     if form.validate_on_submit():
-        if _run(lambda: services.edit_copy(db.session, contest, entry_id, form.title.data,
-                                           form.markdown.data, current_user),
-                _("Đã lưu bản in; bài gốc giữ nguyên.")):
+        if _run(
+            lambda: services.edit_copy(
+                db.session, contest, entry_id, form.title.data, form.markdown.data, current_user
+            ),
+            _("Đã lưu bản in; bài gốc giữ nguyên."),
+        ):
             return redirect(url_for("anthology.overview", slug=slug))
     return render_template("anthology/edit.html", contest=contest, item=item, form=form)
 
@@ -200,6 +238,8 @@ def certificates(slug: str):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("anthology.overview", slug=slug))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
-                    "wordprocessingml.document", headers={
-                        "Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.docx"})
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.docx"},
+    )

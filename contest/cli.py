@@ -20,8 +20,15 @@ from contest.intake import IntakeError, extract_upload
 from contest.models import Contest, Round, Unit, User
 
 IMPORT_COLUMNS = [
-    "author_name", "author_phone", "author_email", "author_unit", "title", "subject_name",
-    "subject_kind", "subject_category", "file",
+    "author_name",
+    "author_phone",
+    "author_email",
+    "author_unit",
+    "title",
+    "subject_name",
+    "subject_kind",
+    "subject_category",
+    "file",
 ]
 
 entries_cli = AppGroup("entries", help="Bài dự thi.")
@@ -38,7 +45,8 @@ def get_contest(slug: str) -> Contest:
 
 def get_unit_round(contest: Contest, code: str) -> Round:
     round_ = db.session.scalar(
-        select(Round).join(Unit, Round.unit_id == Unit.id)
+        select(Round)
+        .join(Unit, Round.unit_id == Unit.id)
         .where(Round.contest_id == contest.id, Unit.code == code)
     )
     if round_ is None:
@@ -55,8 +63,13 @@ def demo_stage_handlers(app: Flask) -> dict:
 @click.command("demo")
 @click.option("--seed", default=2019, show_default=True, help="Hạt giống ngẫu nhiên.")
 @click.option("--entries", default=80, show_default=True, help="Số bài dự thi mẫu.")
-@click.option("--through", type=click.Choice(demo_data.STAGES), default="forwarded",
-              show_default=True, help="Đưa dữ liệu mẫu tới giai đoạn này.")
+@click.option(
+    "--through",
+    type=click.Choice(demo_data.STAGES),
+    default="forwarded",
+    show_default=True,
+    help="Đưa dữ liệu mẫu tới giai đoạn này.",
+)
 @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi cơ sở dữ liệu còn trống.")
 def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
     """Load the Sơn La 2019 demo and print the demo accounts: role login password."""
@@ -64,12 +77,14 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
     if existing:
         if not if_empty:
             raise click.ClickException(
-                "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+                "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."
+            )
         click.echo("Cơ sở dữ liệu đã có dữ liệu mẫu. Tài khoản mẫu:")
         _print_accounts()
         return
     contest, _accounts = demo_data.load_demo(
-        db.session, seed=seed, entries=entries, now=utcnow(), through=through)
+        db.session, seed=seed, entries=entries, now=utcnow(), through=through
+    )
     db.session.commit()
     handlers = demo_stage_handlers(current_app)
     for stage in demo_data.STAGES[: demo_data.STAGES.index(through) + 1]:
@@ -82,10 +97,15 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
 
 def _print_accounts() -> None:
     """One account per line, `role login password`, for every demo role."""
-    users = db.session.scalars(select(User).where(User.email.like("%@sonla.gov.vn"))
-                               .order_by(User.id)).all()
-    entrants = db.session.scalars(select(User).where(
-        User.role == "entrant", User.email.like("tacgia%@example.com")).order_by(User.id).limit(2))
+    users = db.session.scalars(
+        select(User).where(User.email.like("%@sonla.gov.vn")).order_by(User.id)
+    ).all()
+    entrants = db.session.scalars(
+        select(User)
+        .where(User.role == "entrant", User.email.like("tacgia%@example.com"))
+        .order_by(User.id)
+        .limit(2)
+    )
     for user in [*users, *entrants]:
         click.echo(f"{user.role} {user.email} {demo_data.DEMO_PASSWORD}")
 
@@ -117,36 +137,56 @@ def import_entries(slug: str, unit_code: str, csv_file: str) -> None:
         db.session.rollback()
         for message in errors:
             click.echo(message, err=True)
-        raise click.ClickException(
-            f"Có {len(errors)} dòng lỗi; không bài nào trong tệp được nhập.")
+        raise click.ClickException(f"Có {len(errors)} dòng lỗi; không bài nào trong tệp được nhập.")
     db.session.commit()
     click.echo(f"Đã nhập {imported} bài vào vòng {round_.unit.name}.")
 
 
 def _import_row(contest: Contest, round_: Round, base: str, row: dict) -> None:
     with db.session.begin_nested():
-        unit = db.session.scalar(select(Unit).where(Unit.code == (row["author_unit"] or "").strip()))
+        unit = db.session.scalar(
+            select(Unit).where(Unit.code == (row["author_unit"] or "").strip())
+        )
         if unit is None or not unit.is_within(round_.unit):
             raise DomainError(
-                f"đơn vị tác giả «{row['author_unit']}» không thuộc {round_.unit.name}.")
+                f"đơn vị tác giả «{row['author_unit']}» không thuộc {round_.unit.name}."
+            )
         path = os.path.normpath(os.path.join(base, row["file"] or ""))
         if not row["file"] or not os.path.isfile(path):
             raise DomainError(f"không tìm thấy tệp «{row['file']}».")
         with open(path, "rb") as fh:
             data = fh.read()
-        essay = extract_upload(os.path.basename(path), data,
-                               current_app.config["MAX_UPLOAD_BYTES"],
-                               current_app.config["PANDOC_TIMEOUT_SECONDS"])
+        essay = extract_upload(
+            os.path.basename(path),
+            data,
+            current_app.config["MAX_UPLOAD_BYTES"],
+            current_app.config["PANDOC_TIMEOUT_SECONDS"],
+        )
         author = services.find_or_create_author(
-            db.session, full_name=row["author_name"] or "", phone=row["author_phone"],
-            email=row["author_email"], unit=unit)
+            db.session,
+            full_name=row["author_name"] or "",
+            phone=row["author_phone"],
+            email=row["author_email"],
+            unit=unit,
+        )
         services.create_entry(
-            db.session, contest=contest, author=author, author_unit=unit,
+            db.session,
+            contest=contest,
+            author=author,
+            author_unit=unit,
             title=row["title"] or "",
-            subject=services.Subject(row["subject_name"] or "", "", row["subject_kind"] or "",
-                                     (row["subject_category"] or "").strip()),
-            essay=essay, original=(os.path.basename(path), data),
-            declarations_accepted=True, now=utcnow(), submit=True, entered_by=None,
+            subject=services.Subject(
+                row["subject_name"] or "",
+                "",
+                row["subject_kind"] or "",
+                (row["subject_category"] or "").strip(),
+            ),
+            essay=essay,
+            original=(os.path.basename(path), data),
+            declarations_accepted=True,
+            now=utcnow(),
+            submit=True,
+            entered_by=None,
         )
 
 
@@ -168,14 +208,17 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
         except ValueError as exc:
             raise click.UsageError("--entries cần các số, cách nhau bằng dấu phẩy.") from exc
     try:
-        result = services.forward_round(db.session, round_, None, utcnow(), entry_ids=ids,
-                                        forward_all=forward_all)
+        result = services.forward_round(
+            db.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Đã gửi {len(result.forwarded)} bài lên {round_.parent.unit.name}; "
-               f"{len(result.not_selected)} bài không được chọn.")
+    click.echo(
+        f"Đã gửi {len(result.forwarded)} bài lên {round_.parent.unit.name}; "
+        f"{len(result.not_selected)} bài không được chọn."
+    )
 
 
 @contest_cli.command("status")
@@ -194,7 +237,9 @@ def status_command(slug: str, as_json: bool) -> None:
         states = ", ".join(f"{k} {v}" for k, v in sorted(row["states"].items()))
         click.echo(f"  {code} {row['name']}: {states}")
     if status["rounds_not_forwarded"]:
-        click.echo("Chưa gửi kết quả: " + ", ".join(r["unit"] for r in status["rounds_not_forwarded"]))
+        click.echo(
+            "Chưa gửi kết quả: " + ", ".join(r["unit"] for r in status["rounds_not_forwarded"])
+        )
     sys.stdout.flush()
 
 

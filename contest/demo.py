@@ -19,31 +19,57 @@ DEMO_PASSWORD = "sonla2019"
 STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
 
 DISTRICTS = [
-    ("SLC", "Thành phố Sơn La"), ("TCH", "Huyện Thuận Châu"), ("QNH", "Huyện Quỳnh Nhai"),
-    ("MLA", "Huyện Mường La"), ("BYE", "Huyện Bắc Yên"), ("PYE", "Huyện Phù Yên"),
-    ("SMA", "Huyện Sông Mã"), ("SCO", "Huyện Sốp Cộp"), ("MSO", "Huyện Mai Sơn"),
-    ("YCH", "Huyện Yên Châu"), ("MCH", "Huyện Mộc Châu"), ("VHO", "Huyện Vân Hồ"),
+    ("SLC", "Thành phố Sơn La"),
+    ("TCH", "Huyện Thuận Châu"),
+    ("QNH", "Huyện Quỳnh Nhai"),
+    ("MLA", "Huyện Mường La"),
+    ("BYE", "Huyện Bắc Yên"),
+    ("PYE", "Huyện Phù Yên"),
+    ("SMA", "Huyện Sông Mã"),
+    ("SCO", "Huyện Sốp Cộp"),
+    ("MSO", "Huyện Mai Sơn"),
+    ("YCH", "Huyện Yên Châu"),
+    ("MCH", "Huyện Mộc Châu"),
+    ("VHO", "Huyện Vân Hồ"),
 ]
 DEPARTMENTS = [
-    ("SNV", "Sở Nội vụ"), ("SGD", "Sở Giáo dục và Đào tạo"), ("SYT", "Sở Y tế"),
+    ("SNV", "Sở Nội vụ"),
+    ("SGD", "Sở Giáo dục và Đào tạo"),
+    ("SYT", "Sở Y tế"),
     ("SNN", "Sở Nông nghiệp và Phát triển nông thôn"),
-    ("SVH", "Sở Văn hóa, Thể thao và Du lịch"), ("CAT", "Công an tỉnh"),
-    ("BCH", "Bộ Chỉ huy Quân sự tỉnh"), ("TDO", "Tỉnh đoàn Sơn La"),
-    ("HND", "Hội Nông dân tỉnh"), ("HPN", "Hội Liên hiệp Phụ nữ tỉnh"),
-    ("LDL", "Liên đoàn Lao động tỉnh"), ("MTT", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+    ("SVH", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("CAT", "Công an tỉnh"),
+    ("BCH", "Bộ Chỉ huy Quân sự tỉnh"),
+    ("TDO", "Tỉnh đoàn Sơn La"),
+    ("HND", "Hội Nông dân tỉnh"),
+    ("HPN", "Hội Liên hiệp Phụ nữ tỉnh"),
+    ("LDL", "Liên đoàn Lao động tỉnh"),
+    ("MTT", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
 ]
 ENTERPRISES = [("MCM", "Công ty Cổ phần Giống bò sữa Mộc Châu")]
 COMMUNES = {
-    "SLC": [("SLC-CLE", "Phường Chiềng Lề", "commune"), ("SLC-THI", "Phường Tô Hiệu", "commune"),
-            ("SLC-QTH", "Phường Quyết Thắng", "commune"), ("SLC-CNG", "Xã Chiềng Ngần", "commune")],
-    "MCH": [("MCH-NTM", "Thị trấn Nông trường Mộc Châu", "commune"),
-            ("MCH-CSO", "Xã Chiềng Sơn", "commune"), ("MCH-DSA", "Xã Đông Sang", "commune")],
-    "TCH": [("TCH-TTR", "Thị trấn Thuận Châu", "commune"), ("TCH-CPA", "Xã Chiềng Pấc", "commune"),
-            ("TCH-TLA", "Xã Tông Lạnh", "commune")],
+    "SLC": [
+        ("SLC-CLE", "Phường Chiềng Lề", "commune"),
+        ("SLC-THI", "Phường Tô Hiệu", "commune"),
+        ("SLC-QTH", "Phường Quyết Thắng", "commune"),
+        ("SLC-CNG", "Xã Chiềng Ngần", "commune"),
+    ],
+    "MCH": [
+        ("MCH-NTM", "Thị trấn Nông trường Mộc Châu", "commune"),
+        ("MCH-CSO", "Xã Chiềng Sơn", "commune"),
+        ("MCH-DSA", "Xã Đông Sang", "commune"),
+    ],
+    "TCH": [
+        ("TCH-TTR", "Thị trấn Thuận Châu", "commune"),
+        ("TCH-CPA", "Xã Chiềng Pấc", "commune"),
+        ("TCH-TLA", "Xã Tông Lạnh", "commune"),
+    ],
     "MSO": [("MSO-HLO", "Thị trấn Hát Lót", "commune"), ("MSO-CNO", "Xã Cò Nòi", "commune")],
 }
-VILLAGES = [("SLC-CLE-TDP2", "Tổ dân phố 2, phường Chiềng Lề", "SLC-CLE"),
-            ("MCH-CSO-BLU", "Bản Lướt, xã Chiềng Sơn", "MCH-CSO")]
+VILLAGES = [
+    ("SLC-CLE-TDP2", "Tổ dân phố 2, phường Chiềng Lề", "SLC-CLE"),
+    ("MCH-CSO-BLU", "Bản Lướt, xã Chiềng Sơn", "MCH-CSO"),
+]
 QUOTAS = {"commune": (3, 3), "district": (10, 5), "department": (5, 3), "enterprise": (3, 2)}
 KEPT_OPEN = ("VHO", "SYT")  # left open in the demo so a new entrant can still send an essay
 DECLARATIONS = [
@@ -96,7 +122,9 @@ def build_contest(session: Session, units: dict[str, Unit], now: datetime) -> Co
         "năm 2019",
         opens_at=now - timedelta(days=60),
         closes_at=now + timedelta(days=30),
-        min_words=500, max_words=2000, max_entries_per_entrant=3,
+        min_words=500,
+        max_words=2000,
+        max_entries_per_entrant=3,
     )
     contest.declarations = DECLARATIONS
     session.add(contest)
@@ -106,49 +134,100 @@ def build_contest(session: Session, units: dict[str, Unit], now: datetime) -> Co
     for code, unit in units.items():
         if unit.kind in ("district", "department", "enterprise"):
             quota, profile_quota = QUOTAS[unit.kind]
-            rounds[code] = Round(contest=contest, unit=unit, parent=province_round,
-                                 quota=quota, profile_quota=profile_quota)
+            rounds[code] = Round(
+                contest=contest,
+                unit=unit,
+                parent=province_round,
+                quota=quota,
+                profile_quota=profile_quota,
+            )
     for code, unit in units.items():
         if unit.kind == "commune":
             quota, profile_quota = QUOTAS["commune"]
-            rounds[code] = Round(contest=contest, unit=unit, parent=rounds[unit.parent.code],
-                                 quota=quota, profile_quota=profile_quota)
+            rounds[code] = Round(
+                contest=contest,
+                unit=unit,
+                parent=rounds[unit.parent.code],
+                quota=quota,
+                profile_quota=profile_quota,
+            )
     session.add_all(rounds.values())
     session.flush()
     return contest
 
 
-def _user(session: Session, accounts: DemoAccounts, role: str, name: str, email: str,
-          unit: Unit | None, label: str) -> User:
-    user = services.create_user(session, full_name=name, email=email, phone=None,
-                                password=DEMO_PASSWORD, role=role, unit=unit)
+def _user(
+    session: Session,
+    accounts: DemoAccounts,
+    role: str,
+    name: str,
+    email: str,
+    unit: Unit | None,
+    label: str,
+) -> User:
+    user = services.create_user(
+        session,
+        full_name=name,
+        email=email,
+        phone=None,
+        password=DEMO_PASSWORD,
+        role=role,
+        unit=unit,
+    )
     accounts.add(label, user)
     return user
 
 
-def load_demo(session: Session, *, seed: int, entries: int, now: datetime,
-              through: str = "forwarded") -> tuple[Contest, DemoAccounts]:
+def load_demo(
+    session: Session, *, seed: int, entries: int, now: datetime, through: str = "forwarded"
+) -> tuple[Contest, DemoAccounts]:
     """Fill an empty database with the demo, taken as far as `through` on the core side."""
     rng = random.Random(seed)
     accounts = DemoAccounts()
     units = build_units(session)
     contest = build_contest(session, units, now)
     rounds = {r.unit.code: r for r in contest.rounds}
-    _user(session, accounts, "province_organiser", "Ban Thi đua – Khen thưởng tỉnh",
-          "btc@sonla.gov.vn", units["SL"], "province_organiser")
+    _user(
+        session,
+        accounts,
+        "province_organiser",
+        "Ban Thi đua – Khen thưởng tỉnh",
+        "btc@sonla.gov.vn",
+        units["SL"],
+        "province_organiser",
+    )
     organisers: dict[str, User] = {}
     for code in sorted(rounds):
         if code == "SL":
             continue
         organisers[code] = _user(
-            session, accounts, "unit_organiser", f"Cán bộ thi đua {units[code].name}",
-            f"tdkt.{code.lower()}@sonla.gov.vn", units[code], f"unit_organiser:{code}",
+            session,
+            accounts,
+            "unit_organiser",
+            f"Cán bộ thi đua {units[code].name}",
+            f"tdkt.{code.lower()}@sonla.gov.vn",
+            units[code],
+            f"unit_organiser:{code}",
         )
     for index, code in enumerate(("SNV", "SGD", "SVH", "TDO", "HPN", "MLA"), start=1):
-        _user(session, accounts, "judge", f"Giám khảo {demo_text.person_name(rng)}",
-              f"giamkhao{index}@sonla.gov.vn", units[code], "judge")
-    _user(session, accounts, "head_judge", f"Trưởng ban giám khảo {demo_text.person_name(rng)}",
-          "truongban@sonla.gov.vn", units["SNV"], "head_judge")
+        _user(
+            session,
+            accounts,
+            "judge",
+            f"Giám khảo {demo_text.person_name(rng)}",
+            f"giamkhao{index}@sonla.gov.vn",
+            units[code],
+            "judge",
+        )
+    _user(
+        session,
+        accounts,
+        "head_judge",
+        f"Trưởng ban giám khảo {demo_text.person_name(rng)}",
+        "truongban@sonla.gov.vn",
+        units["SNV"],
+        "head_judge",
+    )
 
     _create_profiles(session, rng, contest, rounds, organisers)
     entrant_units = [code for code in rounds if code != "SL"]
@@ -157,9 +236,13 @@ def load_demo(session: Session, *, seed: int, entries: int, now: datetime,
         unit = units[rng.choice(entrant_units)]
         email = "tacgia@example.com" if index == 0 else f"tacgia{index}@example.com"
         author = services.create_user(
-            session, full_name=demo_text.person_name(rng), email=email,
-            phone=f"09{rng.randint(10_000_000, 99_999_999)}", password=DEMO_PASSWORD,
-            unit=unit, address=f"{rng.choice(demo_text.VILLAGES)}, {unit.name}",
+            session,
+            full_name=demo_text.person_name(rng),
+            email=email,
+            phone=f"09{rng.randint(10_000_000, 99_999_999)}",
+            password=DEMO_PASSWORD,
+            unit=unit,
+            address=f"{rng.choice(demo_text.VILLAGES)}, {unit.name}",
         )
         authors.append(author)
         if index < 2:
@@ -179,17 +262,27 @@ def load_demo(session: Session, *, seed: int, entries: int, now: datetime,
 
 
 def _entry_count(session: Session, contest: Contest, author: User) -> int:
-    return len(session.scalars(select(Entry.id).where(
-        Entry.contest_id == contest.id, Entry.author_id == author.id)).all())
+    return len(
+        session.scalars(
+            select(Entry.id).where(Entry.contest_id == contest.id, Entry.author_id == author.id)
+        ).all()
+    )
 
 
-def _demo_entry(session: Session, rng: random.Random, contest: Contest, author: User,
-                now: datetime) -> Entry:
+def _demo_entry(
+    session: Session, rng: random.Random, contest: Contest, author: User, now: datetime
+) -> Entry:
     category = rng.choice(list(CATEGORIES))
     kind = "household" if category == "1.9" else ("collective" if category < "2" else "individual")
-    subject = (demo_text.person_name(rng) if kind == "individual"
-               else ("Hộ gia đình ông " + demo_text.person_name(rng) if kind == "household"
-                     else "Hợp tác xã " + rng.choice(demo_text.VILLAGES).split(" ", 1)[1]))
+    subject = (
+        demo_text.person_name(rng)
+        if kind == "individual"
+        else (
+            "Hộ gia đình ông " + demo_text.person_name(rng)
+            if kind == "household"
+            else "Hợp tác xã " + rng.choice(demo_text.VILLAGES).split(" ", 1)[1]
+        )
+    )
     district = rng.choice(DISTRICTS)[1] if rng.random() < 0.7 else author.unit.name
     place = f"{rng.choice(demo_text.VILLAGES)}, {district}"
     title, body = demo_text.essay(rng, subject, place, category, rng.randint(560, 1700))
@@ -197,10 +290,17 @@ def _demo_entry(session: Session, rng: random.Random, contest: Contest, author: 
         # As on paper, some authors sign their essay: the leak scan must catch it.
         body += f"\n\n{author.full_name}"
     return services.create_entry(
-        session, contest=contest, author=author, author_unit=author.unit, title=title,
-        subject=services.Subject(subject, place, kind, category), essay=extract_typed(body),
-        original=None, declarations_accepted=True,
-        now=now - timedelta(days=rng.randint(1, 50)), submit=rng.random() > 0.06,
+        session,
+        contest=contest,
+        author=author,
+        author_unit=author.unit,
+        title=title,
+        subject=services.Subject(subject, place, kind, category),
+        essay=extract_typed(body),
+        original=None,
+        declarations_accepted=True,
+        now=now - timedelta(days=rng.randint(1, 50)),
+        submit=rng.random() > 0.06,
     )
 
 
@@ -210,39 +310,72 @@ def _create_profiles(session, rng, contest, rounds, organisers) -> None:
             continue
         for _ in range(rng.randint(1, 3)):
             category = rng.choice(list(CATEGORIES))
-            kind = ("household" if category == "1.9"
-                    else "collective" if category < "2" else "individual")
-            name = (demo_text.person_name(rng) if kind == "individual"
-                    else "Hộ gia đình ông " + demo_text.person_name(rng) if kind == "household"
-                    else "Tập thể " + rng.choice(demo_text.VILLAGES))
-            profile = services.create_profile(
-                session, contest=contest, round_=round_, actor=organisers[code], name=name,
-                kind=kind, category=category,
+            kind = (
+                "household"
+                if category == "1.9"
+                else "collective"
+                if category < "2"
+                else "individual"
+            )
+            name = (
+                demo_text.person_name(rng)
+                if kind == "individual"
+                else "Hộ gia đình ông " + demo_text.person_name(rng)
+                if kind == "household"
+                else "Tập thể " + rng.choice(demo_text.VILLAGES)
+            )
+            services.create_profile(
+                session,
+                contest=contest,
+                round_=round_,
+                actor=organisers[code],
+                name=name,
+                kind=kind,
+                category=category,
                 address=f"{rng.choice(demo_text.VILLAGES)}, {round_.unit.name}",
                 position="Nông dân" if kind == "individual" else "",
                 achievements=" ".join(
                     demo_text.THEMES[rng.choice("123")][i].format(
-                        name=name, place=round_.unit.name, crop=rng.choice(demo_text.CROPS),
-                        year=2018, money=rng.randint(150, 900), count=rng.randint(3, 40))
-                    for i in range(3)),
+                        name=name,
+                        place=round_.unit.name,
+                        crop=rng.choice(demo_text.CROPS),
+                        year=2018,
+                        money=rng.randint(150, 900),
+                        count=rng.randint(3, 40),
+                    )
+                    for i in range(3)
+                ),
                 commendations="Bằng khen của Chủ tịch UBND tỉnh năm 2018",
             )
 
 
 def _late_changes(session, rng, contest, organisers) -> None:
     """A withdrawal and a disqualification, so the demo shows every state."""
-    submitted = session.scalars(select(Entry).where(
-        Entry.contest_id == contest.id, Entry.state == "submitted").order_by(Entry.id)).all()
+    submitted = session.scalars(
+        select(Entry)
+        .where(Entry.contest_id == contest.id, Entry.state == "submitted")
+        .order_by(Entry.id)
+    ).all()
     if len(submitted) > 4:
-        services.withdraw_entry(session, submitted[0], submitted[0].author,
-                                "Tác giả muốn chỉnh sửa thêm, xin rút bài.")
+        services.withdraw_entry(
+            session, submitted[0], submitted[0].author, "Tác giả muốn chỉnh sửa thêm, xin rút bài."
+        )
         victim = submitted[1]
-        services.disqualify_entry(session, victim, organisers[victim.round.unit.code],
-                                  "Bài viết đã đăng trên mạng xã hội trước khi gửi dự thi.")
+        services.disqualify_entry(
+            session,
+            victim,
+            organisers[victim.round.unit.code],
+            "Bài viết đã đăng trên mạng xã hội trước khi gửi dự thi.",
+        )
 
 
-def forward_demo_rounds(session: Session, rng: random.Random, contest: Contest,
-                        organisers: dict[str, User], now: datetime) -> None:
+def forward_demo_rounds(
+    session: Session,
+    rng: random.Random,
+    contest: Contest,
+    organisers: dict[str, User],
+    now: datetime,
+) -> None:
     """Communes first, then districts and departments; two rounds stay open for live use."""
     ordered = sorted(
         (r for r in contest.rounds if r.parent_id is not None and r.unit.code not in KEPT_OPEN),

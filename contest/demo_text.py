@@ -4,14 +4,72 @@ from __future__ import annotations
 
 import random
 
-FAMILY_NAMES = ["Lò", "Cầm", "Quàng", "Vì", "Lường", "Hà", "Điêu", "Tòng", "Giàng", "Sồng",
-                "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đinh", "Bạc", "Mùa", "Thào", "Lù"]
-MALE_NAMES = ["Văn Pánh", "Văn Hặc", "Văn Sơn", "A Chứ", "A Dơ", "Văn Thắng", "Văn Khoa",
-              "Đức Minh", "Văn Tuấn", "Văn Hùng", "Văn Ngoan", "A Páo", "Quang Huy"]
-FEMALE_NAMES = ["Thị Hoa", "Thị Mai", "Thị Xuân", "Thị Ánh", "Thị Hương", "Thị Lả", "Thị Dung",
-                "Thị Thanh", "Thị Nga", "Thị Bích", "Thị Phượng", "Thị Hiền", "Thị Ỏn"]
-VILLAGES = ["bản Mòng", "bản Hụm", "bản Ỏ", "bản Nà Cài", "bản Pá Sóng", "tiểu khu 3",
-            "bản Lướt", "bản Hìn", "bản Tà Số", "bản Co Muông", "bản Phiêng Lanh", "bản Nong Sàng"]
+FAMILY_NAMES = [
+    "Lò",
+    "Cầm",
+    "Quàng",
+    "Vì",
+    "Lường",
+    "Hà",
+    "Điêu",
+    "Tòng",
+    "Giàng",
+    "Sồng",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Đinh",
+    "Bạc",
+    "Mùa",
+    "Thào",
+    "Lù",
+]
+MALE_NAMES = [
+    "Văn Pánh",
+    "Văn Hặc",
+    "Văn Sơn",
+    "A Chứ",
+    "A Dơ",
+    "Văn Thắng",
+    "Văn Khoa",
+    "Đức Minh",
+    "Văn Tuấn",
+    "Văn Hùng",
+    "Văn Ngoan",
+    "A Páo",
+    "Quang Huy",
+]
+FEMALE_NAMES = [
+    "Thị Hoa",
+    "Thị Mai",
+    "Thị Xuân",
+    "Thị Ánh",
+    "Thị Hương",
+    "Thị Lả",
+    "Thị Dung",
+    "Thị Thanh",
+    "Thị Nga",
+    "Thị Bích",
+    "Thị Phượng",
+    "Thị Hiền",
+    "Thị Ỏn",
+]
+VILLAGES = [
+    "bản Mòng",
+    "bản Hụm",
+    "bản Ỏ",
+    "bản Nà Cài",
+    "bản Pá Sóng",
+    "tiểu khu 3",
+    "bản Lướt",
+    "bản Hìn",
+    "bản Tà Số",
+    "bản Co Muông",
+    "bản Phiêng Lanh",
+    "bản Nong Sàng",
+]
 
 OPENINGS = [
     "Ở {place}, nhắc đến {name}, ai cũng dành những lời trân trọng và quý mến.",
@@ -58,9 +116,15 @@ CLOSINGS = [
     "Tôi tin rằng tấm gương của {name} sẽ còn được nhân lên trong nhiều bản làng của tỉnh Sơn La.",
 ]
 TITLES = [
-    "Người giữ lửa ở {place}", "{name} — tấm gương sáng giữa đại ngàn", "Hạt giống đỏ ở {place}",
-    "Chuyện về {name}", "Bông hoa đẹp nơi vùng cao", "Người làm giàu trên đất dốc",
-    "Thầm lặng cống hiến", "Người con của bản", "Sáng mãi một tấm lòng",
+    "Người giữ lửa ở {place}",
+    "{name} — tấm gương sáng giữa đại ngàn",
+    "Hạt giống đỏ ở {place}",
+    "Chuyện về {name}",
+    "Bông hoa đẹp nơi vùng cao",
+    "Người làm giàu trên đất dốc",
+    "Thầm lặng cống hiến",
+    "Người con của bản",
+    "Sáng mãi một tấm lòng",
 ]
 
 
@@ -69,16 +133,26 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY_NAMES)} {given}"
 
 
-def essay(rng: random.Random, subject: str, place: str, category: str,
-          target_words: int) -> tuple[str, str]:
+def essay(
+    rng: random.Random, subject: str, place: str, category: str, target_words: int
+) -> tuple[str, str]:
     """(title, body) with paragraphs; body length is close to `target_words` chữ."""
-    theme = "1" if category in ("1.1", "1.3", "1.9", "2.3") else (
-        "2" if category in ("1.4", "1.5", "2.1", "2.2", "1.8") else "3")
+    theme = (
+        "1"
+        if category in ("1.1", "1.3", "1.9", "2.3")
+        else ("2" if category in ("1.4", "1.5", "2.1", "2.2", "1.8") else "3")
+    )
+
     def fill(sentence: str) -> str:
         return sentence.format(
-            name=subject, place=place, crop=rng.choice(CROPS), year=rng.randint(2014, 2019),
-            money=rng.randint(150, 900), count=rng.randint(3, 40),
+            name=subject,
+            place=place,
+            crop=rng.choice(CROPS),
+            year=rng.randint(2014, 2019),
+            money=rng.randint(150, 900),
+            count=rng.randint(3, 40),
         )
+
     paragraphs = [fill(rng.choice(OPENINGS))]
     words = len(paragraphs[0].split())
     pool = THEMES[theme] + rng.sample(THEMES[rng.choice("123")], 3)

@@ -36,7 +36,10 @@ class RegisterForm(FlaskForm):
     address = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=300)])
     password = PasswordField(
         _l("Mật khẩu"),
-        validators=[DataRequired(REQUIRED), Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự.")),
+        ],
     )
     confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
@@ -60,10 +63,12 @@ def category_choices() -> list[SelectChoice]:
 
 class EntryForm(FlaskForm):
     title = StringField(_l("Tên bài viết"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    subject_profile_id = SelectField(_l("Viết về gương điển hình đã có hồ sơ"), coerce=int,
-                                     validators=[Optional()])
-    subject_name = StringField(_l("Hoặc: tên người / tập thể được viết về"),
-                               validators=[Length(max=200)])
+    subject_profile_id = SelectField(
+        _l("Viết về gương điển hình đã có hồ sơ"), coerce=int, validators=[Optional()]
+    )
+    subject_name = StringField(
+        _l("Hoặc: tên người / tập thể được viết về"), validators=[Length(max=200)]
+    )
     subject_address = StringField(_l("Địa chỉ của người / tập thể"), validators=[Length(max=300)])
     subject_kind = SelectField(_l("Loại đối tượng"), choices=kind_choices)
     subject_category = SelectField(_l("Lĩnh vực"), choices=category_choices)

@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_datetime
+from flask_babel import Babel, format_datetime, refresh
 
 babel = Babel()
 
@@ -26,6 +26,9 @@ def format_date(value: datetime | None, with_time: bool = False) -> str:
 def init_app(app: Flask) -> None:
     translations = os.path.join(os.path.dirname(__file__), "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
+    # The locale is cached on the app context; a context shared by several requests (the test
+    # client's, a CLI's) must pick the language again for each one.
+    app.before_request(refresh)
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = lambda v: format_date(v, with_time=True)
 

@@ -61,22 +61,24 @@ def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise IntakeError(
-            "Tệp không phải là văn bản .docx/.odt hợp lệ hoặc đã bị hỏng."
-        ) from exc
+        raise IntakeError("Tệp không phải là văn bản .docx/.odt hợp lệ hoặc đã bị hỏng.") from exc
     if len(members) > MAX_ZIP_MEMBERS:
         raise IntakeError("Tệp chứa quá nhiều thành phần, không thể xử lý an toàn.")
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise IntakeError("Tệp giải nén ra quá lớn so với kích thước của nó, không thể xử lý an toàn.")
+        raise IntakeError(
+            "Tệp giải nén ra quá lớn so với kích thước của nó, không thể xử lý an toàn."
+        )
     names = {m.filename for m in members}
     if kind == ".docx":
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise IntakeError("Tệp không phải là văn bản .docx hợp lệ hoặc đã bị hỏng.")
         content_types = archive.read("[Content_Types].xml")
         if b"macroEnabled" in content_types or any("vbaProject" in n for n in names):
-            raise IntakeError("Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx.")
+            raise IntakeError(
+                "Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx."
+            )
     else:
         if "mimetype" not in names or archive.read("mimetype").strip() != ODT_MIMETYPE:
             raise IntakeError("Tệp không phải là văn bản .odt hợp lệ hoặc đã bị hỏng.")
@@ -106,7 +108,9 @@ def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int) -> str:
 
 def markdown_to_text(markdown: str, timeout: int = 30) -> str:
     """Plain text of the essay, for the word count and the leak scan."""
-    return nfc(_run_pandoc(["-f", "markdown", "-t", "plain", "--wrap=none"], markdown.encode(), timeout))
+    return nfc(
+        _run_pandoc(["-f", "markdown", "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
+    )
 
 
 def markdown_to_html(markdown: str, timeout: int = 30) -> str:
@@ -118,8 +122,9 @@ def markdown_to_html(markdown: str, timeout: int = 30) -> str:
     )
 
 
-def _finish(markdown: str, media: dict[str, bytes], timeout: int,
-            text: str | None = None) -> ExtractedEssay:
+def _finish(
+    markdown: str, media: dict[str, bytes], timeout: int, text: str | None = None
+) -> ExtractedEssay:
     markdown = nfc(markdown).strip()
     if text is None:
         text = markdown_to_text(markdown, timeout) if markdown else ""
@@ -151,7 +156,9 @@ def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30
     """An uploaded .docx, .odt or .txt: validate, convert, keep the pictures."""
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".docm":
-        raise IntakeError("Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx.")
+        raise IntakeError(
+            "Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx."
+        )
     if extension not in ALLOWED_EXTENSIONS:
         raise IntakeError("Chỉ nhận tệp .docx, .odt hoặc .txt.")
     if len(data) > max_bytes:
@@ -187,8 +194,10 @@ def _convert_in(workdir: str, source: str, extension: str, timeout: int) -> str:
             [
                 pypandoc.get_pandoc_path(),
                 "--sandbox",
-                "-f", extension[1:],
-                "-t", "markdown-raw_html-raw_attribute-link_attributes",
+                "-f",
+                extension[1:],
+                "-t",
+                "markdown-raw_html-raw_attribute-link_attributes",
                 "--wrap=none",
                 "--track-changes=accept",
                 "--extract-media=media-dir",

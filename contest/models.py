@@ -90,7 +90,8 @@ class User(UserMixin, db.Model):
         from flask import current_app
 
         self.password_hash = generate_password_hash(
-            password, method=current_app.config["PASSWORD_HASH_METHOD"])
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -125,9 +126,7 @@ class Contest(db.Model):
         CheckConstraint("min_words >= 0 AND max_words >= min_words", name="word_limits"),
         CheckConstraint("max_entries_per_entrant >= 1", name="max_entries"),
         CheckConstraint("closes_at > opens_at", name="dates"),
-        CheckConstraint(
-            _in("phase", ("submission", "judging", "finalised")), name="phase"
-        ),
+        CheckConstraint(_in("phase", ("submission", "judging", "finalised")), name="phase"),
     )
 
     id: Mapped[intpk]

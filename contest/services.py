@@ -126,8 +126,9 @@ def find_or_create_author(
             found = find_user_by_login(session, login)
             if found is not None:
                 return found
-    return create_user(session, full_name=full_name, email=email, phone=phone, password=None,
-                       unit=unit)
+    return create_user(
+        session, full_name=full_name, email=email, phone=phone, password=None, unit=unit
+    )
 
 
 # --- rounds -------------------------------------------------------------------------------
@@ -147,11 +148,14 @@ def round_for_unit(session: Session, contest: Contest, unit: Unit) -> Round:
 def forwarded_count(session: Session, round_: Round, *, profiles: bool = False) -> int:
     """How many items of one kind this round has already sent up."""
     column = Forwarding.profile_id if profiles else Forwarding.entry_id
-    return session.scalar(
-        select(func.count(Forwarding.id)).where(
-            Forwarding.from_round_id == round_.id, column.is_not(None)
+    return (
+        session.scalar(
+            select(func.count(Forwarding.id)).where(
+                Forwarding.from_round_id == round_.id, column.is_not(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def pending_entries(session: Session, round_: Round) -> list[Entry]:
@@ -180,15 +184,15 @@ def pending_profiles(session: Session, round_: Round) -> list[ExemplarProfile]:
 
 def _check_round_open(round_: Round) -> None:
     if round_.is_province:
-        raise IllegalTransition("Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây.")
+        raise IllegalTransition(
+            "Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây."
+        )
     if round_.closed_at is not None:
         raise IllegalTransition("Vòng này đã gửi kết quả lên cấp trên.")
 
 
 def _quota_message(round_: Round, quota: int, noun: str) -> str:
-    return (
-        f"Vượt chỉ tiêu: {round_.unit.name} chỉ được gửi tối đa {quota} {noun} lên cấp trên."
-    )
+    return f"Vượt chỉ tiêu: {round_.unit.name} chỉ được gửi tối đa {quota} {noun} lên cấp trên."
 
 
 def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool, actor: User) -> None:
@@ -218,7 +222,9 @@ def mark_profile(
             1 for p in pending_profiles(session, round_) if p.is_marked
         )
         if already + 1 > round_.profile_quota:
-            raise QuotaExceeded(_quota_message(round_, round_.profile_quota, "hồ sơ gương điển hình"))
+            raise QuotaExceeded(
+                _quota_message(round_, round_.profile_quota, "hồ sơ gương điển hình")
+            )
     profile.is_marked = marked
     session.flush()
 
@@ -266,25 +272,59 @@ def forward_round(
     parent = round_.parent
     assert parent is not None
     for entry in chosen:
-        session.add(Forwarding(from_round_id=round_.id, to_round_id=parent.id, entry_id=entry.id,
-                               by_id=actor.id if actor else None))
-        record_event(session, actor, entry, "forward", entry.state, "forwarded",
-                     f"{round_.unit.name} → {parent.unit.name}")
+        session.add(
+            Forwarding(
+                from_round_id=round_.id,
+                to_round_id=parent.id,
+                entry_id=entry.id,
+                by_id=actor.id if actor else None,
+            )
+        )
+        record_event(
+            session,
+            actor,
+            entry,
+            "forward",
+            entry.state,
+            "forwarded",
+            f"{round_.unit.name} → {parent.unit.name}",
+        )
         entry.state, entry.round, entry.is_marked = "forwarded", parent, False
     rest = [e for e in pending if e not in chosen]
     for entry in rest:
-        record_event(session, actor, entry, "not_selected", entry.state, "not_selected",
-                     round_.unit.name)
+        record_event(
+            session, actor, entry, "not_selected", entry.state, "not_selected", round_.unit.name
+        )
         entry.state, entry.is_marked = "not_selected", False
     for profile in profiles:
-        session.add(Forwarding(from_round_id=round_.id, to_round_id=parent.id,
-                               profile_id=profile.id, by_id=actor.id if actor else None))
-        record_event(session, actor, profile, "forward", profile.state, "forwarded",
-                     f"{round_.unit.name} → {parent.unit.name}")
+        session.add(
+            Forwarding(
+                from_round_id=round_.id,
+                to_round_id=parent.id,
+                profile_id=profile.id,
+                by_id=actor.id if actor else None,
+            )
+        )
+        record_event(
+            session,
+            actor,
+            profile,
+            "forward",
+            profile.state,
+            "forwarded",
+            f"{round_.unit.name} → {parent.unit.name}",
+        )
         profile.state, profile.round, profile.is_marked = "forwarded", parent, False
     round_.closed_at = now
-    record_event(session, actor, round_, "close", "open", "closed",
-                 f"{len(chosen)} bài, {len(profiles)} hồ sơ")
+    record_event(
+        session,
+        actor,
+        round_,
+        "close",
+        "open",
+        "closed",
+        f"{len(chosen)} bài, {len(profiles)} hồ sơ",
+    )
     session.flush()
     return ForwardResult(chosen, rest, profiles)
 
@@ -328,8 +368,14 @@ def check_word_limits(contest: Contest, word_count: int) -> None:
         )
 
 
-def _check_can_enter(session: Session, contest: Contest, author: User, now: datetime,
-                     by_organiser: bool, exclude: Entry | None = None) -> None:
+def _check_can_enter(
+    session: Session,
+    contest: Contest,
+    author: User,
+    now: datetime,
+    by_organiser: bool,
+    exclude: Entry | None = None,
+) -> None:
     if not author.may_enter:
         raise NotAllowedToEnter("Thành viên Ban Tổ chức và Ban Giám khảo không được dự thi.")
     if contest.phase != "submission":
@@ -393,8 +439,15 @@ def create_entry(
     _apply_essay(entry, essay, original)
     session.add(entry)
     session.flush()
-    record_event(session, entered_by or author, entry, "create", "", "draft",
-                 "nhập hộ tác giả" if entered_by else "")
+    record_event(
+        session,
+        entered_by or author,
+        entry,
+        "create",
+        "",
+        "draft",
+        "nhập hộ tác giả" if entered_by else "",
+    )
     if submit:
         _transition(session, entry, "submitted", entered_by or author)
         entry.submitted_at = now
@@ -467,8 +520,9 @@ LEGAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _transition(session: Session, entry: Entry, to_state: str, actor: User | None,
-                detail: str = "") -> None:
+def _transition(
+    session: Session, entry: Entry, to_state: str, actor: User | None, detail: str = ""
+) -> None:
     if to_state not in LEGAL_TRANSITIONS[entry.state]:
         raise IllegalTransition(
             f"Không thể chuyển bài từ trạng thái «{entry.state}» sang «{to_state}»."
@@ -599,16 +653,20 @@ def contest_status(session: Session, contest: Contest) -> dict:
     waiting = session.execute(
         select(Unit.code, Unit.name)
         .join(Round, Round.unit_id == Unit.id)
-        .where(Round.contest_id == contest.id, Round.parent_id.is_not(None),
-               Round.closed_at.is_(None))
+        .where(
+            Round.contest_id == contest.id, Round.parent_id.is_not(None), Round.closed_at.is_(None)
+        )
         .order_by(Unit.code)
     ).all()
     province_round = contest.province_round()
-    nominations = session.scalar(
-        select(func.count(ExemplarProfile.id)).where(
-            ExemplarProfile.round_id == province_round.id
+    nominations = (
+        session.scalar(
+            select(func.count(ExemplarProfile.id)).where(
+                ExemplarProfile.round_id == province_round.id
+            )
         )
-    ) or 0
+        or 0
+    )
     return {
         "contest": contest.slug,
         "phase": contest.phase,
@@ -619,7 +677,8 @@ def contest_status(session: Session, contest: Contest) -> dict:
             select(func.count(Entry.id)).where(
                 Entry.round_id == province_round.id, Entry.state == "forwarded"
             )
-        ) or 0,
+        )
+        or 0,
         "rounds_not_forwarded": [{"unit": c, "name": n} for c, n in waiting],
         "profiles_at_province": nominations,
     }
@@ -640,7 +699,8 @@ def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:
     if entry.round.unit.is_within(unit):
         return True
     from_units = session.scalars(
-        select(Unit).join(Round, Round.unit_id == Unit.id)
+        select(Unit)
+        .join(Round, Round.unit_id == Unit.id)
         .join(Forwarding, Forwarding.from_round_id == Round.id)
         .where(Forwarding.entry_id == entry.id)
     )
@@ -649,4 +709,3 @@ def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:
 
 def find_entries(session: Session, ids: Iterable[int]) -> list[Entry]:
     return list(session.scalars(select(Entry).where(Entry.id.in_(list(ids)))))
-

@@ -26,7 +26,9 @@ def safe_join(base: str, relative: str) -> str | None:
 
 
 def write_entry_files(
-    session: Session, storage_key: str, original: tuple[str, bytes] | None,
+    session: Session,
+    storage_key: str,
+    original: tuple[str, bytes] | None,
     media: dict[str, bytes],
 ) -> None:
     """Write into a temporary folder, then move it into place whole: never half a set.

@@ -61,16 +61,16 @@ def state_label(state: str) -> str:
 def _template_globals(setup_state) -> None:
     """Globals, so that imported macros see them too."""
     setup_state.app.jinja_env.globals.update(
-        state_label=state_label, STATE_LABELS=STATE_LABELS, CATEGORIES=CATEGORIES,
+        state_label=state_label,
+        STATE_LABELS=STATE_LABELS,
+        CATEGORIES=CATEGORIES,
         SUBJECT_KINDS=SUBJECT_KINDS,
     )
 
 
 def rewrite_media(html: str, url_for_name) -> Markup:
     """Point the essay's pictures at a route that checks access, never at a file path."""
-    rewritten = re.sub(
-        r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html
-    )
+    rewritten = re.sub(r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html)
     return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
 
 
@@ -99,8 +99,9 @@ def home():
     my_round = None
     if current_user.is_authenticated and current_user.is_unit_organiser and contests:
         my_round = db.session.scalar(
-            select(Round).where(Round.contest_id == contests[0].id,
-                                Round.unit_id == current_user.unit_id)
+            select(Round).where(
+                Round.contest_id == contests[0].id, Round.unit_id == current_user.unit_id
+            )
         )
     return render_template("contest/home.html", contests=contests, my_round=my_round)
 
@@ -114,7 +115,8 @@ def my_entries(slug: str):
     contest = _contest(slug)
     policy.require_entrant()
     entries = db.session.scalars(
-        select(Entry).where(Entry.contest_id == contest.id, Entry.author_id == current_user.id)
+        select(Entry)
+        .where(Entry.contest_id == contest.id, Entry.author_id == current_user.id)
         .order_by(Entry.id)
     ).all()
     return render_template("contest/my_entries.html", contest=contest, entries=entries)
@@ -122,11 +124,13 @@ def my_entries(slug: str):
 
 def _profile_choices(contest: Contest):
     profiles = db.session.scalars(
-        select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
+        select(ExemplarProfile)
+        .where(ExemplarProfile.contest_id == contest.id)
         .order_by(ExemplarProfile.name)
     )
-    return choices([(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})")
-                                                  for p in profiles])
+    return choices(
+        [(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})") for p in profiles]
+    )
 
 
 def _read_essay(form: EntryForm, required: bool):
@@ -135,7 +139,9 @@ def _read_essay(form: EntryForm, required: bool):
     if upload and upload.filename:
         data = upload.read()
         essay = extract_upload(
-            upload.filename, data, current_app.config["MAX_UPLOAD_BYTES"],
+            upload.filename,
+            data,
+            current_app.config["MAX_UPLOAD_BYTES"],
             current_app.config["PANDOC_TIMEOUT_SECONDS"],
         )
         return essay, (os.path.basename(upload.filename), data)
@@ -153,8 +159,10 @@ def _subject(form: EntryForm) -> services.Subject:
         if profile is not None:
             return services.Subject.of_profile(profile)
     return services.Subject(
-        form.subject_name.data or "", form.subject_address.data or "",
-        form.subject_kind.data, form.subject_category.data,
+        form.subject_name.data or "",
+        form.subject_address.data or "",
+        form.subject_kind.data,
+        form.subject_category.data,
     )
 
 
@@ -169,10 +177,16 @@ def new_entry(slug: str):
         try:
             essay, original = _read_essay(form, required=True)
             entry = services.create_entry(
-                db.session, contest=contest, author=current_user,
-                author_unit=current_user.unit or _no_unit(), title=form.title.data,
-                subject=_subject(form), essay=essay, original=original,
-                declarations_accepted=form.declarations.data, now=utcnow(),
+                db.session,
+                contest=contest,
+                author=current_user,
+                author_unit=current_user.unit or _no_unit(),
+                title=form.title.data,
+                subject=_subject(form),
+                essay=essay,
+                original=original,
+                declarations_accepted=form.declarations.data,
+                now=utcnow(),
                 submit=form.submit_now.data,
             )
         except (DomainError, IntakeError) as error:
@@ -193,12 +207,16 @@ def _no_unit():
 @login_required
 def show_entry(entry_id: int):
     entry = _entry(entry_id)
-    body = rewrite_media(entry.body_html, lambda name: url_for(
-        "contest.entry_media", entry_id=entry.id, name=name))
+    body = rewrite_media(
+        entry.body_html, lambda name: url_for("contest.entry_media", entry_id=entry.id, name=name)
+    )
     return render_template(
-        "contest/entry.html", entry=entry, body=body,
+        "contest/entry.html",
+        entry=entry,
+        body=body,
         history=services.entry_history(db.session, entry),
-        can_edit=policy.can_edit_entry(current_user, entry), confirm=ConfirmForm(),
+        can_edit=policy.can_edit_entry(current_user, entry),
+        confirm=ConfirmForm(),
     )
 
 
@@ -225,8 +243,14 @@ def edit_entry(entry_id: int):
         try:
             essay, original = _read_essay(form, required=False)
             services.update_entry(
-                db.session, entry, actor=current_user, title=form.title.data,
-                subject=_subject(form), essay=essay, original=original, now=utcnow(),
+                db.session,
+                entry,
+                actor=current_user,
+                title=form.title.data,
+                subject=_subject(form),
+                essay=essay,
+                original=original,
+                now=utcnow(),
             )
             if form.submit_now.data and entry.state == "draft":
                 services.submit_entry(db.session, entry, current_user, utcnow())
@@ -237,8 +261,7 @@ def edit_entry(entry_id: int):
             db.session.commit()
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
-    return render_template("contest/entry_form.html", contest=entry.contest, form=form,
-                           entry=entry)
+    return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
@@ -286,20 +309,26 @@ def withdraw_entry(entry_id: int):
 def show_round(round_id: int):
     round_ = _round(round_id)
     forwarded_from_here = db.session.scalars(
-        select(Entry).join(services.Forwarding, services.Forwarding.entry_id == Entry.id)
+        select(Entry)
+        .join(services.Forwarding, services.Forwarding.entry_id == Entry.id)
         .where(services.Forwarding.from_round_id == round_.id)
     ).all()
     decided = db.session.scalars(
-        select(Entry).where(Entry.round_id == round_.id,
-                            Entry.state.in_(("not_selected", "disqualified", "withdrawn")))
+        select(Entry).where(
+            Entry.round_id == round_.id,
+            Entry.state.in_(("not_selected", "disqualified", "withdrawn")),
+        )
     ).all()
     return render_template(
-        "contest/round.html", round=round_,
+        "contest/round.html",
+        round=round_,
         entries=services.pending_entries(db.session, round_),
         profiles=services.pending_profiles(db.session, round_),
         used=services.forwarded_count(db.session, round_),
-        forwarded=forwarded_from_here, decided=decided,
-        children=round_.children, confirm=ConfirmForm(),
+        forwarded=forwarded_from_here,
+        decided=decided,
+        children=round_.children,
+        confirm=ConfirmForm(),
     )
 
 
@@ -311,8 +340,9 @@ def mark_entry(round_id: int, entry_id: int):
     policy.require(entry is not None and entry.round_id == round_.id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.mark_entry(db.session, round_, entry, request.form.get("marked") == "1",
-                                current_user)
+            services.mark_entry(
+                db.session, round_, entry, request.form.get("marked") == "1", current_user
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -329,8 +359,9 @@ def mark_profile(round_id: int, profile_id: int):
     policy.require(profile is not None and profile.round_id == round_.id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.mark_profile(db.session, round_, profile,
-                                  request.form.get("marked") == "1", current_user)
+            services.mark_profile(
+                db.session, round_, profile, request.form.get("marked") == "1", current_user
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -371,8 +402,15 @@ def forward_round(round_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s.", n=len(result.forwarded),
-                    p=len(result.profiles), unit=round_.parent.unit.name), "success")
+            flash(
+                _(
+                    "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s.",
+                    n=len(result.forwarded),
+                    p=len(result.profiles),
+                    unit=round_.parent.unit.name,
+                ),
+                "success",
+            )
     return redirect(url_for("contest.show_round", round_id=round_.id))
 
 
@@ -397,14 +435,24 @@ def paper_entry(round_id: int):
         try:
             essay, original = _read_essay(form, required=True)
             author = services.find_or_create_author(
-                db.session, full_name=form.author_name.data, phone=form.author_phone.data,
-                email=form.author_email.data, unit=db.session.get(Unit, form.author_unit_id.data),
+                db.session,
+                full_name=form.author_name.data,
+                phone=form.author_phone.data,
+                email=form.author_email.data,
+                unit=db.session.get(Unit, form.author_unit_id.data),
             )
-            entry = services.create_entry(
-                db.session, contest=round_.contest, author=author,
+            services.create_entry(
+                db.session,
+                contest=round_.contest,
+                author=author,
                 author_unit=db.session.get(Unit, form.author_unit_id.data),
-                title=form.title.data, subject=_subject(form), essay=essay, original=original,
-                declarations_accepted=form.declarations.data, now=utcnow(), submit=True,
+                title=form.title.data,
+                subject=_subject(form),
+                essay=essay,
+                original=original,
+                declarations_accepted=form.declarations.data,
+                now=utcnow(),
+                submit=True,
                 entered_by=current_user,
             )
         except (DomainError, IntakeError) as error:
@@ -414,8 +462,9 @@ def paper_entry(round_id: int):
             db.session.commit()
             flash(_("Đã nhập bài hộ tác giả."), "success")
             return redirect(url_for("contest.show_round", round_id=round_.id))
-    return render_template("contest/entry_form.html", contest=round_.contest, form=form,
-                           entry=None, round=round_)
+    return render_template(
+        "contest/entry_form.html", contest=round_.contest, form=form, entry=None, round=round_
+    )
 
 
 @bp.route("/rounds/<int:round_id>/profiles/new", methods=["GET", "POST"])
@@ -429,11 +478,18 @@ def new_profile(round_id: int):
             photo = (form.photo.data.filename, form.photo.data.read())
         try:
             services.create_profile(
-                db.session, contest=round_.contest, round_=round_, actor=current_user,
-                name=form.name.data, kind=form.kind.data, category=form.category.data,
-                address=form.address.data or "", position=form.position.data or "",
+                db.session,
+                contest=round_.contest,
+                round_=round_,
+                actor=current_user,
+                name=form.name.data,
+                kind=form.kind.data,
+                category=form.category.data,
+                address=form.address.data or "",
+                position=form.position.data or "",
                 achievements=form.achievements.data or "",
-                commendations=form.commendations.data or "", photo=photo,
+                commendations=form.commendations.data or "",
+                photo=photo,
             )
         except DomainError as error:
             db.session.rollback()
@@ -457,8 +513,11 @@ def show_profile(profile_id: int):
 @login_required
 def profile_photo(profile_id: int):
     profile = db.session.get(ExemplarProfile, profile_id)
-    policy.require(profile is not None and policy.can_view_profile(current_user, profile)
-                   and profile.photo_path is not None)
+    policy.require(
+        profile is not None
+        and policy.can_view_profile(current_user, profile)
+        and profile.photo_path is not None
+    )
     return send_file(os.path.join(storage.root(), profile.photo_path))
 
 
@@ -472,7 +531,8 @@ def dashboard(slug: str):
     policy.require(policy.is_province(current_user))
     province_round = contest.province_round()
     return render_template(
-        "contest/dashboard.html", contest=contest,
+        "contest/dashboard.html",
+        contest=contest,
         status=services.contest_status(db.session, contest),
         at_province=services.pending_entries(db.session, province_round),
         profiles=services.pending_profiles(db.session, province_round),
@@ -487,7 +547,10 @@ def audit_log(slug: str):
     policy.require(policy.is_province(current_user))
     page = max(request.args.get("page", 1, type=int), 1)
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.contest_id == contest.id)
-        .order_by(AuditEvent.id.desc()).limit(200).offset((page - 1) * 200)
+        select(AuditEvent)
+        .where(AuditEvent.contest_id == contest.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(200)
+        .offset((page - 1) * 200)
     ).all()
     return render_template("contest/audit.html", contest=contest, events=events, page=page)

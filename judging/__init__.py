@@ -14,8 +14,12 @@ def _home_links(contest) -> list[tuple[str, str]]:
 
     links = []
     if current_user.is_province_organiser:
-        links.append((_("Chấm thi cấp tỉnh (rọc phách, hội đồng, kết quả)"),
-                      url_for("judging.overview", slug=contest.slug)))
+        links.append(
+            (
+                _("Chấm thi cấp tỉnh (rọc phách, hội đồng, kết quả)"),
+                url_for("judging.overview", slug=contest.slug),
+            )
+        )
     if current_user.is_judge and services.current_stage(db.session, contest) is not None:
         links.append((_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug)))
     return links
@@ -37,9 +41,11 @@ def _entry_links(entry) -> list[tuple[str, str]]:
     award, score = services.official_result(db.session, entry)
     if award is None:
         return []
-    label = _("Kết quả: %(prize)s — %(score)s điểm",
-              prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
-              score=f"{score:g}" if score is not None else "—")
+    label = _(
+        "Kết quả: %(prize)s — %(score)s điểm",
+        prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
+        score=f"{score:g}" if score is not None else "—",
+    )
     return [(label, url_for("judging.winners", slug=entry.contest.slug))]
 
 

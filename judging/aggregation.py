@@ -6,10 +6,10 @@ benchmarks hit."""
 from __future__ import annotations
 
 import math
-from functools import cached_property
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 def judge_total(points: Sequence[float], weights: Sequence[float]) -> float:
@@ -49,25 +49,35 @@ def decide(totals: Sequence[float], rule: DiscrepancyRule = DiscrepancyRule()) -
     if len(totals) == 2:
         gap = round(abs(totals[0] - totals[1]), 2)
         if gap <= rule.agree_gap:
-            return Decision("agreed", mean2(totals), f"Chênh {gap:g} ≤ {rule.agree_gap:g}: lấy trung bình.")
+            return Decision(
+                "agreed", mean2(totals), f"Chênh {gap:g} ≤ {rule.agree_gap:g}: lấy trung bình."
+            )
         if gap <= rule.head_gap:
-            return Decision("needs_head", mean2(totals),
-                            f"Chênh {gap:g} trong khoảng ({rule.agree_gap:g}; {rule.head_gap:g}]: "
-                            "trưởng ban giám khảo quyết định.")
-        return Decision("needs_third", None,
-                        f"Chênh {gap:g} > {rule.head_gap:g}: chấm lần ba.")
+            return Decision(
+                "needs_head",
+                mean2(totals),
+                f"Chênh {gap:g} trong khoảng ({rule.agree_gap:g}; {rule.head_gap:g}]: "
+                "trưởng ban giám khảo quyết định.",
+            )
+        return Decision("needs_third", None, f"Chênh {gap:g} > {rule.head_gap:g}: chấm lần ba.")
     ordered = sorted(totals)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if math.isclose(a, b, abs_tol=1e-9):
             return Decision("agreed", round(a, 2), f"Hai giám khảo cùng cho {a:g}: lấy điểm này.")
     widest = round(ordered[-1] - ordered[0], 2)
     if widest <= rule.three_mean_gap:
-        return Decision("agreed", mean2(totals),
-                        f"Ba lần chấm, chênh lớn nhất {widest:g} ≤ {rule.three_mean_gap:g}: "
-                        "lấy trung bình ba điểm.")
-    return Decision("needs_head", mean2(totals),
-                    f"Ba lần chấm, chênh lớn nhất {widest:g} > {rule.three_mean_gap:g}: "
-                    "trưởng ban giám khảo quyết định.")
+        return Decision(
+            "agreed",
+            mean2(totals),
+            f"Ba lần chấm, chênh lớn nhất {widest:g} ≤ {rule.three_mean_gap:g}: "
+            "lấy trung bình ba điểm.",
+        )
+    return Decision(
+        "needs_head",
+        mean2(totals),
+        f"Ba lần chấm, chênh lớn nhất {widest:g} > {rule.three_mean_gap:g}: "
+        "trưởng ban giám khảo quyết định.",
+    )
 
 
 def calibrate(scores: Sequence[tuple[int, int, float]]) -> dict[tuple[int, int], float]:
@@ -163,8 +173,10 @@ def allocate(
         index = 0
         while seats > 0 and index < len(candidates):
             end = index
-            while end < len(candidates) and keys[candidates[end].entry_id] == keys[
-                    candidates[index].entry_id]:
+            while (
+                end < len(candidates)
+                and keys[candidates[end].entry_id] == keys[candidates[index].entry_id]
+            ):
                 end += 1
             ids = [r.entry_id for r in candidates[index:end]]
             if len(ids) <= seats:

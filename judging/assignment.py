@@ -28,8 +28,7 @@ class JudgeSlot:
     max_load: int
 
 
-def check_feasible(need: int, k: int, judges: list[JudgeSlot],
-                   eligible: Mapping[int, int]) -> None:
+def check_feasible(need: int, k: int, judges: list[JudgeSlot], eligible: Mapping[int, int]) -> None:
     """Σmin ≤ lượt chấm cần ≤ Σmax, k ≤ number of judges, every entry has k eligible judges.
 
     `need` is the number of (entry, judge) pairs still to make; `eligible` maps an entry to
@@ -38,19 +37,23 @@ def check_feasible(need: int, k: int, judges: list[JudgeSlot],
     high = sum(j.max_load for j in judges)
     if k > len(judges):
         raise Infeasible(
-            f"Cần {k} giám khảo cho mỗi bài nhưng hội đồng chỉ có {len(judges)} người.")
+            f"Cần {k} giám khảo cho mỗi bài nhưng hội đồng chỉ có {len(judges)} người."
+        )
     if need > high:
         raise Infeasible(
             f"Không đủ sức chấm: cần {need} lượt chấm ({k} giám khảo mỗi bài), "
-            f"nhưng tổng mức tối đa của các giám khảo chỉ là {high}.")
+            f"nhưng tổng mức tối đa của các giám khảo chỉ là {high}."
+        )
     if need < low:
         raise Infeasible(
             f"Không đủ bài: chỉ có {need} lượt chấm ({k} giám khảo mỗi bài), "
-            f"ít hơn tổng mức tối thiểu của các giám khảo là {low}.")
+            f"ít hơn tổng mức tối thiểu của các giám khảo là {low}."
+        )
     for entry_id, count in eligible.items():
         if count < k:
             raise Infeasible(
-                f"Bài {entry_id} chỉ có {count} giám khảo không vướng xung đột, cần {k}.")
+                f"Bài {entry_id} chỉ có {count} giám khảo không vướng xung đột, cần {k}."
+            )
 
 
 def assign(
@@ -78,15 +81,20 @@ def assign(
     need = {e: k - len(existing.get(e, ())) for e in entry_ids}
     if any(n < 0 for n in need.values()):
         raise Infeasible("Một bài đã có nhiều giám khảo hơn số cần thiết.")
-    slots = [JudgeSlot(j.judge_id, max(0, j.min_load - load_now[j.judge_id]),
-                       j.max_load - load_now[j.judge_id]) for j in judges]
+    slots = [
+        JudgeSlot(
+            j.judge_id, max(0, j.min_load - load_now[j.judge_id]), j.max_load - load_now[j.judge_id]
+        )
+        for j in judges
+    ]
     if any(s.max_load < 0 for s in slots):
         raise Infeasible("Một giám khảo đã chấm nhiều hơn mức tối đa.")
     judge_ids = [s.judge_id for s in slots]
     eligible = {
-        e: len(existing.get(e, ())) + sum(
-            1 for j in judge_ids if (e, j) not in blocked and j not in existing.get(e, ()))
-        for e in entry_ids if need[e] > 0
+        e: len(existing.get(e, ()))
+        + sum(1 for j in judge_ids if (e, j) not in blocked and j not in existing.get(e, ()))
+        for e in entry_ids
+        if need[e] > 0
     }
     total_need = sum(need.values())
     check_feasible(total_need, k, slots, eligible)
@@ -101,7 +109,8 @@ def assign(
     if result is None:
         raise Infeasible(
             "Không tìm được cách phân công thỏa mãn mọi ràng buộc (xung đột và mức chấm "
-            "của từng giám khảo). Hãy tăng mức tối đa hoặc bổ sung giám khảo.")
+            "của từng giám khảo). Hãy tăng mức tối đa hoặc bổ sung giám khảo."
+        )
     return result
 
 

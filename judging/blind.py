@@ -32,7 +32,9 @@ def copy_pictures(markdown: str, source_dir: str, target_dir: str) -> str:
         if original not in mapping:
             number = len(mapping) + 1
             path = os.path.realpath(os.path.join(source_dir, original))
-            if not path.startswith(os.path.realpath(source_dir) + os.sep) or not os.path.isfile(path):
+            if not path.startswith(os.path.realpath(source_dir) + os.sep) or not os.path.isfile(
+                path
+            ):
                 return match.group(1) + "()"
             name = f"{number}.png"
             try:

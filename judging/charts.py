@@ -19,20 +19,28 @@ def distribution_svg(by_judge: Mapping[str, Sequence[float]], max_total: float) 
     ]
     for tick in range(0, int(max_total) + 1, max(int(max_total // 10), 1)):
         x = left + tick * scale
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 24}" '
-                     'stroke="#e5e7eb"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" '
-                     f'fill="#555">{tick}</text>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 24}" stroke="#e5e7eb"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#555">{tick}</text>'
+        )
     for index, (name, scores) in enumerate(by_judge.items()):
         y = top + index * row + row / 2
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(name)}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(name)}</text>'
+        )
         for value in scores:
-            parts.append(f'<circle cx="{left + value * scale:.1f}" cy="{y:.1f}" r="3.5" '
-                         'fill="#9b1c1c" fill-opacity="0.45"/>')
+            parts.append(
+                f'<circle cx="{left + value * scale:.1f}" cy="{y:.1f}" r="3.5" '
+                'fill="#9b1c1c" fill-opacity="0.45"/>'
+            )
         if scores:
             mean = sum(scores) / len(scores)
             x = left + mean * scale
-            parts.append(f'<line x1="{x:.1f}" y1="{y - 9:.1f}" x2="{x:.1f}" y2="{y + 9:.1f}" '
-                         'stroke="#1d2430" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 9:.1f}" x2="{x:.1f}" y2="{y + 9:.1f}" '
+                'stroke="#1d2430" stroke-width="2"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)

@@ -42,8 +42,10 @@ def open_command(slug: str) -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Đã mở «{stage.name}»: {made} lượt chấm đã giao cho "
-               f"{len(services.active_members(stage))} giám khảo.")
+    click.echo(
+        f"Đã mở «{stage.name}»: {made} lượt chấm đã giao cho "
+        f"{len(services.active_members(stage))} giám khảo."
+    )
 
 
 @judging_cli.command("status")
@@ -55,14 +57,20 @@ def status_command(slug: str, as_json: bool) -> None:
     stage = services.current_stage(db.session, contest)
     results = services.stage_results(db.session, stage) if stage else []
     status = {
-        "contest": contest.slug, "phase": contest.phase,
-        "stage": stage.name if stage else None, "stage_state": stage.state if stage else None,
+        "contest": contest.slug,
+        "phase": contest.phase,
+        "stage": stage.name if stage else None,
+        "stage_state": stage.state if stage else None,
         "open_flags": len(services.open_flags(db.session, contest)),
         "entries": len(results),
         "results_by_state": _count(r.result.state for r in results),
-        "third_judges": sum(1 for r in results if len(r.totals) > (stage.judges_per_entry if stage else 2)),
-        "judges": [{k: v for k, v in p.items() if k != "judge_id"}
-                   for p in (services.progress(db.session, stage) if stage else [])],
+        "third_judges": sum(
+            1 for r in results if len(r.totals) > (stage.judges_per_entry if stage else 2)
+        ),
+        "judges": [
+            {k: v for k, v in p.items() if k != "judge_id"}
+            for p in (services.progress(db.session, stage) if stage else [])
+        ],
     }
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))

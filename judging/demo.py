@@ -21,8 +21,9 @@ def _organiser() -> User:
 
 def setup_jury(contest: Contest, seed: int) -> None:
     """Before judging: the stage and its rubric, the panel, the head judge, the prize ladder."""
-    stage = services.create_stage(db.session, contest, name="Chung khảo", judges_per_entry=2,
-                                  seed=seed)
+    stage = services.create_stage(
+        db.session, contest, name="Chung khảo", judges_per_entry=2, seed=seed
+    )
     judges = db.session.scalars(select(User).where(User.role == "judge").order_by(User.id)).all()
     for judge in judges:
         services.add_judge(db.session, stage, judge, min_load=0, max_load=40)
@@ -37,8 +38,12 @@ def open_judging(contest: Contest, seed: int) -> None:
     services.prepare_blind_copies(db.session, contest, organiser)
     for flag in services.open_flags(db.session, contest):
         if flag.kind in ("unit", "self_reference"):
-            services.clear_flag(db.session, flag, organiser,
-                                "Địa danh, từ ngữ thuộc nội dung bài, không chỉ ra tác giả.")
+            services.clear_flag(
+                db.session,
+                flag,
+                organiser,
+                "Địa danh, từ ngữ thuộc nội dung bài, không chỉ ra tác giả.",
+            )
         else:
             services.redact_flag(db.session, flag, organiser)
     stage = services.current_stage(db.session, contest)
@@ -53,10 +58,15 @@ def score_all(contest: Contest, seed: int) -> None:
     quality: dict[int, float] = {}
     emails = {u.id: u.email for u in db.session.scalars(select(User).where(User.role == "judge"))}
     while True:
-        waiting = [a for a in db.session.scalars(
-            select(Assignment).where(Assignment.stage_id == stage.id,
-                                     Assignment.state == "active").order_by(Assignment.id))
-            if a.score is None or not a.score.is_submitted]
+        waiting = [
+            a
+            for a in db.session.scalars(
+                select(Assignment)
+                .where(Assignment.stage_id == stage.id, Assignment.state == "active")
+                .order_by(Assignment.id)
+            )
+            if a.score is None or not a.score.is_submitted
+        ]
         if not waiting:
             break
         for assign_ in waiting:
@@ -68,8 +78,14 @@ def score_all(contest: Contest, seed: int) -> None:
                 share = base + JUDGE_TEMPER.get(number, 0) / 100 + wobble
                 points = max(0.0, min(criterion.max_points, share * criterion.max_points))
                 marks[criterion.id] = round(points / criterion.step) * criterion.step
-            services.save_score(db.session, assign_, marks, "Bài viết có nhiều chi tiết cảm động.",
-                                submit=True, now=utcnow())
+            services.save_score(
+                db.session,
+                assign_,
+                marks,
+                "Bài viết có nhiều chi tiết cảm động.",
+                submit=True,
+                now=utcnow(),
+            )
         db.session.flush()
 
 
@@ -77,20 +93,34 @@ def award(contest: Contest, seed: int) -> None:
     """The head judge settles gaps, the organiser shares tied prizes, then finalises."""
     stage = services.current_stage(db.session, contest)
     head = stage.head_judge
-    for result in db.session.scalars(select(StageResult).where(
-            StageResult.stage_id == stage.id, StageResult.state == "needs_head")):
-        services.head_decide(db.session, result, head, result.official_score,
-                             "Hội ý với hai giám khảo, thống nhất giữ điểm trung bình.")
+    for result in db.session.scalars(
+        select(StageResult).where(
+            StageResult.stage_id == stage.id, StageResult.state == "needs_head"
+        )
+    ):
+        services.head_decide(
+            db.session,
+            result,
+            head,
+            result.official_score,
+            "Hội ý với hai giám khảo, thống nhất giữ điểm trung bình.",
+        )
     organiser = _organiser()
     while True:  # a decision at one prize can move the boundary of the next: look again
         view = services.compute_prizes(db.session, contest)
         tied = [level for level in view.levels if level.id in view.allocation.ties]
         if not tied:
             break
-        services.decide_tie(db.session, contest, tied[0], organiser, "share", [],
-                            "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.")
+        services.decide_tie(
+            db.session,
+            contest,
+            tied[0],
+            organiser,
+            "share",
+            [],
+            "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.",
+        )
     services.finalise(db.session, contest, organiser, utcnow())
 
 
-HANDLERS = {"forwarded": setup_jury, "judging": open_judging, "scored": score_all,
-            "awarded": award}
+HANDLERS = {"forwarded": setup_jury, "judging": open_judging, "scored": score_all, "awarded": award}

@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-RESULT_HEADERS = ["Mã phách", "Hạng", "Giải", "Điểm chính thức", "Điểm hiệu chỉnh (tham khảo)",
-                  "Tên bài", "Tác giả", "Đơn vị"]
+RESULT_HEADERS = [
+    "Mã phách",
+    "Hạng",
+    "Giải",
+    "Điểm chính thức",
+    "Điểm hiệu chỉnh (tham khảo)",
+    "Tên bài",
+    "Tác giả",
+    "Đơn vị",
+]
 
 
 @dataclass

@@ -12,10 +12,12 @@ from contest.forms import choices
 
 class PanelMemberForm(FlaskForm):
     judge_id = SelectField(_l("Giám khảo"), coerce=int)
-    min_load = IntegerField(_l("Số bài tối thiểu"), default=0,
-                            validators=[InputRequired(), NumberRange(min=0)])
-    max_load = IntegerField(_l("Số bài tối đa"), default=30,
-                            validators=[InputRequired(), NumberRange(min=0)])
+    min_load = IntegerField(
+        _l("Số bài tối thiểu"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    max_load = IntegerField(
+        _l("Số bài tối đa"), default=30, validators=[InputRequired(), NumberRange(min=0)]
+    )
     submit = SubmitField(_l("Thêm vào hội đồng"))
 
 
@@ -48,9 +50,15 @@ class HeadDecisionForm(FlaskForm):
 
 
 class TieForm(FlaskForm):
-    decision = SelectField(_l("Quyết định"), choices=choices([
-        ("share", _l("Đồng giải: trao cho tất cả các bài đồng điểm")),
-        ("choose", _l("Chọn bài được giải"))]))
+    decision = SelectField(
+        _l("Quyết định"),
+        choices=choices(
+            [
+                ("share", _l("Đồng giải: trao cho tất cả các bài đồng điểm")),
+                ("choose", _l("Chọn bài được giải")),
+            ]
+        ),
+    )
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Ghi quyết định"))
 

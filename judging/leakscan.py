@@ -10,9 +10,19 @@ import unicodedata
 from dataclasses import dataclass
 
 SELF_REFERENCES = [
-    r"tôi tên là", r"tên tôi là", r"người viết\s*:", r"tác giả\s*:", r"người viết bài",
-    r"tác giả bài", r"ký tên", r"họ và tên\s*:", r"số điện thoại\s*:", r"đt\s*:", r"sđt\s*:",
-    r"email\s*:", r"thư điện tử\s*:",
+    r"tôi tên là",
+    r"tên tôi là",
+    r"người viết\s*:",
+    r"tác giả\s*:",
+    r"người viết bài",
+    r"tác giả bài",
+    r"ký tên",
+    r"họ và tên\s*:",
+    r"số điện thoại\s*:",
+    r"đt\s*:",
+    r"sđt\s*:",
+    r"email\s*:",
+    r"thư điện tử\s*:",
 ]
 SIGNATURE_LINES = 3
 
@@ -30,7 +40,7 @@ def fold(text: str) -> str:
 
 
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
-    return text[max(0, start - width): end + width].replace("\n", " ").strip()
+    return text[max(0, start - width) : end + width].replace("\n", " ").strip()
 
 
 def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:

@@ -59,7 +59,8 @@ class Stage(db.Model):
     contest: Mapped[Contest] = relationship()
     head_judge: Mapped[User | None] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="stage", order_by="Criterion.position", cascade="all, delete-orphan")
+        back_populates="stage", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
     members: Mapped[list[PanelMember]] = relationship(back_populates="stage")
 
     @property
@@ -194,7 +195,8 @@ class Score(db.Model):
 
     assignment: Mapped[Assignment] = relationship(back_populates="score")
     marks: Mapped[list[CriterionScore]] = relationship(
-        back_populates="score", cascade="all, delete-orphan")
+        back_populates="score", cascade="all, delete-orphan"
+    )
 
     @property
     def is_submitted(self) -> bool:

@@ -25,8 +25,9 @@ def _by_entry(scores: Sequence[tuple[int, int, float]]) -> dict[int, list[float]
     return units
 
 
-def krippendorff_alpha_interval(scores: Sequence[tuple[int, int, float]],
-                                _units: dict[int, list[float]] | None = None) -> float | None:
+def krippendorff_alpha_interval(
+    scores: Sequence[tuple[int, int, float]], _units: dict[int, list[float]] | None = None
+) -> float | None:
     """α = 1 − D_o / D_e with the squared-difference metric, over entries with ≥ 2 scores."""
     units = [v for v in (_units or _by_entry(scores)).values() if len(v) >= 2]
     n = sum(len(v) for v in units)
@@ -45,8 +46,9 @@ def krippendorff_alpha_interval(scores: Sequence[tuple[int, int, float]],
     return 1 - observed / expected
 
 
-def icc_oneway(scores: Sequence[tuple[int, int, float]],
-               _units: dict[int, list[float]] | None = None) -> tuple[float | None, float | None]:
+def icc_oneway(
+    scores: Sequence[tuple[int, int, float]], _units: dict[int, list[float]] | None = None
+) -> tuple[float | None, float | None]:
     """ICC(1,1) and ICC(1,k) from a one-way random-effects ANOVA; unequal group sizes use k₀."""
     units = list((_units or _by_entry(scores)).values())
     n_groups = len(units)
@@ -66,8 +68,9 @@ def icc_oneway(scores: Sequence[tuple[int, int, float]],
     return icc1, icck
 
 
-def severity(scores: Sequence[tuple[int, int, float]],
-             _units: dict[int, list[float]] | None = None) -> dict[int, float]:
+def severity(
+    scores: Sequence[tuple[int, int, float]], _units: dict[int, list[float]] | None = None
+) -> dict[int, float]:
     """Each judge's mean offset from the entry means of the entries they scored (− = strict)."""
     entry_mean = {e: sum(v) / len(v) for e, v in (_units or _by_entry(scores)).items()}
     offsets: dict[int, list[float]] = defaultdict(list)
@@ -76,8 +79,11 @@ def severity(scores: Sequence[tuple[int, int, float]],
     return {j: round(sum(v) / len(v), 2) for j, v in offsets.items()}
 
 
-def within_share(scores: Sequence[tuple[int, int, float]], gap: float,
-                 _units: dict[int, list[float]] | None = None) -> tuple[float | None, int]:
+def within_share(
+    scores: Sequence[tuple[int, int, float]],
+    gap: float,
+    _units: dict[int, list[float]] | None = None,
+) -> tuple[float | None, int]:
     """The share of judge pairs on the same entry whose totals differ by at most `gap`."""
     within = pairs = 0
     for values in (_units or _by_entry(scores)).values():
@@ -92,5 +98,11 @@ def reliability(scores: Sequence[tuple[int, int, float]], gap: float = 10.0) -> 
     units = _by_entry(scores)  # grouped once for all four figures
     icc1, icck = icc_oneway(scores, units)
     share, pairs = within_share(scores, gap, units)
-    return Reliability(krippendorff_alpha_interval(scores, units), icc1, icck,
-                       severity(scores, units), share, pairs)
+    return Reliability(
+        krippendorff_alpha_interval(scores, units),
+        icc1,
+        icck,
+        severity(scores, units),
+        share,
+        pairs,
+    )

@@ -80,9 +80,14 @@ def overview(slug: str):
     flags = services.open_flags(db.session, contest)
     results = services.stage_results(db.session, stage) if stage and stage.state != "draft" else []
     return render_template(
-        "judging/overview.html", contest=contest, stage=stage,
-        stages=services.stages(db.session, contest), flags=flags,
-        results=results, waiting=services.unresolved(results), confirm=ConfirmForm(),
+        "judging/overview.html",
+        contest=contest,
+        stage=stage,
+        stages=services.stages(db.session, contest),
+        flags=flags,
+        results=results,
+        waiting=services.unresolved(results),
+        confirm=ConfirmForm(),
         progress=services.progress(db.session, stage) if stage else [],
     )
 
@@ -92,8 +97,10 @@ def overview(slug: str):
 def scan(slug: str):
     contest = _organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
-        _run(lambda: services.prepare_blind_copies(db.session, contest, current_user),
-             _("Đã cấp mã phách và rà soát lộ danh tính."))
+        _run(
+            lambda: services.prepare_blind_copies(db.session, contest, current_user),
+            _("Đã cấp mã phách và rà soát lộ danh tính."),
+        )
     return redirect(url_for("judging.flags", slug=slug))
 
 
@@ -102,10 +109,18 @@ def scan(slug: str):
 def flags(slug: str):
     contest = _organiser_contest(slug)
     all_flags = db.session.scalars(
-        select(LeakFlag).join(LeakFlag.entry).where(LeakFlag.entry.has(contest_id=contest.id))
-        .order_by(LeakFlag.state != "open", LeakFlag.entry_id, LeakFlag.id)).all()
-    return render_template("judging/flags.html", contest=contest, flags=all_flags,
-                           redact_form=RedactForm(), clear_form=ClearForm())
+        select(LeakFlag)
+        .join(LeakFlag.entry)
+        .where(LeakFlag.entry.has(contest_id=contest.id))
+        .order_by(LeakFlag.state != "open", LeakFlag.entry_id, LeakFlag.id)
+    ).all()
+    return render_template(
+        "judging/flags.html",
+        contest=contest,
+        flags=all_flags,
+        redact_form=RedactForm(),
+        clear_form=ClearForm(),
+    )
 
 
 def _flag(flag_id: int) -> LeakFlag:
@@ -120,8 +135,10 @@ def redact(flag_id: int):
     flag = _flag(flag_id)
     form = RedactForm()
     if form.validate_on_submit():
-        _run(lambda: services.redact_flag(db.session, flag, current_user, form.snippet.data),
-             _("Đã che trong bản chấm."))
+        _run(
+            lambda: services.redact_flag(db.session, flag, current_user, form.snippet.data),
+            _("Đã che trong bản chấm."),
+        )
     return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
 
 
@@ -131,8 +148,10 @@ def clear(flag_id: int):
     flag = _flag(flag_id)
     form = ClearForm()
     if form.validate_on_submit():
-        _run(lambda: services.clear_flag(db.session, flag, current_user, form.reason.data),
-             _("Đã giữ nguyên và ghi lý do."))
+        _run(
+            lambda: services.clear_flag(db.session, flag, current_user, form.reason.data),
+            _("Đã giữ nguyên và ghi lý do."),
+        )
     else:
         flash(_("Cần ghi rõ lý do."), "error")
     return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
@@ -143,42 +162,72 @@ def clear(flag_id: int):
 def panel(slug: str):
     contest = _organiser_contest(slug)
     stage = _stage(contest)
-    judges = db.session.scalars(select(User).where(User.role.in_(("judge", "head_judge")))
-                                .order_by(User.full_name)).all()
+    judges = db.session.scalars(
+        select(User).where(User.role.in_(("judge", "head_judge"))).order_by(User.full_name)
+    ).all()
     member_form, head_form, conflict_form = PanelMemberForm(), HeadJudgeForm(), ConflictForm()
     member_form.judge_id.choices = choices(
-        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges)
-    head_form.judge_id.choices = choices((j.id, j.full_name) for j in judges
-                                         if j.role == "head_judge")
+        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges
+    )
+    head_form.judge_id.choices = choices(
+        (j.id, j.full_name) for j in judges if j.role == "head_judge"
+    )
     conflict_form.judge_id.choices = member_form.judge_id.choices
     action = request.form.get("action")
     if action == "member" and member_form.validate_on_submit():
-        if _run(lambda: services.add_judge(db.session, stage, db.session.get(User, member_form.judge_id.data),
-                                           member_form.min_load.data, member_form.max_load.data),
-                _("Đã cập nhật hội đồng.")):
+        if _run(
+            lambda: services.add_judge(
+                db.session,
+                stage,
+                db.session.get(User, member_form.judge_id.data),
+                member_form.min_load.data,
+                member_form.max_load.data,
+            ),
+            _("Đã cập nhật hội đồng."),
+        ):
             return redirect(url_for("judging.panel", slug=slug))
     elif action == "head" and head_form.validate_on_submit():
-        if _run(lambda: services.set_head_judge(db.session, stage, db.session.get(User, head_form.judge_id.data)),
-                _("Đã chỉ định trưởng ban giám khảo.")):
+        if _run(
+            lambda: services.set_head_judge(
+                db.session, stage, db.session.get(User, head_form.judge_id.data)
+            ),
+            _("Đã chỉ định trưởng ban giám khảo."),
+        ):
             return redirect(url_for("judging.panel", slug=slug))
     elif action == "conflict" and conflict_form.validate_on_submit():
-        copy = services.blind_copy_by_code(db.session, contest, conflict_form.code.data.strip().upper())
+        copy = services.blind_copy_by_code(
+            db.session, contest, conflict_form.code.data.strip().upper()
+        )
         if copy is None:
             flash(_("Không có bài mang mã phách này."), "error")
-        elif _run(lambda: services.declare_conflict(
-                db.session, db.session.get(User, conflict_form.judge_id.data), copy.entry,
-                conflict_form.reason.data, current_user), _("Đã ghi nhận xung đột.")):
+        elif _run(
+            lambda: services.declare_conflict(
+                db.session,
+                db.session.get(User, conflict_form.judge_id.data),
+                copy.entry,
+                conflict_form.reason.data,
+                current_user,
+            ),
+            _("Đã ghi nhận xung đột."),
+        ):
             return redirect(url_for("judging.panel", slug=slug))
     elif action == "withdraw" and ConfirmForm().validate_on_submit():
         judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
         if judge is not None and _run(
-                lambda: services.withdraw_judge(db.session, stage, judge, current_user),
-                _("Giám khảo đã rút; các bài chưa chấm đã được giao lại.")):
+            lambda: services.withdraw_judge(db.session, stage, judge, current_user),
+            _("Giám khảo đã rút; các bài chưa chấm đã được giao lại."),
+        ):
             return redirect(url_for("judging.panel", slug=slug))
-    return render_template("judging/panel.html", contest=contest, stage=stage,
-                           member_form=member_form, head_form=head_form,
-                           conflict_form=conflict_form, confirm=ConfirmForm(),
-                           loads={p["judge_id"]: p for p in services.progress(db.session, stage)})
+    return render_template(
+        "judging/panel.html",
+        contest=contest,
+        stage=stage,
+        member_form=member_form,
+        head_form=head_form,
+        conflict_form=conflict_form,
+        confirm=ConfirmForm(),
+        loads={p["judge_id"]: p for p in services.progress(db.session, stage)},
+    )
 
 
 @bp.route("/<slug>/open", methods=["POST"])
@@ -187,8 +236,10 @@ def open_judging(slug: str):
     contest = _organiser_contest(slug)
     stage = _stage(contest)
     if ConfirmForm().validate_on_submit():
-        _run(lambda: services.open_stage(db.session, stage, current_user, utcnow()),
-             _("Đã mở chấm và phân công giám khảo."))
+        _run(
+            lambda: services.open_stage(db.session, stage, current_user, utcnow()),
+            _("Đã mở chấm và phân công giám khảo."),
+        )
     return redirect(url_for("judging.overview", slug=slug))
 
 
@@ -198,8 +249,10 @@ def release(slug: str):
     contest = _organiser_contest(slug)
     stage = _stage(contest)
     if ConfirmForm().validate_on_submit():
-        _run(lambda: services.release_assignments(db.session, stage, current_user, utcnow()),
-             _("Đã giao bài cho giám khảo."))
+        _run(
+            lambda: services.release_assignments(db.session, stage, current_user, utcnow()),
+            _("Đã giao bài cho giám khảo."),
+        )
     return redirect(url_for("judging.overview", slug=slug))
 
 
@@ -209,8 +262,10 @@ def close_stage(slug: str):
     contest = _organiser_contest(slug)
     stage = _stage(contest)
     if ConfirmForm().validate_on_submit():
-        _run(lambda: services.close_stage(db.session, stage, current_user),
-             _("Đã kết thúc vòng chấm."))
+        _run(
+            lambda: services.close_stage(db.session, stage, current_user),
+            _("Đã kết thúc vòng chấm."),
+        )
     return redirect(url_for("judging.overview", slug=slug))
 
 
@@ -219,8 +274,11 @@ def close_stage(slug: str):
 def key(slug: str):
     """The code → entry key: province organisers only (others only after finalisation)."""
     contest = _organiser_contest(slug)
-    copies = db.session.scalars(select(services.BlindCopy).where(
-        services.BlindCopy.contest_id == contest.id).order_by(services.BlindCopy.code)).all()
+    copies = db.session.scalars(
+        select(services.BlindCopy)
+        .where(services.BlindCopy.contest_id == contest.id)
+        .order_by(services.BlindCopy.code)
+    ).all()
     return render_template("judging/key.html", contest=contest, copies=copies)
 
 
@@ -228,12 +286,19 @@ def key(slug: str):
 @login_required
 def results(slug: str):
     contest = _organiser_contest(slug)
-    view = services.compute_prizes(db.session, contest) if services.final_stage(
-        db.session, contest) else None
-    return render_template("judging/results.html", contest=contest, view=view,
-                           tie_form=TieForm(), confirm=ConfirmForm(),
-                           level_of={e: lv for lv, ids in view.allocation.prizes.items()
-                                     for e in ids} if view else {})
+    view = (
+        services.compute_prizes(db.session, contest)
+        if services.final_stage(db.session, contest)
+        else None
+    )
+    return render_template(
+        "judging/results.html",
+        contest=contest,
+        view=view,
+        tie_form=TieForm(),
+        confirm=ConfirmForm(),
+        level_of={e: lv for lv, ids in view.allocation.prizes.items() for e in ids} if view else {},
+    )
 
 
 @bp.route("/<slug>/ties/<int:level_id>", methods=["POST"])
@@ -245,9 +310,18 @@ def decide_tie(slug: str, level_id: int):
     form = TieForm()
     if form.validate_on_submit():
         chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
-        _run(lambda: services.decide_tie(db.session, contest, level, current_user,
-                                         form.decision.data, chosen, form.reason.data),
-             _("Đã ghi quyết định về bài đồng điểm."))
+        _run(
+            lambda: services.decide_tie(
+                db.session,
+                contest,
+                level,
+                current_user,
+                form.decision.data,
+                chosen,
+                form.reason.data,
+            ),
+            _("Đã ghi quyết định về bài đồng điểm."),
+        )
     else:
         flash(_("Cần ghi rõ lý do."), "error")
     return redirect(url_for("judging.results", slug=slug))
@@ -258,8 +332,10 @@ def decide_tie(slug: str, level_id: int):
 def finalise(slug: str):
     contest = _organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
-        _run(lambda: services.finalise(db.session, contest, current_user, utcnow()),
-             _("Đã công bố kết quả và ghép phách."))
+        _run(
+            lambda: services.finalise(db.session, contest, current_user, utcnow()),
+            _("Đã công bố kết quả và ghép phách."),
+        )
     return redirect(url_for("judging.results", slug=slug))
 
 
@@ -270,8 +346,10 @@ def reopen(score_id: int):
     policy.require(score is not None and policy.is_province(current_user))
     form = ReasonOnlyForm()
     if form.validate_on_submit():
-        _run(lambda: services.reopen_score(db.session, score, current_user, form.reason.data),
-             _("Đã mở lại điểm để giám khảo chấm lại."))
+        _run(
+            lambda: services.reopen_score(db.session, score, current_user, form.reason.data),
+            _("Đã mở lại điểm để giám khảo chấm lại."),
+        )
     return redirect(url_for("judging.overview", slug=score.assignment.stage.contest.slug))
 
 
@@ -287,12 +365,21 @@ def reliability_report(slug: str):
     for _entry, judge, total in triples:
         by_judge.setdefault(names.get(judge, str(judge)), []).append(total)
     results = services.stage_results(db.session, stage)
-    discrepancies = [r for r in results if r.result.state in ("needs_head", "needs_third", "decided")
-                     or len(r.totals) > stage.judges_per_entry]
+    discrepancies = [
+        r
+        for r in results
+        if r.result.state in ("needs_head", "needs_third", "decided")
+        or len(r.totals) > stage.judges_per_entry
+    ]
     return render_template(
-        "judging/reliability.html", contest=contest, stage=stage, figures=figures, names=names,
+        "judging/reliability.html",
+        contest=contest,
+        stage=stage,
+        figures=figures,
+        names=names,
         svg=Markup(charts.distribution_svg(dict(sorted(by_judge.items())), stage.max_total)),
-        discrepancies=discrepancies)
+        discrepancies=discrepancies,
+    )
 
 
 @bp.route("/<slug>/export.<fmt>")
@@ -303,10 +390,16 @@ def export_results(slug: str, fmt: str):
         abort(404)
     data = services.export_data(db.session, contest)
     body = export.to_xlsx(data) if fmt == "xlsx" else export.to_csv(data)
-    mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                if fmt == "xlsx" else "text/csv; charset=utf-8")
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename={contest.slug}-ket-qua.{fmt}"})
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={contest.slug}-ket-qua.{fmt}"},
+    )
 
 
 # --- judges -----------------------------------------------------------------------------------
@@ -319,9 +412,14 @@ def _judge_assignment(slug: str, code: str) -> tuple[Assignment, services.BlindC
     copy = services.blind_copy_by_code(db.session, contest, code)
     stage = services.current_stage(db.session, contest)
     policy.require(copy is not None and stage is not None and stage.released_at is not None)
-    found = db.session.scalar(select(Assignment).where(
-        Assignment.stage_id == stage.id, Assignment.entry_id == copy.entry_id,
-        Assignment.judge_id == current_user.id, Assignment.state == "active"))
+    found = db.session.scalar(
+        select(Assignment).where(
+            Assignment.stage_id == stage.id,
+            Assignment.entry_id == copy.entry_id,
+            Assignment.judge_id == current_user.id,
+            Assignment.state == "active",
+        )
+    )
     policy.require(found is not None)
     return found, copy
 
@@ -333,15 +431,29 @@ def queue(slug: str):
     policy.require(current_user.is_judge)
     stage = services.current_stage(db.session, contest)
     mine = services.judge_assignments(db.session, stage, current_user) if stage else []
-    codes = {c.entry_id: c for c in db.session.scalars(select(services.BlindCopy).where(
-        services.BlindCopy.entry_id.in_([a.entry_id for a in mine])))}
+    codes = {
+        c.entry_id: c
+        for c in db.session.scalars(
+            select(services.BlindCopy).where(
+                services.BlindCopy.entry_id.in_([a.entry_id for a in mine])
+            )
+        )
+    }
     done = sum(1 for a in mine if a.score is not None and a.score.is_submitted)
     head_waiting = []
     if stage is not None and stage.head_judge_id == current_user.id:
-        head_waiting = [r for r in services.stage_results(db.session, stage)
-                        if r.result.state == "needs_head"]
-    return render_template("judging/queue.html", contest=contest, stage=stage, mine=mine,
-                           codes=codes, done=done, head_waiting=head_waiting)
+        head_waiting = [
+            r for r in services.stage_results(db.session, stage) if r.result.state == "needs_head"
+        ]
+    return render_template(
+        "judging/queue.html",
+        contest=contest,
+        stage=stage,
+        mine=mine,
+        codes=codes,
+        done=done,
+        head_waiting=head_waiting,
+    )
 
 
 @bp.route("/<slug>/e/<code>", methods=["GET", "POST"])
@@ -362,19 +474,38 @@ def score_entry(slug: str, code: str):
                     marks[criterion.id] = float(raw)
                 except ValueError:
                     errors.append(_("Điểm «%(c)s» phải là một số.", c=criterion.name))
-        if not errors and _run(lambda: services.save_score(
-                db.session, assign_, marks, form.comment.data or "",
-                submit=bool(form.submit_score.data), now=utcnow()),
-                _("Đã nộp điểm.") if form.submit_score.data else _("Đã lưu nháp.")):
+        if not errors and _run(
+            lambda: services.save_score(
+                db.session,
+                assign_,
+                marks,
+                form.comment.data or "",
+                submit=bool(form.submit_score.data),
+                now=utcnow(),
+            ),
+            _("Đã nộp điểm.") if form.submit_score.data else _("Đã lưu nháp."),
+        ):
             return redirect(url_for("judging.score_entry", slug=slug, code=code))
     for message in errors:
         flash(message, "error")
     given = {m.criterion_id: m.points for m in assign_.score.marks} if assign_.score else {}
-    body = rewrite_media(copy.html, lambda name: url_for(
-        "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")))
-    return render_template("judging/score.html", contest=stage.contest, stage=stage,
-                           assignment=assign_, copy=copy, body=body, form=form, given=given,
-                           recuse_form=ReasonOnlyForm(prefix="recuse"))
+    body = rewrite_media(
+        copy.html,
+        lambda name: url_for(
+            "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")
+        ),
+    )
+    return render_template(
+        "judging/score.html",
+        contest=stage.contest,
+        stage=stage,
+        assignment=assign_,
+        copy=copy,
+        body=body,
+        form=form,
+        given=given,
+        recuse_form=ReasonOnlyForm(prefix="recuse"),
+    )
 
 
 @bp.route("/<slug>/e/<code>/media/<name>")
@@ -405,8 +536,10 @@ def recuse(slug: str, code: str):
     assign_, _copy = _judge_assignment(slug, code)
     form = ReasonOnlyForm(prefix="recuse")
     if form.validate_on_submit():
-        if _run(lambda: services.recuse(db.session, assign_, form.reason.data),
-                _("Bạn đã xin không chấm bài này; bài đã được giao cho giám khảo khác.")):
+        if _run(
+            lambda: services.recuse(db.session, assign_, form.reason.data),
+            _("Bạn đã xin không chấm bài này; bài đã được giao cho giám khảo khác."),
+        ):
             return redirect(url_for("judging.queue", slug=slug))
     else:
         flash(_("Cần ghi rõ lý do."), "error")
@@ -419,25 +552,50 @@ def head_decision(slug: str, code: str):
     contest = _contest(slug)
     stage = services.current_stage(db.session, contest)
     copy = services.blind_copy_by_code(db.session, contest, code)
-    policy.require(stage is not None and copy is not None
-                   and stage.head_judge_id == current_user.id)
-    result = db.session.scalar(select(StageResult).where(
-        StageResult.stage_id == stage.id, StageResult.entry_id == copy.entry_id))
+    policy.require(
+        stage is not None and copy is not None and stage.head_judge_id == current_user.id
+    )
+    result = db.session.scalar(
+        select(StageResult).where(
+            StageResult.stage_id == stage.id, StageResult.entry_id == copy.entry_id
+        )
+    )
     policy.require(result is not None and result.state in ("needs_head", "decided"))
     form = HeadDecisionForm()
     if request.method == "GET" and result.official_score is not None:
         form.score.data = result.official_score
     if form.validate_on_submit() and _run(
-            lambda: services.head_decide(db.session, result, current_user, form.score.data,
-                                         form.reason.data), _("Đã ghi quyết định.")):
+        lambda: services.head_decide(
+            db.session, result, current_user, form.score.data, form.reason.data
+        ),
+        _("Đã ghi quyết định."),
+    ):
         return redirect(url_for("judging.queue", slug=slug))
-    scores = db.session.scalars(select(Assignment).where(
-        Assignment.stage_id == stage.id, Assignment.entry_id == copy.entry_id,
-        Assignment.state == "active").order_by(Assignment.id)).all()
-    body = rewrite_media(copy.html, lambda name: url_for(
-        "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")))
-    return render_template("judging/head.html", contest=contest, stage=stage, copy=copy,
-                           result=result, scores=scores, form=form, body=body)
+    scores = db.session.scalars(
+        select(Assignment)
+        .where(
+            Assignment.stage_id == stage.id,
+            Assignment.entry_id == copy.entry_id,
+            Assignment.state == "active",
+        )
+        .order_by(Assignment.id)
+    ).all()
+    body = rewrite_media(
+        copy.html,
+        lambda name: url_for(
+            "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")
+        ),
+    )
+    return render_template(
+        "judging/head.html",
+        contest=contest,
+        stage=stage,
+        copy=copy,
+        result=result,
+        scores=scores,
+        form=form,
+        body=body,
+    )
 
 
 # --- everyone -----------------------------------------------------------------------------------
@@ -448,6 +606,8 @@ def winners(slug: str):
     contest = _contest(slug)
     if not contest.is_finalised:
         abort(404)
-    return render_template("judging/winners.html", contest=contest,
-                           awards=[a for a in services.awards(db.session, contest)
-                                   if a.prize_level is not None])
+    return render_template(
+        "judging/winners.html",
+        contest=contest,
+        awards=[a for a in services.awards(db.session, contest) if a.prize_level is not None],
+    )

@@ -22,21 +22,25 @@ NOW = utcnow().replace(microsecond=0)
 
 def vietnamese_essay(words: int, seed: str = "Người tốt việc tốt") -> str:
     """A Vietnamese essay of exactly `words` chữ."""
-    base = ("Chị Lò Thị Hoa ở bản Mòng đã vận động bà con trồng xoài trên đất dốc, "
-            "giúp nhiều hộ thoát nghèo bền vững.").split()
+    base = (
+        "Chị Lò Thị Hoa ở bản Mòng đã vận động bà con trồng xoài trên đất dốc, "
+        "giúp nhiều hộ thoát nghèo bền vững."
+    ).split()
     out = (seed.split() + base * (words // len(base) + 2))[:words]
     return " ".join(out)
 
 
 def make_app(folder, **extra):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
-        "STORAGE_DIR": str(folder / "storage"),
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        **extra,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
+            "STORAGE_DIR": str(folder / "storage"),
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            **extra,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -79,9 +83,15 @@ def world(app):
     c1 = Unit(code="MCH-CSO", name="Xã Chiềng Sơn", kind="commune", parent=d1)
     dep = Unit(code="SGD", name="Sở Giáo dục và Đào tạo", kind="department", parent=province)
     db.session.add_all([province, d1, d2, c1, dep])
-    contest = Contest(slug="son-la-2019", title="Cuộc thi viết 2019",
-                      opens_at=NOW - timedelta(days=30), closes_at=NOW + timedelta(days=30),
-                      min_words=20, max_words=400, max_entries_per_entrant=2)
+    contest = Contest(
+        slug="son-la-2019",
+        title="Cuộc thi viết 2019",
+        opens_at=NOW - timedelta(days=30),
+        closes_at=NOW + timedelta(days=30),
+        min_words=20,
+        max_words=400,
+        max_entries_per_entrant=2,
+    )
     contest.declarations = ["Bài viết về người thật, việc thật."]
     db.session.add(contest)
     r_prov = Round(contest=contest, unit=province)
@@ -93,8 +103,15 @@ def world(app):
     db.session.flush()
 
     def user(email, role="entrant", unit=None, name=None):
-        return create_user(db.session, full_name=name or email.split("@")[0], email=email,
-                           phone=None, password=PASSWORD, role=role, unit=unit)
+        return create_user(
+            db.session,
+            full_name=name or email.split("@")[0],
+            email=email,
+            phone=None,
+            password=PASSWORD,
+            role=role,
+            unit=unit,
+        )
 
     users = {
         "entrant_a": user("a@example.com", unit=c1, name="Quàng Văn Hặc"),
@@ -108,7 +125,8 @@ def world(app):
     }
     db.session.commit()
     return {
-        "contest": contest, "units": {u.code: u for u in (province, d1, d2, c1, dep)},
+        "contest": contest,
+        "units": {u.code: u for u in (province, d1, d2, c1, dep)},
         "rounds": {"SL": r_prov, "MCH": r_d1, "YCH": r_d2, "MCH-CSO": r_c1, "SGD": r_dep},
         "users": users,
     }
@@ -119,16 +137,28 @@ def make_entry(world):
     """Factory: a submitted (or draft) typed entry by a given author."""
     counter = iter(range(1, 10_000))
 
-    def make(author: User | None = None, words: int = 60, submit: bool = True, unit=None,
-             title=None, text=None):
+    def make(
+        author: User | None = None,
+        words: int = 60,
+        submit: bool = True,
+        unit=None,
+        title=None,
+        text=None,
+    ):
         author = author or world["users"]["entrant_a"]
         n = next(counter)
         entry = create_entry(
-            db.session, contest=world["contest"], author=author,
-            author_unit=unit or author.unit, title=title or f"Bài viết số {n}",
+            db.session,
+            contest=world["contest"],
+            author=author,
+            author_unit=unit or author.unit,
+            title=title or f"Bài viết số {n}",
             subject=Subject("Lò Văn Pánh", "Bản Mòng, xã Chiềng Sơn", "individual", "2.4"),
-            essay=extract_typed(text or vietnamese_essay(words)), original=None,
-            declarations_accepted=True, now=NOW, submit=submit,
+            essay=extract_typed(text or vietnamese_essay(words)),
+            original=None,
+            declarations_accepted=True,
+            now=NOW,
+            submit=submit,
         )
         db.session.commit()
         return entry
@@ -143,8 +173,9 @@ class Auth:
     def login(self, login: str, password: str = PASSWORD):
         page = self.client.get("/login")
         token = csrf_token(page.get_data(as_text=True))
-        return self.client.post("/login", data={"login": login, "password": password,
-                                                "csrf_token": token})
+        return self.client.post(
+            "/login", data={"login": login, "password": password, "csrf_token": token}
+        )
 
 
 @pytest.fixture

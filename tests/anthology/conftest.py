@@ -23,26 +23,52 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
     contest = panel["contest"]
     province = world["users"]["province"]
     author = contest_services.create_user(
-        db.session, full_name="Điêu Thị Xuân", email="xuan@example.com", phone=None,
-        password="matkhau-2019", unit=world["units"]["SGD"])
+        db.session,
+        full_name="Điêu Thị Xuân",
+        email="xuan@example.com",
+        phone=None,
+        password="matkhau-2019",
+        unit=world["units"]["SGD"],
+    )
     data = rich_docx(tmp_path)
     rich = contest_services.create_entry(
-        db.session, contest=contest, author=author, author_unit=world["units"]["SGD"],
-        title="Người giữ rừng bản Mòng", subject=contest_services.Subject(
-            "Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload("bai.docx", data, 10**7), original=("bai.docx", data),
-        declarations_accepted=True, now=NOW, submit=True)
-    contest_services.forward_round(db.session, world["rounds"]["SGD"], None, NOW,
-                                   entry_ids=[rich.id])
+        db.session,
+        contest=contest,
+        author=author,
+        author_unit=world["units"]["SGD"],
+        title="Người giữ rừng bản Mòng",
+        subject=contest_services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
+        essay=extract_upload("bai.docx", data, 10**7),
+        original=("bai.docx", data),
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
+    contest_services.forward_round(
+        db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id]
+    )
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (20, 120, 60)).save(buffer, "JPEG")
-    for index, (name, category, kind) in enumerate([
+    for index, (name, category, kind) in enumerate(
+        [
             ("Hợp tác xã chè Shan tuyết Tà Xùa", "1.1", "collective"),
-            ("Bà Cầm Thị Ánh", "2.4", "individual"), ("Trạm Y tế xã Chiềng Sơn", "1.5", "collective")]):
+            ("Bà Cầm Thị Ánh", "2.4", "individual"),
+            ("Trạm Y tế xã Chiềng Sơn", "1.5", "collective"),
+        ]
+    ):
         profile = contest_services.create_profile(
-            db.session, contest=contest, round_=world["rounds"]["SL"], actor=province, name=name,
-            kind=kind, category=category, address="Sơn La", achievements="Thành tích tiêu biểu.",
-            commendations="Bằng khen năm 2018", photo=("anh.jpg", buffer.getvalue()) if index == 0 else None)
+            db.session,
+            contest=contest,
+            round_=world["rounds"]["SL"],
+            actor=province,
+            name=name,
+            kind=kind,
+            category=category,
+            address="Sơn La",
+            achievements="Thành tích tiêu biểu.",
+            commendations="Bằng khen năm 2018",
+            photo=("anh.jpg", buffer.getvalue()) if index == 0 else None,
+        )
         profile.state = "forwarded"
     db.session.commit()
     open_for_judging(panel, province)
@@ -50,9 +76,12 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
     stage = panel["stage"]
     entries = panel["entries"] + [rich]
     for entry, share in zip(entries, shares, strict=True):
-        for assign_ in db.session.scalars(select(Assignment).where(
-                Assignment.entry_id == entry.id, Assignment.state == "active")):
-            judging.save_score(db.session, assign_, marks_for(stage, share), "", submit=True, now=NOW)
+        for assign_ in db.session.scalars(
+            select(Assignment).where(Assignment.entry_id == entry.id, Assignment.state == "active")
+        ):
+            judging.save_score(
+                db.session, assign_, marks_for(stage, share), "", submit=True, now=NOW
+            )
     judging.finalise(db.session, contest, province, NOW)
     db.session.commit()
     return {"contest": contest, "rich": rich, "entries": entries}

@@ -26,8 +26,11 @@ def build(contest, folder):
 
 def epub_files(path) -> dict[str, str]:
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
-                if name.endswith((".xhtml", ".opf", ".css", ".ncx"))}
+        return {
+            name: archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+            if name.endswith((".xhtml", ".opf", ".css", ".ncx"))
+        }
 
 
 def test_refused_before_finalisation(world, runner, tmp_path):
@@ -65,16 +68,22 @@ def test_epub_structure_metadata_and_epubcheck(finalised, tmp_path):
     whole = "\n".join(chapters)
     assert unicodedata.normalize("NFC", whole) == whole
     assert "1.1 – Gương điển hình tiên tiến trong sản xuất – kinh doanh" in whole
-    assert whole.index("Hợp tác xã chè Shan tuyết") < whole.index("Trạm Y tế") < whole.index(
-        "Bà Cầm Thị Ánh")
+    assert (
+        whole.index("Hợp tác xã chè Shan tuyết")
+        < whole.index("Trạm Y tế")
+        < whole.index("Bà Cầm Thị Ánh")
+    )
 
 
 def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
     written = build(finalised["contest"], tmp_path)
     codes = db.session.scalars(select(BlindCopy.code)).all()
     epub_text = "\n".join(epub_files(written["epub"]).values())
-    docx_text = subprocess.run([pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
-                               capture_output=True, check=True).stdout.decode()
+    docx_text = subprocess.run(
+        [pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     for code in codes:
         assert code not in epub_text and code not in docx_text
     author = finalised["rich"].author
@@ -107,13 +116,17 @@ def test_docx_is_a_real_book(finalised, tmp_path):
     assert document.styles["Heading 2"].paragraph_format.page_break_before
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {
-        "Times New Roman"}
+        "Times New Roman"
+    }
     bylines = [p.text for p in document.paragraphs if p.style.name == "Byline"]
     assert len(bylines) == 6 and "Giải Nhất" in bylines[0]
     text_width = document.sections[-1].page_width - 2 * document.sections[-1].left_margin
     assert document.inline_shapes and all(s.width <= text_width for s in document.inline_shapes)
-    plain = subprocess.run([pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
-                           capture_output=True, check=True).stdout.decode()
+    plain = subprocess.run(
+        [pypandoc.get_pandoc_path(), written["docx"], "-t", "plain"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     assert "Ông Lò Văn Pánh đã gắn bó với rừng suốt ba mươi năm" in plain
     assert "Theo lời kể của bà con trong bản." in plain  # the footnote
     assert "Danh sách tác giả đoạt giải" in plain and "Chỉ mục tác giả" in plain
@@ -128,8 +141,14 @@ def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
     services.set_included(db.session, contest, "e", others[0].id, False, "Trùng nội dung", actor)
     services.move_item(db.session, contest, "e", rich.id, +1)
     services.move_item(db.session, contest, "e", rich.id, +1)
-    services.edit_copy(db.session, contest, rich.id, "Người giữ rừng (bản in)",
-                       rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm"), actor)
+    services.edit_copy(
+        db.session,
+        contest,
+        rich.id,
+        "Người giữ rừng (bản in)",
+        rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm"),
+        actor,
+    )
     db.session.commit()
     written = build(contest, tmp_path)
     document = docx.Document(written["docx"])
@@ -183,8 +202,11 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world):
 def test_cli_build_writes_both_files(runner, finalised, tmp_path):
     result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.split() == [str(tmp_path / "son-la-2019.docx"),
-                                     str(tmp_path / "son-la-2019.epub")]
-    only = runner.invoke(args=["anthology", "build", "son-la-2019", "--out",
-                               str(tmp_path / "x"), "--format", "epub"])
+    assert result.output.split() == [
+        str(tmp_path / "son-la-2019.docx"),
+        str(tmp_path / "son-la-2019.epub"),
+    ]
+    only = runner.invoke(
+        args=["anthology", "build", "son-la-2019", "--out", str(tmp_path / "x"), "--format", "epub"]
+    )
     assert only.output.split() == [str(tmp_path / "x" / "son-la-2019.epub")]

@@ -9,19 +9,34 @@ from contest.db import db
 from tests.conftest import PASSWORD, csrf_token
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
-URLS = ["/anthology/son-la-2019/", "/anthology/son-la-2019/certificates.docx",
-        "/anthology/son-la-2019/items/e/1/edit", "/anthology/son-la-2019/builds/1/status",
-        "/anthology/son-la-2019/builds/1/docx"]
-POSTS = ["/anthology/son-la-2019/settings", "/anthology/son-la-2019/cover",
-         "/anthology/son-la-2019/certificate-template", "/anthology/son-la-2019/items/e/1/move",
-         "/anthology/son-la-2019/items/e/1/include", "/anthology/son-la-2019/build",
-         "/anthology/son-la-2019/items/e/1/edit"]
+URLS = [
+    "/anthology/son-la-2019/",
+    "/anthology/son-la-2019/certificates.docx",
+    "/anthology/son-la-2019/items/e/1/edit",
+    "/anthology/son-la-2019/builds/1/status",
+    "/anthology/son-la-2019/builds/1/docx",
+]
+POSTS = [
+    "/anthology/son-la-2019/settings",
+    "/anthology/son-la-2019/cover",
+    "/anthology/son-la-2019/certificate-template",
+    "/anthology/son-la-2019/items/e/1/move",
+    "/anthology/son-la-2019/items/e/1/include",
+    "/anthology/son-la-2019/build",
+    "/anthology/son-la-2019/items/e/1/edit",
+]
 
 
 def login(client, user):
     page = client.get("/login")
-    client.post("/login", data={"login": user.email, "password": PASSWORD,
-                                "csrf_token": csrf_token(page.get_data(as_text=True))})
+    client.post(
+        "/login",
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -48,8 +63,9 @@ def test_organiser_builds_and_downloads(app, client, world, finalised):
     login(client, world["users"]["province"])
     page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
     assert "Phần I. Những bài viết đoạt giải" in page and "Người giữ rừng bản Mòng" in page
-    response = client.post("/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)},
-                           follow_redirects=True)
+    response = client.post(
+        "/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)}, follow_redirects=True
+    )
     page = response.get_data(as_text=True)
     build = services.last_good_build(db.session, finalised["contest"])
     assert build is not None and f"/builds/{build.id}/docx" in page
@@ -65,15 +81,26 @@ def test_organiser_builds_and_downloads(app, client, world, finalised):
 def test_settings_are_validated_and_saved(client, world, finalised):
     login(client, world["users"]["province"])
     page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "title": "", "subtitle": "", "publisher": "Hội đồng",
-            "year": "2020", "rights": "", "foreword": "Lời giới thiệu.", "page_size": "A5",
-            "margin_mm": "18"}
+    data = {
+        "csrf_token": csrf_token(page),
+        "title": "",
+        "subtitle": "",
+        "publisher": "Hội đồng",
+        "year": "2020",
+        "rights": "",
+        "foreword": "Lời giới thiệu.",
+        "page_size": "A5",
+        "margin_mm": "18",
+    }
     client.post("/anthology/son-la-2019/settings", data=data)
     assert services.settings_for(db.session, finalised["contest"]).id is None
     client.post("/anthology/son-la-2019/settings", data={**data, "title": "Những bông hoa đẹp"})
     settings = services.settings_for(db.session, finalised["contest"])
-    assert (settings.title, settings.page_size, settings.margin_mm) == ("Những bông hoa đẹp",
-                                                                         "A5", 18)
+    assert (settings.title, settings.page_size, settings.margin_mm) == (
+        "Những bông hoa đẹp",
+        "A5",
+        18,
+    )
 
 
 def test_a_bad_certificate_template_is_refused(client, world, finalised):
@@ -81,7 +108,10 @@ def test_a_bad_certificate_template_is_refused(client, world, finalised):
 
     login(client, world["users"]["province"])
     page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
-    response = client.post("/anthology/son-la-2019/certificate-template", data={
-        "csrf_token": csrf_token(page), "file": (io.BytesIO(b"not a docx"), "mau.docx")},
-        content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/anthology/son-la-2019/certificate-template",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(b"not a docx"), "mau.docx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Mẫu giấy chứng nhận phải là tệp .docx hợp lệ." in response.get_data(as_text=True)

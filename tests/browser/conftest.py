@@ -56,10 +56,17 @@ def browser():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs it.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -82,8 +89,10 @@ def new_page(browser, request):
         ARTIFACTS.mkdir(exist_ok=True)
         for index, context in enumerate(contexts):
             for number, page in enumerate(context.pages):
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}-{number}.png"),
-                                full_page=True)
+                page.screenshot(
+                    path=str(ARTIFACTS / f"{request.node.name}-{index}-{number}.png"),
+                    full_page=True,
+                )
     for context in contexts:
         context.close()
 

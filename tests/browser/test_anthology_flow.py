@@ -17,8 +17,12 @@ def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
     base = live_app.config["LIVE_URL"]
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        for step in (judging_demo.setup_jury, judging_demo.open_judging, judging_demo.score_all,
-                     judging_demo.award):
+        for step in (
+            judging_demo.setup_jury,
+            judging_demo.open_judging,
+            judging_demo.score_all,
+            judging_demo.award,
+        ):
             step(contest, 3)
             db.session.commit()
         db.session.remove()

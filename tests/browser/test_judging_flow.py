@@ -17,9 +17,11 @@ def _pairs(stage):
     """Entries and their two judges, from the organisers' side of the database."""
     out = []
     for copy in db.session.scalars(select(BlindCopy).order_by(BlindCopy.code)):
-        judges = db.session.scalars(select(Assignment).where(
-            Assignment.entry_id == copy.entry_id, Assignment.stage_id == stage.id)
-            .order_by(Assignment.id)).all()
+        judges = db.session.scalars(
+            select(Assignment)
+            .where(Assignment.entry_id == copy.entry_id, Assignment.stage_id == stage.id)
+            .order_by(Assignment.id)
+        ).all()
         out.append((copy, [a.judge for a in judges]))
     return out
 
@@ -64,8 +66,11 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
 
     with live_app.app_context():
         copy = db.session.scalar(select(BlindCopy).where(BlindCopy.code == wide_code))
-        third = db.session.scalar(select(Assignment).where(
-            Assignment.entry_id == copy.entry_id, Assignment.is_third.is_(True)))
+        third = db.session.scalar(
+            select(Assignment).where(
+                Assignment.entry_id == copy.entry_id, Assignment.is_third.is_(True)
+            )
+        )
         assert third is not None, "a gap over 15 points brings a third judge"
         third_email = third.judge.email
         db.session.remove()
@@ -88,15 +93,28 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         stage = services.current_stage(db.session, contest)
         for row in services.stage_results(db.session, stage):
             if row.result.state == "needs_head":
-                services.head_decide(db.session, row.result, stage.head_judge,
-                                     row.result.official_score, "Giữ điểm trung bình.")
+                services.head_decide(
+                    db.session,
+                    row.result,
+                    stage.head_judge,
+                    row.result.official_score,
+                    "Giữ điểm trung bình.",
+                )
         db.session.commit()
-        organiser = db.session.scalar(select(services.User).where(
-            services.User.role == "province_organiser"))
+        organiser = db.session.scalar(
+            select(services.User).where(services.User.role == "province_organiser")
+        )
         while ties := services.compute_prizes(db.session, contest).allocation.ties:
             level = db.session.get(services.PrizeLevel, next(iter(ties)))
-            services.decide_tie(db.session, contest, level, organiser, "share", [],
-                                "Đồng giải theo quyết định của Hội đồng.")
+            services.decide_tie(
+                db.session,
+                contest,
+                level,
+                organiser,
+                "share",
+                [],
+                "Đồng giải theo quyết định của Hội đồng.",
+            )
         db.session.commit()
         db.session.remove()
 

@@ -10,11 +10,25 @@ from contest.db import db
 from contest.models import AuditEvent
 from tests.conftest import PASSWORD, csrf_token
 
-ROLES = ["anonymous", "entrant_a", "entrant_b", "organiser_other", "organiser_own",
-         "organiser_parent", "province", "judge"]
-USER_OF_ROLE = {"entrant_a": "entrant_a", "entrant_b": "entrant_b",
-                "organiser_other": "organiser_d2", "organiser_own": "organiser_c1",
-                "organiser_parent": "organiser_d1", "province": "province", "judge": "judge"}
+ROLES = [
+    "anonymous",
+    "entrant_a",
+    "entrant_b",
+    "organiser_other",
+    "organiser_own",
+    "organiser_parent",
+    "province",
+    "judge",
+]
+USER_OF_ROLE = {
+    "entrant_a": "entrant_a",
+    "entrant_b": "entrant_b",
+    "organiser_other": "organiser_d2",
+    "organiser_own": "organiser_c1",
+    "organiser_parent": "organiser_d1",
+    "province": "province",
+    "judge": "judge",
+}
 
 OK, LOGIN, DENIED, FORBIDDEN = 200, 302, 404, 403
 ALL_LOGGED_IN = {r: OK for r in ROLES if r != "anonymous"}
@@ -63,12 +77,22 @@ ROUND_ROLES = {"organiser_own", "province"}
 def objects(world, make_entry):
     entry = make_entry(world["users"]["entrant_a"])
     profile = services.create_profile(
-        db.session, contest=world["contest"], round_=world["rounds"]["MCH-CSO"],
-        actor=world["users"]["organiser_c1"], name="Hợp tác xã Chiềng Sơn", kind="collective",
-        category="1.1", achievements="Thành tích")
+        db.session,
+        contest=world["contest"],
+        round_=world["rounds"]["MCH-CSO"],
+        actor=world["users"]["organiser_c1"],
+        name="Hợp tác xã Chiềng Sơn",
+        kind="collective",
+        category="1.1",
+        achievements="Thành tích",
+    )
     db.session.commit()
-    return {"slug": "son-la-2019", "entry": entry.id, "round": world["rounds"]["MCH-CSO"].id,
-            "profile": profile.id}
+    return {
+        "slug": "son-la-2019",
+        "entry": entry.id,
+        "round": world["rounds"]["MCH-CSO"].id,
+        "profile": profile.id,
+    }
 
 
 def login_as(client, world, role):
@@ -76,8 +100,14 @@ def login_as(client, world, role):
         return
     user = world["users"][USER_OF_ROLE[role]]
     page = client.get("/login")
-    response = client.post("/login", data={"login": user.email, "password": PASSWORD,
-                                           "csrf_token": csrf_token(page.get_data(as_text=True))})
+    response = client.post(
+        "/login",
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
 
 
@@ -101,8 +131,9 @@ def test_post_matrix_denies_and_changes_nothing(client, world, objects, role):
         if role in allowed_roles:
             continue
         url = template.format(**objects)
-        got = client.post(url, data={"csrf_token": token, "marked": "1", "reason": "x",
-                                     "title": "x"}).status_code
+        got = client.post(
+            url, data={"csrf_token": token, "marked": "1", "reason": "x", "title": "x"}
+        ).status_code
         want = LOGIN if role == "anonymous" else DENIED
         assert got == want, f"{role} POST {url}: {got}, expected {want}"
     db.session.expire_all()
@@ -117,9 +148,12 @@ def test_every_post_needs_its_csrf_token(app, client, world, objects):
     for rule in posts:
         url = rule.rule
         for name in rule.arguments:
-            value = {"slug": objects["slug"], "entry_id": objects["entry"],
-                     "round_id": objects["round"], "profile_id": objects["profile"]}.get(
-                name, "vi" if name == "code" else 1)
+            value = {
+                "slug": objects["slug"],
+                "entry_id": objects["entry"],
+                "round_id": objects["round"],
+                "profile_id": objects["profile"],
+            }.get(name, "vi" if name == "code" else 1)
             url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
         response = client.post(url, data={"marked": "1", "reason": "x"})
         assert response.status_code == 400, f"POST {url} without a token: {response.status_code}"

@@ -11,8 +11,17 @@ from contest.db import db
 from contest.models import Entry
 from tests.conftest import docx_bytes, vietnamese_essay
 
-COLUMNS = ["author_name", "author_phone", "author_email", "author_unit", "title",
-           "subject_name", "subject_kind", "subject_category", "file"]
+COLUMNS = [
+    "author_name",
+    "author_phone",
+    "author_email",
+    "author_unit",
+    "title",
+    "subject_name",
+    "subject_kind",
+    "subject_category",
+    "file",
+]
 
 
 def write_csv(folder, rows):
@@ -31,10 +40,13 @@ def row(name, phone, file, unit="MCH-CSO", category="2.4"):
 def test_import_all_good_rows(runner, world, tmp_path):
     (tmp_path / "a.docx").write_bytes(docx_bytes([vietnamese_essay(50)]))
     (tmp_path / "b.txt").write_text(vietnamese_essay(60), encoding="utf-8")
-    path = write_csv(tmp_path, [row("Tòng Văn Ỏn", "0901000001", "a.docx"),
-                                row("Lường Thị Lả", "0901000002", "b.txt")])
-    result = runner.invoke(args=["entries", "import", "--contest", "son-la-2019",
-                                 "--unit", "MCH-CSO", str(path)])
+    path = write_csv(
+        tmp_path,
+        [row("Tòng Văn Ỏn", "0901000001", "a.docx"), row("Lường Thị Lả", "0901000002", "b.txt")],
+    )
+    result = runner.invoke(
+        args=["entries", "import", "--contest", "son-la-2019", "--unit", "MCH-CSO", str(path)]
+    )
     assert result.exit_code == 0, result.output
     assert "Đã nhập 2 bài" in result.output
     entries = db.session.scalars(select(Entry).order_by(Entry.id)).all()
@@ -45,12 +57,18 @@ def test_import_all_good_rows(runner, world, tmp_path):
 def test_one_bad_row_imports_nothing_and_names_its_line(app, runner, world, tmp_path):
     (tmp_path / "a.docx").write_bytes(docx_bytes([vietnamese_essay(50)]))
     (tmp_path / "bad.docx").write_bytes(b"not a document")
-    path = write_csv(tmp_path, [row("Tòng Văn Ỏn", "0901000001", "a.docx"),
-                                row("Lường Thị Lả", "0901000002", "bad.docx"),
-                                row("Cầm Thị Hoa", "0901000003", "missing.txt"),
-                                row("Vì Văn Sơn", "0901000004", "a.docx", category="9.9")])
-    result = runner.invoke(args=["entries", "import", "--contest", "son-la-2019",
-                                 "--unit", "MCH-CSO", str(path)])
+    path = write_csv(
+        tmp_path,
+        [
+            row("Tòng Văn Ỏn", "0901000001", "a.docx"),
+            row("Lường Thị Lả", "0901000002", "bad.docx"),
+            row("Cầm Thị Hoa", "0901000003", "missing.txt"),
+            row("Vì Văn Sơn", "0901000004", "a.docx", category="9.9"),
+        ],
+    )
+    result = runner.invoke(
+        args=["entries", "import", "--contest", "son-la-2019", "--unit", "MCH-CSO", str(path)]
+    )
     assert result.exit_code != 0
     assert "Dòng 3:" in result.output and "Dòng 4:" in result.output and "Dòng 5:" in result.output
     assert "Dòng 2:" not in result.output
@@ -63,11 +81,22 @@ def test_one_bad_row_imports_nothing_and_names_its_line(app, runner, world, tmp_
 
 def test_forward_by_ids_and_quota(runner, world, make_entry):
     a, b = make_entry(), make_entry()
-    result = runner.invoke(args=["rounds", "forward", "--contest", "son-la-2019",
-                                 "--unit", "MCH-CSO", "--all"])
+    result = runner.invoke(
+        args=["rounds", "forward", "--contest", "son-la-2019", "--unit", "MCH-CSO", "--all"]
+    )
     assert result.exit_code != 0 and "Vượt chỉ tiêu" in result.output
-    result = runner.invoke(args=["rounds", "forward", "--contest", "son-la-2019",
-                                 "--unit", "MCH-CSO", "--entries", str(b.id)])
+    result = runner.invoke(
+        args=[
+            "rounds",
+            "forward",
+            "--contest",
+            "son-la-2019",
+            "--unit",
+            "MCH-CSO",
+            "--entries",
+            str(b.id),
+        ]
+    )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert (a.state, b.state) == ("not_selected", "forwarded")

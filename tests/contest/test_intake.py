@@ -34,8 +34,9 @@ def rich_docx(tmp_path) -> bytes:
         "[^1]: Theo lời kể của bà con trong bản.\n",
         encoding="utf-8",
     )
-    subprocess.run([pypandoc.get_pandoc_path(), "bai.md", "-o", "bai.docx"], cwd=tmp_path,
-                   check=True)
+    subprocess.run(
+        [pypandoc.get_pandoc_path(), "bai.md", "-o", "bai.docx"], cwd=tmp_path, check=True
+    )
     source = zipfile.ZipFile(tmp_path / "bai.docx")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -45,7 +46,7 @@ def rich_docx(tmp_path) -> bytes:
                 text = data.decode("utf-8")
                 tracked = (
                     '<w:ins w:id="901" w:author="Người sửa" w:date="2019-05-01T00:00:00Z">'
-                    "<w:r><w:t xml:space=\"preserve\">được chèn thêm </w:t></w:r></w:ins>"
+                    '<w:r><w:t xml:space="preserve">được chèn thêm </w:t></w:r></w:ins>'
                     '<w:del w:id="902" w:author="Người sửa" w:date="2019-05-01T00:00:00Z">'
                     "<w:r><w:delText>chữ đã xóa</w:delText></w:r></w:del>"
                 )
@@ -63,7 +64,7 @@ def test_a_real_docx_keeps_heading_footnote_picture_and_accepted_changes(tmp_pat
     assert "[^1]" in essay.markdown and "Theo lời kể của bà con trong bản." in essay.markdown
     assert "được chèn thêm" in essay.text and "chữ đã xóa" not in essay.text
     assert len(essay.media) == 1
-    (name, data), = essay.media.items()
+    ((name, data),) = essay.media.items()
     assert name.startswith("media/") and f"]({name})" in essay.markdown
     assert Image.open(io.BytesIO(data)).size == (40, 30)
     assert essay.text == nfc(essay.text) and "Ông Lò Văn Pánh" in essay.text
@@ -71,10 +72,12 @@ def test_a_real_docx_keeps_heading_footnote_picture_and_accepted_changes(tmp_pat
 
 
 def test_odt_is_read(tmp_path):
-    (tmp_path / "bai.md").write_text("Chị Cầm Thị Hoa là tấm gương sáng của bản.\n",
-                                     encoding="utf-8")
-    subprocess.run([pypandoc.get_pandoc_path(), "bai.md", "-o", "bai.odt"], cwd=tmp_path,
-                   check=True)
+    (tmp_path / "bai.md").write_text(
+        "Chị Cầm Thị Hoa là tấm gương sáng của bản.\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [pypandoc.get_pandoc_path(), "bai.md", "-o", "bai.odt"], cwd=tmp_path, check=True
+    )
     essay = extract_upload("bai.odt", (tmp_path / "bai.odt").read_bytes(), MAX)
     assert essay.text.strip() == "Chị Cầm Thị Hoa là tấm gương sáng của bản."
     assert essay.word_count == 10
@@ -99,12 +102,20 @@ BAD_INPUTS = {
     "macro-enabled .docm": ("bai.docm", b"PK..", "macro"),
     "docx with a VBA project": (
         "bai.docx",
-        zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
-                  "word/vbaProject.bin": b"\0" * 10}),
+        zip_with(
+            {
+                "[Content_Types].xml": b"<Types/>",
+                "word/document.xml": b"<w:document/>",
+                "word/vbaProject.bin": b"\0" * 10,
+            }
+        ),
         "macro",
     ),
-    "encrypted (OLE container)": ("bai.docx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512,
-                                  "mật khẩu"),
+    "encrypted (OLE container)": (
+        "bai.docx",
+        bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512,
+        "mật khẩu",
+    ),
     "corrupt zip": ("bai.docx", b"PK\x03\x04" + b"\x00" * 40, "hỏng"),
     "zip bomb": (
         "bai.docx",
@@ -112,17 +123,27 @@ BAD_INPUTS = {
         "giải nén",
     ),
     "too many members": (
-        "bai.docx", zip_with({f"x/{i}.xml": b"" for i in range(2100)}), "quá nhiều",
+        "bai.docx",
+        zip_with({f"x/{i}.xml": b"" for i in range(2100)}),
+        "quá nhiều",
     ),
     "odt without its mimetype": ("bai.odt", zip_with({"content.xml": b"<x/>"}), ".odt"),
     "encrypted odt": (
         "bai.odt",
-        zip_with({"mimetype": b"application/vnd.oasis.opendocument.text",
-                  "META-INF/manifest.xml": b"<manifest:encryption-data/>"}, zipfile.ZIP_STORED),
+        zip_with(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.text",
+                "META-INF/manifest.xml": b"<manifest:encryption-data/>",
+            },
+            zipfile.ZIP_STORED,
+        ),
         "mật khẩu",
     ),
-    "txt that is not UTF-8": ("bai.txt", "Người tốt việc tốt".encode("cp1258", "replace")
-                              + b"\xff\xfe\x81", "UTF-8"),
+    "txt that is not UTF-8": (
+        "bai.txt",
+        "Người tốt việc tốt".encode("cp1258", "replace") + b"\xff\xfe\x81",
+        "UTF-8",
+    ),
     "empty txt": ("bai.txt", b"   \n\n ", "trống"),
     "empty file": ("bai.docx", b"", "trống"),
     "another extension": ("bai.pdf", b"%PDF", ".docx"),
@@ -143,12 +164,15 @@ def test_an_empty_docx_is_refused():
         extract_upload("bai.docx", docx_bytes([""]), MAX)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Người tốt việc tốt", 4),
-    ("  Chị  Hoa,\tbản Mòng — xã Chiềng Sơn.\n", 7),
-    ("- – … ; 2019", 1),
-    ("", 0),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Người tốt việc tốt", 4),
+        ("  Chị  Hoa,\tbản Mòng — xã Chiềng Sơn.\n", 7),
+        ("- – … ; 2019", 1),
+        ("", 0),
+    ],
+)
 def test_word_count_counts_syllables_not_punctuation(text, words):
     assert count_words(text) == words
 
@@ -168,7 +192,10 @@ def test_no_temporary_folder_is_left_behind(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tempfile, "tempdir", None)
     with pytest.raises(IntakeError):
-        extract_upload("bai.docx", zip_with({"[Content_Types].xml": b"<Types/>",
-                                             "word/document.xml": b"garbage"}), MAX)
+        extract_upload(
+            "bai.docx",
+            zip_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"garbage"}),
+            MAX,
+        )
     extract_upload("bai.docx", docx_bytes(["Người tốt việc tốt"]), MAX)
     assert os.listdir(tmp_path) == []

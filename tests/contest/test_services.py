@@ -28,9 +28,18 @@ def _subject():
 
 def _create(world, author, words=60, now=NOW, submit=True, entered_by=None):
     return services.create_entry(
-        db.session, contest=world["contest"], author=author, author_unit=author.unit,
-        title="Người giữ lửa", subject=_subject(), essay=extract_typed(vietnamese_essay(words)),
-        original=None, declarations_accepted=True, now=now, submit=submit, entered_by=entered_by,
+        db.session,
+        contest=world["contest"],
+        author=author,
+        author_unit=author.unit,
+        title="Người giữ lửa",
+        subject=_subject(),
+        essay=extract_typed(vietnamese_essay(words)),
+        original=None,
+        declarations_accepted=True,
+        now=now,
+        submit=submit,
+        entered_by=entered_by,
     )
 
 
@@ -43,10 +52,13 @@ def test_entry_goes_to_the_authors_unit_round(world, make_entry):
 def test_a_unit_without_its_own_round_sends_to_the_nearest_ancestor(world):
     from contest.models import Unit
 
-    village = Unit(code="MCH-CSO-BL", name="Bản Lướt", kind="village",
-                   parent=world["units"]["MCH-CSO"])
+    village = Unit(
+        code="MCH-CSO-BL", name="Bản Lướt", kind="village", parent=world["units"]["MCH-CSO"]
+    )
     db.session.add(village)
-    assert services.round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
+    assert (
+        services.round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
+    )
 
 
 @pytest.mark.parametrize("role", ["unit_organiser", "province_organiser", "judge", "head_judge"])
@@ -64,8 +76,12 @@ def test_deadline_refuses_late_and_early_submissions(world):
     with pytest.raises(DeadlinePassed):
         _create(world, author, now=world["contest"].opens_at - timedelta(minutes=1))
     # The organiser may still enter a paper entry collected before the deadline.
-    entry = _create(world, author, now=world["contest"].closes_at + timedelta(days=1),
-                    entered_by=world["users"]["organiser_c1"])
+    entry = _create(
+        world,
+        author,
+        now=world["contest"].closes_at + timedelta(days=1),
+        entered_by=world["users"]["organiser_c1"],
+    )
     assert entry.state == "submitted"
 
 
@@ -120,7 +136,10 @@ def test_entries_climb_every_level_up_to_the_province(world, make_entry):
     services.forward_round(db.session, world["rounds"]["MCH"], None, NOW, entry_ids=[entry.id])
     assert entry.round is world["rounds"]["SL"] and entry.state == "forwarded"
     hops = db.session.scalars(select(Forwarding).where(Forwarding.entry_id == entry.id)).all()
-    assert [h.from_round_id for h in hops] == [world["rounds"]["MCH-CSO"].id, world["rounds"]["MCH"].id]
+    assert [h.from_round_id for h in hops] == [
+        world["rounds"]["MCH-CSO"].id,
+        world["rounds"]["MCH"].id,
+    ]
     with pytest.raises(IllegalTransition):
         services.forward_round(db.session, world["rounds"]["SL"], None, NOW, forward_all=True)
 
@@ -128,16 +147,27 @@ def test_entries_climb_every_level_up_to_the_province(world, make_entry):
 def test_forward_refuses_an_entry_of_another_round(world, make_entry):
     other = make_entry(world["users"]["entrant_b"])
     with pytest.raises(InvalidInput, match=str(other.id)):
-        services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW,
-                               entry_ids=[other.id])
+        services.forward_round(
+            db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[other.id]
+        )
 
 
 def test_profiles_flow_up_with_their_own_quota(world):
     commune = world["rounds"]["MCH-CSO"]
     organiser = world["users"]["organiser_c1"]
-    profiles = [services.create_profile(
-        db.session, contest=world["contest"], round_=commune, actor=organiser,
-        name=f"Hợp tác xã {i}", kind="collective", category="1.1", achievements="Thành tích") for i in range(2)]
+    profiles = [
+        services.create_profile(
+            db.session,
+            contest=world["contest"],
+            round_=commune,
+            actor=organiser,
+            name=f"Hợp tác xã {i}",
+            kind="collective",
+            category="1.1",
+            achievements="Thành tích",
+        )
+        for i in range(2)
+    ]
     services.mark_profile(db.session, commune, profiles[0], True, organiser)
     with pytest.raises(QuotaExceeded):
         services.mark_profile(db.session, commune, profiles[1], True, organiser)
@@ -145,11 +175,17 @@ def test_profiles_flow_up_with_their_own_quota(world):
     assert result.profiles == [profiles[0]] and profiles[0].round is world["rounds"]["MCH"]
 
 
-@pytest.mark.parametrize("start, target, legal", [
-    ("draft", "submitted", True), ("draft", "forwarded", False),
-    ("submitted", "withdrawn", True), ("withdrawn", "submitted", False),
-    ("disqualified", "forwarded", False), ("not_selected", "submitted", False),
-])
+@pytest.mark.parametrize(
+    "start, target, legal",
+    [
+        ("draft", "submitted", True),
+        ("draft", "forwarded", False),
+        ("submitted", "withdrawn", True),
+        ("withdrawn", "submitted", False),
+        ("disqualified", "forwarded", False),
+        ("not_selected", "submitted", False),
+    ],
+)
 def test_state_transitions(world, make_entry, start, target, legal):
     entry = make_entry(submit=False)
     entry.state = start
@@ -168,9 +204,16 @@ def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
         services.disqualify_entry(db.session, entry, organiser, "   ")
     services.disqualify_entry(db.session, entry, organiser, "Đã đăng trên mạng xã hội")
     db.session.commit()
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_id == entry.id, AuditEvent.action == "disqualified")).one()
-    assert (event.from_state, event.to_state, event.actor_id) == ("submitted", "disqualified", organiser.id)
+    event = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_id == entry.id, AuditEvent.action == "disqualified"
+        )
+    ).one()
+    assert (event.from_state, event.to_state, event.actor_id) == (
+        "submitted",
+        "disqualified",
+        organiser.id,
+    )
     assert event.detail == "Đã đăng trên mạng xã hội"
 
 
@@ -178,18 +221,28 @@ def test_text_is_stored_in_nfc(world):
     decomposed = "Ngu\u031bo\u031b\u0300i to\u0302\u0301t"  # "Người tốt" in NFD
     author = world["users"]["entrant_a"]
     entry = services.create_entry(
-        db.session, contest=world["contest"], author=author, author_unit=author.unit,
-        title=decomposed, subject=services.Subject(decomposed, "", "individual", "2.4"),
-        essay=extract_typed((decomposed + " ") * 15), original=None,
-        declarations_accepted=True, now=NOW, submit=True)
+        db.session,
+        contest=world["contest"],
+        author=author,
+        author_unit=author.unit,
+        title=decomposed,
+        subject=services.Subject(decomposed, "", "individual", "2.4"),
+        essay=extract_typed((decomposed + " ") * 15),
+        original=None,
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
     assert entry.title == "Người tốt" and entry.subject_name == "Người tốt"
     assert "Người tốt" in entry.body_text and entry.word_count == 30
 
 
 def test_duplicate_logins_are_refused(world):
     with pytest.raises(InvalidInput):
-        services.create_user(db.session, full_name="X", email="A@example.com", phone=None,
-                             password="x" * 8)
-    services.create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678",
-                         password="x" * 8)
+        services.create_user(
+            db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8
+        )
+    services.create_user(
+        db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8
+    )
     assert services.find_user_by_login(db.session, "0912345678").full_name == "Y"

@@ -23,17 +23,37 @@ def login(client, login_name, password=PASSWORD):
 
 
 def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world):
-    response = post_form(client, "/register", {
-        "full_name": "Vì Thị Mai", "phone": "0912 000 111", "email": "",
-        "unit_id": world["units"]["MCH-CSO"].id, "address": "Bản Lướt",
-        "password": "matkhau123", "confirm": "matkhau123"})
+    response = post_form(
+        client,
+        "/register",
+        {
+            "full_name": "Vì Thị Mai",
+            "phone": "0912 000 111",
+            "email": "",
+            "unit_id": world["units"]["MCH-CSO"].id,
+            "address": "Bản Lướt",
+            "password": "matkhau123",
+            "confirm": "matkhau123",
+        },
+    )
     assert response.status_code == 302
     essay = docx_bytes([vietnamese_essay(120)], core_author="Vì Thị Mai")
-    response = post_form(client, "/c/son-la-2019/entries/new", {
-        "title": "Người giữ rừng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
-        "subject_address": "Bản Mòng", "subject_kind": "individual", "subject_category": "2.4",
-        "body": "", "declarations": "y", "save": "Lưu nháp",
-        "file": (io.BytesIO(essay), "bài của tôi.docx")})
+    response = post_form(
+        client,
+        "/c/son-la-2019/entries/new",
+        {
+            "title": "Người giữ rừng",
+            "subject_profile_id": "0",
+            "subject_name": "Lò Văn Pánh",
+            "subject_address": "Bản Mòng",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "body": "",
+            "declarations": "y",
+            "save": "Lưu nháp",
+            "file": (io.BytesIO(essay), "bài của tôi.docx"),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<strong id="word-count">120</strong>' in page and "Bản nháp" in page
@@ -49,10 +69,20 @@ def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world
 
 def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
     login(client, "a@example.com")
-    response = post_form(client, "/c/son-la-2019/entries/new", {
-        "title": "Bài hỏng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
-        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
-        "submit_now": "1", "file": (io.BytesIO(b"not a zip"), "bai.docx")})
+    response = post_form(
+        client,
+        "/c/son-la-2019/entries/new",
+        {
+            "title": "Bài hỏng",
+            "subject_profile_id": "0",
+            "subject_name": "Lò Văn Pánh",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "declarations": "y",
+            "submit_now": "1",
+            "file": (io.BytesIO(b"not a zip"), "bai.docx"),
+        },
+    )
     assert response.status_code == 200
     assert "không phải là văn bản .docx/.odt hợp lệ" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Entry.id))) == 0
@@ -68,10 +98,18 @@ def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, wor
     author = world["users"]["entrant_a"]
     data = docx_bytes([vietnamese_essay(50)])
     services.create_entry(
-        db.session, contest=world["contest"], author=author, author_unit=author.unit,
-        title="Bài", subject=services.Subject("Lò Văn Pánh", "", "individual", "2.4"),
-        essay=extract_upload("bai.docx", data, 10**7), original=("bai.docx", data),
-        declarations_accepted=True, now=NOW, submit=True)
+        db.session,
+        contest=world["contest"],
+        author=author,
+        author_unit=author.unit,
+        title="Bài",
+        subject=services.Subject("Lò Văn Pánh", "", "individual", "2.4"),
+        essay=extract_upload("bai.docx", data, 10**7),
+        original=("bai.docx", data),
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
     entries_dir = os.path.join(app.config["STORAGE_DIR"], "entries")
     assert len(os.listdir(entries_dir)) == 1
     db.session.rollback()
@@ -80,10 +118,20 @@ def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, wor
 
 def test_over_the_word_limit_is_refused_with_the_count(client, world):
     login(client, "a@example.com")
-    response = post_form(client, "/c/son-la-2019/entries/new", {
-        "title": "Bài dài", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
-        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
-        "submit_now": "1", "body": vietnamese_essay(450)})
+    response = post_form(
+        client,
+        "/c/son-la-2019/entries/new",
+        {
+            "title": "Bài dài",
+            "subject_profile_id": "0",
+            "subject_name": "Lò Văn Pánh",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "declarations": "y",
+            "submit_now": "1",
+            "body": vietnamese_essay(450),
+        },
+    )
     assert "Bài viết có 450 chữ, vượt mức tối đa 400 chữ." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Entry.id))) == 0
 
@@ -94,13 +142,20 @@ def test_organiser_marks_beyond_quota_is_refused_then_forwards(client, world, ma
     round_id = world["rounds"]["MCH-CSO"].id
     page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
     token = csrf_token(page)
-    client.post(f"/rounds/{round_id}/entries/{first.id}/mark",
-                data={"csrf_token": token, "marked": "1"})
-    response = client.post(f"/rounds/{round_id}/entries/{second.id}/mark",
-                           data={"csrf_token": token, "marked": "1"}, follow_redirects=True)
-    assert "Vượt chỉ tiêu: Xã Chiềng Sơn chỉ được gửi tối đa 1 bài" in response.get_data(as_text=True)
-    response = client.post(f"/rounds/{round_id}/forward", data={"csrf_token": token},
-                           follow_redirects=True)
+    client.post(
+        f"/rounds/{round_id}/entries/{first.id}/mark", data={"csrf_token": token, "marked": "1"}
+    )
+    response = client.post(
+        f"/rounds/{round_id}/entries/{second.id}/mark",
+        data={"csrf_token": token, "marked": "1"},
+        follow_redirects=True,
+    )
+    assert "Vượt chỉ tiêu: Xã Chiềng Sơn chỉ được gửi tối đa 1 bài" in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        f"/rounds/{round_id}/forward", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Đã gửi 1 bài và 0 hồ sơ lên Huyện Mộc Châu." in response.get_data(as_text=True)
     db.session.expire_all()
     assert (first.state, first.round.unit.code) == ("forwarded", "MCH")
@@ -121,11 +176,23 @@ def test_disqualify_needs_a_reason(client, world, make_entry):
 def test_paper_entry_creates_an_author_without_password(client, world):
     login(client, "tdkt.cso@sonla.gov.vn")
     url = f"/rounds/{world['rounds']['MCH-CSO'].id}/paper-entry"
-    response = post_form(client, url, {
-        "author_name": "Tòng Văn Ỏn", "author_phone": "0987 654 321", "author_email": "",
-        "author_unit_id": world["units"]["MCH-CSO"].id, "title": "Bài nộp giấy",
-        "subject_profile_id": "0", "subject_name": "Cầm Thị Hoa", "subject_kind": "individual",
-        "subject_category": "2.4", "body": vietnamese_essay(80), "declarations": "y"})
+    response = post_form(
+        client,
+        url,
+        {
+            "author_name": "Tòng Văn Ỏn",
+            "author_phone": "0987 654 321",
+            "author_email": "",
+            "author_unit_id": world["units"]["MCH-CSO"].id,
+            "title": "Bài nộp giấy",
+            "subject_profile_id": "0",
+            "subject_name": "Cầm Thị Hoa",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "body": vietnamese_essay(80),
+            "declarations": "y",
+        },
+    )
     assert response.status_code == 302
     author = db.session.scalars(select(User).where(User.phone == "0987654321")).one()
     entry = db.session.scalars(select(Entry)).one()
@@ -167,9 +234,14 @@ def test_login_by_phone(client, world):
 
 def test_open_redirect_after_login_is_refused(client, world):
     page = client.get("/login?next=https://evil.example/")
-    response = client.post("/login?next=https://evil.example/", data={
-        "login": "a@example.com", "password": PASSWORD,
-        "csrf_token": csrf_token(page.get_data(as_text=True))})
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={
+            "login": "a@example.com",
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -179,10 +251,20 @@ def test_the_pictures_of_an_uploaded_essay_are_shown(client, world, tmp_path):
     from tests.contest.test_intake import rich_docx
 
     login(client, "a@example.com")
-    response = post_form(client, "/c/son-la-2019/entries/new", {
-        "title": "Người giữ rừng", "subject_profile_id": "0", "subject_name": "Lò Văn Pánh",
-        "subject_kind": "individual", "subject_category": "2.4", "declarations": "y",
-        "save": "1", "file": (io.BytesIO(rich_docx(tmp_path)), "bai.docx")})
+    response = post_form(
+        client,
+        "/c/son-la-2019/entries/new",
+        {
+            "title": "Người giữ rừng",
+            "subject_profile_id": "0",
+            "subject_name": "Lò Văn Pánh",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "declarations": "y",
+            "save": "1",
+            "file": (io.BytesIO(rich_docx(tmp_path)), "bai.docx"),
+        },
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     source = re.search(r'<img src="([^"]+)"', page).group(1)
     picture = client.get(source)

@@ -15,43 +15,68 @@ from tests.conftest import NOW, PASSWORD
 def panel(world, make_entry):
     """Six entries at the province (authors in two districts), four judges from a department
     and a district, a head judge, the demo rubric and prize ladder."""
-    dep2 = Unit(code="SVH", name="Sở Văn hóa, Thể thao và Du lịch", kind="department",
-                parent=world["units"]["SL"])
+    dep2 = Unit(
+        code="SVH",
+        name="Sở Văn hóa, Thể thao và Du lịch",
+        kind="department",
+        parent=world["units"]["SL"],
+    )
     db.session.add(dep2)
     users = world["users"]
     judges = [users["judge"]]
     for index, unit in enumerate([dep2, world["units"]["MCH"], dep2], start=2):
-        judges.append(contest_services.create_user(
-            db.session, full_name=f"Giám khảo {index}", email=f"gk{index}@sonla.gov.vn",
-            phone=None, password=PASSWORD, role="judge", unit=unit))
+        judges.append(
+            contest_services.create_user(
+                db.session,
+                full_name=f"Giám khảo {index}",
+                email=f"gk{index}@sonla.gov.vn",
+                phone=None,
+                password=PASSWORD,
+                role="judge",
+                unit=unit,
+            )
+        )
     entries = []
     for index in range(6):
         author = users["entrant_a"] if index % 2 == 0 else users["entrant_b"]
         author_unit = world["units"]["MCH"] if index % 2 == 0 else world["units"]["YCH"]
-        entries.append(make_entry(author, unit=author_unit, title=f"Bài viết {index}")
-                       if index < 4 else make_entry(_extra_author(world, index), unit=author_unit,
-                                                    title=f"Bài viết {index}"))
+        entries.append(
+            make_entry(author, unit=author_unit, title=f"Bài viết {index}")
+            if index < 4
+            else make_entry(
+                _extra_author(world, index), unit=author_unit, title=f"Bài viết {index}"
+            )
+        )
     for code in ("MCH", "YCH"):
         round_ = world["rounds"][code]
         ids = [e.id for e in entries if e.round_id == round_.id]
         round_.quota = 10
         contest_services.forward_round(db.session, round_, None, NOW, entry_ids=ids)
     contest = world["contest"]
-    stage = services.create_stage(db.session, contest, name="Chung khảo", judges_per_entry=2,
-                                  seed=7)
+    stage = services.create_stage(
+        db.session, contest, name="Chung khảo", judges_per_entry=2, seed=7
+    )
     for judge in judges:
         services.add_judge(db.session, stage, judge, 0, 6)
     services.set_head_judge(db.session, stage, users["head_judge"])
-    services.set_prize_ladder(db.session, contest, [("Giải Nhất", 1, 80), ("Giải Nhì", 2, 70),
-                                                    ("Giải Khuyến khích", 3, 50)])
+    services.set_prize_ladder(
+        db.session,
+        contest,
+        [("Giải Nhất", 1, 80), ("Giải Nhì", 2, 70), ("Giải Khuyến khích", 3, 50)],
+    )
     db.session.commit()
     return {"stage": stage, "judges": judges, "entries": entries, "contest": contest}
 
 
 def _extra_author(world, index):
     user = contest_services.create_user(
-        db.session, full_name=f"Tác giả Số {index}", email=f"tg{index}@example.com",
-        phone=None, password=PASSWORD, unit=world["units"]["MCH"])
+        db.session,
+        full_name=f"Tác giả Số {index}",
+        email=f"tg{index}@example.com",
+        phone=None,
+        password=PASSWORD,
+        unit=world["units"]["MCH"],
+    )
     db.session.flush()
     return user
 

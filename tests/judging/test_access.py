@@ -11,8 +11,15 @@ from judging.models import Assignment, BlindCopy, LeakFlag, Score
 from tests.conftest import PASSWORD, csrf_token
 from tests.judging.conftest import marks_for, open_for_judging
 
-ROLES = ["anonymous", "entrant", "unit_organiser", "province", "judge_assigned",
-         "judge_other", "head_judge"]
+ROLES = [
+    "anonymous",
+    "entrant",
+    "unit_organiser",
+    "province",
+    "judge_assigned",
+    "judge_other",
+    "head_judge",
+]
 OK, LOGIN, DENIED = 200, 302, 404
 
 
@@ -22,19 +29,32 @@ def opened(world, panel):
     stage = panel["stage"]
     first = db.session.scalars(select(Assignment).order_by(Assignment.id)).first()
     code = db.session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == first.entry_id))
-    on_entry = {a.judge_id for a in db.session.scalars(
-        select(Assignment).where(Assignment.entry_id == first.entry_id))}
+    on_entry = {
+        a.judge_id
+        for a in db.session.scalars(select(Assignment).where(Assignment.entry_id == first.entry_id))
+    }
     other = next(j for j in panel["judges"] if j.id not in on_entry)
-    users = {"entrant": world["users"]["entrant_a"], "unit_organiser": world["users"]["organiser_d1"],
-             "province": world["users"]["province"], "judge_assigned": first.judge,
-             "judge_other": other, "head_judge": world["users"]["head_judge"]}
+    users = {
+        "entrant": world["users"]["entrant_a"],
+        "unit_organiser": world["users"]["organiser_d1"],
+        "province": world["users"]["province"],
+        "judge_assigned": first.judge,
+        "judge_other": other,
+        "head_judge": world["users"]["head_judge"],
+    }
     return {"code": code, "users": users, "stage": stage, "assignment": first}
 
 
 def login(client, user):
     page = client.get("/login")
-    client.post("/login", data={"login": user.email, "password": PASSWORD,
-                                "csrf_token": csrf_token(page.get_data(as_text=True))})
+    client.post(
+        "/login",
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
 
 
 def only(*roles, otherwise=DENIED):
@@ -53,17 +73,30 @@ GETS = {
     "/judging/son-la-2019/e/{code}": only("judge_assigned"),
     "/judging/son-la-2019/e/{code}/media/1.png": {r: DENIED for r in ROLES if r != "anonymous"},
     "/judging/son-la-2019/head/{code}": {r: DENIED for r in ROLES if r != "anonymous"},
-    "/judging/son-la-2019/winners": {**{r: DENIED for r in ROLES if r != "anonymous"},
-                                     "anonymous": DENIED},
+    "/judging/son-la-2019/winners": {
+        **{r: DENIED for r in ROLES if r != "anonymous"},
+        "anonymous": DENIED,
+    },
 }
-POSTS = ["/judging/son-la-2019/scan", "/judging/son-la-2019/open", "/judging/son-la-2019/release",
-         "/judging/son-la-2019/close-stage", "/judging/son-la-2019/finalise",
-         "/judging/son-la-2019/e/{code}/recuse", "/judging/son-la-2019/e/{code}",
-         "/judging/son-la-2019/ties/1", "/judging/flags/1/redact", "/judging/flags/1/clear",
-         "/judging/scores/1/reopen", "/judging/son-la-2019/head/{code}"]
-POST_ALLOWED = {"/judging/son-la-2019/e/{code}/recuse": {"judge_assigned"},
-                "/judging/son-la-2019/e/{code}": {"judge_assigned"},
-                "/judging/son-la-2019/head/{code}": set()}
+POSTS = [
+    "/judging/son-la-2019/scan",
+    "/judging/son-la-2019/open",
+    "/judging/son-la-2019/release",
+    "/judging/son-la-2019/close-stage",
+    "/judging/son-la-2019/finalise",
+    "/judging/son-la-2019/e/{code}/recuse",
+    "/judging/son-la-2019/e/{code}",
+    "/judging/son-la-2019/ties/1",
+    "/judging/flags/1/redact",
+    "/judging/flags/1/clear",
+    "/judging/scores/1/reopen",
+    "/judging/son-la-2019/head/{code}",
+]
+POST_ALLOWED = {
+    "/judging/son-la-2019/e/{code}/recuse": {"judge_assigned"},
+    "/judging/son-la-2019/e/{code}": {"judge_assigned"},
+    "/judging/son-la-2019/head/{code}": set(),
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -124,11 +157,23 @@ def test_judge_scores_through_the_page(client, opened):
     assert "Tính chân thực, cụ thể" in page and opened["code"] in page
     marks = marks_for(stage, 0.8)
     data = {f"c{cid}": str(v).replace(".", ",") for cid, v in marks.items()}
-    bad = {**data, f"c{stage.criteria[0].id}": "20,3", "csrf_token": csrf_token(page),
-           "submit_score": "1"}
+    bad = {
+        **data,
+        f"c{stage.criteria[0].id}": "20,3",
+        "csrf_token": csrf_token(page),
+        "submit_score": "1",
+    }
     response = client.post(url, data=bad, follow_redirects=True)
     assert "phải chia hết cho bước 0.5" in response.get_data(as_text=True)
-    response = client.post(url, data={**data, "csrf_token": csrf_token(page), "submit_score": "1",
-                                      "comment": "Bài viết chân thực"}, follow_redirects=True)
+    response = client.post(
+        url,
+        data={
+            **data,
+            "csrf_token": csrf_token(page),
+            "submit_score": "1",
+            "comment": "Bài viết chân thực",
+        },
+        follow_redirects=True,
+    )
     text = response.get_data(as_text=True)
     assert "Đã nộp điểm; điểm đã khóa." in text and '<strong id="total">80</strong>' in text

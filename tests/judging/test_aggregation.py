@@ -18,15 +18,18 @@ from judging.aggregation import (
 )
 
 
-@pytest.mark.parametrize("totals, state, score", [
-    ([80, 90], "agreed", 85.0),          # gap 10: mean
-    ([80, 90.5], "needs_head", 85.25),   # gap 10.5: head judge
-    ([80, 95], "needs_head", 87.5),      # gap 15: head judge
-    ([80, 95.5], "needs_third", None),   # gap 15.5: third judge
-    ([70, 90, 90], "agreed", 90.0),      # two equal: that score
-    ([70, 80, 95], "agreed", 81.67),     # widest 25: mean of three
-    ([70, 80, 95.5], "needs_head", 81.83),  # widest 25.5: head judge
-])
+@pytest.mark.parametrize(
+    "totals, state, score",
+    [
+        ([80, 90], "agreed", 85.0),  # gap 10: mean
+        ([80, 90.5], "needs_head", 85.25),  # gap 10.5: head judge
+        ([80, 95], "needs_head", 87.5),  # gap 15: head judge
+        ([80, 95.5], "needs_third", None),  # gap 15.5: third judge
+        ([70, 90, 90], "agreed", 90.0),  # two equal: that score
+        ([70, 80, 95], "agreed", 81.67),  # widest 25: mean of three
+        ([70, 80, 95.5], "needs_head", 81.83),  # widest 25.5: head judge
+    ],
+)
 def test_discrepancy_rule_on_100_points(totals, state, score):
     decision = decide(totals)
     assert decision.state == state and decision.score == score and decision.rule
@@ -102,8 +105,7 @@ def test_allocation_respects_quotas_and_minimums_without_silent_ties(scores):
         for e in ids:
             for other, s in enumerate(scores):
                 if s == scores[e] and other not in given_out:
-                    assert level_id in result.ties or any(
-                        other in t for t in result.ties.values())
+                    assert level_id in result.ties or any(other in t for t in result.ties.values())
 
 
 def test_advance_keeps_ties_at_the_cut():

@@ -22,8 +22,10 @@ def planted(draw):
     judge_ids = [100 + j for j in range(n_judges)]
     plan = {e: draw(st.permutations(judge_ids))[:k] for e in entries}
     load = Counter(j for js in plan.values() for j in js)
-    judges = [JudgeSlot(j, max(0, load[j] - draw(st.integers(0, 3))),
-                        load[j] + draw(st.integers(0, 3))) for j in judge_ids]
+    judges = [
+        JudgeSlot(j, max(0, load[j] - draw(st.integers(0, 3))), load[j] + draw(st.integers(0, 3)))
+        for j in judge_ids
+    ]
     free = [(e, j) for e in entries for j in judge_ids if j not in plan[e]]
     conflicts = set(draw(st.lists(st.sampled_from(free), max_size=len(entries)))) if free else set()
     return entries, judges, k, conflicts
@@ -48,10 +50,10 @@ def test_infeasibility_is_reported_with_a_reason(instance, breakage):
     entries, judges, k, conflicts = instance
     if breakage == "capacity":
         judges = [JudgeSlot(j.judge_id, 0, 0) for j in judges[:-1]] + [
-            JudgeSlot(judges[-1].judge_id, 0, len(entries) * k - 1)]
+            JudgeSlot(judges[-1].judge_id, 0, len(entries) * k - 1)
+        ]
     elif breakage == "minimum":
-        judges = [JudgeSlot(j.judge_id, len(entries) * k + 1, len(entries) * k + 1)
-                  for j in judges]
+        judges = [JudgeSlot(j.judge_id, len(entries) * k + 1, len(entries) * k + 1) for j in judges]
     elif breakage == "conflicts":
         conflicts = conflicts | {(entries[0], j.judge_id) for j in judges}
     else:

@@ -36,8 +36,7 @@ def leaky_docx() -> bytes:
     document.add_heading("Người giữ rừng bản Mòng", level=1)
     document.add_picture(_photo_with_exif())
     paragraph = document.add_paragraph(vietnamese_essay(120, "Ông Lò Văn Pánh giữ rừng"))
-    document.add_comment(paragraph.runs, text=f"Nhờ {AUTHOR} xem lại", author=AUTHOR,
-                         initials="NM")
+    document.add_comment(paragraph.runs, text=f"Nhờ {AUTHOR} xem lại", author=AUTHOR, initials="NM")
     document.add_paragraph(f"Mọi góp ý xin gửi về số {PHONE} hoặc {EMAIL}.")
     document.add_paragraph("CHÈNVÀOĐÂY")
     document.add_paragraph(AUTHOR)
@@ -49,11 +48,16 @@ def leaky_docx() -> bytes:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
-                data = data.decode().replace(
-                    "<w:t>CHÈNVÀOĐÂY</w:t></w:r>",
-                    f'<w:t>Đoạn</w:t></w:r><w:ins w:id="77" w:author="{AUTHOR}" '
-                    'w:date="2019-05-01T00:00:00Z"><w:r><w:t xml:space="preserve"> bổ sung'
-                    "</w:t></w:r></w:ins>").encode()
+                data = (
+                    data.decode()
+                    .replace(
+                        "<w:t>CHÈNVÀOĐÂY</w:t></w:r>",
+                        f'<w:t>Đoạn</w:t></w:r><w:ins w:id="77" w:author="{AUTHOR}" '
+                        'w:date="2019-05-01T00:00:00Z"><w:r><w:t xml:space="preserve"> bổ sung'
+                        "</w:t></w:r></w:ins>",
+                    )
+                    .encode()
+                )
             target.writestr(item, data)
     return out.getvalue()
 
@@ -80,8 +84,11 @@ def crawl(client, start: list[str]) -> dict[str, str]:
         if url in seen or "/logout" in url or "/lang/" in url:
             continue
         response = client.get(url)
-        body = (response.get_data(as_text=True) if response.mimetype.startswith("text")
-                else response.get_data().decode("latin-1"))
+        body = (
+            response.get_data(as_text=True)
+            if response.mimetype.startswith("text")
+            else response.get_data().decode("latin-1")
+        )
         response.close()
         seen[url] = f"{response.status_code}\n{dict(response.headers)}\n{body}"
         if response.status_code in (301, 302):
@@ -95,34 +102,72 @@ def crawl(client, start: list[str]) -> dict[str, str]:
 
 def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
     author = contest_services.create_user(
-        db.session, full_name=AUTHOR, email=EMAIL, phone=PHONE, password=PASSWORD,
-        unit=world["units"]["SGD"])
+        db.session,
+        full_name=AUTHOR,
+        email=EMAIL,
+        phone=PHONE,
+        password=PASSWORD,
+        unit=world["units"]["SGD"],
+    )
     data = leaky_docx()
     entry = contest_services.create_entry(
-        db.session, contest=world["contest"], author=author, author_unit=author.unit,
-        title="Người giữ rừng", subject=contest_services.Subject(
-            "Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload(FILENAME, data, 10**7), original=(FILENAME, data),
-        declarations_accepted=True, now=NOW, submit=True)
+        db.session,
+        contest=world["contest"],
+        author=author,
+        author_unit=author.unit,
+        title="Người giữ rừng",
+        subject=contest_services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
+        essay=extract_upload(FILENAME, data, 10**7),
+        original=(FILENAME, data),
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
     round_ = world["rounds"]["SGD"]
     contest_services.forward_round(db.session, round_, None, NOW, entry_ids=[entry.id])
     db.session.commit()
     assert AUTHOR in entry.body_text  # the original keeps it; only the judges' copy is cleaned
     open_for_judging(panel, world["users"]["province"])
 
-    judges = {a.judge for a in db.session.scalars(select(Assignment).where(
-        Assignment.entry_id == entry.id))} | {world["users"]["head_judge"]}
-    needles = [AUTHOR, fold(AUTHOR), "Bi Mat", PHONE, PHONE.replace(" ", ""), EMAIL, FILENAME,
-               "Sở Giáo dục", f"/entries/{entry.id}", entry.storage_key]
+    judges = {
+        a.judge
+        for a in db.session.scalars(select(Assignment).where(Assignment.entry_id == entry.id))
+    } | {world["users"]["head_judge"]}
+    needles = [
+        AUTHOR,
+        fold(AUTHOR),
+        "Bi Mat",
+        PHONE,
+        PHONE.replace(" ", ""),
+        EMAIL,
+        FILENAME,
+        "Sở Giáo dục",
+        f"/entries/{entry.id}",
+        entry.storage_key,
+    ]
     for judge in judges:
         client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
         page = client.get("/login")
-        client.post("/login", data={"login": judge.email, "password": PASSWORD,
-                                    "csrf_token": csrf_token(page.get_data(as_text=True))})
-        pages = crawl(client, ["/", "/judging/son-la-2019/queue",
-                               "/judging/son-la-2019/e/NOPE-0000", f"/entries/{entry.id}",
-                               "/judging/son-la-2019/", "/judging/son-la-2019/key",
-                               "/judging/son-la-2019/export.xlsx"])
+        client.post(
+            "/login",
+            data={
+                "login": judge.email,
+                "password": PASSWORD,
+                "csrf_token": csrf_token(page.get_data(as_text=True)),
+            },
+        )
+        pages = crawl(
+            client,
+            [
+                "/",
+                "/judging/son-la-2019/queue",
+                "/judging/son-la-2019/e/NOPE-0000",
+                f"/entries/{entry.id}",
+                "/judging/son-la-2019/",
+                "/judging/son-la-2019/key",
+                "/judging/son-la-2019/export.xlsx",
+            ],
+        )
         reached = [u for u, text in pages.items() if text.startswith("200")]
         if judge is not world["users"]["head_judge"]:
             assert any("/judging/son-la-2019/e/SL19-" in u for u in reached), reached
