@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint bench migrate-check chromium
+.PHONY: run test install bench chromium system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -15,21 +15,27 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d contest/translations
 
-run: install
+# Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB.
+system-deps:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
+
+run: install system-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Gương Sáng: http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Test tools from Debian: Chromium for the browser tests, Java for EPUBCheck.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Chromium is missing: installing Debian's chromium"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
 	@command -v java >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
-test: install chromium
+test: install system-deps chromium
 	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py
 	$(VENV)/bin/pytest
 
