@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from anthology import services
 from anthology.forms import CopyForm, SettingsForm, UploadForm
@@ -27,26 +27,15 @@ from contest.db import db
 from contest.errors import DomainError
 from contest.forms import ConfirmForm, ReasonForm
 from contest.models import Contest
+from contest.web import contest_or_404, succeeded
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
 
 def _contest(slug: str) -> Contest:
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
-    policy.require(contest is not None and policy.is_province(current_user))
+    contest = contest_or_404(slug)
+    policy.require(policy.is_province(current_user))
     return contest
-
-
-def _run(action, success: str) -> bool:
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
 
 
 @bp.route("/<slug>/")
@@ -91,7 +80,7 @@ def save_settings(slug: str):
                 "margin_mm",
             )
         }
-        _run(
+        succeeded(
             lambda: services.save_settings(db.session, contest, current_user, **values),
             _("Đã lưu thông tin sách."),
         )
@@ -102,31 +91,25 @@ def save_settings(slug: str):
     return redirect(url_for("anthology.overview", slug=slug))
 
 
-@bp.route("/<slug>/cover", methods=["POST"])
+UPLOADS = {
+    "cover": (services.save_cover, _l("Đã lưu ảnh bìa.")),
+    "certificate-template": (
+        services.save_certificate_template,
+        _l("Đã thay mẫu giấy chứng nhận."),
+    ),
+}
+
+
+@bp.route("/<slug>/<any('cover','certificate-template'):what>", methods=["POST"])
 @login_required
-def upload_cover(slug: str):
+def upload(slug: str, what: str):
+    """The cover, or a replacement certificate template."""
     contest = _contest(slug)
     form = UploadForm()
     if form.validate_on_submit() and form.file.data:
         data = form.file.data.read()
-        _run(
-            lambda: services.save_cover(db.session, contest, current_user, data),
-            _("Đã lưu ảnh bìa."),
-        )
-    return redirect(url_for("anthology.overview", slug=slug))
-
-
-@bp.route("/<slug>/certificate-template", methods=["POST"])
-@login_required
-def upload_certificate_template(slug: str):
-    contest = _contest(slug)
-    form = UploadForm()
-    if form.validate_on_submit() and form.file.data:
-        data = form.file.data.read()
-        _run(
-            lambda: services.save_certificate_template(db.session, contest, current_user, data),
-            _("Đã thay mẫu giấy chứng nhận."),
-        )
+        save, message = UPLOADS[what]
+        succeeded(lambda: save(db.session, contest, current_user, data), str(message))
     return redirect(url_for("anthology.overview", slug=slug))
 
 
@@ -136,7 +119,7 @@ def move(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         step = -1 if request.form.get("direction") == "up" else 1
-        _run(
+        succeeded(
             lambda: services.move_item(db.session, contest, kind, object_id, step),
             _("Đã đổi thứ tự."),
         )
@@ -149,7 +132,7 @@ def include(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         included = request.form.get("included") == "1"
-        _run(
+        succeeded(
             lambda: services.set_included(
                 db.session,
                 contest,
@@ -176,7 +159,7 @@ def edit(slug: str, entry_id: int):
         form.title.data = item.book_title or item.entry.title
         form.markdown.data = item.book_markdown or item.entry.body_markdown
     if form.validate_on_submit():
-        if _run(
+        if succeeded(
             lambda: services.edit_copy(
                 db.session, contest, entry_id, form.title.data, form.markdown.data, current_user
             ),

@@ -157,7 +157,7 @@ def essay(
     words = len(paragraphs[0].split())
     pool = THEMES[theme] + rng.sample(THEMES[rng.choice("123")], 3)
     while words < target_words - 40:
-        sentences = [fill(rng.choice(pool)) for _ in range(rng.randint(3, 6))]
+        sentences = [fill(sentence) for sentence in rng.sample(pool, rng.randint(3, 6))]
         paragraph = " ".join(sentences)
         paragraphs.append(paragraph)
         words += len(paragraph.split())

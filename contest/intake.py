@@ -89,7 +89,7 @@ def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int) -> str:
+def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | None = None) -> str:
     """Run the pandoc that pypandoc-binary ships, sandboxed, under a time limit."""
     try:
         done = subprocess.run(
@@ -98,6 +98,7 @@ def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int) -> str:
             capture_output=True,
             timeout=timeout,
             check=False,
+            cwd=cwd,
         )
     except subprocess.TimeoutExpired as exc:
         raise IntakeError("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.") from exc
@@ -189,30 +190,17 @@ def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30
 
 def _convert_in(workdir: str, source: str, extension: str, timeout: int) -> str:
     """Convert inside the work folder so extracted media land there and nowhere else."""
-    try:
-        done = subprocess.run(
-            [
-                pypandoc.get_pandoc_path(),
-                "--sandbox",
-                "-f",
-                extension[1:],
-                "-t",
-                "markdown-raw_html-raw_attribute-link_attributes",
-                "--wrap=none",
-                "--track-changes=accept",
-                "--extract-media=media-dir",
-                os.path.basename(source),
-            ],
-            cwd=workdir,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise IntakeError("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.") from exc
-    if done.returncode != 0:
-        raise IntakeError("Không đọc được nội dung tệp. Tệp có thể bị hỏng.")
-    return done.stdout.decode("utf-8")
+    args = [
+        "-f",
+        extension[1:],
+        "-t",
+        "markdown-raw_html-raw_attribute-link_attributes",
+        "--wrap=none",
+        "--track-changes=accept",
+        "--extract-media=media-dir",
+        os.path.basename(source),
+    ]
+    return _run_pandoc(args, None, timeout, cwd=workdir)
 
 
 def _collect_media(folder: str) -> dict[str, bytes]:

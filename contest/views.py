@@ -38,8 +38,10 @@ from contest.forms import (
 )
 from contest.intake import IntakeError, extract_typed, extract_upload
 from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit
+from contest.web import FAILED, contest_or_404, run_and_commit
 
 bp = Blueprint("contest", __name__)
+INPUT_ERRORS = (DomainError, IntakeError)
 
 STATE_LABELS = {
     "draft": _l("Bản nháp"),
@@ -50,6 +52,32 @@ STATE_LABELS = {
     "withdrawn": _l("Đã rút"),
     "nominated": _l("Đề cử"),
 }
+
+
+ERRORS = {
+    400: (
+        _l("Yêu cầu không hợp lệ"),
+        _l("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang rồi thử lại."),
+    ),
+    403: (_l("Không có quyền"), _l("Tài khoản của bạn không được làm việc này.")),
+    404: (_l("Không tìm thấy"), _l("Trang này không tồn tại hoặc bạn không có quyền xem.")),
+    413: (_l("Tệp quá lớn"), _l("Tệp tải lên vượt quá giới hạn cho phép (10 MB).")),
+    500: (_l("Lỗi hệ thống"), _l("Đã có lỗi xảy ra; thao tác chưa được lưu. Hãy thử lại sau.")),
+}
+
+
+def error_page(error):
+    """Errors in the interface language, naming nothing from the request: no URL, no id."""
+    code = getattr(error, "code", 500) or 500
+    title, message = ERRORS.get(code, ERRORS[500])
+    # request_path="/": the page must not even echo the address that was asked for.
+    return render_template("error.html", title=title, message=message, request_path="/"), code
+
+
+@bp.record_once
+def _error_pages(setup_state) -> None:
+    for code in ERRORS:
+        setup_state.app.register_error_handler(code, error_page)
 
 
 def state_label(state: str) -> str:
@@ -72,13 +100,6 @@ def rewrite_media(html: str, url_for_name) -> Markup:
     """Point the essay's pictures at a route that checks access, never at a file path."""
     rewritten = re.sub(r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html)
     return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
-
-
-def _contest(slug: str) -> Contest:
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
-    if contest is None:
-        abort(404)
-    return contest
 
 
 def _entry(entry_id: int) -> Entry:
@@ -112,7 +133,7 @@ def home():
 @bp.route("/c/<slug>/entries")
 @login_required
 def my_entries(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require_entrant()
     entries = db.session.scalars(
         select(Entry)
@@ -169,14 +190,15 @@ def _subject(form: EntryForm) -> services.Subject:
 @bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
 @login_required
 def new_entry(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require_entrant()
     form = EntryForm()
     form.subject_profile_id.choices = _profile_choices(contest)
     if form.validate_on_submit():
-        try:
+
+        def create():
             essay, original = _read_essay(form, required=True)
-            entry = services.create_entry(
+            return services.create_entry(
                 db.session,
                 contest=contest,
                 author=current_user,
@@ -189,12 +211,9 @@ def new_entry(slug: str):
                 now=utcnow(),
                 submit=form.submit_now.data,
             )
-        except (DomainError, IntakeError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu bài viết."), "success")
+
+        entry = run_and_commit(create, _("Đã lưu bài viết."), INPUT_ERRORS)
+        if entry is not FAILED:
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=contest, form=form, entry=None)
 
@@ -240,7 +259,8 @@ def edit_entry(entry_id: int):
     if request.method == "GET":
         form.subject_profile_id.data = entry.subject_profile_id or 0
     if form.validate_on_submit():
-        try:
+
+        def update():
             essay, original = _read_essay(form, required=False)
             services.update_entry(
                 db.session,
@@ -254,12 +274,8 @@ def edit_entry(entry_id: int):
             )
             if form.submit_now.data and entry.state == "draft":
                 services.submit_entry(db.session, entry, current_user, utcnow())
-        except (DomainError, IntakeError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thay đổi."), "success")
+
+        if run_and_commit(update, _("Đã lưu thay đổi."), INPUT_ERRORS) is not FAILED:
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)
 
@@ -270,14 +286,10 @@ def submit_entry(entry_id: int):
     entry = _entry(entry_id)
     policy.require(policy.can_edit_entry(current_user, entry))
     if ConfirmForm().validate_on_submit():
-        try:
-            services.submit_entry(db.session, entry, current_user, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã nộp bài dự thi."), "success")
+        run_and_commit(
+            lambda: services.submit_entry(db.session, entry, current_user, utcnow()),
+            _("Đã nộp bài dự thi."),
+        )
     return redirect(url_for("contest.show_entry", entry_id=entry.id))
 
 
@@ -288,14 +300,10 @@ def withdraw_entry(entry_id: int):
     policy.require(policy.can_edit_entry(current_user, entry))
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw_entry(db.session, entry, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã rút bài."), "success")
+        run_and_commit(
+            lambda: services.withdraw_entry(db.session, entry, current_user, form.reason.data),
+            _("Đã rút bài."),
+        )
     else:
         flash(_("Cần ghi rõ lý do."), "error")
     return redirect(url_for("contest.show_entry", entry_id=entry.id))
@@ -332,41 +340,23 @@ def show_round(round_id: int):
     )
 
 
-@bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/mark", methods=["POST"])
+@bp.route(
+    "/rounds/<int:round_id>/<any(entries,profiles):kind>/<int:item_id>/mark", methods=["POST"]
+)
 @login_required
-def mark_entry(round_id: int, entry_id: int):
+def mark_item(round_id: int, kind: str, item_id: int):
+    """Tick or untick an entry or a profile for forwarding, within the round's quota."""
     round_ = _round(round_id)
-    entry = db.session.get(Entry, entry_id)
-    policy.require(entry is not None and entry.round_id == round_.id)
+    model, verb = (
+        (Entry, services.mark_entry)
+        if kind == "entries"
+        else (ExemplarProfile, services.mark_profile)
+    )
+    item = db.session.get(model, item_id)
+    policy.require(item is not None and item.round_id == round_.id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.mark_entry(
-                db.session, round_, entry, request.form.get("marked") == "1", current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-    return redirect(url_for("contest.show_round", round_id=round_.id))
-
-
-@bp.route("/rounds/<int:round_id>/profiles/<int:profile_id>/mark", methods=["POST"])
-@login_required
-def mark_profile(round_id: int, profile_id: int):
-    round_ = _round(round_id)
-    profile = db.session.get(ExemplarProfile, profile_id)
-    policy.require(profile is not None and profile.round_id == round_.id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.mark_profile(
-                db.session, round_, profile, request.form.get("marked") == "1", current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        marked = request.form.get("marked") == "1"
+        run_and_commit(lambda: verb(db.session, round_, item, marked, current_user))
     return redirect(url_for("contest.show_round", round_id=round_.id))
 
 
@@ -378,14 +368,15 @@ def disqualify_entry(round_id: int, entry_id: int):
     policy.require(entry is not None and entry.round_id == round_.id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.disqualify_entry(db.session, entry, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã loại bài và ghi lý do."), "success")
+        if (
+            run_and_commit(
+                lambda: services.disqualify_entry(
+                    db.session, entry, current_user, form.reason.data
+                ),
+                _("Đã loại bài và ghi lý do."),
+            )
+            is not FAILED
+        ):
             return redirect(url_for("contest.show_round", round_id=round_.id))
     return render_template("contest/disqualify.html", round=round_, entry=entry, form=form)
 
@@ -395,13 +386,10 @@ def disqualify_entry(round_id: int, entry_id: int):
 def forward_round(round_id: int):
     round_ = _round(round_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            result = services.forward_round(db.session, round_, current_user, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        result = run_and_commit(
+            lambda: services.forward_round(db.session, round_, current_user, utcnow())
+        )
+        if result is not FAILED:
             flash(
                 _(
                     "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s.",
@@ -432,7 +420,8 @@ def paper_entry(round_id: int):
     form.subject_profile_id.choices = _profile_choices(round_.contest)
     form.author_unit_id.choices = _author_unit_choices(round_)
     if form.validate_on_submit():
-        try:
+
+        def enter():
             essay, original = _read_essay(form, required=True)
             author = services.find_or_create_author(
                 db.session,
@@ -455,12 +444,8 @@ def paper_entry(round_id: int):
                 submit=True,
                 entered_by=current_user,
             )
-        except (DomainError, IntakeError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã nhập bài hộ tác giả."), "success")
+
+        if run_and_commit(enter, _("Đã nhập bài hộ tác giả."), INPUT_ERRORS) is not FAILED:
             return redirect(url_for("contest.show_round", round_id=round_.id))
     return render_template(
         "contest/entry_form.html", contest=round_.contest, form=form, entry=None, round=round_
@@ -476,7 +461,8 @@ def new_profile(round_id: int):
         photo = None
         if form.photo.data and form.photo.data.filename:
             photo = (form.photo.data.filename, form.photo.data.read())
-        try:
+
+        def create():
             services.create_profile(
                 db.session,
                 contest=round_.contest,
@@ -491,12 +477,8 @@ def new_profile(round_id: int):
                 commendations=form.commendations.data or "",
                 photo=photo,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu hồ sơ gương điển hình."), "success")
+
+        if run_and_commit(create, _("Đã lưu hồ sơ gương điển hình.")) is not FAILED:
             return redirect(url_for("contest.show_round", round_id=round_.id))
     return render_template("contest/profile_form.html", round=round_, form=form)
 
@@ -527,7 +509,7 @@ def profile_photo(profile_id: int):
 @bp.route("/c/<slug>/dashboard")
 @login_required
 def dashboard(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
     province_round = contest.province_round()
     return render_template(
@@ -543,7 +525,7 @@ def dashboard(slug: str):
 @bp.route("/c/<slug>/audit")
 @login_required
 def audit_log(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
     page = max(request.args.get("page", 1, type=int), 1)
     events = db.session.scalars(

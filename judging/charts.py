@@ -8,7 +8,7 @@ from html import escape
 
 def distribution_svg(by_judge: Mapping[str, Sequence[float]], max_total: float) -> str:
     """One row per judge: a dot per score on a 0..max axis, the judge's mean as a bar."""
-    width, left, row, top = 640, 170, 28, 24
+    width, left, row, top = 700, 230, 28, 24
     height = top + row * max(len(by_judge), 1) + 30
     scale = (width - left - 20) / (max_total or 1)
     parts = [

@@ -74,3 +74,55 @@ class ScoreCommentForm(FlaskForm):
     comment = TextAreaField(_l("Nhận xét (không bắt buộc)"), validators=[Optional()])
     save = SubmitField(_l("Lưu nháp"))
     submit_score = SubmitField(_l("Nộp điểm"))
+
+
+def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
+    """Rows of `a | b | c` text, one per line, each cell converted to its kind. A bad line
+    raises ValueError naming its number, in Vietnamese."""
+    rows = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) != len(kinds) or not cells[0]:
+            raise ValueError(f"{what}, dòng {number}: cần {len(kinds)} cột ngăn bởi dấu |.")
+        try:
+            rows.append(
+                tuple(
+                    kind(c.replace(",", ".")) if kind is not str else c
+                    for kind, c in zip(kinds, cells, strict=True)
+                )
+            )
+        except ValueError as exc:
+            raise ValueError(f"{what}, dòng {number}: số không hợp lệ.") from exc
+    if not rows:
+        raise ValueError(f"{what}: cần ít nhất một dòng.")
+    return rows
+
+
+class StageForm(FlaskForm):
+    name = StringField(_l("Tên vòng chấm"), validators=[DataRequired()])
+    judges_per_entry = IntegerField(
+        _l("Số giám khảo mỗi bài (k)"),
+        default=2,
+        validators=[InputRequired(), NumberRange(min=1, max=9)],
+    )
+    agree_gap = FloatField(_l("Chênh lệch tối đa để lấy trung bình"), default=10)
+    head_gap = FloatField(_l("Chênh lệch tối đa để trưởng ban quyết định"), default=15)
+    three_mean_gap = FloatField(
+        _l("Ba lần chấm: chênh tối đa để lấy trung bình ba điểm"), default=25
+    )
+    advance_top_n = IntegerField(_l("Vào vòng sau: số bài dẫn đầu"), validators=[Optional()])
+    advance_min_score = FloatField(_l("Vào vòng sau: điểm tối thiểu"), validators=[Optional()])
+    rubric = TextAreaField(
+        _l("Thang điểm: mỗi dòng «Tiêu chí | điểm tối đa | bước»"), validators=[DataRequired()]
+    )
+    submit = SubmitField(_l("Lưu vòng chấm"))
+
+
+class LadderForm(FlaskForm):
+    ladder = TextAreaField(
+        _l("Cơ cấu giải: mỗi dòng «Tên giải | số lượng | điểm tối thiểu»"),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Lưu cơ cấu giải"))

@@ -115,6 +115,39 @@ def create_stage(
     return stage
 
 
+def configure_stage(
+    session: Session,
+    stage: Stage,
+    *,
+    name: str,
+    judges_per_entry: int,
+    agree_gap: float,
+    head_gap: float,
+    three_mean_gap: float,
+    advance_top_n: int | None,
+    advance_min_score: float | None,
+    rubric: list[tuple[str, float, float]],
+) -> Stage:
+    """Change a stage before it opens: its rules and its rubric (name, max points, step)."""
+    if stage.state != "draft":
+        raise JudgingClosed("Vòng chấm đã mở: không thể đổi thang điểm và quy tắc.")
+    if not 0 <= agree_gap <= head_gap or three_mean_gap < 0:
+        raise InvalidInput("Các mức chênh lệch phải tăng dần: lấy trung bình ≤ trưởng ban.")
+    if any(points <= 0 or step <= 0 for _name, points, step in rubric):
+        raise InvalidInput("Điểm tối đa và bước chấm phải lớn hơn 0.")
+    stage.name, stage.judges_per_entry = nfc(name.strip()), judges_per_entry
+    stage.agree_gap, stage.head_gap, stage.three_mean_gap = agree_gap, head_gap, three_mean_gap
+    stage.advance_top_n, stage.advance_min_score = advance_top_n, advance_min_score
+    stage.criteria.clear()
+    session.flush()
+    for index, (criterion, points, step) in enumerate(rubric, start=1):
+        stage.criteria.append(
+            Criterion(position=index, name=nfc(criterion), max_points=points, step=step)
+        )
+    session.flush()
+    return stage
+
+
 def set_prize_ladder(
     session: Session, contest: Contest, ladder: list[tuple[str, int, float]]
 ) -> list[PrizeLevel]:

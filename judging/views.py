@@ -7,43 +7,40 @@ import os
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from contest import policy
 from contest.db import db, utcnow
-from contest.errors import DomainError
 from contest.forms import ConfirmForm, choices
 from contest.models import Contest, User
 from contest.storage import safe_join
 from contest.views import rewrite_media
+from contest.web import contest_or_404, succeeded
 from judging import charts, export, reliability, services
 from judging.forms import (
     ClearForm,
     ConflictForm,
     HeadDecisionForm,
     HeadJudgeForm,
+    LadderForm,
     PanelMemberForm,
     ReasonOnlyForm,
     RedactForm,
     ScoreCommentForm,
+    StageForm,
     TieForm,
+    parse_lines,
 )
 from judging.models import Assignment, LeakFlag, PrizeLevel, Score, StageResult
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 
 
-def _contest(slug: str) -> Contest:
-    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
-    if contest is None:
-        abort(404)
-    return contest
-
-
 def _organiser_contest(slug: str) -> Contest:
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
     return contest
 
@@ -53,20 +50,6 @@ def _stage(contest: Contest):
     if stage is None:
         abort(404)
     return stage
-
-
-def _run(action, success: str | None = None) -> bool:
-    """Call one service; commit on success, roll back and flash the rule's message if not."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
 
 
 # --- organisers -------------------------------------------------------------------------------
@@ -97,7 +80,7 @@ def overview(slug: str):
 def scan(slug: str):
     contest = _organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
-        _run(
+        succeeded(
             lambda: services.prepare_blind_copies(db.session, contest, current_user),
             _("Đã cấp mã phách và rà soát lộ danh tính."),
         )
@@ -135,7 +118,7 @@ def redact(flag_id: int):
     flag = _flag(flag_id)
     form = RedactForm()
     if form.validate_on_submit():
-        _run(
+        succeeded(
             lambda: services.redact_flag(db.session, flag, current_user, form.snippet.data),
             _("Đã che trong bản chấm."),
         )
@@ -148,7 +131,7 @@ def clear(flag_id: int):
     flag = _flag(flag_id)
     form = ClearForm()
     if form.validate_on_submit():
-        _run(
+        succeeded(
             lambda: services.clear_flag(db.session, flag, current_user, form.reason.data),
             _("Đã giữ nguyên và ghi lý do."),
         )
@@ -175,7 +158,7 @@ def panel(slug: str):
     conflict_form.judge_id.choices = member_form.judge_id.choices
     action = request.form.get("action")
     if action == "member" and member_form.validate_on_submit():
-        if _run(
+        if succeeded(
             lambda: services.add_judge(
                 db.session,
                 stage,
@@ -187,7 +170,7 @@ def panel(slug: str):
         ):
             return redirect(url_for("judging.panel", slug=slug))
     elif action == "head" and head_form.validate_on_submit():
-        if _run(
+        if succeeded(
             lambda: services.set_head_judge(
                 db.session, stage, db.session.get(User, head_form.judge_id.data)
             ),
@@ -200,7 +183,7 @@ def panel(slug: str):
         )
         if copy is None:
             flash(_("Không có bài mang mã phách này."), "error")
-        elif _run(
+        elif succeeded(
             lambda: services.declare_conflict(
                 db.session,
                 db.session.get(User, conflict_form.judge_id.data),
@@ -213,7 +196,7 @@ def panel(slug: str):
             return redirect(url_for("judging.panel", slug=slug))
     elif action == "withdraw" and ConfirmForm().validate_on_submit():
         judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
-        if judge is not None and _run(
+        if judge is not None and succeeded(
             lambda: services.withdraw_judge(db.session, stage, judge, current_user),
             _("Giám khảo đã rút; các bài chưa chấm đã được giao lại."),
         ):
@@ -230,42 +213,114 @@ def panel(slug: str):
     )
 
 
-@bp.route("/<slug>/open", methods=["POST"])
+def _rubric_text(stage) -> str:
+    return "\n".join(f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria)
+
+
+@bp.route("/<slug>/setup", methods=["GET", "POST"])
 @login_required
-def open_judging(slug: str):
+def setup(slug: str):
+    """The stage's rules and rubric, the prize ladder, and a further stage."""
     contest = _organiser_contest(slug)
-    stage = _stage(contest)
-    if ConfirmForm().validate_on_submit():
-        _run(
-            lambda: services.open_stage(db.session, stage, current_user, utcnow()),
-            _("Đã mở chấm và phân công giám khảo."),
-        )
-    return redirect(url_for("judging.overview", slug=slug))
+    stage = services.current_stage(db.session, contest)
+    stage_form, ladder_form = StageForm(prefix="stage"), LadderForm(prefix="ladder")
+    action = request.form.get("action")
+    if action in ("stage", "new_stage") and stage_form.validate_on_submit():
+        try:
+            rubric = parse_lines(stage_form.rubric.data, (str, float, float), _("Thang điểm"))
+        except ValueError as error:
+            flash(str(error), "error")
+        else:
+            values = {
+                k: getattr(stage_form, k).data
+                for k in (
+                    "name",
+                    "judges_per_entry",
+                    "agree_gap",
+                    "head_gap",
+                    "three_mean_gap",
+                    "advance_top_n",
+                    "advance_min_score",
+                )
+            }
+
+            def save():
+                target = (
+                    stage
+                    if action == "stage" and stage is not None
+                    else (services.create_stage(db.session, contest, name=values["name"]))
+                )
+                services.configure_stage(db.session, target, rubric=rubric, **values)
+
+            if succeeded(save, _("Đã lưu vòng chấm.")):
+                return redirect(url_for("judging.setup", slug=slug))
+    elif action == "ladder" and ladder_form.validate_on_submit():
+        try:
+            ladder = parse_lines(ladder_form.ladder.data, (str, int, float), _("Cơ cấu giải"))
+        except ValueError as error:
+            flash(str(error), "error")
+        else:
+            if succeeded(
+                lambda: services.set_prize_ladder(db.session, contest, ladder),
+                _("Đã lưu cơ cấu giải."),
+            ):
+                return redirect(url_for("judging.setup", slug=slug))
+    if request.method == "GET":
+        if stage is not None:
+            for name in (
+                "name",
+                "judges_per_entry",
+                "agree_gap",
+                "head_gap",
+                "three_mean_gap",
+                "advance_top_n",
+                "advance_min_score",
+            ):
+                getattr(stage_form, name).data = getattr(stage, name)
+            stage_form.rubric.data = _rubric_text(stage)
+        else:
+            stage_form.name.data = "Chung khảo"
+            stage_form.rubric.data = "\n".join(
+                f"{n} | {p:g} | 0.5" for n, p in services.DEMO_RUBRIC
+            )
+        ladder_form.ladder.data = "\n".join(
+            f"{lv.name} | {lv.quota} | {lv.min_score:g}"
+            for lv in services.prize_levels(db.session, contest)
+        ) or "\n".join(f"{n} | {q} | {m:g}" for n, q, m in services.DEMO_PRIZES)
+    return render_template(
+        "judging/setup.html",
+        contest=contest,
+        stage=stage,
+        stages=services.stages(db.session, contest),
+        stage_form=stage_form,
+        ladder_form=ladder_form,
+    )
 
 
-@bp.route("/<slug>/release", methods=["POST"])
+STAGE_ACTIONS = {
+    "open": (
+        lambda stage: services.open_stage(db.session, stage, current_user, utcnow()),
+        _l("Đã mở chấm và phân công giám khảo."),
+    ),
+    "release": (
+        lambda stage: services.release_assignments(db.session, stage, current_user, utcnow()),
+        _l("Đã giao bài cho giám khảo."),
+    ),
+    "close-stage": (
+        lambda stage: services.close_stage(db.session, stage, current_user),
+        _l("Đã kết thúc vòng chấm."),
+    ),
+}
+
+
+@bp.route("/<slug>/<any('open','release','close-stage'):action>", methods=["POST"])
 @login_required
-def release(slug: str):
-    contest = _organiser_contest(slug)
-    stage = _stage(contest)
+def stage_action(slug: str, action: str):
+    """Open the current stage (scan, codes, assignment), release it, or close it."""
+    stage = _stage(_organiser_contest(slug))
     if ConfirmForm().validate_on_submit():
-        _run(
-            lambda: services.release_assignments(db.session, stage, current_user, utcnow()),
-            _("Đã giao bài cho giám khảo."),
-        )
-    return redirect(url_for("judging.overview", slug=slug))
-
-
-@bp.route("/<slug>/close-stage", methods=["POST"])
-@login_required
-def close_stage(slug: str):
-    contest = _organiser_contest(slug)
-    stage = _stage(contest)
-    if ConfirmForm().validate_on_submit():
-        _run(
-            lambda: services.close_stage(db.session, stage, current_user),
-            _("Đã kết thúc vòng chấm."),
-        )
+        verb, message = STAGE_ACTIONS[action]
+        succeeded(lambda: verb(stage), str(message))
     return redirect(url_for("judging.overview", slug=slug))
 
 
@@ -310,7 +365,7 @@ def decide_tie(slug: str, level_id: int):
     form = TieForm()
     if form.validate_on_submit():
         chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
-        _run(
+        succeeded(
             lambda: services.decide_tie(
                 db.session,
                 contest,
@@ -332,7 +387,7 @@ def decide_tie(slug: str, level_id: int):
 def finalise(slug: str):
     contest = _organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
-        _run(
+        succeeded(
             lambda: services.finalise(db.session, contest, current_user, utcnow()),
             _("Đã công bố kết quả và ghép phách."),
         )
@@ -346,7 +401,7 @@ def reopen(score_id: int):
     policy.require(score is not None and policy.is_province(current_user))
     form = ReasonOnlyForm()
     if form.validate_on_submit():
-        _run(
+        succeeded(
             lambda: services.reopen_score(db.session, score, current_user, form.reason.data),
             _("Đã mở lại điểm để giám khảo chấm lại."),
         )
@@ -407,7 +462,7 @@ def export_results(slug: str, fmt: str):
 
 def _judge_assignment(slug: str, code: str) -> tuple[Assignment, services.BlindCopy]:
     """The caller's own released, active assignment for this code, or 404."""
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require(current_user.is_judge)
     copy = services.blind_copy_by_code(db.session, contest, code)
     stage = services.current_stage(db.session, contest)
@@ -427,7 +482,7 @@ def _judge_assignment(slug: str, code: str) -> tuple[Assignment, services.BlindC
 @bp.route("/<slug>/queue")
 @login_required
 def queue(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     policy.require(current_user.is_judge)
     stage = services.current_stage(db.session, contest)
     mine = services.judge_assignments(db.session, stage, current_user) if stage else []
@@ -474,7 +529,7 @@ def score_entry(slug: str, code: str):
                     marks[criterion.id] = float(raw)
                 except ValueError:
                     errors.append(_("Điểm «%(c)s» phải là một số.", c=criterion.name))
-        if not errors and _run(
+        if not errors and succeeded(
             lambda: services.save_score(
                 db.session,
                 assign_,
@@ -521,7 +576,7 @@ def blind_media(slug: str, code: str, name: str):
 
 def _blind_reader(slug: str, code: str):
     """A judge assigned to the code, or the head judge of the stage, may see its pictures."""
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     stage = services.current_stage(db.session, contest)
     copy = services.blind_copy_by_code(db.session, contest, code)
     policy.require(copy is not None and stage is not None and current_user.is_judge)
@@ -536,7 +591,7 @@ def recuse(slug: str, code: str):
     assign_, _copy = _judge_assignment(slug, code)
     form = ReasonOnlyForm(prefix="recuse")
     if form.validate_on_submit():
-        if _run(
+        if succeeded(
             lambda: services.recuse(db.session, assign_, form.reason.data),
             _("Bạn đã xin không chấm bài này; bài đã được giao cho giám khảo khác."),
         ):
@@ -549,7 +604,7 @@ def recuse(slug: str, code: str):
 @bp.route("/<slug>/head/<code>", methods=["GET", "POST"])
 @login_required
 def head_decision(slug: str, code: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     stage = services.current_stage(db.session, contest)
     copy = services.blind_copy_by_code(db.session, contest, code)
     policy.require(
@@ -564,7 +619,7 @@ def head_decision(slug: str, code: str):
     form = HeadDecisionForm()
     if request.method == "GET" and result.official_score is not None:
         form.score.data = result.official_score
-    if form.validate_on_submit() and _run(
+    if form.validate_on_submit() and succeeded(
         lambda: services.head_decide(
             db.session, result, current_user, form.score.data, form.reason.data
         ),
@@ -603,7 +658,7 @@ def head_decision(slug: str, code: str):
 
 @bp.route("/<slug>/winners")
 def winners(slug: str):
-    contest = _contest(slug)
+    contest = contest_or_404(slug)
     if not contest.is_finalised:
         abort(404)
     return render_template(

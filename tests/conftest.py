@@ -166,21 +166,18 @@ def make_entry(world):
     return make
 
 
-class Auth:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, login: str, password: str = PASSWORD):
-        page = self.client.get("/login")
-        token = csrf_token(page.get_data(as_text=True))
-        return self.client.post(
-            "/login", data={"login": login, "password": password, "csrf_token": token}
-        )
-
-
-@pytest.fixture
-def auth(client):
-    return Auth(client)
+def login(client, who, password: str = PASSWORD):
+    """Log in through the form, by a user object or an e-mail / phone."""
+    name = getattr(who, "email", who)
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={
+            "login": name,
+            "password": password,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
 
 
 def csrf_token(html: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from anthology import services
 from contest.db import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
 URLS = [
@@ -25,18 +25,6 @@ POSTS = [
     "/anthology/son-la-2019/build",
     "/anthology/son-la-2019/items/e/1/edit",
 ]
-
-
-def login(client, user):
-    page = client.get("/login")
-    client.post(
-        "/login",
-        data={
-            "login": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-        },
-    )
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from contest import services
 from contest.db import db
 from contest.models import AuditEvent
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token, login
 
 ROLES = [
     "anonymous",
@@ -98,17 +98,7 @@ def objects(world, make_entry):
 def login_as(client, world, role):
     if role == "anonymous":
         return
-    user = world["users"][USER_OF_ROLE[role]]
-    page = client.get("/login")
-    response = client.post(
-        "/login",
-        data={
-            "login": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-        },
-    )
-    assert response.status_code == 302
+    assert login(client, world["users"][USER_OF_ROLE[role]]).status_code == 302
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -145,13 +135,21 @@ def test_every_post_needs_its_csrf_token(app, client, world, objects):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(posts) >= len(POST_ROUTES)
     before = db.session.scalar(select(func.count(AuditEvent.id)))
-    values = {"slug": objects["slug"], "entry_id": objects["entry"],
-              "round_id": objects["round"], "profile_id": objects["profile"], "code": "vi",
-              "kind": "e"}
+    values = {
+        "slug": objects["slug"],
+        "entry_id": objects["entry"],
+        "round_id": objects["round"],
+        "profile_id": objects["profile"],
+        "code": "vi",
+        "kind": "e",
+    }
     adapter = app.url_map.bind("localhost")
     for rule in posts:
-        url = adapter.build(rule.endpoint, {name: values.get(name, 1) for name in rule.arguments},
-                            method="POST")
+        arguments = {name: values.get(name, 1) for name in rule.arguments}
+        for name, converter in rule._converters.items():
+            if hasattr(converter, "items"):  # an any(...) segment: take its first choice
+                arguments[name] = sorted(converter.items)[0]
+        url = adapter.build(rule.endpoint, arguments, method="POST")
         response = client.post(url, data={"marked": "1", "reason": "x"})
         assert response.status_code == 400, f"POST {url} without a token: {response.status_code}"
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before

@@ -9,17 +9,13 @@ from sqlalchemy import func, select
 
 from contest.db import db
 from contest.models import Entry, User
-from tests.conftest import PASSWORD, csrf_token, docx_bytes, vietnamese_essay
+from tests.conftest import PASSWORD, csrf_token, docx_bytes, login, vietnamese_essay
 
 
 def post_form(client, url, data, page_url=None):
     page = client.get(page_url or url)
     data = {"csrf_token": csrf_token(page.get_data(as_text=True)), **data}
     return client.post(url, data=data, content_type="multipart/form-data")
-
-
-def login(client, login_name, password=PASSWORD):
-    return post_form(client, "/login", {"login": login_name, "password": password})
 
 
 def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world):

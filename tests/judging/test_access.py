@@ -8,7 +8,7 @@ from sqlalchemy import select
 from contest.db import db
 from judging import services
 from judging.models import Assignment, BlindCopy, LeakFlag, Score
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import csrf_token, login
 from tests.judging.conftest import marks_for, open_for_judging
 
 ROLES = [
@@ -45,18 +45,6 @@ def opened(world, panel):
     return {"code": code, "users": users, "stage": stage, "assignment": first}
 
 
-def login(client, user):
-    page = client.get("/login")
-    client.post(
-        "/login",
-        data={
-            "login": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(page.get_data(as_text=True)),
-        },
-    )
-
-
 def only(*roles, otherwise=DENIED):
     return {r: (OK if r in roles else otherwise) for r in ROLES if r != "anonymous"}
 
@@ -65,6 +53,7 @@ GETS = {
     "/judging/son-la-2019/": only("province"),
     "/judging/son-la-2019/flags": only("province"),
     "/judging/son-la-2019/panel": only("province"),
+    "/judging/son-la-2019/setup": only("province"),
     "/judging/son-la-2019/key": only("province"),
     "/judging/son-la-2019/results": only("province"),
     "/judging/son-la-2019/reliability": only("province"),
@@ -177,3 +166,55 @@ def test_judge_scores_through_the_page(client, opened):
     )
     text = response.get_data(as_text=True)
     assert "Đã nộp điểm; điểm đã khóa." in text and '<strong id="total">80</strong>' in text
+
+
+def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, panel):
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/setup").get_data(as_text=True)
+    assert "Tính chân thực, cụ thể | 30 | 0.5" in page
+    token = csrf_token(page)
+    stage_data = {
+        "csrf_token": token,
+        "action": "stage",
+        "stage-name": "Sơ khảo",
+        "stage-judges_per_entry": "3",
+        "stage-agree_gap": "5",
+        "stage-head_gap": "8",
+        "stage-three_mean_gap": "12",
+        "stage-advance_top_n": "20",
+        "stage-advance_min_score": "",
+    }
+    bad = client.post(
+        "/judging/son-la-2019/setup",
+        data={**stage_data, "stage-rubric": "Nội dung | 60 | 0.5\nVăn phong | hai mươi | 0.5"},
+    )
+    assert "Thang điểm, dòng 2: số không hợp lệ." in bad.get_data(as_text=True)
+    client.post(
+        "/judging/son-la-2019/setup",
+        data={**stage_data, "stage-rubric": "Nội dung | 60 | 0,5\nVăn phong | 40 | 1"},
+    )
+    stage = panel["stage"]
+    db.session.refresh(stage)
+    assert [(c.name, c.max_points, c.step) for c in stage.criteria] == [
+        ("Nội dung", 60, 0.5),
+        ("Văn phong", 40, 1),
+    ]
+    assert (stage.name, stage.judges_per_entry, stage.head_gap, stage.advance_top_n) == (
+        "Sơ khảo",
+        3,
+        8,
+        20,
+    )
+    client.post(
+        "/judging/son-la-2019/setup",
+        data={
+            "csrf_token": token,
+            "action": "ladder",
+            "ladder-ladder": "Giải A | 2 | 85\nGiải B | 4 | 70",
+        },
+    )
+    levels = services.prize_levels(db.session, panel["contest"])
+    assert [(lv.name, lv.quota, lv.min_score) for lv in levels] == [
+        ("Giải A", 2, 85),
+        ("Giải B", 4, 70),
+    ]

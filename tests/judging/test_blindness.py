@@ -20,7 +20,7 @@ from contest.db import db
 from contest.intake import extract_upload
 from judging.leakscan import fold
 from judging.models import Assignment
-from tests.conftest import NOW, PASSWORD, csrf_token, vietnamese_essay
+from tests.conftest import NOW, PASSWORD, csrf_token, login, vietnamese_essay
 from tests.judging.conftest import open_for_judging
 
 AUTHOR = "Nguyễn Thị Bí Mật"
@@ -147,15 +147,7 @@ def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
     ]
     for judge in judges:
         client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
-        page = client.get("/login")
-        client.post(
-            "/login",
-            data={
-                "login": judge.email,
-                "password": PASSWORD,
-                "csrf_token": csrf_token(page.get_data(as_text=True)),
-            },
-        )
+        login(client, judge)
         pages = crawl(
             client,
             [
