@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from contest.categories import category_label, category_order
 from contest.intake import escape_markdown as esc
+from judging.leakscan import fold
 
 TOC_MARK = "GUONGSANG-MUC-LUC"
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
@@ -77,8 +78,6 @@ class Book:
 
 
 def _name_key(name: str) -> tuple[str, str]:
-    from judging.leakscan import fold
-
     parts = name.split()
     return fold(parts[-1]) if parts else "", fold(name)
 

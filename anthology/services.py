@@ -3,6 +3,7 @@ the book (in the background or at the command line), certificates. Never commits
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,7 +23,7 @@ from anthology.epub_writer import BookBuildError, write_epub
 from anthology.models import AnthologyBuild, AnthologyItem, AnthologySettings
 from contest import storage
 from contest.categories import SUBJECT_KINDS, category_order
-from contest.db import utcnow
+from contest.db import db, utcnow
 from contest.errors import DomainError, InvalidInput
 from contest.intake import nfc
 from contest.models import Contest, Entry, ExemplarProfile
@@ -101,10 +103,6 @@ def save_settings(session: Session, contest: Contest, actor, **values) -> Anthol
 
 def save_cover(session: Session, contest: Contest, actor, data: bytes) -> None:
     """The cover, re-encoded as JPEG (which also drops any metadata)."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             clean = image.convert("RGB")
@@ -231,6 +229,41 @@ def move_item(session: Session, contest: Contest, kind: str, object_id: int, ste
         other = same_kind[other_index]
         item.position, other.position = other.position, item.position
     session.flush()
+
+
+def other_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
+    """Profiles of the contest not yet in the book, for the organiser to add."""
+    present = {i.profile_id for i in items(session, contest) if i.profile_id}
+    return [
+        p
+        for p in session.scalars(
+            select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
+        )
+        if p.id not in present
+    ]
+
+
+def add_profile(session: Session, contest: Contest, profile_id: int, actor) -> AnthologyItem:
+    """Put another exemplar profile into Part II, at its end."""
+    current = ensure_items(session, contest)
+    profile = session.get(ExemplarProfile, profile_id)
+    if profile is None or profile.contest_id != contest.id:
+        raise InvalidInput("Không có hồ sơ này trong cuộc thi.")
+    if any(i.profile_id == profile_id for i in current):
+        raise InvalidInput("Hồ sơ này đã có trong sách.")
+    item = AnthologyItem(
+        contest_id=contest.id,
+        profile=profile,
+        position=max((i.position for i in current), default=-1) + 1,
+        is_included=True,
+        exclude_reason="",
+    )
+    session.add(item)
+    record_event(
+        session, actor, contest, "anthology_add", "", "", profile.name, contest_id=contest.id
+    )
+    session.flush()
+    return item
 
 
 def set_included(
@@ -457,8 +490,6 @@ def run_in_background(app: Flask, build_id: int) -> threading.Thread:
     """A thread with its own app context and session: the page polls the build's row."""
 
     def work() -> None:
-        from contest.db import db
-
         with app.app_context():
             build = db.session.get(AnthologyBuild, build_id)
             run_build(db.session, build, db.session.commit)

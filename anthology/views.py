@@ -52,6 +52,7 @@ def overview(slug: str):
         form=form,
         settings=settings,
         essays=[i for i in contents if i.entry_id],
+        others=services.other_profiles(db.session, contest) if contest.is_finalised else [],
         profiles=[i for i in contents if i.profile_id],
         builds=all_builds,
         running=next((b for b in all_builds if b.state in ("queued", "running")), None),
@@ -110,6 +111,19 @@ def upload(slug: str, what: str):
         data = form.file.data.read()
         save, message = UPLOADS[what]
         succeeded(lambda: save(db.session, contest, current_user, data), str(message))
+    return redirect(url_for("anthology.overview", slug=slug))
+
+
+@bp.route("/<slug>/items/add", methods=["POST"])
+@login_required
+def add_profile(slug: str):
+    contest = _contest(slug)
+    if ConfirmForm().validate_on_submit():
+        profile_id = request.form.get("profile_id", type=int) or 0
+        succeeded(
+            lambda: services.add_profile(db.session, contest, profile_id, current_user),
+            _("Đã thêm hồ sơ vào sách."),
+        )
     return redirect(url_for("anthology.overview", slug=slug))
 
 

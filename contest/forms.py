@@ -109,3 +109,31 @@ class ProfileForm(FlaskForm):
     commendations = TextAreaField(_l("Khen thưởng đã nhận"))
     photo = FileField(_l("Ảnh (JPEG hoặc PNG)"))
     submit = SubmitField(_l("Lưu hồ sơ"))
+
+
+STAFF_ROLES = {
+    "unit_organiser": _l("Cán bộ thi đua của đơn vị"),
+    "province_organiser": _l("Ban Tổ chức cấp tỉnh"),
+    "judge": _l("Giám khảo"),
+    "head_judge": _l("Trưởng ban giám khảo"),
+}
+
+
+class AccountForm(FlaskForm):
+    """An organiser creates the accounts of unit organisers, judges and the board."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Số điện thoại"), validators=[Optional(), Length(max=20)])
+    role = SelectField(
+        _l("Vai trò"), choices=lambda: choices((k, str(v)) for k, v in STAFF_ROLES.items())
+    )
+    unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    password = PasswordField(
+        _l("Mật khẩu ban đầu"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự.")),
+        ],
+    )
+    submit = SubmitField(_l("Tạo tài khoản"))

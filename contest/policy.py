@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from contest.db import db
 from contest.models import Entry, ExemplarProfile, Round, User
+from contest.services import entry_passed_through
 
 
 def can_view_entry(user: User, entry: Entry) -> bool:
@@ -16,8 +17,6 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     if user.is_province_organiser:
         return True
     if user.is_unit_organiser and user.unit is not None:
-        from contest.services import entry_passed_through
-
         return entry_passed_through(db.session, entry, user.unit)
     return entry.author_id == user.id
 

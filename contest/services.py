@@ -3,14 +3,18 @@ may flush, never commits: the view or CLI command that called it commits once.""
 
 from __future__ import annotations
 
+import io
+import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contest import storage
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.errors import (
     DeadlinePassed,
@@ -20,7 +24,7 @@ from contest.errors import (
     NotAllowedToEnter,
     QuotaExceeded,
 )
-from contest.intake import ExtractedEssay, nfc
+from contest.intake import ExtractedEssay, markdown_to_html, nfc
 from contest.models import (
     AuditEvent,
     Contest,
@@ -412,8 +416,6 @@ def create_entry(
     entered_by: User | None = None,
 ) -> Entry:
     """Save a new essay as a draft, or submitted at once; files are written last."""
-    from contest import storage
-
     _check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
     if not title.strip():
         raise InvalidInput("Cần có tên bài viết.")
@@ -465,8 +467,6 @@ def _apply_subject(entry: Entry, subject: Subject) -> None:
 
 
 def _apply_essay(entry: Entry, essay: ExtractedEssay, original: tuple[str, bytes] | None) -> None:
-    from contest.intake import markdown_to_html
-
     entry.body_markdown = essay.markdown
     entry.body_text = essay.text
     entry.body_html = markdown_to_html(essay.markdown)
@@ -486,8 +486,6 @@ def update_entry(
     now: datetime,
 ) -> Entry:
     """The entrant edits a draft or a submitted entry until the deadline."""
-    from contest import storage
-
     if entry.state not in ("draft", "submitted") or entry.round.closed_at is not None:
         raise IllegalTransition("Bài đã được xét ở vòng đơn vị, không thể sửa.")
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
@@ -609,13 +607,6 @@ def create_profile(
 
 def save_profile_photo(profile_id: int, photo: tuple[str, bytes]) -> str:
     """Keep a profile photo re-encoded as JPEG, which also drops its EXIF block."""
-    import io
-    import os
-
-    from PIL import Image, UnidentifiedImageError
-
-    from contest import storage
-
     try:
         image = Image.open(io.BytesIO(photo[1]))
         image.load()

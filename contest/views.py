@@ -29,6 +29,8 @@ from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.db import db, utcnow
 from contest.errors import DomainError
 from contest.forms import (
+    STAFF_ROLES,
+    AccountForm,
     ConfirmForm,
     EntryForm,
     PaperEntryForm,
@@ -37,7 +39,7 @@ from contest.forms import (
     choices,
 )
 from contest.intake import IntakeError, extract_typed, extract_upload
-from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit
+from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.web import FAILED, contest_or_404, run_and_commit
 
 bp = Blueprint("contest", __name__)
@@ -520,6 +522,35 @@ def dashboard(slug: str):
         profiles=services.pending_profiles(db.session, province_round),
         province_round=province_round,
     )
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@login_required
+def accounts():
+    """Province organisers create the accounts of everyone but entrants."""
+    policy.require(policy.is_province(current_user))
+    form = AccountForm()
+    units = db.session.scalars(select(Unit).order_by(Unit.kind != "province", Unit.name)).all()
+    form.unit_id.choices = choices((u.id, f"{u.name} ({u.code})") for u in units)
+    if form.validate_on_submit():
+        created = run_and_commit(
+            lambda: services.create_user(
+                db.session,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                role=form.role.data,
+                unit=db.session.get(Unit, form.unit_id.data),
+            ),
+            _("Đã tạo tài khoản."),
+        )
+        if created is not FAILED:
+            return redirect(url_for("contest.accounts"))
+    staff = db.session.scalars(
+        select(User).where(User.role != "entrant").order_by(User.role, User.full_name)
+    ).all()
+    return render_template("contest/accounts.html", form=form, staff=staff, roles=STAFF_ROLES)
 
 
 @bp.route("/c/<slug>/audit")

@@ -28,6 +28,7 @@ from judging.errors import (
     ScoreInvalid,
     TiesUndecided,
 )
+from judging.export import ExportData
 from judging.models import (
     Assignment,
     Award,
@@ -835,9 +836,6 @@ def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
             )
         )
     out.sort(key=lambda r: (-(r.result.official_score or -1), r.code))
-    if results:
-        for r in out:
-            r.result.calibrated_score = r.calibrated
     return out
 
 
@@ -999,6 +997,7 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
     level_of = _level_of(view.allocation)
     shared = {lv for lv, d in view.decisions.items() if d.decision == "share"}
     for r in view.results:
+        r.result.calibrated_score = r.calibrated  # kept with the locked result
         level = level_of.get(r.entry.id)
         session.add(
             Award(
@@ -1098,8 +1097,6 @@ def score_triples(session: Session, stage: Stage) -> list[tuple[int, int, float]
 
 def export_data(session: Session, contest: Contest):
     """Rows for the results export; authors and units only once the contest is finalised."""
-    from judging.export import ExportData
-
     stage = final_stage(session, contest)
     view = compute_prizes(session, contest)
     level_name = {lv.id: lv.name for lv in view.levels}

@@ -41,7 +41,17 @@ def test_refused_before_finalisation(world, runner, tmp_path):
     assert not os.path.exists(tmp_path / "son-la-2019.docx")
 
 
-def test_epub_structure_metadata_and_epubcheck(finalised, tmp_path):
+def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
+    import io
+
+    from PIL import Image
+
+    cover = io.BytesIO()
+    Image.new("RGB", (600, 900), (155, 28, 28)).save(cover, "PNG")
+    services.save_cover(
+        db.session, finalised["contest"], world["users"]["province"], cover.getvalue()
+    )
+    db.session.commit()
     written = build(finalised["contest"], tmp_path / "a")
     check = EpubCheck(written["epub"])
     problems = [m for m in check.messages if m.level in ("ERROR", "WARNING", "FATAL")]
@@ -56,6 +66,7 @@ def test_epub_structure_metadata_and_epubcheck(finalised, tmp_path):
     identifier = re.search(r"<dc:identifier[^>]*>([^<]+)<", opf).group(1)
     again = build(finalised["contest"], tmp_path / "b")
     assert identifier in epub_files(again["epub"])[next(n for n in files if n.endswith(".opf"))]
+    assert 'properties="cover-image"' in opf
     nav = next(text for name, text in files.items() if name.endswith("nav.xhtml"))
     assert "Mục lục" in nav
     chapters = [t for n, t in sorted(files.items()) if "/text/ch" in n]
@@ -210,3 +221,27 @@ def test_cli_build_writes_both_files(runner, finalised, tmp_path):
         args=["anthology", "build", "son-la-2019", "--out", str(tmp_path / "x"), "--format", "epub"]
     )
     assert only.output.split() == [str(tmp_path / "x" / "son-la-2019.epub")]
+
+
+def test_another_profile_can_be_added(finalised, world, tmp_path):
+    from contest import services as contest_services
+
+    contest = finalised["contest"]
+    extra = contest_services.create_profile(
+        db.session,
+        contest=contest,
+        round_=world["rounds"]["MCH-CSO"],
+        actor=world["users"]["organiser_c1"],
+        name="Hội Nông dân xã Chiềng Sơn",
+        kind="collective",
+        category="1.7",
+        achievements="Vận động nông dân sản xuất giỏi.",
+    )
+    db.session.commit()
+    assert extra in services.other_profiles(db.session, contest)
+    services.add_profile(db.session, contest, extra.id, world["users"]["province"])
+    db.session.commit()
+    with pytest.raises(Exception, match="đã có trong sách"):
+        services.add_profile(db.session, contest, extra.id, world["users"]["province"])
+    document = docx.Document(build(contest, tmp_path)["docx"])
+    assert "Hội Nông dân xã Chiềng Sơn" in [p.text for p in document.paragraphs]

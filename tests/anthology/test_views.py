@@ -17,6 +17,7 @@ URLS = [
     "/anthology/son-la-2019/builds/1/docx",
 ]
 POSTS = [
+    "/anthology/son-la-2019/items/add",
     "/anthology/son-la-2019/settings",
     "/anthology/son-la-2019/cover",
     "/anthology/son-la-2019/certificate-template",

@@ -54,9 +54,11 @@ GET_MATRIX = {
     "/profiles/{profile}": allowed("organiser_own", "organiser_parent", "province"),
     "/c/{slug}/dashboard": allowed("province"),
     "/c/{slug}/audit": allowed("province"),
+    "/accounts": allowed("province"),
 }
 
 POST_ROUTES = [
+    "/accounts",
     "/entries/{entry}/submit",
     "/entries/{entry}/withdraw",
     "/rounds/{round}/entries/{entry}/mark",

@@ -267,3 +267,36 @@ def test_the_pictures_of_an_uploaded_essay_are_shown(client, world, tmp_path):
     assert picture.status_code == 200 and picture.mimetype == "image/png"
     picture.close()
     assert "<sup>" in page or "footnote" in page
+
+
+def test_the_province_creates_a_judge_who_then_cannot_enter(client, world):
+    login(client, "btc@sonla.gov.vn")
+    response = post_form(
+        client,
+        "/accounts",
+        {
+            "full_name": "Hà Văn Thắng",
+            "email": "gk.moi@sonla.gov.vn",
+            "phone": "",
+            "role": "judge",
+            "unit_id": world["units"]["SGD"].id,
+            "password": "matkhau-gk",
+        },
+    )
+    assert response.status_code == 302
+    duplicate = post_form(
+        client,
+        "/accounts",
+        {
+            "full_name": "Trùng",
+            "email": "gk.moi@sonla.gov.vn",
+            "phone": "",
+            "role": "judge",
+            "unit_id": world["units"]["SGD"].id,
+            "password": "matkhau-gk",
+        },
+    )
+    assert "Thư điện tử này đã được đăng ký." in duplicate.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    assert login(client, "gk.moi@sonla.gov.vn", "matkhau-gk").status_code == 302
+    assert client.get("/c/son-la-2019/entries/new").status_code == 403
