@@ -30,6 +30,9 @@ def _set_fonts(rpr, size_pt: float | None = None) -> None:
         rpr.insert(0, fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)
+    # Theme fonts would win over the names above (the template's headings use them).
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
     language = rpr.find(qn("w:lang"))
     if language is None:
         language = OxmlElement("w:lang")

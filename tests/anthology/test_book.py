@@ -125,10 +125,12 @@ def test_docx_is_a_real_book(finalised, tmp_path):
     essays = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert essays[0] == "Người giữ rừng bản Mòng" and len(essays) >= 6
     assert document.styles["Heading 2"].paragraph_format.page_break_before
-    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {
-        "Times New Roman"
-    }
+    for style in ("Normal", "Title", "Heading 1", "Heading 2", "Byline"):
+        fonts = document.styles[style].element.rPr.find(qn("w:rFonts"))
+        assert {fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "eastAsia", "cs")} == {
+            "Times New Roman"
+        }, style
+        assert not [a for a in fonts.attrib if a.endswith(("Theme", "theme"))], style
     bylines = [p.text for p in document.paragraphs if p.style.name == "Byline"]
     assert len(bylines) == 6 and "Giải Nhất" in bylines[0]
     text_width = document.sections[-1].page_width - 2 * document.sections[-1].left_margin
