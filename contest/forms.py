@@ -7,7 +7,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -15,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 
@@ -137,3 +139,45 @@ class AccountForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Tạo tài khoản"))
+
+
+class ContestRulesForm(FlaskForm):
+    title = StringField(_l("Tên cuộc thi"), validators=[DataRequired(REQUIRED)])
+    opens_on = DateField(_l("Ngày bắt đầu nhận bài"), validators=[InputRequired(REQUIRED)])
+    closes_on = DateField(
+        _l("Ngày hết hạn (nhận hết ngày này)"), validators=[InputRequired(REQUIRED)]
+    )
+    min_words = IntegerField(_l("Số chữ tối thiểu"), validators=[NumberRange(min=0)])
+    max_words = IntegerField(_l("Số chữ tối đa"), validators=[NumberRange(min=1)])
+    max_entries_per_entrant = IntegerField(
+        _l("Số bài tối đa mỗi tác giả"), validators=[NumberRange(min=1)]
+    )
+    declarations = TextAreaField(_l("Các cam kết (mỗi dòng một cam kết)"))
+    submit = SubmitField(_l("Lưu thể lệ"))
+
+
+class RoundForm(FlaskForm):
+    unit_id = SelectField(_l("Đơn vị tham gia"), coerce=int)
+    quota = IntegerField(_l("Chỉ tiêu bài gửi lên"), default=3, validators=[NumberRange(min=0)])
+    profile_quota = IntegerField(
+        _l("Chỉ tiêu hồ sơ gửi lên"), default=3, validators=[NumberRange(min=0)]
+    )
+    submit = SubmitField(_l("Thêm vòng thi"))
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=32)])
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    kind = SelectField(_l("Loại"), choices=lambda: choices(UNIT_KIND_LABELS.items()))
+    parent_id = SelectField(_l("Thuộc đơn vị"), coerce=int)
+    submit = SubmitField(_l("Thêm đơn vị"))
+
+
+UNIT_KIND_LABELS = {
+    "district": _l("Huyện, thành phố"),
+    "department": _l("Sở, ban, ngành, đoàn thể"),
+    "enterprise": _l("Doanh nghiệp"),
+    "commune": _l("Xã, phường, thị trấn"),
+    "village": _l("Bản, tiểu khu, tổ dân phố"),
+    "office": _l("Cơ quan, đơn vị"),
+}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, format_datetime, refresh
@@ -21,6 +22,27 @@ def format_date(value: datetime | None, with_time: bool = False) -> str:
     if value is None:
         return ""
     return format_datetime(value, "dd/MM/yyyy HH:mm" if with_time else "dd/MM/yyyy")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def day_start_utc(day: date) -> datetime:
+    """00:00 of a day in the province, as the naive UTC the database stores."""
+    local = datetime.combine(day, time.min, tzinfo=_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def day_end_utc(day: date) -> datetime:
+    """23:59:59 of a day in the province, as naive UTC: a deadline includes its whole day."""
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day(value: datetime) -> date:
+    """The province's calendar day of a stored (naive UTC) moment."""
+    return value.replace(tzinfo=UTC).astimezone(_zone()).date()
 
 
 def init_app(app: Flask) -> None:

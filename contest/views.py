@@ -32,12 +32,16 @@ from contest.forms import (
     STAFF_ROLES,
     AccountForm,
     ConfirmForm,
+    ContestRulesForm,
     EntryForm,
     PaperEntryForm,
     ProfileForm,
     ReasonForm,
+    RoundForm,
+    UnitForm,
     choices,
 )
+from contest.i18n import day_end_utc, day_start_utc, local_day
 from contest.intake import IntakeError, extract_typed, extract_upload
 from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.web import FAILED, contest_or_404, run_and_commit
@@ -521,6 +525,98 @@ def dashboard(slug: str):
         at_province=services.pending_entries(db.session, province_round),
         profiles=services.pending_profiles(db.session, province_round),
         province_round=province_round,
+    )
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def contest_settings(slug: str):
+    """The province sets the rules, which units run a round, their quotas, and the units."""
+    contest = contest_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    rules, round_form, unit_form = (
+        ContestRulesForm(prefix="rules"),
+        RoundForm(prefix="round"),
+        UnitForm(prefix="unit"),
+    )
+    units = db.session.scalars(select(Unit).order_by(Unit.name)).all()
+    with_round = {r.unit_id for r in contest.rounds}
+    round_form.unit_id.choices = choices(
+        (u.id, f"{u.name} ({u.code})") for u in units if u.id not in with_round
+    )
+    unit_form.parent_id.choices = choices((u.id, f"{u.name} ({u.code})") for u in units)
+    action = request.form.get("action")
+    done = FAILED
+    if action == "rules" and rules.validate_on_submit():
+        done = run_and_commit(
+            lambda: services.update_contest(
+                db.session,
+                contest,
+                current_user,
+                title=rules.title.data,
+                opens_at=day_start_utc(rules.opens_on.data),
+                closes_at=day_end_utc(rules.closes_on.data),
+                min_words=rules.min_words.data,
+                max_words=rules.max_words.data,
+                max_entries_per_entrant=rules.max_entries_per_entrant.data,
+                declarations=(rules.declarations.data or "").splitlines(),
+            ),
+            _("Đã lưu thể lệ."),
+        )
+    elif action == "round" and round_form.validate_on_submit():
+        done = run_and_commit(
+            lambda: services.add_round(
+                db.session,
+                contest,
+                db.session.get(Unit, round_form.unit_id.data),
+                round_form.quota.data,
+                round_form.profile_quota.data,
+            ),
+            _("Đã thêm vòng thi."),
+        )
+    elif action == "unit" and unit_form.validate_on_submit():
+        done = run_and_commit(
+            lambda: services.create_unit(
+                db.session,
+                code=unit_form.code.data,
+                name=unit_form.name.data,
+                kind=unit_form.kind.data,
+                parent=db.session.get(Unit, unit_form.parent_id.data),
+            ),
+            _("Đã thêm đơn vị."),
+        )
+    elif action == "quota" and ConfirmForm().validate_on_submit():
+        round_ = db.session.get(Round, request.form.get("round_id", type=int) or 0)
+        policy.require(round_ is not None and round_.contest_id == contest.id)
+        done = run_and_commit(
+            lambda: services.set_quota(
+                db.session,
+                round_,
+                request.form.get("quota", type=int) or 0,
+                request.form.get("profile_quota", type=int) or 0,
+                current_user,
+            ),
+            _("Đã đổi chỉ tiêu."),
+        )
+    if done is not FAILED:
+        return redirect(url_for("contest.contest_settings", slug=slug))
+    if request.method == "GET":
+        rules.title.data = contest.title
+        rules.opens_on.data, rules.closes_on.data = (
+            local_day(contest.opens_at),
+            local_day(contest.closes_at),
+        )
+        rules.min_words.data, rules.max_words.data = contest.min_words, contest.max_words
+        rules.max_entries_per_entrant.data = contest.max_entries_per_entrant
+        rules.declarations.data = "\n".join(contest.declarations)
+    rounds = sorted(contest.rounds, key=lambda r: (r.parent_id is not None, r.unit.name))
+    return render_template(
+        "contest/settings.html",
+        contest=contest,
+        rules=rules,
+        round_form=round_form,
+        unit_form=unit_form,
+        rounds=rounds,
     )
 
 

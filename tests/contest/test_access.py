@@ -55,10 +55,12 @@ GET_MATRIX = {
     "/c/{slug}/dashboard": allowed("province"),
     "/c/{slug}/audit": allowed("province"),
     "/accounts": allowed("province"),
+    "/c/{slug}/settings": allowed("province"),
 }
 
 POST_ROUTES = [
     "/accounts",
+    "/c/{slug}/settings",
     "/entries/{entry}/submit",
     "/entries/{entry}/withdraw",
     "/rounds/{round}/entries/{entry}/mark",

@@ -300,3 +300,73 @@ def test_the_province_creates_a_judge_who_then_cannot_enter(client, world):
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
     assert login(client, "gk.moi@sonla.gov.vn", "matkhau-gk").status_code == 302
     assert client.get("/c/son-la-2019/entries/new").status_code == 403
+
+
+def test_the_province_sets_rules_rounds_units_and_quotas(client, world, make_entry):
+    from datetime import datetime
+
+    from contest import services
+    from contest.models import Round, Unit
+    from tests.conftest import NOW
+
+    entry = make_entry()
+    services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
+    db.session.commit()
+    login(client, "btc@sonla.gov.vn")
+    url = "/c/son-la-2019/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert "Huyện Mộc Châu (MCH)" in page
+    rules = {
+        "action": "rules",
+        "rules-title": "Cuộc thi viết 2019 (sửa)",
+        "rules-opens_on": "2019-03-01",
+        "rules-closes_on": "2019-02-01",
+        "rules-min_words": "300",
+        "rules-max_words": "2500",
+        "rules-max_entries_per_entrant": "1",
+        "rules-declarations": "Người thật, việc thật.",
+    }
+    refused = post_form(client, url, rules)
+    assert "Ngày hết hạn phải sau ngày bắt đầu nhận bài." in refused.get_data(as_text=True)
+    # The deadline is the end of the province's day (UTC+7): 31/05 23:59:59 → 16:59:59 UTC.
+    post_form(client, url, {**rules, "rules-closes_on": "2019-05-31"})
+    contest = world["contest"]
+    db.session.refresh(contest)
+    assert contest.closes_at == datetime(2019, 5, 31, 16, 59, 59)
+    assert contest.opens_at == datetime(2019, 2, 28, 17, 0)
+    assert (contest.max_words, contest.declarations) == (2500, ["Người thật, việc thật."])
+    post_form(
+        client,
+        url,
+        {
+            "action": "unit",
+            "unit-code": "mch-dsa",
+            "unit-name": "Xã Đông Sang",
+            "unit-kind": "commune",
+            "unit-parent_id": world["units"]["MCH"].id,
+        },
+    )
+    commune = db.session.scalars(select(Unit).where(Unit.code == "MCH-DSA")).one()
+    post_form(
+        client,
+        url,
+        {
+            "action": "round",
+            "round-unit_id": commune.id,
+            "round-quota": "2",
+            "round-profile_quota": "1",
+        },
+    )
+    new_round = db.session.scalars(select(Round).where(Round.unit_id == commune.id)).one()
+    assert new_round.parent is world["rounds"]["MCH"] and new_round.quota == 2
+    response = post_form(
+        client,
+        url,
+        {
+            "action": "quota",
+            "round_id": world["rounds"]["MCH-CSO"].id,
+            "quota": "0",
+            "profile_quota": "0",
+        },
+    )
+    assert "Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên." in response.get_data(as_text=True)
