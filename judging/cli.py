@@ -92,10 +92,18 @@ def _count(values) -> dict[str, int]:
 
 @judging_cli.command("finalise")
 @click.argument("slug")
-def finalise_command(slug: str) -> None:
+@click.option(
+    "--share-ties",
+    "share_reason",
+    metavar="REASON",
+    help="Đồng giải mọi trường hợp đồng điểm ở ranh giới giải, với lý do này.",
+)
+def finalise_command(slug: str, share_reason: str | None) -> None:
     """Lock scores and prizes, rejoin codes to names."""
     contest = get_contest(slug)
     try:
+        if share_reason:
+            services.share_all_ties(db.session, contest, None, share_reason)
         prizes = services.finalise(db.session, contest, None, utcnow())
     except DomainError as error:
         db.session.rollback()

@@ -20,7 +20,8 @@ def _organiser() -> User:
 
 
 def setup_jury(contest: Contest, seed: int) -> None:
-    """Before judging: the stage and its rubric, the panel, the head judge, the prize ladder."""
+    """Before judging: the stage and its rubric, the panel, the head judge, the prize ladder,
+    and the leak scan settled, so that `flask judging open` can run straight away."""
     stage = services.create_stage(
         db.session, contest, name="Chung khảo", judges_per_entry=2, seed=seed
     )
@@ -30,10 +31,12 @@ def setup_jury(contest: Contest, seed: int) -> None:
     head = db.session.scalar(select(User).where(User.role == "head_judge"))
     services.set_head_judge(db.session, stage, head)
     services.set_prize_ladder(db.session, contest, services.DEMO_PRIZES)
+    settle_leaks(contest)
 
 
-def open_judging(contest: Contest, seed: int) -> None:
-    """Rọc phách as an organiser would: scan, settle every flag, open, release."""
+def settle_leaks(contest: Contest) -> None:
+    """Rọc phách as the secretariat would do it before opening: codes, scan, every flag
+    settled (names, phones, signatures hidden; place names kept with a reason)."""
     organiser = _organiser()
     services.prepare_blind_copies(db.session, contest, organiser)
     for flag in services.open_flags(db.session, contest):
@@ -46,13 +49,20 @@ def open_judging(contest: Contest, seed: int) -> None:
             )
         else:
             services.redact_flag(db.session, flag, organiser)
+
+
+def open_judging(contest: Contest, seed: int) -> None:
+    """Open the stage and release the assignments (entries forwarded since are scanned too)."""
+    organiser = _organiser()
+    settle_leaks(contest)
     stage = services.current_stage(db.session, contest)
     services.open_stage(db.session, stage, organiser, utcnow())
     services.release_assignments(db.session, stage, organiser, utcnow())
 
 
 def score_all(contest: Contest, seed: int) -> None:
-    """Every judge scores every entry given to them, third markings included."""
+    """Every judge scores every entry given to them, third markings included; then the head
+    judge settles the gaps sent to them."""
     rng = random.Random(seed)
     stage = services.current_stage(db.session, contest)
     quality: dict[int, float] = {}
@@ -75,7 +85,8 @@ def score_all(contest: Contest, seed: int) -> None:
             wobble = rng.gauss(0, 0.09) if rng.random() < 0.25 else rng.gauss(0, 0.025)
             marks = {}
             for criterion in stage.criteria:
-                share = base + JUDGE_TEMPER.get(number, 0) / 100 + wobble
+                # Criteria differ a little, so equal totals rarely tie on every criterion.
+                share = base + JUDGE_TEMPER.get(number, 0) / 100 + wobble + rng.gauss(0, 0.02)
                 points = max(0.0, min(criterion.max_points, share * criterion.max_points))
                 marks[criterion.id] = round(points / criterion.step) * criterion.step
             services.save_score(
@@ -87,11 +98,11 @@ def score_all(contest: Contest, seed: int) -> None:
                 now=utcnow(),
             )
         db.session.flush()
+    settle_gaps(stage)
 
 
-def award(contest: Contest, seed: int) -> None:
-    """The head judge settles gaps, the organiser shares tied prizes, then finalises."""
-    stage = services.current_stage(db.session, contest)
+def settle_gaps(stage) -> None:
+    """The head judge's step: every gap the rule sends to them, decided with a reason."""
     head = stage.head_judge
     for result in db.session.scalars(
         select(StageResult).where(
@@ -105,21 +116,17 @@ def award(contest: Contest, seed: int) -> None:
             result.official_score,
             "Hội ý với hai giám khảo, thống nhất giữ điểm trung bình.",
         )
+
+
+def award(contest: Contest, seed: int) -> None:
+    """The organiser shares any prize tied at a boundary, then finalises."""
     organiser = _organiser()
-    while True:  # a decision at one prize can move the boundary of the next: look again
-        view = services.compute_prizes(db.session, contest)
-        tied = [level for level in view.levels if level.id in view.allocation.ties]
-        if not tied:
-            break
-        services.decide_tie(
-            db.session,
-            contest,
-            tied[0],
-            organiser,
-            "share",
-            [],
-            "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.",
-        )
+    services.share_all_ties(
+        db.session,
+        contest,
+        organiser,
+        "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.",
+    )
     services.finalise(db.session, contest, organiser, utcnow())
 
 

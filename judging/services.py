@@ -962,7 +962,7 @@ def decide_tie(
         decision=decision,
         chosen_entry_ids=json.dumps(sorted(chosen)),
         reason=reason,
-        decided_by_id=actor.id,
+        decided_by_id=actor.id if actor else None,
     )
     session.add(record)
     record_event(
@@ -977,6 +977,19 @@ def decide_tie(
     )
     session.flush()
     return record
+
+
+def share_all_ties(session: Session, contest: Contest, actor: User | None, reason: str) -> int:
+    """Share every prize tied at a boundary, one level at a time (a shared prize can move
+    the next boundary). Returns how many decisions were recorded."""
+    decided = 0
+    while True:
+        view = compute_prizes(session, contest)
+        tied = [level for level in view.levels if level.id in view.allocation.ties]
+        if not tied:
+            return decided
+        decide_tie(session, contest, tied[0], actor, "share", [], reason)
+        decided += 1
 
 
 def finalise(session: Session, contest: Contest, actor: User | None, now: datetime) -> int:

@@ -89,32 +89,11 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
 
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.score_all(contest, 5)  # the other entries, scored off-screen
-        stage = services.current_stage(db.session, contest)
-        for row in services.stage_results(db.session, stage):
-            if row.result.state == "needs_head":
-                services.head_decide(
-                    db.session,
-                    row.result,
-                    stage.head_judge,
-                    row.result.official_score,
-                    "Giữ điểm trung bình.",
-                )
-        db.session.commit()
-        organiser = db.session.scalar(
-            select(services.User).where(services.User.role == "province_organiser")
+        # The other entries are scored off-screen; the head judge settles their gaps.
+        judging_demo.score_all(contest, 5)
+        services.share_all_ties(
+            db.session, contest, None, "Đồng giải theo quyết định của Hội đồng."
         )
-        while ties := services.compute_prizes(db.session, contest).allocation.ties:
-            level = db.session.get(services.PrizeLevel, next(iter(ties)))
-            services.decide_tie(
-                db.session,
-                contest,
-                level,
-                organiser,
-                "share",
-                [],
-                "Đồng giải theo quyết định của Hội đồng.",
-            )
         db.session.commit()
         db.session.remove()
 

@@ -1,0 +1,60 @@
+"""The judging CLI: open (refused while flags are open), status, finalise, results export."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from sqlalchemy import select
+
+from contest.db import db
+from judging import services
+from judging.models import Assignment, BlindCopy
+from tests.conftest import NOW
+from tests.judging.conftest import marks_for
+
+
+def test_open_status_finalise_and_export(runner, world, panel, tmp_path):
+    entry = panel["entries"][0]
+    entry.body_markdown += "\n\nQuàng Văn Hặc\n"
+    db.session.commit()
+    refused = runner.invoke(args=["judging", "open", "son-la-2019"])
+    assert refused.exit_code != 0 and "cảnh báo lộ danh tính" in refused.output
+    assert "signature\tQuàng Văn Hặc" in refused.output  # each flag listed with its code
+    for flag in services.open_flags(db.session, panel["contest"]):
+        services.redact_flag(db.session, flag, world["users"]["province"])
+    db.session.commit()
+    opened = runner.invoke(args=["judging", "open", "son-la-2019"])
+    assert opened.exit_code == 0, opened.output
+    assert "12 lượt chấm" in opened.output  # 6 entries × k = 2
+    status = json.loads(runner.invoke(args=["judging", "status", "son-la-2019", "--json"]).output)
+    assert status["stage_state"] == "open" and status["results_by_state"] == {"pending": 6}
+    before = tmp_path / "before.xlsx"
+    runner.invoke(args=["results", "export", "son-la-2019", "--out", str(before)])
+    for index, e in enumerate(panel["entries"]):
+        for a in db.session.scalars(select(Assignment).where(Assignment.entry_id == e.id)):
+            services.save_score(
+                db.session,
+                a,
+                marks_for(panel["stage"], 0.9 - index * 0.05),
+                "",
+                submit=True,
+                now=NOW,
+            )
+    db.session.commit()
+    done = runner.invoke(args=["judging", "finalise", "son-la-2019", "--share-ties", "Đồng giải"])
+    assert done.exit_code == 0, done.output
+    after = tmp_path / "after.xlsx"
+    assert runner.invoke(
+        args=["results", "export", "son-la-2019", "--out", str(after)]
+    ).output.strip() == str(after)
+    sheet = openpyxl.load_workbook(after)["Kết quả"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Mã phách" and rows[1][2] == "Giải Nhất"
+    assert rows[1][6] in ("Quàng Văn Hặc", "Cầm Thị Xuân", "Tác giả Số 4", "Tác giả Số 5")
+    judges = openpyxl.load_workbook(after)["Điểm giám khảo"]
+    assert judges.max_row == 13 and judges["C1"].value == "Tính chân thực, cụ thể"
+    early = list(openpyxl.load_workbook(before)["Kết quả"].iter_rows(values_only=True))
+    assert all(row[6] in ("", None) for row in early[1:])  # no names before finalisation
+    codes = set(db.session.scalars(select(BlindCopy.code)))
+    assert {row[0] for row in rows[1:]} == codes
