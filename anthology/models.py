@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.db import created_at, db, intpk
-from contest.models import Contest, Entry, ExemplarProfile
+from contest.models import Contest, Entry, ExemplarProfile, one_of
 
 PAGE_SIZES = ("A5", "B5", "A4")
 BUILD_STATES = ("queued", "running", "done", "failed")
@@ -19,7 +19,7 @@ class AnthologySettings(db.Model):
 
     __tablename__ = "anthology_settings"
     __table_args__ = (
-        CheckConstraint(f"page_size IN {PAGE_SIZES!r}", name="page_size"),
+        CheckConstraint(one_of("page_size", PAGE_SIZES), name="page_size"),
         CheckConstraint("margin_mm >= 5 AND margin_mm <= 50", name="margin"),
     )
 
@@ -69,7 +69,7 @@ class AnthologyBuild(db.Model):
 
     __tablename__ = "anthology_build"
     __table_args__ = (
-        CheckConstraint(f"state IN {BUILD_STATES!r}", name="state"),
+        CheckConstraint(one_of("state", BUILD_STATES), name="state"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
         # Two builds of one contest never run at once: the database refuses the second.
         Index(

@@ -31,7 +31,8 @@ ENTRY_STATES = ("draft", "submitted", "forwarded", "not_selected", "disqualified
 PROFILE_STATES = ("draft", "nominated", "forwarded", "not_selected")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: the column holds one of these values."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
@@ -39,7 +40,7 @@ class Unit(db.Model):
     """A node of the province's tree: the province, districts, departments, communes, villages."""
 
     __tablename__ = "unit"
-    __table_args__ = (CheckConstraint(_in("kind", UNIT_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", UNIT_KINDS), name="kind"),)
 
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -68,7 +69,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact"),
         CheckConstraint(
             "role != 'unit_organiser' OR unit_id IS NOT NULL", name="organiser_has_unit"
@@ -125,7 +126,7 @@ class Contest(db.Model):
         CheckConstraint("min_words >= 0 AND max_words >= min_words", name="word_limits"),
         CheckConstraint("max_entries_per_entrant >= 1", name="max_entries"),
         CheckConstraint("closes_at > opens_at", name="dates"),
-        CheckConstraint(_in("phase", ("submission", "judging", "finalised")), name="phase"),
+        CheckConstraint(one_of("phase", ("submission", "judging", "finalised")), name="phase"),
     )
 
     id: Mapped[intpk]
@@ -193,9 +194,9 @@ class ExemplarProfile(db.Model):
 
     __tablename__ = "exemplar_profile"
     __table_args__ = (
-        CheckConstraint(_in("kind", tuple(SUBJECT_KINDS)), name="kind"),
-        CheckConstraint(_in("category", tuple(CATEGORIES)), name="category"),
-        CheckConstraint(_in("state", PROFILE_STATES), name="state"),
+        CheckConstraint(one_of("kind", tuple(SUBJECT_KINDS)), name="kind"),
+        CheckConstraint(one_of("category", tuple(CATEGORIES)), name="category"),
+        CheckConstraint(one_of("state", PROFILE_STATES), name="state"),
     )
 
     id: Mapped[intpk]
@@ -225,9 +226,9 @@ class Entry(db.Model):
 
     __tablename__ = "entry"
     __table_args__ = (
-        CheckConstraint(_in("state", ENTRY_STATES), name="state"),
-        CheckConstraint(_in("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
-        CheckConstraint(_in("subject_category", tuple(CATEGORIES)), name="subject_category"),
+        CheckConstraint(one_of("state", ENTRY_STATES), name="state"),
+        CheckConstraint(one_of("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
+        CheckConstraint(one_of("subject_category", tuple(CATEGORIES)), name="subject_category"),
         CheckConstraint("word_count >= 0", name="word_count"),
         CheckConstraint(
             "state != 'disqualified' OR length(disqualify_reason) > 0", name="dq_reason"

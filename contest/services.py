@@ -354,6 +354,32 @@ class ForwardResult:
     profiles: list[ExemplarProfile]
 
 
+def _send_up(
+    session: Session, round_: Round, item: Entry | ExemplarProfile, actor: User | None
+) -> None:
+    """One entry or profile moves to the parent round, with the record the quota counts."""
+    parent = round_.parent
+    key = "entry_id" if isinstance(item, Entry) else "profile_id"
+    session.add(
+        Forwarding(
+            from_round_id=round_.id,
+            to_round_id=parent.id,
+            **{key: item.id},
+            by_id=actor.id if actor else None,
+        )
+    )
+    record_event(
+        session,
+        actor,
+        item,
+        "forward",
+        item.state,
+        "forwarded",
+        f"{round_.unit.name} → {parent.unit.name}",
+    )
+    item.state, item.round, item.is_marked = "forwarded", parent, False
+
+
 def forward_round(
     session: Session,
     round_: Round,
@@ -387,27 +413,8 @@ def forward_round(
             _quota_message(round_, round_.quota, "bài") + f" Đã chọn {len(chosen)} bài."
         )
     profiles = [p for p in pending_profiles(session, round_) if p.is_marked]
-    parent = round_.parent
-    assert parent is not None
     for entry in chosen:
-        session.add(
-            Forwarding(
-                from_round_id=round_.id,
-                to_round_id=parent.id,
-                entry_id=entry.id,
-                by_id=actor.id if actor else None,
-            )
-        )
-        record_event(
-            session,
-            actor,
-            entry,
-            "forward",
-            entry.state,
-            "forwarded",
-            f"{round_.unit.name} → {parent.unit.name}",
-        )
-        entry.state, entry.round, entry.is_marked = "forwarded", parent, False
+        _send_up(session, round_, entry, actor)
     rest = [e for e in pending if e not in chosen]
     for entry in rest:
         record_event(
@@ -415,24 +422,7 @@ def forward_round(
         )
         entry.state, entry.is_marked = "not_selected", False
     for profile in profiles:
-        session.add(
-            Forwarding(
-                from_round_id=round_.id,
-                to_round_id=parent.id,
-                profile_id=profile.id,
-                by_id=actor.id if actor else None,
-            )
-        )
-        record_event(
-            session,
-            actor,
-            profile,
-            "forward",
-            profile.state,
-            "forwarded",
-            f"{round_.unit.name} → {parent.unit.name}",
-        )
-        profile.state, profile.round, profile.is_marked = "forwarded", parent, False
+        _send_up(session, round_, profile, actor)
     round_.closed_at = now
     record_event(
         session,

@@ -17,16 +17,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.db import created_at, db, intpk
-from contest.models import Contest, Entry, User
+from contest.models import Contest, Entry, User, one_of
 
 STAGE_STATES = ("draft", "open", "closed")
 ASSIGNMENT_STATES = ("active", "recused", "withdrawn")
 RESULT_STATES = ("pending", "agreed", "needs_head", "needs_third", "decided")
 FLAG_STATES = ("open", "redacted", "cleared")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Stage(db.Model):
@@ -36,7 +32,7 @@ class Stage(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "position"),
         CheckConstraint("judges_per_entry >= 1", name="k"),
-        CheckConstraint(_in("state", STAGE_STATES), name="state"),
+        CheckConstraint(one_of("state", STAGE_STATES), name="state"),
         CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
     )
 
@@ -142,7 +138,7 @@ class LeakFlag(db.Model):
 
     __tablename__ = "leak_flag"
     __table_args__ = (
-        CheckConstraint(_in("state", FLAG_STATES), name="state"),
+        CheckConstraint(one_of("state", FLAG_STATES), name="state"),
         CheckConstraint("state != 'cleared' OR length(resolution) > 0", name="cleared_reason"),
     )
 
@@ -162,7 +158,7 @@ class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id", "judge_id"),
-        CheckConstraint(_in("state", ASSIGNMENT_STATES), name="state"),
+        CheckConstraint(one_of("state", ASSIGNMENT_STATES), name="state"),
         Index("ix_assignment_stage_judge", "stage_id", "judge_id"),
     )
 
@@ -225,7 +221,7 @@ class StageResult(db.Model):
     __tablename__ = "stage_result"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id"),
-        CheckConstraint(_in("state", RESULT_STATES), name="state"),
+        CheckConstraint(one_of("state", RESULT_STATES), name="state"),
         CheckConstraint("state != 'decided' OR length(head_reason) > 0", name="head_reason"),
     )
 
@@ -285,7 +281,7 @@ class TieDecision(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "prize_level_id"),
         CheckConstraint("length(reason) > 0", name="reason"),
-        CheckConstraint(_in("decision", ("share", "choose")), name="decision"),
+        CheckConstraint(one_of("decision", ("share", "choose")), name="decision"),
     )
 
     id: Mapped[intpk]
