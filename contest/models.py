@@ -109,10 +109,6 @@ class User(UserMixin, db.Model):
         return self.role in ("judge", "head_judge")
 
     @property
-    def is_entrant(self) -> bool:
-        return self.role == "entrant"
-
-    @property
     def may_enter(self) -> bool:
         """Members of the organising board or the jury may not enter."""
         return self.role not in JURY_OR_BOARD_ROLES
@@ -217,7 +213,7 @@ class ExemplarProfile(db.Model):
     created_at: Mapped[created_at]
 
     contest: Mapped[Contest] = relationship()
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(lazy="selectin")
     round: Mapped[Round] = relationship()
 
 
@@ -262,10 +258,16 @@ class Entry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=func.now(), onupdate=func.now())
 
     contest: Mapped[Contest] = relationship()
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
-    author_unit: Mapped[Unit] = relationship()
+    # Loaded together for whole lists of entries (dashboards, rounds, results): no N+1.
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="selectin")
+    author_unit: Mapped[Unit] = relationship(lazy="selectin")
     round: Mapped[Round] = relationship()
     subject_profile: Mapped[ExemplarProfile | None] = relationship()
+
+    @property
+    def is_editable(self) -> bool:
+        """The author may still change it: not yet decided by the unit round."""
+        return self.state in ("draft", "submitted") and self.round.closed_at is None
 
     @property
     def is_pending_in_round(self) -> bool:

@@ -590,7 +590,7 @@ def update_entry(
     now: datetime,
 ) -> Entry:
     """The entrant edits a draft or a submitted entry until the deadline."""
-    if entry.state not in ("draft", "submitted") or entry.round.closed_at is not None:
+    if not entry.is_editable:
         raise IllegalTransition("Bài đã được xét ở vòng đơn vị, không thể sửa.")
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
         raise DeadlinePassed("Đã hết hạn sửa bài.")
@@ -800,7 +800,3 @@ def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:
         .where(Forwarding.entry_id == entry.id)
     )
     return any(u.is_within(unit) for u in from_units)
-
-
-def find_entries(session: Session, ids: Iterable[int]) -> list[Entry]:
-    return list(session.scalars(select(Entry).where(Entry.id.in_(list(ids)))))

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import secrets
-import shutil
 
 from PIL import Image, UnidentifiedImageError
 
@@ -51,7 +50,3 @@ def copy_pictures(markdown: str, source_dir: str, target_dir: str) -> str:
         return f"{match.group(1)}({mapping[original]})"
 
     return re.sub(r"(!\[[^\]]*\])\((media/[^)\s]+)\)", replace, markdown)
-
-
-def remove_tree(path: str) -> None:
-    shutil.rmtree(path, ignore_errors=True)

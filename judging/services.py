@@ -472,22 +472,29 @@ def assign_stage(session: Session, stage: Stage, actor: User | None) -> int:
     return made
 
 
-def _loads(assignments: list[Assignment]) -> dict[int, int]:
-    load: dict[int, int] = defaultdict(int)
-    for a in assignments:
-        if a.state == "active":
-            load[a.judge_id] += 1
-    return load
+def _active_loads(session: Session, stage: Stage) -> dict[int, int]:
+    """How many active assignments each judge holds in the stage, counted by the database."""
+    rows = session.execute(
+        select(Assignment.judge_id, func.count(Assignment.id))
+        .where(Assignment.stage_id == stage.id, Assignment.state == "active")
+        .group_by(Assignment.judge_id)
+    ).all()
+    return defaultdict(int, {judge: count for judge, count in rows})
 
 
 def add_one_judge(session: Session, stage: Stage, entry: Entry, *, is_third: bool) -> Assignment:
     """One more judge for an entry (a third marking, or a replacement): eligible, not yet on
     it, the least loaded within their maximum; over the maximum only if nobody else can."""
-    current = _assignments(session, stage)
-    on_entry = {a.judge_id for a in current if a.entry_id == entry.id}
+    on_entry = set(
+        session.scalars(
+            select(Assignment.judge_id).where(
+                Assignment.stage_id == stage.id, Assignment.entry_id == entry.id
+            )
+        )
+    )
     members = active_members(stage)
     blocked = _conflicts(session, stage, [entry], members)
-    load = _loads(current)
+    load = _active_loads(session, stage)
     candidates = [
         m for m in members if m.judge_id not in on_entry and (entry.id, m.judge_id) not in blocked
     ]
