@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(VENV)/bin/pybabel compile --statistics -d contest/translations
+	for package in contest judging anthology; do \
+	  $(VENV)/bin/pybabel compile --statistics -d $$package/translations || exit 1; done
 
 # Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB.
 system-deps:

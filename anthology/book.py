@@ -10,8 +10,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 
 from contest.categories import category_label, category_order
-from contest.intake import escape_markdown as esc
-from judging.leakscan import fold
+from contest.text import escape_markdown as esc
+from contest.text import fold
 
 TOC_MARK = "GUONGSANG-MUC-LUC"
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"

@@ -25,9 +25,9 @@ from contest import storage
 from contest.categories import SUBJECT_KINDS, category_order
 from contest.db import db, utcnow
 from contest.errors import DomainError, InvalidInput
-from contest.intake import nfc
 from contest.models import Contest, Entry, ExemplarProfile
-from contest.services import record_event
+from contest.audit import record_legacy_event as record_event
+from contest.text import nfc
 from judging import services as judging
 
 FORMATS = ("docx", "epub")
@@ -151,7 +151,7 @@ def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile
     chosen = {
         a.entry.subject_profile_id for a in winners(session, contest) if a.entry.subject_profile_id
     }
-    province_round = contest.province_round()
+    province_round = contest.province_round(session)
     chosen |= set(
         session.scalars(
             select(ExemplarProfile.id).where(ExemplarProfile.round_id == province_round.id)

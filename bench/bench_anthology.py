@@ -14,8 +14,8 @@ import time
 from anthology.book import Book, BookEssay, BookProfile
 from anthology.docx_writer import write_docx
 from anthology.epub_writer import pandoc, write_epub, write_sources
-from contest import demo_text
 from contest.categories import CATEGORIES
+from contest.demo import text as demo_text
 
 
 def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:

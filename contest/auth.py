@@ -15,7 +15,7 @@ from contest.db import db
 from contest.errors import DomainError
 from contest.forms import ConfirmForm, LoginForm, RegisterForm, choices
 from contest.models import Round, Unit, User
-from contest.services import create_user, find_user_by_login
+from contest.services.accounts import create_user, find_user_by_login
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()

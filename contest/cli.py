@@ -6,6 +6,8 @@ import csv
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
@@ -13,11 +15,15 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from contest import demo as demo_data
-from contest import services
 from contest.db import db, utcnow
 from contest.errors import DomainError
 from contest.intake import IntakeError, extract_upload
 from contest.models import Contest, Round, Unit, User
+from contest.services.accounts import find_or_create_author
+from contest.services.entries import Subject, create_entry
+from contest.services.forwarding import forward_round
+from contest.services.queries import contest_status
+from contest.uow import UnitOfWork, unit_of_work
 
 IMPORT_COLUMNS = [
     "author_name",
@@ -34,6 +40,17 @@ IMPORT_COLUMNS = [
 entries_cli = AppGroup("entries", help="Bài dự thi.")
 rounds_cli = AppGroup("rounds", help="Vòng thi của các đơn vị.")
 contest_cli = AppGroup("contest", help="Cuộc thi.")
+
+
+@contextmanager
+def command_unit_of_work() -> Iterator[UnitOfWork]:
+    """A command's unit of work: commits once; a refused rule rolls back and becomes the
+    command's error message (exit status 1)."""
+    try:
+        with unit_of_work() as uow:
+            yield uow
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def get_contest(slug: str) -> Contest:
@@ -162,20 +179,20 @@ def _import_row(contest: Contest, round_: Round, base: str, row: dict) -> None:
             current_app.config["MAX_UPLOAD_BYTES"],
             current_app.config["PANDOC_TIMEOUT_SECONDS"],
         )
-        author = services.find_or_create_author(
+        author = find_or_create_author(
             db.session,
             full_name=row["author_name"] or "",
             phone=row["author_phone"],
             email=row["author_email"],
             unit=unit,
         )
-        services.create_entry(
+        create_entry(
             db.session,
             contest=contest,
             author=author,
             author_unit=unit,
             title=row["title"] or "",
-            subject=services.Subject(
+            subject=Subject(
                 row["subject_name"] or "",
                 "",
                 row["subject_kind"] or "",
@@ -207,14 +224,10 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
             ids = [int(part) for part in entry_ids.split(",") if part.strip()]
         except ValueError as exc:
             raise click.UsageError("--entries cần các số, cách nhau bằng dấu phẩy.") from exc
-    try:
-        result = services.forward_round(
-            db.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
+    with command_unit_of_work() as uow:
+        result = forward_round(
+            uow.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
     click.echo(
         f"Đã gửi {len(result.forwarded)} bài lên {round_.parent.unit.name}; "
         f"{len(result.not_selected)} bài không được chọn."
@@ -226,7 +239,7 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
 @click.option("--json", "as_json", is_flag=True)
 def status_command(slug: str, as_json: bool) -> None:
     """Entries per state and per unit."""
-    status = services.contest_status(db.session, get_contest(slug))
+    status = contest_status(db.session, get_contest(slug))
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return

@@ -7,7 +7,7 @@ import os
 import secrets
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -55,3 +55,9 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
     os.makedirs(app.config["STORAGE_DIR"], exist_ok=True)
+
+
+def setting(name: str) -> Any:
+    """The one seam through which services read the running app's configuration (storage
+    folder, password hashing): models and rules read none."""
+    return current_app.config[name]

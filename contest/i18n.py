@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_datetime, refresh
 
 babel = Babel()
 
 
 def select_locale() -> str:
+    """The visitor's choice; outside a request (CLI, background jobs) the default, Vietnamese."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     return chosen if chosen in current_app.config["LANGUAGES"] else "vi"
 
@@ -45,9 +48,13 @@ def local_day(value: datetime) -> date:
     return value.replace(tzinfo=UTC).astimezone(_zone()).date()
 
 
-def init_app(app: Flask) -> None:
-    translations = os.path.join(os.path.dirname(__file__), "translations")
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=translations)
+def init_app(app: Flask, translation_dirs: Sequence[str]) -> None:
+    """Each package keeps its own catalogue; the composition root hands over all of them."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=";".join(translation_dirs),
+    )
     # The locale is cached on the app context; a context shared by several requests (the test
     # client's, a CLI's) must pick the language again for each one.
     app.before_request(refresh)

@@ -11,11 +11,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 import pypandoc
+
+from contest.text import count_words, escape_markdown, nfc
 
 ALLOWED_EXTENSIONS = (".docx", ".odt", ".txt")
 MAX_ZIP_MEMBERS = 2000
@@ -23,7 +24,6 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-WORD_RE = re.compile(r"\w", re.UNICODE)
 
 
 class IntakeError(ValueError):
@@ -40,14 +40,8 @@ class ExtractedEssay:
     media: dict[str, bytes] = field(default_factory=dict)
 
 
-def nfc(value: str) -> str:
-    """Unicode NFC: the one form text is stored and compared in."""
-    return unicodedata.normalize("NFC", value)
 
 
-def count_words(text: str) -> int:
-    """Vietnamese 'chữ': whitespace-separated tokens that hold at least one letter or digit."""
-    return sum(1 for token in text.split() if WORD_RE.search(token))
 
 
 def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
@@ -135,9 +129,6 @@ def _finish(
     return ExtractedEssay(markdown=markdown + "\n", text=text, word_count=words, media=media)
 
 
-def escape_markdown(text: str) -> str:
-    """Plain text made safe to place in pandoc markdown: it reads back exactly as written."""
-    return re.sub(r"([\\`*_{}\[\]<>#+\-.!|~^$@:\"'])", r"\\\1", text)
 
 
 def typed_text_to_markdown(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -18,17 +18,109 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.db import created_at, db, intpk
+from contest.states import State, StateColumn, describe
 
 UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
 ROLES = ("entrant", "unit_organiser", "province_organiser", "judge", "head_judge")
 JURY_OR_BOARD_ROLES = ("unit_organiser", "province_organiser", "judge", "head_judge")
-ENTRY_STATES = ("draft", "submitted", "forwarded", "not_selected", "disqualified", "withdrawn")
-PROFILE_STATES = ("draft", "nominated", "forwarded", "not_selected")
+
+
+class EntryState(State):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    FORWARDED = "forwarded"
+    NOT_SELECTED = "not_selected"
+    DISQUALIFIED = "disqualified"
+    WITHDRAWN = "withdrawn"
+
+
+describe(
+    EntryState,
+    labels={
+        EntryState.DRAFT: _l("Bản nháp"),
+        EntryState.SUBMITTED: _l("Đã nộp"),
+        EntryState.FORWARDED: _l("Đã chuyển lên cấp trên"),
+        EntryState.NOT_SELECTED: _l("Không được chọn"),
+        EntryState.DISQUALIFIED: _l("Bị loại"),
+        EntryState.WITHDRAWN: _l("Đã rút"),
+    },
+    transitions={
+        EntryState.DRAFT: (EntryState.SUBMITTED, EntryState.WITHDRAWN),
+        EntryState.SUBMITTED: (
+            EntryState.FORWARDED,
+            EntryState.NOT_SELECTED,
+            EntryState.DISQUALIFIED,
+            EntryState.WITHDRAWN,
+        ),
+        # Forwarded again from each round on the way up, or stopped at one of them.
+        EntryState.FORWARDED: (
+            EntryState.FORWARDED,
+            EntryState.NOT_SELECTED,
+            EntryState.DISQUALIFIED,
+            EntryState.WITHDRAWN,
+        ),
+        EntryState.NOT_SELECTED: (),
+        EntryState.DISQUALIFIED: (),
+        EntryState.WITHDRAWN: (),
+    },
+)
+
+
+# Waiting for the current round's decision (forwarded ones wait at the next round up).
+PENDING_ENTRY_STATES = (EntryState.SUBMITTED, EntryState.FORWARDED)
+
+
+class ProfileState(State):
+    DRAFT = "draft"
+    NOMINATED = "nominated"
+    FORWARDED = "forwarded"
+    NOT_SELECTED = "not_selected"
+
+
+describe(
+    ProfileState,
+    labels={
+        ProfileState.DRAFT: _l("Bản nháp"),
+        ProfileState.NOMINATED: _l("Đề cử"),
+        ProfileState.FORWARDED: _l("Đã chuyển lên cấp trên"),
+        ProfileState.NOT_SELECTED: _l("Không được chọn"),
+    },
+    transitions={
+        ProfileState.DRAFT: (ProfileState.NOMINATED,),
+        ProfileState.NOMINATED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
+        ProfileState.FORWARDED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
+        ProfileState.NOT_SELECTED: (),
+    },
+)
+
+
+PENDING_PROFILE_STATES = (ProfileState.NOMINATED, ProfileState.FORWARDED)
+
+
+class ContestPhase(State):
+    SUBMISSION = "submission"
+    JUDGING = "judging"
+    FINALISED = "finalised"
+
+
+describe(
+    ContestPhase,
+    labels={
+        ContestPhase.SUBMISSION: _l("Nhận bài"),
+        ContestPhase.JUDGING: _l("Chấm thi"),
+        ContestPhase.FINALISED: _l("Đã công bố kết quả"),
+    },
+    transitions={
+        ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
+        ContestPhase.JUDGING: (ContestPhase.FINALISED,),
+        ContestPhase.FINALISED: (),
+    },
+)
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:
@@ -50,6 +142,10 @@ class Unit(db.Model):
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    @property
+    def audit_name(self) -> str:
+        return self.name
 
     def ancestors(self) -> list[Unit]:
         """This unit's parents up to the province, nearest first."""
@@ -88,10 +184,13 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[Unit | None] = relationship()
 
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(
-            password, method=current_app.config["PASSWORD_HASH_METHOD"]
-        )
+    @property
+    def audit_name(self) -> str:
+        return self.full_name
+
+    def set_password(self, password: str, method: str) -> None:
+        """`method` comes from the configuration (a fast one in tests): the model reads none."""
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -122,7 +221,7 @@ class Contest(db.Model):
         CheckConstraint("min_words >= 0 AND max_words >= min_words", name="word_limits"),
         CheckConstraint("max_entries_per_entrant >= 1", name="max_entries"),
         CheckConstraint("closes_at > opens_at", name="dates"),
-        CheckConstraint(one_of("phase", ("submission", "judging", "finalised")), name="phase"),
+        CheckConstraint(one_of("phase", ContestPhase.values()), name="phase"),
     )
 
     id: Mapped[intpk]
@@ -134,7 +233,9 @@ class Contest(db.Model):
     max_words: Mapped[int] = mapped_column(default=2000)
     max_entries_per_entrant: Mapped[int] = mapped_column(default=3)
     declarations_json: Mapped[str] = mapped_column(Text, default="[]")
-    phase: Mapped[str] = mapped_column(String(20), default="submission")
+    phase: Mapped[ContestPhase] = mapped_column(
+        StateColumn(ContestPhase), default=ContestPhase.SUBMISSION
+    )
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     rounds: Mapped[list[Round]] = relationship(back_populates="contest")
@@ -149,11 +250,15 @@ class Contest(db.Model):
 
     @property
     def is_finalised(self) -> bool:
-        return self.phase == "finalised"
+        return self.phase == ContestPhase.FINALISED
 
-    def province_round(self) -> Round:
+    @property
+    def audit_name(self) -> str:
+        return self.title
+
+    def province_round(self, session: Session) -> Round:
         """The round with no parent: where the judging happens."""
-        return db.session.scalars(
+        return session.scalars(
             select(Round).where(Round.contest_id == self.id, Round.parent_id.is_(None))
         ).one()
 
@@ -184,6 +289,10 @@ class Round(db.Model):
     def is_province(self) -> bool:
         return self.parent_id is None
 
+    @property
+    def audit_name(self) -> str:
+        return self.unit.name
+
 
 class ExemplarProfile(db.Model):
     """An exemplar collective, individual or household, nominated upward like an entry."""
@@ -192,7 +301,7 @@ class ExemplarProfile(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", tuple(SUBJECT_KINDS)), name="kind"),
         CheckConstraint(one_of("category", tuple(CATEGORIES)), name="category"),
-        CheckConstraint(one_of("state", PROFILE_STATES), name="state"),
+        CheckConstraint(one_of("state", ProfileState.values()), name="state"),
     )
 
     id: Mapped[intpk]
@@ -207,7 +316,9 @@ class ExemplarProfile(db.Model):
     achievements: Mapped[str] = mapped_column(Text, default="")
     commendations: Mapped[str] = mapped_column(Text, default="")
     photo_path: Mapped[str | None] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[ProfileState] = mapped_column(
+        StateColumn(ProfileState), default=ProfileState.DRAFT
+    )
     is_marked: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
@@ -216,13 +327,17 @@ class ExemplarProfile(db.Model):
     unit: Mapped[Unit] = relationship(lazy="selectin")
     round: Mapped[Round] = relationship()
 
+    @property
+    def audit_name(self) -> str:
+        return self.name
+
 
 class Entry(db.Model):
     """An essay. Never deleted: withdrawal and disqualification keep the record and the file."""
 
     __tablename__ = "entry"
     __table_args__ = (
-        CheckConstraint(one_of("state", ENTRY_STATES), name="state"),
+        CheckConstraint(one_of("state", EntryState.values()), name="state"),
         CheckConstraint(one_of("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
         CheckConstraint(one_of("subject_category", tuple(CATEGORIES)), name="subject_category"),
         CheckConstraint("word_count >= 0", name="word_count"),
@@ -250,7 +365,7 @@ class Entry(db.Model):
     word_count: Mapped[int] = mapped_column(default=0)
     original_filename: Mapped[str | None] = mapped_column(String(300))
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[str] = mapped_column(String(20), default="draft")
+    state: Mapped[EntryState] = mapped_column(StateColumn(EntryState), default=EntryState.DRAFT)
     is_marked: Mapped[bool] = mapped_column(default=False)
     disqualify_reason: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -267,12 +382,18 @@ class Entry(db.Model):
     @property
     def is_editable(self) -> bool:
         """The author may still change it: not yet decided by the unit round."""
-        return self.state in ("draft", "submitted") and self.round.closed_at is None
+        return (
+            self.state in (EntryState.DRAFT, EntryState.SUBMITTED) and self.round.closed_at is None
+        )
 
     @property
     def is_pending_in_round(self) -> bool:
         """Waiting for the current round's decision."""
-        return self.state in ("submitted", "forwarded")
+        return self.state in PENDING_ENTRY_STATES
+
+    @property
+    def audit_name(self) -> str:
+        return f"«{self.title}»"
 
 
 class Forwarding(db.Model):
@@ -295,7 +416,7 @@ class Forwarding(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Every state change: who, when, what, from → to."""
+    """Every state change: who, when, what, from → to; `contest.audit` writes and reads it."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
@@ -310,5 +431,6 @@ class AuditEvent(db.Model):
     from_state: Mapped[str] = mapped_column(String(40), default="")
     to_state: Mapped[str] = mapped_column(String(40), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    params_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     actor: Mapped[User | None] = relationship()

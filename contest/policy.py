@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import object_session
 
-from contest.db import db
 from contest.models import Entry, ExemplarProfile, Round, User
-from contest.services import entry_passed_through
+from contest.services.queries import entry_passed_through
 
 
 def can_view_entry(user: User, entry: Entry) -> bool:
@@ -17,7 +17,7 @@ def can_view_entry(user: User, entry: Entry) -> bool:
     if user.is_province_organiser:
         return True
     if user.is_unit_organiser and user.unit is not None:
-        return entry_passed_through(db.session, entry, user.unit)
+        return entry_passed_through(object_session(entry), entry, user.unit)
     return entry.author_id == user.id
 
 

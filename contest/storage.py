@@ -6,13 +6,14 @@ import os
 import shutil
 import tempfile
 
-from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from contest.config import setting
+
 
 def root() -> str:
-    return current_app.config["STORAGE_DIR"]
+    return setting("STORAGE_DIR")
 
 
 def entry_dir(storage_key: str) -> str:
@@ -55,19 +56,47 @@ def write_entry_files(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    session.info.setdefault("uncommitted_folders", []).append(final)
+    _remove_on_rollback(session, final)
+
+
+def write_file(session: Session, relative: str, data: bytes) -> str:
+    """Write one private file (a cover, a photo) under the storage folder, whole or not at all,
+    and tie it to the session's transaction like an entry's folder. Returns its path.
+
+    Give each version a new name: overwriting in place would lose the old file on rollback."""
+    path = safe_join(root(), relative)
+    if path is None:
+        raise ValueError(f"outside the storage folder: {relative}")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    descriptor, staging = tempfile.mkstemp(prefix=".staging-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(descriptor, "wb") as fh:
+            fh.write(data)
+        os.replace(staging, path)
+    except BaseException:
+        os.unlink(staging)
+        raise
+    _remove_on_rollback(session, path)
+    return path
+
+
+def _remove_on_rollback(session: Session, path: str) -> None:
+    session.info.setdefault("uncommitted_paths", []).append(path)
 
 
 @event.listens_for(Session, "after_commit")
 def _keep_written_folders(session: Session) -> None:
     """Files stay once the outermost transaction commits (a released savepoint is not that)."""
     if not session.in_nested_transaction():
-        session.info.pop("uncommitted_folders", None)
+        session.info.pop("uncommitted_paths", None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _drop_uncommitted_folders(session: Session, transaction: SessionTransaction) -> None:
     """A rollback, or a close without commit, leaves no file of the failed request behind."""
     if transaction.parent is None:
-        for folder in session.info.pop("uncommitted_folders", []):
-            shutil.rmtree(folder, ignore_errors=True)
+        for path in session.info.pop("uncommitted_paths", []):
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.exists(path):
+                os.unlink(path)

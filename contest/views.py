@@ -5,7 +5,6 @@ Views stay thin: load, check the policy, validate the form, call one service, co
 from __future__ import annotations
 
 import os
-import re
 
 from flask import (
     Blueprint,
@@ -21,10 +20,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
-from contest import policy, services, storage
+from contest import policy, storage
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.db import db, utcnow
 from contest.errors import DomainError
@@ -43,8 +41,18 @@ from contest.forms import (
 )
 from contest.i18n import day_end_utc, day_start_utc, local_day
 from contest.intake import IntakeError, extract_typed, extract_upload
-from contest.models import AuditEvent, Contest, Entry, ExemplarProfile, Round, Unit, User
-from contest.web import FAILED, contest_or_404, run_and_commit
+from contest.models import (
+    AuditEvent,
+    Contest,
+    Entry,
+    ExemplarProfile,
+    Forwarding,
+    Round,
+    Unit,
+    User,
+)
+from contest.services import accounts, entries, forwarding, profiles, queries, setup
+from contest.web import FAILED, contest_or_404, rewrite_media, run_and_commit
 
 bp = Blueprint("contest", __name__)
 INPUT_ERRORS = (DomainError, IntakeError)
@@ -102,12 +110,6 @@ def _template_globals(setup_state) -> None:
     )
 
 
-def rewrite_media(html: str, url_for_name) -> Markup:
-    """Point the essay's pictures at a route that checks access, never at a file path."""
-    rewritten = re.sub(r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html)
-    return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
-
-
 def _entry(entry_id: int) -> Entry:
     entry = db.session.get(Entry, entry_id)
     policy.require(entry is not None and policy.can_view_entry(current_user, entry))
@@ -141,22 +143,22 @@ def home():
 def my_entries(slug: str):
     contest = contest_or_404(slug)
     policy.require_entrant()
-    entries = db.session.scalars(
+    own = db.session.scalars(
         select(Entry)
         .where(Entry.contest_id == contest.id, Entry.author_id == current_user.id)
         .order_by(Entry.id)
     ).all()
-    return render_template("contest/my_entries.html", contest=contest, entries=entries)
+    return render_template("contest/my_entries.html", contest=contest, entries=own)
 
 
 def _profile_choices(contest: Contest):
-    profiles = db.session.scalars(
+    candidates = db.session.scalars(
         select(ExemplarProfile)
         .where(ExemplarProfile.contest_id == contest.id)
         .order_by(ExemplarProfile.name)
     )
     return choices(
-        [(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})") for p in profiles]
+        [(0, _("— Không chọn —"))] + [(p.id, f"{p.name} ({p.unit.name})") for p in candidates]
     )
 
 
@@ -179,13 +181,13 @@ def _read_essay(form: EntryForm, required: bool):
     return None, None
 
 
-def _subject(form: EntryForm) -> services.Subject:
+def _subject(form: EntryForm) -> entries.Subject:
     profile_id = form.subject_profile_id.data
     if profile_id:
         profile = db.session.get(ExemplarProfile, profile_id)
         if profile is not None:
-            return services.Subject.of_profile(profile)
-    return services.Subject(
+            return entries.Subject.of_profile(profile)
+    return entries.Subject(
         form.subject_name.data or "",
         form.subject_address.data or "",
         form.subject_kind.data,
@@ -204,7 +206,7 @@ def new_entry(slug: str):
 
         def create():
             essay, original = _read_essay(form, required=True)
-            return services.create_entry(
+            return entries.create_entry(
                 db.session,
                 contest=contest,
                 author=current_user,
@@ -239,7 +241,7 @@ def show_entry(entry_id: int):
         "contest/entry.html",
         entry=entry,
         body=body,
-        history=services.entry_history(db.session, entry),
+        history=queries.entry_history(db.session, entry),
         can_edit=policy.can_edit_entry(current_user, entry),
         confirm=ConfirmForm(),
     )
@@ -268,7 +270,7 @@ def edit_entry(entry_id: int):
 
         def update():
             essay, original = _read_essay(form, required=False)
-            services.update_entry(
+            entries.update_entry(
                 db.session,
                 entry,
                 actor=current_user,
@@ -279,7 +281,7 @@ def edit_entry(entry_id: int):
                 now=utcnow(),
             )
             if form.submit_now.data and entry.state == "draft":
-                services.submit_entry(db.session, entry, current_user, utcnow())
+                entries.submit_entry(db.session, entry, current_user, utcnow())
 
         if run_and_commit(update, _("Đã lưu thay đổi."), INPUT_ERRORS) is not FAILED:
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
@@ -293,7 +295,7 @@ def submit_entry(entry_id: int):
     policy.require(policy.can_edit_entry(current_user, entry))
     if ConfirmForm().validate_on_submit():
         run_and_commit(
-            lambda: services.submit_entry(db.session, entry, current_user, utcnow()),
+            lambda: entries.submit_entry(db.session, entry, current_user, utcnow()),
             _("Đã nộp bài dự thi."),
         )
     return redirect(url_for("contest.show_entry", entry_id=entry.id))
@@ -307,7 +309,7 @@ def withdraw_entry(entry_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         run_and_commit(
-            lambda: services.withdraw_entry(db.session, entry, current_user, form.reason.data),
+            lambda: entries.withdraw_entry(db.session, entry, current_user, form.reason.data),
             _("Đã rút bài."),
         )
     else:
@@ -324,8 +326,8 @@ def show_round(round_id: int):
     round_ = _round(round_id)
     forwarded_from_here = db.session.scalars(
         select(Entry)
-        .join(services.Forwarding, services.Forwarding.entry_id == Entry.id)
-        .where(services.Forwarding.from_round_id == round_.id)
+        .join(Forwarding, Forwarding.entry_id == Entry.id)
+        .where(Forwarding.from_round_id == round_.id)
     ).all()
     decided = db.session.scalars(
         select(Entry).where(
@@ -336,9 +338,9 @@ def show_round(round_id: int):
     return render_template(
         "contest/round.html",
         round=round_,
-        entries=services.pending_entries(db.session, round_),
-        profiles=services.pending_profiles(db.session, round_),
-        used=services.forwarded_count(db.session, round_),
+        entries=forwarding.pending_entries(db.session, round_),
+        profiles=forwarding.pending_profiles(db.session, round_),
+        used=forwarding.forwarded_count(db.session, round_),
         forwarded=forwarded_from_here,
         decided=decided,
         children=round_.children,
@@ -354,9 +356,9 @@ def mark_item(round_id: int, kind: str, item_id: int):
     """Tick or untick an entry or a profile for forwarding, within the round's quota."""
     round_ = _round(round_id)
     model, verb = (
-        (Entry, services.mark_entry)
+        (Entry, forwarding.mark_entry)
         if kind == "entries"
-        else (ExemplarProfile, services.mark_profile)
+        else (ExemplarProfile, forwarding.mark_profile)
     )
     item = db.session.get(model, item_id)
     policy.require(item is not None and item.round_id == round_.id)
@@ -376,7 +378,7 @@ def disqualify_entry(round_id: int, entry_id: int):
     if form.validate_on_submit():
         if (
             run_and_commit(
-                lambda: services.disqualify_entry(
+                lambda: entries.disqualify_entry(
                     db.session, entry, current_user, form.reason.data
                 ),
                 _("Đã loại bài và ghi lý do."),
@@ -393,7 +395,7 @@ def forward_round(round_id: int):
     round_ = _round(round_id)
     if ConfirmForm().validate_on_submit():
         result = run_and_commit(
-            lambda: services.forward_round(db.session, round_, current_user, utcnow())
+            lambda: forwarding.forward_round(db.session, round_, current_user, utcnow())
         )
         if result is not FAILED:
             flash(
@@ -429,14 +431,14 @@ def paper_entry(round_id: int):
 
         def enter():
             essay, original = _read_essay(form, required=True)
-            author = services.find_or_create_author(
+            author = accounts.find_or_create_author(
                 db.session,
                 full_name=form.author_name.data,
                 phone=form.author_phone.data,
                 email=form.author_email.data,
                 unit=db.session.get(Unit, form.author_unit_id.data),
             )
-            services.create_entry(
+            entries.create_entry(
                 db.session,
                 contest=round_.contest,
                 author=author,
@@ -469,7 +471,7 @@ def new_profile(round_id: int):
             photo = (form.photo.data.filename, form.photo.data.read())
 
         def create():
-            services.create_profile(
+            profiles.create_profile(
                 db.session,
                 contest=round_.contest,
                 round_=round_,
@@ -517,13 +519,13 @@ def profile_photo(profile_id: int):
 def dashboard(slug: str):
     contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
-    province_round = contest.province_round()
+    province_round = contest.province_round(db.session)
     return render_template(
         "contest/dashboard.html",
         contest=contest,
-        status=services.contest_status(db.session, contest),
-        at_province=services.pending_entries(db.session, province_round),
-        profiles=services.pending_profiles(db.session, province_round),
+        status=queries.contest_status(db.session, contest),
+        at_province=forwarding.pending_entries(db.session, province_round),
+        profiles=forwarding.pending_profiles(db.session, province_round),
         province_round=province_round,
     )
 
@@ -549,7 +551,7 @@ def contest_settings(slug: str):
     done = FAILED
     if action == "rules" and rules.validate_on_submit():
         done = run_and_commit(
-            lambda: services.update_contest(
+            lambda: setup.update_contest(
                 db.session,
                 contest,
                 current_user,
@@ -565,7 +567,7 @@ def contest_settings(slug: str):
         )
     elif action == "round" and round_form.validate_on_submit():
         done = run_and_commit(
-            lambda: services.add_round(
+            lambda: setup.add_round(
                 db.session,
                 contest,
                 db.session.get(Unit, round_form.unit_id.data),
@@ -576,7 +578,7 @@ def contest_settings(slug: str):
         )
     elif action == "unit" and unit_form.validate_on_submit():
         done = run_and_commit(
-            lambda: services.create_unit(
+            lambda: setup.create_unit(
                 db.session,
                 code=unit_form.code.data,
                 name=unit_form.name.data,
@@ -589,7 +591,7 @@ def contest_settings(slug: str):
         round_ = db.session.get(Round, request.form.get("round_id", type=int) or 0)
         policy.require(round_ is not None and round_.contest_id == contest.id)
         done = run_and_commit(
-            lambda: services.set_quota(
+            lambda: setup.set_quota(
                 db.session,
                 round_,
                 request.form.get("quota", type=int) or 0,
@@ -620,9 +622,9 @@ def contest_settings(slug: str):
     )
 
 
-@bp.route("/accounts", methods=["GET", "POST"])
+@bp.route("/accounts", methods=["GET", "POST"], endpoint="accounts")
 @login_required
-def accounts():
+def accounts_page():
     """Province organisers create the accounts of everyone but entrants."""
     policy.require(policy.is_province(current_user))
     form = AccountForm()
@@ -630,7 +632,7 @@ def accounts():
     form.unit_id.choices = choices((u.id, f"{u.name} ({u.code})") for u in units)
     if form.validate_on_submit():
         created = run_and_commit(
-            lambda: services.create_user(
+            lambda: accounts.create_user(
                 db.session,
                 full_name=form.full_name.data,
                 email=form.email.data,

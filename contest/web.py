@@ -1,18 +1,23 @@
-"""Helpers every package's views share: load a contest by slug, run one service and commit."""
+"""Helpers every package's views share: load a contest by slug, run one user action inside the
+unit of work, point an essay's pictures at an access-checked route."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from contest.db import db
 from contest.errors import DomainError
 from contest.models import Contest
-
-FAILED = object()
+from contest.uow import unit_of_work
 
 
 def contest_or_404(slug: str) -> Contest:
@@ -22,26 +27,54 @@ def contest_or_404(slug: str) -> Contest:
     return contest
 
 
-def run_and_commit(
-    action: Callable[[], Any],
-    success: str | None = None,
-    errors: tuple[type[Exception], ...] = (DomainError,),
-) -> Any:
-    """Call one service and commit once; if a rule refuses, roll back and show its message.
+@dataclass
+class Action:
+    """What a view's `with user_action(…) as action:` block sees and leaves behind."""
 
-    Returns what the service returned, or FAILED."""
+    session: Session
+    ok: bool = False
+    value: Any = None
+
+
+@contextmanager
+def user_action(
+    success: str | None = None, errors: tuple[type[Exception], ...] = (DomainError,)
+) -> Iterator[Action]:
+    """One user action in one unit of work. If a rule refuses (`errors`), everything is rolled
+    back, its message is flashed and `action.ok` stays False; otherwise it commits once and
+    flashes `success`.
+
+        with user_action(_("Đã gửi.")) as action:
+            action.value = forwarding.forward_round(action.session, round_, current_user, now)
+        if action.ok: …
+    """
+    action = Action(db.session)
     try:
-        value = action()
+        with unit_of_work(action.session):
+            yield action
     except errors as error:
-        db.session.rollback()
         flash(str(error), "error")
-        return FAILED
-    db.session.commit()
+        return
+    action.ok = True
     if success:
         flash(success, "success")
-    return value
 
 
-def succeeded(action: Callable[[], Any], success: str | None = None) -> bool:
-    """run_and_commit, for views that only need to know whether it went through."""
+def rewrite_media(html: str, url_for_name: Callable[[str], str]) -> Markup:
+    """Point the essay's pictures at a route that checks access, never at a file path."""
+    rewritten = re.sub(r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html)
+    return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
+
+
+# TEMPORARY during the reshape: remove once no view calls them.
+FAILED = object()
+
+
+def run_and_commit(action, success=None, errors=(DomainError,)):
+    with user_action(success, errors) as outcome:
+        outcome.value = action()
+    return outcome.value if outcome.ok else FAILED
+
+
+def succeeded(action, success=None) -> bool:
     return run_and_commit(action, success) is not FAILED

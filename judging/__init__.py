@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, url_for
 from flask_babel import gettext as _
+
+TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
 
 
 def _home_links(contest) -> list[tuple[str, str]]:

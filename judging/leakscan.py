@@ -6,8 +6,9 @@ self-references ("tác giả", "người viết", "tôi tên là") and a signatu
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from contest.text import fold
 
 SELF_REFERENCES = [
     r"tôi tên là",
@@ -33,10 +34,6 @@ class Flag:
     snippet: str
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Lò Thị Hoa' and 'lo thi hoa' compare equal."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def _context(text: str, start: int, end: int, width: int = 30) -> str:

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest import storage
 from contest.errors import InvalidInput
-from contest.intake import markdown_to_html, markdown_to_text, nfc
+from contest.intake import markdown_to_html, markdown_to_text
 from contest.models import Contest, Entry, Unit, User
-from contest.services import record_event
+from contest.audit import record_legacy_event as record_event
+from contest.text import nfc
 from judging import aggregation, assignment, blind, leakscan
 from judging.errors import (
     ConflictOfInterest,
@@ -239,7 +240,7 @@ def declare_conflict(
 
 def province_entries(session: Session, contest: Contest) -> list[Entry]:
     """Entries that reached the provincial round and are still in the running."""
-    province_round = contest.province_round()
+    province_round = contest.province_round(session)
     return list(
         session.scalars(
             select(Entry)

@@ -17,8 +17,7 @@ from contest.db import db, utcnow
 from contest.forms import ConfirmForm, choices
 from contest.models import Contest, User
 from contest.storage import safe_join
-from contest.views import rewrite_media
-from contest.web import contest_or_404, succeeded
+from contest.web import contest_or_404, rewrite_media, succeeded
 from judging import charts, export, reliability, services
 from judging.forms import (
     ClearForm,

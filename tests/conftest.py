@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from flask_migrate import upgrade
 
-from contest import create_app
 from contest.db import db, utcnow
 from contest.intake import extract_typed
 from contest.models import Contest, Round, Unit, User
-from contest.services import Subject, create_entry, create_user
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry
+from wsgi import create_app
 
 PASSWORD = "matkhau-2019"
 NOW = utcnow().replace(microsecond=0)

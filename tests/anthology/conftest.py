@@ -8,9 +8,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from contest import services as contest_services
 from contest.db import db
 from contest.intake import extract_upload
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry
+from contest.services.forwarding import forward_round
+from contest.services.profiles import create_profile
 from judging import services as judging
 from judging.models import Assignment
 from tests.conftest import NOW
@@ -22,7 +25,7 @@ from tests.judging.conftest import marks_for, open_for_judging, panel  # noqa: F
 def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported above
     contest = panel["contest"]
     province = world["users"]["province"]
-    author = contest_services.create_user(
+    author = create_user(
         db.session,
         full_name="Điêu Thị Xuân",
         email="xuan@example.com",
@@ -31,20 +34,20 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
         unit=world["units"]["SGD"],
     )
     data = rich_docx(tmp_path)
-    rich = contest_services.create_entry(
+    rich = create_entry(
         db.session,
         contest=contest,
         author=author,
         author_unit=world["units"]["SGD"],
         title="Người giữ rừng bản Mòng",
-        subject=contest_services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
+        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
         essay=extract_upload("bai.docx", data, 10**7),
         original=("bai.docx", data),
         declarations_accepted=True,
         now=NOW,
         submit=True,
     )
-    contest_services.forward_round(
+    forward_round(
         db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id]
     )
     buffer = io.BytesIO()
@@ -56,7 +59,7 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
             ("Trạm Y tế xã Chiềng Sơn", "1.5", "collective"),
         ]
     ):
-        profile = contest_services.create_profile(
+        profile = create_profile(
             db.session,
             contest=contest,
             round_=world["rounds"]["SL"],

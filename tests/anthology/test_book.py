@@ -226,10 +226,10 @@ def test_cli_build_writes_both_files(runner, finalised, tmp_path):
 
 
 def test_another_profile_can_be_added(finalised, world, tmp_path):
-    from contest import services as contest_services
+    from contest.services.profiles import create_profile
 
     contest = finalised["contest"]
-    extra = contest_services.create_profile(
+    extra = create_profile(
         db.session,
         contest=contest,
         round_=world["rounds"]["MCH-CSO"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from contest import services
 from contest.db import db
 from contest.models import AuditEvent
+from contest.services.profiles import create_profile
 from tests.conftest import csrf_token, login
 
 ROLES = [
@@ -80,7 +80,7 @@ ROUND_ROLES = {"organiser_own", "province"}
 @pytest.fixture
 def objects(world, make_entry):
     entry = make_entry(world["users"]["entrant_a"])
-    profile = services.create_profile(
+    profile = create_profile(
         db.session,
         contest=world["contest"],
         round_=world["rounds"]["MCH-CSO"],

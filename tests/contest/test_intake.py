@@ -11,7 +11,8 @@ import pypandoc
 import pytest
 from PIL import Image
 
-from contest.intake import IntakeError, count_words, extract_typed, extract_upload, nfc
+from contest.intake import IntakeError, extract_typed, extract_upload
+from contest.text import count_words, nfc
 from tests.conftest import docx_bytes
 
 MAX = 10 * 1024 * 1024

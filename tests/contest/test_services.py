@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from contest import services
 from contest.db import db
 from contest.errors import (
     DeadlinePassed,
@@ -18,16 +17,27 @@ from contest.errors import (
     QuotaExceeded,
 )
 from contest.intake import extract_typed
-from contest.models import AuditEvent, Forwarding
+from contest.models import AuditEvent, EntryState, Forwarding
+from contest.services.accounts import create_user, find_user_by_login
+from contest.services.entries import (
+    Subject,
+    create_entry,
+    disqualify_entry,
+    submit_entry,
+    withdraw_entry,
+)
+from contest.services.forwarding import forward_round, mark_entry, mark_profile, round_for_unit
+from contest.services.profiles import create_profile
+from contest.states import advance
 from tests.conftest import NOW, vietnamese_essay
 
 
 def _subject():
-    return services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4")
+    return Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4")
 
 
 def _create(world, author, words=60, now=NOW, submit=True, entered_by=None):
-    return services.create_entry(
+    return create_entry(
         db.session,
         contest=world["contest"],
         author=author,
@@ -57,7 +67,7 @@ def test_a_unit_without_its_own_round_sends_to_the_nearest_ancestor(world):
     )
     db.session.add(village)
     assert (
-        services.round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
+        round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
     )
 
 
@@ -91,7 +101,7 @@ def test_per_entrant_limit_counts_all_but_withdrawn(world, make_entry):
     make_entry(author, submit=False)
     with pytest.raises(EntryLimitReached):
         _create(world, author)
-    services.withdraw_entry(db.session, first, author)
+    withdraw_entry(db.session, first, author)
     assert _create(world, author).state == "submitted"
 
 
@@ -109,7 +119,7 @@ def test_a_draft_may_be_outside_the_limits_but_cannot_be_submitted(world):
     author = world["users"]["entrant_a"]
     draft = _create(world, author, words=5, submit=False)
     with pytest.raises(InvalidInput):
-        services.submit_entry(db.session, draft, author, NOW)
+        submit_entry(db.session, draft, author, NOW)
     assert draft.state == "draft"
 
 
@@ -117,23 +127,23 @@ def test_quota_is_enforced_when_marking_and_forwarding(world, make_entry):
     commune = world["rounds"]["MCH-CSO"]
     organiser = world["users"]["organiser_c1"]
     a, b = make_entry(), make_entry(world["users"]["entrant_a"])
-    services.mark_entry(db.session, commune, a, True, organiser)
+    mark_entry(db.session, commune, a, True, organiser)
     with pytest.raises(QuotaExceeded, match="tối đa 1 bài"):
-        services.mark_entry(db.session, commune, b, True, organiser)
+        mark_entry(db.session, commune, b, True, organiser)
     with pytest.raises(QuotaExceeded):
-        services.forward_round(db.session, commune, organiser, NOW, forward_all=True)
-    result = services.forward_round(db.session, commune, organiser, NOW)
+        forward_round(db.session, commune, organiser, NOW, forward_all=True)
+    result = forward_round(db.session, commune, organiser, NOW)
     assert result.forwarded == [a] and result.not_selected == [b]
     assert a.state == "forwarded" and a.round is world["rounds"]["MCH"]
     assert b.state == "not_selected" and b.round is commune
     with pytest.raises(IllegalTransition):
-        services.forward_round(db.session, commune, organiser, NOW)
+        forward_round(db.session, commune, organiser, NOW)
 
 
 def test_entries_climb_every_level_up_to_the_province(world, make_entry):
     entry = make_entry()
-    services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
-    services.forward_round(db.session, world["rounds"]["MCH"], None, NOW, entry_ids=[entry.id])
+    forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
+    forward_round(db.session, world["rounds"]["MCH"], None, NOW, entry_ids=[entry.id])
     assert entry.round is world["rounds"]["SL"] and entry.state == "forwarded"
     hops = db.session.scalars(select(Forwarding).where(Forwarding.entry_id == entry.id)).all()
     assert [h.from_round_id for h in hops] == [
@@ -141,13 +151,13 @@ def test_entries_climb_every_level_up_to_the_province(world, make_entry):
         world["rounds"]["MCH"].id,
     ]
     with pytest.raises(IllegalTransition):
-        services.forward_round(db.session, world["rounds"]["SL"], None, NOW, forward_all=True)
+        forward_round(db.session, world["rounds"]["SL"], None, NOW, forward_all=True)
 
 
 def test_forward_refuses_an_entry_of_another_round(world, make_entry):
     other = make_entry(world["users"]["entrant_b"])
     with pytest.raises(InvalidInput, match=str(other.id)):
-        services.forward_round(
+        forward_round(
             db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[other.id]
         )
 
@@ -156,7 +166,7 @@ def test_profiles_flow_up_with_their_own_quota(world):
     commune = world["rounds"]["MCH-CSO"]
     organiser = world["users"]["organiser_c1"]
     profiles = [
-        services.create_profile(
+        create_profile(
             db.session,
             contest=world["contest"],
             round_=commune,
@@ -168,10 +178,10 @@ def test_profiles_flow_up_with_their_own_quota(world):
         )
         for i in range(2)
     ]
-    services.mark_profile(db.session, commune, profiles[0], True, organiser)
+    mark_profile(db.session, commune, profiles[0], True, organiser)
     with pytest.raises(QuotaExceeded):
-        services.mark_profile(db.session, commune, profiles[1], True, organiser)
-    result = services.forward_round(db.session, commune, organiser, NOW)
+        mark_profile(db.session, commune, profiles[1], True, organiser)
+    result = forward_round(db.session, commune, organiser, NOW)
     assert result.profiles == [profiles[0]] and profiles[0].round is world["rounds"]["MCH"]
 
 
@@ -188,21 +198,22 @@ def test_profiles_flow_up_with_their_own_quota(world):
 )
 def test_state_transitions(world, make_entry, start, target, legal):
     entry = make_entry(submit=False)
-    entry.state = start
+    entry.state = EntryState(start)
     if legal:
-        services._transition(db.session, entry, target, None)
-        assert entry.state == target
+        assert advance(entry, EntryState(target)) == start
+        assert entry.state is EntryState(target)
     else:
         with pytest.raises(IllegalTransition):
-            services._transition(db.session, entry, target, None)
+            advance(entry, EntryState(target))
+        assert entry.state is EntryState(start)
 
 
 def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
     entry = make_entry()
     organiser = world["users"]["organiser_c1"]
     with pytest.raises(InvalidInput):
-        services.disqualify_entry(db.session, entry, organiser, "   ")
-    services.disqualify_entry(db.session, entry, organiser, "Đã đăng trên mạng xã hội")
+        disqualify_entry(db.session, entry, organiser, "   ")
+    disqualify_entry(db.session, entry, organiser, "Đã đăng trên mạng xã hội")
     db.session.commit()
     event = db.session.scalars(
         select(AuditEvent).where(
@@ -220,13 +231,13 @@ def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
 def test_text_is_stored_in_nfc(world):
     decomposed = "Ngu\u031bo\u031b\u0300i to\u0302\u0301t"  # "Người tốt" in NFD
     author = world["users"]["entrant_a"]
-    entry = services.create_entry(
+    entry = create_entry(
         db.session,
         contest=world["contest"],
         author=author,
         author_unit=author.unit,
         title=decomposed,
-        subject=services.Subject(decomposed, "", "individual", "2.4"),
+        subject=Subject(decomposed, "", "individual", "2.4"),
         essay=extract_typed((decomposed + " ") * 15),
         original=None,
         declarations_accepted=True,
@@ -239,10 +250,10 @@ def test_text_is_stored_in_nfc(world):
 
 def test_duplicate_logins_are_refused(world):
     with pytest.raises(InvalidInput):
-        services.create_user(
+        create_user(
             db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8
         )
-    services.create_user(
+    create_user(
         db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8
     )
-    assert services.find_user_by_login(db.session, "0912345678").full_name == "Y"
+    assert find_user_by_login(db.session, "0912345678").full_name == "Y"

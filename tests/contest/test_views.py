@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from contest.db import db
 from contest.models import Entry, User
+from contest.services.forwarding import forward_round
 from tests.conftest import PASSWORD, csrf_token, docx_bytes, login, vietnamese_essay
 
 
@@ -87,19 +88,19 @@ def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
 
 
 def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, world):
-    from contest import services
     from contest.intake import extract_upload
+    from contest.services.entries import Subject, create_entry
     from tests.conftest import NOW
 
     author = world["users"]["entrant_a"]
     data = docx_bytes([vietnamese_essay(50)])
-    services.create_entry(
+    create_entry(
         db.session,
         contest=world["contest"],
         author=author,
         author_unit=author.unit,
         title="Bài",
-        subject=services.Subject("Lò Văn Pánh", "", "individual", "2.4"),
+        subject=Subject("Lò Văn Pánh", "", "individual", "2.4"),
         essay=extract_upload("bai.docx", data, 10**7),
         original=("bai.docx", data),
         declarations_accepted=True,
@@ -198,10 +199,9 @@ def test_paper_entry_creates_an_author_without_password(client, world):
 
 def test_dashboard_shows_entries_at_the_province(client, world, make_entry):
     entry = make_entry(world["users"]["entrant_b"], title="Bông hoa đẹp vùng cao")
-    from contest import services
     from tests.conftest import NOW
 
-    services.forward_round(db.session, world["rounds"]["YCH"], None, NOW, entry_ids=[entry.id])
+    forward_round(db.session, world["rounds"]["YCH"], None, NOW, entry_ids=[entry.id])
     db.session.commit()
     login(client, "btc@sonla.gov.vn")
     page = client.get("/c/son-la-2019/dashboard").get_data(as_text=True)
@@ -305,12 +305,11 @@ def test_the_province_creates_a_judge_who_then_cannot_enter(client, world):
 def test_the_province_sets_rules_rounds_units_and_quotas(client, world, make_entry):
     from datetime import datetime
 
-    from contest import services
     from contest.models import Round, Unit
     from tests.conftest import NOW
 
     entry = make_entry()
-    services.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
+    forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
     db.session.commit()
     login(client, "btc@sonla.gov.vn")
     url = "/c/son-la-2019/settings"

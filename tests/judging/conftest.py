@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from contest import services as contest_services
 from contest.db import db
 from contest.models import Unit
+from contest.services.accounts import create_user
+from contest.services.forwarding import forward_round
 from judging import services
 from tests.conftest import NOW, PASSWORD
 
@@ -26,7 +27,7 @@ def panel(world, make_entry):
     judges = [users["judge"]]
     for index, unit in enumerate([dep2, world["units"]["MCH"], dep2], start=2):
         judges.append(
-            contest_services.create_user(
+            create_user(
                 db.session,
                 full_name=f"Giám khảo {index}",
                 email=f"gk{index}@sonla.gov.vn",
@@ -51,7 +52,7 @@ def panel(world, make_entry):
         round_ = world["rounds"][code]
         ids = [e.id for e in entries if e.round_id == round_.id]
         round_.quota = 10
-        contest_services.forward_round(db.session, round_, None, NOW, entry_ids=ids)
+        forward_round(db.session, round_, None, NOW, entry_ids=ids)
     contest = world["contest"]
     stage = services.create_stage(
         db.session, contest, name="Chung khảo", judges_per_entry=2, seed=7
@@ -69,7 +70,7 @@ def panel(world, make_entry):
 
 
 def _extra_author(world, index):
-    user = contest_services.create_user(
+    user = create_user(
         db.session,
         full_name=f"Tác giả Số {index}",
         email=f"tg{index}@example.com",

@@ -15,10 +15,12 @@ from urllib.parse import urljoin, urlparse
 import docx
 from sqlalchemy import select
 
-from contest import services as contest_services
 from contest.db import db
 from contest.intake import extract_upload
-from judging.leakscan import fold
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry
+from contest.services.forwarding import forward_round
+from contest.text import fold
 from judging.models import Assignment
 from tests.conftest import NOW, PASSWORD, csrf_token, login, vietnamese_essay
 from tests.judging.conftest import open_for_judging
@@ -101,7 +103,7 @@ def crawl(client, start: list[str]) -> dict[str, str]:
 
 
 def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
-    author = contest_services.create_user(
+    author = create_user(
         db.session,
         full_name=AUTHOR,
         email=EMAIL,
@@ -110,13 +112,13 @@ def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
         unit=world["units"]["SGD"],
     )
     data = leaky_docx()
-    entry = contest_services.create_entry(
+    entry = create_entry(
         db.session,
         contest=world["contest"],
         author=author,
         author_unit=author.unit,
         title="Người giữ rừng",
-        subject=contest_services.Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
+        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
         essay=extract_upload(FILENAME, data, 10**7),
         original=(FILENAME, data),
         declarations_accepted=True,
@@ -124,7 +126,7 @@ def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
         submit=True,
     )
     round_ = world["rounds"]["SGD"]
-    contest_services.forward_round(db.session, round_, None, NOW, entry_ids=[entry.id])
+    forward_round(db.session, round_, None, NOW, entry_ids=[entry.id])
     db.session.commit()
     assert AUTHOR in entry.body_text  # the original keeps it; only the judges' copy is cleaned
     open_for_judging(panel, world["users"]["province"])

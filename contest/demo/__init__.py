@@ -9,10 +9,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest import demo_text, services
 from contest.categories import CATEGORIES
+from contest.demo import text as demo_text
 from contest.intake import extract_typed
 from contest.models import Contest, Entry, Round, Unit, User
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry, disqualify_entry, withdraw_entry
+from contest.services.forwarding import (
+    forward_round,
+    mark_entry,
+    mark_profile,
+    pending_entries,
+    pending_profiles,
+)
+from contest.services.profiles import create_profile
 
 DEMO_SLUG = "son-la-2019"
 DEMO_PASSWORD = "sonla2019"
@@ -165,7 +175,7 @@ def _user(
     unit: Unit | None,
     label: str,
 ) -> User:
-    user = services.create_user(
+    user = create_user(
         session,
         full_name=name,
         email=email,
@@ -235,7 +245,7 @@ def load_demo(
     for index in range(max(1, entries * 2 // 3)):
         unit = units[rng.choice(entrant_units)]
         email = "tacgia@example.com" if index == 0 else f"tacgia{index}@example.com"
-        author = services.create_user(
+        author = create_user(
             session,
             full_name=demo_text.person_name(rng),
             email=email,
@@ -289,13 +299,13 @@ def _demo_entry(
     if rng.random() < 0.12:
         # As on paper, some authors sign their essay: the leak scan must catch it.
         body += f"\n\n{author.full_name}"
-    return services.create_entry(
+    return create_entry(
         session,
         contest=contest,
         author=author,
         author_unit=author.unit,
         title=title,
-        subject=services.Subject(subject, place, kind, category),
+        subject=Subject(subject, place, kind, category),
         essay=extract_typed(body),
         original=None,
         declarations_accepted=True,
@@ -324,7 +334,7 @@ def _create_profiles(session, rng, contest, rounds, organisers) -> None:
                 if kind == "household"
                 else "Tập thể " + rng.choice(demo_text.VILLAGES)
             )
-            services.create_profile(
+            create_profile(
                 session,
                 contest=contest,
                 round_=round_,
@@ -357,11 +367,11 @@ def _late_changes(session, rng, contest, organisers) -> None:
         .order_by(Entry.id)
     ).all()
     if len(submitted) > 4:
-        services.withdraw_entry(
+        withdraw_entry(
             session, submitted[0], submitted[0].author, "Tác giả muốn chỉnh sửa thêm, xin rút bài."
         )
         victim = submitted[1]
-        services.disqualify_entry(
+        disqualify_entry(
             session,
             victim,
             organisers[victim.round.unit.code],
@@ -383,9 +393,9 @@ def forward_demo_rounds(
     )
     for round_ in ordered:
         organiser = organisers[round_.unit.code]
-        pending = services.pending_entries(session, round_)
+        pending = pending_entries(session, round_)
         for entry in rng.sample(pending, min(len(pending), round_.quota)):
-            services.mark_entry(session, round_, entry, True, organiser)
-        for profile in services.pending_profiles(session, round_)[: round_.profile_quota]:
-            services.mark_profile(session, round_, profile, True, organiser)
-        services.forward_round(session, round_, organiser, now)
+            mark_entry(session, round_, entry, True, organiser)
+        for profile in pending_profiles(session, round_)[: round_.profile_quota]:
+            mark_profile(session, round_, profile, True, organiser)
+        forward_round(session, round_, organiser, now)

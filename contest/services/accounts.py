@@ -1,0 +1,88 @@
+"""Accounts: people who log in, and authors of paper entries who do not.
+
+Services take the session and plain values or model objects, may flush, never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contest.config import setting
+from contest.errors import (
+    InvalidInput,
+)
+from contest.models import (
+    Unit,
+    User,
+)
+from contest.text import nfc
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, `+84` written as a leading 0: one spelling per number."""
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    return digits.replace("+", "")
+
+
+def find_user_by_login(session: Session, login: str) -> User | None:
+    """Log in by e-mail or phone number."""
+    login = login.strip()
+    if "@" in login:
+        return session.scalar(select(User).where(func.lower(User.email) == login.lower()))
+    return session.scalar(select(User).where(User.phone == normalise_phone(login)))
+
+
+def create_user(
+    session: Session,
+    *,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    password: str | None,
+    role: str = "entrant",
+    unit: Unit | None = None,
+    address: str = "",
+) -> User:
+    """Create an account; an e-mail or phone already taken is refused."""
+    email = email.strip().lower() if email and email.strip() else None
+    phone = normalise_phone(phone) if phone and phone.strip() else None
+    if not email and not phone:
+        raise InvalidInput("Cần có thư điện tử hoặc số điện thoại.")
+    if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise InvalidInput("Thư điện tử này đã được đăng ký.")
+    if phone and session.scalar(select(User.id).where(User.phone == phone)):
+        raise InvalidInput("Số điện thoại này đã được đăng ký.")
+    if role == "unit_organiser" and unit is None:
+        raise InvalidInput("Cán bộ thi đua phải thuộc một đơn vị.")
+    user = User(
+        full_name=nfc(full_name.strip()),
+        email=email,
+        phone=phone,
+        role=role,
+        unit=unit,
+        address=nfc(address.strip()),
+    )
+    if password:
+        user.set_password(password, setting("PASSWORD_HASH_METHOD"))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_or_create_author(
+    session: Session, *, full_name: str, phone: str | None, email: str | None, unit: Unit | None
+) -> User:
+    """The author of an entry collected on paper: matched by phone or e-mail, else created
+    without a password (they can be given one later)."""
+    if unit is None:
+        raise InvalidInput("Cần chọn đơn vị của tác giả.")
+    for login in (phone, email):
+        if login and login.strip():
+            found = find_user_by_login(session, login)
+            if found is not None:
+                return found
+    return create_user(
+        session, full_name=full_name, email=email, phone=phone, password=None, unit=unit
+    )

@@ -1,0 +1,232 @@
+"""Rounds: ticking entries and profiles within the quota and sending them up.
+
+Services take the session and plain values or model objects, may flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contest.audit import ContestAction, record_event
+from contest.errors import (
+    IllegalTransition,
+    InvalidInput,
+    QuotaExceeded,
+)
+from contest.models import (
+    PENDING_ENTRY_STATES,
+    PENDING_PROFILE_STATES,
+    Contest,
+    Entry,
+    EntryState,
+    ExemplarProfile,
+    Forwarding,
+    ProfileState,
+    Round,
+    Unit,
+    User,
+)
+from contest.states import advance
+
+
+def round_for_unit(session: Session, contest: Contest, unit: Unit) -> Round:
+    """The round an author of `unit` submits to: the unit's own, else its nearest ancestor's."""
+    for candidate in [unit, *unit.ancestors()]:
+        found = session.scalar(
+            select(Round).where(Round.contest_id == contest.id, Round.unit_id == candidate.id)
+        )
+        if found is not None:
+            return found
+    raise InvalidInput("Đơn vị này chưa tổ chức cuộc thi.")
+
+
+def forwarded_count(session: Session, round_: Round, *, profiles: bool = False) -> int:
+    """How many items of one kind this round has already sent up."""
+    column = Forwarding.profile_id if profiles else Forwarding.entry_id
+    return (
+        session.scalar(
+            select(func.count(Forwarding.id)).where(
+                Forwarding.from_round_id == round_.id, column.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def pending_entries(session: Session, round_: Round) -> list[Entry]:
+    """Entries waiting for this round's decision."""
+    return list(
+        session.scalars(
+            select(Entry)
+            .where(
+                Entry.round_id == round_.id,
+                Entry.state.in_(PENDING_ENTRY_STATES),
+            )
+            .order_by(Entry.id)
+        )
+    )
+
+
+def pending_profiles(session: Session, round_: Round) -> list[ExemplarProfile]:
+    return list(
+        session.scalars(
+            select(ExemplarProfile)
+            .where(
+                ExemplarProfile.round_id == round_.id,
+                ExemplarProfile.state.in_(PENDING_PROFILE_STATES),
+            )
+            .order_by(ExemplarProfile.id)
+        )
+    )
+
+
+def _check_round_open(round_: Round) -> None:
+    if round_.is_province:
+        raise IllegalTransition(
+            "Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây."
+        )
+    if round_.closed_at is not None:
+        raise IllegalTransition("Vòng này đã gửi kết quả lên cấp trên.")
+
+
+def _quota_message(round_: Round, quota: int, noun: str) -> str:
+    return f"Vượt chỉ tiêu: {round_.unit.name} chỉ được gửi tối đa {quota} {noun} lên cấp trên."
+
+
+def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool, actor: User) -> None:
+    """Tick or untick an entry for forwarding; ticking beyond the quota is refused."""
+    _check_round_open(round_)
+    if entry.round_id != round_.id or not entry.is_pending_in_round:
+        raise IllegalTransition("Bài này không nằm trong danh sách chờ của vòng.")
+    if marked and not entry.is_marked:
+        already = forwarded_count(session, round_) + sum(
+            1 for e in pending_entries(session, round_) if e.is_marked
+        )
+        if already + 1 > round_.quota:
+            raise QuotaExceeded(_quota_message(round_, round_.quota, "bài"))
+    entry.is_marked = marked
+    session.flush()
+
+
+def mark_profile(
+    session: Session, round_: Round, profile: ExemplarProfile, marked: bool, actor: User
+) -> None:
+    """Tick or untick an exemplar profile for nomination upward, within the profile quota."""
+    _check_round_open(round_)
+    if profile.round_id != round_.id or profile.state not in (
+        ProfileState.NOMINATED,
+        ProfileState.FORWARDED,
+    ):
+        raise IllegalTransition("Hồ sơ này không nằm trong danh sách chờ của vòng.")
+    if marked and not profile.is_marked:
+        already = forwarded_count(session, round_, profiles=True) + sum(
+            1 for p in pending_profiles(session, round_) if p.is_marked
+        )
+        if already + 1 > round_.profile_quota:
+            raise QuotaExceeded(
+                _quota_message(round_, round_.profile_quota, "hồ sơ gương điển hình")
+            )
+    profile.is_marked = marked
+    session.flush()
+
+
+@dataclass
+class ForwardResult:
+    forwarded: list[Entry]
+    not_selected: list[Entry]
+    profiles: list[ExemplarProfile]
+
+
+def _send_up(
+    session: Session, round_: Round, item: Entry | ExemplarProfile, actor: User | None
+) -> None:
+    """One entry or profile moves to the parent round, with the record the quota counts."""
+    parent = round_.parent
+    key = "entry_id" if isinstance(item, Entry) else "profile_id"
+    session.add(
+        Forwarding(
+            from_round_id=round_.id,
+            to_round_id=parent.id,
+            **{key: item.id},
+            by_id=actor.id if actor else None,
+        )
+    )
+    target = EntryState.FORWARDED if isinstance(item, Entry) else ProfileState.FORWARDED
+    before = advance(item, target)
+    record_event(
+        session,
+        actor,
+        item,
+        ContestAction.ITEM_FORWARDED,
+        change=(before, target),
+        unit=round_.unit.name,
+        parent=parent.unit.name,
+    )
+    item.round, item.is_marked = parent, False
+
+
+def forward_round(
+    session: Session,
+    round_: Round,
+    actor: User | None,
+    now: datetime,
+    entry_ids: Iterable[int] | None = None,
+    forward_all: bool = False,
+) -> ForwardResult:
+    """Send the chosen entries and profiles up to the parent round and close this round.
+
+    The chosen entries are the ticked ones, or `entry_ids`, or all pending with `forward_all`.
+    Pending entries not chosen become 'not selected'. Quota is checked before anything moves.
+    """
+    _check_round_open(round_)
+    pending = pending_entries(session, round_)
+    if forward_all:
+        chosen = pending
+    elif entry_ids is not None:
+        wanted = set(entry_ids)
+        chosen = [e for e in pending if e.id in wanted]
+        unknown = wanted - {e.id for e in chosen}
+        if unknown:
+            raise InvalidInput(
+                "Các bài sau không nằm trong danh sách chờ của vòng: "
+                + ", ".join(str(i) for i in sorted(unknown))
+            )
+    else:
+        chosen = [e for e in pending if e.is_marked]
+    if forwarded_count(session, round_) + len(chosen) > round_.quota:
+        raise QuotaExceeded(
+            _quota_message(round_, round_.quota, "bài") + f" Đã chọn {len(chosen)} bài."
+        )
+    profiles = [p for p in pending_profiles(session, round_) if p.is_marked]
+    for entry in chosen:
+        _send_up(session, round_, entry, actor)
+    rest = [e for e in pending if e not in chosen]
+    for entry in rest:
+        before = advance(entry, EntryState.NOT_SELECTED)
+        record_event(
+            session,
+            actor,
+            entry,
+            ContestAction.NOT_SELECTED,
+            change=(before, EntryState.NOT_SELECTED),
+            unit=round_.unit.name,
+        )
+        entry.is_marked = False
+    for profile in profiles:
+        _send_up(session, round_, profile, actor)
+    round_.closed_at = now
+    record_event(
+        session,
+        actor,
+        round_,
+        ContestAction.ROUND_FORWARDED,
+        entries=len(chosen),
+        profiles=len(profiles),
+        parent=round_.parent.unit.name,
+    )
+    session.flush()
+    return ForwardResult(chosen, rest, profiles)

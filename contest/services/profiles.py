@@ -1,0 +1,87 @@
+"""Exemplar profiles nominated by units, with their photos.
+
+Services take the session and plain values or model objects, may flush, never commit."""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from contest import storage
+from contest.audit import ContestAction, record_event
+from contest.errors import (
+    InvalidInput,
+)
+from contest.models import (
+    Contest,
+    ExemplarProfile,
+    ProfileState,
+    Round,
+    User,
+)
+from contest.services.entries import Subject, validate_subject
+from contest.text import nfc
+
+
+def create_profile(
+    session: Session,
+    *,
+    contest: Contest,
+    round_: Round,
+    actor: User,
+    name: str,
+    kind: str,
+    category: str,
+    address: str = "",
+    position: str = "",
+    achievements: str = "",
+    commendations: str = "",
+    photo: tuple[str, bytes] | None = None,
+) -> ExemplarProfile:
+    """A unit organiser records an exemplar; it waits in the unit's round to be nominated."""
+    validate_subject(Subject(name, address, kind, category))
+    profile = ExemplarProfile(
+        contest=contest,
+        unit=round_.unit,
+        round=round_,
+        name=nfc(name.strip()),
+        kind=kind,
+        category=category,
+        address=nfc(address.strip()),
+        position=nfc(position.strip()),
+        achievements=nfc(achievements.strip()),
+        commendations=nfc(commendations.strip()),
+        state=ProfileState.NOMINATED,
+        created_by_id=actor.id,
+    )
+    session.add(profile)
+    session.flush()
+    if photo is not None:
+        profile.photo_path = save_profile_photo(session, profile.id, photo)
+    record_event(
+        session,
+        actor,
+        profile,
+        ContestAction.PROFILE_NOMINATED,
+        change=("", ProfileState.NOMINATED),
+    )
+    return profile
+
+
+def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, bytes]) -> str:
+    """Keep a profile photo re-encoded as JPEG, which also drops its EXIF block; the file goes
+    away if the transaction does not commit."""
+    try:
+        image = Image.open(io.BytesIO(photo[1]))
+        image.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidInput("Ảnh không hợp lệ: chỉ nhận ảnh JPEG hoặc PNG.") from exc
+    encoded = io.BytesIO()
+    image.convert("RGB").save(encoded, "JPEG", quality=88)
+    relative = os.path.join("profiles", f"{profile_id}-{secrets.token_hex(8)}.jpg")
+    storage.write_file(session, relative, encoded.getvalue())
+    return relative

@@ -1,0 +1,129 @@
+"""Contest set-up by the province: rules, units of the tree, rounds and quotas.
+
+Services take the session and plain values or model objects, may flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.audit import ContestAction, record_event
+from contest.errors import (
+    IllegalTransition,
+    InvalidInput,
+    QuotaExceeded,
+)
+from contest.models import (
+    UNIT_KINDS,
+    Contest,
+    Round,
+    Unit,
+    User,
+)
+from contest.services.forwarding import forwarded_count, round_for_unit
+from contest.text import nfc
+
+
+def update_contest(
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    *,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    min_words: int,
+    max_words: int,
+    max_entries_per_entrant: int,
+    declarations: list[str],
+) -> Contest:
+    """Change the rules; the database checks them too (dates in order, limits sane)."""
+    if closes_at <= opens_at:
+        raise InvalidInput("Ngày hết hạn phải sau ngày bắt đầu nhận bài.")
+    if not 0 <= min_words <= max_words:
+        raise InvalidInput("Số chữ tối thiểu phải từ 0 đến số chữ tối đa.")
+    if max_entries_per_entrant < 1:
+        raise InvalidInput("Mỗi tác giả phải được gửi ít nhất một bài.")
+    if not title.strip():
+        raise InvalidInput("Cần có tên cuộc thi.")
+    contest.title = nfc(title.strip())
+    contest.opens_at, contest.closes_at = opens_at, closes_at
+    contest.min_words, contest.max_words = min_words, max_words
+    contest.max_entries_per_entrant = max_entries_per_entrant
+    contest.declarations = [nfc(d.strip()) for d in declarations if d.strip()]
+    record_event(
+        session,
+        actor,
+        contest,
+        ContestAction.RULES_CHANGED,
+        contest_id=contest.id,
+        opens=f"{opens_at:%d/%m/%Y}",
+        closes=f"{closes_at:%d/%m/%Y}",
+        min_words=min_words,
+        max_words=max_words,
+    )
+    session.flush()
+    return contest
+
+
+def create_unit(session: Session, *, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    """A unit of the tree; codes are unique."""
+    code = code.strip().upper()
+    if not code or not name.strip():
+        raise InvalidInput("Cần có mã và tên đơn vị.")
+    if kind not in UNIT_KINDS:
+        raise InvalidInput("Loại đơn vị không hợp lệ.")
+    if session.scalar(select(Unit.id).where(Unit.code == code)):
+        raise InvalidInput(f"Mã đơn vị «{code}» đã có.")
+    unit = Unit(code=code, name=nfc(name.strip()), kind=kind, parent=parent)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def add_round(
+    session: Session, contest: Contest, unit: Unit, quota: int, profile_quota: int
+) -> Round:
+    """A unit joins the contest: its round forwards to the round of its nearest ancestor."""
+    if session.scalar(
+        select(Round.id).where(Round.contest_id == contest.id, Round.unit_id == unit.id)
+    ):
+        raise InvalidInput("Đơn vị này đã có vòng thi.")
+    if unit.parent is None:
+        raise InvalidInput("Vòng cấp tỉnh đã có; hãy chọn một đơn vị cấp dưới.")
+    parent = round_for_unit(session, contest, unit.parent)
+    if parent.closed_at is not None:
+        raise IllegalTransition("Vòng cấp trên đã gửi kết quả, không thể thêm vòng con.")
+    if quota < 0 or profile_quota < 0:
+        raise InvalidInput("Chỉ tiêu không được âm.")
+    round_ = Round(
+        contest=contest, unit=unit, parent=parent, quota=quota, profile_quota=profile_quota
+    )
+    session.add(round_)
+    session.flush()
+    record_event(
+        session,
+        None,
+        round_,
+        ContestAction.ROUND_CREATED,
+        contest_id=contest.id,
+        parent=parent.unit.name,
+    )
+    return round_
+
+
+def set_quota(
+    session: Session, round_: Round, quota: int, profile_quota: int, actor: User | None
+) -> None:
+    """Change a round's quotas; never below what it has already sent up."""
+    if quota < forwarded_count(session, round_) or profile_quota < forwarded_count(
+        session, round_, profiles=True
+    ):
+        raise QuotaExceeded("Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên.")
+    round_.quota, round_.profile_quota = quota, profile_quota
+    record_event(
+        session, actor, round_, ContestAction.QUOTA_SET, entries=quota, profiles=profile_quota
+    )
+    session.flush()
