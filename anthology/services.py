@@ -22,11 +22,11 @@ from anthology.docx_writer import write_docx
 from anthology.epub_writer import BookBuildError, write_epub
 from anthology.models import AnthologyBuild, AnthologyItem, AnthologySettings
 from contest import storage
+from contest.audit import record_legacy_event as record_event
 from contest.categories import SUBJECT_KINDS, category_order
 from contest.db import db, utcnow
 from contest.errors import DomainError, InvalidInput
 from contest.models import Contest, Entry, ExemplarProfile
-from contest.audit import record_legacy_event as record_event
 from contest.text import nfc
 from judging import services as judging
 

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest import storage
+from contest.audit import record_legacy_event as record_event
 from contest.errors import InvalidInput
 from contest.intake import markdown_to_html, markdown_to_text
 from contest.models import Contest, Entry, Unit, User
-from contest.audit import record_legacy_event as record_event
 from contest.text import nfc
 from judging import aggregation, assignment, blind, leakscan
 from judging.errors import (
