@@ -3,10 +3,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
 .PHONY: run test install bench chromium system-deps
 
 $(STAMP): pyproject.toml
+	@pkg-config --exists icu-i18n 2>/dev/null || { $(APT_INSTALL) libicu-dev pkg-config; }
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
@@ -16,10 +18,12 @@ install: $(STAMP)
 	for package in contest judging anthology; do \
 	  $(VENV)/bin/pybabel compile --statistics -d $$package/translations || exit 1; done
 
-# Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB.
+# Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB, and
+# LibreOffice (without its desktop) to read .doc and .rtf essays.
 system-deps:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
+	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
+	@command -v soffice >/dev/null 2>&1 || { echo "LibreOffice could not be installed" >&2; exit 1; }
 
 run: install system-deps
 	$(FLASK) db upgrade

@@ -8,6 +8,10 @@ from flask import Flask, url_for
 from flask_babel import gettext as _
 
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
+DEFAULTS = {
+    "ANTHOLOGY_PANDOC_TIMEOUT_SECONDS": 600,  # a 300-essay book takes about a minute
+    "ANTHOLOGY_BUILD_INLINE": False,  # tests build in the request instead of a thread
+}
 
 
 def _home_links(contest) -> list[tuple[str, str]]:
@@ -24,10 +28,15 @@ def _home_links(contest) -> list[tuple[str, str]]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the anthology blueprint, CLI and its link on the home page."""
-    from anthology import cli, views
+    """Register the anthology blueprint, CLI, its link on the home page and its demo stage."""
+    from anthology import cli, demo, views
     from contest import links
+    from contest.cli import demo_stage_handlers
+    from contest.demo import STAGES
 
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     cli.init_app(app)
     links.register(app, "extra_home_links", _home_links)
+    demo.register(demo_stage_handlers(app), STAGES[0])

@@ -8,11 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from anthology import services
-from anthology.epub_writer import BookBuildError
-from contest.cli import get_contest
-from contest.db import db
-from contest.errors import DomainError
+from anthology.services import builds
+from contest.cli import command_unit_of_work, get_contest
 
 anthology_cli = AppGroup("anthology", help="Tuyển tập.")
 
@@ -23,12 +20,10 @@ anthology_cli = AppGroup("anthology", help="Tuyển tập.")
 @click.option("--format", "formats", default="docx,epub", show_default=True)
 def build_command(slug: str, out: str, formats: str) -> None:
     """Write OUT/SLUG.docx and OUT/SLUG.epub and print their paths."""
-    contest = get_contest(slug)
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    try:
-        written = services.build_book(db.session, contest, os.path.abspath(out), wanted)
-    except (DomainError, BookBuildError) as error:
-        raise click.ClickException(str(error)) from error
+    with command_unit_of_work() as uow:
+        contest = get_contest(slug)
+        written = builds.build_book(uow.session, contest, os.path.abspath(out), wanted)
     for fmt in wanted:
         click.echo(written[fmt])
 

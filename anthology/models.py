@@ -3,15 +3,63 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.db import created_at, db, intpk
 from contest.models import Contest, Entry, ExemplarProfile, one_of
+from contest.states import State, StateColumn, describe
 
 PAGE_SIZES = ("A5", "B5", "A4")
-BUILD_STATES = ("queued", "running", "done", "failed")
+
+
+class BuildState(State):
+    """A book build: queued, then running, then done or failed (never back)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+describe(
+    BuildState,
+    labels={
+        BuildState.QUEUED: _l("đang chờ"),
+        BuildState.RUNNING: _l("đang dựng"),
+        BuildState.DONE: _l("xong"),
+        BuildState.FAILED: _l("lỗi"),
+    },
+    transitions={
+        BuildState.QUEUED: (BuildState.RUNNING, BuildState.FAILED),
+        BuildState.RUNNING: (BuildState.DONE, BuildState.FAILED),
+        BuildState.DONE: (),
+        BuildState.FAILED: (),
+    },
+)
+UNFINISHED_BUILD_STATES = (BuildState.QUEUED, BuildState.RUNNING)
+
+
+class BuildStep(StrEnum):
+    """Where a running build is; stored as its code, shown in the reader's language."""
+
+    WAITING = "waiting"
+    ASSEMBLE = "assemble"
+    DOCX = "docx"
+    EPUB = "epub"
+    DONE = "done"
+
+
+STEP_LABELS = {
+    BuildStep.WAITING: _l("Đang chờ"),
+    BuildStep.ASSEMBLE: _l("Tập hợp bài viết và hồ sơ"),
+    BuildStep.DOCX: _l("Dàn trang bản in (DOCX)"),
+    BuildStep.EPUB: _l("Tạo sách điện tử (EPUB)"),
+    BuildStep.DONE: _l("Hoàn tất"),
+}
 
 
 class AnthologySettings(db.Model):
@@ -38,6 +86,10 @@ class AnthologySettings(db.Model):
 
     contest: Mapped[Contest] = relationship()
 
+    @property
+    def audit_name(self) -> str:
+        return self.title
+
 
 class AnthologyItem(db.Model):
     """One essay or profile in the book: its place, whether it is in, and the book's copy."""
@@ -63,13 +115,23 @@ class AnthologyItem(db.Model):
     entry: Mapped[Entry | None] = relationship()
     profile: Mapped[ExemplarProfile | None] = relationship()
 
+    @property
+    def is_essay(self) -> bool:
+        return self.entry_id is not None or self.entry is not None
+
+    @property
+    def audit_name(self) -> str:
+        if self.is_essay:
+            return f"«{self.book_title or self.entry.title}»"
+        return self.profile.name
+
 
 class AnthologyBuild(db.Model):
     """One run of the book build: its progress survives a reload; the last good one is kept."""
 
     __tablename__ = "anthology_build"
     __table_args__ = (
-        CheckConstraint(one_of("state", BUILD_STATES), name="state"),
+        CheckConstraint(one_of("state", BuildState.values()), name="state"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
         # Two builds of one contest never run at once: the database refuses the second.
         Index(
@@ -83,7 +145,9 @@ class AnthologyBuild(db.Model):
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
-    state: Mapped[str] = mapped_column(String(10), default="queued")
+    state: Mapped[BuildState] = mapped_column(
+        StateColumn(BuildState, 10), default=BuildState.QUEUED
+    )
     step: Mapped[str] = mapped_column(String(200), default="")
     percent: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
@@ -91,3 +155,23 @@ class AnthologyBuild(db.Model):
     formats: Mapped[str] = mapped_column(String(40), default="docx,epub")
     created_at: Mapped[created_at]
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def format_list(self) -> tuple[str, ...]:
+        return tuple(self.formats.split(","))
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.state in UNFINISHED_BUILD_STATES
+
+    @property
+    def step_label(self) -> str:
+        """The step in the reader's language (rows from before step codes show as stored)."""
+        try:
+            return str(STEP_LABELS[BuildStep(self.step)])
+        except ValueError:
+            return self.step
+
+    @property
+    def audit_name(self) -> str:
+        return f"#{self.id}"

@@ -1,4 +1,5 @@
-"""The anthology's pages: front matter, contents, builds with progress, downloads."""
+"""The anthology's pages: front matter, contents, builds with progress, downloads. Thin: load,
+check the policy, validate, call one operation inside `user_action`."""
 
 from __future__ import annotations
 
@@ -16,18 +17,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from anthology import services
+from anthology import tasks
 from anthology.forms import CopyForm, SettingsForm, UploadForm
 from anthology.models import AnthologyBuild
+from anthology.services import builds, certificates, contents, settings
 from contest import policy
 from contest.db import db
-from contest.errors import DomainError
-from contest.forms import ConfirmForm, ReasonForm
+from contest.forms import ConfirmForm
 from contest.models import Contest
-from contest.web import contest_or_404, succeeded
+from contest.web import contest_or_404, user_action
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
@@ -38,27 +38,37 @@ def _contest(slug: str) -> Contest:
     return contest
 
 
+def _build(contest: Contest, build_id: int) -> AnthologyBuild:
+    found = builds.build_of(db.session, contest, build_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _back(slug: str, anchor: str = ""):
+    return redirect(url_for("anthology.overview", slug=slug) + anchor)
+
+
 @bp.route("/<slug>/")
 @login_required
 def overview(slug: str):
     contest = _contest(slug)
-    settings = services.settings_for(db.session, contest)
-    form = SettingsForm(obj=settings)
-    contents = services.items(db.session, contest) if contest.is_finalised else []
-    all_builds = services.builds(db.session, contest)
+    book = settings.settings_for(db.session, contest)
+    items = contents.items(db.session, contest) if contest.is_finalised else []
+    all_builds = builds.builds(db.session, contest)
     return render_template(
         "anthology/overview.html",
         contest=contest,
-        form=form,
-        settings=settings,
-        essays=[i for i in contents if i.entry_id],
-        others=services.other_profiles(db.session, contest) if contest.is_finalised else [],
-        profiles=[i for i in contents if i.profile_id],
+        form=SettingsForm(obj=book),
+        settings=book,
+        missing=settings.missing_fields(book),
+        essays=[i for i in items if i.is_essay],
+        profiles=[i for i in items if not i.is_essay],
+        others=contents.other_profiles(db.session, contest) if contest.is_finalised else [],
         builds=all_builds,
-        running=next((b for b in all_builds if b.state in ("queued", "running")), None),
+        running=next((b for b in all_builds if b.is_unfinished), None),
         confirm=ConfirmForm(),
         upload=UploadForm(),
-        reason_form=ReasonForm(),
     )
 
 
@@ -68,37 +78,17 @@ def save_settings(slug: str):
     contest = _contest(slug)
     form = SettingsForm()
     if form.validate_on_submit():
-        values = {
-            name: getattr(form, name).data
-            for name in (
-                "title",
-                "subtitle",
-                "publisher",
-                "year",
-                "rights",
-                "foreword",
-                "page_size",
-                "margin_mm",
-            )
-        }
-        succeeded(
-            lambda: services.save_settings(db.session, contest, current_user, **values),
-            _("Đã lưu thông tin sách."),
-        )
+        values = {name: getattr(form, name).data for name in settings.EDITABLE}
+        with user_action(_("Đã lưu thông tin sách.")) as action:
+            settings.save_settings(action.session, contest, current_user, **values)
     else:
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-    return redirect(url_for("anthology.overview", slug=slug))
+    return _back(slug)
 
 
-UPLOADS = {
-    "cover": (services.save_cover, _l("Đã lưu ảnh bìa.")),
-    "certificate-template": (
-        services.save_certificate_template,
-        _l("Đã thay mẫu giấy chứng nhận."),
-    ),
-}
+UPLOADS = {"cover": settings.save_cover, "certificate-template": settings.save_certificate_template}
 
 
 @bp.route("/<slug>/<any('cover','certificate-template'):what>", methods=["POST"])
@@ -109,9 +99,10 @@ def upload(slug: str, what: str):
     form = UploadForm()
     if form.validate_on_submit() and form.file.data:
         data = form.file.data.read()
-        save, message = UPLOADS[what]
-        succeeded(lambda: save(db.session, contest, current_user, data), str(message))
-    return redirect(url_for("anthology.overview", slug=slug))
+        done = _("Đã lưu ảnh bìa.") if what == "cover" else _("Đã thay mẫu giấy chứng nhận.")
+        with user_action(done) as action:
+            UPLOADS[what](action.session, contest, current_user, data)
+    return _back(slug)
 
 
 @bp.route("/<slug>/items/add", methods=["POST"])
@@ -120,11 +111,9 @@ def add_profile(slug: str):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         profile_id = request.form.get("profile_id", type=int) or 0
-        succeeded(
-            lambda: services.add_profile(db.session, contest, profile_id, current_user),
-            _("Đã thêm hồ sơ vào sách."),
-        )
-    return redirect(url_for("anthology.overview", slug=slug))
+        with user_action(_("Đã thêm hồ sơ vào sách.")) as action:
+            contents.add_profile(action.session, contest, profile_id, current_user)
+    return _back(slug)
 
 
 @bp.route("/<slug>/items/<any(e,p):kind>/<int:object_id>/move", methods=["POST"])
@@ -133,11 +122,9 @@ def move(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         step = -1 if request.form.get("direction") == "up" else 1
-        succeeded(
-            lambda: services.move_item(db.session, contest, kind, object_id, step),
-            _("Đã đổi thứ tự."),
-        )
-    return redirect(url_for("anthology.overview", slug=slug) + f"#item-{kind}{object_id}")
+        with user_action(_("Đã đổi thứ tự.")) as action:
+            contents.move_item(action.session, contest, kind, object_id, step)
+    return _back(slug, f"#item-{kind}{object_id}")
 
 
 @bp.route("/<slug>/items/<any(e,p):kind>/<int:object_id>/include", methods=["POST"])
@@ -146,26 +133,19 @@ def include(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
         included = request.form.get("included") == "1"
-        succeeded(
-            lambda: services.set_included(
-                db.session,
-                contest,
-                kind,
-                object_id,
-                included,
-                request.form.get("reason", ""),
-                current_user,
-            ),
-            _("Đã cập nhật nội dung sách."),
-        )
-    return redirect(url_for("anthology.overview", slug=slug) + f"#item-{kind}{object_id}")
+        reason = request.form.get("reason", "")
+        with user_action(_("Đã cập nhật nội dung sách.")) as action:
+            contents.set_included(
+                action.session, contest, kind, object_id, included, reason, current_user
+            )
+    return _back(slug, f"#item-{kind}{object_id}")
 
 
 @bp.route("/<slug>/items/e/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, entry_id: int):
     contest = _contest(slug)
-    item = next((i for i in services.items(db.session, contest) if i.entry_id == entry_id), None)
+    item = contents.essay_item(db.session, contest, entry_id)
     if item is None:
         abort(404)
     form = CopyForm()
@@ -173,13 +153,12 @@ def edit(slug: str, entry_id: int):
         form.title.data = item.book_title or item.entry.title
         form.markdown.data = item.book_markdown or item.entry.body_markdown
     if form.validate_on_submit():
-        if succeeded(
-            lambda: services.edit_copy(
-                db.session, contest, entry_id, form.title.data, form.markdown.data, current_user
-            ),
-            _("Đã lưu bản in; bài gốc giữ nguyên."),
-        ):
-            return redirect(url_for("anthology.overview", slug=slug))
+        with user_action(_("Đã lưu bản in; bài gốc giữ nguyên.")) as action:
+            contents.edit_copy(
+                action.session, contest, entry_id, form.title.data, form.markdown.data, current_user
+            )
+        if action.ok:
+            return _back(slug)
     return render_template("anthology/edit.html", contest=contest, item=item, form=form)
 
 
@@ -188,55 +167,42 @@ def edit(slug: str, entry_id: int):
 def build(slug: str):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
-        try:
-            queued = services.start_build(db.session, contest, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            if current_app.config.get("ANTHOLOGY_BUILD_INLINE"):
-                services.run_build(db.session, queued, db.session.commit)
-            else:
-                services.run_in_background(current_app._get_current_object(), queued.id)
-    return redirect(url_for("anthology.overview", slug=slug))
-
-
-def _build(contest: Contest, build_id: int) -> AnthologyBuild:
-    found = db.session.get(AnthologyBuild, build_id)
-    if found is None or found.contest_id != contest.id:
-        abort(404)
-    return found
+        with user_action() as action:
+            action.value = builds.start_build(action.session, contest, current_user).id
+        if action.ok:
+            tasks.launch(current_app._get_current_object(), action.value)
+    return _back(slug)
 
 
 @bp.route("/<slug>/builds/<int:build_id>/status")
 @login_required
 def build_status(slug: str, build_id: int):
     found = _build(_contest(slug), build_id)
-    return jsonify(state=found.state, step=found.step, percent=found.percent, error=found.error)
+    return jsonify(
+        state=found.state, step=found.step_label, percent=found.percent, error=found.error
+    )
 
 
 @bp.route("/<slug>/builds/<int:build_id>/<fmt>")
 @login_required
 def download(slug: str, build_id: int, fmt: str):
     contest = _contest(slug)
-    path = services.build_file(_build(contest, build_id), contest.slug, fmt)
-    if fmt not in services.FORMATS or path is None:
+    path = builds.build_file(_build(contest, build_id), contest.slug, fmt)
+    if path is None:
         abort(404)
     return send_file(path, as_attachment=True, download_name=f"{contest.slug}.{fmt}")
 
 
-@bp.route("/<slug>/certificates.docx")
+@bp.route("/<slug>/certificates.docx", endpoint="certificates")
 @login_required
-def certificates(slug: str):
+def certificates_file(slug: str):
     contest = _contest(slug)
-    try:
-        body = services.certificates_docx(db.session, contest)
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(url_for("anthology.overview", slug=slug))
+    with user_action() as action:
+        action.value = certificates.certificates_docx(action.session, contest)
+    if not action.ok:
+        return _back(slug)
     return Response(
-        body,
+        action.value,
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={"Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.docx"},
     )

@@ -11,30 +11,57 @@ import resource
 import tempfile
 import time
 
-from anthology.book import Book, BookEssay, BookProfile
-from anthology.docx_writer import write_docx
-from anthology.epub_writer import pandoc, write_epub, write_sources
+from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
+from anthology.render.docx_writer import write_docx
+from anthology.render.epub_writer import write_epub
+from anthology.render.pandoc import run_pandoc, write_sources
 from contest.categories import CATEGORIES
 from contest.demo import text as demo_text
 
 
 def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
     rng = random.Random(seed)
-    book = Book(slug="bench", title="Tuyển tập thử", subtitle="Đo hiệu năng",
-                publisher="Hội đồng Thi đua – Khen thưởng tỉnh Sơn La", year=2019, rights="©",
-                foreword="Lời giới thiệu.", date="2019")
+    book = Book(
+        slug="bench",
+        title="Tuyển tập thử",
+        subtitle="Đo hiệu năng",
+        publisher="Hội đồng Thi đua – Khen thưởng tỉnh Sơn La",
+        year=2019,
+        rights="©",
+        foreword="Lời giới thiệu.",
+        date="2019",
+    )
     for index in range(n_essays):
         subject = demo_text.person_name(rng)
-        title, body = demo_text.essay(rng, subject, "bản Mòng", rng.choice(list(CATEGORIES)),
-                                      rng.randint(900, 1500))
+        title, body = demo_text.essay(
+            rng, subject, "bản Mòng", rng.choice(list(CATEGORIES)), rng.randint(900, 1500)
+        )
         body = body.replace(".", ".[^1]", 1) + "\n\n[^1]: Chú thích của tác giả.\n"
-        book.essays.append(BookEssay(f"bai-{index}", title, demo_text.person_name(rng),
-                                     "Huyện Mộc Châu", "Giải Khuyến khích", body))
+        book.essays.append(
+            BookEssay(
+                f"bai-{index}",
+                title,
+                demo_text.person_name(rng),
+                "Huyện Mộc Châu",
+                "Giải Khuyến khích",
+                body,
+            )
+        )
     for index in range(n_profiles):
-        book.profiles.append(BookProfile(
-            f"guong-{index}", demo_text.person_name(rng), "Cá nhân", rng.choice(list(CATEGORIES)),
-            "Huyện Mai Sơn", "Bản Hụm", "Nông dân", "Thành tích tiêu biểu. " * 40,
-            "Bằng khen", None))
+        book.profiles.append(
+            BookProfile(
+                f"guong-{index}",
+                demo_text.person_name(rng),
+                "Cá nhân",
+                rng.choice(list(CATEGORIES)),
+                "Huyện Mai Sơn",
+                "Bản Hụm",
+                "Nông dân",
+                "Thành tích tiêu biểu. " * 40,
+                "Bằng khen",
+                None,
+            )
+        )
     return book
 
 
@@ -47,13 +74,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         source, _meta = write_sources(book, folder, for_docx=False)
-        pandoc(["-f", "markdown", "-t", "epub3", "-o", "floor.epub", source], cwd=folder)
+        run_pandoc(["-f", "markdown", "-t", "epub3", "-o", "floor.epub", source], cwd=folder)
         floor = time.perf_counter() - start
         start = time.perf_counter()
         write_epub(book, folder, os.path.join(folder, "book.epub"))
         epub = time.perf_counter() - start
         start = time.perf_counter()
-        write_docx(book, folder, os.path.join(folder, "book.docx"), "B5", 20)
+        write_docx(book, folder, os.path.join(folder, "book.docx"), PageSetup("B5", 20))
         docx_time = time.perf_counter() - start
         self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         words = sum(len(e.markdown.split()) for e in book.essays)

@@ -9,8 +9,8 @@ import random
 import resource
 import time
 
-from judging import aggregation, reliability
-from judging.assignment import JudgeSlot, assign
+from judging.rules import aggregation, reliability
+from judging.rules.solver import JudgeSlot, assign
 
 
 def peak_mb() -> float:

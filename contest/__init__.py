@@ -27,6 +27,6 @@ def create_core_app(
     links.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(views.bp)
+    views.init_app(app)
     cli.init_app(app)
     return app

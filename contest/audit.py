@@ -132,10 +132,3 @@ register_sentences(
         ContestAction.PROFILE_NOMINATED: _l("%(actor)s đã đề cử hồ sơ %(object)s"),
     },
 )
-
-
-# TEMPORARY during the reshape: judging and anthology move to their own AuditAction enums.
-def record_legacy_event(session, actor, obj, action, from_state="", to_state="", detail="",
-                        contest_id=None):
-    return record_event(session, actor, obj, action, change=(from_state, to_state),
-                        detail=detail, contest_id=contest_id)

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import select
 
 from contest.db import db
-from contest.errors import DomainError
 from contest.forms import ConfirmForm, LoginForm, RegisterForm, choices
-from contest.models import Round, Unit, User
+from contest.models import Unit, User
+from contest.services import queries
 from contest.services.accounts import create_user, find_user_by_login
+from contest.web import user_action
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -64,10 +64,7 @@ def logout():
 
 def unit_choices():
     """Units that run a round of some contest: where an entrant can send an essay."""
-    units = db.session.scalars(
-        select(Unit).join(Round, Round.unit_id == Unit.id).distinct().order_by(Unit.name)
-    )
-    return choices((u.id, u.name) for u in units)
+    return choices((u.id, u.name) for u in queries.units_running_a_round(db.session))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -75,22 +72,18 @@ def register():
     form = RegisterForm()
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                db.session,
+        with user_action() as action:
+            action.value = create_user(
+                action.session,
                 full_name=form.full_name.data,
                 email=form.email.data,
                 phone=form.phone.data,
                 password=form.password.data,
-                unit=db.session.get(Unit, form.unit_id.data),
+                unit=action.session.get(Unit, form.unit_id.data),
                 address=form.address.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            login_user(user)
+        if action.ok:
+            login_user(action.value)
             flash(_("Đăng ký thành công. Chào mừng bạn đến với cuộc thi!"), "success")
             return redirect(url_for("contest.home"))
     return render_template("contest/register.html", form=form)

@@ -12,17 +12,21 @@ from contextlib import contextmanager
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from contest import demo as demo_data
+from contest.config import setting
 from contest.db import db, utcnow
-from contest.errors import DomainError
+from contest.errors import DomainError, InvalidInput
 from contest.intake import IntakeError, extract_upload
-from contest.models import Contest, Round, Unit, User
+from contest.models import Contest, Round, Unit
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
-from contest.services.queries import contest_status
+from contest.services.queries import contest_status, find_round
 from contest.uow import UnitOfWork, unit_of_work
 
 IMPORT_COLUMNS = [
@@ -56,18 +60,17 @@ def command_unit_of_work() -> Iterator[UnitOfWork]:
 def get_contest(slug: str) -> Contest:
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
-        raise click.ClickException(f"Không có cuộc thi «{slug}».")
+        raise click.ClickException(_("Không có cuộc thi «%(slug)s».", slug=slug))
     return contest
 
 
 def get_unit_round(contest: Contest, code: str) -> Round:
-    round_ = db.session.scalar(
-        select(Round)
-        .join(Unit, Round.unit_id == Unit.id)
-        .where(Round.contest_id == contest.id, Unit.code == code)
-    )
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    round_ = find_round(db.session, contest, unit.id) if unit is not None else None
     if round_ is None:
-        raise click.ClickException(f"Đơn vị «{code}» không có vòng thi trong cuộc thi này.")
+        raise click.ClickException(
+            _("Đơn vị «%(code)s» không có vòng thi trong cuộc thi này.", code=code)
+        )
     return round_
 
 
@@ -78,7 +81,9 @@ def demo_stage_handlers(app: Flask) -> dict:
 
 
 @click.command("demo")
-@click.option("--seed", default=2019, show_default=True, help="Hạt giống ngẫu nhiên.")
+@click.option(
+    "--seed", default=demo_data.DEFAULT_SEED, show_default=True, help="Hạt giống ngẫu nhiên."
+)
 @click.option("--entries", default=80, show_default=True, help="Số bài dự thi mẫu.")
 @click.option(
     "--through",
@@ -89,42 +94,40 @@ def demo_stage_handlers(app: Flask) -> dict:
 )
 @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi cơ sở dữ liệu còn trống.")
 def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
-    """Load the Sơn La 2019 demo and print the demo accounts: role login password."""
-    existing = db.session.scalar(select(func.count(Contest.id)))
-    if existing:
+    """Load the demo contest and print the demo accounts: role login password.
+
+    The core's part commits first; each stage that judging adds commits on its own."""
+    if db.session.scalar(select(func.count(Contest.id))):
         if not if_empty:
             raise click.ClickException(
-                "Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."
+                _("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             )
-        click.echo("Cơ sở dữ liệu đã có dữ liệu mẫu. Tài khoản mẫu:")
+        click.echo(_("Cơ sở dữ liệu đã có dữ liệu mẫu. Tài khoản mẫu:"))
         _print_accounts()
         return
-    contest, _accounts = demo_data.load_demo(
-        db.session, seed=seed, entries=entries, now=utcnow(), through=through
-    )
-    db.session.commit()
+    with command_unit_of_work() as uow:
+        contest, _accounts = demo_data.load_demo(
+            uow.session, seed=seed, entries=entries, now=utcnow(), through=through
+        )
     handlers = demo_stage_handlers(current_app)
     for stage in demo_data.STAGES[: demo_data.STAGES.index(through) + 1]:
         if stage in handlers:
-            handlers[stage](contest, seed)
-            db.session.commit()
-    click.echo(f"Đã nạp dữ liệu mẫu «{contest.slug}» tới giai đoạn «{through}».")
+            with command_unit_of_work():
+                handlers[stage](contest, seed)
+    click.echo(
+        _(
+            "Đã nạp dữ liệu mẫu «%(slug)s» tới giai đoạn «%(stage)s».",
+            slug=contest.slug,
+            stage=through,
+        )
+    )
     _print_accounts()
 
 
 def _print_accounts() -> None:
     """One account per line, `role login password`, for every demo role."""
-    users = db.session.scalars(
-        select(User).where(User.email.like("%@sonla.gov.vn")).order_by(User.id)
-    ).all()
-    entrants = db.session.scalars(
-        select(User)
-        .where(User.role == "entrant", User.email.like("tacgia%@example.com"))
-        .order_by(User.id)
-        .limit(2)
-    )
-    for user in [*users, *entrants]:
-        click.echo(f"{user.role} {user.email} {demo_data.DEMO_PASSWORD}")
+    for role, login, password in demo_data.account_lines(db.session):
+        click.echo(f"{role} {login} {password}")
 
 
 @entries_cli.command("import")
@@ -138,73 +141,78 @@ def import_entries(slug: str, unit_code: str, csv_file: str) -> None:
     base = os.path.dirname(os.path.abspath(csv_file))
     errors: list[str] = []
     imported = 0
-    with open(csv_file, encoding="utf-8-sig", newline="") as fh:
+    with command_unit_of_work() as uow, open(csv_file, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise click.ClickException("Tệp CSV thiếu cột: " + ", ".join(missing))
+            raise click.ClickException(
+                _("Tệp CSV thiếu cột: %(columns)s", columns=", ".join(missing))
+            )
         for line, row in enumerate(reader, start=2):
             try:
-                _import_row(contest, round_, base, row)
+                with uow.session.begin_nested():
+                    _import_row(uow.session, contest, round_, base, row)
                 imported += 1
             except (DomainError, IntakeError, OSError) as error:
-                errors.append(f"Dòng {line}: {error}")
-            # Keep going, to report every bad row at once.
-    if errors:
-        db.session.rollback()
-        for message in errors:
-            click.echo(message, err=True)
-        raise click.ClickException(f"Có {len(errors)} dòng lỗi; không bài nào trong tệp được nhập.")
-    db.session.commit()
-    click.echo(f"Đã nhập {imported} bài vào vòng {round_.unit.name}.")
-
-
-def _import_row(contest: Contest, round_: Round, base: str, row: dict) -> None:
-    with db.session.begin_nested():
-        unit = db.session.scalar(
-            select(Unit).where(Unit.code == (row["author_unit"] or "").strip())
-        )
-        if unit is None or not unit.is_within(round_.unit):
-            raise DomainError(
-                f"đơn vị tác giả «{row['author_unit']}» không thuộc {round_.unit.name}."
+                # Keep going, to report every bad row at once.
+                errors.append(_("Dòng %(line)d: %(error)s", line=line, error=str(error)))
+        if errors:
+            for message in errors:
+                click.echo(message, err=True)
+            # Raised inside the unit of work: the rows that did go in are rolled back too.
+            raise click.ClickException(
+                _("Có %(n)d dòng lỗi; không bài nào trong tệp được nhập.", n=len(errors))
             )
-        path = os.path.normpath(os.path.join(base, row["file"] or ""))
-        if not row["file"] or not os.path.isfile(path):
-            raise DomainError(f"không tìm thấy tệp «{row['file']}».")
-        with open(path, "rb") as fh:
-            data = fh.read()
-        essay = extract_upload(
-            os.path.basename(path),
-            data,
-            current_app.config["MAX_UPLOAD_BYTES"],
-            current_app.config["PANDOC_TIMEOUT_SECONDS"],
+    click.echo(_("Đã nhập %(n)d bài vào vòng %(unit)s.", n=imported, unit=round_.unit.name))
+
+
+def _import_row(session: Session, contest: Contest, round_: Round, base: str, row: dict) -> None:
+    unit = session.scalar(select(Unit).where(Unit.code == (row["author_unit"] or "").strip()))
+    if unit is None or not unit.is_within(round_.unit):
+        raise InvalidInput(
+            _l(
+                "đơn vị tác giả «%(unit)s» không thuộc %(round)s.",
+                unit=row["author_unit"],
+                round=round_.unit.name,
+            )
         )
-        author = find_or_create_author(
-            db.session,
-            full_name=row["author_name"] or "",
-            phone=row["author_phone"],
-            email=row["author_email"],
-            unit=unit,
-        )
-        create_entry(
-            db.session,
-            contest=contest,
-            author=author,
-            author_unit=unit,
-            title=row["title"] or "",
-            subject=Subject(
-                row["subject_name"] or "",
-                "",
-                row["subject_kind"] or "",
-                (row["subject_category"] or "").strip(),
-            ),
-            essay=essay,
-            original=(os.path.basename(path), data),
-            declarations_accepted=True,
-            now=utcnow(),
-            submit=True,
-            entered_by=None,
-        )
+    path = os.path.normpath(os.path.join(base, row["file"] or ""))
+    if not row["file"] or not os.path.isfile(path):
+        raise InvalidInput(_l("không tìm thấy tệp «%(file)s».", file=row["file"]))
+    with open(path, "rb") as fh:
+        data = fh.read()
+    essay = extract_upload(
+        os.path.basename(path),
+        data,
+        setting("MAX_UPLOAD_BYTES"),
+        setting("PANDOC_TIMEOUT_SECONDS"),
+    )
+    author = find_or_create_author(
+        session,
+        full_name=row["author_name"] or "",
+        phone=row["author_phone"],
+        email=row["author_email"],
+        unit=unit,
+    )
+    create_entry(
+        session,
+        contest=contest,
+        author=author,
+        author_unit=unit,
+        title=row["title"] or "",
+        subject=Subject(
+            row["subject_name"] or "",
+            "",
+            row["subject_kind"] or "",
+            (row["subject_category"] or "").strip(),
+        ),
+        essay=essay,
+        original=(os.path.basename(path), data),
+        declarations_accepted=True,
+        now=utcnow(),
+        submit=True,
+        entered_by=None,
+    )
 
 
 @rounds_cli.command("forward")
@@ -215,7 +223,7 @@ def _import_row(contest: Contest, round_: Round, base: str, row: dict) -> None:
 def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str | None) -> None:
     """Send a unit round's entries up to its parent round, within the quota."""
     if forward_all == bool(entry_ids):
-        raise click.UsageError("Chọn một trong hai: --all hoặc --entries ID,ID.")
+        raise click.UsageError(_("Chọn một trong hai: --all hoặc --entries ID,ID."))
     contest = get_contest(slug)
     round_ = get_unit_round(contest, unit_code)
     ids = None
@@ -223,14 +231,18 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
         try:
             ids = [int(part) for part in entry_ids.split(",") if part.strip()]
         except ValueError as exc:
-            raise click.UsageError("--entries cần các số, cách nhau bằng dấu phẩy.") from exc
+            raise click.UsageError(_("--entries cần các số, cách nhau bằng dấu phẩy.")) from exc
     with command_unit_of_work() as uow:
         result = forward_round(
             uow.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
         )
     click.echo(
-        f"Đã gửi {len(result.forwarded)} bài lên {round_.parent.unit.name}; "
-        f"{len(result.not_selected)} bài không được chọn."
+        _(
+            "Đã gửi %(n)d bài lên %(parent)s; %(rest)d bài không được chọn.",
+            n=len(result.forwarded),
+            parent=round_.parent.unit.name,
+            rest=len(result.not_selected),
+        )
     )
 
 
@@ -243,7 +255,14 @@ def status_command(slug: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return
-    click.echo(f"{slug}: {status['entries_total']} bài, giai đoạn {status['phase']}")
+    click.echo(
+        _(
+            "%(slug)s: %(n)d bài, giai đoạn %(phase)s",
+            slug=slug,
+            n=status["entries_total"],
+            phase=status["phase"],
+        )
+    )
     for state, count in sorted(status["entries_by_state"].items()):
         click.echo(f"  {state}: {count}")
     for code, row in status["entries_by_unit"].items():
@@ -251,7 +270,10 @@ def status_command(slug: str, as_json: bool) -> None:
         click.echo(f"  {code} {row['name']}: {states}")
     if status["rounds_not_forwarded"]:
         click.echo(
-            "Chưa gửi kết quả: " + ", ".join(r["unit"] for r in status["rounds_not_forwarded"])
+            _(
+                "Chưa gửi kết quả: %(units)s",
+                units=", ".join(r["unit"] for r in status["rounds_not_forwarded"]),
+            )
         )
     sys.stdout.flush()
 

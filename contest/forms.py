@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.lifecycles import Role
 
 REQUIRED = _l("Trường này là bắt buộc.")
 
@@ -114,10 +115,10 @@ class ProfileForm(FlaskForm):
 
 
 STAFF_ROLES = {
-    "unit_organiser": _l("Cán bộ thi đua của đơn vị"),
-    "province_organiser": _l("Ban Tổ chức cấp tỉnh"),
-    "judge": _l("Giám khảo"),
-    "head_judge": _l("Trưởng ban giám khảo"),
+    Role.UNIT_ORGANISER: _l("Cán bộ thi đua của đơn vị"),
+    Role.PROVINCE_ORGANISER: _l("Ban Tổ chức cấp tỉnh"),
+    Role.JUDGE: _l("Giám khảo"),
+    Role.HEAD_JUDGE: _l("Trưởng ban giám khảo"),
 }
 
 
@@ -128,7 +129,7 @@ class AccountForm(FlaskForm):
     email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("Số điện thoại"), validators=[Optional(), Length(max=20)])
     role = SelectField(
-        _l("Vai trò"), choices=lambda: choices((k, str(v)) for k, v in STAFF_ROLES.items())
+        _l("Vai trò"), choices=lambda: choices((k.value, str(v)) for k, v in STAFF_ROLES.items())
     )
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     password = PasswordField(

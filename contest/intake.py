@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import pypandoc
+from flask_babel import lazy_gettext as _l
 
 from contest.text import count_words, escape_markdown, nfc
 
@@ -40,46 +41,48 @@ class ExtractedEssay:
     media: dict[str, bytes] = field(default_factory=dict)
 
 
-
-
-
-
 def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """Reject zip bombs and look-alikes by the archive's directory, before any parsing."""
     if data.startswith(OLE_MAGIC):
         raise IntakeError(
-            "Tệp được mã hóa bằng mật khẩu hoặc là định dạng Word cũ (.doc). "
-            "Vui lòng gỡ mật khẩu và lưu lại dưới dạng .docx."
+            _l(
+                "Tệp được mã hóa bằng mật khẩu hoặc là định dạng Word cũ (.doc). "
+                "Vui lòng gỡ mật khẩu và lưu lại dưới dạng .docx."
+            )
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise IntakeError("Tệp không phải là văn bản .docx/.odt hợp lệ hoặc đã bị hỏng.") from exc
+        raise IntakeError(
+            _l("Tệp không phải là văn bản .docx/.odt hợp lệ hoặc đã bị hỏng.")
+        ) from exc
     if len(members) > MAX_ZIP_MEMBERS:
-        raise IntakeError("Tệp chứa quá nhiều thành phần, không thể xử lý an toàn.")
+        raise IntakeError(_l("Tệp chứa quá nhiều thành phần, không thể xử lý an toàn."))
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         raise IntakeError(
-            "Tệp giải nén ra quá lớn so với kích thước của nó, không thể xử lý an toàn."
+            _l("Tệp giải nén ra quá lớn so với kích thước của nó, không thể xử lý an toàn.")
         )
     names = {m.filename for m in members}
     if kind == ".docx":
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-            raise IntakeError("Tệp không phải là văn bản .docx hợp lệ hoặc đã bị hỏng.")
+            raise IntakeError(_l("Tệp không phải là văn bản .docx hợp lệ hoặc đã bị hỏng."))
         content_types = archive.read("[Content_Types].xml")
         if b"macroEnabled" in content_types or any("vbaProject" in n for n in names):
             raise IntakeError(
-                "Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx."
+                _l("Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx.")
             )
     else:
         if "mimetype" not in names or archive.read("mimetype").strip() != ODT_MIMETYPE:
-            raise IntakeError("Tệp không phải là văn bản .odt hợp lệ hoặc đã bị hỏng.")
+            raise IntakeError(_l("Tệp không phải là văn bản .odt hợp lệ hoặc đã bị hỏng."))
         if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read(
             "META-INF/manifest.xml"
         ):
-            raise IntakeError("Tệp được mã hóa bằng mật khẩu. Vui lòng gỡ mật khẩu rồi gửi lại.")
+            raise IntakeError(
+                _l("Tệp được mã hóa bằng mật khẩu. Vui lòng gỡ mật khẩu rồi gửi lại.")
+            )
     return archive
 
 
@@ -95,9 +98,9 @@ def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | N
             cwd=cwd,
         )
     except subprocess.TimeoutExpired as exc:
-        raise IntakeError("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.") from exc
+        raise IntakeError(_l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.")) from exc
     if done.returncode != 0:
-        raise IntakeError("Không đọc được nội dung tệp. Tệp có thể bị hỏng.")
+        raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng."))
     return done.stdout.decode("utf-8")
 
 
@@ -125,10 +128,8 @@ def _finish(
         text = markdown_to_text(markdown, timeout) if markdown else ""
     words = count_words(text)
     if words == 0:
-        raise IntakeError("Bài viết trống: không tìm thấy nội dung nào.")
+        raise IntakeError(_l("Bài viết trống: không tìm thấy nội dung nào."))
     return ExtractedEssay(markdown=markdown + "\n", text=text, word_count=words, media=media)
-
-
 
 
 def typed_text_to_markdown(text: str) -> str:
@@ -149,20 +150,20 @@ def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".docm":
         raise IntakeError(
-            "Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx."
+            _l("Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx.")
         )
     if extension not in ALLOWED_EXTENSIONS:
-        raise IntakeError("Chỉ nhận tệp .docx, .odt hoặc .txt.")
+        raise IntakeError(_l("Chỉ nhận tệp .docx, .odt hoặc .txt."))
     if len(data) > max_bytes:
-        raise IntakeError(f"Tệp lớn hơn {max_bytes // (1024 * 1024)} MB.")
+        raise IntakeError(_l("Tệp lớn hơn %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
     if not data:
-        raise IntakeError("Tệp trống.")
+        raise IntakeError(_l("Tệp trống."))
     if extension == ".txt":
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise IntakeError(
-                "Tệp .txt không ở dạng mã UTF-8. Hãy lưu lại với bảng mã Unicode (UTF-8)."
+                _l("Tệp .txt không ở dạng mã UTF-8. Hãy lưu lại với bảng mã Unicode (UTF-8).")
             ) from exc
         return extract_typed(text, timeout)
     _check_zip(data, extension)

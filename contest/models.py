@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -23,104 +22,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.db import created_at, db, intpk
-from contest.states import State, StateColumn, describe
+from contest.lifecycles import (
+    PENDING_ENTRY_STATES,
+    ContestPhase,
+    EntryState,
+    ProfileState,
+    Role,
+)
+from contest.states import StateColumn
 
 UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
-ROLES = ("entrant", "unit_organiser", "province_organiser", "judge", "head_judge")
-JURY_OR_BOARD_ROLES = ("unit_organiser", "province_organiser", "judge", "head_judge")
-
-
-class EntryState(State):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    FORWARDED = "forwarded"
-    NOT_SELECTED = "not_selected"
-    DISQUALIFIED = "disqualified"
-    WITHDRAWN = "withdrawn"
-
-
-describe(
-    EntryState,
-    labels={
-        EntryState.DRAFT: _l("Bản nháp"),
-        EntryState.SUBMITTED: _l("Đã nộp"),
-        EntryState.FORWARDED: _l("Đã chuyển lên cấp trên"),
-        EntryState.NOT_SELECTED: _l("Không được chọn"),
-        EntryState.DISQUALIFIED: _l("Bị loại"),
-        EntryState.WITHDRAWN: _l("Đã rút"),
-    },
-    transitions={
-        EntryState.DRAFT: (EntryState.SUBMITTED, EntryState.WITHDRAWN),
-        EntryState.SUBMITTED: (
-            EntryState.FORWARDED,
-            EntryState.NOT_SELECTED,
-            EntryState.DISQUALIFIED,
-            EntryState.WITHDRAWN,
-        ),
-        # Forwarded again from each round on the way up, or stopped at one of them.
-        EntryState.FORWARDED: (
-            EntryState.FORWARDED,
-            EntryState.NOT_SELECTED,
-            EntryState.DISQUALIFIED,
-            EntryState.WITHDRAWN,
-        ),
-        EntryState.NOT_SELECTED: (),
-        EntryState.DISQUALIFIED: (),
-        EntryState.WITHDRAWN: (),
-    },
-)
-
-
-# Waiting for the current round's decision (forwarded ones wait at the next round up).
-PENDING_ENTRY_STATES = (EntryState.SUBMITTED, EntryState.FORWARDED)
-
-
-class ProfileState(State):
-    DRAFT = "draft"
-    NOMINATED = "nominated"
-    FORWARDED = "forwarded"
-    NOT_SELECTED = "not_selected"
-
-
-describe(
-    ProfileState,
-    labels={
-        ProfileState.DRAFT: _l("Bản nháp"),
-        ProfileState.NOMINATED: _l("Đề cử"),
-        ProfileState.FORWARDED: _l("Đã chuyển lên cấp trên"),
-        ProfileState.NOT_SELECTED: _l("Không được chọn"),
-    },
-    transitions={
-        ProfileState.DRAFT: (ProfileState.NOMINATED,),
-        ProfileState.NOMINATED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
-        ProfileState.FORWARDED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
-        ProfileState.NOT_SELECTED: (),
-    },
-)
-
-
-PENDING_PROFILE_STATES = (ProfileState.NOMINATED, ProfileState.FORWARDED)
-
-
-class ContestPhase(State):
-    SUBMISSION = "submission"
-    JUDGING = "judging"
-    FINALISED = "finalised"
-
-
-describe(
-    ContestPhase,
-    labels={
-        ContestPhase.SUBMISSION: _l("Nhận bài"),
-        ContestPhase.JUDGING: _l("Chấm thi"),
-        ContestPhase.FINALISED: _l("Đã công bố kết quả"),
-    },
-    transitions={
-        ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
-        ContestPhase.JUDGING: (ContestPhase.FINALISED,),
-        ContestPhase.FINALISED: (),
-    },
-)
+ROLES = tuple(role.value for role in Role)
+JURY_OR_BOARD_ROLES = (Role.UNIT_ORGANISER, Role.PROVINCE_ORGANISER, Role.JUDGE, Role.HEAD_JUDGE)
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:
@@ -168,7 +81,8 @@ class User(UserMixin, db.Model):
         CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact"),
         CheckConstraint(
-            "role != 'unit_organiser' OR unit_id IS NOT NULL", name="organiser_has_unit"
+            f"role != '{Role.UNIT_ORGANISER.value}' OR unit_id IS NOT NULL",
+            name="organiser_has_unit",
         ),
     )
 
@@ -177,7 +91,7 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="entrant")
+    role: Mapped[str] = mapped_column(String(20), default=Role.ENTRANT)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[created_at]
@@ -197,15 +111,15 @@ class User(UserMixin, db.Model):
 
     @property
     def is_province_organiser(self) -> bool:
-        return self.role == "province_organiser"
+        return self.role == Role.PROVINCE_ORGANISER
 
     @property
     def is_unit_organiser(self) -> bool:
-        return self.role == "unit_organiser"
+        return self.role == Role.UNIT_ORGANISER
 
     @property
     def is_judge(self) -> bool:
-        return self.role in ("judge", "head_judge")
+        return self.role in (Role.JUDGE, Role.HEAD_JUDGE)
 
     @property
     def may_enter(self) -> bool:
@@ -214,7 +128,7 @@ class User(UserMixin, db.Model):
 
 
 class Contest(db.Model):
-    """One contest with its rules; the demo is `son-la-2019`."""
+    """One contest with its rules (the demo's lives in `contest.demo`)."""
 
     __tablename__ = "contest"
     __table_args__ = (
@@ -342,7 +256,8 @@ class Entry(db.Model):
         CheckConstraint(one_of("subject_category", tuple(CATEGORIES)), name="subject_category"),
         CheckConstraint("word_count >= 0", name="word_count"),
         CheckConstraint(
-            "state != 'disqualified' OR length(disqualify_reason) > 0", name="dq_reason"
+            f"state != '{EntryState.DISQUALIFIED.value}' OR length(disqualify_reason) > 0",
+            name="dq_reason",
         ),
         Index("ix_entry_contest_state", "contest_id", "state"),
     )
@@ -384,6 +299,14 @@ class Entry(db.Model):
         """The author may still change it: not yet decided by the unit round."""
         return (
             self.state in (EntryState.DRAFT, EntryState.SUBMITTED) and self.round.closed_at is None
+        )
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        """The author may still take it back: the contest is still taking entries."""
+        return (
+            self.state.can_become(EntryState.WITHDRAWN)
+            and self.contest.phase == ContestPhase.SUBMISSION
         )
 
     @property

@@ -64,17 +64,3 @@ def rewrite_media(html: str, url_for_name: Callable[[str], str]) -> Markup:
     """Point the essay's pictures at a route that checks access, never at a file path."""
     rewritten = re.sub(r'src="media/([^"]+)"', lambda m: f'src="{url_for_name(m.group(1))}"', html)
     return Markup(rewritten)  # noqa: S704 - pandoc's HTML writer escaped the essay text
-
-
-# TEMPORARY during the reshape: remove once no view calls them.
-FAILED = object()
-
-
-def run_and_commit(action, success=None, errors=(DomainError,)):
-    with user_action(success, errors) as outcome:
-        outcome.value = action()
-    return outcome.value if outcome.ok else FAILED
-
-
-def succeeded(action, success=None) -> bool:
-    return run_and_commit(action, success) is not FAILED

@@ -14,7 +14,7 @@ def _home_links(contest) -> list[tuple[str, str]]:
     from flask_login import current_user
 
     from contest.db import db
-    from judging import services
+    from judging.services.stages import current_stage
 
     links = []
     if current_user.is_province_organiser:
@@ -24,7 +24,7 @@ def _home_links(contest) -> list[tuple[str, str]]:
                 url_for("judging.overview", slug=contest.slug),
             )
         )
-    if current_user.is_judge and services.current_stage(db.session, contest) is not None:
+    if current_user.is_judge and current_stage(db.session, contest) is not None:
         links.append((_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug)))
     return links
 
@@ -38,11 +38,11 @@ def _public_links(contest) -> list[tuple[str, str]]:
 def _entry_links(entry) -> list[tuple[str, str]]:
     """After finalisation, the author sees the official score and prize, never who gave what."""
     from contest.db import db
-    from judging import services
+    from judging.services.reports import official_result
 
     if not entry.contest.is_finalised:
         return []
-    award, score = services.official_result(db.session, entry)
+    award, score = official_result(db.session, entry)
     if award is None:
         return []
     label = _(

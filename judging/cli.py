@@ -1,19 +1,21 @@
-"""Operator commands: judging open/status/finalise, results export."""
+"""Operator commands: judging open/status/finalise, results export. Each change runs in one
+command unit of work (a refused rule rolls everything back and becomes the error)."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
-from contest.cli import get_contest
+from contest.cli import command_unit_of_work, get_contest
 from contest.db import db, utcnow
-from contest.errors import DomainError
-from judging import export, services
-from judging.errors import LeaksUnresolved
+from judging import export
+from judging.services import assigning, blinding, lifecycle, prizes, reports, results, stages
 
 judging_cli = AppGroup("judging", help="Chấm thi cấp tỉnh.")
 results_cli = AppGroup("results", help="Kết quả.")
@@ -24,27 +26,26 @@ results_cli = AppGroup("results", help="Kết quả.")
 def open_command(slug: str) -> None:
     """Leak scan, blind codes, assignment and release of the current stage."""
     contest = get_contest(slug)
-    stage = services.current_stage(db.session, contest)
+    stage = stages.current_stage(db.session, contest)
     if stage is None:
-        raise click.ClickException("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng).")
-    try:
-        made = services.open_stage(db.session, stage, None, utcnow())
-        services.release_assignments(db.session, stage, None, utcnow())
-    except LeaksUnresolved as error:
-        db.session.rollback()
-        services.prepare_blind_copies(db.session, contest, None)
-        db.session.commit()
-        for flag in services.open_flags(db.session, contest):
-            code = services.code_of_entry(db.session, flag.entry_id)
+        raise click.ClickException(_("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng)."))
+    if stage.position == 1:
+        # Codes and flags are kept even when opening is refused: the organiser settles them.
+        with command_unit_of_work() as uow:
+            blinding.prepare_blind_copies(uow.session, contest, None)
+        for flag in blinding.open_flags(db.session, contest):
+            code = blinding.code_of_entry(db.session, flag.entry_id)
             click.echo(f"{code}\t{flag.kind}\t{flag.snippet}", err=True)
-        raise click.ClickException(str(error)) from error
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    with command_unit_of_work() as uow:
+        made = assigning.open_stage(uow.session, stage, None)
+        assigning.release_assignments(uow.session, stage, None, utcnow())
     click.echo(
-        f"Đã mở «{stage.name}»: {made} lượt chấm đã giao cho "
-        f"{len(services.active_members(stage))} giám khảo."
+        _(
+            "Đã mở «%(stage)s»: %(made)s lượt chấm đã giao cho %(judges)s giám khảo.",
+            stage=stage.name,
+            made=made,
+            judges=len(stage.active_members),
+        )
     )
 
 
@@ -54,40 +55,37 @@ def open_command(slug: str) -> None:
 def status_command(slug: str, as_json: bool) -> None:
     """Stage, progress per judge, results waiting for a rule."""
     contest = get_contest(slug)
-    stage = services.current_stage(db.session, contest)
-    results = services.stage_results(db.session, stage) if stage else []
+    stage = stages.current_stage(db.session, contest)
+    found = results.stage_results(db.session, stage) if stage else []
     status = {
         "contest": contest.slug,
-        "phase": contest.phase,
+        "phase": str(contest.phase),
         "stage": stage.name if stage else None,
-        "stage_state": stage.state if stage else None,
-        "open_flags": len(services.open_flags(db.session, contest)),
-        "entries": len(results),
-        "results_by_state": _count(r.result.state for r in results),
-        "third_judges": sum(
-            1 for r in results if len(r.totals) > (stage.judges_per_entry if stage else 2)
-        ),
+        "stage_state": str(stage.state) if stage else None,
+        "open_flags": len(blinding.open_flags(db.session, contest)),
+        "entries": len(found),
+        "results_by_state": dict(Counter(str(r.result.state) for r in found)),
+        "third_judges": sum(1 for r in found if len(r.totals) > stage.judges_per_entry),
         "judges": [
             {k: v for k, v in p.items() if k != "judge_id"}
-            for p in (services.progress(db.session, stage) if stage else [])
+            for p in (reports.progress(db.session, stage) if stage else [])
         ],
     }
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return
     click.echo(f"{slug}: {status['phase']}, {status['stage']} ({status['stage_state']})")
-    click.echo(f"  bài: {status['entries']}, cảnh báo chưa xử lý: {status['open_flags']}")
+    click.echo(
+        _(
+            "  bài: %(entries)s, cảnh báo chưa xử lý: %(flags)s",
+            entries=status["entries"],
+            flags=status["open_flags"],
+        )
+    )
     for state, count in sorted(status["results_by_state"].items()):
         click.echo(f"  {state}: {count}")
     for judge in status["judges"]:
         click.echo(f"  {judge['name']}: {judge['submitted']}/{judge['assigned']}")
-
-
-def _count(values) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 @judging_cli.command("finalise")
@@ -101,15 +99,11 @@ def _count(values) -> dict[str, int]:
 def finalise_command(slug: str, share_reason: str | None) -> None:
     """Lock scores and prizes, rejoin codes to names."""
     contest = get_contest(slug)
-    try:
+    with command_unit_of_work() as uow:
         if share_reason:
-            services.share_all_ties(db.session, contest, None, share_reason)
-        prizes = services.finalise(db.session, contest, None, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
-    click.echo(f"Đã công bố kết quả «{slug}»: {prizes} giải.")
+            prizes.share_all_ties(uow.session, contest, None, share_reason)
+        given = lifecycle.finalise(uow.session, contest, None, utcnow())
+    click.echo(_("Đã công bố kết quả «%(slug)s»: %(n)s giải.", slug=slug, n=given))
 
 
 @results_cli.command("export")
@@ -120,10 +114,10 @@ def export_command(slug: str, out: str) -> None:
     contest = get_contest(slug)
     extension = os.path.splitext(out)[1].lower()
     if extension not in (".xlsx", ".csv"):
-        raise click.UsageError("--out phải là tệp .xlsx hoặc .csv")
-    if services.final_stage(db.session, contest) is None:
-        raise click.ClickException("Cuộc thi chưa có vòng chấm.")
-    data = services.export_data(db.session, contest)
+        raise click.UsageError(_("--out phải là tệp .xlsx hoặc .csv"))
+    if stages.final_stage(db.session, contest) is None:
+        raise click.ClickException(_("Cuộc thi chưa có vòng chấm."))
+    data = reports.export_data(db.session, contest)
     body = export.to_xlsx(data) if extension == ".xlsx" else export.to_csv(data)
     with open(out, "wb") as fh:
         fh.write(body)

@@ -9,8 +9,24 @@ from sqlalchemy import select
 
 from contest.db import db, utcnow
 from contest.models import Contest, User
-from judging import services
 from judging.models import Assignment, StageResult
+from judging.services import assigning, blinding, lifecycle, panel, prizes, scoring, stages
+from judging.states import ResultState
+
+# The demo's rubric (criterion, max points, step) and prize ladder (name, how many, minimum
+# score): the Sơn La 2019 rules. A real contest fills in its own on the setup page.
+DEMO_RUBRIC = [
+    ("Tính chân thực, cụ thể", 30.0, 0.5),
+    ("Tính tiêu biểu, giá trị nêu gương", 30.0, 0.5),
+    ("Nội dung, bố cục", 20.0, 0.5),
+    ("Văn phong, ngôn ngữ", 20.0, 0.5),
+]
+DEMO_PRIZES = [
+    ("Giải Nhất", 1, 80.0),
+    ("Giải Nhì", 2, 75.0),
+    ("Giải Ba", 3, 70.0),
+    ("Giải Khuyến khích", 10, 60.0),
+]
 
 JUDGE_TEMPER = {1: -4.0, 2: 3.0, 3: 0.0, 4: -1.5, 5: 5.0, 6: -6.0}  # severity of giamkhao1..6
 
@@ -22,15 +38,15 @@ def _organiser() -> User:
 def setup_jury(contest: Contest, seed: int) -> None:
     """Before judging: the stage and its rubric, the panel, the head judge, the prize ladder,
     and the leak scan settled, so that `flask judging open` can run straight away."""
-    stage = services.create_stage(
-        db.session, contest, name="Chung khảo", judges_per_entry=2, seed=seed
+    stage = stages.create_stage(
+        db.session, contest, name="Chung khảo", judges_per_entry=2, rubric=DEMO_RUBRIC, seed=seed
     )
     judges = db.session.scalars(select(User).where(User.role == "judge").order_by(User.id)).all()
     for judge in judges:
-        services.add_judge(db.session, stage, judge, min_load=0, max_load=40)
+        panel.add_judge(db.session, stage, judge, min_load=0, max_load=40)
     head = db.session.scalar(select(User).where(User.role == "head_judge"))
-    services.set_head_judge(db.session, stage, head)
-    services.set_prize_ladder(db.session, contest, services.DEMO_PRIZES)
+    panel.set_head_judge(db.session, stage, head)
+    stages.set_prize_ladder(db.session, contest, DEMO_PRIZES)
     settle_leaks(contest)
 
 
@@ -38,33 +54,33 @@ def settle_leaks(contest: Contest) -> None:
     """Rọc phách as the secretariat would do it before opening: codes, scan, every flag
     settled (names, phones, signatures hidden; place names kept with a reason)."""
     organiser = _organiser()
-    services.prepare_blind_copies(db.session, contest, organiser)
-    for flag in services.open_flags(db.session, contest):
+    blinding.prepare_blind_copies(db.session, contest, organiser)
+    for flag in blinding.open_flags(db.session, contest):
         if flag.kind in ("unit", "self_reference"):
-            services.clear_flag(
+            blinding.clear_flag(
                 db.session,
                 flag,
                 organiser,
                 "Địa danh, từ ngữ thuộc nội dung bài, không chỉ ra tác giả.",
             )
         else:
-            services.redact_flag(db.session, flag, organiser)
+            blinding.redact_flag(db.session, flag, organiser)
 
 
 def open_judging(contest: Contest, seed: int) -> None:
     """Open the stage and release the assignments (entries forwarded since are scanned too)."""
     organiser = _organiser()
     settle_leaks(contest)
-    stage = services.current_stage(db.session, contest)
-    services.open_stage(db.session, stage, organiser, utcnow())
-    services.release_assignments(db.session, stage, organiser, utcnow())
+    stage = stages.current_stage(db.session, contest)
+    assigning.open_stage(db.session, stage, organiser)
+    assigning.release_assignments(db.session, stage, organiser, utcnow())
 
 
 def score_all(contest: Contest, seed: int) -> None:
     """Every judge scores every entry given to them, third markings included; then the head
     judge settles the gaps sent to them."""
     rng = random.Random(seed)
-    stage = services.current_stage(db.session, contest)
+    stage = stages.current_stage(db.session, contest)
     quality: dict[int, float] = {}
     emails = {u.id: u.email for u in db.session.scalars(select(User).where(User.role == "judge"))}
     while True:
@@ -72,10 +88,10 @@ def score_all(contest: Contest, seed: int) -> None:
             a
             for a in db.session.scalars(
                 select(Assignment)
-                .where(Assignment.stage_id == stage.id, Assignment.state == "active")
+                .where(Assignment.stage_id == stage.id, Assignment.is_active)
                 .order_by(Assignment.id)
             )
-            if a.score is None or not a.score.is_submitted
+            if not a.is_submitted
         ]
         if not waiting:
             break
@@ -89,7 +105,7 @@ def score_all(contest: Contest, seed: int) -> None:
                 share = base + JUDGE_TEMPER.get(number, 0) / 100 + wobble + rng.gauss(0, 0.02)
                 points = max(0.0, min(criterion.max_points, share * criterion.max_points))
                 marks[criterion.id] = round(points / criterion.step) * criterion.step
-            services.save_score(
+            scoring.save_score(
                 db.session,
                 assign_,
                 marks,
@@ -106,10 +122,10 @@ def settle_gaps(stage) -> None:
     head = stage.head_judge
     for result in db.session.scalars(
         select(StageResult).where(
-            StageResult.stage_id == stage.id, StageResult.state == "needs_head"
+            StageResult.stage_id == stage.id, StageResult.state == ResultState.NEEDS_HEAD
         )
     ):
-        services.head_decide(
+        scoring.head_decide(
             db.session,
             result,
             head,
@@ -121,13 +137,13 @@ def settle_gaps(stage) -> None:
 def award(contest: Contest, seed: int) -> None:
     """The organiser shares any prize tied at a boundary, then finalises."""
     organiser = _organiser()
-    services.share_all_ties(
+    prizes.share_all_ties(
         db.session,
         contest,
         organiser,
         "Các bài ngang nhau ở mọi tiêu chí; Hội đồng quyết định đồng giải.",
     )
-    services.finalise(db.session, contest, organiser, utcnow())
+    lifecycle.finalise(db.session, contest, organiser, utcnow())
 
 
 HANDLERS = {"forwarded": setup_jury, "judging": open_judging, "scored": score_all, "awarded": award}

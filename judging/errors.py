@@ -1,6 +1,7 @@
-"""Judging's domain exceptions (messages in Vietnamese, shown as they are)."""
+"""Judging's domain exceptions; their messages are lazy translations (shown in the viewer's
+language)."""
 
-from contest.errors import DomainError
+from contest.errors import DomainError, InvalidInput
 
 
 class JudgingClosed(DomainError):
@@ -21,3 +22,11 @@ class ScoreInvalid(DomainError):
 
 class TiesUndecided(DomainError):
     pass
+
+
+class StageNotReady(InvalidInput):
+    """Something the organiser must fill in first: the rubric, the panel, the prize ladder."""
+
+
+class AssignmentImpossible(DomainError):
+    """No assignment meets the panel's constraints (the solver's reason, translated)."""

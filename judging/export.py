@@ -7,19 +7,22 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-RESULT_HEADERS = [
-    "Mã phách",
-    "Hạng",
-    "Giải",
-    "Điểm chính thức",
-    "Điểm hiệu chỉnh (tham khảo)",
-    "Tên bài",
-    "Tác giả",
-    "Đơn vị",
-]
+
+def result_headers() -> list[str]:
+    return [
+        _("Mã phách"),
+        _("Hạng"),
+        _("Giải"),
+        _("Điểm chính thức"),
+        _("Điểm hiệu chỉnh (tham khảo)"),
+        _("Tên bài"),
+        _("Tác giả"),
+        _("Đơn vị"),
+    ]
 
 
 @dataclass
@@ -30,17 +33,17 @@ class ExportData:
 
 
 def judge_headers(criteria: list[str]) -> list[str]:
-    return ["Mã phách", "Giám khảo", *criteria, "Tổng"]
+    return [_("Mã phách"), _("Giám khảo"), *criteria, _("Tổng")]
 
 
 def to_xlsx(data: ExportData) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Kết quả"
-    sheet.append(RESULT_HEADERS)
+    sheet.title = _("Kết quả")
+    sheet.append(result_headers())
     for row in data.results:
         sheet.append(row)
-    judges = workbook.create_sheet("Điểm giám khảo")
+    judges = workbook.create_sheet(_("Điểm giám khảo"))
     judges.append(judge_headers(data.criteria))
     for row in data.judge_rows:
         judges.append(row)
@@ -59,7 +62,7 @@ def to_csv(data: ExportData) -> bytes:
     """CSV holds one table: the results, then a blank line, then the judges' scores."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(RESULT_HEADERS)
+    writer.writerow(result_headers())
     writer.writerows(data.results)
     writer.writerow([])
     writer.writerow(judge_headers(data.criteria))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -78,14 +79,21 @@ class ScoreCommentForm(FlaskForm):
 
 def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
     """Rows of `a | b | c` text, one per line, each cell converted to its kind. A bad line
-    raises ValueError naming its number, in Vietnamese."""
+    raises ValueError naming its number, in the interface's language."""
     rows = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         cells = [c.strip() for c in line.split("|")]
         if len(cells) != len(kinds) or not cells[0]:
-            raise ValueError(f"{what}, dòng {number}: cần {len(kinds)} cột ngăn bởi dấu |.")
+            raise ValueError(
+                _(
+                    "%(what)s, dòng %(n)s: cần %(k)s cột ngăn bởi dấu |.",
+                    what=what,
+                    n=number,
+                    k=len(kinds),
+                )
+            )
         try:
             rows.append(
                 tuple(
@@ -94,9 +102,11 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
                 )
             )
         except ValueError as exc:
-            raise ValueError(f"{what}, dòng {number}: số không hợp lệ.") from exc
+            raise ValueError(
+                _("%(what)s, dòng %(n)s: số không hợp lệ.", what=what, n=number)
+            ) from exc
     if not rows:
-        raise ValueError(f"{what}: cần ít nhất một dòng.")
+        raise ValueError(_("%(what)s: cần ít nhất một dòng.", what=what))
     return rows
 
 

@@ -14,15 +14,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.db import created_at, db, intpk
+from contest.db import created_at, db, intpk, utcnow
 from contest.models import Contest, Entry, User, one_of
-
-STAGE_STATES = ("draft", "open", "closed")
-ASSIGNMENT_STATES = ("active", "recused", "withdrawn")
-RESULT_STATES = ("pending", "agreed", "needs_head", "needs_third", "decided")
-FLAG_STATES = ("open", "redacted", "cleared")
+from contest.states import StateColumn
+from judging.states import AssignmentState, FlagState, ResultState, StageState
+from judging.wording import rule_text
 
 
 class Stage(db.Model):
@@ -32,7 +31,7 @@ class Stage(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "position"),
         CheckConstraint("judges_per_entry >= 1", name="k"),
-        CheckConstraint(one_of("state", STAGE_STATES), name="state"),
+        CheckConstraint(one_of("state", StageState.values()), name="state"),
         CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
     )
 
@@ -41,7 +40,7 @@ class Stage(db.Model):
     position: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(String(100))
     judges_per_entry: Mapped[int] = mapped_column(default=2)
-    state: Mapped[str] = mapped_column(String(10), default="draft")
+    state: Mapped[StageState] = mapped_column(StateColumn(StageState, 10), default=StageState.DRAFT)
     seed: Mapped[int] = mapped_column(default=2019)
     released_at: Mapped[datetime | None] = mapped_column(DateTime)
     head_judge_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -62,6 +61,15 @@ class Stage(db.Model):
     @property
     def max_total(self) -> float:
         return sum(c.weight * c.max_points for c in self.criteria)
+
+    @property
+    def audit_name(self) -> str:
+        return self.name
+
+    @property
+    def active_members(self) -> list[PanelMember]:
+        """The panel as it stands: judges who have not withdrawn."""
+        return [m for m in self.members if not m.is_withdrawn]
 
 
 class Criterion(db.Model):
@@ -138,7 +146,7 @@ class LeakFlag(db.Model):
 
     __tablename__ = "leak_flag"
     __table_args__ = (
-        CheckConstraint(one_of("state", FLAG_STATES), name="state"),
+        CheckConstraint(one_of("state", FlagState.values()), name="state"),
         CheckConstraint("state != 'cleared' OR length(resolution) > 0", name="cleared_reason"),
     )
 
@@ -146,7 +154,7 @@ class LeakFlag(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     snippet: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(10), default="open")
+    state: Mapped[FlagState] = mapped_column(StateColumn(FlagState, 10), default=FlagState.OPEN)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
@@ -158,7 +166,7 @@ class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id", "judge_id"),
-        CheckConstraint(one_of("state", ASSIGNMENT_STATES), name="state"),
+        CheckConstraint(one_of("state", AssignmentState.values()), name="state"),
         Index("ix_assignment_stage_judge", "stage_id", "judge_id"),
     )
 
@@ -167,7 +175,9 @@ class Assignment(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     is_third: Mapped[bool] = mapped_column(default=False)
-    state: Mapped[str] = mapped_column(String(10), default="active")
+    state: Mapped[AssignmentState] = mapped_column(
+        StateColumn(AssignmentState, 10), default=AssignmentState.ACTIVE
+    )
     recuse_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
 
@@ -175,6 +185,16 @@ class Assignment(db.Model):
     entry: Mapped[Entry] = relationship()
     judge: Mapped[User] = relationship()
     score: Mapped[Score | None] = relationship(back_populates="assignment")
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        """The one rule for "an active assignment": the judge still holds it (not recused,
+        not withdrawn). Usable in Python and in queries (`Assignment.is_active`)."""
+        return self.state == AssignmentState.ACTIVE
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.score is not None and self.score.is_submitted
 
 
 class Score(db.Model):
@@ -187,7 +207,9 @@ class Score(db.Model):
     total: Mapped[float] = mapped_column(Float, default=0.0)
     comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    updated_at: Mapped[created_at]
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
 
     assignment: Mapped[Assignment] = relationship(back_populates="score")
     marks: Mapped[list[CriterionScore]] = relationship(
@@ -221,14 +243,18 @@ class StageResult(db.Model):
     __tablename__ = "stage_result"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id"),
-        CheckConstraint(one_of("state", RESULT_STATES), name="state"),
+        CheckConstraint(one_of("state", ResultState.values()), name="state"),
         CheckConstraint("state != 'decided' OR length(head_reason) > 0", name="head_reason"),
     )
 
     id: Mapped[intpk]
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
-    state: Mapped[str] = mapped_column(String(12), default="pending")
+    state: Mapped[ResultState] = mapped_column(
+        StateColumn(ResultState, 12), default=ResultState.PENDING
+    )
+    # Which branch of the discrepancy rule applied, as JSON {"code": …, params…}; shown
+    # translated through `rule_text`, never stored as prose.
     rule: Mapped[str] = mapped_column(Text, default="")
     official_score: Mapped[float | None] = mapped_column(Float)
     calibrated_score: Mapped[float | None] = mapped_column(Float)
@@ -237,6 +263,11 @@ class StageResult(db.Model):
 
     stage: Mapped[Stage] = relationship()
     entry: Mapped[Entry] = relationship()
+
+    @property
+    def rule_text(self) -> str:
+        """The rule that decided the score, in the interface's language ("" if none yet)."""
+        return rule_text(self.rule)
 
 
 class PrizeLevel(db.Model):
@@ -254,6 +285,10 @@ class PrizeLevel(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     quota: Mapped[int] = mapped_column()
     min_score: Mapped[float] = mapped_column(Float, default=0.0)
+
+    @property
+    def audit_name(self) -> str:
+        return self.name
 
 
 class Award(db.Model):

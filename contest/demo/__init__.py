@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from contest.categories import CATEGORIES
 from contest.demo import text as demo_text
 from contest.intake import extract_typed
-from contest.models import Contest, Entry, Round, Unit, User
+from contest.models import Contest, Entry, EntryState, Role, Round, Unit, User
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry, disqualify_entry, withdraw_entry
 from contest.services.forwarding import (
@@ -26,6 +26,9 @@ from contest.services.profiles import create_profile
 
 DEMO_SLUG = "son-la-2019"
 DEMO_PASSWORD = "sonla2019"
+DEFAULT_SEED = 2019
+# Every demo account of the board and the jury has an address here; entrants are tacgia….
+STAFF_DOMAIN = "@sonla.gov.vn"
 STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
 
 DISTRICTS = [
@@ -363,7 +366,7 @@ def _late_changes(session, rng, contest, organisers) -> None:
     """A withdrawal and a disqualification, so the demo shows every state."""
     submitted = session.scalars(
         select(Entry)
-        .where(Entry.contest_id == contest.id, Entry.state == "submitted")
+        .where(Entry.contest_id == contest.id, Entry.state == EntryState.SUBMITTED)
         .order_by(Entry.id)
     ).all()
     if len(submitted) > 4:
@@ -395,7 +398,22 @@ def forward_demo_rounds(
         organiser = organisers[round_.unit.code]
         pending = pending_entries(session, round_)
         for entry in rng.sample(pending, min(len(pending), round_.quota)):
-            mark_entry(session, round_, entry, True, organiser)
+            mark_entry(session, round_, entry, True)
         for profile in pending_profiles(session, round_)[: round_.profile_quota]:
-            mark_profile(session, round_, profile, True, organiser)
+            mark_profile(session, round_, profile, True)
         forward_round(session, round_, organiser, now)
+
+
+def account_lines(session: Session) -> list[tuple[str, str, str]]:
+    """`(role, login, password)` of every demo account of the board and the jury, and of the
+    first two entrants."""
+    staff = session.scalars(
+        select(User).where(User.email.like(f"%{STAFF_DOMAIN}")).order_by(User.id)
+    ).all()
+    entrants = session.scalars(
+        select(User)
+        .where(User.role == Role.ENTRANT, User.email.like("tacgia%@example.com"))
+        .order_by(User.id)
+        .limit(2)
+    ).all()
+    return [(user.role, user.email, DEMO_PASSWORD) for user in [*staff, *entrants]]

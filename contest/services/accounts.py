@@ -4,17 +4,13 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.config import setting
-from contest.errors import (
-    InvalidInput,
-)
-from contest.models import (
-    Unit,
-    User,
-)
+from contest.errors import InvalidInput
+from contest.models import Role, Unit, User
 from contest.text import nfc
 
 
@@ -41,7 +37,7 @@ def create_user(
     email: str | None,
     phone: str | None,
     password: str | None,
-    role: str = "entrant",
+    role: str = Role.ENTRANT,
     unit: Unit | None = None,
     address: str = "",
 ) -> User:
@@ -49,13 +45,13 @@ def create_user(
     email = email.strip().lower() if email and email.strip() else None
     phone = normalise_phone(phone) if phone and phone.strip() else None
     if not email and not phone:
-        raise InvalidInput("Cần có thư điện tử hoặc số điện thoại.")
+        raise InvalidInput(_l("Cần có thư điện tử hoặc số điện thoại."))
     if email and session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise InvalidInput("Thư điện tử này đã được đăng ký.")
+        raise InvalidInput(_l("Thư điện tử này đã được đăng ký."))
     if phone and session.scalar(select(User.id).where(User.phone == phone)):
-        raise InvalidInput("Số điện thoại này đã được đăng ký.")
-    if role == "unit_organiser" and unit is None:
-        raise InvalidInput("Cán bộ thi đua phải thuộc một đơn vị.")
+        raise InvalidInput(_l("Số điện thoại này đã được đăng ký."))
+    if role == Role.UNIT_ORGANISER and unit is None:
+        raise InvalidInput(_l("Cán bộ thi đua phải thuộc một đơn vị."))
     user = User(
         full_name=nfc(full_name.strip()),
         email=email,
@@ -77,7 +73,7 @@ def find_or_create_author(
     """The author of an entry collected on paper: matched by phone or e-mail, else created
     without a password (they can be given one later)."""
     if unit is None:
-        raise InvalidInput("Cần chọn đơn vị của tác giả.")
+        raise InvalidInput(_l("Cần chọn đơn vị của tác giả."))
     for login in (phone, email):
         if login and login.strip():
             found = find_user_by_login(session, login)

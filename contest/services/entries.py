@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -53,22 +54,30 @@ class Subject:
 
 def validate_subject(subject: Subject) -> None:
     if not subject.name.strip():
-        raise InvalidInput("Cần ghi tên người hoặc tập thể được viết về.")
+        raise InvalidInput(_l("Cần ghi tên người hoặc tập thể được viết về."))
     if subject.kind not in SUBJECT_KINDS:
-        raise InvalidInput("Loại đối tượng không hợp lệ.")
+        raise InvalidInput(_l("Loại đối tượng không hợp lệ."))
     if subject.category not in CATEGORIES:
-        raise InvalidInput("Lĩnh vực gương điển hình không hợp lệ.")
+        raise InvalidInput(_l("Lĩnh vực gương điển hình không hợp lệ."))
 
 
 def check_word_limits(contest: Contest, word_count: int) -> None:
     """Submitted essays must fall within the contest's limits in chữ."""
     if word_count < contest.min_words:
         raise InvalidInput(
-            f"Bài viết có {word_count} chữ, ít hơn mức tối thiểu {contest.min_words} chữ."
+            _l(
+                "Bài viết có %(words)d chữ, ít hơn mức tối thiểu %(limit)d chữ.",
+                words=word_count,
+                limit=contest.min_words,
+            )
         )
     if word_count > contest.max_words:
         raise InvalidInput(
-            f"Bài viết có {word_count} chữ, vượt mức tối đa {contest.max_words} chữ."
+            _l(
+                "Bài viết có %(words)d chữ, vượt mức tối đa %(limit)d chữ.",
+                words=word_count,
+                limit=contest.max_words,
+            )
         )
 
 
@@ -81,22 +90,30 @@ def _check_can_enter(
     exclude: Entry | None = None,
 ) -> None:
     if not author.may_enter:
-        raise NotAllowedToEnter("Thành viên Ban Tổ chức và Ban Giám khảo không được dự thi.")
+        raise NotAllowedToEnter(_l("Thành viên Ban Tổ chức và Ban Giám khảo không được dự thi."))
     if contest.phase != ContestPhase.SUBMISSION:
-        raise DeadlinePassed("Cuộc thi đã hết hạn nhận bài.")
+        raise DeadlinePassed(_l("Cuộc thi đã hết hạn nhận bài."))
     if not by_organiser and not (contest.opens_at <= now <= contest.closes_at):
         raise DeadlinePassed(
-            "Ngoài thời gian nhận bài: cuộc thi nhận bài từ "
-            f"{contest.opens_at:%d/%m/%Y} đến {contest.closes_at:%d/%m/%Y}."
+            _l(
+                "Ngoài thời gian nhận bài: cuộc thi nhận bài từ %(opens)s đến %(closes)s.",
+                opens=f"{contest.opens_at:%d/%m/%Y}",
+                closes=f"{contest.closes_at:%d/%m/%Y}",
+            )
         )
     query = select(func.count(Entry.id)).where(
-        Entry.contest_id == contest.id, Entry.author_id == author.id, Entry.state != "withdrawn"
+        Entry.contest_id == contest.id,
+        Entry.author_id == author.id,
+        Entry.state != EntryState.WITHDRAWN,
     )
     if exclude is not None:
         query = query.where(Entry.id != exclude.id)
     if (session.scalar(query) or 0) >= contest.max_entries_per_entrant:
         raise EntryLimitReached(
-            f"Mỗi tác giả được gửi tối đa {contest.max_entries_per_entrant} bài."
+            _l(
+                "Mỗi tác giả được gửi tối đa %(n)d bài.",
+                n=contest.max_entries_per_entrant,
+            )
         )
 
 
@@ -105,7 +122,7 @@ def create_entry(
     *,
     contest: Contest,
     author: User,
-    author_unit: Unit,
+    author_unit: Unit | None,
     title: str,
     subject: Subject,
     essay: ExtractedEssay,
@@ -116,15 +133,17 @@ def create_entry(
     entered_by: User | None = None,
 ) -> Entry:
     """Save a new essay as a draft, or submitted at once; files are written last."""
+    if author_unit is None:
+        raise InvalidInput(_l("Tài khoản chưa chọn đơn vị, không thể gửi bài."))
     _check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
     if not title.strip():
-        raise InvalidInput("Cần có tên bài viết.")
+        raise InvalidInput(_l("Cần có tên bài viết."))
     validate_subject(subject)
     if not declarations_accepted:
-        raise InvalidInput("Cần xác nhận đủ các cam kết của thể lệ.")
+        raise InvalidInput(_l("Cần xác nhận đủ các cam kết của thể lệ."))
     round_ = round_for_unit(session, contest, author_unit)
     if round_.closed_at is not None:
-        raise DeadlinePassed("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài.")
+        raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
     if submit:
         check_word_limits(contest, essay.word_count)
     entry = Entry(
@@ -185,11 +204,11 @@ def update_entry(
 ) -> Entry:
     """The entrant edits a draft or a submitted entry until the deadline."""
     if not entry.is_editable:
-        raise IllegalTransition("Bài đã được xét ở vòng đơn vị, không thể sửa.")
+        raise IllegalTransition(_l("Bài đã được xét ở vòng đơn vị, không thể sửa."))
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
-        raise DeadlinePassed("Đã hết hạn sửa bài.")
+        raise DeadlinePassed(_l("Đã hết hạn sửa bài."))
     if not title.strip():
-        raise InvalidInput("Cần có tên bài viết.")
+        raise InvalidInput(_l("Cần có tên bài viết."))
     validate_subject(subject)
     if essay is not None and entry.state == EntryState.SUBMITTED:
         check_word_limits(entry.contest, essay.word_count)
@@ -224,9 +243,9 @@ def _transition(
 def submit_entry(session: Session, entry: Entry, actor: User, now: datetime) -> None:
     """Draft → submitted, within the deadline and the word limits."""
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
-        raise DeadlinePassed("Đã hết hạn nộp bài.")
+        raise DeadlinePassed(_l("Đã hết hạn nộp bài."))
     if entry.round.closed_at is not None:
-        raise DeadlinePassed("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài.")
+        raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
     check_word_limits(entry.contest, entry.word_count)
     _transition(session, entry, EntryState.SUBMITTED, actor)
     entry.submitted_at = now
@@ -236,7 +255,7 @@ def submit_entry(session: Session, entry: Entry, actor: User, now: datetime) -> 
 def withdraw_entry(session: Session, entry: Entry, actor: User, reason: str = "") -> None:
     """The author takes the entry back; the record and the file stay."""
     if entry.contest.phase != ContestPhase.SUBMISSION:
-        raise IllegalTransition("Không thể rút bài khi cuộc thi đã vào vòng chấm.")
+        raise IllegalTransition(_l("Không thể rút bài khi cuộc thi đã vào vòng chấm."))
     _transition(session, entry, EntryState.WITHDRAWN, actor, nfc(reason.strip()))
     entry.is_marked = False
     session.flush()
@@ -246,10 +265,11 @@ def disqualify_entry(session: Session, entry: Entry, actor: User | None, reason:
     """A unit or the province rules an entry out, always with a reason."""
     reason = nfc(reason.strip())
     if not reason:
-        raise InvalidInput("Cần ghi rõ lý do loại bài.")
+        raise InvalidInput(_l("Cần ghi rõ lý do loại bài."))
     if entry.round.closed_at is not None:
-        raise IllegalTransition("Vòng này đã gửi kết quả lên cấp trên.")
-    _transition(session, entry, EntryState.DISQUALIFIED, actor, reason)
+        raise IllegalTransition(_l("Vòng này đã gửi kết quả lên cấp trên."))
+    # The reason first: the database refuses a disqualified entry without one.
     entry.disqualify_reason = reason
+    _transition(session, entry, EntryState.DISQUALIFIED, actor, reason)
     entry.is_marked = False
     session.flush()

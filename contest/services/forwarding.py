@@ -8,18 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction, record_event
-from contest.errors import (
-    IllegalTransition,
-    InvalidInput,
-    QuotaExceeded,
-)
+from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
+from contest.lifecycles import PENDING_ENTRY_STATES, PENDING_PROFILE_STATES
 from contest.models import (
-    PENDING_ENTRY_STATES,
-    PENDING_PROFILE_STATES,
     Contest,
     Entry,
     EntryState,
@@ -41,7 +37,7 @@ def round_for_unit(session: Session, contest: Contest, unit: Unit) -> Round:
         )
         if found is not None:
             return found
-    raise InvalidInput("Đơn vị này chưa tổ chức cuộc thi.")
+    raise InvalidInput(_l("Đơn vị này chưa tổ chức cuộc thi."))
 
 
 def forwarded_count(session: Session, round_: Round, *, profiles: bool = False) -> int:
@@ -57,78 +53,89 @@ def forwarded_count(session: Session, round_: Round, *, profiles: bool = False) 
     )
 
 
-def pending_entries(session: Session, round_: Round) -> list[Entry]:
-    """Entries waiting for this round's decision."""
+def _pending(session: Session, round_: Round, model: type[Entry | ExemplarProfile]) -> list:
+    states = PENDING_ENTRY_STATES if model is Entry else PENDING_PROFILE_STATES
     return list(
         session.scalars(
-            select(Entry)
-            .where(
-                Entry.round_id == round_.id,
-                Entry.state.in_(PENDING_ENTRY_STATES),
-            )
-            .order_by(Entry.id)
+            select(model)
+            .where(model.round_id == round_.id, model.state.in_(states))
+            .order_by(model.id)
         )
     )
+
+
+def pending_entries(session: Session, round_: Round) -> list[Entry]:
+    """Entries waiting for this round's decision."""
+    return _pending(session, round_, Entry)
 
 
 def pending_profiles(session: Session, round_: Round) -> list[ExemplarProfile]:
-    return list(
-        session.scalars(
-            select(ExemplarProfile)
-            .where(
-                ExemplarProfile.round_id == round_.id,
-                ExemplarProfile.state.in_(PENDING_PROFILE_STATES),
-            )
-            .order_by(ExemplarProfile.id)
-        )
-    )
+    """Exemplar profiles waiting for this round's nomination."""
+    return _pending(session, round_, ExemplarProfile)
 
 
 def _check_round_open(round_: Round) -> None:
     if round_.is_province:
         raise IllegalTransition(
-            "Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây."
+            _l("Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây.")
         )
     if round_.closed_at is not None:
-        raise IllegalTransition("Vòng này đã gửi kết quả lên cấp trên.")
+        raise IllegalTransition(_l("Vòng này đã gửi kết quả lên cấp trên."))
 
 
-def _quota_message(round_: Round, quota: int, noun: str) -> str:
-    return f"Vượt chỉ tiêu: {round_.unit.name} chỉ được gửi tối đa {quota} {noun} lên cấp trên."
+def _entry_quota_exceeded(round_: Round) -> QuotaExceeded:
+    return QuotaExceeded(
+        _l(
+            "Vượt chỉ tiêu: %(unit)s chỉ được gửi tối đa %(quota)d bài lên cấp trên.",
+            unit=round_.unit.name,
+            quota=round_.quota,
+        )
+    )
 
 
-def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool, actor: User) -> None:
+def _marked_count(session: Session, round_: Round, model: type[Entry | ExemplarProfile]) -> int:
+    """Items of one kind ticked in this round and still waiting for its decision."""
+    pending = PENDING_ENTRY_STATES if model is Entry else PENDING_PROFILE_STATES
+    return (
+        session.scalar(
+            select(func.count(model.id)).where(
+                model.round_id == round_.id, model.is_marked, model.state.in_(pending)
+            )
+        )
+        or 0
+    )
+
+
+def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool) -> None:
     """Tick or untick an entry for forwarding; ticking beyond the quota is refused."""
     _check_round_open(round_)
     if entry.round_id != round_.id or not entry.is_pending_in_round:
-        raise IllegalTransition("Bài này không nằm trong danh sách chờ của vòng.")
+        raise IllegalTransition(_l("Bài này không nằm trong danh sách chờ của vòng."))
     if marked and not entry.is_marked:
-        already = forwarded_count(session, round_) + sum(
-            1 for e in pending_entries(session, round_) if e.is_marked
-        )
+        already = forwarded_count(session, round_) + _marked_count(session, round_, Entry)
         if already + 1 > round_.quota:
-            raise QuotaExceeded(_quota_message(round_, round_.quota, "bài"))
+            raise _entry_quota_exceeded(round_)
     entry.is_marked = marked
     session.flush()
 
 
-def mark_profile(
-    session: Session, round_: Round, profile: ExemplarProfile, marked: bool, actor: User
-) -> None:
+def mark_profile(session: Session, round_: Round, profile: ExemplarProfile, marked: bool) -> None:
     """Tick or untick an exemplar profile for nomination upward, within the profile quota."""
     _check_round_open(round_)
-    if profile.round_id != round_.id or profile.state not in (
-        ProfileState.NOMINATED,
-        ProfileState.FORWARDED,
-    ):
-        raise IllegalTransition("Hồ sơ này không nằm trong danh sách chờ của vòng.")
+    if profile.round_id != round_.id or profile.state not in PENDING_PROFILE_STATES:
+        raise IllegalTransition(_l("Hồ sơ này không nằm trong danh sách chờ của vòng."))
     if marked and not profile.is_marked:
-        already = forwarded_count(session, round_, profiles=True) + sum(
-            1 for p in pending_profiles(session, round_) if p.is_marked
+        already = forwarded_count(session, round_, profiles=True) + _marked_count(
+            session, round_, ExemplarProfile
         )
         if already + 1 > round_.profile_quota:
             raise QuotaExceeded(
-                _quota_message(round_, round_.profile_quota, "hồ sơ gương điển hình")
+                _l(
+                    "Vượt chỉ tiêu: %(unit)s chỉ được gửi tối đa %(quota)d hồ sơ gương điển "
+                    "hình lên cấp trên.",
+                    unit=round_.unit.name,
+                    quota=round_.profile_quota,
+                )
             )
     profile.is_marked = marked
     session.flush()
@@ -192,14 +199,22 @@ def forward_round(
         unknown = wanted - {e.id for e in chosen}
         if unknown:
             raise InvalidInput(
-                "Các bài sau không nằm trong danh sách chờ của vòng: "
-                + ", ".join(str(i) for i in sorted(unknown))
+                _l(
+                    "Các bài sau không nằm trong danh sách chờ của vòng: %(ids)s",
+                    ids=", ".join(str(i) for i in sorted(unknown)),
+                )
             )
     else:
         chosen = [e for e in pending if e.is_marked]
     if forwarded_count(session, round_) + len(chosen) > round_.quota:
         raise QuotaExceeded(
-            _quota_message(round_, round_.quota, "bài") + f" Đã chọn {len(chosen)} bài."
+            _l(
+                "Vượt chỉ tiêu: %(unit)s chỉ được gửi tối đa %(quota)d bài lên cấp trên. "
+                "Đã chọn %(n)d bài.",
+                unit=round_.unit.name,
+                quota=round_.quota,
+                n=len(chosen),
+            )
         )
     profiles = [p for p in pending_profiles(session, round_) if p.is_marked]
     for entry in chosen:

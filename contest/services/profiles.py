@@ -8,21 +8,14 @@ import io
 import os
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from contest import storage
 from contest.audit import ContestAction, record_event
-from contest.errors import (
-    InvalidInput,
-)
-from contest.models import (
-    Contest,
-    ExemplarProfile,
-    ProfileState,
-    Round,
-    User,
-)
+from contest.errors import InvalidInput
+from contest.models import Contest, ExemplarProfile, ProfileState, Round, User
 from contest.services.entries import Subject, validate_subject
 from contest.text import nfc
 
@@ -79,7 +72,7 @@ def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, byte
         image = Image.open(io.BytesIO(photo[1]))
         image.load()
     except (UnidentifiedImageError, OSError) as exc:
-        raise InvalidInput("Ảnh không hợp lệ: chỉ nhận ảnh JPEG hoặc PNG.") from exc
+        raise InvalidInput(_l("Ảnh không hợp lệ: chỉ nhận ảnh JPEG hoặc PNG.")) from exc
     encoded = io.BytesIO()
     image.convert("RGB").save(encoded, "JPEG", quality=88)
     relative = os.path.join("profiles", f"{profile_id}-{secrets.token_hex(8)}.jpg")

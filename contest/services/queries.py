@@ -5,7 +5,7 @@ Services take the session and plain values or model objects, may flush, never co
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contest.models import (
     AuditEvent,
@@ -14,9 +14,15 @@ from contest.models import (
     EntryState,
     ExemplarProfile,
     Forwarding,
+    Role,
     Round,
     Unit,
+    User,
 )
+
+AUDIT_PAGE_SIZE = 200
+# Decided by the round it sits in: it goes no further.
+DECIDED_ENTRY_STATES = (EntryState.NOT_SELECTED, EntryState.DISQUALIFIED, EntryState.WITHDRAWN)
 
 
 def contest_status(session: Session, contest: Contest) -> dict:
@@ -73,11 +79,147 @@ def contest_status(session: Session, contest: Contest) -> dict:
 
 
 def entry_history(session: Session, entry: Entry) -> list[AuditEvent]:
+    """What happened to one entry, oldest first, with the people who did it."""
     return list(
         session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.object_type == "Entry", AuditEvent.object_id == entry.id)
+            .where(AuditEvent.object_type == Entry.__name__, AuditEvent.object_id == entry.id)
+            .options(selectinload(AuditEvent.actor))
             .order_by(AuditEvent.id)
+        )
+    )
+
+
+def audit_page(session: Session, contest: Contest, page: int) -> list[AuditEvent]:
+    """One page of the contest's audit log, newest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.contest_id == contest.id)
+            .options(selectinload(AuditEvent.actor))
+            .order_by(AuditEvent.id.desc())
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
+        )
+    )
+
+
+def contests_newest_first(session: Session) -> list[Contest]:
+    return list(session.scalars(select(Contest).order_by(Contest.opens_at.desc())))
+
+
+def find_round(session: Session, contest: Contest, unit_id: int | None) -> Round | None:
+    """The round a unit runs in a contest, if it runs one."""
+    return session.scalar(
+        select(Round).where(Round.contest_id == contest.id, Round.unit_id == unit_id)
+    )
+
+
+def entries_of_author(session: Session, contest: Contest, author: User) -> list[Entry]:
+    return list(
+        session.scalars(
+            select(Entry)
+            .where(Entry.contest_id == contest.id, Entry.author_id == author.id)
+            .order_by(Entry.id)
+        )
+    )
+
+
+def profiles_of_contest(session: Session, contest: Contest) -> list[ExemplarProfile]:
+    """Every exemplar profile of the contest, by name (their units come in the same load)."""
+    return list(
+        session.scalars(
+            select(ExemplarProfile)
+            .where(ExemplarProfile.contest_id == contest.id)
+            .order_by(ExemplarProfile.name)
+        )
+    )
+
+
+def forwarded_from(session: Session, round_: Round) -> list[Entry]:
+    """Entries this round has sent up."""
+    return list(
+        session.scalars(
+            select(Entry)
+            .join(Forwarding, Forwarding.entry_id == Entry.id)
+            .where(Forwarding.from_round_id == round_.id)
+            .order_by(Entry.id)
+        )
+    )
+
+
+def decided_in(session: Session, round_: Round) -> list[Entry]:
+    """Entries that stopped in this round: not selected, disqualified or withdrawn."""
+    return list(
+        session.scalars(
+            select(Entry)
+            .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
+            .order_by(Entry.id)
+        )
+    )
+
+
+def child_rounds(session: Session, round_: Round) -> list[Round]:
+    """The rounds that send up to this one, with their units, in one load."""
+    return list(
+        session.scalars(
+            select(Round)
+            .where(Round.parent_id == round_.id)
+            .options(selectinload(Round.unit))
+            .order_by(Round.id)
+        )
+    )
+
+
+def rounds_of_contest(session: Session, contest: Contest) -> list[Round]:
+    """The contest's rounds, the province's first, then by unit name; units and parents
+    loaded together (no query per row)."""
+    rounds = session.scalars(
+        select(Round)
+        .where(Round.contest_id == contest.id)
+        .options(selectinload(Round.unit), selectinload(Round.parent).selectinload(Round.unit))
+    ).all()
+    return sorted(rounds, key=lambda r: (r.parent_id is not None, r.unit.name))
+
+
+def units_by_name(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.name)))
+
+
+def units_running_a_round(session: Session) -> list[Unit]:
+    """Units that run a round of some contest: where an entrant can send an essay."""
+    return list(
+        session.scalars(
+            select(Unit).join(Round, Round.unit_id == Unit.id).distinct().order_by(Unit.name)
+        )
+    )
+
+
+def units_province_first(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.kind != "province", Unit.name)))
+
+
+def units_within(session: Session, top: Unit) -> list[Unit]:
+    """`top` and every unit below it, read in one query and walked in memory."""
+    children: dict[int | None, list[Unit]] = {}
+    for unit in session.scalars(select(Unit).order_by(Unit.name)):
+        children.setdefault(unit.parent_id, []).append(unit)
+    found, stack = [], [top]
+    while stack:
+        unit = stack.pop()
+        found.append(unit)
+        stack.extend(reversed(children.get(unit.id, [])))
+    return found
+
+
+def staff_accounts(session: Session) -> list[User]:
+    """Everyone but entrants, with their units."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role != Role.ENTRANT)
+            .options(selectinload(User.unit))
+            .order_by(User.role, User.full_name)
         )
     )
 

@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction, record_event
-from contest.errors import (
-    IllegalTransition,
-    InvalidInput,
-    QuotaExceeded,
-)
-from contest.models import (
-    UNIT_KINDS,
-    Contest,
-    Round,
-    Unit,
-    User,
-)
+from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
+from contest.models import UNIT_KINDS, Contest, Round, Unit, User
 from contest.services.forwarding import forwarded_count, round_for_unit
 from contest.text import nfc
 
@@ -41,13 +32,13 @@ def update_contest(
 ) -> Contest:
     """Change the rules; the database checks them too (dates in order, limits sane)."""
     if closes_at <= opens_at:
-        raise InvalidInput("Ngày hết hạn phải sau ngày bắt đầu nhận bài.")
+        raise InvalidInput(_l("Ngày hết hạn phải sau ngày bắt đầu nhận bài."))
     if not 0 <= min_words <= max_words:
-        raise InvalidInput("Số chữ tối thiểu phải từ 0 đến số chữ tối đa.")
+        raise InvalidInput(_l("Số chữ tối thiểu phải từ 0 đến số chữ tối đa."))
     if max_entries_per_entrant < 1:
-        raise InvalidInput("Mỗi tác giả phải được gửi ít nhất một bài.")
+        raise InvalidInput(_l("Mỗi tác giả phải được gửi ít nhất một bài."))
     if not title.strip():
-        raise InvalidInput("Cần có tên cuộc thi.")
+        raise InvalidInput(_l("Cần có tên cuộc thi."))
     contest.title = nfc(title.strip())
     contest.opens_at, contest.closes_at = opens_at, closes_at
     contest.min_words, contest.max_words = min_words, max_words
@@ -72,11 +63,11 @@ def create_unit(session: Session, *, code: str, name: str, kind: str, parent: Un
     """A unit of the tree; codes are unique."""
     code = code.strip().upper()
     if not code or not name.strip():
-        raise InvalidInput("Cần có mã và tên đơn vị.")
+        raise InvalidInput(_l("Cần có mã và tên đơn vị."))
     if kind not in UNIT_KINDS:
-        raise InvalidInput("Loại đơn vị không hợp lệ.")
+        raise InvalidInput(_l("Loại đơn vị không hợp lệ."))
     if session.scalar(select(Unit.id).where(Unit.code == code)):
-        raise InvalidInput(f"Mã đơn vị «{code}» đã có.")
+        raise InvalidInput(_l("Mã đơn vị «%(code)s» đã có.", code=code))
     unit = Unit(code=code, name=nfc(name.strip()), kind=kind, parent=parent)
     session.add(unit)
     session.flush()
@@ -90,14 +81,14 @@ def add_round(
     if session.scalar(
         select(Round.id).where(Round.contest_id == contest.id, Round.unit_id == unit.id)
     ):
-        raise InvalidInput("Đơn vị này đã có vòng thi.")
+        raise InvalidInput(_l("Đơn vị này đã có vòng thi."))
     if unit.parent is None:
-        raise InvalidInput("Vòng cấp tỉnh đã có; hãy chọn một đơn vị cấp dưới.")
+        raise InvalidInput(_l("Vòng cấp tỉnh đã có; hãy chọn một đơn vị cấp dưới."))
     parent = round_for_unit(session, contest, unit.parent)
     if parent.closed_at is not None:
-        raise IllegalTransition("Vòng cấp trên đã gửi kết quả, không thể thêm vòng con.")
+        raise IllegalTransition(_l("Vòng cấp trên đã gửi kết quả, không thể thêm vòng con."))
     if quota < 0 or profile_quota < 0:
-        raise InvalidInput("Chỉ tiêu không được âm.")
+        raise InvalidInput(_l("Chỉ tiêu không được âm."))
     round_ = Round(
         contest=contest, unit=unit, parent=parent, quota=quota, profile_quota=profile_quota
     )
@@ -121,7 +112,7 @@ def set_quota(
     if quota < forwarded_count(session, round_) or profile_quota < forwarded_count(
         session, round_, profiles=True
     ):
-        raise QuotaExceeded("Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên.")
+        raise QuotaExceeded(_l("Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên."))
     round_.quota, round_.profile_quota = quota, profile_quota
     record_event(
         session, actor, round_, ContestAction.QUOTA_SET, entries=quota, profiles=profile_quota

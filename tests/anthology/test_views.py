@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from anthology import services
+from anthology.services import builds, settings
 from contest.db import db
 from tests.conftest import csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
-URLS = [
-    "/anthology/son-la-2019/",
-    "/anthology/son-la-2019/certificates.docx",
-    "/anthology/son-la-2019/items/e/1/edit",
-    "/anthology/son-la-2019/builds/1/status",
-    "/anthology/son-la-2019/builds/1/docx",
-]
 POSTS = [
     "/anthology/son-la-2019/items/add",
     "/anthology/son-la-2019/settings",
@@ -28,23 +21,35 @@ POSTS = [
 ]
 
 
+def _urls(entry_id: int) -> dict[str, int]:
+    """Each page and what the province gets: no build exists yet, so the build pages 404."""
+    base = "/anthology/son-la-2019"
+    return {
+        f"{base}/": 200,
+        f"{base}/certificates.docx": 200,
+        f"{base}/items/e/{entry_id}/edit": 200,
+        f"{base}/builds/1/status": 404,
+        f"{base}/builds/1/docx": 404,
+    }
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_province_reaches_the_anthology(client, world, finalised, role):
     if role != "anonymous":
         login(client, world["users"][role])
     token = csrf_token(client.get("/").get_data(as_text=True))
-    for url in URLS:
+    for url, province_gets in _urls(finalised["rich"].id).items():
         response = client.get(url)
         response.close()
         if role == "province":
-            assert response.status_code in (200, 404), url  # build 1 does not exist yet
+            assert response.status_code == province_gets, url
         else:
             assert response.status_code == (302 if role == "anonymous" else 404), (role, url)
     if role != "province":
         for url in POSTS:
             got = client.post(url, data={"csrf_token": token}).status_code
             assert got == (302 if role == "anonymous" else 404), (role, url)
-        assert services.builds(db.session, finalised["contest"]) == []
+        assert builds.builds(db.session, finalised["contest"]) == []
 
 
 def test_organiser_builds_and_downloads(app, client, world, finalised):
@@ -56,7 +61,7 @@ def test_organiser_builds_and_downloads(app, client, world, finalised):
         "/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)}, follow_redirects=True
     )
     page = response.get_data(as_text=True)
-    build = services.last_good_build(db.session, finalised["contest"])
+    build = builds.last_good_build(db.session, finalised["contest"])
     assert build is not None and f"/builds/{build.id}/docx" in page
     status = client.get(f"/anthology/son-la-2019/builds/{build.id}/status").get_json()
     assert status == {"state": "done", "step": "Hoàn tất", "percent": 100, "error": ""}
@@ -82,10 +87,10 @@ def test_settings_are_validated_and_saved(client, world, finalised):
         "margin_mm": "18",
     }
     client.post("/anthology/son-la-2019/settings", data=data)
-    assert services.settings_for(db.session, finalised["contest"]).id is None
+    assert settings.settings_for(db.session, finalised["contest"]).title.startswith("Tuyển tập")
     client.post("/anthology/son-la-2019/settings", data={**data, "title": "Những bông hoa đẹp"})
-    settings = services.settings_for(db.session, finalised["contest"])
-    assert (settings.title, settings.page_size, settings.margin_mm) == (
+    book = settings.settings_for(db.session, finalised["contest"])
+    assert (book.title, book.page_size, book.margin_mm) == (
         "Những bông hoa đẹp",
         "A5",
         18,
@@ -104,3 +109,18 @@ def test_a_bad_certificate_template_is_refused(client, world, finalised):
         follow_redirects=True,
     )
     assert "Mẫu giấy chứng nhận phải là tệp .docx hợp lệ." in response.get_data(as_text=True)
+
+
+def test_a_book_without_settings_cannot_be_queued(app, client, world, finalised):
+    app.config["ANTHOLOGY_BUILD_INLINE"] = True
+    db.session.delete(settings.settings_for(db.session, finalised["contest"]))
+    db.session.commit()
+    login(client, world["users"]["province"])
+    page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
+    assert "Chưa đủ thông tin sách: cần điền tên sách, đơn vị xuất bản" in page
+    assert "Sơn La năm 2019" not in page  # no demo front matter for a contest's own book
+    response = client.post(
+        "/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)}, follow_redirects=True
+    )
+    assert "Chưa đủ thông tin sách" in response.get_data(as_text=True)
+    assert builds.builds(db.session, finalised["contest"]) == []

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, load_demo
+from contest.uow import unit_of_work
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -34,8 +35,8 @@ def live_app(tmp_path, migrated_database):
     shutil.copy(migrated_database, tmp_path / "test.sqlite")
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False)
     with app.app_context():
-        load_demo(db.session, seed=11, entries=8, now=utcnow())
-        db.session.commit()
+        with unit_of_work() as uow:
+            load_demo(uow.session, seed=11, entries=8, now=utcnow())
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,6 +7,7 @@ import zipfile
 import docx
 from sqlalchemy import select
 
+from anthology import demo as anthology_demo
 from contest.db import db
 from contest.models import Contest
 from judging import demo as judging_demo
@@ -18,6 +19,7 @@ def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
         for step in (
+            anthology_demo.demo_stage,  # the book's settings: a new contest's book has none
             judging_demo.setup_jury,
             judging_demo.open_judging,
             judging_demo.score_all,

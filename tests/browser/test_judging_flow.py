@@ -8,8 +8,8 @@ from sqlalchemy import select
 from contest.db import db
 from contest.models import Contest
 from judging import demo as judging_demo
-from judging import services
 from judging.models import Assignment, BlindCopy
+from judging.services import prizes, stages
 from tests.browser.conftest import log_in
 
 
@@ -44,7 +44,7 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         judging_demo.setup_jury(contest, 5)
         judging_demo.open_judging(contest, 5)
         db.session.commit()
-        stage = services.current_stage(db.session, contest)
+        stage = stages.current_stage(db.session, contest)
         (wide, wide_judges), (narrow, narrow_judges) = _pairs(stage)[:2]
         wide_code, narrow_code = wide.code, narrow.code
         wide_emails = [j.email for j in wide_judges]
@@ -91,9 +91,7 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         contest = db.session.scalar(select(Contest))
         # The other entries are scored off-screen; the head judge settles their gaps.
         judging_demo.score_all(contest, 5)
-        services.share_all_ties(
-            db.session, contest, None, "Đồng giải theo quyết định của Hội đồng."
-        )
+        prizes.share_all_ties(db.session, contest, None, "Đồng giải theo quyết định của Hội đồng.")
         db.session.commit()
         db.session.remove()
 

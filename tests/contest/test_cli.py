@@ -8,7 +8,7 @@ import json
 from sqlalchemy import func, select
 
 from contest.db import db
-from contest.models import Entry
+from contest.models import Entry, EntryState
 from tests.conftest import docx_bytes, vietnamese_essay
 
 COLUMNS = [
@@ -51,7 +51,7 @@ def test_import_all_good_rows(runner, world, tmp_path):
     assert "Đã nhập 2 bài" in result.output
     entries = db.session.scalars(select(Entry).order_by(Entry.id)).all()
     assert [e.word_count for e in entries] == [50, 60]
-    assert {e.state for e in entries} == {"submitted"}
+    assert {e.state for e in entries} == {EntryState.SUBMITTED}
 
 
 def test_one_bad_row_imports_nothing_and_names_its_line(app, runner, world, tmp_path):
@@ -99,7 +99,7 @@ def test_forward_by_ids_and_quota(runner, world, make_entry):
     )
     assert result.exit_code == 0, result.output
     db.session.expire_all()
-    assert (a.state, b.state) == ("not_selected", "forwarded")
+    assert (a.state, b.state) == (EntryState.NOT_SELECTED, EntryState.FORWARDED)
 
 
 def test_status_json(runner, world, make_entry):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from contest.audit import ContestAction
 from contest.db import db
 from contest.errors import (
     DeadlinePassed,
@@ -56,7 +57,7 @@ def _create(world, author, words=60, now=NOW, submit=True, entered_by=None):
 def test_entry_goes_to_the_authors_unit_round(world, make_entry):
     entry = make_entry()
     assert entry.round is world["rounds"]["MCH-CSO"]
-    assert entry.state == "submitted" and entry.word_count == 60
+    assert entry.state is EntryState.SUBMITTED and entry.word_count == 60
 
 
 def test_a_unit_without_its_own_round_sends_to_the_nearest_ancestor(world):
@@ -66,9 +67,7 @@ def test_a_unit_without_its_own_round_sends_to_the_nearest_ancestor(world):
         code="MCH-CSO-BL", name="Bản Lướt", kind="village", parent=world["units"]["MCH-CSO"]
     )
     db.session.add(village)
-    assert (
-        round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
-    )
+    assert round_for_unit(db.session, world["contest"], village) is world["rounds"]["MCH-CSO"]
 
 
 @pytest.mark.parametrize("role", ["unit_organiser", "province_organiser", "judge", "head_judge"])
@@ -92,7 +91,7 @@ def test_deadline_refuses_late_and_early_submissions(world):
         now=world["contest"].closes_at + timedelta(days=1),
         entered_by=world["users"]["organiser_c1"],
     )
-    assert entry.state == "submitted"
+    assert entry.state is EntryState.SUBMITTED
 
 
 def test_per_entrant_limit_counts_all_but_withdrawn(world, make_entry):
@@ -102,7 +101,7 @@ def test_per_entrant_limit_counts_all_but_withdrawn(world, make_entry):
     with pytest.raises(EntryLimitReached):
         _create(world, author)
     withdraw_entry(db.session, first, author)
-    assert _create(world, author).state == "submitted"
+    assert _create(world, author).state is EntryState.SUBMITTED
 
 
 @pytest.mark.parametrize("words, ok", [(19, False), (20, True), (400, True), (401, False)])
@@ -120,22 +119,22 @@ def test_a_draft_may_be_outside_the_limits_but_cannot_be_submitted(world):
     draft = _create(world, author, words=5, submit=False)
     with pytest.raises(InvalidInput):
         submit_entry(db.session, draft, author, NOW)
-    assert draft.state == "draft"
+    assert draft.state is EntryState.DRAFT
 
 
 def test_quota_is_enforced_when_marking_and_forwarding(world, make_entry):
     commune = world["rounds"]["MCH-CSO"]
     organiser = world["users"]["organiser_c1"]
     a, b = make_entry(), make_entry(world["users"]["entrant_a"])
-    mark_entry(db.session, commune, a, True, organiser)
+    mark_entry(db.session, commune, a, True)
     with pytest.raises(QuotaExceeded, match="tối đa 1 bài"):
-        mark_entry(db.session, commune, b, True, organiser)
+        mark_entry(db.session, commune, b, True)
     with pytest.raises(QuotaExceeded):
         forward_round(db.session, commune, organiser, NOW, forward_all=True)
     result = forward_round(db.session, commune, organiser, NOW)
     assert result.forwarded == [a] and result.not_selected == [b]
-    assert a.state == "forwarded" and a.round is world["rounds"]["MCH"]
-    assert b.state == "not_selected" and b.round is commune
+    assert a.state is EntryState.FORWARDED and a.round is world["rounds"]["MCH"]
+    assert b.state is EntryState.NOT_SELECTED and b.round is commune
     with pytest.raises(IllegalTransition):
         forward_round(db.session, commune, organiser, NOW)
 
@@ -144,7 +143,7 @@ def test_entries_climb_every_level_up_to_the_province(world, make_entry):
     entry = make_entry()
     forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
     forward_round(db.session, world["rounds"]["MCH"], None, NOW, entry_ids=[entry.id])
-    assert entry.round is world["rounds"]["SL"] and entry.state == "forwarded"
+    assert entry.round is world["rounds"]["SL"] and entry.state is EntryState.FORWARDED
     hops = db.session.scalars(select(Forwarding).where(Forwarding.entry_id == entry.id)).all()
     assert [h.from_round_id for h in hops] == [
         world["rounds"]["MCH-CSO"].id,
@@ -157,9 +156,7 @@ def test_entries_climb_every_level_up_to_the_province(world, make_entry):
 def test_forward_refuses_an_entry_of_another_round(world, make_entry):
     other = make_entry(world["users"]["entrant_b"])
     with pytest.raises(InvalidInput, match=str(other.id)):
-        forward_round(
-            db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[other.id]
-        )
+        forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[other.id])
 
 
 def test_profiles_flow_up_with_their_own_quota(world):
@@ -178,9 +175,9 @@ def test_profiles_flow_up_with_their_own_quota(world):
         )
         for i in range(2)
     ]
-    mark_profile(db.session, commune, profiles[0], True, organiser)
+    mark_profile(db.session, commune, profiles[0], True)
     with pytest.raises(QuotaExceeded):
-        mark_profile(db.session, commune, profiles[1], True, organiser)
+        mark_profile(db.session, commune, profiles[1], True)
     result = forward_round(db.session, commune, organiser, NOW)
     assert result.profiles == [profiles[0]] and profiles[0].round is world["rounds"]["MCH"]
 
@@ -188,24 +185,24 @@ def test_profiles_flow_up_with_their_own_quota(world):
 @pytest.mark.parametrize(
     "start, target, legal",
     [
-        ("draft", "submitted", True),
-        ("draft", "forwarded", False),
-        ("submitted", "withdrawn", True),
-        ("withdrawn", "submitted", False),
-        ("disqualified", "forwarded", False),
-        ("not_selected", "submitted", False),
+        (EntryState.DRAFT, EntryState.SUBMITTED, True),
+        (EntryState.DRAFT, EntryState.FORWARDED, False),
+        (EntryState.SUBMITTED, EntryState.WITHDRAWN, True),
+        (EntryState.WITHDRAWN, EntryState.SUBMITTED, False),
+        (EntryState.DISQUALIFIED, EntryState.FORWARDED, False),
+        (EntryState.NOT_SELECTED, EntryState.SUBMITTED, False),
     ],
 )
 def test_state_transitions(world, make_entry, start, target, legal):
     entry = make_entry(submit=False)
-    entry.state = EntryState(start)
+    entry.state = start
     if legal:
-        assert advance(entry, EntryState(target)) == start
-        assert entry.state is EntryState(target)
+        assert advance(entry, target) is start
+        assert entry.state is target
     else:
         with pytest.raises(IllegalTransition):
-            advance(entry, EntryState(target))
-        assert entry.state is EntryState(start)
+            advance(entry, target)
+        assert entry.state is start
 
 
 def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
@@ -217,12 +214,13 @@ def test_disqualification_needs_a_reason_and_is_audited(world, make_entry):
     db.session.commit()
     event = db.session.scalars(
         select(AuditEvent).where(
-            AuditEvent.object_id == entry.id, AuditEvent.action == "disqualified"
+            AuditEvent.object_id == entry.id,
+            AuditEvent.action == ContestAction.ENTRY_DISQUALIFIED,
         )
     ).one()
     assert (event.from_state, event.to_state, event.actor_id) == (
-        "submitted",
-        "disqualified",
+        EntryState.SUBMITTED,
+        EntryState.DISQUALIFIED,
         organiser.id,
     )
     assert event.detail == "Đã đăng trên mạng xã hội"
@@ -250,10 +248,6 @@ def test_text_is_stored_in_nfc(world):
 
 def test_duplicate_logins_are_refused(world):
     with pytest.raises(InvalidInput):
-        create_user(
-            db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8
-        )
-    create_user(
-        db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8
-    )
+        create_user(db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8)
+    create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8)
     assert find_user_by_login(db.session, "0912345678").full_name == "Y"

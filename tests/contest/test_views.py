@@ -8,7 +8,7 @@ import os
 from sqlalchemy import func, select
 
 from contest.db import db
-from contest.models import Entry, User
+from contest.models import Entry, EntryState, User
 from contest.services.forwarding import forward_round
 from tests.conftest import PASSWORD, csrf_token, docx_bytes, login, vietnamese_essay
 
@@ -59,7 +59,7 @@ def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world
     token = csrf_token(page)
     client.post(f"/entries/{entry.id}/submit", data={"csrf_token": token})
     db.session.refresh(entry)
-    assert entry.state == "submitted"
+    assert entry.state is EntryState.SUBMITTED
     page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
     assert "Đã nộp" in page and "Lịch sử" in page
 
@@ -155,8 +155,8 @@ def test_organiser_marks_beyond_quota_is_refused_then_forwards(client, world, ma
     )
     assert "Đã gửi 1 bài và 0 hồ sơ lên Huyện Mộc Châu." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert (first.state, first.round.unit.code) == ("forwarded", "MCH")
-    assert second.state == "not_selected"
+    assert (first.state, first.round.unit.code) == (EntryState.FORWARDED, "MCH")
+    assert second.state is EntryState.NOT_SELECTED
 
 
 def test_disqualify_needs_a_reason(client, world, make_entry):
@@ -167,7 +167,7 @@ def test_disqualify_needs_a_reason(client, world, make_entry):
     assert "Cần ghi rõ lý do." in response.get_data(as_text=True)
     post_form(client, url, {"reason": "Bài viết hư cấu, không phải người thật"})
     db.session.refresh(entry)
-    assert entry.state == "disqualified"
+    assert entry.state is EntryState.DISQUALIFIED
 
 
 def test_paper_entry_creates_an_author_without_password(client, world):
@@ -194,7 +194,10 @@ def test_paper_entry_creates_an_author_without_password(client, world):
     author = db.session.scalars(select(User).where(User.phone == "0987654321")).one()
     entry = db.session.scalars(select(Entry)).one()
     assert entry.author is author and author.password_hash is None
-    assert entry.entered_by_id == world["users"]["organiser_c1"].id and entry.state == "submitted"
+    assert (
+        entry.entered_by_id == world["users"]["organiser_c1"].id
+        and entry.state is EntryState.SUBMITTED
+    )
 
 
 def test_dashboard_shows_entries_at_the_province(client, world, make_entry):

@@ -8,7 +8,9 @@ from contest.db import db
 from contest.models import Unit
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
-from judging import services
+from judging.demo import DEMO_RUBRIC
+from judging.services import assigning, blinding, stages
+from judging.services import panel as panel_service
 from tests.conftest import NOW, PASSWORD
 
 
@@ -54,13 +56,13 @@ def panel(world, make_entry):
         round_.quota = 10
         forward_round(db.session, round_, None, NOW, entry_ids=ids)
     contest = world["contest"]
-    stage = services.create_stage(
-        db.session, contest, name="Chung khảo", judges_per_entry=2, seed=7
+    stage = stages.create_stage(
+        db.session, contest, name="Chung khảo", judges_per_entry=2, rubric=DEMO_RUBRIC, seed=7
     )
     for judge in judges:
-        services.add_judge(db.session, stage, judge, 0, 6)
-    services.set_head_judge(db.session, stage, users["head_judge"])
-    services.set_prize_ladder(
+        panel_service.add_judge(db.session, stage, judge, 0, 6)
+    panel_service.set_head_judge(db.session, stage, users["head_judge"])
+    stages.set_prize_ladder(
         db.session,
         contest,
         [("Giải Nhất", 1, 80), ("Giải Nhì", 2, 70), ("Giải Khuyến khích", 3, 50)],
@@ -86,14 +88,14 @@ def open_for_judging(panel, actor=None):
     """Scan, settle flags as an organiser would, open and release."""
     contest, stage = panel["contest"], panel["stage"]
     organiser = actor
-    services.prepare_blind_copies(db.session, contest, organiser)
-    for flag in services.open_flags(db.session, contest):
+    blinding.prepare_blind_copies(db.session, contest, organiser)
+    for flag in blinding.open_flags(db.session, contest):
         if flag.kind in ("name", "signature", "phone", "email"):
-            services.redact_flag(db.session, flag, organiser)
+            blinding.redact_flag(db.session, flag, organiser)
         else:
-            services.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
-    services.open_stage(db.session, stage, organiser, NOW)
-    services.release_assignments(db.session, stage, organiser, NOW)
+            blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
+    assigning.open_stage(db.session, stage, organiser)
+    assigning.release_assignments(db.session, stage, organiser, NOW)
     db.session.commit()
 
 

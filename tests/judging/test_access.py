@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from contest.db import db
-from judging import services
 from judging.models import Assignment, BlindCopy, LeakFlag, Score
+from judging.services import assigning, blinding, stages
 from tests.conftest import csrf_token, login
 from tests.judging.conftest import marks_for, open_for_judging
 
@@ -119,10 +119,10 @@ def test_judging_post_matrix_denies(client, opened, role):
 
 
 def test_assignments_hidden_until_released(client, world, panel):
-    services.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
     for flag in db.session.scalars(select(LeakFlag)):
-        services.clear_flag(db.session, flag, world["users"]["province"], "Không lộ")
-    services.open_stage(db.session, panel["stage"], None, services_now())
+        blinding.clear_flag(db.session, flag, world["users"]["province"], "Không lộ")
+    assigning.open_stage(db.session, panel["stage"], None)
     db.session.commit()
     judge = db.session.scalars(select(Assignment)).first().judge
     code = db.session.scalar(select(BlindCopy.code))
@@ -130,12 +130,6 @@ def test_assignments_hidden_until_released(client, world, panel):
     page = client.get("/judging/son-la-2019/queue").get_data(as_text=True)
     assert "Ban Tổ chức chưa giao bài." in page and "SL19-" not in page
     assert client.get(f"/judging/son-la-2019/e/{code}").status_code == 404
-
-
-def services_now():
-    from tests.conftest import NOW
-
-    return NOW
 
 
 def test_judge_scores_through_the_page(client, opened):
@@ -213,7 +207,7 @@ def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, pa
             "ladder-ladder": "Giải A | 2 | 85\nGiải B | 4 | 70",
         },
     )
-    levels = services.prize_levels(db.session, panel["contest"])
+    levels = stages.prize_levels(db.session, panel["contest"])
     assert [(lv.name, lv.quota, lv.min_score) for lv in levels] == [
         ("Giải A", 2, 85),
         ("Giải B", 4, 70),

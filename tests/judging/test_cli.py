@@ -8,8 +8,8 @@ import openpyxl
 from sqlalchemy import select
 
 from contest.db import db
-from judging import services
 from judging.models import Assignment, BlindCopy
+from judging.services import blinding, scoring
 from tests.conftest import NOW
 from tests.judging.conftest import marks_for
 
@@ -21,8 +21,8 @@ def test_open_status_finalise_and_export(runner, world, panel, tmp_path):
     refused = runner.invoke(args=["judging", "open", "son-la-2019"])
     assert refused.exit_code != 0 and "cảnh báo lộ danh tính" in refused.output
     assert "signature\tQuàng Văn Hặc" in refused.output  # each flag listed with its code
-    for flag in services.open_flags(db.session, panel["contest"]):
-        services.redact_flag(db.session, flag, world["users"]["province"])
+    for flag in blinding.open_flags(db.session, panel["contest"]):
+        blinding.redact_flag(db.session, flag, world["users"]["province"])
     db.session.commit()
     opened = runner.invoke(args=["judging", "open", "son-la-2019"])
     assert opened.exit_code == 0, opened.output
@@ -33,7 +33,7 @@ def test_open_status_finalise_and_export(runner, world, panel, tmp_path):
     runner.invoke(args=["results", "export", "son-la-2019", "--out", str(before)])
     for index, e in enumerate(panel["entries"]):
         for a in db.session.scalars(select(Assignment).where(Assignment.entry_id == e.id)):
-            services.save_score(
+            scoring.save_score(
                 db.session,
                 a,
                 marks_for(panel["stage"], 0.9 - index * 0.05),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from judging.reliability import icc_oneway, krippendorff_alpha_interval, reliability, severity
+from judging.rules.reliability import icc_oneway, krippendorff_alpha_interval, reliability, severity
 
 # Three entries, two judges each:  A: 8, 6   B: 5, 5   C: 2, 4
 SCORES = [(1, 10, 8), (1, 11, 6), (2, 10, 5), (2, 12, 5), (3, 11, 2), (3, 12, 4)]

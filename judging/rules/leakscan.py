@@ -34,8 +34,6 @@ class Flag:
     snippet: str
 
 
-
-
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
     return text[max(0, start - width) : end + width].replace("\n", " ").strip()
 

@@ -13,8 +13,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
+from flask_babel import lazy_gettext as _l
 
-PLACEHOLDERS = ("ho_ten", "giai", "ten_bai", "don_vi", "cuoc_thi", "ngay")
+from contest.errors import InvalidInput
 
 
 @dataclass
@@ -27,8 +28,9 @@ class Certificate:
     ngay: str
 
 
-def default_template(publisher: str) -> bytes:
-    """A plain A4 landscape certificate; the organiser may upload their own instead."""
+def default_template(publisher: str, place: str = "") -> bytes:
+    """A plain A4 landscape certificate issued by `publisher`, dated at `place` when given;
+    the organiser may upload their own instead."""
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(297), Mm(210)
@@ -41,7 +43,7 @@ def default_template(publisher: str) -> bytes:
         ("Đơn vị: {don_vi}", 14, False),
         ("Đã đạt {giai} với bài viết «{ten_bai}»", 16, False),
         ("tại {cuoc_thi}", 14, False),
-        ("Sơn La, {ngay}", 13, False),
+        (f"{place}, {{ngay}}" if place else "{ngay}", 13, False),
     ]
     for text, size, bold in lines:
         paragraph = document.add_paragraph()
@@ -60,9 +62,9 @@ def check_template(data: bytes) -> None:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a bad package
-        raise ValueError("Mẫu giấy chứng nhận phải là tệp .docx hợp lệ.") from exc
+        raise InvalidInput(_l("Mẫu giấy chứng nhận phải là tệp .docx hợp lệ.")) from exc
     if "{ho_ten}" not in "\n".join(p.text for p in document.paragraphs):
-        raise ValueError("Mẫu giấy chứng nhận cần có chỗ điền {ho_ten}.")
+        raise InvalidInput(_l("Mẫu giấy chứng nhận cần có chỗ điền {ho_ten}."))
 
 
 def _fill(paragraph, values: dict[str, str]) -> None:

@@ -6,14 +6,17 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 
-def distribution_svg(by_judge: Mapping[str, Sequence[float]], max_total: float) -> str:
-    """One row per judge: a dot per score on a 0..max axis, the judge's mean as a bar."""
+def distribution_svg(
+    by_judge: Mapping[str, Sequence[float]], max_total: float, label: str = ""
+) -> str:
+    """One row per judge: a dot per score on a 0..max axis, the judge's mean as a bar.
+    `label` is the picture's accessible name, in the interface's language."""
     width, left, row, top = 700, 230, 28, 24
     height = top + row * max(len(by_judge), 1) + 30
     scale = (width - left - 20) / (max_total or 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Phân bố điểm theo giám khảo" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
         'font-family="DejaVu Sans, sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="#fff"/>',
     ]

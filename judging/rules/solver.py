@@ -18,7 +18,23 @@ FULL_GRAPH_LIMIT = 2_000_000  # entry × judge arcs; above it each entry gets a 
 
 
 class Infeasible(ValueError):
-    """No assignment meets the constraints; the message says why, in Vietnamese."""
+    """No assignment meets the constraints. `reason` says which one (a code) and `params`
+    fill its explanation; the services translate it. str() is a Vietnamese summary for logs
+    and benchmarks."""
+
+    SUMMARIES = {
+        "panel_too_small": "Cần {k} giám khảo cho mỗi bài nhưng hội đồng chỉ có {judges} người.",
+        "over_capacity": "Không đủ sức chấm: cần {need} lượt chấm, tổng mức tối đa là {high}.",
+        "under_minimum": "Không đủ bài: {need} lượt chấm, ít hơn tổng mức tối thiểu {low}.",
+        "entry_conflicts": "Bài {entry} chỉ có {eligible} giám khảo không vướng xung đột, cần {k}.",
+        "entry_overfull": "Một bài đã có nhiều giám khảo hơn số cần thiết.",
+        "judge_overloaded": "Một giám khảo đã chấm nhiều hơn mức tối đa.",
+        "no_solution": "Không tìm được cách phân công thỏa mãn mọi ràng buộc.",
+    }
+
+    def __init__(self, reason: str, **params: int) -> None:
+        self.reason, self.params = reason, params
+        super().__init__(self.SUMMARIES[reason].format(**params))
 
 
 @dataclass(frozen=True)
@@ -36,24 +52,14 @@ def check_feasible(need: int, k: int, judges: list[JudgeSlot], eligible: Mapping
     low = sum(j.min_load for j in judges)
     high = sum(j.max_load for j in judges)
     if k > len(judges):
-        raise Infeasible(
-            f"Cần {k} giám khảo cho mỗi bài nhưng hội đồng chỉ có {len(judges)} người."
-        )
+        raise Infeasible("panel_too_small", k=k, judges=len(judges))
     if need > high:
-        raise Infeasible(
-            f"Không đủ sức chấm: cần {need} lượt chấm ({k} giám khảo mỗi bài), "
-            f"nhưng tổng mức tối đa của các giám khảo chỉ là {high}."
-        )
+        raise Infeasible("over_capacity", need=need, k=k, high=high)
     if need < low:
-        raise Infeasible(
-            f"Không đủ bài: chỉ có {need} lượt chấm ({k} giám khảo mỗi bài), "
-            f"ít hơn tổng mức tối thiểu của các giám khảo là {low}."
-        )
+        raise Infeasible("under_minimum", need=need, k=k, low=low)
     for entry_id, count in eligible.items():
         if count < k:
-            raise Infeasible(
-                f"Bài {entry_id} chỉ có {count} giám khảo không vướng xung đột, cần {k}."
-            )
+            raise Infeasible("entry_conflicts", entry=entry_id, eligible=count, k=k)
 
 
 def assign(
@@ -80,7 +86,7 @@ def assign(
                 load_now[judge_id] += 1
     need = {e: k - len(existing.get(e, ())) for e in entry_ids}
     if any(n < 0 for n in need.values()):
-        raise Infeasible("Một bài đã có nhiều giám khảo hơn số cần thiết.")
+        raise Infeasible("entry_overfull")
     slots = [
         JudgeSlot(
             j.judge_id, max(0, j.min_load - load_now[j.judge_id]), j.max_load - load_now[j.judge_id]
@@ -88,7 +94,7 @@ def assign(
         for j in judges
     ]
     if any(s.max_load < 0 for s in slots):
-        raise Infeasible("Một giám khảo đã chấm nhiều hơn mức tối đa.")
+        raise Infeasible("judge_overloaded")
     judge_ids = [s.judge_id for s in slots]
     eligible = {
         e: len(existing.get(e, ()))
@@ -107,10 +113,7 @@ def assign(
     if result is None and sample is not None:
         result = _solve(entry_ids, slots, need, blocked, existing, rng, None)
     if result is None:
-        raise Infeasible(
-            "Không tìm được cách phân công thỏa mãn mọi ràng buộc (xung đột và mức chấm "
-            "của từng giám khảo). Hãy tăng mức tối đa hoặc bổ sung giám khảo."
-        )
+        raise Infeasible("no_solution")
     return result
 
 

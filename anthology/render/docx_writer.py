@@ -15,8 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from anthology.book import BODY_MARK, TOC_MARK, Book
-from anthology.epub_writer import pandoc, write_sources
+from anthology.render.book import BODY_MARK, TOC_MARK, Book, PageSetup
+from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 from contest.categories import category_label
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
@@ -80,14 +80,14 @@ def _style(
     return style
 
 
-def reference_docx(path: str, page_size: str, margin_mm: int) -> None:
+def reference_docx(path: str, page: PageSetup) -> None:
     """The styles and page set-up pandoc writes into."""
     document = docx.Document()
     section = document.sections[0]
-    width, height = PAGE_SIZES_MM[page_size]
+    width, height = PAGE_SIZES_MM[page.size]
     section.page_width, section.page_height = Mm(width), Mm(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(margin_mm))
+        setattr(section, side, Mm(page.margin_mm))
     defaults = document.styles.element.find(qn("w:docDefaults"))
     _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     _style(document, "Normal", 13)
@@ -212,7 +212,7 @@ def _core_properties(document, book: Book) -> None:
     props.title, props.subject = book.title, book.subtitle
     props.author = props.last_modified_by = book.publisher
     props.comments, props.category = book.rights, "Tuyển tập"
-    props.keywords = "gương điển hình tiên tiến; người tốt việc tốt; Sơn La"
+    props.keywords = "gương điển hình tiên tiến; người tốt việc tốt"
     props.language, props.identifier = "vi-VN", book.identifier()
     props.revision = 1
     props.created = props.modified = datetime(book.year, 1, 1)
@@ -231,11 +231,18 @@ def _insert_cover(document, book: Book) -> None:
     cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
 
 
-def write_docx(book: Book, folder: str, out: str, page_size: str, margin_mm: int) -> str:
+def write_docx(
+    book: Book,
+    folder: str,
+    out: str,
+    page: PageSetup,
+    timeout: int = DEFAULT_TIMEOUT_SECONDS,
+) -> str:
+    """Pandoc writes the content against the reference document, python-docx finishes it."""
     source, meta = write_sources(book, folder, for_docx=True)
     reference = f"{folder}/reference.docx"
-    reference_docx(reference, page_size, margin_mm)
-    pandoc(
+    reference_docx(reference, page)
+    run_pandoc(
         [
             "-f",
             "markdown",
@@ -249,6 +256,7 @@ def write_docx(book: Book, folder: str, out: str, page_size: str, margin_mm: int
             source,
         ],
         cwd=folder,
+        timeout=timeout,
     )
     document = docx.Document(out)
     paragraphs = {

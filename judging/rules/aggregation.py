@@ -33,9 +33,13 @@ class DiscrepancyRule:
 
 @dataclass(frozen=True)
 class Decision:
+    """What the rule says: the result's state, the official score if any, and which branch of
+    the rule applied (`rule`, a code) with the numbers that explain it (`params`)."""
+
     state: str  # agreed | needs_head | needs_third
     score: float | None
-    rule: str
+    rule: str  # two_agree | two_head | two_third | three_equal | three_mean | three_head
+    params: dict[str, float] = field(default_factory=dict)
 
 
 def mean2(values: Sequence[float]) -> float:
@@ -45,39 +49,30 @@ def mean2(values: Sequence[float]) -> float:
 def decide(totals: Sequence[float], rule: DiscrepancyRule = DiscrepancyRule()) -> Decision:
     """Apply the discrepancy rule to the submitted totals of one entry (two or three)."""
     if len(totals) < 2:
-        raise ValueError("cần ít nhất hai điểm")
+        raise ValueError("at least two totals are needed")
     if len(totals) == 2:
         gap = round(abs(totals[0] - totals[1]), 2)
         if gap <= rule.agree_gap:
             return Decision(
-                "agreed", mean2(totals), f"Chênh {gap:g} ≤ {rule.agree_gap:g}: lấy trung bình."
+                "agreed", mean2(totals), "two_agree", {"gap": gap, "agree": rule.agree_gap}
             )
         if gap <= rule.head_gap:
             return Decision(
                 "needs_head",
                 mean2(totals),
-                f"Chênh {gap:g} trong khoảng ({rule.agree_gap:g}; {rule.head_gap:g}]: "
-                "trưởng ban giám khảo quyết định.",
+                "two_head",
+                {"gap": gap, "agree": rule.agree_gap, "head": rule.head_gap},
             )
-        return Decision("needs_third", None, f"Chênh {gap:g} > {rule.head_gap:g}: chấm lần ba.")
+        return Decision("needs_third", None, "two_third", {"gap": gap, "head": rule.head_gap})
     ordered = sorted(totals)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if math.isclose(a, b, abs_tol=1e-9):
-            return Decision("agreed", round(a, 2), f"Hai giám khảo cùng cho {a:g}: lấy điểm này.")
+            return Decision("agreed", round(a, 2), "three_equal", {"score": a})
     widest = round(ordered[-1] - ordered[0], 2)
+    params = {"gap": widest, "three": rule.three_mean_gap}
     if widest <= rule.three_mean_gap:
-        return Decision(
-            "agreed",
-            mean2(totals),
-            f"Ba lần chấm, chênh lớn nhất {widest:g} ≤ {rule.three_mean_gap:g}: "
-            "lấy trung bình ba điểm.",
-        )
-    return Decision(
-        "needs_head",
-        mean2(totals),
-        f"Ba lần chấm, chênh lớn nhất {widest:g} > {rule.three_mean_gap:g}: "
-        "trưởng ban giám khảo quyết định.",
-    )
+        return Decision("agreed", mean2(totals), "three_mean", params)
+    return Decision("needs_head", mean2(totals), "three_head", params)
 
 
 def calibrate(scores: Sequence[tuple[int, int, float]]) -> dict[tuple[int, int], float]:

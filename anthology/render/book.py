@@ -1,5 +1,8 @@
 """The book as plain data, and its one pandoc-markdown rendering that both DOCX and EPUB are
-built from. Nothing here touches the database or uploaded files."""
+built from. Nothing here touches the database or uploaded files.
+
+The words of the book itself ("Mục lục", "Phần I …") are the book's Vietnamese text, not the
+interface's: they are not translated."""
 
 from __future__ import annotations
 
@@ -39,6 +42,14 @@ class BookProfile:
     achievements: str
     commendations: str
     photo: str | None  # path inside the build folder
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """The printed book's paper and margins (the EPUB has none)."""
+
+    size: str = "B5"
+    margin_mm: int = 20
 
 
 @dataclass
@@ -132,10 +143,11 @@ def render(book: Book, *, for_docx: bool) -> str:
     add(f"Đơn vị xuất bản: {esc(book.publisher)}  \nNăm: {book.year}\n")
     if book.rights:
         add(f"{esc(book.rights)}\n")
-    add("# Lời giới thiệu {.unnumbered}\n")
-    for paragraph in re.split(r"\n\s*\n", book.foreword.strip()):
-        if paragraph.strip():
-            add(esc(paragraph.strip()) + "\n")
+    if book.foreword.strip():
+        add("# Lời giới thiệu {.unnumbered}\n")
+        for paragraph in re.split(r"\n\s*\n", book.foreword.strip()):
+            if paragraph.strip():
+                add(esc(paragraph.strip()) + "\n")
     if for_docx:
         add(f'::: {{custom-style="TOC Heading"}}\nMục lục\n:::\n\n{TOC_MARK}\n\n{BODY_MARK}\n')
     add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")

@@ -1,0 +1,39 @@
+"""What the anthology records in the audit log, each action a translated sentence."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from contest.audit import AuditAction, register_sentences
+
+
+class AnthologyAction(AuditAction):
+    SETTINGS_SAVED = "anthology_settings"
+    COVER_SAVED = "anthology_cover"
+    CERTIFICATE_TEMPLATE_SAVED = "anthology_certificate_template"
+    PROFILE_ADDED = "anthology_add"
+    ITEM_INCLUDED = "anthology_include"
+    ITEM_EXCLUDED = "anthology_exclude"
+    COPY_EDITED = "anthology_edit"
+    BUILD_QUEUED = "anthology_build"
+
+
+register_sentences(
+    AnthologyAction,
+    {
+        AnthologyAction.SETTINGS_SAVED: _l("%(actor)s đã sửa thông tin sách «%(object)s»"),
+        AnthologyAction.COVER_SAVED: _l("%(actor)s đã thay ảnh bìa tuyển tập %(contest)s"),
+        AnthologyAction.CERTIFICATE_TEMPLATE_SAVED: _l(
+            "%(actor)s đã thay mẫu giấy chứng nhận của %(contest)s"
+        ),
+        AnthologyAction.PROFILE_ADDED: _l("%(actor)s đã thêm hồ sơ %(object)s vào tuyển tập"),
+        AnthologyAction.ITEM_INCLUDED: _l("%(actor)s đã đưa lại %(object)s vào tuyển tập"),
+        AnthologyAction.ITEM_EXCLUDED: _l(
+            "%(actor)s đã để %(object)s ra ngoài tuyển tập, lý do: %(reason)s"
+        ),
+        AnthologyAction.COPY_EDITED: _l("%(actor)s đã sửa bản in của bài %(object)s"),
+        AnthologyAction.BUILD_QUEUED: _l(
+            "%(actor)s đã cho dựng tuyển tập %(contest)s (%(formats)s)"
+        ),
+    },
+)

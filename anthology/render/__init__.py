@@ -1,0 +1,56 @@
+"""The renderers: the book assembled as plain data (book.py) becomes DOCX and EPUB through
+pandoc (pandoc.py, the one place that runs it); certificates are filled from a DOCX template.
+Nothing here touches the database: plain data in, files out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from anthology.render.book import Book, PageSetup
+from anthology.render.docx_writer import write_docx
+from anthology.render.epub_writer import write_epub
+from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS
+
+FORMATS = ("docx", "epub")
+
+
+@contextmanager
+def work_folder(folder: str) -> Iterator[str]:
+    """A scratch folder inside `folder` for pictures and pandoc's inputs, always removed."""
+    os.makedirs(folder, exist_ok=True)
+    work = tempfile.mkdtemp(prefix=".work-", dir=folder)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def write_book(
+    book: Book,
+    page: PageSetup,
+    formats: tuple[str, ...],
+    work: str,
+    folder: str,
+    *,
+    timeout: int = DEFAULT_TIMEOUT_SECONDS,
+    before_format: Callable[[str], None] = lambda fmt: None,
+) -> dict[str, str]:
+    """Write `folder`/SLUG.<format> for each format, all or none: each file is written in the
+    work folder and moved into place only once every format is written. Returns format → path."""
+    finished = {}
+    for fmt in formats:
+        before_format(fmt)
+        out = os.path.join(work, f"{book.slug}.{fmt}")
+        if fmt == "docx":
+            finished[fmt] = write_docx(book, work, out, page, timeout)
+        else:
+            finished[fmt] = write_epub(book, work, out, timeout)
+    written = {}
+    for fmt, path in finished.items():
+        written[fmt] = os.path.join(folder, os.path.basename(path))
+        os.replace(path, written[fmt])
+    return written

@@ -1,0 +1,181 @@
+"""Builds of the book: queue one (never two at once), list them, find the last good one and
+its files; assemble the book from the database as plain data for the renderers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from anthology import render
+from anthology.audit import AnthologyAction
+from anthology.errors import BuildRunning
+from anthology.models import AnthologyBuild, BuildState, BuildStep
+from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
+from anthology.services.contents import items, winners
+from anthology.services.settings import require_complete, require_finalised, settings_for
+from contest import storage
+from contest.audit import record_event
+from contest.categories import SUBJECT_KINDS
+from contest.config import setting
+from contest.errors import InvalidInput
+from contest.models import Contest, User
+
+FORMATS = render.FORMATS
+
+
+def check_formats(formats: tuple[str, ...]) -> None:
+    if not formats or set(formats) - set(FORMATS):
+        raise InvalidInput(_l("Định dạng phải là docx và/hoặc epub."))
+
+
+def builds(session: Session, contest: Contest) -> list[AnthologyBuild]:
+    """Every build of the contest's book, newest first."""
+    return list(
+        session.scalars(
+            select(AnthologyBuild)
+            .where(AnthologyBuild.contest_id == contest.id)
+            .order_by(AnthologyBuild.id.desc())
+        )
+    )
+
+
+def build_of(session: Session, contest: Contest, build_id: int) -> AnthologyBuild | None:
+    """One build of this contest's book, or None (also for another contest's build)."""
+    found = session.get(AnthologyBuild, build_id)
+    return found if found is not None and found.contest_id == contest.id else None
+
+
+def last_good_build(session: Session, contest: Contest) -> AnthologyBuild | None:
+    return session.scalar(
+        select(AnthologyBuild)
+        .where(AnthologyBuild.contest_id == contest.id, AnthologyBuild.state == BuildState.DONE)
+        .order_by(AnthologyBuild.id.desc())
+        .limit(1)
+    )
+
+
+def start_build(
+    session: Session, contest: Contest, actor: User | None, formats: tuple[str, ...] = FORMATS
+) -> AnthologyBuild:
+    """Queue a build; the database refuses a second one while one is queued or running."""
+    require_finalised(contest)
+    require_complete(settings_for(session, contest))
+    check_formats(formats)
+    build = AnthologyBuild(
+        contest_id=contest.id,
+        state=BuildState.QUEUED,
+        folder="",
+        formats=",".join(formats),
+        step=BuildStep.WAITING,
+        percent=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(build)
+            session.flush()
+    except IntegrityError as exc:
+        raise BuildRunning(
+            _l("Sách của cuộc thi này đang được dựng; hãy chờ lần dựng trước xong.")
+        ) from exc
+    build.folder = os.path.join("anthology", contest.slug, f"build-{build.id}")
+    session.flush()
+    record_event(
+        session,
+        actor,
+        build,
+        AnthologyAction.BUILD_QUEUED,
+        change=("", BuildState.QUEUED),
+        detail=build.formats,
+        contest=contest.title,
+        formats=build.formats,
+    )
+    return build
+
+
+def build_file(build: AnthologyBuild, slug: str, fmt: str) -> str | None:
+    """The path of a finished build's file, or None."""
+    if fmt not in build.format_list or build.state != BuildState.DONE:
+        return None
+    path = os.path.join(storage.root(), build.folder, f"{slug}.{fmt}")
+    return path if os.path.isfile(path) else None
+
+
+def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book, PageSetup]:
+    """The book as data and its page set-up, with pictures and photos copied into `folder`."""
+    require_finalised(contest)
+    settings = settings_for(session, contest)
+    require_complete(settings)
+    prize_of = {a.entry_id: a.prize_level.name for a in winners(session, contest)}
+    book = Book(
+        slug=contest.slug,
+        title=settings.title,
+        subtitle=settings.subtitle,
+        publisher=settings.publisher,
+        year=settings.year,
+        rights=settings.rights,
+        foreword=settings.foreword,
+        date=str(settings.year),
+    )
+    for number, item in enumerate(i for i in items(session, contest) if i.is_included):
+        if item.is_essay:
+            book.essays.append(_essay(item, f"bai-{number + 1}", prize_of, folder))
+        else:
+            book.profiles.append(_profile(item, f"guong-{number + 1}", folder))
+    if settings.cover_path:
+        book.cover = os.path.join(storage.root(), settings.cover_path)
+    return book, PageSetup(settings.page_size, settings.margin_mm)
+
+
+def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
+    entry = item.entry
+    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    if os.path.isdir(media):
+        shutil.copytree(media, os.path.join(folder, key, "media"))
+    return BookEssay(
+        key=key,
+        title=item.book_title or entry.title,
+        author=entry.author.full_name,
+        unit=entry.author_unit.name,
+        prize=prize_of.get(entry.id, ""),
+        markdown=item.book_markdown or entry.body_markdown,
+    )
+
+
+def _profile(item, key: str, folder: str) -> BookProfile:
+    profile = item.profile
+    photo = None
+    if profile.photo_path:
+        photo = f"{key}.jpg"
+        shutil.copy(os.path.join(storage.root(), profile.photo_path), os.path.join(folder, photo))
+    return BookProfile(
+        key=key,
+        name=profile.name,
+        kind=str(SUBJECT_KINDS[profile.kind]),
+        category=profile.category,
+        unit=profile.unit.name,
+        address=profile.address,
+        position=profile.position,
+        achievements=profile.achievements,
+        commendations=profile.commendations,
+        photo=photo,
+    )
+
+
+def pandoc_timeout() -> int:
+    return setting("ANTHOLOGY_PANDOC_TIMEOUT_SECONDS")
+
+
+def build_book(
+    session: Session, contest: Contest, folder: str, formats: tuple[str, ...]
+) -> dict[str, str]:
+    """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path.
+    (The background job runs the same two steps with progress between them: see tasks.py.)"""
+    check_formats(formats)
+    with render.work_folder(folder) as work:
+        book, page = assemble_book(session, contest, work)
+        return render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())

@@ -1,0 +1,169 @@
+"""What goes into the book: the winning essays and exemplar profiles by default, in an order
+the organiser can change, with items left out for a reason and the book's own copy of an
+essay (the submitted original is never touched)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from anthology.audit import AnthologyAction
+from anthology.models import AnthologyItem
+from contest.audit import record_event
+from contest.categories import category_order
+from contest.errors import InvalidInput
+from contest.models import Contest, ExemplarProfile, User
+from contest.text import nfc
+from judging.services.reports import awards
+
+
+def winners(session: Session, contest: Contest) -> list:
+    """Prize-winning awards by prize, then rank."""
+    return sorted(
+        (a for a in awards(session, contest) if a.prize_level is not None),
+        key=lambda a: (a.prize_level.position, a.rank, a.entry_id),
+    )
+
+
+def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
+    """Subjects of the winning essays that have a profile, and every profile nominated up to
+    the province; collectives 1.1–1.9 first, then individuals."""
+    chosen = {
+        a.entry.subject_profile_id for a in winners(session, contest) if a.entry.subject_profile_id
+    }
+    province_round = contest.province_round(session)
+    chosen |= set(
+        session.scalars(
+            select(ExemplarProfile.id).where(ExemplarProfile.round_id == province_round.id)
+        )
+    )
+    profiles = session.scalars(select(ExemplarProfile).where(ExemplarProfile.id.in_(chosen))).all()
+    return sorted(profiles, key=lambda p: (category_order(p.category), p.name))
+
+
+def items(session: Session, contest: Contest) -> list[AnthologyItem]:
+    """The book's items in order: saved ones, or the defaults (transient, not saved)."""
+    saved = list(
+        session.scalars(
+            select(AnthologyItem)
+            .where(AnthologyItem.contest_id == contest.id)
+            .order_by(AnthologyItem.position)
+        )
+    )
+    if saved:
+        return saved
+    essays = [a.entry for a in winners(session, contest)]
+    profiles = default_profiles(session, contest)
+    included = {"contest_id": contest.id, "is_included": True, "exclude_reason": ""}
+    return [
+        AnthologyItem(entry=e, entry_id=e.id, position=i, **included) for i, e in enumerate(essays)
+    ] + [
+        AnthologyItem(profile=p, profile_id=p.id, position=len(essays) + i, **included)
+        for i, p in enumerate(profiles)
+    ]
+
+
+def essay_item(session: Session, contest: Contest, entry_id: int) -> AnthologyItem | None:
+    """The book's item holding this essay, if the essay is in the book's contents."""
+    return next((i for i in items(session, contest) if i.entry_id == entry_id), None)
+
+
+def ensure_items(session: Session, contest: Contest) -> list[AnthologyItem]:
+    """Save the default contents the first time the organiser changes anything."""
+    current = items(session, contest)
+    for item in current:
+        if item.id is None:
+            session.add(item)
+    session.flush()
+    return current
+
+
+def _find(current: list[AnthologyItem], kind: str, object_id: int) -> AnthologyItem:
+    """An item by what it holds: ("e", entry id) or ("p", profile id)."""
+    for item in current:
+        if (kind == "e" and item.entry_id == object_id) or (
+            kind == "p" and item.profile_id == object_id
+        ):
+            return item
+    raise InvalidInput(_l("Không có mục này trong sách."))
+
+
+def move_item(session: Session, contest: Contest, kind: str, object_id: int, step: int) -> None:
+    """Move an essay or a profile up (−1) or down (+1) among items of its kind."""
+    current = ensure_items(session, contest)
+    item = _find(current, kind, object_id)
+    same_kind = [i for i in current if i.is_essay == item.is_essay]
+    other_index = same_kind.index(item) + step
+    if 0 <= other_index < len(same_kind):
+        other = same_kind[other_index]
+        item.position, other.position = other.position, item.position
+    session.flush()
+
+
+def other_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
+    """Profiles of the contest not yet in the book, for the organiser to add."""
+    present = {i.profile_id for i in items(session, contest) if i.profile_id}
+    return [
+        p
+        for p in session.scalars(
+            select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
+        )
+        if p.id not in present
+    ]
+
+
+def add_profile(
+    session: Session, contest: Contest, profile_id: int, actor: User | None
+) -> AnthologyItem:
+    """Put another exemplar profile into Part II, at its end."""
+    current = ensure_items(session, contest)
+    profile = session.get(ExemplarProfile, profile_id)
+    if profile is None or profile.contest_id != contest.id:
+        raise InvalidInput(_l("Không có hồ sơ này trong cuộc thi."))
+    if any(i.profile_id == profile_id for i in current):
+        raise InvalidInput(_l("Hồ sơ này đã có trong sách."))
+    item = AnthologyItem(
+        contest_id=contest.id,
+        profile=profile,
+        position=max((i.position for i in current), default=-1) + 1,
+        is_included=True,
+        exclude_reason="",
+    )
+    session.add(item)
+    session.flush()
+    record_event(session, actor, item, AnthologyAction.PROFILE_ADDED)
+    return item
+
+
+def set_included(
+    session: Session,
+    contest: Contest,
+    kind: str,
+    object_id: int,
+    included: bool,
+    reason: str,
+    actor: User | None,
+) -> None:
+    """Put an item in the book, or leave it out with a reason."""
+    item = _find(ensure_items(session, contest), kind, object_id)
+    reason = nfc(reason.strip())
+    if not included and not reason:
+        raise InvalidInput(_l("Cần ghi rõ lý do không đưa vào sách."))
+    item.is_included, item.exclude_reason = included, "" if included else reason
+    session.flush()
+    action = AnthologyAction.ITEM_INCLUDED if included else AnthologyAction.ITEM_EXCLUDED
+    record_event(session, actor, item, action, detail=reason, reason=reason)
+
+
+def edit_copy(
+    session: Session, contest: Contest, entry_id: int, title: str, markdown: str, actor: User | None
+) -> None:
+    """Fix the book's copy of an essay; the submitted original is never touched."""
+    item = _find(ensure_items(session, contest), "e", entry_id)
+    if not title.strip() or not markdown.strip():
+        raise InvalidInput(_l("Tên bài và nội dung không được để trống."))
+    item.book_title = nfc(title.strip())
+    item.book_markdown = nfc(markdown.replace("\r\n", "\n").strip()) + "\n"
+    session.flush()
+    record_event(session, actor, item, AnthologyAction.COPY_EDITED)

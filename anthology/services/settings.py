@@ -1,0 +1,168 @@
+"""The book's settings: front matter and page set-up, the cover, the certificate template.
+
+A contest's book starts empty: the organiser names the book and its publisher before anything
+is built (the demo's Sơn La front matter lives in anthology/demo.py)."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from anthology.audit import AnthologyAction
+from anthology.errors import NotFinalised, SettingsIncomplete
+from anthology.models import AnthologySettings
+from anthology.render import certificates as certificate_render
+from contest import storage
+from contest.audit import record_event
+from contest.db import utcnow
+from contest.errors import InvalidInput
+from contest.models import Contest, User
+from contest.text import nfc
+
+EDITABLE = (
+    "title",
+    "subtitle",
+    "publisher",
+    "year",
+    "rights",
+    "foreword",
+    "page_size",
+    "margin_mm",
+)
+REQUIRED = {"title": _l("tên sách"), "publisher": _l("đơn vị xuất bản")}
+
+
+def require_finalised(contest: Contest) -> None:
+    if not contest.is_finalised:
+        raise NotFinalised(
+            _l("Chưa công bố kết quả: chỉ làm tuyển tập sau khi chấm xong và ghép phách.")
+        )
+
+
+def contest_year(contest: Contest) -> int:
+    """The contest's year: from its slug (`…-2019`), else the year it was finalised."""
+    years = [part for part in contest.slug.split("-") if part.isdigit() and len(part) == 4]
+    return int(years[-1]) if years else (contest.finalised_at or utcnow()).year
+
+
+def settings_for(session: Session, contest: Contest) -> AnthologySettings:
+    """The saved settings, or neutral empty ones (not saved: nothing is written on a GET)."""
+    saved = session.scalar(
+        select(AnthologySettings).where(AnthologySettings.contest_id == contest.id)
+    )
+    if saved is not None:
+        return saved
+    return AnthologySettings(
+        contest_id=contest.id,
+        title="",
+        subtitle="",
+        publisher="",
+        year=contest_year(contest),
+        rights="",
+        foreword="",
+        page_size="B5",
+        margin_mm=20,
+    )
+
+
+def _missing_labels(settings: AnthologySettings) -> list:
+    return [label for key, label in REQUIRED.items() if not (getattr(settings, key) or "")]
+
+
+def missing_fields(settings: AnthologySettings) -> list[str]:
+    """The required settings still empty, named in the reader's language."""
+    return [str(label) for label in _missing_labels(settings)]
+
+
+def require_complete(settings: AnthologySettings) -> None:
+    """Refuse a book or certificates whose settings lack the book's name or its publisher."""
+    missing = _missing_labels(settings)
+    if missing:
+        # The names of the fields too are rendered in the language of whoever reads it.
+        fields = LazyString(lambda: ", ".join(str(label) for label in missing))
+        raise SettingsIncomplete(
+            _l("Chưa đủ thông tin sách: cần điền %(fields)s trong «Thông tin sách».", fields=fields)
+        )
+
+
+def save_settings(
+    session: Session, contest: Contest, actor: User | None, **values
+) -> AnthologySettings:
+    """Save the front matter and page set-up (title and publisher are required)."""
+    unknown = set(values) - set(EDITABLE)
+    assert not unknown, unknown
+    for key in REQUIRED:
+        if not (values.get(key) or "").strip():
+            raise InvalidInput(_l("Cần có tên sách và đơn vị xuất bản."))
+    settings = settings_for(session, contest)
+    for key, value in values.items():
+        setattr(settings, key, nfc(value.strip()) if isinstance(value, str) else value)
+    session.add(settings)
+    session.flush()
+    record_event(session, actor, settings, AnthologyAction.SETTINGS_SAVED, contest_id=contest.id)
+    return settings
+
+
+def _keep_file(
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    action: AnthologyAction,
+    attribute: str,
+    name: str,
+    data: bytes,
+) -> str:
+    """Write one version of a book file under a new name (a rollback removes it and leaves the
+    version before it in place), point the settings' `attribute` at it, record `action`."""
+    stem, extension = os.path.splitext(name)
+    relative = os.path.join("anthology", contest.slug, f"{stem}-{uuid.uuid4().hex[:12]}{extension}")
+    storage.write_file(session, relative, data)
+    settings = settings_for(session, contest)
+    setattr(settings, attribute, relative)
+    session.add(settings)
+    session.flush()
+    record_event(session, actor, settings, action, contest_id=contest.id, contest=contest.title)
+    return relative
+
+
+def save_cover(session: Session, contest: Contest, actor: User | None, data: bytes) -> str:
+    """The cover, re-encoded as JPEG (which also drops any metadata). Returns its path."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            clean = image.convert("RGB")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidInput(_l("Ảnh bìa phải là ảnh JPEG hoặc PNG.")) from exc
+    buffer = io.BytesIO()
+    clean.save(buffer, "JPEG", quality=90)
+    return _keep_file(
+        session,
+        contest,
+        actor,
+        AnthologyAction.COVER_SAVED,
+        "cover_path",
+        "cover.jpg",
+        buffer.getvalue(),
+    )
+
+
+def save_certificate_template(
+    session: Session, contest: Contest, actor: User | None, data: bytes
+) -> str:
+    """Replace the certificate template with the organiser's own .docx. Returns its path."""
+    certificate_render.check_template(data)
+    return _keep_file(
+        session,
+        contest,
+        actor,
+        AnthologyAction.CERTIFICATE_TEMPLATE_SAVED,
+        "certificate_template_path",
+        "certificate-template.docx",
+        data,
+    )

@@ -1,0 +1,116 @@
+"""The life of the core's objects: the states of entries, exemplar profiles and the contest,
+each with its translated labels and its one transition table, and the roles of accounts.
+
+A round has no state column: it is open until `closed_at` is set, when it sends its results up.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from contest.states import State, describe
+
+
+class Role(StrEnum):
+    """What an account may do; stored as the string (CHECK constraint unchanged)."""
+
+    ENTRANT = "entrant"
+    UNIT_ORGANISER = "unit_organiser"
+    PROVINCE_ORGANISER = "province_organiser"
+    JUDGE = "judge"
+    HEAD_JUDGE = "head_judge"
+
+
+class EntryState(State):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    FORWARDED = "forwarded"
+    NOT_SELECTED = "not_selected"
+    DISQUALIFIED = "disqualified"
+    WITHDRAWN = "withdrawn"
+
+
+describe(
+    EntryState,
+    labels={
+        EntryState.DRAFT: _l("Bản nháp"),
+        EntryState.SUBMITTED: _l("Đã nộp"),
+        EntryState.FORWARDED: _l("Đã chuyển lên cấp trên"),
+        EntryState.NOT_SELECTED: _l("Không được chọn"),
+        EntryState.DISQUALIFIED: _l("Bị loại"),
+        EntryState.WITHDRAWN: _l("Đã rút"),
+    },
+    transitions={
+        EntryState.DRAFT: (EntryState.SUBMITTED, EntryState.WITHDRAWN),
+        EntryState.SUBMITTED: (
+            EntryState.FORWARDED,
+            EntryState.NOT_SELECTED,
+            EntryState.DISQUALIFIED,
+            EntryState.WITHDRAWN,
+        ),
+        # Forwarded again from each round on the way up, or stopped at one of them.
+        EntryState.FORWARDED: (
+            EntryState.FORWARDED,
+            EntryState.NOT_SELECTED,
+            EntryState.DISQUALIFIED,
+            EntryState.WITHDRAWN,
+        ),
+        EntryState.NOT_SELECTED: (),
+        EntryState.DISQUALIFIED: (),
+        EntryState.WITHDRAWN: (),
+    },
+)
+
+
+# Waiting for the current round's decision (forwarded ones wait at the next round up).
+PENDING_ENTRY_STATES = (EntryState.SUBMITTED, EntryState.FORWARDED)
+
+
+class ProfileState(State):
+    DRAFT = "draft"
+    NOMINATED = "nominated"
+    FORWARDED = "forwarded"
+    NOT_SELECTED = "not_selected"
+
+
+describe(
+    ProfileState,
+    labels={
+        ProfileState.DRAFT: _l("Bản nháp"),
+        ProfileState.NOMINATED: _l("Đề cử"),
+        ProfileState.FORWARDED: _l("Đã chuyển lên cấp trên"),
+        ProfileState.NOT_SELECTED: _l("Không được chọn"),
+    },
+    transitions={
+        ProfileState.DRAFT: (ProfileState.NOMINATED,),
+        ProfileState.NOMINATED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
+        ProfileState.FORWARDED: (ProfileState.FORWARDED, ProfileState.NOT_SELECTED),
+        ProfileState.NOT_SELECTED: (),
+    },
+)
+
+
+PENDING_PROFILE_STATES = (ProfileState.NOMINATED, ProfileState.FORWARDED)
+
+
+class ContestPhase(State):
+    SUBMISSION = "submission"
+    JUDGING = "judging"
+    FINALISED = "finalised"
+
+
+describe(
+    ContestPhase,
+    labels={
+        ContestPhase.SUBMISSION: _l("Nhận bài"),
+        ContestPhase.JUDGING: _l("Chấm thi"),
+        ContestPhase.FINALISED: _l("Đã công bố kết quả"),
+    },
+    transitions={
+        ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
+        ContestPhase.JUDGING: (ContestPhase.FINALISED,),
+        ContestPhase.FINALISED: (),
+    },
+)

@@ -1,0 +1,31 @@
+"""Pages of the contest core, by audience: entrants, unit rounds, the province.
+
+Views stay thin: load, check the policy, validate the form, call one operation inside
+`contest.web.user_action` (one unit of work, committed once), redirect or render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from contest.audit import sentence
+from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.models import ContestPhase, EntryState, ProfileState
+from contest.views import entrants, errors, province, rounds
+from contest.views.common import bp
+
+__all__ = ["bp", "entrants", "init_app", "province", "rounds"]
+
+
+def init_app(app: Flask) -> None:
+    """The blueprint, the error pages, and the globals that templates (and the macros they
+    import) use."""
+    errors.init_app(app)
+    app.jinja_env.globals.update(
+        CATEGORIES=CATEGORIES,
+        SUBJECT_KINDS=SUBJECT_KINDS,
+        EntryState=EntryState,
+        ProfileState=ProfileState,
+        ContestPhase=ContestPhase,
+        audit_sentence=sentence,
+    )
+    app.register_blueprint(bp)

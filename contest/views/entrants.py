@@ -1,0 +1,146 @@
+"""Entrants' pages: the home page, their entries, writing, editing, submitting, withdrawing."""
+
+from __future__ import annotations
+
+import os
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from contest import policy, storage
+from contest.db import db, utcnow
+from contest.forms import ConfirmForm, EntryForm, ReasonForm
+from contest.models import EntryState
+from contest.services import entries, queries
+from contest.views.common import (
+    INPUT_ERRORS,
+    bp,
+    create_entry_from_form,
+    profile_choices,
+    read_essay,
+    subject_of,
+    visible_entry,
+)
+from contest.web import contest_or_404, rewrite_media, user_action
+
+
+@bp.route("/")
+def home():
+    contests = queries.contests_newest_first(db.session)
+    my_round = None
+    if current_user.is_authenticated and current_user.is_unit_organiser and contests:
+        my_round = queries.find_round(db.session, contests[0], current_user.unit_id)
+    return render_template("contest/home.html", contests=contests, my_round=my_round)
+
+
+@bp.route("/c/<slug>/entries")
+@login_required
+def my_entries(slug: str):
+    contest = contest_or_404(slug)
+    policy.require_entrant()
+    own = queries.entries_of_author(db.session, contest, current_user)
+    return render_template("contest/my_entries.html", contest=contest, entries=own)
+
+
+@bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
+@login_required
+def new_entry(slug: str):
+    contest = contest_or_404(slug)
+    policy.require_entrant()
+    form = EntryForm()
+    form.subject_profile_id.choices = profile_choices(contest)
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu bài viết."), INPUT_ERRORS) as action:
+            action.value = create_entry_from_form(
+                action.session,
+                form,
+                contest=contest,
+                author=current_user,
+                author_unit=current_user.unit,
+                submit=form.submit_now.data,
+            )
+        if action.ok:
+            return redirect(url_for("contest.show_entry", entry_id=action.value.id))
+    return render_template("contest/entry_form.html", contest=contest, form=form, entry=None)
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def show_entry(entry_id: int):
+    entry = visible_entry(entry_id)
+    body = rewrite_media(
+        entry.body_html, lambda name: url_for("contest.entry_media", entry_id=entry.id, name=name)
+    )
+    return render_template(
+        "contest/entry.html",
+        entry=entry,
+        body=body,
+        history=queries.entry_history(db.session, entry),
+        can_edit=policy.can_edit_entry(current_user, entry),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/entries/<int:entry_id>/media/<path:name>")
+@login_required
+def entry_media(entry_id: int, name: str):
+    entry = visible_entry(entry_id)
+    path = storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    return send_file(path)
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_entry(entry_id: int):
+    entry = visible_entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    form = EntryForm(obj=entry)
+    form.subject_profile_id.choices = profile_choices(entry.contest)
+    if request.method == "GET":
+        form.subject_profile_id.data = entry.subject_profile_id or 0
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu thay đổi."), INPUT_ERRORS) as action:
+            essay, original = read_essay(form, required=False)
+            entries.update_entry(
+                action.session,
+                entry,
+                actor=current_user,
+                title=form.title.data,
+                subject=subject_of(form),
+                essay=essay,
+                original=original,
+                now=utcnow(),
+            )
+            if form.submit_now.data and entry.state == EntryState.DRAFT:
+                entries.submit_entry(action.session, entry, current_user, utcnow())
+        if action.ok:
+            return redirect(url_for("contest.show_entry", entry_id=entry.id))
+    return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)
+
+
+@bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
+@login_required
+def submit_entry(entry_id: int):
+    entry = visible_entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã nộp bài dự thi.")) as action:
+            entries.submit_entry(action.session, entry, current_user, utcnow())
+    return redirect(url_for("contest.show_entry", entry_id=entry.id))
+
+
+@bp.route("/entries/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_entry(entry_id: int):
+    entry = visible_entry(entry_id)
+    policy.require(policy.can_edit_entry(current_user, entry))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã rút bài.")) as action:
+            entries.withdraw_entry(action.session, entry, current_user, form.reason.data)
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(url_for("contest.show_entry", entry_id=entry.id))

@@ -1,0 +1,179 @@
+"""The province's pages: dashboard, rules and rounds, staff accounts, audit log."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+from contest import policy
+from contest.db import db
+from contest.forms import (
+    STAFF_ROLES,
+    AccountForm,
+    ConfirmForm,
+    ContestRulesForm,
+    RoundForm,
+    UnitForm,
+    choices,
+)
+from contest.i18n import day_end_utc, day_start_utc, local_day
+from contest.models import Contest, Round, Unit
+from contest.services import accounts, forwarding, queries, setup
+from contest.views.common import bp
+from contest.web import contest_or_404, user_action
+
+
+@bp.route("/c/<slug>/dashboard")
+@login_required
+def dashboard(slug: str):
+    contest = contest_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    province_round = contest.province_round(db.session)
+    return render_template(
+        "contest/dashboard.html",
+        contest=contest,
+        status=queries.contest_status(db.session, contest),
+        at_province=forwarding.pending_entries(db.session, province_round),
+        profiles=forwarding.pending_profiles(db.session, province_round),
+        province_round=province_round,
+    )
+
+
+def _save_rules(session: Session, contest: Contest, rules: ContestRulesForm) -> None:
+    setup.update_contest(
+        session,
+        contest,
+        current_user,
+        title=rules.title.data,
+        opens_at=day_start_utc(rules.opens_on.data),
+        closes_at=day_end_utc(rules.closes_on.data),
+        min_words=rules.min_words.data,
+        max_words=rules.max_words.data,
+        max_entries_per_entrant=rules.max_entries_per_entrant.data,
+        declarations=(rules.declarations.data or "").splitlines(),
+    )
+
+
+def _add_round(session: Session, contest: Contest, form: RoundForm) -> None:
+    unit = session.get(Unit, form.unit_id.data)
+    setup.add_round(session, contest, unit, form.quota.data, form.profile_quota.data)
+
+
+def _add_unit(session: Session, contest: Contest, form: UnitForm) -> None:
+    setup.create_unit(
+        session,
+        code=form.code.data,
+        name=form.name.data,
+        kind=form.kind.data,
+        parent=session.get(Unit, form.parent_id.data),
+    )
+
+
+def _set_quota(session: Session, contest: Contest, form: ConfirmForm) -> None:
+    round_ = session.get(Round, request.form.get("round_id", type=int) or 0)
+    policy.require(round_ is not None and round_.contest_id == contest.id)
+    setup.set_quota(
+        session,
+        round_,
+        request.form.get("quota", type=int) or 0,
+        request.form.get("profile_quota", type=int) or 0,
+        current_user,
+    )
+
+
+def _fill_rules(rules: ContestRulesForm, contest: Contest) -> None:
+    rules.title.data = contest.title
+    rules.opens_on.data = local_day(contest.opens_at)
+    rules.closes_on.data = local_day(contest.closes_at)
+    rules.min_words.data, rules.max_words.data = contest.min_words, contest.max_words
+    rules.max_entries_per_entrant.data = contest.max_entries_per_entrant
+    rules.declarations.data = "\n".join(contest.declarations)
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def contest_settings(slug: str):
+    """The province sets the rules, which units run a round, their quotas, and the units."""
+    contest = contest_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    rules, round_form, unit_form = (
+        ContestRulesForm(prefix="rules"),
+        RoundForm(prefix="round"),
+        UnitForm(prefix="unit"),
+    )
+    units = queries.units_by_name(db.session)
+    rounds = queries.rounds_of_contest(db.session, contest)
+    with_round = {r.unit_id for r in rounds}
+    round_form.unit_id.choices = choices(
+        (u.id, f"{u.name} ({u.code})") for u in units if u.id not in with_round
+    )
+    unit_form.parent_id.choices = choices((u.id, f"{u.name} ({u.code})") for u in units)
+    # The page holds four forms; the hidden `action` field says which one was sent.
+    operations = {
+        "rules": (rules, _save_rules, _("Đã lưu thể lệ.")),
+        "round": (round_form, _add_round, _("Đã thêm vòng thi.")),
+        "unit": (unit_form, _add_unit, _("Đã thêm đơn vị.")),
+        "quota": (ConfirmForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
+    }
+    chosen = operations.get(request.form.get("action", ""))
+    if chosen is not None and chosen[0].validate_on_submit():
+        form, operation, success = chosen
+        with user_action(success) as action:
+            operation(action.session, contest, form)
+        if action.ok:
+            return redirect(url_for("contest.contest_settings", slug=slug))
+    if request.method == "GET":
+        _fill_rules(rules, contest)
+    return render_template(
+        "contest/settings.html",
+        contest=contest,
+        rules=rules,
+        round_form=round_form,
+        unit_form=unit_form,
+        rounds=rounds,
+    )
+
+
+@bp.route("/accounts", methods=["GET", "POST"], endpoint="accounts")
+@login_required
+def accounts_page():
+    """Province organisers create the accounts of everyone but entrants."""
+    policy.require(policy.is_province(current_user))
+    form = AccountForm()
+    form.unit_id.choices = choices(
+        (u.id, f"{u.name} ({u.code})") for u in queries.units_province_first(db.session)
+    )
+    if form.validate_on_submit():
+        with user_action(_("Đã tạo tài khoản.")) as action:
+            accounts.create_user(
+                action.session,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                role=form.role.data,
+                unit=action.session.get(Unit, form.unit_id.data),
+            )
+        if action.ok:
+            return redirect(url_for("contest.accounts"))
+    staff = queries.staff_accounts(db.session)
+    return render_template("contest/accounts.html", form=form, staff=staff, roles=STAFF_ROLES)
+
+
+@bp.route("/c/<slug>/audit")
+@login_required
+def audit_log(slug: str):
+    """Every recorded change of the contest, newest first, each told as one sentence."""
+    contest = contest_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    page = max(request.args.get("page", 1, type=int), 1)
+    events = queries.audit_page(db.session, contest, page)
+    return render_template(
+        "contest/audit.html",
+        contest=contest,
+        events=events,
+        page=page,
+        page_size=queries.AUDIT_PAGE_SIZE,
+    )

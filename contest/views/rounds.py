@@ -1,0 +1,176 @@
+"""A unit's round: what waits for its decision, ticking within the quota, disqualifying,
+sending up, paper entries and exemplar profiles."""
+
+from __future__ import annotations
+
+import os
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from contest import policy, storage
+from contest.db import db, utcnow
+from contest.forms import ConfirmForm, PaperEntryForm, ProfileForm, ReasonForm, choices
+from contest.models import Entry, ExemplarProfile, Unit
+from contest.services import accounts, entries, forwarding, profiles, queries
+from contest.views.common import (
+    INPUT_ERRORS,
+    bp,
+    create_entry_from_form,
+    managed_round,
+    profile_choices,
+    visible_profile,
+)
+from contest.web import user_action
+
+
+@bp.route("/rounds/<int:round_id>")
+@login_required
+def show_round(round_id: int):
+    round_ = managed_round(round_id)
+    return render_template(
+        "contest/round.html",
+        round=round_,
+        entries=forwarding.pending_entries(db.session, round_),
+        profiles=forwarding.pending_profiles(db.session, round_),
+        used=forwarding.forwarded_count(db.session, round_),
+        forwarded=queries.forwarded_from(db.session, round_),
+        decided=queries.decided_in(db.session, round_),
+        children=queries.child_rounds(db.session, round_),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route(
+    "/rounds/<int:round_id>/<any(entries,profiles):kind>/<int:item_id>/mark", methods=["POST"]
+)
+@login_required
+def mark_item(round_id: int, kind: str, item_id: int):
+    """Tick or untick an entry or a profile for forwarding, within the round's quota."""
+    round_ = managed_round(round_id)
+    model, mark = (
+        (Entry, forwarding.mark_entry)
+        if kind == "entries"
+        else (ExemplarProfile, forwarding.mark_profile)
+    )
+    item = db.session.get(model, item_id)
+    policy.require(item is not None and item.round_id == round_.id)
+    if ConfirmForm().validate_on_submit():
+        with user_action() as action:
+            mark(action.session, round_, item, request.form.get("marked") == "1")
+    return redirect(url_for("contest.show_round", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/disqualify", methods=["GET", "POST"])
+@login_required
+def disqualify_entry(round_id: int, entry_id: int):
+    round_ = managed_round(round_id)
+    entry = db.session.get(Entry, entry_id)
+    policy.require(entry is not None and entry.round_id == round_.id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã loại bài và ghi lý do.")) as action:
+            entries.disqualify_entry(action.session, entry, current_user, form.reason.data)
+        if action.ok:
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template("contest/disqualify.html", round=round_, entry=entry, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/forward", methods=["POST"])
+@login_required
+def forward_round(round_id: int):
+    round_ = managed_round(round_id)
+    if ConfirmForm().validate_on_submit():
+        with user_action() as action:
+            action.value = forwarding.forward_round(action.session, round_, current_user, utcnow())
+        if action.ok:
+            flash(
+                _(
+                    "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s.",
+                    n=len(action.value.forwarded),
+                    p=len(action.value.profiles),
+                    unit=round_.parent.unit.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("contest.show_round", round_id=round_.id))
+
+
+@bp.route("/rounds/<int:round_id>/paper-entry", methods=["GET", "POST"])
+@login_required
+def paper_entry(round_id: int):
+    """An entry collected on paper or by e-mail, entered for its author by the organiser."""
+    round_ = managed_round(round_id)
+    form = PaperEntryForm()
+    form.subject_profile_id.choices = profile_choices(round_.contest)
+    form.author_unit_id.choices = choices(
+        (u.id, u.name) for u in queries.units_within(db.session, round_.unit)
+    )
+    if form.validate_on_submit():
+        with user_action(_("Đã nhập bài hộ tác giả."), INPUT_ERRORS) as action:
+            unit = action.session.get(Unit, form.author_unit_id.data)
+            author = accounts.find_or_create_author(
+                action.session,
+                full_name=form.author_name.data,
+                phone=form.author_phone.data,
+                email=form.author_email.data,
+                unit=unit,
+            )
+            create_entry_from_form(
+                action.session,
+                form,
+                contest=round_.contest,
+                author=author,
+                author_unit=unit,
+                submit=True,
+                entered_by=current_user,
+            )
+        if action.ok:
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template(
+        "contest/entry_form.html", contest=round_.contest, form=form, entry=None, round=round_
+    )
+
+
+@bp.route("/rounds/<int:round_id>/profiles/new", methods=["GET", "POST"])
+@login_required
+def new_profile(round_id: int):
+    round_ = managed_round(round_id)
+    form = ProfileForm()
+    if form.validate_on_submit():
+        photo = None
+        if form.photo.data and form.photo.data.filename:
+            photo = (form.photo.data.filename, form.photo.data.read())
+        with user_action(_("Đã lưu hồ sơ gương điển hình.")) as action:
+            profiles.create_profile(
+                action.session,
+                contest=round_.contest,
+                round_=round_,
+                actor=current_user,
+                name=form.name.data,
+                kind=form.kind.data,
+                category=form.category.data,
+                address=form.address.data or "",
+                position=form.position.data or "",
+                achievements=form.achievements.data or "",
+                commendations=form.commendations.data or "",
+                photo=photo,
+            )
+        if action.ok:
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template("contest/profile_form.html", round=round_, form=form)
+
+
+@bp.route("/profiles/<int:profile_id>")
+@login_required
+def show_profile(profile_id: int):
+    return render_template("contest/profile.html", profile=visible_profile(profile_id))
+
+
+@bp.route("/profiles/<int:profile_id>/photo")
+@login_required
+def profile_photo(profile_id: int):
+    profile = visible_profile(profile_id)
+    policy.require(profile.photo_path is not None)
+    return send_file(os.path.join(storage.root(), profile.photo_path))

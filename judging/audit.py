@@ -1,0 +1,74 @@
+"""What judging records in the audit log, each action as a sentence for province organisers.
+
+Entries are named by their blind code, never by title or author."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from contest.audit import AuditAction, register_sentences
+
+
+class JudgingAction(AuditAction):
+    # Values are the ones stored before the audit was typed, so older events still render.
+    BLIND_COPIES_MADE = "scan"
+    FLAG_REDACTED = "redact"
+    FLAG_CLEARED = "clear_flag"
+    CONFLICT_DECLARED = "conflict"
+    JUDGE_WITHDRAWN = "withdraw_judge"
+    ASSIGNED = "assign"
+    RELEASED = "release"
+    STAGE_OPENED = "open_stage"
+    STAGE_CLOSED = "close_stage"
+    SCORE_REOPENED = "reopen_score"
+    THIRD_JUDGE = "third_judge"
+    HEAD_DECIDED = "head_decision"
+    TIE_SHARED = "tie_share"
+    TIE_CHOSEN = "tie_choose"
+    FINALISED = "finalise"
+
+
+register_sentences(
+    JudgingAction,
+    {
+        JudgingAction.BLIND_COPIES_MADE: _l(
+            "%(actor)s đã cấp mã phách cho %(copies)s bài và rà soát lộ danh tính: "
+            "%(flags)s cảnh báo"
+        ),
+        JudgingAction.FLAG_REDACTED: _l(
+            "%(actor)s đã che một đoạn lộ danh tính trong bản chấm của bài %(code)s"
+        ),
+        JudgingAction.FLAG_CLEARED: _l(
+            "%(actor)s đã giữ nguyên bản chấm của bài %(code)s, lý do: %(reason)s"
+        ),
+        JudgingAction.CONFLICT_DECLARED: _l(
+            "%(actor)s đã ghi nhận giám khảo %(judge)s không chấm bài %(code)s (xung đột)"
+        ),
+        JudgingAction.JUDGE_WITHDRAWN: _l(
+            "%(actor)s đã rút giám khảo %(judge)s khỏi hội đồng %(object)s; "
+            "%(moved)s bài được giao lại"
+        ),
+        JudgingAction.ASSIGNED: _l("%(actor)s đã phân công %(count)s lượt chấm ở %(object)s"),
+        JudgingAction.RELEASED: _l("%(actor)s đã giao bài cho giám khảo ở %(object)s"),
+        JudgingAction.STAGE_OPENED: _l("%(actor)s đã mở chấm %(object)s"),
+        JudgingAction.STAGE_CLOSED: _l(
+            "%(actor)s đã kết thúc %(object)s; %(advanced)s bài vào vòng sau"
+        ),
+        JudgingAction.SCORE_REOPENED: _l(
+            "%(actor)s đã mở lại điểm của giám khảo %(judge)s cho bài %(code)s, lý do: %(reason)s"
+        ),
+        JudgingAction.THIRD_JUDGE: _l(
+            "Bài %(code)s chênh %(gap)s điểm: %(actor)s đã giao cho giám khảo thứ ba %(judge)s"
+        ),
+        JudgingAction.HEAD_DECIDED: _l(
+            "%(actor)s đã quyết định điểm bài %(code)s: %(score)s, lý do: %(reason)s"
+        ),
+        JudgingAction.TIE_SHARED: _l(
+            "%(actor)s đã quyết định đồng %(object)s cho các bài bằng điểm, lý do: %(reason)s"
+        ),
+        JudgingAction.TIE_CHOSEN: _l(
+            "%(actor)s đã chọn %(codes)s nhận %(object)s trong các bài bằng điểm, lý do: %(reason)s"
+        ),
+        JudgingAction.FINALISED: _l("%(actor)s đã công bố kết quả %(object)s: %(prizes)s giải"),
+    },
+)

@@ -1,0 +1,208 @@
+"""Rọc phách: every provincial entry gets a code and a judges' copy (text re-rendered,
+pictures without metadata), scanned for anything that reveals its author; an organiser then
+hides the flagged words in the copy or keeps them with a reason."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contest import storage
+from contest.audit import record_event
+from contest.errors import InvalidInput
+from contest.intake import markdown_to_html, markdown_to_text
+from contest.models import Contest, ContestPhase, Entry, User
+from contest.states import advance
+from contest.text import nfc
+from judging.audit import JudgingAction
+from judging.errors import JudgingClosed
+from judging.models import BlindCopy, LeakFlag
+from judging.rules import blind, leakscan
+from judging.services.stages import province_entries
+from judging.states import FlagState
+
+
+def blind_dir(media_key: str) -> str:
+    """Where a judges' copy keeps its pictures (under a random key, not the entry's)."""
+    return os.path.join(storage.root(), "blind", media_key)
+
+
+def media_path(copy: BlindCopy, name: str) -> str | None:
+    """The file of one of the copy's pictures, or None if there is no such picture."""
+    path = storage.safe_join(os.path.join(blind_dir(copy.media_key), "media"), name)
+    return path if path is not None and os.path.isfile(path) else None
+
+
+def prepare_blind_copies(session: Session, contest: Contest, actor: User | None) -> int:
+    """Give every provincial entry a code and a judges' copy, and scan it for leaks.
+
+    Entries that already have a copy are left as they are. Returns the number of new flags.
+    The copies' pictures are written through `contest.storage`: gone again on rollback."""
+    copies = {
+        c.entry_id: c
+        for c in session.scalars(select(BlindCopy).where(BlindCopy.contest_id == contest.id))
+    }
+    taken = {c.code for c in copies.values()}
+    prefix = blind.code_prefix(contest.slug)
+    made = new_flags = 0
+    for entry in province_entries(session, contest):
+        if entry.id in copies:
+            continue
+        code = blind.new_code(prefix, taken)
+        taken.add(code)
+        key = secrets.token_hex(16)
+        markdown, pictures = blind.clean_pictures(
+            entry.body_markdown, storage.entry_dir(entry.storage_key)
+        )
+        for name, data in pictures.items():
+            storage.write_file(session, os.path.join("blind", key, name), data)
+        copy = BlindCopy(
+            entry_id=entry.id,
+            contest_id=contest.id,
+            code=code,
+            title=entry.title,
+            markdown=markdown,
+            html=markdown_to_html(markdown),
+            media_key=key,
+        )
+        session.add(copy)
+        made += 1
+        new_flags += _scan(session, entry, copy)
+    session.flush()
+    if made:
+        record_event(
+            session, actor, contest, JudgingAction.BLIND_COPIES_MADE, copies=made, flags=new_flags
+        )
+    return new_flags
+
+
+def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
+    author = entry.author
+    units = tuple(
+        {
+            u.name
+            for u in [entry.author_unit, *([author.unit] if author.unit else [])]
+            if u.kind != "province"
+        }
+    )
+    flags = leakscan.scan(
+        markdown_to_text(copy.markdown),
+        title=copy.title,
+        author_name=author.full_name,
+        phone=author.phone,
+        email=author.email,
+        unit_names=units,
+        subject_name=entry.subject_name,
+    )
+    for flag in flags:
+        session.add(LeakFlag(entry_id=entry.id, kind=flag.kind, snippet=flag.snippet))
+    return len(flags)
+
+
+def _flags(contest: Contest):
+    return (
+        select(LeakFlag)
+        .join(Entry, Entry.id == LeakFlag.entry_id)
+        .where(Entry.contest_id == contest.id)
+        .options(selectinload(LeakFlag.entry).selectinload(Entry.author))
+    )
+
+
+def open_flags(session: Session, contest: Contest) -> list[LeakFlag]:
+    return list(
+        session.scalars(
+            _flags(contest)
+            .where(LeakFlag.state == FlagState.OPEN)
+            .order_by(LeakFlag.entry_id, LeakFlag.id)
+        )
+    )
+
+
+def all_flags(session: Session, contest: Contest) -> list[LeakFlag]:
+    """Every flag, the open ones first."""
+    return list(
+        session.scalars(
+            _flags(contest).order_by(
+                LeakFlag.state != FlagState.OPEN, LeakFlag.entry_id, LeakFlag.id
+            )
+        )
+    )
+
+
+def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | None = None) -> None:
+    """Replace the flagged words with "[…]" in the judges' copy; the original stays intact."""
+    if flag.entry.contest.phase != ContestPhase.SUBMISSION:
+        raise JudgingClosed(_l("Đã mở chấm, không thể sửa bản chấm."))
+    copy = session.scalar(select(BlindCopy).where(BlindCopy.entry_id == flag.entry_id))
+    text = nfc((snippet or flag.snippet).strip())
+    if not text:
+        raise InvalidInput(_l("Cần ghi đoạn chữ cần che."))
+    before = advance(flag, FlagState.REDACTED)
+    copy.markdown = leakscan.redact(copy.markdown, text)
+    copy.title = leakscan.redact(copy.title, text)
+    copy.html = markdown_to_html(copy.markdown)
+    flag.resolution, flag.resolved_by_id = text, actor.id if actor else None
+    record_event(
+        session,
+        actor,
+        flag.entry,
+        JudgingAction.FLAG_REDACTED,
+        change=(before, flag.state),
+        detail=flag.kind,
+        code=copy.code,
+    )
+    session.flush()
+
+
+def clear_flag(session: Session, flag: LeakFlag, actor: User, reason: str) -> None:
+    """Keep the text as it is, with the organiser's reason on record."""
+    reason = nfc(reason.strip())
+    if not reason:
+        raise InvalidInput(_l("Cần ghi rõ lý do giữ nguyên."))
+    before = advance(flag, FlagState.CLEARED)
+    flag.resolution, flag.resolved_by_id = reason, actor.id if actor else None
+    record_event(
+        session,
+        actor,
+        flag.entry,
+        JudgingAction.FLAG_CLEARED,
+        change=(before, flag.state),
+        code=code_of_entry(session, flag.entry_id),
+        reason=reason,
+    )
+    session.flush()
+
+
+def blind_copy_by_code(session: Session, contest: Contest, code: str) -> BlindCopy | None:
+    return session.scalar(
+        select(BlindCopy).where(
+            BlindCopy.contest_id == contest.id, BlindCopy.code == code.strip().upper()
+        )
+    )
+
+
+def blind_copies(session: Session, contest: Contest) -> list[BlindCopy]:
+    """The code → entry key, by code (organisers only)."""
+    return list(
+        session.scalars(
+            select(BlindCopy)
+            .where(BlindCopy.contest_id == contest.id)
+            .options(selectinload(BlindCopy.entry))
+            .order_by(BlindCopy.code)
+        )
+    )
+
+
+def codes_of_entries(session: Session, entry_ids: list[int]) -> dict[int, BlindCopy]:
+    return {
+        c.entry_id: c
+        for c in session.scalars(select(BlindCopy).where(BlindCopy.entry_id.in_(entry_ids)))
+    }
+
+
+def code_of_entry(session: Session, entry_id: int) -> str:
+    return session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry_id)) or ""

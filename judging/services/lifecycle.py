@@ -1,0 +1,70 @@
+"""The end of judging: finalisation locks scores and prizes and rejoins codes to names
+(ghép phách)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from contest.audit import record_event
+from contest.errors import InvalidInput
+from contest.models import Contest, ContestPhase, User
+from contest.states import advance
+from judging.audit import JudgingAction
+from judging.errors import JudgingClosed, StageNotReady, TiesUndecided
+from judging.models import Award
+from judging.services.prizes import SHARE, compute_prizes
+from judging.services.results import close_stage, stage_results
+from judging.services.stages import final_stage, prize_levels
+from judging.states import StageState
+
+
+def finalise(session: Session, contest: Contest, actor: User | None, now: datetime) -> int:
+    """Close the final stage if still open, give the prizes, lock everything and publish.
+    The stage's results are computed once. Returns how many prizes were given."""
+    if contest.is_finalised:
+        raise JudgingClosed(_l("Kết quả đã công bố."))
+    stage = final_stage(session, contest)
+    if stage is None:
+        raise InvalidInput(_l("Cuộc thi chưa có vòng chấm."))
+    if stage.state == StageState.DRAFT:
+        raise JudgingClosed(_l("Vòng chấm cuối chưa mở."))
+    if not prize_levels(session, contest):
+        raise StageNotReady(_l("Chưa có cơ cấu giải: hãy nhập các giải trước khi công bố."))
+    results = stage_results(session, stage)
+    if stage.state == StageState.OPEN:
+        close_stage(session, stage, actor, results)
+    view = compute_prizes(session, contest, results)
+    if view.allocation.ties:
+        names = ", ".join(lv.name for lv in view.levels if lv.id in view.allocation.ties)
+        raise TiesUndecided(
+            _l("Còn bài đồng điểm ở ranh giới giải chưa được quyết định: %(names)s.", names=names)
+        )
+    prize_of = view.level_of
+    shared = {lv for lv, d in view.decisions.items() if d.decision == SHARE}
+    for r in view.results:
+        r.result.calibrated_score = r.calibrated  # kept with the locked result
+        level = prize_of.get(r.entry.id)
+        session.add(
+            Award(
+                contest_id=contest.id,
+                entry_id=r.entry.id,
+                rank=view.allocation.ranks[r.entry.id],
+                prize_level_id=level,
+                is_shared=level in shared,
+            )
+        )
+    before = advance(contest, ContestPhase.FINALISED, "phase")
+    contest.finalised_at = now
+    record_event(
+        session,
+        actor,
+        contest,
+        JudgingAction.FINALISED,
+        change=(before, contest.phase),
+        prizes=len(prize_of),
+    )
+    session.flush()
+    return len(prize_of)

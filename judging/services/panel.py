@@ -1,0 +1,127 @@
+"""The panel of a stage: judges with their load bounds, the head judge, declared conflicts,
+and a judge leaving the panel."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contest.audit import record_event
+from contest.errors import InvalidInput
+from contest.models import Entry, User
+from contest.text import nfc
+from judging.audit import JudgingAction
+from judging.models import Assignment, BlindCopy, Conflict, PanelMember, Stage
+from judging.services import assigning
+from judging.states import AssignmentState
+
+JUDGE_ROLES = ("judge", "head_judge")
+
+
+def judge_accounts(session: Session) -> list[User]:
+    """Every judge and head judge account, with their units, for the panel's choices."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role.in_(JUDGE_ROLES))
+            .options(selectinload(User.unit))
+            .order_by(User.full_name)
+        )
+    )
+
+
+def members(session: Session, stage: Stage) -> list[PanelMember]:
+    """The panel with each judge and unit loaded in bulk (the panel page lists them all)."""
+    return list(
+        session.scalars(
+            select(PanelMember)
+            .where(PanelMember.stage_id == stage.id)
+            .options(selectinload(PanelMember.judge).selectinload(User.unit))
+            .order_by(PanelMember.id)
+        )
+    )
+
+
+def add_judge(
+    session: Session, stage: Stage, judge: User | None, min_load: int = 0, max_load: int = 50
+) -> PanelMember:
+    """Put a judge on the stage's panel with load bounds (again, if they had withdrawn)."""
+    if judge is None or not judge.is_judge:
+        raise InvalidInput(_l("Chỉ tài khoản giám khảo mới được đưa vào hội đồng chấm."))
+    if not 0 <= min_load <= max_load:
+        raise InvalidInput(_l("Mức chấm tối thiểu phải từ 0 đến mức tối đa."))
+    member = _member(session, stage, judge)
+    if member is None:
+        member = PanelMember(stage=stage, judge=judge)
+        session.add(member)
+    member.min_load, member.max_load, member.is_withdrawn = min_load, max_load, False
+    session.flush()
+    return member
+
+
+def set_head_judge(session: Session, stage: Stage, judge: User | None) -> None:
+    if judge is None or judge.role != "head_judge":
+        raise InvalidInput(_l("Trưởng ban giám khảo phải là tài khoản trưởng ban."))
+    stage.head_judge = judge
+    session.flush()
+
+
+def declare_conflict(
+    session: Session, judge: User | None, entry: Entry, reason: str, actor: User | None
+) -> Conflict:
+    """This judge never scores this entry (declared by an organiser, or by the judge)."""
+    if judge is None or not judge.is_judge:
+        raise InvalidInput(_l("Chỉ tài khoản giám khảo mới được đưa vào hội đồng chấm."))
+    conflict = session.scalar(
+        select(Conflict).where(Conflict.judge_id == judge.id, Conflict.entry_id == entry.id)
+    )
+    if conflict is None:
+        conflict = Conflict(judge_id=judge.id, entry_id=entry.id, reason=nfc(reason.strip()))
+        session.add(conflict)
+        session.flush()
+        code = session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry.id))
+        record_event(
+            session,
+            actor,
+            entry,
+            JudgingAction.CONFLICT_DECLARED,
+            detail=conflict.reason,
+            code=code or "",
+            judge=judge.full_name,
+        )
+    return conflict
+
+
+def _member(session: Session, stage: Stage, judge: User) -> PanelMember | None:
+    return session.scalar(
+        select(PanelMember).where(
+            PanelMember.stage_id == stage.id, PanelMember.judge_id == judge.id
+        )
+    )
+
+
+def withdraw_judge(session: Session, stage: Stage, judge: User | None, actor: User) -> int:
+    """A judge leaves the panel: unscored entries go to others, submitted scores are kept.
+    Returns how many entries were given to another judge."""
+    member = _member(session, stage, judge) if judge is not None else None
+    if member is None:
+        raise InvalidInput(_l("Giám khảo không thuộc hội đồng vòng này."))
+    member.is_withdrawn = True
+    moved = 0
+    for held in session.scalars(
+        select(Assignment)
+        .where(Assignment.stage_id == stage.id, Assignment.judge_id == judge.id)
+        .where(Assignment.is_active)
+        .options(selectinload(Assignment.score), selectinload(Assignment.entry))
+        .order_by(Assignment.id)
+    ).all():
+        if held.is_submitted:
+            continue
+        assigning.move_away(session, held, AssignmentState.WITHDRAWN)
+        moved += 1
+    record_event(
+        session, actor, stage, JudgingAction.JUDGE_WITHDRAWN, judge=judge.full_name, moved=moved
+    )
+    session.flush()
+    return moved

@@ -1,0 +1,142 @@
+"""What organisers, the CLI and the other packages read: progress per judge, the figures of
+agreement, the results export, the official result of an entry and the awards."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from contest.models import Contest, Entry, User
+from judging.export import ExportData
+from judging.models import Assignment, Award, Score, Stage, StageResult
+from judging.services.prizes import compute_prizes
+from judging.services.stages import final_stage
+
+
+def progress(session: Session, stage: Stage) -> list[dict]:
+    """Per judge: assigned, submitted, drafts — who is behind (one query, names included)."""
+    rows = session.execute(
+        select(
+            Assignment.judge_id,
+            User.full_name,
+            func.count(Assignment.id),
+            func.count(Score.submitted_at),
+            func.count(Score.id),
+        )
+        .join(User, User.id == Assignment.judge_id)
+        .outerjoin(Score, Score.assignment_id == Assignment.id)
+        .where(Assignment.stage_id == stage.id, Assignment.is_active)
+        .group_by(Assignment.judge_id, User.full_name)
+    ).all()
+    out = [
+        {
+            "judge_id": j,
+            "name": name,
+            "assigned": n,
+            "submitted": s,
+            "drafts": d - s,
+            "share": s / n if n else 0.0,
+        }
+        for j, name, n, s, d in rows
+    ]
+    return sorted(out, key=lambda r: (r["share"], r["name"]))
+
+
+def score_triples(session: Session, stage: Stage) -> list[tuple[int, int, float]]:
+    """(entry, judge, total) of every submitted score: the input of the reliability figures."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Assignment.entry_id, Assignment.judge_id, Score.total)
+            .join(Score, Score.assignment_id == Assignment.id)
+            .where(
+                Assignment.stage_id == stage.id,
+                Assignment.is_active,
+                Score.submitted_at.is_not(None),
+            )
+        ).all()
+    ]
+
+
+def judge_names(session: Session, stage: Stage) -> dict[int, str]:
+    """The panel's names by judge id, in one query."""
+    return dict(
+        session.execute(
+            select(User.id, User.full_name).where(
+                User.id.in_(select(Assignment.judge_id).where(Assignment.stage_id == stage.id))
+            )
+        ).all()
+    )
+
+
+def export_data(session: Session, contest: Contest) -> ExportData:
+    """Rows for the results export; authors and units only once the contest is finalised."""
+    stage = final_stage(session, contest)
+    view = compute_prizes(session, contest)
+    level_name = {lv.id: lv.name for lv in view.levels}
+    prize_of = view.level_of
+    revealed = contest.is_finalised
+    rows = []
+    for r in view.results:
+        entry = r.entry
+        rows.append(
+            [
+                r.code,
+                view.allocation.ranks.get(entry.id),
+                level_name.get(prize_of.get(entry.id), ""),
+                r.result.official_score,
+                r.calibrated,
+                entry.title,
+                entry.author.full_name if revealed else "",
+                entry.author_unit.name if revealed else "",
+            ]
+        )
+    criteria = stage.criteria
+    judge_rows = []
+    codes = {r.entry.id: r.code for r in view.results}
+    for a in session.scalars(
+        select(Assignment)
+        .where(Assignment.stage_id == stage.id, Assignment.is_active)
+        .options(
+            selectinload(Assignment.score).selectinload(Score.marks), selectinload(Assignment.judge)
+        )
+        .order_by(Assignment.entry_id, Assignment.id)
+    ):
+        if not a.is_submitted:
+            continue
+        points = {m.criterion_id: m.points for m in a.score.marks}
+        judge_rows.append(
+            [
+                codes.get(a.entry_id, ""),
+                a.judge.full_name,
+                *[points.get(c.id) for c in criteria],
+                a.score.total,
+            ]
+        )
+    return ExportData(rows, [c.name for c in criteria], judge_rows)
+
+
+def awards(session: Session, contest: Contest) -> list[Award]:
+    """The final ranking, prize winners first (after finalisation only)."""
+    return list(
+        session.scalars(
+            select(Award)
+            .where(Award.contest_id == contest.id)
+            .options(selectinload(Award.entry), selectinload(Award.prize_level))
+            .order_by(Award.prize_level_id.is_(None), Award.rank)
+        )
+    )
+
+
+def official_result(session: Session, entry: Entry) -> tuple[Award | None, float | None]:
+    """The entry's award and official score in the final stage (after finalisation)."""
+    award = session.scalar(select(Award).where(Award.entry_id == entry.id))
+    stage = final_stage(session, entry.contest)
+    if stage is None:
+        return award, None
+    score = session.scalar(
+        select(StageResult.official_score).where(
+            StageResult.stage_id == stage.id, StageResult.entry_id == entry.id
+        )
+    )
+    return award, score

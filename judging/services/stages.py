@@ -1,0 +1,177 @@
+"""Configuring the provincial judging: stages with their rules and rubric, the prize ladder,
+and which entries each stage judges. A new stage has no rubric and the contest no ladder
+until the organiser fills them in (the demo brings its own, in `judging.demo`)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.errors import InvalidInput
+from contest.models import Contest, Entry, EntryState
+from contest.text import nfc
+from judging.errors import JudgingClosed
+from judging.models import Criterion, PrizeLevel, Stage, StageResult
+from judging.states import StageState
+
+
+def stages(session: Session, contest: Contest) -> list[Stage]:
+    return list(
+        session.scalars(
+            select(Stage).where(Stage.contest_id == contest.id).order_by(Stage.position)
+        )
+    )
+
+
+def current_stage(session: Session, contest: Contest) -> Stage | None:
+    """The open stage, else the first one not yet opened, else the last."""
+    all_stages = stages(session, contest)
+    for wanted in (StageState.OPEN, StageState.DRAFT):
+        for stage in all_stages:
+            if stage.state == wanted:
+                return stage
+    return all_stages[-1] if all_stages else None
+
+
+def final_stage(session: Session, contest: Contest) -> Stage | None:
+    all_stages = stages(session, contest)
+    return all_stages[-1] if all_stages else None
+
+
+def _criteria(rubric: Sequence[tuple[str, float, float]]) -> list[Criterion]:
+    return [
+        Criterion(position=index, name=nfc(name.strip()), max_points=points, step=step)
+        for index, (name, points, step) in enumerate(rubric, start=1)
+    ]
+
+
+def create_stage(
+    session: Session,
+    contest: Contest,
+    *,
+    name: str,
+    judges_per_entry: int = 2,
+    rubric: Sequence[tuple[str, float, float]] = (),
+    seed: int | None = None,
+    advance_top_n: int | None = None,
+    advance_min_score: float | None = None,
+) -> Stage:
+    """A stage, numbered in the order stages are created. Its rubric (name, max points, step)
+    may be left empty here: opening the stage refuses until it is filled in."""
+    stage = Stage(
+        contest=contest,
+        position=len(stages(session, contest)) + 1,
+        name=nfc(name.strip()),
+        judges_per_entry=judges_per_entry,
+        seed=seed if seed is not None else secrets.randbelow(1_000_000),
+        advance_top_n=advance_top_n,
+        advance_min_score=advance_min_score,
+    )
+    stage.criteria.extend(_criteria(rubric))
+    session.add(stage)
+    session.flush()
+    return stage
+
+
+def configure_stage(
+    session: Session,
+    stage: Stage,
+    *,
+    name: str,
+    judges_per_entry: int,
+    agree_gap: float,
+    head_gap: float,
+    three_mean_gap: float,
+    advance_top_n: int | None,
+    advance_min_score: float | None,
+    rubric: Sequence[tuple[str, float, float]],
+) -> Stage:
+    """Change a stage before it opens: its rules and its rubric (name, max points, step)."""
+    if stage.state != StageState.DRAFT:
+        raise JudgingClosed(_l("Vòng chấm đã mở: không thể đổi thang điểm và quy tắc."))
+    if not 0 <= agree_gap <= head_gap or three_mean_gap < 0:
+        raise InvalidInput(_l("Các mức chênh lệch phải tăng dần: lấy trung bình ≤ trưởng ban."))
+    if not rubric:
+        raise InvalidInput(_l("Thang điểm cần ít nhất một tiêu chí."))
+    if any(points <= 0 or step <= 0 for _name, points, step in rubric):
+        raise InvalidInput(_l("Điểm tối đa và bước chấm phải lớn hơn 0."))
+    stage.name, stage.judges_per_entry = nfc(name.strip()), judges_per_entry
+    stage.agree_gap, stage.head_gap, stage.three_mean_gap = agree_gap, head_gap, three_mean_gap
+    stage.advance_top_n, stage.advance_min_score = advance_top_n, advance_min_score
+    stage.criteria.clear()
+    session.flush()  # the old criteria go before the new ones take their positions
+    stage.criteria.extend(_criteria(rubric))
+    session.flush()
+    return stage
+
+
+def save_stage(session: Session, contest: Contest, stage: Stage | None, **settings) -> Stage:
+    """The setup page's one operation: configure `stage`, or a new stage if it is None."""
+    if stage is None:
+        stage = create_stage(session, contest, name=settings["name"])
+    return configure_stage(session, stage, **settings)
+
+
+def prize_levels(session: Session, contest: Contest) -> list[PrizeLevel]:
+    return list(
+        session.scalars(
+            select(PrizeLevel)
+            .where(PrizeLevel.contest_id == contest.id)
+            .order_by(PrizeLevel.position)
+        )
+    )
+
+
+def set_prize_ladder(
+    session: Session, contest: Contest, ladder: Sequence[tuple[str, int, float]]
+) -> list[PrizeLevel]:
+    """Replace the ladder (before finalisation): name, how many, minimum score."""
+    if contest.is_finalised:
+        raise JudgingClosed(_l("Kết quả đã công bố, không thể đổi cơ cấu giải."))
+    for level in prize_levels(session, contest):
+        session.delete(level)
+    session.flush()
+    levels = [
+        PrizeLevel(
+            contest_id=contest.id, position=i, name=nfc(name), quota=quota, min_score=min_score
+        )
+        for i, (name, quota, min_score) in enumerate(ladder, start=1)
+    ]
+    session.add_all(levels)
+    session.flush()
+    return levels
+
+
+def province_entries(session: Session, contest: Contest) -> list[Entry]:
+    """Entries that reached the provincial round and are still in the running."""
+    province_round = contest.province_round(session)
+    return list(
+        session.scalars(
+            select(Entry)
+            .where(Entry.round_id == province_round.id, Entry.state == EntryState.FORWARDED)
+            .order_by(Entry.id)
+        )
+    )
+
+
+def stage_entries(session: Session, stage: Stage) -> list[Entry]:
+    """Stage 1 judges every entry at the province; later stages those advanced to them."""
+    if stage.position == 1:
+        return province_entries(session, stage.contest)
+    previous = session.scalar(
+        select(Stage).where(
+            Stage.contest_id == stage.contest_id, Stage.position == stage.position - 1
+        )
+    )
+    return list(
+        session.scalars(
+            select(Entry)
+            .join(StageResult, StageResult.entry_id == Entry.id)
+            .where(StageResult.stage_id == previous.id, StageResult.is_advanced.is_(True))
+            .order_by(Entry.id)
+        )
+    )

@@ -1,0 +1,181 @@
+"""Judges' pages: the queue, scoring an entry by its blind code, stepping back from it, its
+pictures, and the head judge's decision. Nothing here names an author, a unit or an entry id;
+a judge reaches only the codes assigned to them, once released."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from contest import policy
+from contest.db import db, utcnow
+from contest.web import contest_or_404, rewrite_media, user_action
+from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm
+from judging.models import Assignment, BlindCopy, Stage
+from judging.services import blinding, results, scoring, stages
+from judging.states import ResultState
+from judging.views.common import bp
+
+
+def _judge_stage_copy(slug: str, code: str) -> tuple[Stage, BlindCopy]:
+    """The current stage and the copy with this code, for a judge; else 404."""
+    contest = contest_or_404(slug)
+    policy.require(current_user.is_judge)
+    stage = stages.current_stage(db.session, contest)
+    copy = blinding.blind_copy_by_code(db.session, contest, code)
+    policy.require(copy is not None and stage is not None)
+    return stage, copy
+
+
+def _judge_assignment(slug: str, code: str) -> tuple[Assignment, BlindCopy]:
+    """The caller's own released, active assignment for this code, or 404."""
+    stage, copy = _judge_stage_copy(slug, code)
+    found = scoring.judge_assignment(db.session, stage, copy.entry_id, current_user)
+    policy.require(found is not None)
+    return found, copy
+
+
+def _blind_body(slug: str, code: str, copy: BlindCopy):
+    return rewrite_media(
+        copy.html,
+        lambda name: url_for(
+            "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")
+        ),
+    )
+
+
+@bp.route("/<slug>/queue")
+@login_required
+def queue(slug: str):
+    contest = contest_or_404(slug)
+    policy.require(current_user.is_judge)
+    stage = stages.current_stage(db.session, contest)
+    mine = scoring.judge_assignments(db.session, stage, current_user) if stage else []
+    return render_template(
+        "judging/queue.html",
+        contest=contest,
+        stage=stage,
+        mine=mine,
+        codes=blinding.codes_of_entries(db.session, [a.entry_id for a in mine]),
+        done=sum(1 for a in mine if a.is_submitted),
+        head_waiting=results.waiting_for_head(db.session, stage, current_user) if stage else [],
+    )
+
+
+def _marks(stage: Stage) -> tuple[dict[int, float], list[str]]:
+    """The rubric's inputs as numbers (a comma is a decimal point), and what is not one."""
+    marks: dict[int, float] = {}
+    errors: list[str] = []
+    for criterion in stage.criteria:
+        raw = (request.form.get(f"c{criterion.id}") or "").strip().replace(",", ".")
+        if raw:
+            try:
+                marks[criterion.id] = float(raw)
+            except ValueError:
+                errors.append(_("Điểm «%(c)s» phải là một số.", c=criterion.name))
+    return marks, errors
+
+
+@bp.route("/<slug>/e/<code>", methods=["GET", "POST"])
+@login_required
+def score_entry(slug: str, code: str):
+    assign_, copy = _judge_assignment(slug, code)
+    stage = assign_.stage
+    form = ScoreCommentForm()
+    if request.method == "GET" and assign_.score is not None:
+        form.comment.data = assign_.score.comment
+    if form.validate_on_submit():
+        marks, errors = _marks(stage)
+        for message in errors:
+            flash(message, "error")
+        if not errors:
+            submit = bool(form.submit_score.data)
+            with user_action(_("Đã nộp điểm.") if submit else _("Đã lưu nháp.")) as action:
+                scoring.save_score(
+                    action.session,
+                    assign_,
+                    marks,
+                    form.comment.data or "",
+                    submit=submit,
+                    now=utcnow(),
+                )
+            if action.ok:
+                return redirect(url_for("judging.score_entry", slug=slug, code=code))
+    given = {m.criterion_id: m.points for m in assign_.score.marks} if assign_.score else {}
+    return render_template(
+        "judging/score.html",
+        contest=stage.contest,
+        stage=stage,
+        assignment=assign_,
+        copy=copy,
+        body=_blind_body(slug, code, copy),
+        form=form,
+        given=given,
+        recuse_form=ReasonOnlyForm(prefix="recuse"),
+    )
+
+
+@bp.route("/<slug>/e/<code>/media/<name>")
+@login_required
+def blind_media(slug: str, code: str, name: str):
+    """A picture of the judges' copy: for a judge assigned to the code, or the head judge."""
+    stage, copy = _judge_stage_copy(slug, code)
+    if stage.head_judge_id != current_user.id:
+        _judge_assignment(slug, code)
+    path = blinding.media_path(copy, name)
+    if path is None:
+        abort(404)
+    with open(path, "rb") as fh:
+        return Response(fh.read(), mimetype="image/png")
+
+
+@bp.route("/<slug>/e/<code>/recuse", methods=["POST"])
+@login_required
+def recuse(slug: str, code: str):
+    assign_, _copy = _judge_assignment(slug, code)
+    form = ReasonOnlyForm(prefix="recuse")
+    if form.validate_on_submit():
+        message = _("Bạn đã xin không chấm bài này; bài đã được giao cho giám khảo khác.")
+        with user_action(message) as action:
+            scoring.recuse(action.session, assign_, form.reason.data)
+        if action.ok:
+            return redirect(url_for("judging.queue", slug=slug))
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(url_for("judging.score_entry", slug=slug, code=code))
+
+
+@bp.route("/<slug>/head/<code>", methods=["GET", "POST"])
+@login_required
+def head_decision(slug: str, code: str):
+    contest = contest_or_404(slug)
+    stage = stages.current_stage(db.session, contest)
+    copy = blinding.blind_copy_by_code(db.session, contest, code)
+    policy.require(
+        stage is not None and copy is not None and stage.head_judge_id == current_user.id
+    )
+    result = scoring.result_of(db.session, stage, copy.entry_id)
+    policy.require(
+        result is not None and result.state in (ResultState.NEEDS_HEAD, ResultState.DECIDED)
+    )
+    form = HeadDecisionForm()
+    if request.method == "GET" and result.official_score is not None:
+        form.score.data = result.official_score
+    if form.validate_on_submit():
+        with user_action(_("Đã ghi quyết định.")) as action:
+            scoring.head_decide(
+                action.session, result, current_user, form.score.data, form.reason.data
+            )
+        if action.ok:
+            return redirect(url_for("judging.queue", slug=slug))
+    return render_template(
+        "judging/head.html",
+        contest=contest,
+        stage=stage,
+        copy=copy,
+        result=result,
+        scores=scoring.entry_assignments(db.session, stage, copy.entry_id),
+        form=form,
+        body=_blind_body(slug, code, copy),
+    )

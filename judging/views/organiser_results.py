@@ -1,0 +1,127 @@
+"""Organisers' pages after scoring: the code key, results and prizes, ties, finalisation,
+the reliability report and the results export."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from contest import policy
+from contest.db import db, utcnow
+from contest.forms import ConfirmForm
+from contest.web import user_action
+from judging import export
+from judging.forms import TieForm
+from judging.models import PrizeLevel
+from judging.rules import charts, reliability
+from judging.services import blinding, lifecycle, prizes, reports, results, stages
+from judging.views.common import bp, organiser_contest, stage_or_404
+
+
+@bp.route("/<slug>/key")
+@login_required
+def key(slug: str):
+    """The code → entry key: province organisers only (others only after finalisation)."""
+    contest = organiser_contest(slug)
+    return render_template(
+        "judging/key.html", contest=contest, copies=blinding.blind_copies(db.session, contest)
+    )
+
+
+@bp.route("/<slug>/results", endpoint="results")
+@login_required
+def results_page(slug: str):
+    contest = organiser_contest(slug)
+    view = (
+        prizes.compute_prizes(db.session, contest)
+        if stages.final_stage(db.session, contest)
+        else None
+    )
+    return render_template(
+        "judging/results.html",
+        contest=contest,
+        view=view,
+        tie_form=TieForm(),
+        confirm=ConfirmForm(),
+        level_of=view.level_of if view else {},
+    )
+
+
+@bp.route("/<slug>/ties/<int:level_id>", methods=["POST"])
+@login_required
+def decide_tie(slug: str, level_id: int):
+    contest = organiser_contest(slug)
+    level = db.session.get(PrizeLevel, level_id)
+    policy.require(level is not None and level.contest_id == contest.id)
+    form = TieForm()
+    if form.validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+        with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
+            prizes.decide_tie(
+                action.session,
+                contest,
+                level,
+                current_user,
+                form.decision.data,
+                chosen,
+                form.reason.data,
+            )
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(url_for("judging.results", slug=slug))
+
+
+@bp.route("/<slug>/finalise", methods=["POST"])
+@login_required
+def finalise(slug: str):
+    contest = organiser_contest(slug)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã công bố kết quả và ghép phách.")) as action:
+            lifecycle.finalise(action.session, contest, current_user, utcnow())
+    return redirect(url_for("judging.results", slug=slug))
+
+
+@bp.route("/<slug>/reliability")
+@login_required
+def reliability_report(slug: str):
+    contest = organiser_contest(slug)
+    stage = stage_or_404(contest)
+    triples = reports.score_triples(db.session, stage)
+    names = reports.judge_names(db.session, stage)
+    by_judge: dict[str, list[float]] = {}
+    for _entry, judge, total in triples:
+        by_judge.setdefault(names.get(judge, str(judge)), []).append(total)
+    svg = charts.distribution_svg(
+        dict(sorted(by_judge.items())), stage.max_total, _("Phân bố điểm theo giám khảo")
+    )
+    return render_template(
+        "judging/reliability.html",
+        contest=contest,
+        stage=stage,
+        figures=reliability.reliability(triples, stage.agree_gap),
+        names=names,
+        svg=Markup(svg),  # noqa: S704 - every name in it is escaped by distribution_svg
+        discrepancies=results.discrepancies(stage, results.stage_results(db.session, stage)),
+    )
+
+
+@bp.route("/<slug>/export.<fmt>")
+@login_required
+def export_results(slug: str, fmt: str):
+    contest = organiser_contest(slug)
+    if fmt not in ("xlsx", "csv") or stages.final_stage(db.session, contest) is None:
+        abort(404)
+    data = reports.export_data(db.session, contest)
+    body = export.to_xlsx(data) if fmt == "xlsx" else export.to_csv(data)
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={contest.slug}-ket-qua.{fmt}"},
+    )

@@ -1,0 +1,285 @@
+"""Organisers' pages before and during scoring: the overview, rọc phách (codes, leak flags),
+the panel, the stage's rules and rubric, the prize ladder, opening and closing a stage."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from contest import policy
+from contest.db import db, utcnow
+from contest.forms import ConfirmForm, choices
+from contest.models import User
+from contest.web import user_action
+from judging.forms import (
+    ClearForm,
+    ConflictForm,
+    HeadJudgeForm,
+    LadderForm,
+    PanelMemberForm,
+    ReasonOnlyForm,
+    RedactForm,
+    StageForm,
+    parse_lines,
+)
+from judging.models import LeakFlag, Score
+from judging.services import assigning, blinding, reports, results, scoring, stages
+from judging.services import panel as panel_service
+from judging.states import StageState
+from judging.views.common import bp, organiser_contest, stage_or_404
+
+STAGE_FIELDS = (
+    "name",
+    "judges_per_entry",
+    "agree_gap",
+    "head_gap",
+    "three_mean_gap",
+    "advance_top_n",
+    "advance_min_score",
+)
+
+
+@bp.route("/<slug>/")
+@login_required
+def overview(slug: str):
+    contest = organiser_contest(slug)
+    stage = stages.current_stage(db.session, contest)
+    found = (
+        results.stage_results(db.session, stage)
+        if stage and stage.state != StageState.DRAFT
+        else []
+    )
+    return render_template(
+        "judging/overview.html",
+        contest=contest,
+        stage=stage,
+        stages=stages.stages(db.session, contest),
+        flags=blinding.open_flags(db.session, contest),
+        results=found,
+        waiting=results.unresolved(found),
+        confirm=ConfirmForm(),
+        progress=reports.progress(db.session, stage) if stage else [],
+    )
+
+
+@bp.route("/<slug>/scan", methods=["POST"])
+@login_required
+def scan(slug: str):
+    contest = organiser_contest(slug)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã cấp mã phách và rà soát lộ danh tính.")) as action:
+            blinding.prepare_blind_copies(action.session, contest, current_user)
+    return redirect(url_for("judging.flags", slug=slug))
+
+
+@bp.route("/<slug>/flags")
+@login_required
+def flags(slug: str):
+    contest = organiser_contest(slug)
+    return render_template(
+        "judging/flags.html",
+        contest=contest,
+        flags=blinding.all_flags(db.session, contest),
+        redact_form=RedactForm(),
+        clear_form=ClearForm(),
+    )
+
+
+def _flag(flag_id: int) -> LeakFlag:
+    flag = db.session.get(LeakFlag, flag_id)
+    policy.require(flag is not None and policy.is_province(current_user))
+    return flag
+
+
+@bp.route("/flags/<int:flag_id>/redact", methods=["POST"])
+@login_required
+def redact(flag_id: int):
+    flag = _flag(flag_id)
+    form = RedactForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã che trong bản chấm.")) as action:
+            blinding.redact_flag(action.session, flag, current_user, form.snippet.data)
+    return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
+
+
+@bp.route("/flags/<int:flag_id>/clear", methods=["POST"])
+@login_required
+def clear(flag_id: int):
+    flag = _flag(flag_id)
+    form = ClearForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã giữ nguyên và ghi lý do.")) as action:
+            blinding.clear_flag(action.session, flag, current_user, form.reason.data)
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
+
+
+def _panel_action(
+    contest, stage
+) -> tuple[bool, tuple[PanelMemberForm, HeadJudgeForm, ConflictForm]]:
+    """Handle the panel page's one posted form; True when it succeeded."""
+    judges = panel_service.judge_accounts(db.session)
+    member_form, head_form, conflict_form = PanelMemberForm(), HeadJudgeForm(), ConflictForm()
+    member_form.judge_id.choices = choices(
+        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges
+    )
+    head_form.judge_id.choices = choices(
+        (j.id, j.full_name) for j in judges if j.role == "head_judge"
+    )
+    conflict_form.judge_id.choices = member_form.judge_id.choices
+    forms = (member_form, head_form, conflict_form)
+    action = request.form.get("action")
+    if action == "member" and member_form.validate_on_submit():
+        with user_action(_("Đã cập nhật hội đồng.")) as done:
+            panel_service.add_judge(
+                done.session,
+                stage,
+                db.session.get(User, member_form.judge_id.data),
+                member_form.min_load.data,
+                member_form.max_load.data,
+            )
+        return done.ok, forms
+    if action == "head" and head_form.validate_on_submit():
+        with user_action(_("Đã chỉ định trưởng ban giám khảo.")) as done:
+            panel_service.set_head_judge(
+                done.session, stage, db.session.get(User, head_form.judge_id.data)
+            )
+        return done.ok, forms
+    if action == "conflict" and conflict_form.validate_on_submit():
+        copy = blinding.blind_copy_by_code(db.session, contest, conflict_form.code.data)
+        if copy is None:
+            flash(_("Không có bài mang mã phách này."), "error")
+            return False, forms
+        with user_action(_("Đã ghi nhận xung đột.")) as done:
+            panel_service.declare_conflict(
+                done.session,
+                db.session.get(User, conflict_form.judge_id.data),
+                copy.entry,
+                conflict_form.reason.data,
+                current_user,
+            )
+        return done.ok, forms
+    if action == "withdraw" and ConfirmForm().validate_on_submit():
+        judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
+        with user_action(_("Giám khảo đã rút; các bài chưa chấm đã được giao lại.")) as done:
+            panel_service.withdraw_judge(done.session, stage, judge, current_user)
+        return done.ok, forms
+    return False, forms
+
+
+@bp.route("/<slug>/panel", methods=["GET", "POST"])
+@login_required
+def panel(slug: str):
+    contest = organiser_contest(slug)
+    stage = stage_or_404(contest)
+    done, (member_form, head_form, conflict_form) = _panel_action(contest, stage)
+    if done:
+        return redirect(url_for("judging.panel", slug=slug))
+    return render_template(
+        "judging/panel.html",
+        contest=contest,
+        stage=stage,
+        members=panel_service.members(db.session, stage),
+        member_form=member_form,
+        head_form=head_form,
+        conflict_form=conflict_form,
+        confirm=ConfirmForm(),
+        loads={p["judge_id"]: p for p in reports.progress(db.session, stage)},
+    )
+
+
+def _save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm) -> bool:
+    """Handle the setup page's posted form; True when it saved."""
+    action = request.form.get("action")
+    try:
+        if action in ("stage", "new_stage") and stage_form.validate_on_submit():
+            rubric = parse_lines(stage_form.rubric.data, (str, float, float), _("Thang điểm"))
+            target = stage if action == "stage" else None
+            values = {k: getattr(stage_form, k).data for k in STAGE_FIELDS}
+            with user_action(_("Đã lưu vòng chấm.")) as done:
+                stages.save_stage(done.session, contest, target, rubric=rubric, **values)
+            return done.ok
+        if action == "ladder" and ladder_form.validate_on_submit():
+            ladder = parse_lines(ladder_form.ladder.data, (str, int, float), _("Cơ cấu giải"))
+            with user_action(_("Đã lưu cơ cấu giải.")) as done:
+                stages.set_prize_ladder(done.session, contest, ladder)
+            return done.ok
+    except ValueError as error:
+        flash(str(error), "error")
+    return False
+
+
+@bp.route("/<slug>/setup", methods=["GET", "POST"])
+@login_required
+def setup(slug: str):
+    """The stage's rules and rubric, the prize ladder, and a further stage. A contest starts
+    with neither rubric nor ladder: the organiser types them in here."""
+    contest = organiser_contest(slug)
+    stage = stages.current_stage(db.session, contest)
+    stage_form, ladder_form = StageForm(prefix="stage"), LadderForm(prefix="ladder")
+    if _save_setup(contest, stage, stage_form, ladder_form):
+        return redirect(url_for("judging.setup", slug=slug))
+    if request.method == "GET":
+        if stage is not None:
+            for name in STAGE_FIELDS:
+                getattr(stage_form, name).data = getattr(stage, name)
+            stage_form.rubric.data = "\n".join(
+                f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria
+            )
+        ladder_form.ladder.data = "\n".join(
+            f"{lv.name} | {lv.quota} | {lv.min_score:g}"
+            for lv in stages.prize_levels(db.session, contest)
+        )
+    return render_template(
+        "judging/setup.html",
+        contest=contest,
+        stage=stage,
+        stages=stages.stages(db.session, contest),
+        stage_form=stage_form,
+        ladder_form=ladder_form,
+    )
+
+
+STAGE_ACTIONS = {
+    "open": (
+        lambda session, stage: assigning.open_stage(session, stage, current_user),
+        _l("Đã mở chấm và phân công giám khảo."),
+    ),
+    "release": (
+        lambda session, stage: assigning.release_assignments(
+            session, stage, current_user, utcnow()
+        ),
+        _l("Đã giao bài cho giám khảo."),
+    ),
+    "close-stage": (
+        lambda session, stage: results.close_stage(session, stage, current_user),
+        _l("Đã kết thúc vòng chấm."),
+    ),
+}
+
+
+@bp.route("/<slug>/<any('open','release','close-stage'):action>", methods=["POST"])
+@login_required
+def stage_action(slug: str, action: str):
+    """Open the current stage (scan, codes, assignment), release it, or close it."""
+    stage = stage_or_404(organiser_contest(slug))
+    if ConfirmForm().validate_on_submit():
+        verb, message = STAGE_ACTIONS[action]
+        with user_action(str(message)) as done:
+            verb(done.session, stage)
+    return redirect(url_for("judging.overview", slug=slug))
+
+
+@bp.route("/scores/<int:score_id>/reopen", methods=["POST"])
+@login_required
+def reopen(score_id: int):
+    score = db.session.get(Score, score_id)
+    policy.require(score is not None and policy.is_province(current_user))
+    form = ReasonOnlyForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã mở lại điểm để giám khảo chấm lại.")) as action:
+            scoring.reopen_score(action.session, score, current_user, form.reason.data, utcnow())
+    return redirect(url_for("judging.overview", slug=score.assignment.stage.contest.slug))

@@ -1,0 +1,22 @@
+"""What everyone may see: the winners, once the results are published."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from contest.db import db
+from contest.web import contest_or_404
+from judging.services import reports
+from judging.views.common import bp
+
+
+@bp.route("/<slug>/winners")
+def winners(slug: str):
+    contest = contest_or_404(slug)
+    if not contest.is_finalised:
+        abort(404)
+    return render_template(
+        "judging/winners.html",
+        contest=contest,
+        awards=[a for a in reports.awards(db.session, contest) if a.prize_level is not None],
+    )

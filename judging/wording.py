@@ -1,0 +1,59 @@
+"""Judging's words shown from stored codes: the branch of the discrepancy rule that decided a
+score is stored as a code with its numbers and rendered here, in the viewer's language."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_babel import gettext as _
+
+
+def rule_json(code: str, params: dict[str, float]) -> str:
+    """What `StageResult.rule` stores: the rule's code and the numbers that explain it."""
+    return json.dumps({"code": code, **params}, sort_keys=True)
+
+
+def _explanations() -> dict[str, Any]:
+    return {
+        "two_agree": lambda p: _(
+            "Chênh %(gap)s ≤ %(agree)s: lấy trung bình.", gap=p["gap"], agree=p["agree"]
+        ),
+        "two_head": lambda p: _(
+            "Chênh %(gap)s trong khoảng (%(agree)s; %(head)s]: trưởng ban giám khảo quyết định.",
+            gap=p["gap"],
+            agree=p["agree"],
+            head=p["head"],
+        ),
+        "two_third": lambda p: _(
+            "Chênh %(gap)s > %(head)s: chấm lần ba.", gap=p["gap"], head=p["head"]
+        ),
+        "three_equal": lambda p: _(
+            "Hai giám khảo cùng cho %(score)s: lấy điểm này.", score=p["score"]
+        ),
+        "three_mean": lambda p: _(
+            "Ba lần chấm, chênh lớn nhất %(gap)s ≤ %(three)s: lấy trung bình ba điểm.",
+            gap=p["gap"],
+            three=p["three"],
+        ),
+        "three_head": lambda p: _(
+            "Ba lần chấm, chênh lớn nhất %(gap)s > %(three)s: trưởng ban giám khảo quyết định.",
+            gap=p["gap"],
+            three=p["three"],
+        ),
+    }
+
+
+def rule_text(stored: str) -> str:
+    """The stored rule as a sentence; a result saved before rules were codes shows as it is."""
+    if not stored:
+        return ""
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return stored
+    explain = _explanations().get(data.get("code")) if isinstance(data, dict) else None
+    if explain is None:
+        return stored
+    numbers = {k: f"{v:g}" if isinstance(v, int | float) else v for k, v in data.items()}
+    return explain(numbers)

@@ -1,0 +1,112 @@
+"""The book's settings: a new contest starts empty and cannot be built until named; the demo
+brings its own front matter; covers and templates vanish with a rolled-back save."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import docx
+import pytest
+from flask_babel import force_locale
+from PIL import Image
+
+from anthology import demo
+from anthology.errors import SettingsIncomplete
+from anthology.render import certificates as certificate_render
+from anthology.services import builds, certificates, settings
+from contest.audit import sentence
+from contest.db import db
+from contest.errors import InvalidInput
+from contest.models import AuditEvent
+from contest.uow import unit_of_work
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 90), (155, 28, 28)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _forget_settings(contest) -> None:
+    db.session.delete(settings.settings_for(db.session, contest))
+    db.session.commit()
+
+
+def test_a_new_contest_has_no_demo_front_matter(world):
+    book = settings.settings_for(db.session, world["contest"])
+    assert (book.title, book.publisher, book.foreword, book.rights) == ("", "", "", "")
+    assert book.year == 2019 and book.id is None
+    assert settings.missing_fields(book) == ["tên sách", "đơn vị xuất bản"]
+
+
+def test_a_book_without_its_name_is_refused(finalised, world, runner, tmp_path):
+    contest = finalised["contest"]
+    _forget_settings(contest)
+    with pytest.raises(SettingsIncomplete) as refused:
+        builds.build_book(db.session, contest, str(tmp_path), ("docx",))
+    with force_locale("en"):
+        assert "fill in the book's title, the publisher" in str(refused.value)
+    with pytest.raises(SettingsIncomplete):
+        builds.start_build(db.session, contest, world["users"]["province"])
+    db.session.rollback()
+    with pytest.raises(SettingsIncomplete):
+        certificates.certificates_docx(db.session, contest)
+    out = tmp_path / "out"
+    result = runner.invoke(args=["anthology", "build", contest.slug, "--out", str(out)])
+    assert result.exit_code == 1 and "Chưa đủ thông tin sách" in result.output
+    assert "Traceback" not in result.output and os.listdir(out) == []
+
+
+def test_saving_requires_title_and_publisher_and_is_audited(finalised, world):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    values = demo.book_settings_values(2020)
+    with pytest.raises(InvalidInput):
+        settings.save_settings(db.session, contest, actor, **{**values, "publisher": " "})
+    saved = settings.save_settings(db.session, contest, actor, **{**values, "title": "Hoa  "})
+    assert (saved.title, saved.year) == ("Hoa", 2020)
+    event = db.session.query(AuditEvent).filter_by(action="anthology_settings").all()[-1]
+    assert sentence(event) == f"{actor.full_name} đã sửa thông tin sách «Hoa»"
+
+
+@pytest.mark.parametrize(
+    "save, make_data",
+    [
+        (settings.save_cover, _jpeg),
+        (settings.save_certificate_template, lambda: certificate_render.default_template("Hội")),
+    ],
+)
+def test_a_rolled_back_save_leaves_no_file(app, finalised, world, save, make_data):
+    contest, actor, data = finalised["contest"], world["users"]["province"], make_data()
+    with unit_of_work():
+        kept = save(db.session, contest, actor, data)
+    with pytest.raises(InvalidInput), unit_of_work():
+        path = save(db.session, contest, actor, data)
+        assert path != kept and os.path.exists(os.path.join(app.config["STORAGE_DIR"], path))
+        raise InvalidInput("refused later in the same action")
+    assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], path))
+    assert os.path.exists(os.path.join(app.config["STORAGE_DIR"], kept))  # the previous one
+    book = settings.settings_for(db.session, contest)
+    assert kept in (book.cover_path, book.certificate_template_path)
+
+
+def test_a_refused_upload_writes_nothing(app, finalised, world):
+    contest = finalised["contest"]
+    with pytest.raises(InvalidInput), unit_of_work():
+        settings.save_cover(db.session, contest, world["users"]["province"], b"not a picture")
+    folder = os.path.join(app.config["STORAGE_DIR"], "anthology")
+    assert not os.path.exists(folder) or os.listdir(folder) == []
+
+
+def test_the_demo_fills_the_book_and_dates_certificates_at_son_la(finalised):
+    contest = finalised["contest"]
+    plain = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
+    assert not any("Sơn La," in p.text for p in plain.paragraphs)
+    _forget_settings(contest)
+    with unit_of_work():
+        demo.fill_book(db.session, contest)
+    book = settings.settings_for(db.session, contest)
+    assert book.title.startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
+    assert book.publisher == demo.PUBLISHER and book.certificate_template_path
+    filled = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
+    assert sum(p.text.startswith("Sơn La, ngày") for p in filled.paragraphs) == 6

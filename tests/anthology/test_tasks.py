@@ -1,0 +1,96 @@
+"""The build job: one build at a time, progress through its own units of work, every failure
+ends the build as failed with its reason and leaves no file; the last good book stays."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from anthology import render, tasks
+from anthology.errors import BuildRunning
+from anthology.models import AnthologyBuild, BuildState, BuildStep
+from anthology.render import epub_writer
+from anthology.services import builds, settings
+from contest.audit import sentence
+from contest.db import db
+from contest.errors import IllegalTransition
+from contest.models import AuditEvent
+from contest.states import advance
+
+
+def _queue(contest, actor) -> AnthologyBuild:
+    build = builds.start_build(db.session, contest, actor)
+    db.session.commit()
+    return build
+
+
+def test_background_build_keeps_the_last_good_book(app, finalised, world, monkeypatch):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    first = _queue(contest, actor)
+    with pytest.raises(BuildRunning):
+        builds.start_build(db.session, contest, actor)
+    db.session.rollback()
+    tasks.run_in_background(app, first.id).join(timeout=120)
+    db.session.rollback()  # end this session's snapshot: the thread committed in its own
+    assert (first.state, first.step, first.percent) == (BuildState.DONE, BuildStep.DONE, 100)
+    assert builds.build_file(first, contest.slug, "epub")
+    queued = db.session.query(AuditEvent).filter_by(action="anthology_build").one()
+    assert sentence(queued).endswith("đã cho dựng tuyển tập Cuộc thi viết 2019 (docx,epub)")
+
+    second = _queue(contest, actor)
+    monkeypatch.setattr(epub_writer, "FONT_DIR", "/nonexistent")
+    tasks.run_build(second.id)
+    db.session.expire_all()
+    assert second.state == BuildState.FAILED and "DejaVu" in second.error
+    assert second.finished_at is not None
+    assert builds.last_good_build(db.session, contest) is first
+    assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
+    assert builds.build_file(first, contest.slug, "docx")  # the good book is still offered
+
+
+def test_an_unexpected_error_fails_the_build_and_frees_the_next(app, finalised, world, monkeypatch):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    failing = _queue(contest, actor)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the writer broke")
+
+    monkeypatch.setattr(render, "write_epub", broken)
+    tasks.run_build(failing.id)
+    db.session.expire_all()
+    assert failing.state == BuildState.FAILED and failing.error == "the writer broke"
+    folder = os.path.join(app.config["STORAGE_DIR"], failing.folder)
+    assert not os.path.exists(folder)  # not even the DOCX written before the EPUB failed
+    assert _queue(contest, actor).state == BuildState.QUEUED  # the next build is allowed
+
+
+def test_a_pandoc_overrun_fails_the_build(app, finalised, world):
+    app.config["ANTHOLOGY_PANDOC_TIMEOUT_SECONDS"] = 0.001
+    build = _queue(finalised["contest"], world["users"]["province"])
+    tasks.run_build(build.id)
+    db.session.expire_all()
+    assert build.state == BuildState.FAILED and "Pandoc chạy quá" in build.error
+
+
+def test_a_build_only_moves_forward(finalised, world):
+    build = _queue(finalised["contest"], world["users"]["province"])
+    with pytest.raises(IllegalTransition):
+        advance(build, BuildState.DONE)  # never done without running
+    advance(build, BuildState.RUNNING)
+    advance(build, BuildState.FAILED)
+    with pytest.raises(IllegalTransition):
+        advance(build, BuildState.RUNNING)
+    assert BuildState.FAILED.label == "lỗi"
+
+
+def test_the_inline_build_from_the_page(app, client, finalised, world):
+    from tests.conftest import csrf_token, login
+
+    app.config["ANTHOLOGY_BUILD_INLINE"] = True
+    login(client, world["users"]["province"])
+    page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
+    client.post("/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)})
+    build = builds.last_good_build(db.session, finalised["contest"])
+    assert build is not None and build.step == BuildStep.DONE
+    settings.settings_for(db.session, finalised["contest"])  # the session is still usable
