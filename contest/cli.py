@@ -22,7 +22,7 @@ from contest.config import setting
 from contest.db import db, utcnow
 from contest.errors import DomainError, InvalidInput
 from contest.intake import IntakeError, extract_upload
-from contest.models import Contest, Round, Unit
+from contest.models import Contest, Entry, Round, Unit
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
@@ -140,7 +140,7 @@ def import_entries(slug: str, unit_code: str, csv_file: str) -> None:
     round_ = get_unit_round(contest, unit_code)
     base = os.path.dirname(os.path.abspath(csv_file))
     errors: list[str] = []
-    imported = 0
+    imported: list[Entry] = []
     with command_unit_of_work() as uow, open(csv_file, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
@@ -151,8 +151,7 @@ def import_entries(slug: str, unit_code: str, csv_file: str) -> None:
         for line, row in enumerate(reader, start=2):
             try:
                 with uow.session.begin_nested():
-                    _import_row(uow.session, contest, round_, base, row)
-                imported += 1
+                    imported.append(_import_row(uow.session, contest, round_, base, row))
             except (DomainError, IntakeError, OSError) as error:
                 # Keep going, to report every bad row at once.
                 errors.append(_("Dòng %(line)d: %(error)s", line=line, error=str(error)))
@@ -163,10 +162,25 @@ def import_entries(slug: str, unit_code: str, csv_file: str) -> None:
             raise click.ClickException(
                 _("Có %(n)d dòng lỗi; không bài nào trong tệp được nhập.", n=len(errors))
             )
-    click.echo(_("Đã nhập %(n)d bài vào vòng %(unit)s.", n=imported, unit=round_.unit.name))
+    for entry in imported:
+        click.echo(f"id={entry.id}")
+    click.echo(
+        _("Đã nhập %(n)d bài vào vòng %(unit)s.", n=len(imported), unit=round_.unit.name),
+        err=True,
+    )
 
 
-def _import_row(session: Session, contest: Contest, round_: Round, base: str, row: dict) -> None:
+@entries_cli.command("text")
+@click.argument("entry_id", type=int)
+def entry_text(entry_id: int) -> None:
+    """The stored text of an entry (Markdown, NFC): what the judges' copy is made from."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise click.ClickException(_("Không có bài số %(id)d.", id=entry_id))
+    click.echo(entry.body_markdown, nl=False)
+
+
+def _import_row(session: Session, contest: Contest, round_: Round, base: str, row: dict) -> Entry:
     unit = session.scalar(select(Unit).where(Unit.code == (row["author_unit"] or "").strip()))
     if unit is None or not unit.is_within(round_.unit):
         raise InvalidInput(
@@ -194,7 +208,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         email=row["author_email"],
         unit=unit,
     )
-    create_entry(
+    return create_entry(
         session,
         contest=contest,
         author=author,

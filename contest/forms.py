@@ -76,7 +76,7 @@ class EntryForm(FlaskForm):
     subject_kind = SelectField(_l("Loại đối tượng"), choices=kind_choices)
     subject_category = SelectField(_l("Lĩnh vực"), choices=category_choices)
     body = TextAreaField(_l("Nội dung bài viết (gõ hoặc dán)"))
-    file = FileField(_l("Hoặc tải tệp lên (.docx, .odt, .txt; tối đa 10 MB)"))
+    file = FileField(_l("Hoặc tải tệp lên (.docx, .doc, .odt, .rtf, .pdf, .txt; tối đa 10 MB)"))
     declarations = BooleanField(_l("Tôi xin cam kết các điều trên"))
     save = SubmitField(_l("Lưu nháp"))
     submit_now = SubmitField(_l("Lưu và nộp bài"))

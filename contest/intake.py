@@ -1,7 +1,9 @@
 """Essay intake: checks on uploaded files, extraction through pandoc, NFC and word counts.
 
 The checks run on bytes before any parser sees them; pandoc runs with --sandbox under a time
-limit. Functions here never touch the database."""
+limit. Essays as offices write them come in too: .doc and .rtf through LibreOffice, runs typed in
+TCVN3 or VNI fonts converted to Unicode, .txt saved in Windows-1258 or TCVN3, the text layer of
+a PDF. Functions here never touch the database."""
 
 from __future__ import annotations
 
@@ -13,13 +15,18 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pypandoc
 from flask_babel import lazy_gettext as _l
 
+from contest import legacy_documents, office, pdf_text
+from contest.legacy_fonts import LegacyEncoding, to_unicode, vietnamese_share
 from contest.text import count_words, escape_markdown, nfc
 
-ALLOWED_EXTENSIONS = (".docx", ".odt", ".txt")
+ALLOWED_EXTENSIONS = (".docx", ".odt", ".txt", ".doc", ".rtf", ".pdf")
+# A .txt file read in a legacy code page is taken when nearly all its words are Vietnamese.
+MIN_VIETNAMESE_SHARE = 0.9
 MAX_ZIP_MEMBERS = 2000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
@@ -31,6 +38,32 @@ class IntakeError(ValueError):
     """A file or text that cannot be accepted; the message is shown to the user as is."""
 
 
+class IntakeNotice(StrEnum):
+    """What intake changed on the way in, for the person to check before submitting."""
+
+    LEGACY_FONT = "legacy_font"
+    OLD_WORD_FORMAT = "old_word_format"
+    PDF_TEXT_ONLY = "pdf_text_only"
+
+    @property
+    def message(self) -> str:
+        return str(_NOTICES[self])
+
+
+_NOTICES = {
+    IntakeNotice.LEGACY_FONT: _l(
+        "Bài được gõ bằng phông chữ cũ (TCVN3/ABC hoặc VNI) và đã được chuyển sang Unicode. "
+        "Hãy đọc lại nội dung bên dưới trước khi nộp."
+    ),
+    IntakeNotice.OLD_WORD_FORMAT: _l(
+        "Tệp Word cũ (.doc) hoặc .rtf đã được chuyển sang .docx. Hãy đọc lại nội dung."
+    ),
+    IntakeNotice.PDF_TEXT_ONLY: _l(
+        "Từ tệp PDF chỉ lấy được chữ: cách trình bày và hình ảnh không được giữ lại."
+    ),
+}
+
+
 @dataclass
 class ExtractedEssay:
     """What intake keeps of an essay: markdown for rendering, plain text for counting."""
@@ -39,6 +72,7 @@ class ExtractedEssay:
     text: str
     word_count: int
     media: dict[str, bytes] = field(default_factory=dict)
+    notices: list[IntakeNotice] = field(default_factory=list)
 
 
 def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
@@ -146,38 +180,118 @@ def extract_typed(text: str, timeout: int = 30) -> ExtractedEssay:
 
 
 def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30) -> ExtractedEssay:
-    """An uploaded .docx, .odt or .txt: validate, convert, keep the pictures."""
+    """An uploaded essay: validate, convert to Unicode markdown, keep the pictures."""
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".docm":
         raise IntakeError(
             _l("Tệp chứa macro (.docm) không được chấp nhận. Hãy lưu lại dưới dạng .docx.")
         )
     if extension not in ALLOWED_EXTENSIONS:
-        raise IntakeError(_l("Chỉ nhận tệp .docx, .odt hoặc .txt."))
-    if len(data) > max_bytes:
-        raise IntakeError(_l("Tệp lớn hơn %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
-    if not data:
-        raise IntakeError(_l("Tệp trống."))
+        raise IntakeError(_l("Chỉ nhận tệp .docx, .doc, .odt, .rtf, .pdf hoặc .txt."))
+    _check_size(data, max_bytes)
     if extension == ".txt":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise IntakeError(
-                _l("Tệp .txt không ở dạng mã UTF-8. Hãy lưu lại với bảng mã Unicode (UTF-8).")
-            ) from exc
-        return extract_typed(text, timeout)
+        return extract_typed(_decode_text_file(data), timeout)
+    if extension == ".pdf":
+        return _extract_pdf(data, timeout)
+    notices: list[IntakeNotice] = []
+    if extension in office.LEGACY_EXTENSIONS:
+        data = _from_old_word_format(data, extension, timeout)
+        _check_size(data, max_bytes)
+        extension = ".docx"
+        notices.append(IntakeNotice.OLD_WORD_FORMAT)
     _check_zip(data, extension)
+    try:
+        converted = (
+            legacy_documents.convert_docx(data)
+            if extension == ".docx"
+            else legacy_documents.convert_odt(data)
+        )
+    except legacy_documents.UnreadableDocument as exc:
+        raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng.")) from exc
+    if converted.runs:
+        notices.append(IntakeNotice.LEGACY_FONT)
     workdir = tempfile.mkdtemp(prefix="intake-")
     try:
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
-            fh.write(data)
+            fh.write(converted.data)
         markdown = _convert_in(workdir, source, extension, timeout)
         media = _collect_media(os.path.join(workdir, "media-dir"))
         markdown = markdown.replace("media-dir/", "")
-        return _finish(markdown, media, timeout)
+        essay = _finish(markdown, media, timeout)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    essay.notices = notices
+    return essay
+
+
+def _check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise IntakeError(_l("Tệp lớn hơn %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+    if not data:
+        raise IntakeError(_l("Tệp trống."))
+
+
+def _decode_text_file(data: bytes) -> str:
+    """UTF-8 as it should be; else Windows-1258 or TCVN3 bytes, whichever reads as Vietnamese."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    candidates = [
+        nfc(data.decode("cp1258", errors="replace")),
+        to_unicode(data.decode("latin-1"), LegacyEncoding.TCVN3),
+    ]
+    best = max(candidates, key=vietnamese_share)
+    if vietnamese_share(best) < MIN_VIETNAMESE_SHARE:
+        raise IntakeError(
+            _l(
+                "Không nhận ra bảng mã của tệp .txt. Hãy mở tệp bằng Notepad hoặc Word, "
+                "chọn Lưu thành (Save As) với bảng mã Unicode (UTF-8) rồi gửi lại."
+            )
+        )
+    return best
+
+
+def _from_old_word_format(data: bytes, extension: str, timeout: int) -> bytes:
+    """A .doc or .rtf as .docx, or a message that says why not."""
+    try:
+        return office.to_docx(data, extension, timeout)
+    except office.OfficeConversionError as error:
+        raise IntakeError(_OFFICE_MESSAGES[error.reason]) from error
+
+
+_OFFICE_MESSAGES = {
+    office.OfficeFailure.MISSING: _l(
+        "Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc/.rtf. "
+        "Hãy lưu bài dưới dạng .docx rồi gửi lại, hoặc báo quản trị hệ thống."
+    ),
+    office.OfficeFailure.TIMEOUT: _l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng."),
+    office.OfficeFailure.UNREADABLE: _l(
+        "Không đọc được tệp .doc/.rtf: tệp bị hỏng hoặc được đặt mật khẩu. "
+        "Hãy gỡ mật khẩu hoặc lưu lại dưới dạng .docx rồi gửi lại."
+    ),
+}
+
+
+def _extract_pdf(data: bytes, timeout: int) -> ExtractedEssay:
+    """The PDF's text layer as typed text; a scan or a locked file is refused."""
+    try:
+        text = pdf_text.extract_text(data)
+    except pdf_text.PdfUnreadable as error:
+        if error.reason == "no_text":
+            raise IntakeError(
+                _l(
+                    "Tệp PDF này là ảnh chụp/quét, không có lớp chữ. "
+                    "Hãy gửi tệp Word (.docx, .doc) hoặc gõ trực tiếp bài viết."
+                )
+            ) from error
+        raise IntakeError(
+            _l("Không đọc được tệp PDF: tệp bị hỏng, quá dài hoặc được đặt mật khẩu.")
+        ) from error
+    essay = extract_typed(text, timeout)
+    essay.notices = [IntakeNotice.PDF_TEXT_ONLY]
+    return essay
 
 
 def _convert_in(workdir: str, source: str, extension: str, timeout: int) -> str:

@@ -22,6 +22,10 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 _DOCX_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 
 
+class UnreadableDocument(Exception):
+    """The document's XML cannot be parsed."""
+
+
 @dataclass
 class Conversion:
     """The document with its legacy runs in Unicode, and how many runs were converted."""
@@ -133,6 +137,12 @@ def _convert_docx_part(xml: bytes, styles: _DocxStyles, result: Conversion) -> b
             for text in run.iter(_w("t")):
                 if text.text:
                     text.text = to_unicode(text.text, encoding)
+            for hyphen in run.findall(_w("softHyphen")):
+                # Byte 0xAD is ư in TCVN3; Word files it as a soft hyphen element.
+                letter = etree.Element(_w("t"))
+                letter.text = to_unicode("\u00ad", encoding)
+                hyphen.addprevious(letter)
+                run.remove(hyphen)
             _set_unicode_font(run)
             result.runs += 1
             result.encodings.add(encoding)
@@ -144,6 +154,13 @@ def _convert_docx_part(xml: bytes, styles: _DocxStyles, result: Conversion) -> b
 
 def convert_docx(data: bytes) -> Conversion:
     """A .docx with every legacy-font run in Unicode (the same bytes if there is none)."""
+    try:
+        return _convert_docx(data)
+    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
+        raise UnreadableDocument(str(exc)) from exc
+
+
+def _convert_docx(data: bytes) -> Conversion:
     result = Conversion(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
@@ -238,6 +255,13 @@ def convert_odt(data: bytes) -> Conversion:
 
     Converted text keeps its styles; the fonts are renamed in the font declarations so the
     document does not keep asking for the legacy font."""
+    try:
+        return _convert_odt(data)
+    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
+        raise UnreadableDocument(str(exc)) from exc
+
+
+def _convert_odt(data: bytes) -> Conversion:
     result = Conversion(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = etree.fromstring(archive.read("content.xml"), _PARSER)

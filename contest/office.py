@@ -67,21 +67,7 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
         with open(source, "wb") as fh:
             fh.write(data)
         outdir = os.path.join(workdir, "out")
-        command = [
-            program,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            outdir,
-            source,
-        ]
+        command = _conversion_command(program, profile, outdir, source)
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
         result = os.path.join(outdir, "essay.docx")
@@ -91,6 +77,24 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
             return fh.read()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _conversion_command(program: str, profile: str, outdir: str, source: str) -> list[str]:
+    return [
+        program,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        outdir,
+        source,
+    ]
 
 
 def _run(command: list[str], environment: dict[str, str], timeout: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from datetime import timedelta
@@ -200,3 +201,64 @@ def docx_bytes(paragraphs: list[str], core_author: str | None = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# Essays as offices write them: runs typed in TCVN3 (".VnTime", capitals in ".VnTimeH") and VNI.
+TCVN3_HEADING = "ng\u00adêi tèt viÖc tèt"  # in .VnTimeH: NGƯỜI TỐT VIỆC TỐT
+TCVN3_BODY = "T«i tªn lµ Lß ThÞ Hoa, ë b¶n M\u00adêng Chiªn, huyÖn Quúnh Nhai."
+VNI_BODY = "Chò Loø Thò Hoa ñaõ vaän ñoäng baø con troàng xoaøi treân ñaát doác."
+LEGACY_UNICODE = [
+    "NGƯỜI TỐT VIỆC TỐT",
+    "Tôi tên là Lò Thị Hoa, ở bản Mường Chiên, huyện Quỳnh Nhai.",
+    "Chị Lò Thị Hoa đã vận động bà con trồng xoài trên đất dốc.",
+    "Đoạn này gõ bằng Unicode: ꪼꪕ ꪁꪮꪉ ꪀꪱ.",
+]
+
+
+def legacy_docx() -> bytes:
+    """A mixed document: a .VnTimeH heading, a .VnTime paragraph, a paragraph whose style is
+    VNI-Times, and a Unicode paragraph holding Thai (Tai Viet) words."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph().add_run(TCVN3_HEADING).font.name = ".VnTimeH"
+    document.add_paragraph().add_run(TCVN3_BODY).font.name = ".VnTime"
+    style = document.styles.add_style("VniBody", 1)
+    style.font.name = "VNI-Times"
+    document.add_paragraph(VNI_BODY, style="VniBody")
+    document.add_paragraph().add_run(LEGACY_UNICODE[3]).font.name = "Times New Roman"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def libreoffice_convert(data: bytes, source_extension: str, target: str) -> bytes:
+    """What an office would have saved: LibreOffice turns a test document into .doc, .rtf …"""
+    import subprocess
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="lo-test-")
+    try:
+        source = os.path.join(folder, "sample" + source_extension)
+        with open(source, "wb") as fh:
+            fh.write(data)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                os.path.join(folder, "out"),
+                source,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        (produced,) = os.listdir(os.path.join(folder, "out"))
+        with open(os.path.join(folder, "out", produced), "rb") as fh:
+            return fh.read()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from contest.categories import category_label, category_order
 from contest.text import escape_markdown as esc
-from contest.text import fold
+from contest.text import vietnamese_key
 
 TOC_MARK = "GUONGSANG-MUC-LUC"
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
@@ -88,9 +88,10 @@ class Book:
         return sorted(index.items(), key=lambda item: _name_key(item[0]))
 
 
-def _name_key(name: str) -> tuple[str, str]:
+def _name_key(name: str) -> tuple:
+    """Vietnamese names are indexed by the given name, the last word, then the whole name."""
     parts = name.split()
-    return fold(parts[-1]) if parts else "", fold(name)
+    return vietnamese_key(parts[-1] if parts else ""), vietnamese_key(name)
 
 
 def metadata(book: Book, summary: str) -> dict:

@@ -14,7 +14,7 @@ from contest.audit import record_event
 from contest.categories import category_order
 from contest.errors import InvalidInput
 from contest.models import Contest, ExemplarProfile, User
-from contest.text import nfc
+from contest.text import nfc, vietnamese_key
 from judging.services.reports import awards
 
 
@@ -22,7 +22,7 @@ def winners(session: Session, contest: Contest) -> list:
     """Prize-winning awards by prize, then rank."""
     return sorted(
         (a for a in awards(session, contest) if a.prize_level is not None),
-        key=lambda a: (a.prize_level.position, a.rank, a.entry_id),
+        key=lambda a: (a.prize_level.position, a.rank, vietnamese_key(a.entry.author.full_name)),
     )
 
 
@@ -39,7 +39,7 @@ def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile
         )
     )
     profiles = session.scalars(select(ExemplarProfile).where(ExemplarProfile.id.in_(chosen))).all()
-    return sorted(profiles, key=lambda p: (category_order(p.category), p.name))
+    return sorted(profiles, key=lambda p: (category_order(p.category), vietnamese_key(p.name)))
 
 
 def items(session: Session, contest: Contest) -> list[AnthologyItem]:

@@ -19,6 +19,7 @@ from contest.models import (
     Unit,
     User,
 )
+from contest.text import vietnamese_key
 
 AUDIT_PAGE_SIZE = 200
 # Decided by the round it sits in: it goes no further.
@@ -127,13 +128,10 @@ def entries_of_author(session: Session, contest: Contest, author: User) -> list[
 
 def profiles_of_contest(session: Session, contest: Contest) -> list[ExemplarProfile]:
     """Every exemplar profile of the contest, by name (their units come in the same load)."""
-    return list(
-        session.scalars(
-            select(ExemplarProfile)
-            .where(ExemplarProfile.contest_id == contest.id)
-            .order_by(ExemplarProfile.name)
-        )
+    profiles = session.scalars(
+        select(ExemplarProfile).where(ExemplarProfile.contest_id == contest.id)
     )
+    return sorted(profiles, key=lambda p: vietnamese_key(p.name))
 
 
 def forwarded_from(session: Session, round_: Round) -> list[Entry]:
@@ -179,30 +177,31 @@ def rounds_of_contest(session: Session, contest: Contest) -> list[Round]:
         .where(Round.contest_id == contest.id)
         .options(selectinload(Round.unit), selectinload(Round.parent).selectinload(Round.unit))
     ).all()
-    return sorted(rounds, key=lambda r: (r.parent_id is not None, r.unit.name))
+    return sorted(rounds, key=lambda r: (r.parent_id is not None, vietnamese_key(r.unit.name)))
 
 
 def units_by_name(session: Session) -> list[Unit]:
-    return list(session.scalars(select(Unit).order_by(Unit.name)))
+    """Units in Vietnamese order ("Hội …" before "Huyện …", "Đông" after "Dương")."""
+    return sorted(session.scalars(select(Unit)), key=lambda u: vietnamese_key(u.name))
 
 
 def units_running_a_round(session: Session) -> list[Unit]:
     """Units that run a round of some contest: where an entrant can send an essay."""
-    return list(
-        session.scalars(
-            select(Unit).join(Round, Round.unit_id == Unit.id).distinct().order_by(Unit.name)
-        )
-    )
+    units = session.scalars(select(Unit).join(Round, Round.unit_id == Unit.id).distinct())
+    return sorted(units, key=lambda u: vietnamese_key(u.name))
 
 
 def units_province_first(session: Session) -> list[Unit]:
-    return list(session.scalars(select(Unit).order_by(Unit.kind != "province", Unit.name)))
+    return sorted(
+        session.scalars(select(Unit)),
+        key=lambda u: (u.kind != "province", vietnamese_key(u.name)),
+    )
 
 
 def units_within(session: Session, top: Unit) -> list[Unit]:
     """`top` and every unit below it, read in one query and walked in memory."""
     children: dict[int | None, list[Unit]] = {}
-    for unit in session.scalars(select(Unit).order_by(Unit.name)):
+    for unit in units_by_name(session):
         children.setdefault(unit.parent_id, []).append(unit)
     found, stack = [], [top]
     while stack:
@@ -214,14 +213,10 @@ def units_within(session: Session, top: Unit) -> list[Unit]:
 
 def staff_accounts(session: Session) -> list[User]:
     """Everyone but entrants, with their units."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.role != Role.ENTRANT)
-            .options(selectinload(User.unit))
-            .order_by(User.role, User.full_name)
-        )
+    staff = session.scalars(
+        select(User).where(User.role != Role.ENTRANT).options(selectinload(User.unit))
     )
+    return sorted(staff, key=lambda u: (u.role, vietnamese_key(u.full_name)))
 
 
 def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:

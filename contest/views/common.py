@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
@@ -15,7 +15,13 @@ from contest import policy
 from contest.db import db, utcnow
 from contest.errors import DomainError
 from contest.forms import EntryForm, choices
-from contest.intake import ExtractedEssay, IntakeError, extract_typed, extract_upload
+from contest.intake import (
+    ExtractedEssay,
+    IntakeError,
+    IntakeNotice,
+    extract_typed,
+    extract_upload,
+)
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.services import entries, queries
 from contest.services.entries import Subject
@@ -84,10 +90,15 @@ def create_entry_from_form(
     author_unit: Unit | None,
     submit: bool,
     entered_by: User | None = None,
-) -> Entry:
-    """The one operation behind both entry forms (the entrant's and the paper entry)."""
+) -> tuple[Entry, list[IntakeNotice]]:
+    """The one operation behind both entry forms (the entrant's and the paper entry).
+
+    An essay that intake had to convert (old font, old Word format, PDF) is kept as a draft
+    for its author to read before submitting; a paper entry is the organiser's copy and goes in."""
     essay, original = read_essay(form, required=True)
-    return entries.create_entry(
+    if essay.notices and entered_by is None:
+        submit = False
+    entry = entries.create_entry(
         session,
         contest=contest,
         author=author,
@@ -101,6 +112,15 @@ def create_entry_from_form(
         submit=submit,
         entered_by=entered_by,
     )
+    return entry, essay.notices
+
+
+def flash_notices(notices: list[IntakeNotice], *, held_as_draft: bool) -> None:
+    """Say what intake changed; and that the entry waits as a draft for the author to check."""
+    for notice in notices:
+        flash(notice.message, "warning")
+    if held_as_draft:
+        flash(_("Bài đang ở dạng nháp: hãy đọc lại nội dung rồi bấm «Nộp bài»."), "warning")
 
 
 def subject_of(form: EntryForm) -> Subject:

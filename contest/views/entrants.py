@@ -17,6 +17,7 @@ from contest.views.common import (
     INPUT_ERRORS,
     bp,
     create_entry_from_form,
+    flash_notices,
     profile_choices,
     read_essay,
     subject_of,
@@ -61,7 +62,9 @@ def new_entry(slug: str):
                 submit=form.submit_now.data,
             )
         if action.ok:
-            return redirect(url_for("contest.show_entry", entry_id=action.value.id))
+            entry, notices = action.value
+            flash_notices(notices, held_as_draft=bool(notices) and form.submit_now.data)
+            return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=contest, form=form, entry=None)
 
 
@@ -114,9 +117,16 @@ def edit_entry(entry_id: int):
                 original=original,
                 now=utcnow(),
             )
-            if form.submit_now.data and entry.state == EntryState.DRAFT:
+            notices = essay.notices if essay is not None else []
+            if form.submit_now.data and entry.state == EntryState.DRAFT and not notices:
                 entries.submit_entry(action.session, entry, current_user, utcnow())
         if action.ok:
+            flash_notices(
+                notices,
+                held_as_draft=bool(notices)
+                and form.submit_now.data
+                and entry.state == EntryState.DRAFT,
+            )
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)
 

@@ -18,6 +18,7 @@ from contest.views.common import (
     INPUT_ERRORS,
     bp,
     create_entry_from_form,
+    flash_notices,
     managed_round,
     profile_choices,
     visible_profile,
@@ -117,7 +118,7 @@ def paper_entry(round_id: int):
                 email=form.author_email.data,
                 unit=unit,
             )
-            create_entry_from_form(
+            action.value = create_entry_from_form(
                 action.session,
                 form,
                 contest=round_.contest,
@@ -127,6 +128,11 @@ def paper_entry(round_id: int):
                 entered_by=current_user,
             )
         if action.ok:
+            entry, notices = action.value
+            if notices:
+                # Show the organiser the converted text at once, to compare with the paper.
+                flash_notices(notices, held_as_draft=False)
+                return redirect(url_for("contest.show_entry", entry_id=entry.id))
             return redirect(url_for("contest.show_round", round_id=round_.id))
     return render_template(
         "contest/entry_form.html", contest=round_.contest, form=form, entry=None, round=round_

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from contest.audit import record_event
 from contest.errors import InvalidInput
 from contest.models import Entry, User
-from contest.text import nfc
+from contest.text import nfc, vietnamese_key
 from judging.audit import JudgingAction
 from judging.models import Assignment, BlindCopy, Conflict, PanelMember, Stage
 from judging.services import assigning
@@ -21,14 +21,10 @@ JUDGE_ROLES = ("judge", "head_judge")
 
 def judge_accounts(session: Session) -> list[User]:
     """Every judge and head judge account, with their units, for the panel's choices."""
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.role.in_(JUDGE_ROLES))
-            .options(selectinload(User.unit))
-            .order_by(User.full_name)
-        )
+    judges = session.scalars(
+        select(User).where(User.role.in_(JUDGE_ROLES)).options(selectinload(User.unit))
     )
+    return sorted(judges, key=lambda u: vietnamese_key(u.full_name))
 
 
 def members(session: Session, stage: Stage) -> list[PanelMember]:

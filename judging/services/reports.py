@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Contest, Entry, User
+from contest.text import vietnamese_key
 from judging.export import ExportData
 from judging.models import Assignment, Award, Score, Stage, StageResult
 from judging.services.prizes import compute_prizes
@@ -39,7 +40,7 @@ def progress(session: Session, stage: Stage) -> list[dict]:
         }
         for j, name, n, s, d in rows
     ]
-    return sorted(out, key=lambda r: (r["share"], r["name"]))
+    return sorted(out, key=lambda r: (r["share"], vietnamese_key(r["name"])))
 
 
 def score_triples(session: Session, stage: Stage) -> list[tuple[int, int, float]]:
@@ -118,13 +119,19 @@ def export_data(session: Session, contest: Contest) -> ExportData:
 
 def awards(session: Session, contest: Contest) -> list[Award]:
     """The final ranking, prize winners first (after finalisation only)."""
-    return list(
-        session.scalars(
-            select(Award)
-            .where(Award.contest_id == contest.id)
-            .options(selectinload(Award.entry), selectinload(Award.prize_level))
-            .order_by(Award.prize_level_id.is_(None), Award.rank)
-        )
+    found = session.scalars(
+        select(Award)
+        .where(Award.contest_id == contest.id)
+        .options(selectinload(Award.entry), selectinload(Award.prize_level))
+    )
+    # Equal ranks (shared prizes) are listed by author in Vietnamese order.
+    return sorted(
+        found,
+        key=lambda a: (
+            a.prize_level_id is None,
+            a.rank,
+            vietnamese_key(a.entry.author.full_name),
+        ),
     )
 
 

@@ -48,8 +48,9 @@ def test_import_all_good_rows(runner, world, tmp_path):
         args=["entries", "import", "--contest", "son-la-2019", "--unit", "MCH-CSO", str(path)]
     )
     assert result.exit_code == 0, result.output
-    assert "Đã nhập 2 bài" in result.output
+    assert "Đã nhập 2 bài" in result.stderr
     entries = db.session.scalars(select(Entry).order_by(Entry.id)).all()
+    assert result.stdout.splitlines() == [f"id={e.id}" for e in entries]
     assert [e.word_count for e in entries] == [50, 60]
     assert {e.state for e in entries} == {EntryState.SUBMITTED}
 

@@ -147,7 +147,10 @@ BAD_INPUTS = {
     ),
     "empty txt": ("bai.txt", b"   \n\n ", "trống"),
     "empty file": ("bai.docx", b"", "trống"),
-    "another extension": ("bai.pdf", b"%PDF", ".docx"),
+    "another extension": ("bai.pages", b"%PDF", ".docx"),
+    "a .doc that is not one": ("bai.doc", b"Plain words renamed .doc", "hỏng"),
+    "a .rtf that is not one": ("bai.rtf", b"PK\x03\x04 not rtf", "hỏng"),
+    "a broken pdf": ("bai.pdf", b"%PDF-1.4 broken", "PDF"),
     "too large": ("bai.txt", b"a " * (MAX // 2 + 1), "10 MB"),
 }
 

@@ -1,0 +1,129 @@
+"""Essays as Vietnamese offices write them: .doc, .rtf, TCVN3 and VNI fonts, text PDFs."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import docx
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+
+from contest import office
+from contest.intake import IntakeError, IntakeNotice, extract_upload
+from contest.legacy_documents import convert_odt
+from contest.legacy_fonts import TCVN3
+from tests.conftest import LEGACY_UNICODE, legacy_docx, libreoffice_convert
+
+MAX = 10 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, bytes]:
+    """The same mixed essay saved the ways offices save it (LibreOffice made once)."""
+    original = legacy_docx()
+    printed = docx.Document()
+    printed.styles["Normal"].font.name = "DejaVu Serif"  # a font the PDF can carry whole
+    for text in LEGACY_UNICODE[1:3]:
+        printed.add_paragraph(text)
+    buffer = io.BytesIO()
+    printed.save(buffer)
+    return {
+        "docx": original,
+        "doc": libreoffice_convert(original, ".docx", "doc"),
+        "rtf": libreoffice_convert(original, ".docx", "rtf"),
+        "odt": libreoffice_convert(original, ".docx", "odt"),
+        "pdf": libreoffice_convert(buffer.getvalue(), ".docx", "pdf"),
+    }
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+@pytest.mark.parametrize("kind", ["docx", "doc", "rtf", "odt"])
+def test_legacy_runs_come_out_in_unicode_word_for_word(samples, kind):
+    essay = extract_upload(f"bai.{kind}", samples[kind], MAX, timeout=60)
+    assert paragraphs(essay.text) == LEGACY_UNICODE
+    assert IntakeNotice.LEGACY_FONT in essay.notices
+    assert (IntakeNotice.OLD_WORD_FORMAT in essay.notices) == (kind in ("doc", "rtf"))
+    assert "ꪼꪕ" in essay.markdown  # Tai Viet kept whole
+
+
+def test_a_unicode_docx_is_left_as_it_is():
+    from tests.conftest import docx_bytes
+
+    essay = extract_upload("bai.docx", docx_bytes(["Người tốt việc tốt"]), MAX)
+    assert essay.text.strip() == "Người tốt việc tốt" and essay.notices == []
+
+
+def test_a_text_pdf_gives_its_paragraphs(samples):
+    essay = extract_upload("bai.pdf", samples["pdf"], MAX, timeout=60)
+    assert paragraphs(essay.text) == LEGACY_UNICODE[1:3]
+    assert essay.notices == [IntakeNotice.PDF_TEXT_ONLY]
+
+
+def test_a_scanned_pdf_is_refused_with_a_way_out():
+    page = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(page, "PDF")
+    with pytest.raises(IntakeError, match="quét"):
+        extract_upload("bai.pdf", page.getvalue(), MAX)
+
+
+def test_a_locked_pdf_is_refused(samples):
+    writer = PdfWriter(clone_from=io.BytesIO(samples["pdf"]))
+    writer.encrypt("mat-khau")
+    locked = io.BytesIO()
+    writer.write(locked)
+    with pytest.raises(IntakeError, match="mật khẩu"):
+        extract_upload("bai.pdf", locked.getvalue(), MAX)
+
+
+def as_windows_1258(text: str) -> bytes:
+    """Windows-1258 writes a toned letter as its letter then a combining tone mark."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = b""
+    for character in text:
+        parts = unicodedata.normalize("NFD", character)
+        tone = "".join(p for p in parts if p in tones)
+        letter = unicodedata.normalize("NFC", "".join(p for p in parts if p not in tones))
+        out += (letter + tone).encode("cp1258")
+    return out
+
+
+def test_a_txt_in_tcvn3_or_windows_1258_bytes_is_read():
+    sentence = LEGACY_UNICODE[1]
+    tcvn3 = "".join({v: k for k, v in TCVN3.items()}.get(ch, ch) for ch in sentence)
+    windows_1258 = as_windows_1258("Tôi tên là Lò Thị Hoa")
+    assert extract_upload("bai.txt", tcvn3.encode("latin-1"), MAX).text == sentence
+    assert extract_upload("bai.txt", windows_1258, MAX).text == "Tôi tên là Lò Thị Hoa"
+
+
+def test_a_txt_in_an_unknown_code_page_says_how_to_fix_it():
+    with pytest.raises(IntakeError, match="UTF-8"):
+        extract_upload("bai.txt", "Привет мир, это текст".encode("cp1251"), MAX)
+
+
+def test_without_libreoffice_a_doc_gets_a_clear_message(samples, monkeypatch):
+    monkeypatch.setattr(office, "libreoffice", lambda: None)
+    with pytest.raises(IntakeError, match="LibreOffice"):
+        extract_upload("bai.doc", samples["doc"], MAX)
+
+
+def test_a_conversion_that_hangs_is_stopped(samples, monkeypatch):
+    monkeypatch.setattr(office, "libreoffice", lambda: "/bin/sleep")
+    monkeypatch.setattr(office, "_conversion_command", lambda program, *rest: [program, "30"])
+    with pytest.raises(IntakeError, match="quá thời gian"):
+        extract_upload("bai.doc", samples["doc"], MAX, timeout=1)
+
+
+def test_an_encrypted_doc_is_refused(samples):
+    ole_with_nothing_readable = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 4096
+    with pytest.raises(IntakeError, match="mật khẩu"):
+        extract_upload("bai.doc", ole_with_nothing_readable, MAX, timeout=60)
+
+
+def test_odt_without_legacy_fonts_is_returned_untouched(samples):
+    unicode_odt = libreoffice_convert(b"Chi Hoa", ".txt", "odt")
+    assert convert_odt(unicode_odt).runs == 0
