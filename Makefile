@@ -44,6 +44,7 @@ test: install system-deps chromium
 	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py
 	$(VENV)/bin/pytest
 
-bench: install
+bench: install system-deps
 	$(PY) -m bench.bench_judging
 	$(PY) -m bench.bench_anthology
+	$(PY) -m bench.bench_intake

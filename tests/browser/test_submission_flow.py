@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.conftest import log_in
-from tests.conftest import docx_bytes, vietnamese_essay
+from tests.conftest import LEGACY_UNICODE, docx_bytes, legacy_docx, vietnamese_essay
 
 
 def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page, tmp_path):
@@ -54,3 +54,35 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
 
     entrant.goto(entry_url)
     assert re.search(r"Đã chuyển lên cấp trên", entrant.content())
+
+
+def test_an_essay_typed_in_old_fonts_is_shown_converted_before_it_is_submitted(
+    live_app, new_page, tmp_path
+):
+    base = live_app.config["LIVE_URL"]
+    essay = tmp_path / "bai-go-bang-VnTime.docx"
+    essay.write_bytes(legacy_docx())
+
+    entrant = new_page()
+    entrant.goto(base + "/")
+    entrant.click("text=Đăng ký dự thi")
+    entrant.fill("#full_name", "Lò Văn Hặc")
+    entrant.fill("#phone", "0968 123 457")
+    entrant.select_option("#unit_id", label="Huyện Vân Hồ")
+    entrant.fill("#address", "Bản Hìn, xã Chiềng Yên, huyện Vân Hồ")
+    entrant.fill("#password", "matkhau-hac")
+    entrant.fill("#confirm", "matkhau-hac")
+    entrant.click("#submit")
+    entrant.click("text=Gửi bài mới")
+    entrant.fill("#title", "Người tốt việc tốt")
+    entrant.fill("#subject_name", "Lò Thị Hoa")
+    entrant.fill("#subject_address", "Bản Mường Chiên")
+    entrant.select_option("#subject_category", value="2.4")
+    entrant.set_input_files("#file", str(essay))
+    entrant.check("#declarations")
+    entrant.click("#submit_now")
+    entrant.wait_for_selector("text=phông chữ cũ")
+    page = entrant.content()
+    assert "Bản nháp" in page and "dạng nháp" in page
+    for paragraph in LEGACY_UNICODE:
+        assert paragraph in entrant.inner_text("body")

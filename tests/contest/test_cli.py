@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 
 from contest.db import db
 from contest.models import Entry, EntryState
-from tests.conftest import docx_bytes, vietnamese_essay
+from tests.conftest import (
+    LEGACY_UNICODE,
+    docx_bytes,
+    legacy_docx,
+    libreoffice_convert,
+    vietnamese_essay,
+)
 
 COLUMNS = [
     "author_name",
@@ -123,3 +129,48 @@ def test_demo_loads_and_prints_accounts(app, runner):
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "btc@sonla.gov.vn" in again.output
     assert runner.invoke(args=["demo"]).exit_code != 0
+
+
+def test_import_essays_as_offices_write_them_and_read_their_stored_text(runner, world, tmp_path):
+    original = legacy_docx()
+    (tmp_path / "tcvn3.docx").write_bytes(original)
+    (tmp_path / "cu.doc").write_bytes(libreoffice_convert(original, ".docx", "doc"))
+    (tmp_path / "cu.rtf").write_bytes(libreoffice_convert(original, ".docx", "rtf"))
+    path = write_csv(
+        tmp_path,
+        [
+            row("Tòng Văn Ỏn", "0901000001", "tcvn3.docx"),
+            row("Lường Thị Lả", "0901000002", "cu.doc"),
+            row("Cầm Văn Ún", "0901000003", "cu.rtf"),
+        ],
+    )
+    result = runner.invoke(
+        args=["entries", "import", "--contest", "son-la-2019", "--unit", "MCH-CSO", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    ids = [line.removeprefix("id=") for line in result.stdout.splitlines()]
+    assert len(ids) == 3
+    for entry_id in ids:
+        text = runner.invoke(args=["entries", "text", entry_id])
+        assert text.exit_code == 0
+        for paragraph in LEGACY_UNICODE[1:]:
+            assert paragraph in text.stdout
+        assert "NGƯỜI TỐT VIỆC TỐT" in text.stdout
+
+
+def test_a_scanned_pdf_row_is_refused_by_its_line(runner, world, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (300, 400), "white").save(tmp_path / "scan.pdf", "PDF")
+    path = write_csv(tmp_path, [row("Tòng Văn Ỏn", "0901000001", "scan.pdf")])
+    result = runner.invoke(
+        args=["entries", "import", "--contest", "son-la-2019", "--unit", "MCH-CSO", str(path)]
+    )
+    assert result.exit_code == 1
+    assert "Dòng 2" in result.stderr and "quét" in result.stderr
+    assert db.session.scalar(select(func.count(Entry.id))) == 0
+
+
+def test_entries_text_of_an_unknown_entry_says_so(runner, world):
+    result = runner.invoke(args=["entries", "text", "999"])
+    assert result.exit_code == 1 and "999" in result.stderr

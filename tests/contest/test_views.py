@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from contest.db import db
 from contest.models import Entry, EntryState, User
 from contest.services.forwarding import forward_round
-from tests.conftest import PASSWORD, csrf_token, docx_bytes, login, vietnamese_essay
+from tests.conftest import (
+    LEGACY_UNICODE,
+    PASSWORD,
+    csrf_token,
+    docx_bytes,
+    legacy_docx,
+    login,
+    vietnamese_essay,
+)
 
 
 def post_form(client, url, data, page_url=None):
@@ -372,3 +380,30 @@ def test_the_province_sets_rules_rounds_units_and_quotas(client, world, make_ent
         },
     )
     assert "Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên." in response.get_data(as_text=True)
+
+
+def test_an_old_font_essay_waits_as_a_draft_with_its_converted_text(client, world):
+    login(client, "a@example.com")
+    response = post_form(
+        client,
+        "/c/son-la-2019/entries/new",
+        {
+            "title": "Người tốt việc tốt",
+            "subject_profile_id": "0",
+            "subject_name": "Lò Thị Hoa",
+            "subject_address": "Bản Mường Chiên",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "body": "",
+            "declarations": "y",
+            "submit_now": "Lưu và nộp bài",
+            "file": (io.BytesIO(legacy_docx()), "bai-tcvn3.docx"),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.state is EntryState.DRAFT
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "phông chữ cũ" in page and "dạng nháp" in page
+    for paragraph in LEGACY_UNICODE:
+        assert paragraph in page
