@@ -262,3 +262,35 @@ def libreoffice_convert(data: bytes, source_extension: str, target: str) -> byte
             return fh.read()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def office_samples() -> dict[str, bytes]:
+    """The mixed old-font essay saved the ways offices save it, a VNI-only .docx, a text PDF
+    (in a font the PDF carries whole) and a scanned one. LibreOffice runs once per session."""
+    import docx
+    from PIL import Image
+
+    original = legacy_docx()
+    printed = docx.Document()
+    printed.styles["Normal"].font.name = "DejaVu Serif"
+    for text in LEGACY_UNICODE[1:3]:
+        printed.add_paragraph(text)
+    buffer = io.BytesIO()
+    printed.save(buffer)
+    vni = docx.Document()
+    for _ in range(2):  # enough words for the demo's minimum
+        vni.add_paragraph().add_run(VNI_BODY).font.name = "VNI-Times"
+    vni_buffer = io.BytesIO()
+    vni.save(vni_buffer)
+    scan = io.BytesIO()
+    Image.new("RGB", (300, 400), "white").save(scan, "PDF")
+    return {
+        "docx": original,
+        "doc": libreoffice_convert(original, ".docx", "doc"),
+        "rtf": libreoffice_convert(original, ".docx", "rtf"),
+        "odt": libreoffice_convert(original, ".docx", "odt"),
+        "pdf": libreoffice_convert(buffer.getvalue(), ".docx", "pdf"),
+        "vni.docx": vni_buffer.getvalue(),
+        "scan.pdf": scan.getvalue(),
+    }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.browser.conftest import log_in
-from tests.conftest import LEGACY_UNICODE, docx_bytes, legacy_docx, vietnamese_essay
+from tests.conftest import LEGACY_UNICODE, docx_bytes, vietnamese_essay
 
 
 def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page, tmp_path):
@@ -56,18 +58,22 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
     assert re.search(r"Đã chuyển lên cấp trên", entrant.content())
 
 
-def test_an_essay_typed_in_old_fonts_is_shown_converted_before_it_is_submitted(
-    live_app, new_page, tmp_path
-):
-    base = live_app.config["LIVE_URL"]
-    essay = tmp_path / "bai-go-bang-VnTime.docx"
-    essay.write_bytes(legacy_docx())
+EXPECTED_TEXT = {
+    "docx": LEGACY_UNICODE,
+    "doc": LEGACY_UNICODE,
+    "rtf": LEGACY_UNICODE,
+    "odt": LEGACY_UNICODE,
+    "vni.docx": LEGACY_UNICODE[2:3],
+    "pdf": LEGACY_UNICODE[1:3],
+}
+NOTICE = {"pdf": "chỉ lấy được chữ", "doc": "Tệp Word cũ", "rtf": "Tệp Word cũ"}
 
-    entrant = new_page()
+
+def _start_an_entry(entrant, base: str, phone: str) -> None:
     entrant.goto(base + "/")
     entrant.click("text=Đăng ký dự thi")
     entrant.fill("#full_name", "Lò Văn Hặc")
-    entrant.fill("#phone", "0968 123 457")
+    entrant.fill("#phone", phone)
     entrant.select_option("#unit_id", label="Huyện Vân Hồ")
     entrant.fill("#address", "Bản Hìn, xã Chiềng Yên, huyện Vân Hồ")
     entrant.fill("#password", "matkhau-hac")
@@ -78,11 +84,37 @@ def test_an_essay_typed_in_old_fonts_is_shown_converted_before_it_is_submitted(
     entrant.fill("#subject_name", "Lò Thị Hoa")
     entrant.fill("#subject_address", "Bản Mường Chiên")
     entrant.select_option("#subject_category", value="2.4")
-    entrant.set_input_files("#file", str(essay))
     entrant.check("#declarations")
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED_TEXT))
+def test_an_essay_as_offices_write_it_is_shown_converted_before_it_is_submitted(
+    live_app, new_page, tmp_path, office_samples, kind
+):
+    base = live_app.config["LIVE_URL"]
+    essay = tmp_path / f"bai-cu.{kind}"
+    essay.write_bytes(office_samples[kind])
+    entrant = new_page()
+    _start_an_entry(entrant, base, "0968 123 457")
+    entrant.set_input_files("#file", str(essay))
     entrant.click("#submit_now")
-    entrant.wait_for_selector("text=phông chữ cũ")
-    page = entrant.content()
-    assert "Bản nháp" in page and "dạng nháp" in page
-    for paragraph in LEGACY_UNICODE:
-        assert paragraph in entrant.inner_text("body")
+    entrant.wait_for_selector("text=dạng nháp")
+    body = entrant.inner_text("body")
+    assert "Bản nháp" in body and NOTICE.get(kind, "phông chữ cũ") in body
+    for paragraph in EXPECTED_TEXT[kind]:
+        assert paragraph in body
+
+
+def test_a_scanned_pdf_is_refused_in_the_form_and_nothing_is_saved(
+    live_app, new_page, tmp_path, office_samples
+):
+    base = live_app.config["LIVE_URL"]
+    scan = tmp_path / "bai-scan.pdf"
+    scan.write_bytes(office_samples["scan.pdf"])
+    entrant = new_page()
+    _start_an_entry(entrant, base, "0968 123 458")
+    entrant.set_input_files("#file", str(scan))
+    entrant.click("#submit_now")
+    entrant.wait_for_selector("text=không có lớp chữ")
+    entrant.goto(base + "/c/son-la-2019/entries")
+    assert "Người tốt việc tốt" not in entrant.inner_text("main")

@@ -5,37 +5,21 @@ from __future__ import annotations
 import io
 import unicodedata
 
-import docx
 import pytest
-from PIL import Image
 from pypdf import PdfWriter
 
 from contest import office
 from contest.intake import IntakeError, IntakeNotice, extract_upload
 from contest.legacy_documents import convert_odt
 from contest.legacy_fonts import TCVN3
-from tests.conftest import LEGACY_UNICODE, legacy_docx, libreoffice_convert
+from tests.conftest import LEGACY_UNICODE, libreoffice_convert
 
 MAX = 10 * 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def samples() -> dict[str, bytes]:
-    """The same mixed essay saved the ways offices save it (LibreOffice made once)."""
-    original = legacy_docx()
-    printed = docx.Document()
-    printed.styles["Normal"].font.name = "DejaVu Serif"  # a font the PDF can carry whole
-    for text in LEGACY_UNICODE[1:3]:
-        printed.add_paragraph(text)
-    buffer = io.BytesIO()
-    printed.save(buffer)
-    return {
-        "docx": original,
-        "doc": libreoffice_convert(original, ".docx", "doc"),
-        "rtf": libreoffice_convert(original, ".docx", "rtf"),
-        "odt": libreoffice_convert(original, ".docx", "odt"),
-        "pdf": libreoffice_convert(buffer.getvalue(), ".docx", "pdf"),
-    }
+@pytest.fixture
+def samples(office_samples) -> dict[str, bytes]:
+    return office_samples
 
 
 def paragraphs(text: str) -> list[str]:
@@ -64,11 +48,14 @@ def test_a_text_pdf_gives_its_paragraphs(samples):
     assert essay.notices == [IntakeNotice.PDF_TEXT_ONLY]
 
 
-def test_a_scanned_pdf_is_refused_with_a_way_out():
-    page = io.BytesIO()
-    Image.new("RGB", (600, 800), "white").save(page, "PDF")
+def test_a_scanned_pdf_is_refused_with_a_way_out(samples):
     with pytest.raises(IntakeError, match="quét"):
-        extract_upload("bai.pdf", page.getvalue(), MAX)
+        extract_upload("bai.pdf", samples["scan.pdf"], MAX)
+
+
+def test_a_vni_docx_comes_out_in_unicode(samples):
+    essay = extract_upload("bai.docx", samples["vni.docx"], MAX)
+    assert paragraphs(essay.text) == [LEGACY_UNICODE[2]] * 2
 
 
 def test_a_locked_pdf_is_refused(samples):
