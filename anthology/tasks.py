@@ -65,13 +65,13 @@ def run_build(build_id: int) -> None:
                 timeout=builds.pandoc_timeout(),
                 before_format=lambda fmt: _record_step(build_id, BuildStep(fmt)),
             )
+        # Inside the guard: if recording success fails, the files go and the build fails.
+        _finish(build_id, BuildState.DONE)
     except Exception as error:  # every failure ends the build, never leaves it "running"
         if not isinstance(error, DomainError):
             log.exception("anthology build %s failed", build_id)
         shutil.rmtree(folder, ignore_errors=True)
         _finish(build_id, BuildState.FAILED, str(error) or type(error).__name__)
-        return
-    _finish(build_id, BuildState.DONE)
 
 
 def run_in_background(app: Flask, build_id: int) -> threading.Thread:

@@ -73,18 +73,23 @@ class _Params(dict):
 
 
 def sentence(event: AuditEvent) -> str:
-    """The event as one sentence in the interface's language."""
-    params = _Params(json.loads(event.params_json or "{}"))
+    """The event as one sentence in the interface's language. Events recorded before actions
+    kept their parameters (or under codes since retired) read as a plain line instead."""
+    stored = json.loads(event.params_json or "{}")
+    params = _Params(stored)
     params["actor"] = event.actor.full_name if event.actor else _("Hệ thống")
     template = _SENTENCES.get(event.action)
-    if template is None:
-        return _(
-            "%(actor)s: %(action)s (%(object)s)",
-            actor=params["actor"],
-            action=event.action,
-            object=params["object"],
-        )
-    return str(template) % params
+    if template is not None and "object" in stored:
+        return str(template) % params
+    line = _(
+        "%(actor)s: %(action)s (%(object)s)",
+        actor=params["actor"],
+        action=event.action,
+        object=stored.get("object") or f"{event.object_type} #{event.object_id}",
+    )
+    if event.from_state or event.to_state:
+        line += f" {event.from_state or '—'} → {event.to_state or '—'}"
+    return f"{line} · {event.detail}" if event.detail else line
 
 
 class ContestAction(AuditAction):

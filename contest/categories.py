@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
 COLLECTIVE_CATEGORIES: dict[str, str] = {
     "1.1": "Gương điển hình tiên tiến trong sản xuất – kinh doanh",
     "1.2": "Gương điển hình tiên tiến trong xây dựng đời sống văn hóa ở khu dân cư",
@@ -21,10 +25,11 @@ INDIVIDUAL_CATEGORIES: dict[str, str] = {
 }
 CATEGORIES: dict[str, str] = {**COLLECTIVE_CATEGORIES, **INDIVIDUAL_CATEGORIES}
 
-SUBJECT_KINDS: dict[str, str] = {
-    "collective": "Tập thể",
-    "individual": "Cá nhân",
-    "household": "Hộ gia đình",
+# Shown in the interface's language; the book, built outside a request, prints Vietnamese.
+SUBJECT_KINDS: dict[str, Any] = {
+    "collective": _l("Tập thể"),
+    "individual": _l("Cá nhân"),
+    "household": _l("Hộ gia đình"),
 }
 
 

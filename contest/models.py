@@ -60,6 +60,11 @@ class Unit(db.Model):
     def audit_name(self) -> str:
         return self.name
 
+    @property
+    def is_province(self) -> bool:
+        """The root of the tree: its own staff judge every unit without a conflict."""
+        return self.kind == "province"
+
     def ancestors(self) -> list[Unit]:
         """This unit's parents up to the province, nearest first."""
         chain, node = [], self.parent

@@ -8,6 +8,7 @@ import random
 from sqlalchemy import select
 
 from contest.db import db, utcnow
+from contest.lifecycles import Role
 from contest.models import Contest, User
 from judging.models import Assignment, StageResult
 from judging.services import assigning, blinding, lifecycle, panel, prizes, scoring, stages
@@ -32,7 +33,7 @@ JUDGE_TEMPER = {1: -4.0, 2: 3.0, 3: 0.0, 4: -1.5, 5: 5.0, 6: -6.0}  # severity o
 
 
 def _organiser() -> User:
-    return db.session.scalar(select(User).where(User.role == "province_organiser"))
+    return db.session.scalar(select(User).where(User.role == Role.PROVINCE_ORGANISER))
 
 
 def setup_jury(contest: Contest, seed: int) -> None:
@@ -41,10 +42,10 @@ def setup_jury(contest: Contest, seed: int) -> None:
     stage = stages.create_stage(
         db.session, contest, name="Chung khảo", judges_per_entry=2, rubric=DEMO_RUBRIC, seed=seed
     )
-    judges = db.session.scalars(select(User).where(User.role == "judge").order_by(User.id)).all()
+    judges = db.session.scalars(select(User).where(User.role == Role.JUDGE).order_by(User.id)).all()
     for judge in judges:
         panel.add_judge(db.session, stage, judge, min_load=0, max_load=40)
-    head = db.session.scalar(select(User).where(User.role == "head_judge"))
+    head = db.session.scalar(select(User).where(User.role == Role.HEAD_JUDGE))
     panel.set_head_judge(db.session, stage, head)
     stages.set_prize_ladder(db.session, contest, DEMO_PRIZES)
     settle_leaks(contest)
@@ -82,7 +83,9 @@ def score_all(contest: Contest, seed: int) -> None:
     rng = random.Random(seed)
     stage = stages.current_stage(db.session, contest)
     quality: dict[int, float] = {}
-    emails = {u.id: u.email for u in db.session.scalars(select(User).where(User.role == "judge"))}
+    emails = {
+        u.id: u.email for u in db.session.scalars(select(User).where(User.role == Role.JUDGE))
+    }
     while True:
         waiting = [
             a

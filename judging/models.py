@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -41,7 +42,8 @@ class Stage(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     judges_per_entry: Mapped[int] = mapped_column(default=2)
     state: Mapped[StageState] = mapped_column(StateColumn(StageState, 10), default=StageState.DRAFT)
-    seed: Mapped[int] = mapped_column(default=2019)
+    # Seeds the assignment's tie-breaks: random unless an organiser fixes it to replay one.
+    seed: Mapped[int] = mapped_column(default=lambda: secrets.randbelow(1_000_000))
     released_at: Mapped[datetime | None] = mapped_column(DateTime)
     head_judge_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     advance_top_n: Mapped[int | None] = mapped_column()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -48,15 +49,6 @@ def build_of(session: Session, contest: Contest, build_id: int) -> AnthologyBuil
     """One build of this contest's book, or None (also for another contest's build)."""
     found = session.get(AnthologyBuild, build_id)
     return found if found is not None and found.contest_id == contest.id else None
-
-
-def last_good_build(session: Session, contest: Contest) -> AnthologyBuild | None:
-    return session.scalar(
-        select(AnthologyBuild)
-        .where(AnthologyBuild.contest_id == contest.id, AnthologyBuild.state == BuildState.DONE)
-        .order_by(AnthologyBuild.id.desc())
-        .limit(1)
-    )
 
 
 def start_build(
@@ -146,6 +138,12 @@ def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
     )
 
 
+def _in_vietnamese(label) -> str:
+    """The book is a Vietnamese document whatever language the organiser's pages are in."""
+    with force_locale("vi"):
+        return str(label)
+
+
 def _profile(item, key: str, folder: str) -> BookProfile:
     profile = item.profile
     photo = None
@@ -155,7 +153,7 @@ def _profile(item, key: str, folder: str) -> BookProfile:
     return BookProfile(
         key=key,
         name=profile.name,
-        kind=str(SUBJECT_KINDS[profile.kind]),
+        kind=_in_vietnamese(SUBJECT_KINDS[profile.kind]),
         category=profile.category,
         unit=profile.unit.name,
         address=profile.address,

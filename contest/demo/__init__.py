@@ -203,11 +203,11 @@ def load_demo(
     _user(
         session,
         accounts,
-        "province_organiser",
+        Role.PROVINCE_ORGANISER,
         "Ban Thi đua – Khen thưởng tỉnh",
         "btc@sonla.gov.vn",
         units["SL"],
-        "province_organiser",
+        Role.PROVINCE_ORGANISER,
     )
     organisers: dict[str, User] = {}
     for code in sorted(rounds):
@@ -216,7 +216,7 @@ def load_demo(
         organisers[code] = _user(
             session,
             accounts,
-            "unit_organiser",
+            Role.UNIT_ORGANISER,
             f"Cán bộ thi đua {units[code].name}",
             f"tdkt.{code.lower()}@sonla.gov.vn",
             units[code],
@@ -226,20 +226,20 @@ def load_demo(
         _user(
             session,
             accounts,
-            "judge",
+            Role.JUDGE,
             f"Giám khảo {demo_text.person_name(rng)}",
             f"giamkhao{index}@sonla.gov.vn",
             units[code],
-            "judge",
+            Role.JUDGE,
         )
     _user(
         session,
         accounts,
-        "head_judge",
+        Role.HEAD_JUDGE,
         f"Trưởng ban giám khảo {demo_text.person_name(rng)}",
         "truongban@sonla.gov.vn",
         units["SNV"],
-        "head_judge",
+        Role.HEAD_JUDGE,
     )
 
     _create_profiles(session, rng, contest, rounds, organisers)
@@ -259,7 +259,7 @@ def load_demo(
         )
         authors.append(author)
         if index < 2:
-            accounts.add("entrant", author)
+            accounts.add(Role.ENTRANT, author)
     created = 0
     while created < entries:
         author = rng.choice(authors)
@@ -267,7 +267,7 @@ def load_demo(
             continue
         _demo_entry(session, rng, contest, author, now)
         created += 1
-    _late_changes(session, rng, contest, organisers)
+    _late_changes(session, contest, organisers)
     if STAGES.index(through) >= STAGES.index("forwarded"):
         forward_demo_rounds(session, rng, contest, organisers, now)
     session.flush()
@@ -362,7 +362,7 @@ def _create_profiles(session, rng, contest, rounds, organisers) -> None:
             )
 
 
-def _late_changes(session, rng, contest, organisers) -> None:
+def _late_changes(session, contest, organisers) -> None:
     """A withdrawal and a disqualification, so the demo shows every state."""
     submitted = session.scalars(
         select(Entry)

@@ -144,6 +144,7 @@ def create_entry(
     round_ = round_for_unit(session, contest, author_unit)
     if round_.closed_at is not None:
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
+    submit = submit and not held_for_checking(essay, entered_by)
     if submit:
         check_word_limits(contest, essay.word_count)
     entry = Entry(
@@ -201,8 +202,10 @@ def update_entry(
     essay: ExtractedEssay | None,
     original: tuple[str, bytes] | None,
     now: datetime,
+    submit: bool = False,
 ) -> Entry:
-    """The entrant edits a draft or a submitted entry until the deadline."""
+    """The entrant edits a draft or a submitted entry until the deadline; `submit` also
+    submits a draft (unless the new essay waits to be checked, see `held_for_checking`)."""
     if not entry.is_editable:
         raise IllegalTransition(_l("Bài đã được xét ở vòng đơn vị, không thể sửa."))
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
@@ -222,7 +225,15 @@ def update_entry(
     session.flush()
     if essay is not None:
         storage.write_entry_files(session, entry.storage_key, original, essay.media)
+    if submit and entry.state == EntryState.DRAFT and not held_for_checking(essay, None):
+        submit_entry(session, entry, actor, now)
     return entry
+
+
+def held_for_checking(essay: ExtractedEssay | None, entered_by: User | None) -> bool:
+    """An essay intake had to convert (old font, old Word format, PDF) waits as a draft for its
+    author to read before submitting; a paper entry is the organiser's own copy and goes in."""
+    return essay is not None and bool(essay.notices) and entered_by is None
 
 
 _ACTIONS = {

@@ -194,7 +194,7 @@ def units_running_a_round(session: Session) -> list[Unit]:
 def units_province_first(session: Session) -> list[Unit]:
     return sorted(
         session.scalars(select(Unit)),
-        key=lambda u: (u.kind != "province", vietnamese_key(u.name)),
+        key=lambda u: (not u.is_province, vietnamese_key(u.name)),
     )
 
 

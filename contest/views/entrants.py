@@ -63,7 +63,9 @@ def new_entry(slug: str):
             )
         if action.ok:
             entry, notices = action.value
-            flash_notices(notices, held_as_draft=bool(notices) and form.submit_now.data)
+            flash_notices(
+                notices, held_as_draft=form.submit_now.data and entry.state == EntryState.DRAFT
+            )
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=contest, form=form, entry=None)
 
@@ -116,16 +118,13 @@ def edit_entry(entry_id: int):
                 essay=essay,
                 original=original,
                 now=utcnow(),
+                submit=form.submit_now.data,
             )
-            notices = essay.notices if essay is not None else []
-            if form.submit_now.data and entry.state == EntryState.DRAFT and not notices:
-                entries.submit_entry(action.session, entry, current_user, utcnow())
+            action.value = essay.notices if essay is not None else []
         if action.ok:
             flash_notices(
-                notices,
-                held_as_draft=bool(notices)
-                and form.submit_now.data
-                and entry.state == EntryState.DRAFT,
+                action.value,
+                held_as_draft=form.submit_now.data and entry.state == EntryState.DRAFT,
             )
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
     return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)

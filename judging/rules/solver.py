@@ -19,22 +19,22 @@ FULL_GRAPH_LIMIT = 2_000_000  # entry × judge arcs; above it each entry gets a 
 
 class Infeasible(ValueError):
     """No assignment meets the constraints. `reason` says which one (a code) and `params`
-    fill its explanation; the services translate it. str() is a Vietnamese summary for logs
-    and benchmarks."""
+    fill its explanation; the services put it in words (judging/services/assigning.py)."""
 
-    SUMMARIES = {
-        "panel_too_small": "Cần {k} giám khảo cho mỗi bài nhưng hội đồng chỉ có {judges} người.",
-        "over_capacity": "Không đủ sức chấm: cần {need} lượt chấm, tổng mức tối đa là {high}.",
-        "under_minimum": "Không đủ bài: {need} lượt chấm, ít hơn tổng mức tối thiểu {low}.",
-        "entry_conflicts": "Bài {entry} chỉ có {eligible} giám khảo không vướng xung đột, cần {k}.",
-        "entry_overfull": "Một bài đã có nhiều giám khảo hơn số cần thiết.",
-        "judge_overloaded": "Một giám khảo đã chấm nhiều hơn mức tối đa.",
-        "no_solution": "Không tìm được cách phân công thỏa mãn mọi ràng buộc.",
-    }
+    REASONS = (
+        "panel_too_small",
+        "over_capacity",
+        "under_minimum",
+        "entry_conflicts",
+        "entry_overfull",
+        "judge_overloaded",
+        "no_solution",
+    )
 
     def __init__(self, reason: str, **params: int) -> None:
+        assert reason in self.REASONS, reason
         self.reason, self.params = reason, params
-        super().__init__(self.SUMMARIES[reason].format(**params))
+        super().__init__(f"{reason} {params}")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def unit_conflicts(entries: list[Entry], members: list[PanelMember]) -> set[tupl
     pairs = set()
     for member in members:
         unit = member.judge.unit
-        if unit is None or unit.kind == "province":
+        if unit is None or unit.is_province:
             continue
         for entry in entries:
             if entry.author_unit.is_within(unit):

@@ -86,7 +86,7 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
         {
             u.name
             for u in [entry.author_unit, *([author.unit] if author.unit else [])]
-            if u.kind != "province"
+            if not u.is_province
         }
     )
     flags = leakscan.scan(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.audit import record_event
 from contest.errors import InvalidInput
+from contest.lifecycles import Role
 from contest.models import Entry, User
 from contest.text import nfc, vietnamese_key
 from judging.audit import JudgingAction
@@ -16,7 +17,7 @@ from judging.models import Assignment, BlindCopy, Conflict, PanelMember, Stage
 from judging.services import assigning
 from judging.states import AssignmentState
 
-JUDGE_ROLES = ("judge", "head_judge")
+JUDGE_ROLES = (Role.JUDGE, Role.HEAD_JUDGE)
 
 
 def judge_accounts(session: Session) -> list[User]:
@@ -57,7 +58,7 @@ def add_judge(
 
 
 def set_head_judge(session: Session, stage: Stage, judge: User | None) -> None:
-    if judge is None or judge.role != "head_judge":
+    if judge is None or judge.role != Role.HEAD_JUDGE:
         raise InvalidInput(_l("Trưởng ban giám khảo phải là tài khoản trưởng ban."))
     stage.head_judge = judge
     session.flush()

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from contest import policy
 from contest.db import db, utcnow
 from contest.forms import ConfirmForm, choices
+from contest.lifecycles import Role
 from contest.models import User
 from contest.web import user_action
 from judging.forms import (
@@ -127,7 +128,7 @@ def _panel_action(
         (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges
     )
     head_form.judge_id.choices = choices(
-        (j.id, j.full_name) for j in judges if j.role == "head_judge"
+        (j.id, j.full_name) for j in judges if j.role == Role.HEAD_JUDGE
     )
     conflict_form.judge_id.choices = member_form.judge_id.choices
     forms = (member_form, head_form, conflict_form)

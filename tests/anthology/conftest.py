@@ -10,6 +10,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from anthology import demo
+from anthology.models import BuildState
+from anthology.services import builds
 from anthology.services.settings import save_settings
 from contest.db import db
 from contest.intake import extract_upload
@@ -91,3 +93,8 @@ def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
     save_settings(db.session, contest, province, **demo.book_settings_values(2019))
     db.session.commit()
     return {"contest": contest, "rich": rich, "entries": entries}
+
+
+def last_good_build(contest):
+    """The newest build that finished, as the overview page offers it."""
+    return next((b for b in builds.builds(db.session, contest) if b.state == BuildState.DONE), None)

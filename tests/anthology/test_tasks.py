@@ -17,6 +17,7 @@ from contest.db import db
 from contest.errors import IllegalTransition
 from contest.models import AuditEvent
 from contest.states import advance
+from tests.anthology.conftest import last_good_build
 
 
 def _queue(contest, actor) -> AnthologyBuild:
@@ -44,7 +45,7 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world, monkey
     db.session.expire_all()
     assert second.state == BuildState.FAILED and "DejaVu" in second.error
     assert second.finished_at is not None
-    assert builds.last_good_build(db.session, contest) is first
+    assert last_good_build(contest) is first
     assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
     assert builds.build_file(first, contest.slug, "docx")  # the good book is still offered
 
@@ -63,6 +64,25 @@ def test_an_unexpected_error_fails_the_build_and_frees_the_next(app, finalised, 
     folder = os.path.join(app.config["STORAGE_DIR"], failing.folder)
     assert not os.path.exists(folder)  # not even the DOCX written before the EPUB failed
     assert _queue(contest, actor).state == BuildState.QUEUED  # the next build is allowed
+
+
+def test_a_failure_to_record_success_fails_the_build_and_removes_its_files(
+    app, finalised, world, monkeypatch
+):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    build = _queue(contest, actor)
+    real_finish = tasks._finish
+
+    def finish(build_id, state, error=""):
+        if state == BuildState.DONE:
+            raise RuntimeError("database went away")
+        real_finish(build_id, state, error)
+
+    monkeypatch.setattr(tasks, "_finish", finish)
+    tasks.run_build(build.id)
+    db.session.expire_all()
+    assert build.state == BuildState.FAILED and build.error == "database went away"
+    assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], build.folder))
 
 
 def test_a_pandoc_overrun_fails_the_build(app, finalised, world):
@@ -91,6 +111,6 @@ def test_the_inline_build_from_the_page(app, client, finalised, world):
     login(client, world["users"]["province"])
     page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
     client.post("/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)})
-    build = builds.last_good_build(db.session, finalised["contest"])
+    build = last_good_build(finalised["contest"])
     assert build is not None and build.step == BuildStep.DONE
     settings.settings_for(db.session, finalised["contest"])  # the session is still usable

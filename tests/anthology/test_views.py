@@ -6,6 +6,7 @@ import pytest
 
 from anthology.services import builds, settings
 from contest.db import db
+from tests.anthology.conftest import last_good_build
 from tests.conftest import csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
@@ -61,7 +62,7 @@ def test_organiser_builds_and_downloads(app, client, world, finalised):
         "/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)}, follow_redirects=True
     )
     page = response.get_data(as_text=True)
-    build = builds.last_good_build(db.session, finalised["contest"])
+    build = last_good_build(finalised["contest"])
     assert build is not None and f"/builds/{build.id}/docx" in page
     status = client.get(f"/anthology/son-la-2019/builds/{build.id}/status").get_json()
     assert status == {"state": "done", "step": "Hoàn tất", "percent": 100, "error": ""}

@@ -54,9 +54,27 @@ def test_an_entrys_history_names_who_did_what(client, world, make_entry):
     assert "Quàng Văn Hặc đã nộp bài «Bông hoa ban»" in page
 
 
-def test_an_event_older_than_its_sentence_still_reads(world):
-    event = AuditEvent(object_type="Round", object_id=1, action=str(ContestAction.ROUND_FORWARDED))
-    assert sentence(event) == "… đã gửi … bài và … hồ sơ lên …"
+def test_an_event_recorded_before_sentences_reads_as_a_plain_line(world):
+    event = AuditEvent(
+        object_type="Round",
+        object_id=13,
+        action=str(ContestAction.ROUND_FORWARDED),
+        from_state="open",
+        to_state="closed",
+        detail="3 bài, 0 hồ sơ",
+        params_json="{}",
+    )
+    assert sentence(event) == "Hệ thống: close (Round #13) open → closed · 3 bài, 0 hồ sơ"
+
+
+def test_an_event_missing_a_parameter_still_reads(world):
+    event = AuditEvent(
+        object_type="Round",
+        object_id=1,
+        action=str(ContestAction.ROUND_FORWARDED),
+        params_json='{"object": "Huyện Mộc Châu"}',
+    )
+    assert sentence(event) == "Huyện Mộc Châu đã gửi … bài và … hồ sơ lên …"
 
 
 def test_domain_errors_follow_the_interface_language(client, world):
