@@ -19,11 +19,13 @@ install: $(STAMP)
 	  $(VENV)/bin/pybabel compile --statistics -d $$package/translations || exit 1; done
 
 # Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB, and
-# LibreOffice (without its desktop) to read .doc and .rtf essays.
+# LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
 	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
-	@command -v soffice >/dev/null 2>&1 || { echo "LibreOffice could not be installed" >&2; exit 1; }
+	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
+	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 || { \
+	  echo "LibreOffice or bubblewrap could not be installed" >&2; exit 1; }
 
 run: install system-deps
 	$(FLASK) db upgrade

@@ -1,8 +1,10 @@
 """Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
 
-Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile whose
-macro security forbids every macro, under a time limit; the whole process group is killed when
-the limit passes. Nothing of the conversion stays on disk."""
+Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
+forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
+system's programs and that folder (no network, none of the app's files: a picture "linked" to a
+server path cannot be pulled into the essay), under a time limit; the whole process group is
+killed when the limit passes. Nothing of the conversion stays on disk."""
 
 from __future__ import annotations
 
@@ -17,17 +19,35 @@ LEGACY_EXTENSIONS = (".doc", ".rtf")
 # What each kind of file starts with: LibreOffice would read anything else as plain text.
 _MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf"}
 
-# A profile in which no macro may run: security level "very high", macro execution disabled.
+# A profile in which nothing active runs and nothing linked is fetched: no macro (security
+# "very high", execution disabled), no active content, no linked picture or text from files or
+# the network (untrusted links blocked, links and fields never updated on load), and a proxy
+# that answers nothing as a second guard. Keys from LibreOffice's Common, Writer and Inet schemas.
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
            xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
-  <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
-  <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+  <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+  <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>
+  <prop oor:name="DisableActiveContent" oor:op="fuse"><value>true</value></prop>
+  <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+</item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">
+  <prop oor:name="Link" oor:op="fuse"><value>2</value></prop>
+  <prop oor:name="Field" oor:op="fuse"><value>false</value></prop>
+</item>
+<item oor:path="/org.openoffice.Inet/Settings">
+  <prop oor:name="ooInetProxyType" oor:op="fuse"><value>1</value></prop>
+  <prop oor:name="ooInetHTTPProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+  <prop oor:name="ooInetHTTPProxyPort" oor:op="fuse"><value>9</value></prop>
+  <prop oor:name="ooInetHTTPSProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+  <prop oor:name="ooInetHTTPSProxyPort" oor:op="fuse"><value>9</value></prop>
+  <prop oor:name="ooInetNoProxy" oor:op="fuse"><value></value></prop>
+</item>
 <item oor:path="/org.openoffice.Office.Common/Misc">
-  <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+  <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop>
+</item>
 </oor:items>
 """
 
@@ -50,12 +70,47 @@ def libreoffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def sandbox() -> str | None:
+    return shutil.which("bwrap")
+
+
+# What LibreOffice needs to start, read-only; everything else of the machine stays out of sight.
+_SYSTEM_FILES = (
+    "/etc/fonts",
+    "/etc/alternatives",
+    "/etc/libreoffice",
+    "/etc/ld.so.cache",
+    "/etc/passwd",
+    "/etc/group",
+)
+
+
+def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
+    """The command inside bubblewrap: /usr read-only, the work folder writable, no network."""
+    wrapper = [bwrap, "--ro-bind", "/usr", "/usr"]
+    for link in ("lib", "lib64", "bin", "sbin"):
+        wrapper += ["--symlink", f"usr/{link}", f"/{link}"]
+    for path in _SYSTEM_FILES:
+        if os.path.exists(path):
+            wrapper += ["--ro-bind", path, path]
+    wrapper += [
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--tmpfs", "/tmp",
+        "--bind", workdir, workdir,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+    ]  # fmt: skip
+    return [*wrapper, *command]
+
+
 def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
     """The .docx LibreOffice writes for a .doc or .rtf file."""
     if not data.startswith(_MAGIC[extension]):
         raise OfficeConversionError(OfficeFailure.UNREADABLE)
-    program = libreoffice()
-    if program is None:
+    program, bwrap = libreoffice(), sandbox()
+    if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
     workdir = tempfile.mkdtemp(prefix="office-")
     try:
@@ -67,7 +122,7 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
         with open(source, "wb") as fh:
             fh.write(data)
         outdir = os.path.join(workdir, "out")
-        command = _conversion_command(program, profile, outdir, source)
+        command = _sandboxed(bwrap, _conversion_command(program, profile, outdir, source), workdir)
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
         result = os.path.join(outdir, "essay.docx")

@@ -6,6 +6,7 @@ import io
 import unicodedata
 
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
 from contest import office
@@ -114,3 +115,33 @@ def test_an_encrypted_doc_is_refused(samples):
 def test_odt_without_legacy_fonts_is_returned_untouched(samples):
     unicode_odt = libreoffice_convert(b"Chi Hoa", ".txt", "odt")
     assert convert_odt(unicode_odt).runs == 0
+
+
+def test_a_picture_linked_to_a_server_file_or_the_network_is_never_pulled_in(tmp_path):
+    """The .rtf points at a private picture of the server and at a web address; LibreOffice
+    runs sandboxed, so the essay comes out with the words and without either picture."""
+    private = tmp_path / "instance" / "storage" / "profiles" / "photo.png"
+    private.parent.mkdir(parents=True)
+    Image.new("RGB", (8, 8), "red").save(private)
+    fields = "".join(
+        rf'{{\field{{\*\fldinst INCLUDEPICTURE "{target}" \\d}}{{\fldrslt }}}}'
+        for target in (f"file://{private}", str(private), "http://127.0.0.1:9/x.png")
+    )
+    rtf = (
+        r"{\rtf1\ansi{\fonttbl{\f0 Times New Roman;}}\f0 "
+        "Nguoi tot viec tot o ban Muong Chien la tam guong sang cho ca ban. "
+        + fields
+        + r"{\field{\*\fldinst INCLUDETEXT "
+        + f'"{tmp_path / "secret.txt"}"'
+        + r"}{\fldrslt }}\par}"
+    )
+    (tmp_path / "secret.txt").write_text("MAT-KHAU-BI-MAT")
+    essay = extract_upload("bai.rtf", rtf.encode(), MAX, timeout=60)
+    assert "tam guong sang" in essay.text
+    assert essay.media == {} and "MAT-KHAU" not in essay.markdown
+
+
+def test_without_the_sandbox_a_doc_is_not_opened(samples, monkeypatch):
+    monkeypatch.setattr(office, "sandbox", lambda: None)
+    with pytest.raises(IntakeError, match="LibreOffice"):
+        extract_upload("bai.doc", samples["doc"], MAX)
