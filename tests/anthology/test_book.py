@@ -218,3 +218,29 @@ def test_another_profile_can_be_added(finalised, world, tmp_path):
         contents.add_profile(db.session, contest, extra.id, world["users"]["province"])
     document = docx.Document(build(contest, tmp_path)["docx"])
     assert "Hội Nông dân xã Chiềng Sơn" in [p.text for p in document.paragraphs]
+
+
+def test_the_author_index_follows_the_vietnamese_alphabet():
+    from anthology.render.book import Book, BookEssay
+
+    authors = ["Lò Văn Thắng", "Cầm Thị Thanh", "Quàng Văn Đông", "Lường Văn Dũng", "Tòng Thị Ánh"]
+    book = Book(
+        "s",
+        "T",
+        "",
+        "P",
+        2020,
+        "",
+        "",
+        "",
+        essays=[
+            BookEssay(f"bai-{i}", f"Bài {i}", name, "", "", "") for i, name in enumerate(authors)
+        ],
+    )
+    assert [name for name, _titles in book.author_index()] == [
+        "Tòng Thị Ánh",
+        "Lường Văn Dũng",
+        "Quàng Văn Đông",
+        "Cầm Thị Thanh",
+        "Lò Văn Thắng",
+    ]

@@ -251,3 +251,19 @@ def test_duplicate_logins_are_refused(world):
         create_user(db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8)
     create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8)
     assert find_user_by_login(db.session, "0912345678").full_name == "Y"
+
+
+def test_unit_lists_follow_the_vietnamese_alphabet(world):
+    from contest.services.queries import units_by_name
+    from contest.services.setup import create_unit
+
+    province = world["units"]["SL"]
+    for code, name in [
+        ("HND", "Hội Nông dân tỉnh"),
+        ("XDS", "Xã Đông Sang"),
+        ("XTL", "Xã Tông Lạnh"),
+    ]:
+        create_unit(db.session, code=code, name=name, kind="department", parent=province)
+    names = [unit.name for unit in units_by_name(db.session)]
+    assert names.index("Hội Nông dân tỉnh") < names.index("Huyện Mộc Châu")
+    assert names.index("Xã Đông Sang") < names.index("Xã Tông Lạnh")
