@@ -21,7 +21,13 @@ import pypandoc
 from flask_babel import lazy_gettext as _l
 
 from contest import legacy_documents, office, pdf_text
-from contest.legacy_fonts import LegacyEncoding, to_unicode, vietnamese_share
+from contest.legacy_fonts import (
+    LegacyEncoding,
+    looks_like_viqr,
+    to_unicode,
+    vietnamese_share,
+    viqr_to_unicode,
+)
 from contest.text import count_words, escape_markdown, nfc
 
 ALLOWED_EXTENSIONS = (".docx", ".odt", ".txt", ".doc", ".rtf", ".pdf")
@@ -190,7 +196,10 @@ def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30
         raise IntakeError(_l("Chỉ nhận tệp .docx, .doc, .odt, .rtf, .pdf hoặc .txt."))
     _check_size(data, max_bytes)
     if extension == ".txt":
-        return extract_typed(_decode_text_file(data), timeout)
+        text, converted = _decode_text_file(data)
+        essay = extract_typed(text, timeout)
+        essay.notices = [IntakeNotice.LEGACY_FONT] if converted else []
+        return essay
     if extension == ".pdf":
         return _extract_pdf(data, timeout)
     notices: list[IntakeNotice] = []
@@ -232,12 +241,18 @@ def _check_size(data: bytes, max_bytes: int) -> None:
         raise IntakeError(_l("Tệp trống."))
 
 
-def _decode_text_file(data: bytes) -> str:
-    """UTF-8 as it should be; else Windows-1258 or TCVN3 bytes, whichever reads as Vietnamese."""
+def _decode_text_file(data: bytes) -> tuple[str, bool]:
+    """The text of a .txt file, and whether it had to be converted: UTF-8 as it should be (VIQR
+    if its ASCII carries VIQR marks), else Windows-1258 or TCVN3 bytes, whichever reads as
+    Vietnamese; anything else is refused with how to re-save it."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        if looks_like_viqr(text):
+            return viqr_to_unicode(text), True
+        return text, False
     candidates = [
         nfc(data.decode("cp1258", errors="replace")),
         to_unicode(data.decode("latin-1"), LegacyEncoding.TCVN3),
@@ -250,7 +265,7 @@ def _decode_text_file(data: bytes) -> str:
                 "chọn Lưu thành (Save As) với bảng mã Unicode (UTF-8) rồi gửi lại."
             )
         )
-    return best
+    return best, True
 
 
 def _from_old_word_format(data: bytes, extension: str, timeout: int) -> bytes:

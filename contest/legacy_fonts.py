@@ -150,3 +150,45 @@ def vietnamese_share(text: str) -> float:
     if not words:
         return 0.0
     return sum(1 for word in words if set(word) <= _VIETNAMESE_CHARACTERS) / len(words)
+
+
+# VIQR (RFC 1456): Vietnamese in plain ASCII, marks typed after the vowel: "Vie^.t Nam",
+# "dd" for đ, "\" before a mark that is meant literally. As in the RFC a "?" or "." after a
+# vowel is a tone unless escaped — except at the end of a line, where it is punctuation.
+_VIQR_MODIFIERS = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}
+_VIQR_TONES = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
+_VIQR_SYLLABLE = re.compile(
+    r"(?<!\\)([aA](?:\(|\^)?|[eE]\^?|[oO](?:\^|\+)?|[uU]\+?|[iIyY])"
+    r"([\'`?~.])?(?=(\w)|( \S)|)"
+)
+_VIQR_DD = re.compile(r"(?<![A-Za-z])(dd|DD|Dd)")
+
+
+def _viqr_syllable(match: re.Match) -> str:
+    vowel, tone, letter_follows, word_follows = match.groups()
+    base, modifier = vowel[0], vowel[1:]
+    if tone in ("?", ".") and not (letter_follows or word_follows):
+        tone = None
+    marks = _VIQR_MODIFIERS.get(modifier, "") + (_VIQR_TONES[tone] if tone else "")
+    if not marks:
+        return match.group(0)
+    return unicodedata.normalize("NFC", base + marks)
+
+
+def viqr_to_unicode(text: str) -> str:
+    """VIQR text in Unicode NFC."""
+    converted = _VIQR_DD.sub(lambda m: "Đ" if m.group(0)[0] == "D" else "đ", text)
+    converted = _VIQR_SYLLABLE.sub(_viqr_syllable, converted)
+    return unicodedata.normalize("NFC", converted.replace("\\", ""))
+
+
+_VIQR_MARKED_WORD = re.compile(r"[aeiouyAEIOUY][(^+]?[\'`?~.]\w|[aeoAEO][(^+]|\b[dD][dD]")
+
+
+def looks_like_viqr(text: str) -> bool:
+    """Plain ASCII where a good share of the words carry VIQR marks."""
+    if not text.isascii():
+        return False
+    words = text.split()
+    marked = sum(1 for word in words if _VIQR_MARKED_WORD.search(word))
+    return bool(words) and marked / len(words) >= 0.3

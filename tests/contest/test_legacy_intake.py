@@ -84,8 +84,17 @@ def test_a_txt_in_tcvn3_or_windows_1258_bytes_is_read():
     sentence = LEGACY_UNICODE[1]
     tcvn3 = "".join({v: k for k, v in TCVN3.items()}.get(ch, ch) for ch in sentence)
     windows_1258 = as_windows_1258("Tôi tên là Lò Thị Hoa")
-    assert extract_upload("bai.txt", tcvn3.encode("latin-1"), MAX).text == sentence
+    converted = extract_upload("bai.txt", tcvn3.encode("latin-1"), MAX)
+    assert converted.text == sentence and converted.notices == [IntakeNotice.LEGACY_FONT]
     assert extract_upload("bai.txt", windows_1258, MAX).text == "Tôi tên là Lò Thị Hoa"
+
+
+def test_a_txt_in_viqr_is_read_and_plain_ascii_is_left_alone():
+    viqr = "Chi. Lo` Thi. Hoa dda~ va^.n ddo^.ng ba` con tro^`ng xoa`i tre^n dda^'t do^'c."
+    essay = extract_upload("bai.txt", viqr.encode(), MAX)
+    assert essay.text == LEGACY_UNICODE[2] and essay.notices == [IntakeNotice.LEGACY_FONT]
+    plain = "Ho Chi Minh city: the report was written in English, not in VIQR."
+    assert extract_upload("bai.txt", plain.encode(), MAX).text == plain
 
 
 def test_a_txt_in_an_unknown_code_page_says_how_to_fix_it():

@@ -13,8 +13,10 @@ from contest.legacy_fonts import (
     VNI,
     LegacyEncoding,
     encoding_of_font,
+    looks_like_viqr,
     to_unicode,
     vietnamese_share,
+    viqr_to_unicode,
 )
 from contest.text import vietnamese_key
 
@@ -177,3 +179,21 @@ def test_the_key_agrees_with_icus_vietnamese_collator():
     assert sorted(words, key=lambda w: (vietnamese_key(w), w)) == sorted(
         words, key=lambda w: (collator.getSortKey(w), w)
     )
+
+
+@pytest.mark.parametrize(
+    "viqr, unicode_text",
+    [
+        (
+            "Ngu+o+`i to^'t vie^.c to^'t o+? ba?n Mu+o+`ng Chie^n",
+            "Người tốt việc tốt ở bản Mường Chiên",
+        ),
+        ("DDie^.n Bie^n, ta(ng gia' tri. va` lo+.i", "Điện Biên, tăng giá trị và lợi"),
+        ("Co' the^? la`m ddu+o+.c kho^ng?", "Có thể làm được không?"),
+        ("Mo^.t ca^u ke^'t thu'c o+? dda^y.\nDo`ng mo+'i", "Một câu kết thúc ở đây.\nDòng mới"),
+        ("Gia' ba'n 100\\. Ha\\? Ro^`i ba'n ti'ch", "Giá bán 100. Ha? Rồi bán tích"),
+    ],
+)
+def test_viqr_samples(viqr, unicode_text):
+    assert looks_like_viqr(viqr)
+    assert viqr_to_unicode(viqr) == unicode_text
