@@ -292,7 +292,7 @@ _OFFICE_MESSAGES = {
 def _extract_pdf(data: bytes, timeout: int) -> ExtractedEssay:
     """The PDF's text layer as typed text; a scan or a locked file is refused."""
     try:
-        text = pdf_text.extract_text(data)
+        text = pdf_text.extract_text(data, timeout)
     except pdf_text.PdfUnreadable as error:
         if error.reason == "no_text":
             raise IntakeError(

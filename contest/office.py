@@ -134,8 +134,15 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# LibreOffice's address space is capped: a 9 MB RTF of nested groups otherwise grows to 8 GB.
+MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
+
+
 def _conversion_command(program: str, profile: str, outdir: str, source: str) -> list[str]:
     return [
+        "/usr/bin/prlimit",
+        f"--as={MEMORY_LIMIT_BYTES}",
+        "--",
         program,
         f"-env:UserInstallation=file://{profile}",
         "--headless",

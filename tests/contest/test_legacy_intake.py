@@ -154,3 +154,20 @@ def test_without_the_sandbox_a_doc_is_not_opened(samples, monkeypatch):
     monkeypatch.setattr(office, "sandbox", lambda: None)
     with pytest.raises(IntakeError, match="LibreOffice"):
         extract_upload("bai.doc", samples["doc"], MAX)
+
+
+def test_a_crafted_pdf_is_refused_from_its_child_process():
+    """A small page of 400,000 text operations with no font: refused, within the time limit."""
+    operations = b"BT /F1 1 Tf " + b"(chu ) Tj " * 400_000 + b"ET"
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(operations)
+    stream = stream.flate_encode()
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(IntakeError):
+        extract_upload("bai.pdf", out.getvalue(), MAX, timeout=3)
