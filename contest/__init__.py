@@ -18,7 +18,7 @@ def create_core_app(
     test_config: dict[str, Any] | None = None, translation_dirs: Sequence[str] = ()
 ) -> Flask:
     """The core app: config in layers, extensions, the core's blueprints and CLI."""
-    from contest import auth, cli, config, db, i18n, links, views
+    from contest import auth, cli, config, db, i18n, intake, links, storage, views
 
     app = Flask(__name__, instance_relative_config=True, template_folder=TEMPLATES_DIR)
     config.load(app, test_config)
@@ -29,4 +29,7 @@ def create_core_app(
     app.register_blueprint(auth.bp)
     views.init_app(app)
     cli.init_app(app)
+    # What a worker killed mid-request left behind: conversion folders, half-written files.
+    intake.sweep_work_folders()
+    storage.sweep_staging(app.config["STORAGE_DIR"])
     return app

@@ -137,3 +137,19 @@ register_sentences(
         ContestAction.PROFILE_NOMINATED: _l("%(actor)s đã đề cử hồ sơ %(object)s"),
     },
 )
+
+# What an entry's author and the unit organisers see of its history: the author's own actions
+# and the organisers' decisions on it. Never a judging event: a judge's name, a recusal, marks,
+# a head judge's note — results reach the author only as the province publishes them.
+ENTRY_EVENTS_FOR_EVERYONE = frozenset(
+    {
+        ContestAction.ITEM_FORWARDED,
+        ContestAction.NOT_SELECTED,
+        ContestAction.ENTRY_CREATED,
+        ContestAction.ENTRY_ENTERED_FOR_AUTHOR,
+        ContestAction.ENTRY_EDITED,
+        ContestAction.ENTRY_SUBMITTED,
+        ContestAction.ENTRY_WITHDRAWN,
+        ContestAction.ENTRY_DISQUALIFIED,
+    }
+)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from contest import demo as demo_data
 from contest.config import setting
 from contest.db import db, utcnow
-from contest.errors import DomainError, InvalidInput
-from contest.intake import IntakeError, extract_upload
+from contest.errors import DomainError, IntakeError, InvalidInput
+from contest.intake import extract_upload
 from contest.models import Contest, Entry, Round, Unit
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry

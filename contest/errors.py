@@ -27,3 +27,7 @@ class IllegalTransition(DomainError):
 
 class InvalidInput(DomainError):
     pass
+
+
+class IntakeError(ValueError):
+    """A file or text that cannot be accepted; the message is shown to the user as is."""

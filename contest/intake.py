@@ -8,19 +8,21 @@ a PDF. Functions here never touch the database."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import pypandoc
 from flask_babel import lazy_gettext as _l
 
-from contest import legacy_documents, office, pdf_text
+from contest import essay_ast, legacy_documents, office, pdf_text, pictures
+from contest.converter import TOO_COMPLEX, markdown_to_text, run_pandoc, tree_to_markdown
+from contest.errors import IntakeError
 from contest.legacy_fonts import (
     LegacyEncoding,
     looks_like_viqr,
@@ -36,12 +38,12 @@ MIN_VIETNAMESE_SHARE = 0.9
 MAX_ZIP_MEMBERS = 2000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+# The document's XML, unpacked: a 20,000-word essay with its styles is about 5 MB; what is much
+# larger costs pandoc gigabytes of memory and is no essay.
+MAX_XML_BYTES = 40 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-
-class IntakeError(ValueError):
-    """A file or text that cannot be accepted; the message is shown to the user as is."""
+WORK_PREFIX = "guong-sang-intake-"
 
 
 class IntakeNotice(StrEnum):
@@ -50,6 +52,8 @@ class IntakeNotice(StrEnum):
     LEGACY_FONT = "legacy_font"
     OLD_WORD_FORMAT = "old_word_format"
     PDF_TEXT_ONLY = "pdf_text_only"
+    PICTURES_DROPPED = "pictures_dropped"
+    LINKS_DROPPED = "links_dropped"
 
     @property
     def message(self) -> str:
@@ -66,6 +70,14 @@ _NOTICES = {
     ),
     IntakeNotice.PDF_TEXT_ONLY: _l(
         "Từ tệp PDF chỉ lấy được chữ: cách trình bày và hình ảnh không được giữ lại."
+    ),
+    IntakeNotice.PICTURES_DROPPED: _l(
+        "Một số hình trong tệp không được giữ lại: chỉ nhận ảnh JPEG, PNG, GIF, BMP, TIFF hoặc "
+        "WebP nằm ngay trong tệp, không quá 50 megapixel (không nhận hình vẽ SVG/WMF, hình "
+        "lấy từ trang web hay từ máy khác). Hãy đọc lại bài trước khi nộp."
+    ),
+    IntakeNotice.LINKS_DROPPED: _l(
+        "Một số liên kết không dẫn tới trang web hay địa chỉ e-mail nên chỉ giữ lại chữ."
     ),
 }
 
@@ -99,12 +111,18 @@ def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
         ) from exc
     if len(members) > MAX_ZIP_MEMBERS:
         raise IntakeError(_l("Tệp chứa quá nhiều thành phần, không thể xử lý an toàn."))
+    if any(_climbs_out(m.filename) for m in members):
+        raise IntakeError(
+            _l("Tệp chứa thành phần có đường dẫn không hợp lệ (thoát ra ngoài tệp), bị từ chối.")
+        )
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         raise IntakeError(
             _l("Tệp giải nén ra quá lớn so với kích thước của nó, không thể xử lý an toàn.")
         )
+    if sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels"))) > MAX_XML_BYTES:
+        raise IntakeError(TOO_COMPLEX)
     names = {m.filename for m in members}
     if kind == ".docx":
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
@@ -126,37 +144,13 @@ def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def _run_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | None = None) -> str:
-    """Run the pandoc that pypandoc-binary ships, sandboxed, under a time limit."""
-    try:
-        done = subprocess.run(
-            [pypandoc.get_pandoc_path(), "--sandbox", *args],
-            input=stdin,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            cwd=cwd,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise IntakeError(_l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.")) from exc
-    if done.returncode != 0:
-        raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng."))
-    return done.stdout.decode("utf-8")
-
-
-def markdown_to_text(markdown: str, timeout: int = 30) -> str:
-    """Plain text of the essay, for the word count and the leak scan."""
-    return nfc(
-        _run_pandoc(["-f", "markdown", "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
-    )
-
-
-def markdown_to_html(markdown: str, timeout: int = 30) -> str:
-    """HTML of the essay for reading pages; raw HTML in the source is not passed through."""
-    return _run_pandoc(
-        ["-f", "markdown-raw_html-raw_attribute", "-t", "html5", "--wrap=none"],
-        markdown.encode(),
-        timeout,
+def _climbs_out(name: str) -> bool:
+    """A member named with an absolute path, a drive, a backslash or a `..` step."""
+    return (
+        name.startswith("/")
+        or "\\" in name
+        or re.match(r"^[A-Za-z]:", name) is not None
+        or ".." in name.split("/")
     )
 
 
@@ -219,19 +213,34 @@ def extract_upload(filename: str, data: bytes, max_bytes: int, timeout: int = 30
         raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng.")) from exc
     if converted.runs:
         notices.append(IntakeNotice.LEGACY_FONT)
-    workdir = tempfile.mkdtemp(prefix="intake-")
+    workdir = tempfile.mkdtemp(prefix=WORK_PREFIX)
     try:
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
             fh.write(converted.data)
-        markdown = _convert_in(workdir, source, extension, timeout)
-        media = _collect_media(os.path.join(workdir, "media-dir"))
-        markdown = markdown.replace("media-dir/", "")
+        markdown, media, outcome = _convert_in(workdir, source, extension, timeout)
         essay = _finish(markdown, media, timeout)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if outcome.dropped_pictures:
+        notices.append(IntakeNotice.PICTURES_DROPPED)
+    if outcome.dropped_links:
+        notices.append(IntakeNotice.LINKS_DROPPED)
     essay.notices = notices
     return essay
+
+
+def sweep_work_folders(max_age_seconds: int = 3600) -> int:
+    """Remove conversion folders left by a process killed mid-conversion (a normal run removes
+    its own). Called at start-up; a folder younger than `max_age_seconds` may be in use."""
+    removed = 0
+    parent = tempfile.gettempdir()
+    for name in os.listdir(parent):
+        path = os.path.join(parent, name)
+        if name.startswith(WORK_PREFIX) and time.time() - os.path.getmtime(path) > max_age_seconds:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _check_size(data: bytes, max_bytes: int) -> None:
@@ -309,27 +318,46 @@ def _extract_pdf(data: bytes, timeout: int) -> ExtractedEssay:
     return essay
 
 
-def _convert_in(workdir: str, source: str, extension: str, timeout: int) -> str:
-    """Convert inside the work folder so extracted media land there and nowhere else."""
-    args = [
-        "-f",
-        extension[1:],
-        "-t",
-        "markdown-raw_html-raw_attribute-link_attributes",
-        "--wrap=none",
-        "--track-changes=accept",
-        "--extract-media=media-dir",
-        os.path.basename(source),
-    ]
-    return _run_pandoc(args, None, timeout, cwd=workdir)
-
-
-def _collect_media(folder: str) -> dict[str, bytes]:
-    """Pictures pandoc pulled out of the document, keyed by their path under media/."""
+def _convert_in(
+    workdir: str, source: str, extension: str, timeout: int
+) -> tuple[str, dict[str, bytes], essay_ast.Outcome]:
+    """Convert inside the work folder so extracted media land there and nowhere else; keep
+    only safe links and the pictures that decode as rasters, re-encoded under neutral names."""
+    tree = json.loads(
+        run_pandoc(
+            [
+                "-f",
+                extension[1:],
+                "-t",
+                "json",
+                "--track-changes=accept",
+                "--extract-media=media-dir",
+                os.path.basename(source),
+            ],
+            None,
+            timeout,
+            cwd=workdir,
+        )
+    )
     media: dict[str, bytes] = {}
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(root, name)
+    names: dict[str, str] = {}
+    extracted = os.path.join(workdir, "media-dir")
+
+    def keep_picture(target: str) -> str | None:
+        if target not in names:
+            path = os.path.realpath(os.path.join(workdir, target))
+            if not path.startswith(os.path.realpath(extracted) + os.sep) or not os.path.isfile(
+                path
+            ):
+                return None  # a web address or a path outside the document: never fetched
             with open(path, "rb") as fh:
-                media[os.path.relpath(path, folder)] = fh.read()
-    return media
+                try:
+                    picture = pictures.clean(fh.read())
+                except pictures.NotAPicture:
+                    return None
+            names[target] = f"media/{len(media) + 1}{picture.extension}"
+            media[names[target]] = picture.data
+        return names[target]
+
+    outcome = essay_ast.clean_tree(tree, keep_picture)
+    return tree_to_markdown(tree, timeout), media, outcome

@@ -84,7 +84,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "user"
     __table_args__ = (
         CheckConstraint(one_of("role", ROLES), name="role"),
-        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="contact"),
+        # Only a login needs a phone or an e-mail of its own; a paper author may have neither.
+        CheckConstraint(
+            "email IS NOT NULL OR phone IS NOT NULL OR password_hash IS NULL", name="contact"
+        ),
         CheckConstraint(
             f"role != '{Role.UNIT_ORGANISER.value}' OR unit_id IS NOT NULL",
             name="organiser_has_unit",
@@ -99,6 +102,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.ENTRANT)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # How to reach a paper author whose phone or e-mail already signs in someone else.
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[created_at]
 
     unit: Mapped[Unit | None] = relationship()

@@ -26,6 +26,12 @@ def can_edit_entry(user: User, entry: Entry) -> bool:
     return user.is_authenticated and entry.author_id == user.id
 
 
+def sees_whole_entry_history(user: User) -> bool:
+    """Judging events on an entry (who judged, recused, decided) are for the province only:
+    authors and unit organisers never learn who judges an entry."""
+    return user.is_authenticated and user.is_province_organiser
+
+
 def can_manage_round(user: User, round_: Round) -> bool:
     """A unit organiser runs their own unit's round; the province runs the provincial one."""
     if not user.is_authenticated:

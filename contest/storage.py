@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from contest.config import setting
+
+STAGING_PREFIX = ".staging-"
 
 
 def root() -> str:
@@ -36,7 +39,7 @@ def write_entry_files(
 
     The folder is tied to the session's transaction: if it does not commit, it goes away."""
     os.makedirs(os.path.join(root(), "entries"), exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".staging-", dir=os.path.join(root(), "entries"))
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=os.path.join(root(), "entries"))
     try:
         if original is not None:
             name, data = original
@@ -68,7 +71,7 @@ def write_file(session: Session, relative: str, data: bytes) -> str:
     if path is None:
         raise ValueError(f"outside the storage folder: {relative}")
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    descriptor, staging = tempfile.mkstemp(prefix=".staging-", dir=os.path.dirname(path))
+    descriptor, staging = tempfile.mkstemp(prefix=STAGING_PREFIX, dir=os.path.dirname(path))
     try:
         with os.fdopen(descriptor, "wb") as fh:
             fh.write(data)
@@ -78,6 +81,26 @@ def write_file(session: Session, relative: str, data: bytes) -> str:
         raise
     _remove_on_rollback(session, path)
     return path
+
+
+def sweep_staging(storage_dir: str, max_age_seconds: int = 3600) -> int:
+    """Remove staging files and folders left by a process killed while writing (a normal run
+    moves or removes its own). Called at start-up; younger ones may still be in use."""
+    removed = 0
+    for folder, names, files in os.walk(storage_dir):
+        for name in [*names, *files]:
+            path = os.path.join(folder, name)
+            if (
+                name.startswith(STAGING_PREFIX)
+                and time.time() - os.path.getmtime(path) > max_age_seconds
+            ):
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+                removed += 1
+        names[:] = [n for n in names if not n.startswith(STAGING_PREFIX)]
+    return removed
 
 
 def _remove_on_rollback(session: Session, path: str) -> None:

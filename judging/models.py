@@ -135,6 +135,8 @@ class BlindCopy(db.Model):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    # Whom the essay is about, as judges see it (redacted with the text when it names the author).
+    subject_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     markdown: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     media_key: Mapped[str] = mapped_column(String(64), unique=True)

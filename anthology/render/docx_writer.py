@@ -245,7 +245,7 @@ def write_docx(
     run_pandoc(
         [
             "-f",
-            "markdown",
+            "json",
             "-t",
             "docx",
             "--metadata-file",

@@ -33,7 +33,7 @@ def font_paths() -> list[str]:
 def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
     args = [
         "-f",
-        "markdown",
+        "json",
         "-t",
         "epub3",
         "--metadata-file",

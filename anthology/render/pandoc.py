@@ -1,5 +1,5 @@
-"""The one place that runs pandoc for the book: its inputs (markdown and metadata written into
-the build folder) and the run itself, with a time limit."""
+"""The one place that runs pandoc for the book: its inputs (the cleaned document tree and the
+metadata written into the build folder) and the run itself, with a time limit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
 from anthology.render.book import Book, metadata, render
+from contest import essay_ast
 
 DEFAULT_TIMEOUT_SECONDS = 600
 SUMMARY = (
@@ -44,12 +45,31 @@ def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS
 
 
 def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]:
-    """The markdown and metadata files pandoc reads, written into the build folder."""
+    """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
+    folder. The tree is cleaned first (`contest.essay_ast`): only http, https and mailto links,
+    and only pictures that are files inside the build folder, so building the book never
+    fetches a web address nor copies a server file named by an essay."""
     name = "book-docx" if for_docx else "book-epub"
-    source = os.path.join(folder, f"{name}.md")
+    markdown = os.path.join(folder, f"{name}.md")
+    tree_path = os.path.join(folder, f"{name}.json")
     meta = os.path.join(folder, f"{name}.yaml")
-    with open(source, "w", encoding="utf-8") as fh:
+    with open(markdown, "w", encoding="utf-8") as fh:
         fh.write(render(book, for_docx=for_docx))
+    run_pandoc(["--sandbox", "-f", "markdown", "-t", "json", "-o", tree_path, markdown], folder)
+    with open(tree_path, encoding="utf-8") as fh:
+        tree = json.load(fh)
+    essay_ast.clean_tree(tree, lambda source: _inside(folder, source))
+    with open(tree_path, "w", encoding="utf-8") as fh:
+        json.dump(tree, fh, ensure_ascii=False)
     with open(meta, "w", encoding="utf-8") as fh:
         json.dump(metadata(book, SUMMARY), fh, ensure_ascii=False)  # JSON is YAML
-    return source, meta
+    return tree_path, meta
+
+
+def _inside(folder: str, source: str) -> str | None:
+    """`source` if it names a file inside the build folder by a relative path, else None."""
+    if "://" in source or source.startswith("/") or ".." in source.split("/"):
+        return None
+    path = os.path.realpath(os.path.join(folder, source))
+    inside = path.startswith(os.path.realpath(folder) + os.sep) and os.path.isfile(path)
+    return source if inside else None

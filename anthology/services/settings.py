@@ -5,13 +5,11 @@ is built (the demo's Sơn La front matter lives in anthology/demo.py)."""
 
 from __future__ import annotations
 
-import io
 import os
 import uuid
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +17,7 @@ from anthology.audit import AnthologyAction
 from anthology.errors import NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
-from contest import storage
+from contest import pictures, storage
 from contest.audit import record_event
 from contest.db import utcnow
 from contest.errors import InvalidInput
@@ -36,6 +34,8 @@ EDITABLE = (
     "page_size",
     "margin_mm",
 )
+# A cover is printed at most A4 at 300 dpi.
+COVER_MAX_SIDE = 3600
 REQUIRED = {"title": _l("tên sách"), "publisher": _l("đơn vị xuất bản")}
 
 
@@ -135,12 +135,9 @@ def _keep_file(
 def save_cover(session: Session, contest: Contest, actor: User | None, data: bytes) -> str:
     """The cover, re-encoded as JPEG (which also drops any metadata). Returns its path."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            clean = image.convert("RGB")
-    except (UnidentifiedImageError, OSError) as exc:
+        cover = pictures.clean(data, photo=True, max_side=COVER_MAX_SIDE)
+    except pictures.NotAPicture as exc:
         raise InvalidInput(_l("Ảnh bìa phải là ảnh JPEG hoặc PNG.")) from exc
-    buffer = io.BytesIO()
-    clean.save(buffer, "JPEG", quality=90)
     return _keep_file(
         session,
         contest,
@@ -148,7 +145,7 @@ def save_cover(session: Session, contest: Contest, actor: User | None, data: byt
         AnthologyAction.COVER_SAVED,
         "cover_path",
         "cover.jpg",
-        buffer.getvalue(),
+        cover.data,
     )
 
 

@@ -70,15 +70,32 @@ def create_user(
 def find_or_create_author(
     session: Session, *, full_name: str, phone: str | None, email: str | None, unit: Unit | None
 ) -> User:
-    """The author of an entry collected on paper: matched by phone or e-mail, else created
-    without a password (they can be given one later)."""
+    """The author of an entry collected on paper, who gets no password.
+
+    An entrant already known by this phone or e-mail is reused only when it is the same person:
+    the same name in the same unit. Anyone else's phone or e-mail never attaches the entry to
+    them (nor shows their details): a new author record is made for this unit, keeping what was
+    written on the paper as its contact, not as a login."""
     if unit is None:
         raise InvalidInput(_l("Cần chọn đơn vị của tác giả."))
-    for login in (phone, email):
-        if login and login.strip():
-            found = find_user_by_login(session, login)
-            if found is not None:
-                return found
-    return create_user(
-        session, full_name=full_name, email=email, phone=phone, password=None, unit=unit
-    )
+    full_name = nfc(full_name.strip())
+    if not full_name:
+        raise InvalidInput(_l("Cần ghi họ tên tác giả."))
+    contacts = [value.strip() for value in (phone, email) if value and value.strip()]
+    known = [user for c in contacts if (user := find_user_by_login(session, c)) is not None]
+    for user in known:
+        if user.role == Role.ENTRANT and user.unit_id == unit.id and _same_name(user, full_name):
+            return user
+    if not known:
+        return create_user(
+            session, full_name=full_name, email=email, phone=phone, password=None, unit=unit
+        )
+    author = User(full_name=full_name, role=Role.ENTRANT, unit=unit, contact=", ".join(contacts))
+    session.add(author)
+    session.flush()
+    return author
+
+
+def _same_name(user: User, full_name: str) -> bool:
+    """Names compare with their diacritics (Hoa and Hòa are two people), case and spacing aside."""
+    return " ".join(user.full_name.casefold().split()) == " ".join(full_name.casefold().split())

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from contest import storage
 from contest.audit import ContestAction, record_event
 from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.converter import markdown_to_html
 from contest.errors import (
     DeadlinePassed,
     EntryLimitReached,
@@ -22,7 +23,7 @@ from contest.errors import (
     InvalidInput,
     NotAllowedToEnter,
 )
-from contest.intake import ExtractedEssay, markdown_to_html
+from contest.intake import ExtractedEssay
 from contest.models import (
     Contest,
     ContestPhase,

@@ -4,15 +4,13 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from contest import storage
+from contest import pictures, storage
 from contest.audit import ContestAction, record_event
 from contest.errors import InvalidInput
 from contest.models import Contest, ExemplarProfile, ProfileState, Round, User
@@ -69,12 +67,9 @@ def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, byte
     """Keep a profile photo re-encoded as JPEG, which also drops its EXIF block; the file goes
     away if the transaction does not commit."""
     try:
-        image = Image.open(io.BytesIO(photo[1]))
-        image.load()
-    except (UnidentifiedImageError, OSError) as exc:
+        picture = pictures.clean(photo[1], photo=True)
+    except pictures.NotAPicture as exc:
         raise InvalidInput(_l("Ảnh không hợp lệ: chỉ nhận ảnh JPEG hoặc PNG.")) from exc
-    encoded = io.BytesIO()
-    image.convert("RGB").save(encoded, "JPEG", quality=88)
     relative = os.path.join("profiles", f"{profile_id}-{secrets.token_hex(8)}.jpg")
-    storage.write_file(session, relative, encoded.getvalue())
+    storage.write_file(session, relative, picture.data)
     return relative

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
 from contest.models import (
     AuditEvent,
     Contest,
@@ -79,15 +80,16 @@ def contest_status(session: Session, contest: Contest) -> dict:
     }
 
 
-def entry_history(session: Session, entry: Entry) -> list[AuditEvent]:
-    """What happened to one entry, oldest first, with the people who did it."""
+def entry_history(session: Session, entry: Entry, *, everything: bool) -> list[AuditEvent]:
+    """What happened to one entry, oldest first, with the people who did it: `everything` for
+    the province, otherwise only ENTRY_EVENTS_FOR_EVERYONE (no judging event)."""
+    query = select(AuditEvent).where(
+        AuditEvent.object_type == Entry.__name__, AuditEvent.object_id == entry.id
+    )
+    if not everything:
+        query = query.where(AuditEvent.action.in_([str(a) for a in ENTRY_EVENTS_FOR_EVERYONE]))
     return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.object_type == Entry.__name__, AuditEvent.object_id == entry.id)
-            .options(selectinload(AuditEvent.actor))
-            .order_by(AuditEvent.id)
-        )
+        session.scalars(query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id))
     )
 
 

@@ -13,15 +13,9 @@ from wtforms import SelectChoice
 
 from contest import policy
 from contest.db import db, utcnow
-from contest.errors import DomainError
+from contest.errors import DomainError, IntakeError
 from contest.forms import EntryForm, choices
-from contest.intake import (
-    ExtractedEssay,
-    IntakeError,
-    IntakeNotice,
-    extract_typed,
-    extract_upload,
-)
+from contest.intake import ExtractedEssay, IntakeNotice, extract_typed, extract_upload
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.services import entries, queries
 from contest.services.entries import Subject

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from contest import policy, storage
 from contest.db import db, utcnow
 from contest.forms import ConfirmForm, EntryForm, ReasonForm
 from contest.models import EntryState
+from contest.sanitise import essay_markup
 from contest.services import entries, queries
 from contest.views.common import (
     INPUT_ERRORS,
@@ -23,7 +24,7 @@ from contest.views.common import (
     subject_of,
     visible_entry,
 )
-from contest.web import contest_or_404, rewrite_media, user_action
+from contest.web import contest_or_404, picture_response, user_action
 
 
 @bp.route("/")
@@ -74,14 +75,16 @@ def new_entry(slug: str):
 @login_required
 def show_entry(entry_id: int):
     entry = visible_entry(entry_id)
-    body = rewrite_media(
+    body = essay_markup(
         entry.body_html, lambda name: url_for("contest.entry_media", entry_id=entry.id, name=name)
     )
     return render_template(
         "contest/entry.html",
         entry=entry,
         body=body,
-        history=queries.entry_history(db.session, entry),
+        history=queries.entry_history(
+            db.session, entry, everything=policy.sees_whole_entry_history(current_user)
+        ),
         can_edit=policy.can_edit_entry(current_user, entry),
         confirm=ConfirmForm(),
     )
@@ -91,10 +94,9 @@ def show_entry(entry_id: int):
 @login_required
 def entry_media(entry_id: int, name: str):
     entry = visible_entry(entry_id)
-    path = storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
-    if path is None or not os.path.isfile(path):
-        abort(404)
-    return send_file(path)
+    return picture_response(
+        storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
+    )
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -1,16 +1,14 @@
 """Blind codes and the judges' copy of an essay's pictures (re-encoded, without metadata).
 
-Pure: reads the original pictures, returns the new markdown and the clean bytes; writing them
-is the caller's business (through `contest.storage`, so a rollback removes them)."""
+Pure: reads the original pictures and keeps the clean bytes; writing them is the caller's
+business (through `contest.storage`, so a rollback removes them)."""
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import secrets
 
-from PIL import Image, UnidentifiedImageError
+from contest import pictures
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without mistakes
 
@@ -31,38 +29,26 @@ def new_code(prefix: str, taken: set[str]) -> str:
             return code
 
 
-def _clean_png(path: str) -> bytes | None:
-    """The picture as PNG with EXIF, XMP and comments dropped, or None if it is not one."""
-    try:
-        with Image.open(path) as image:
-            clean = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-        clean.info = {}  # nothing travels to the judges' copy
-        buffer = io.BytesIO()
-        clean.save(buffer, "PNG")
-    except (UnidentifiedImageError, OSError):
-        return None
-    return buffer.getvalue()
+class PictureCopier:
+    """For the judges' copy: each picture of the essay re-encoded without metadata under a
+    neutral name (`media/1.png`, `media/2.jpg` …), given to `contest.essay_ast.clean_tree`.
+    A picture outside `source_dir`, missing or not a raster is dropped from the copy."""
 
+    def __init__(self, source_dir: str) -> None:
+        self.source_dir = os.path.realpath(source_dir)
+        self.names: dict[str, str] = {}
+        self.pictures: dict[str, bytes] = {}
 
-def clean_pictures(markdown: str, source_dir: str) -> tuple[str, dict[str, bytes]]:
-    """Rename the essay's pictures neutrally (`media/1.png` …) with their metadata dropped.
-
-    Returns the new markdown and the clean pictures by their new names; a picture outside
-    `source_dir` or unreadable is dropped from the copy."""
-    mapping: dict[str, str] = {}
-    pictures: dict[str, bytes] = {}
-
-    def replace(match: re.Match) -> str:
-        original = match.group(2)
-        if original not in mapping:
-            path = os.path.realpath(os.path.join(source_dir, original))
-            inside = path.startswith(os.path.realpath(source_dir) + os.sep)
-            data = _clean_png(path) if inside and os.path.isfile(path) else None
-            if data is None:
-                return match.group(1) + "()"
-            name = f"media/{len(mapping) + 1}.png"
-            mapping[original] = name
-            pictures[name] = data
-        return f"{match.group(1)}({mapping[original]})"
-
-    return re.sub(r"(!\[[^\]]*\])\((media/[^)\s]+)\)", replace, markdown), pictures
+    def __call__(self, target: str) -> str | None:
+        if target not in self.names:
+            path = os.path.realpath(os.path.join(self.source_dir, target))
+            if not path.startswith(self.source_dir + os.sep) or not os.path.isfile(path):
+                return None
+            with open(path, "rb") as fh:
+                try:
+                    picture = pictures.clean(fh.read())
+                except pictures.NotAPicture:
+                    return None
+            self.names[target] = f"media/{len(self.pictures) + 1}{picture.extension}"
+            self.pictures[self.names[target]] = picture.data
+        return self.names[target]

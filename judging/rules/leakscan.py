@@ -1,12 +1,18 @@
 """The leak scan of rọc phách: does an essay reveal its author? Pure text in, flags out.
 
 Looks for the author's name (with and without diacritics), phone, e-mail, the author's unit,
-self-references ("tác giả", "người viết", "tôi tên là") and a signature block at the end."""
+self-references ("tác giả", "người viết", "tôi tên là") and a signature block at the end, in
+the title, the subject's name and the text (which carries link targets and picture captions).
+
+It fails closed: the comparison folds case and diacritics character by character and maps every
+match back to the original text, so no stray accent or odd character can switch a check off;
+an author who writes about someone of the same name is flagged for the organiser to decide."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from contest.text import fold
 
@@ -30,7 +36,8 @@ SIGNATURE_LINES = 3
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # name | phone | email | unit | self_reference | signature
+    # name | name_is_subject | phone | email | unit | self_reference | signature | unscanned
+    kind: str
     snippet: str
 
 
@@ -38,16 +45,33 @@ def _context(text: str, start: int, end: int, width: int = 30) -> str:
     return text[max(0, start - width) : end + width].replace("\n", " ").strip()
 
 
-def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:
-    """Spans of `needle` in `text`, ignoring case and diacritics, on word boundaries.
+@lru_cache(maxsize=8)
+def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
+    """`text` folded one character at a time, and for each folded character the index of the
+    character it came from: a combining mark folds to nothing, so it cannot shift a match."""
+    folded: list[str] = []
+    positions: list[int] = []
+    for index, character in enumerate(text):
+        for piece in fold(character):
+            folded.append(piece)
+            positions.append(index)
+    return "".join(folded), tuple(positions)
 
-    Folding keeps one character per character for Vietnamese letters (NFC input), so the
-    spans found in the folded text are spans of the original too."""
-    folded_text, folded_needle = fold(text), fold(needle).strip()
-    if not folded_needle or len(folded_text) != len(text):
+
+def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:
+    """Spans of `needle` in `text`, ignoring case and diacritics, on word boundaries."""
+    folded_needle = fold(needle).strip()
+    if not folded_needle:
         return []
+    folded_text, positions = _folded_with_positions(text)
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in folded_needle.split()) + r"(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, folded_text)]
+    spans = []
+    for match in re.finditer(pattern, folded_text):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        while end < len(text) and not fold(text[end]):
+            end += 1  # a trailing combining mark belongs to the match
+        spans.append((start, end))
+    return spans
 
 
 def _digits_pattern(phone: str) -> str | None:
@@ -68,9 +92,9 @@ def scan(
     unit_names: tuple[str, ...] = (),
     subject_name: str = "",
 ) -> list[Flag]:
-    """Everything in the title and text that may identify the author."""
+    """Everything in the title, the subject's name and the text that may identify the author."""
     flags: list[Flag] = []
-    whole = f"{title}\n{text}"
+    whole = f"{title}\n{subject_name}\n{text}"
     seen: set[tuple[str, str]] = set()
 
     def add(kind: str, snippet: str) -> None:
@@ -79,10 +103,12 @@ def scan(
             flags.append(Flag(kind, snippet))
 
     subject_spans = _find_folded(whole, subject_name) if subject_name else []
-    if author_name and fold(author_name).strip() != fold(subject_name).strip():
-        for start, end in _find_folded(whole, author_name):
-            if not any(s <= start and end <= e for s, e in subject_spans):
-                add("name", whole[start:end])
+    same_name = fold(author_name).strip() == fold(subject_name).strip()
+    for start, end in _find_folded(whole, author_name) if author_name else []:
+        if same_name:
+            add("name_is_subject", whole[start:end])
+        elif not any(s <= start and end <= e for s, e in subject_spans):
+            add("name", whole[start:end])
     if phone and (pattern := _digits_pattern(phone)):
         for match in re.finditer(pattern, whole):
             add("phone", match.group(0))

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest import storage
 from contest.audit import record_event
-from contest.errors import InvalidInput
-from contest.intake import markdown_to_html, markdown_to_text
+from contest.converter import markdown_to_html, markdown_to_text, rewrite_markdown
+from contest.errors import IntakeError, InvalidInput
+from contest.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, User
 from contest.states import advance
 from contest.text import nfc
@@ -55,16 +56,18 @@ def prepare_blind_copies(session: Session, contest: Contest, actor: User | None)
         code = blind.new_code(prefix, taken)
         taken.add(code)
         key = secrets.token_hex(16)
-        markdown, pictures = blind.clean_pictures(
-            entry.body_markdown, storage.entry_dir(entry.storage_key)
-        )
-        for name, data in pictures.items():
+        copier = blind.PictureCopier(storage.entry_dir(entry.storage_key))
+        # Links become words and targets as text: nothing leads judges out of the app, and
+        # the scan reads the targets (a `mailto:` with the author's address) like the text.
+        markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+        for name, data in copier.pictures.items():
             storage.write_file(session, os.path.join("blind", key, name), data)
         copy = BlindCopy(
             entry_id=entry.id,
             contest_id=contest.id,
             code=code,
             title=entry.title,
+            subject_name=entry.subject_name,
             markdown=markdown,
             html=markdown_to_html(markdown),
             media_key=key,
@@ -89,15 +92,21 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
             if not u.is_province
         }
     )
-    flags = leakscan.scan(
-        markdown_to_text(copy.markdown),
-        title=copy.title,
-        author_name=author.full_name,
-        phone=author.phone,
-        email=author.email,
-        unit_names=units,
-        subject_name=entry.subject_name,
-    )
+    try:
+        text = markdown_to_text(copy.markdown)
+    except IntakeError:
+        # Fail closed: a copy that cannot be read for the scan waits for an organiser.
+        flags = [leakscan.Flag("unscanned", copy.title)]
+    else:
+        flags = leakscan.scan(
+            text,
+            title=copy.title,
+            author_name=author.full_name,
+            phone=author.phone or author.contact,
+            email=author.email or author.contact,
+            unit_names=units,
+            subject_name=copy.subject_name,
+        )
     for flag in flags:
         session.add(LeakFlag(entry_id=entry.id, kind=flag.kind, snippet=flag.snippet))
     return len(flags)
@@ -144,6 +153,7 @@ def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | No
     before = advance(flag, FlagState.REDACTED)
     copy.markdown = leakscan.redact(copy.markdown, text)
     copy.title = leakscan.redact(copy.title, text)
+    copy.subject_name = leakscan.redact(copy.subject_name, text)
     copy.html = markdown_to_html(copy.markdown)
     flag.resolution, flag.resolved_by_id = text, actor.id if actor else None
     record_event(

@@ -4,13 +4,14 @@ a judge reaches only the codes assigned to them, once released."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import policy
 from contest.db import db, utcnow
-from contest.web import contest_or_404, rewrite_media, user_action
+from contest.sanitise import essay_markup
+from contest.web import contest_or_404, picture_response, user_action
 from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm
 from judging.models import Assignment, BlindCopy, Stage
 from judging.services import blinding, results, scoring, stages
@@ -37,11 +38,10 @@ def _judge_assignment(slug: str, code: str) -> tuple[Assignment, BlindCopy]:
 
 
 def _blind_body(slug: str, code: str, copy: BlindCopy):
-    return rewrite_media(
+    return essay_markup(
         copy.html,
-        lambda name: url_for(
-            "judging.blind_media", slug=slug, code=code, name=name.removeprefix("media/")
-        ),
+        lambda name: url_for("judging.blind_media", slug=slug, code=code, name=name),
+        outside_links=False,
     )
 
 
@@ -123,11 +123,7 @@ def blind_media(slug: str, code: str, name: str):
     stage, copy = _judge_stage_copy(slug, code)
     if stage.head_judge_id != current_user.id:
         _judge_assignment(slug, code)
-    path = blinding.media_path(copy, name)
-    if path is None:
-        abort(404)
-    with open(path, "rb") as fh:
-        return Response(fh.read(), mimetype="image/png")
+    return picture_response(blinding.media_path(copy, name))
 
 
 @bp.route("/<slug>/e/<code>/recuse", methods=["POST"])

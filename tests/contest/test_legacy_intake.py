@@ -10,7 +10,8 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from contest import office
-from contest.intake import IntakeError, IntakeNotice, extract_upload
+from contest.errors import IntakeError
+from contest.intake import IntakeNotice, extract_upload
 from contest.legacy_documents import convert_odt
 from contest.legacy_fonts import TCVN3
 from tests.conftest import LEGACY_UNICODE, libreoffice_convert

@@ -1,0 +1,138 @@
+"""Pandoc for essays, run the safe way: sandboxed (it reads only the file it is given), its
+heap capped, under a time limit, in a process group killed on timeout and when the worker dies,
+and at most MAX_CONVERSIONS at once on the machine. Also the conversions every stored essay
+goes through: to plain text (word count, leak scan), to HTML (reading pages), and a pass over
+its document tree (`contest.essay_ast`)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pypandoc
+from flask_babel import lazy_gettext as _l
+
+from contest import essay_ast
+from contest.errors import IntakeError
+from contest.text import nfc
+
+# pandoc's heap, and how many conversions may run at once on the machine (2 cores).
+PANDOC_HEAP_MB = 400
+MAX_CONVERSIONS = 2
+SLOTS_FOLDER = "guong-sang-conversions"
+# Children die with the worker: a killed web process leaves no pandoc running.
+_DIE_WITH_PARENT = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"]
+
+TOO_COMPLEX = _l("Tệp quá lớn hoặc quá phức tạp để xử lý an toàn. Hãy lưu bài thành tệp nhỏ hơn.")
+
+
+def run_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | None = None) -> str:
+    """Run the pandoc that pypandoc-binary ships, sandboxed (it reads only the file it is
+    given), its heap capped, under a time limit, killed if this process dies."""
+    command = [
+        *_DIE_WITH_PARENT,
+        pypandoc.get_pandoc_path(),
+        "+RTS",
+        f"-M{PANDOC_HEAP_MB}m",
+        "-RTS",
+        "--sandbox",
+        *args,
+    ]
+    with conversion_slot(timeout):
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        try:
+            output, errors = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise IntakeError(_l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng.")) from exc
+        except BaseException:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    if process.returncode != 0:
+        if b"Heap exhausted" in errors or b"heap overflow" in errors:
+            raise IntakeError(TOO_COMPLEX)
+        raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng."))
+    return output.decode("utf-8")
+
+
+@contextmanager
+def conversion_slot(timeout: int) -> Iterator[None]:
+    """At most MAX_CONVERSIONS conversions at once on this machine, across threads and
+    worker processes (one lock file per slot; a killed process frees its slot). Waits up to
+    `timeout` seconds, then asks the person to try again."""
+    folder = os.path.join(tempfile.gettempdir(), SLOTS_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        for number in range(MAX_CONVERSIONS):
+            handle = open(os.path.join(folder, f"slot-{number}"), "a+b")  # noqa: SIM115
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                handle.close()  # closing the file releases the lock
+            return
+        if time.monotonic() >= deadline:
+            raise IntakeError(_l("Máy chủ đang bận xử lý nhiều tệp. Vui lòng thử lại sau ít phút."))
+        time.sleep(0.2)
+
+
+def markdown_to_text(markdown: str, timeout: int = 30) -> str:
+    """Plain text of the essay, for the word count and the leak scan."""
+    return nfc(
+        run_pandoc(["-f", "markdown", "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
+    )
+
+
+def markdown_to_html(markdown: str, timeout: int = 30) -> str:
+    """HTML of the essay for reading pages; raw HTML in the source is not passed through."""
+    return run_pandoc(
+        ["-f", "markdown-raw_html-raw_attribute", "-t", "html5", "--wrap=none"],
+        markdown.encode(),
+        timeout,
+    )
+
+
+MARKDOWN_OUT = "markdown-raw_html-raw_attribute-link_attributes"
+
+
+def rewrite_markdown(
+    markdown: str,
+    picture: Callable[[str], str | None],
+    links: essay_ast.LinkPolicy,
+    timeout: int = 30,
+) -> tuple[str, essay_ast.Outcome]:
+    """Stored essay markdown passed through `essay_ast.clean_tree` (see there)."""
+    tree = json.loads(
+        run_pandoc(
+            ["-f", "markdown-raw_html-raw_attribute", "-t", "json"], markdown.encode(), timeout
+        )
+    )
+    outcome = essay_ast.clean_tree(tree, picture, links)
+    return tree_to_markdown(tree, timeout), outcome
+
+
+def tree_to_markdown(tree: dict, timeout: int) -> str:
+    return run_pandoc(
+        ["-f", "json", "-t", MARKDOWN_OUT, "--wrap=none"], json.dumps(tree).encode(), timeout
+    )

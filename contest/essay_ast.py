@@ -1,0 +1,105 @@
+"""Pandoc's document tree (its JSON form) walked in Python: the one place that decides what an
+essay may link to and which pictures it may show, used at intake, for the judges' copy and for
+the book.
+
+A link survives only with an http, https or mailto target (or a jump inside the document);
+anything else — `javascript:`, `data:`, `vbscript:`, a file path — keeps its words and loses its
+target. A picture survives only when the caller's `picture` function gives it a new source,
+so a picture pointing at a web address or a server file is dropped, never fetched. Raw HTML,
+LaTeX and other raw passages are dropped whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_EMPTY_ATTR: list[Any] = ["", [], []]
+_KEPT_PICTURE_ATTRIBUTES = ("width", "height")
+
+
+class LinkPolicy(StrEnum):
+    KEEP_SAFE = "keep_safe"  # safe links stay links; others keep their words only
+    AS_TEXT = "as_text"  # every link becomes its words followed by its target, as plain text
+
+
+@dataclass
+class Outcome:
+    """What the walk took out, for the notices shown to the author."""
+
+    dropped_pictures: int = 0
+    dropped_links: int = 0
+
+
+def is_safe_target(url: str) -> bool:
+    """An http(s) or mailto address, or a jump inside the document. Browsers ignore control
+    characters and spaces inside a scheme (`java\\tscript:`), so they are ignored here too."""
+    squeezed = "".join(ch for ch in url if ch > " ")
+    match = _SCHEME.match(squeezed)
+    if match is not None:
+        return match.group(1).lower() in SAFE_SCHEMES
+    return squeezed.startswith("#") and len(squeezed) > 1
+
+
+def shown_target(url: str) -> str:
+    """How a link's target reads as text: an e-mail address without its `mailto:`."""
+    url = url.strip()
+    return url[len("mailto:") :] if url.lower().startswith("mailto:") else url
+
+
+def clean_tree(
+    document: dict,
+    picture: Callable[[str], str | None],
+    links: LinkPolicy = LinkPolicy.KEEP_SAFE,
+) -> Outcome:
+    """Rewrite `document` (pandoc JSON) in place. `picture(source)` returns the new source of
+    a picture to keep, or None to drop it."""
+    outcome = Outcome()
+
+    def replacement(node: dict) -> list | None:
+        kind = node.get("t")
+        if kind == "Image":
+            attr, _alt, target = node["c"]
+            source = picture(target[0])
+            if source is None:
+                outcome.dropped_pictures += 1
+                return []
+            target[0] = source
+            node["c"][0] = ["", [], [kv for kv in attr[2] if kv[0] in _KEPT_PICTURE_ATTRIBUTES]]
+            return None
+        if kind == "Link":
+            _attr, content, (url, _title) = node["c"]
+            node["c"][0] = _EMPTY_ATTR
+            if links == LinkPolicy.AS_TEXT:
+                shown = shown_target(url)
+                if not shown or shown.startswith("#"):
+                    return content
+                return [*content, {"t": "Space"}, {"t": "Str", "c": f"({shown})"}]
+            if is_safe_target(url):
+                return None
+            outcome.dropped_links += 1
+            return content
+        if kind in ("RawInline", "RawBlock"):
+            return []
+        return None
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            result: list = []
+            for item in value:
+                replaced = replacement(item) if isinstance(item, dict) else None
+                if replaced is None:
+                    result.append(walk(item))
+                else:
+                    result.extend(walk(replaced))
+            return result
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        return value
+
+    document["blocks"] = walk(document["blocks"])
+    return outcome
