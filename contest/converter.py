@@ -27,6 +27,7 @@ from contest.text import nfc
 PANDOC_HEAP_MB = 400
 MAX_CONVERSIONS = 2
 SLOTS_FOLDER = "guong-sang-conversions"
+HEAP_EXHAUSTED = 251  # how a GHC program exits when it reaches its -M limit
 # Children die with the worker: a killed web process leaves no pandoc running.
 _DIE_WITH_PARENT = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"]
 
@@ -65,7 +66,7 @@ def run_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | No
             process.communicate()
             raise
     if process.returncode != 0:
-        if b"Heap exhausted" in errors or b"heap overflow" in errors:
+        if process.returncode == HEAP_EXHAUSTED or b"Heap exhausted" in errors:
             raise IntakeError(TOO_COMPLEX)
         raise IntakeError(_l("Không đọc được nội dung tệp. Tệp có thể bị hỏng."))
     return output.decode("utf-8")

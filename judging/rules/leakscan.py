@@ -102,13 +102,9 @@ def scan(
             seen.add((kind, snippet))
             flags.append(Flag(kind, snippet))
 
-    subject_spans = _find_folded(whole, subject_name) if subject_name else []
     same_name = fold(author_name).strip() == fold(subject_name).strip()
     for start, end in _find_folded(whole, author_name) if author_name else []:
-        if same_name:
-            add("name_is_subject", whole[start:end])
-        elif not any(s <= start and end <= e for s, e in subject_spans):
-            add("name", whole[start:end])
+        add("name_is_subject" if same_name else "name", whole[start:end])
     if phone and (pattern := _digits_pattern(phone)):
         for match in re.finditer(pattern, whole):
             add("phone", match.group(0))

@@ -244,3 +244,55 @@ def test_the_author_index_follows_the_vietnamese_alphabet():
         "Cầm Thị Thanh",
         "Lò Văn Thắng",
     ]
+
+
+def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_file(
+    finalised, world, tmp_path, app
+):
+    """An organiser's copy edit (or an essay stored before intake cleaned pictures) naming a
+    web address, a server file and a script link: the book holds none of them and the build
+    never called out."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Spy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Spy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = os.path.join(app.instance_path, "planted-secret.png")
+    os.makedirs(app.instance_path, exist_ok=True)
+    with open(secret, "wb") as fh:
+        fh.write(b"\x89PNG SECRET-KEY-CONTENT")
+    contest, rich = finalised["contest"], finalised["rich"]
+    hostile_copy = (
+        rich.body_markdown
+        + f"\n\n![gọi về](http://127.0.0.1:{server.server_port}/spy.png)\n\n"
+        + f"![tệp máy chủ]({secret})\n\n![leo ra](../../planted-secret.png)\n\n"
+        + "[bấm](javascript:fetch('/accounts'))\n\n<script>alert(1)</script>\n"
+    )
+    contents.edit_copy(
+        db.session, contest, rich.id, rich.title, hostile_copy, world["users"]["province"]
+    )
+    db.session.commit()
+    try:
+        written = build(contest, tmp_path / "out")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    for path in written.values():
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                data = archive.read(name)
+                assert b"SECRET-KEY-CONTENT" not in data, name
+                assert b"javascript" not in data.lower() and b"<script" not in data, name
+    assert "Ông Lò Văn Pánh" in "".join(epub_files(written["epub"]).values())

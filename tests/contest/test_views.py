@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from contest.db import db
 from contest.models import Entry, EntryState, User
+from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from tests.conftest import (
     LEGACY_UNICODE,
@@ -206,6 +207,65 @@ def test_paper_entry_creates_an_author_without_password(client, world):
         entry.entered_by_id == world["users"]["organiser_c1"].id
         and entry.state is EntryState.SUBMITTED
     )
+
+
+def _paper_entry(client, world, **author):
+    return post_form(
+        client,
+        f"/rounds/{world['rounds']['MCH'].id}/paper-entry",
+        {
+            "author_unit_id": world["units"]["MCH"].id,
+            "title": "Bài nộp giấy",
+            "subject_profile_id": "0",
+            "subject_name": "Cầm Thị Hoa",
+            "subject_kind": "individual",
+            "subject_category": "2.4",
+            "body": vietnamese_essay(80),
+            "declarations": "y",
+            "author_phone": "",
+            "author_email": "",
+            **author,
+        },
+    )
+
+
+def test_a_paper_entry_never_attaches_to_someone_elses_account(client, world):
+    """Mộc Châu's organiser types the e-mail of Yên Châu's entrant: a new author record is made
+    for Mộc Châu; she keeps her entries, her limit and her details to herself."""
+    victim = world["users"]["entrant_b"]
+    login(client, world["users"]["organiser_d1"])
+    response = _paper_entry(client, world, author_name="Lò Văn Mạo", author_email=victim.email)
+    assert response.status_code == 302
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.author is not victim and entry.author.full_name == "Lò Văn Mạo"
+    assert entry.author.unit_id == world["units"]["MCH"].id
+    assert entry.author.email is None and entry.author.contact == victim.email
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert victim.full_name not in page
+    client.get("/logout")
+    login(client, victim)
+    assert client.get(f"/entries/{entry.id}").status_code == 404
+    mine = client.get("/c/son-la-2019/entries")
+    assert mine.status_code == 200 and "Bài nộp giấy" not in mine.get_data(as_text=True)
+
+
+def test_a_paper_entry_with_the_same_name_in_the_same_unit_is_that_person(client, world):
+    author = create_user(
+        db.session,
+        full_name="Lò Văn Mạo",
+        email=None,
+        phone="0912 345 678",
+        password=None,
+        unit=world["units"]["MCH"],
+    )
+    db.session.commit()
+    login(client, world["users"]["organiser_d1"])
+    _paper_entry(client, world, author_name="lò  văn mạo", author_phone="0912345678")
+    assert db.session.scalars(select(Entry)).one().author is author
+    # Another name on the same phone is another person: a new record, the phone kept as contact.
+    _paper_entry(client, world, author_name="Lò Văn Mão", author_phone="0912345678")
+    second = db.session.scalars(select(Entry).order_by(Entry.id.desc())).first()
+    assert second.author is not author and second.author.contact == "0912345678"
 
 
 def test_dashboard_shows_entries_at_the_province(client, world, make_entry):

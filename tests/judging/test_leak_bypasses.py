@@ -1,0 +1,154 @@
+"""The leak scan fails closed: no stray character switches a check off, link targets and the
+subject field are read, an author writing about a namesake is flagged. Authors, for their
+part, never learn who judges their entry."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+from sqlalchemy import select
+
+from contest import storage
+from contest.db import db
+from contest.intake import extract_upload
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry
+from contest.services.forwarding import forward_round
+from judging.models import Assignment, BlindCopy, LeakFlag
+from judging.rules.leakscan import redact, scan
+from judging.services import blinding, scoring
+from tests import hostile
+from tests.conftest import NOW, PASSWORD, login
+from tests.judging.conftest import open_for_judging
+
+AUTHOR = "Nguyễn Văn Tèo"
+
+
+def test_one_stray_combining_accent_does_not_switch_the_checks_off():
+    text = unicodedata.normalize(
+        "NFC", "Bài viết \u0301 về bản Mòng. Người kể: Nguyễn Văn Tèo, teo.nguyen@example.vn."
+    )
+    assert len(text) != len(unicodedata.normalize("NFD", text))
+    kinds = {
+        f.kind
+        for f in scan(
+            text,
+            author_name=AUTHOR,
+            email="teo.nguyen@example.vn",
+            unit_names=("Bản Mòng",),
+        )
+    }
+    assert {"name", "email", "unit"} <= kinds
+
+
+def test_a_name_broken_by_combining_marks_is_still_found_and_redacted_whole():
+    decomposed = unicodedata.normalize("NFD", f"Tôi là {AUTHOR}.")
+    (flag,) = [f for f in scan(decomposed, author_name=AUTHOR) if f.kind == "name"]
+    assert unicodedata.normalize("NFC", flag.snippet) == AUTHOR
+    assert unicodedata.normalize("NFC", redact(decomposed, AUTHOR)) == "Tôi là […]."
+
+
+def test_an_author_writing_about_a_namesake_is_flagged_for_the_organiser():
+    flags = scan("Ông Lò Văn Hùng giữ rừng.", author_name="Lò Văn Hùng", subject_name="Lò Văn Hùng")
+    assert [f.kind for f in flags] == ["name_is_subject"]
+
+
+def test_the_subject_field_and_title_are_scanned():
+    flags = scan(
+        "Nội dung không có tên.",
+        title="Bài của Tèo",
+        author_name=AUTHOR,
+        subject_name=f"Bố của {AUTHOR}",
+    )
+    assert any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
+
+
+def _entry_at_province(world, panel, tmp_path, data: bytes, subject_name="Lò Văn Pánh"):
+    author = create_user(
+        db.session,
+        full_name=AUTHOR,
+        email="teo.nguyen@example.vn",
+        phone=None,
+        password=PASSWORD,
+        unit=world["units"]["SGD"],
+    )
+    entry = create_entry(
+        db.session,
+        contest=panel["contest"],
+        author=author,
+        author_unit=author.unit,
+        title="Người giữ rừng",
+        subject=Subject(subject_name, "Bản Mòng", "individual", "2.4"),
+        essay=extract_upload("bai.docx", data, 10**7),
+        original=("bai.docx", data),
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
+    forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[entry.id])
+    db.session.commit()
+    return entry
+
+
+def test_a_mailto_target_reaches_the_scan_and_judges_see_no_outside_link(
+    app, world, panel, tmp_path
+):
+    data = hostile.docx_with_links(
+        tmp_path, ["mailto:teo.nguyen@example.vn", "https://evil.example/"]
+    )
+    entry = _entry_at_province(world, panel, tmp_path, data)
+    author = entry.author
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
+    assert any(f.kind == "email" and f.snippet == author.email for f in flags)
+    assert "href" not in copy.html  # the targets are text: nothing leads out of the app
+    assert "(https://evil.example/)" in copy.markdown
+
+
+def test_a_picture_bomb_already_stored_cannot_stop_the_scan(app, world, panel, tmp_path):
+    """An entry stored before intake decoded pictures: its bomb is left out of the copy."""
+    entry = _entry_at_province(
+        world, panel, tmp_path, hostile.docx_with_picture(tmp_path, hostile.png())
+    )
+    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    (name,) = os.listdir(media)
+    with open(os.path.join(media, name), "wb") as fh:
+        fh.write(hostile.png(20_000, 10_000, "1"))
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    db.session.commit()
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    assert "![" not in copy.markdown
+    assert not os.path.exists(os.path.join(blinding.blind_dir(copy.media_key), "media"))
+
+
+def test_judges_see_the_redacted_subject_name(app, world, panel, tmp_path):
+    data = hostile.docx_with_links(tmp_path, [])
+    entry = _entry_at_province(world, panel, tmp_path, data, subject_name=f"Bố của {AUTHOR}")
+    open_for_judging(panel)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    assert copy.subject_name == "Bố của […]" and entry.subject_name == f"Bố của {AUTHOR}"
+
+
+def test_an_author_never_sees_who_judges_their_entry(app, client, world, panel):
+    open_for_judging(panel)
+    entry = panel["entries"][0]
+    assignment = db.session.scalars(
+        select(Assignment).where(Assignment.entry_id == entry.id)
+    ).first()
+    judge_name = assignment.judge.full_name
+    scoring.recuse(db.session, assignment, "Tôi quen tác giả.")
+    db.session.commit()
+    login(client, entry.author)
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "đã nộp bài" in page  # the author's own history is there
+    for judge in panel["judges"] + [world["users"]["head_judge"]]:
+        assert judge.full_name not in page
+    assert judge_name not in page and "Tôi quen tác giả" not in page
+    client.get("/logout")
+    login(client, world["users"]["organiser_d1"])
+    assert judge_name not in client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    client.get("/logout")
+    login(client, world["users"]["province"])
+    assert judge_name in client.get(f"/entries/{entry.id}").get_data(as_text=True)
