@@ -38,9 +38,10 @@ MIN_VIETNAMESE_SHARE = 0.9
 MAX_ZIP_MEMBERS = 2000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-# The document's XML, unpacked: a 20,000-word essay with its styles is about 5 MB; what is much
-# larger costs pandoc gigabytes of memory and is no essay.
-MAX_XML_BYTES = 40 * 1024 * 1024
+# The document's XML, unpacked: a 17,000-word essay with its styles is about 1 MB, and a contest
+# essay has at most a few thousand words. Much more XML costs pandoc and the document tree
+# seconds and hundreds of MB, and is no essay (figures in bench/README.md).
+MAX_XML_BYTES = 3 * 1024 * 1024 // 2
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 WORK_PREFIX = "guong-sang-intake-"

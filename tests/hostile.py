@@ -58,11 +58,11 @@ def rewrite_members(data: bytes, edit) -> bytes:
     return out.getvalue()
 
 
-def docx_with_links(tmp_path: Path, targets: list[str]) -> bytes:
+def docx_with_links(tmp_path: Path, targets: list[str], essay: str = ESSAY) -> bytes:
     """A .docx whose hyperlinks point at `targets` (written as they are into the relationships)."""
     placeholders = [f"https://placeholder.invalid/{i}" for i in range(len(targets))]
     links = "\n\n".join(f"[Liên kết số {i}]({url})" for i, url in enumerate(placeholders))
-    data = pandoc_document(tmp_path, f"{ESSAY}\n\n{links}\n", ".docx")
+    data = pandoc_document(tmp_path, f"{essay}\n\n{links}\n", ".docx")
 
     def edit(name: str, content: bytes):
         if name == "word/_rels/document.xml.rels":
@@ -76,10 +76,12 @@ def docx_with_links(tmp_path: Path, targets: list[str]) -> bytes:
     return rewrite_members(data, edit)
 
 
-def docx_with_picture(tmp_path: Path, picture: bytes, *, rename_to: str | None = None) -> bytes:
+def docx_with_picture(
+    tmp_path: Path, picture: bytes, *, rename_to: str | None = None, essay: str = ESSAY
+) -> bytes:
     """A .docx holding one picture; `rename_to` (e.g. "svg") renames it inside the archive."""
     data = pandoc_document(
-        tmp_path, f"{ESSAY}\n\n![Ảnh](anh.png)\n", ".docx", [("anh.png", picture)]
+        tmp_path, f"{essay}\n\n![Ảnh](anh.png)\n", ".docx", [("anh.png", picture)]
     )
     if rename_to is None:
         return data
