@@ -11,10 +11,10 @@ import resource
 import tempfile
 import time
 
-from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
+from anthology.render.book import Book, BookEssay, BookProfile, PageSetup, render
 from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
-from anthology.render.pandoc import run_pandoc, write_sources
+from anthology.render.pandoc import run_pandoc
 from contest.categories import CATEGORIES
 from contest.demo import text as demo_text
 
@@ -73,8 +73,9 @@ def main() -> None:
     book = make_book()
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        source, _meta = write_sources(book, folder, for_docx=False)
-        run_pandoc(["-f", "markdown", "-t", "epub3", "-o", "floor.epub", source], cwd=folder)
+        with open(os.path.join(folder, "floor.md"), "w", encoding="utf-8") as fh:
+            fh.write(render(book, for_docx=False))
+        run_pandoc(["-f", "markdown", "-t", "epub3", "-o", "floor.epub", "floor.md"], cwd=folder)
         floor = time.perf_counter() - start
         start = time.perf_counter()
         write_epub(book, folder, os.path.join(folder, "book.epub"))

@@ -87,19 +87,26 @@ def clean_tree(
             return []
         return None
 
-    def walk(value: Any) -> Any:
+    def walk(value: Any) -> None:
+        """Rewrite in place: a list is rebuilt only where one of its nodes is replaced."""
         if isinstance(value, list):
+            replaced_any = False
             result: list = []
             for item in value:
-                replaced = replacement(item) if isinstance(item, dict) else None
+                replaced = replacement(item) if isinstance(item, dict) and "t" in item else None
                 if replaced is None:
-                    result.append(walk(item))
+                    walk(item)
+                    result.append(item)
                 else:
-                    result.extend(walk(replaced))
-            return result
-        if isinstance(value, dict):
-            return {key: walk(item) for key, item in value.items()}
-        return value
+                    walk(replaced)
+                    result.extend(replaced)
+                    replaced_any = True
+            if replaced_any:
+                value[:] = result
+        elif isinstance(value, dict):
+            for item in value.values():
+                if isinstance(item, list | dict):
+                    walk(item)
 
-    document["blocks"] = walk(document["blocks"])
+    walk(document["blocks"])
     return outcome

@@ -8,6 +8,7 @@ import random
 from sqlalchemy import select
 
 from contest.db import db, utcnow
+from contest.demo import forward_kept_open_rounds
 from contest.lifecycles import Role
 from contest.models import Contest, User
 from judging.models import Assignment, StageResult
@@ -69,8 +70,10 @@ def settle_leaks(contest: Contest) -> None:
 
 
 def open_judging(contest: Contest, seed: int) -> None:
-    """Open the stage and release the assignments (entries forwarded since are scanned too)."""
+    """Send up the rounds kept open for live use, then open the stage and release the
+    assignments (entries forwarded since the leak scan are scanned too)."""
     organiser = _organiser()
+    forward_kept_open_rounds(db.session, contest, utcnow(), seed)
     settle_leaks(contest)
     stage = stages.current_stage(db.session, contest)
     assigning.open_stage(db.session, stage, organiser)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,15 @@ def test_only_the_unit_of_work_commits(package):
         )
     ]
     assert committing == []
+
+
+def test_no_template_carries_inline_javascript():
+    """Behaviour lives in static/app.js, read from data attributes: a quote in a translation
+    cannot break it, and a strict Content-Security-Policy can forbid inline script."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+    offenders = {
+        str(path.relative_to(ROOT)): match.group(0)
+        for path in (ROOT / "templates").rglob("*.html")
+        if (match := inline.search(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}

@@ -60,7 +60,7 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
         tree = json.load(fh)
     essay_ast.clean_tree(tree, lambda source: _inside(folder, source))
     with open(tree_path, "w", encoding="utf-8") as fh:
-        json.dump(tree, fh, ensure_ascii=False)
+        fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     with open(meta, "w", encoding="utf-8") as fh:
         json.dump(metadata(book, SUMMARY), fh, ensure_ascii=False)  # JSON is YAML
     return tree_path, meta

@@ -404,6 +404,21 @@ def forward_demo_rounds(
         forward_round(session, round_, organiser, now)
 
 
+def forward_kept_open_rounds(session: Session, contest: Contest, now: datetime, seed: int) -> None:
+    """The rounds the demo kept open send their choice up, as they would before the province
+    opens judging (which it cannot do while they hold entries)."""
+    rng = random.Random(seed)
+    for round_ in contest.rounds:
+        if round_.closed_at is None and round_.unit.code in KEPT_OPEN:
+            organiser = session.scalar(
+                select(User).where(User.role == Role.UNIT_ORGANISER, User.unit_id == round_.unit_id)
+            )
+            pending = pending_entries(session, round_)
+            for entry in rng.sample(pending, min(len(pending), round_.quota)):
+                mark_entry(session, round_, entry, True)
+            forward_round(session, round_, organiser, now)
+
+
 def account_lines(session: Session) -> list[tuple[str, str, str]]:
     """`(role, login, password)` of every demo account of the board and the jury, and of the
     first two entrants."""

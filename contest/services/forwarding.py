@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction, record_event
 from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
-from contest.lifecycles import PENDING_ENTRY_STATES, PENDING_PROFILE_STATES
+from contest.lifecycles import PENDING_ENTRY_STATES, PENDING_PROFILE_STATES, ContestPhase
 from contest.models import (
     Contest,
     Entry,
@@ -74,7 +74,31 @@ def pending_profiles(session: Session, round_: Round) -> list[ExemplarProfile]:
     return _pending(session, round_, ExemplarProfile)
 
 
+def rounds_still_holding_entries(session: Session, contest: Contest) -> list[tuple[Round, int]]:
+    """Unit rounds not yet sent up that still hold entries waiting for their decision, with
+    how many: once the province opens judging, such entries could never be judged."""
+    counts = session.execute(
+        select(Round, func.count(Entry.id))
+        .join(Entry, Entry.round_id == Round.id)
+        .where(
+            Round.contest_id == contest.id,
+            Round.parent_id.is_not(None),
+            Round.closed_at.is_(None),
+            Entry.state.in_(PENDING_ENTRY_STATES),
+        )
+        .group_by(Round.id)
+    ).all()
+    return sorted(((round_, n) for round_, n in counts), key=lambda pair: pair[0].unit.name)
+
+
 def _check_round_open(round_: Round) -> None:
+    if round_.contest.phase != ContestPhase.SUBMISSION:
+        raise IllegalTransition(
+            _l(
+                "Cấp tỉnh đã mở chấm: không gửi thêm bài lên được nữa, "
+                "vì bài gửi lên lúc này sẽ không được chấm."
+            )
+        )
     if round_.is_province:
         raise IllegalTransition(
             _l("Vòng cấp tỉnh không chuyển tiếp lên đâu nữa; bài được chấm tại đây.")

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.audit import record_event
-from contest.models import ContestPhase, Entry, User
+from contest.models import Contest, ContestPhase, Entry, User
+from contest.services import forwarding
 from contest.states import advance
 from judging.audit import JudgingAction
 from judging.errors import (
@@ -185,6 +186,23 @@ def release_assignments(session: Session, stage: Stage, actor: User | None, now:
     session.flush()
 
 
+def check_no_entry_left_behind(session: Session, contest: Contest) -> None:
+    """Judging opens only when every unit round holding submitted entries has decided: an entry
+    sent up after the opening would sit at the province unjudged."""
+    holding = forwarding.rounds_still_holding_entries(session, contest)
+    if holding:
+        raise StageNotReady(
+            _l(
+                "Chưa mở chấm được: %(count)s vòng thi đơn vị chưa gửi kết quả lên mà còn giữ "
+                "bài đã nộp (%(rounds)s). Các bài này sẽ không bao giờ được chấm nếu mở chấm "
+                "bây giờ. Hãy để đơn vị (hoặc cấp tỉnh thay đơn vị) chọn và gửi kết quả các "
+                "vòng này trước.",
+                count=len(holding),
+                rounds="; ".join(f"{round_.unit.name}: {n} bài" for round_, n in holding),
+            )
+        )
+
+
 def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
     """Check the leak flags are settled, the rubric and the panel ready; then assign.
     Returns how many assignments were made."""
@@ -192,6 +210,7 @@ def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
     if stage.state != StageState.DRAFT:
         raise JudgingClosed(_l("Vòng chấm này đã mở hoặc đã kết thúc."))
     if stage.position == 1:
+        check_no_entry_left_behind(session, contest)
         blinding.prepare_blind_copies(session, contest, actor)
         unresolved = blinding.open_flags(session, contest)
         if unresolved:

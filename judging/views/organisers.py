@@ -13,6 +13,7 @@ from contest.db import db, utcnow
 from contest.forms import ConfirmForm, choices
 from contest.lifecycles import Role
 from contest.models import User
+from contest.services import forwarding
 from contest.web import user_action
 from judging.forms import (
     ClearForm,
@@ -62,6 +63,10 @@ def overview(slug: str):
         waiting=results.unresolved(found),
         confirm=ConfirmForm(),
         progress=reports.progress(db.session, stage) if stage else [],
+        holding=forwarding.rounds_still_holding_entries(db.session, contest)
+        if stage and stage.position == 1 and stage.state == StageState.DRAFT
+        else [],
+        at_province=len(stages.province_entries(db.session, contest)),
     )
 
 

@@ -1,0 +1,40 @@
+// The app's only script (no inline JavaScript anywhere, so a strict Content-Security-Policy
+// can forbid it). Behaviour is declared in the HTML through data attributes, whose text the
+// templates escape like any other: a quote in a translation cannot break anything.
+//
+//   <form data-confirm="…">            asks before the form is sent
+//   <button data-confirm="…">          asks before this button sends its form
+//   <div data-build-status="URL">      follows a book build until it ends, then reloads
+"use strict";
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const button = event.submitter;
+  const message = (button && button.dataset.confirm) || form.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
+
+function followBuild(panel) {
+  const step = panel.querySelector("[data-build-step]");
+  const bar = panel.querySelector("[data-build-bar]");
+  const percent = panel.querySelector("[data-build-percent]");
+  const poll = () => {
+    fetch(panel.dataset.buildStatus, { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((status) => {
+        step.textContent = status.step;
+        bar.style.width = `${status.percent}%`;
+        percent.textContent = status.percent;
+        if (status.state === "done" || status.state === "failed") {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 800);
+        }
+      });
+  };
+  poll();
+}
+
+document.querySelectorAll("[data-build-status]").forEach(followBuild);

@@ -1,0 +1,99 @@
+"""Irreversible actions ask first, in both languages, saying what will happen in numbers; a
+quote in the translation ("won't") no longer breaks the question. The province sees which
+rounds still hold entries before it can open judging."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from contest.db import db, utcnow
+from contest.intake import extract_typed
+from contest.models import Contest, Unit
+from contest.services.accounts import create_user
+from contest.services.entries import Subject, create_entry
+from contest.uow import unit_of_work
+from judging.demo import setup_jury
+from tests.browser.conftest import log_in
+from tests.conftest import vietnamese_essay
+
+
+@pytest.fixture
+def van_ho_holds_entries(live_app):
+    """Two essays waiting in Vân Hồ's round, and the province's jury set up."""
+    with live_app.app_context():
+        with unit_of_work() as uow:
+            contest = uow.session.scalar(select(Contest))
+            unit = uow.session.scalar(select(Unit).where(Unit.name == "Huyện Vân Hồ"))
+            for number in (1, 2):
+                author = create_user(
+                    uow.session,
+                    full_name=f"Mùa Thị Dung {number}",
+                    email=f"dung{number}@example.vn",
+                    phone=None,
+                    password=None,
+                    unit=unit,
+                )
+                create_entry(
+                    uow.session,
+                    contest=contest,
+                    author=author,
+                    author_unit=unit,
+                    title=f"Người thầy cắm bản {number}",
+                    subject=Subject("Thào A Páo", "Bản Hìn", "individual", "2.1"),
+                    essay=extract_typed(vietnamese_essay(600, f"Thầy giáo {number}")),
+                    original=None,
+                    declarations_accepted=True,
+                    now=utcnow(),
+                    submit=True,
+                )
+            setup_jury(contest, seed=3)
+        db.session.remove()
+    return live_app
+
+
+def test_an_english_confirmation_with_an_apostrophe_asks_and_can_be_declined(
+    van_ho_holds_entries, new_page
+):
+    base = van_ho_holds_entries.config["LIVE_URL"]
+    organiser = new_page()
+    log_in(organiser, base, "tdkt.vho@sonla.gov.vn")
+    organiser.click("button:has-text('English')")
+    organiser.click("text=Unit round: Huyện Vân Hồ")
+    round_url = organiser.url
+    waiting = organiser.locator("tr[id^=entry-]").count()
+    assert waiting >= 1
+    organiser.locator("tr[id^=entry-]").first.locator("button:has-text('Tick')").click()
+
+    asked: list[str] = []
+
+    def decline(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    organiser.once("dialog", decline)
+    organiser.click("button:has-text('Forward to the next level')")
+    organiser.wait_for_timeout(300)
+    assert len(asked) == 1 and "won't be selected" in asked[0]
+    assert "Send the 1 chosen entries and 0 profiles up to Tỉnh Sơn La" in asked[0]
+    assert f"the other {waiting - 1} entries" in asked[0]
+    assert organiser.url == round_url and organiser.locator("tr[id^=entry-]").count() == waiting
+
+    organiser.once("dialog", lambda dialog: dialog.accept())
+    organiser.click("button:has-text('Forward to the next level')")
+    organiser.wait_for_selector("text=Tỉnh Sơn La")
+    assert organiser.locator("button:has-text('Forward to the next level')").count() == 0
+
+
+def test_the_province_sees_the_rounds_holding_entries_instead_of_an_open_button(
+    van_ho_holds_entries, new_page
+):
+    base = van_ho_holds_entries.config["LIVE_URL"]
+    province = new_page()
+    log_in(province, base, "btc@sonla.gov.vn")
+    province.goto(base + "/judging/son-la-2019/")
+    warning = province.locator("#rounds-holding-entries")
+    assert "Huyện Vân Hồ: 2 bài chờ xét" in warning.inner_text()
+    assert province.locator("button:has-text('Mở chấm và phân công')").count() == 0
+    warning.locator("a", has_text="Huyện Vân Hồ").click()
+    assert "Vòng thi: Huyện Vân Hồ" in province.content()

@@ -1,0 +1,71 @@
+"""No entry is ever left at the province unjudged: judging does not open while unit rounds
+still hold submitted entries, and nothing can be sent up once it has opened."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contest.db import db
+from contest.errors import IllegalTransition
+from contest.services.accounts import create_user
+from contest.services.forwarding import forward_round, rounds_still_holding_entries
+from judging.errors import StageNotReady
+from judging.services import assigning, stages
+from tests.conftest import NOW, PASSWORD, csrf_token, login
+from tests.judging.conftest import open_for_judging
+
+
+def _teacher(world):
+    return create_user(
+        db.session,
+        full_name="Hà Thị Lan",
+        email="lan@example.com",
+        phone=None,
+        password=PASSWORD,
+        unit=world["units"]["SGD"],
+    )
+
+
+def test_judging_waits_for_rounds_that_still_hold_entries(runner, world, panel, make_entry):
+    late = make_entry(_teacher(world), title="Bài đến muộn")
+    contest = panel["contest"]
+    assert [(r.unit.code, n) for r, n in rounds_still_holding_entries(db.session, contest)] == [
+        ("SGD", 1)
+    ]
+    refused = runner.invoke(args=["judging", "open", "son-la-2019"])
+    assert refused.exit_code != 0
+    assert "Sở Giáo dục và Đào tạo: 1 bài" in refused.output
+    db.session.rollback()
+    with pytest.raises(StageNotReady):
+        assigning.open_stage(db.session, stages.current_stage(db.session, contest), None)
+    db.session.rollback()
+
+    forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[late.id])
+    db.session.commit()
+    open_for_judging(panel)
+    status = json.loads(runner.invoke(args=["judging", "status", "son-la-2019", "--json"]).output)
+    assert sum(status["results_by_state"].values()) == 7  # the late entry is judged too
+
+
+def test_nothing_is_sent_up_once_judging_has_opened(world, panel):
+    open_for_judging(panel)
+    with pytest.raises(IllegalTransition, match="đã mở chấm"):
+        forward_round(db.session, world["rounds"]["SGD"], None, NOW, forward_all=True)
+
+
+def test_the_overview_lists_the_rounds_before_the_organiser_tries(client, world, panel, make_entry):
+    make_entry(_teacher(world))
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/").get_data(as_text=True)
+    assert 'id="rounds-holding-entries"' in page and "Sở Giáo dục và Đào tạo" in page
+    assert f'/rounds/{world["rounds"]["SGD"].id}"' in page
+    assert "Mở chấm và phân công" not in page
+    # Even a crafted POST is refused, and says why.
+    response = client.post(
+        "/judging/son-la-2019/open",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "Chưa mở chấm được" in response.get_data(as_text=True)
