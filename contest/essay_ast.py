@@ -20,11 +20,16 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _EMPTY_ATTR: list[Any] = ["", [], []]
 _KEPT_PICTURE_ATTRIBUTES = ("width", "height")
+# Formatting that the plain text (read by the leak scan) writes with markers or in capitals:
+# the judges' copy keeps only the words, so the scan reads exactly what judges see.
+_FLATTENED_FOR_JUDGES = ("Subscript", "Superscript", "Strikeout", "SmallCaps")
 
 
 class LinkPolicy(StrEnum):
     KEEP_SAFE = "keep_safe"  # safe links stay links; others keep their words only
-    AS_TEXT = "as_text"  # every link becomes its words followed by its target, as plain text
+    # For judges: every link becomes its words followed by its target, as plain text, and
+    # formatting the scan cannot read as written (sub/superscript, strikeout, small caps) goes.
+    AS_TEXT = "as_text"
 
 
 @dataclass
@@ -68,12 +73,13 @@ def clean_tree(
             if source is None:
                 outcome.dropped_pictures += 1
                 return []
-            target[0] = source
+            target[0], target[1] = source, ""  # a title shows as a tooltip: dropped
             node["c"][0] = ["", [], [kv for kv in attr[2] if kv[0] in _KEPT_PICTURE_ATTRIBUTES]]
             return None
         if kind == "Link":
             _attr, content, (url, _title) = node["c"]
             node["c"][0] = _EMPTY_ATTR
+            node["c"][2][1] = ""
             if links == LinkPolicy.AS_TEXT:
                 shown = shown_target(url)
                 if not shown or shown.startswith("#"):
@@ -85,6 +91,8 @@ def clean_tree(
             return content
         if kind in ("RawInline", "RawBlock"):
             return []
+        if links == LinkPolicy.AS_TEXT and kind in _FLATTENED_FOR_JUDGES:
+            return node["c"]
         return None
 
     def walk(value: Any) -> None:

@@ -11,6 +11,7 @@ an author who writes about someone of the same name is flagged for the organiser
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,14 +46,24 @@ def _context(text: str, start: int, end: int, width: int = 30) -> str:
     return text[max(0, start - width) : end + width].replace("\n", " ").strip()
 
 
+def _fold_character(character: str) -> str:
+    """One character as the scan compares it: compatibility forms unified (full-width
+    `Ｎ` and `０` are N and 0), case and diacritics dropped, and invisible format characters
+    (zero-width space and joiner, word joiner, soft hyphen) dropped altogether."""
+    if unicodedata.category(character) == "Cf":
+        return ""
+    return fold(unicodedata.normalize("NFKC", character))
+
+
 @lru_cache(maxsize=8)
 def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
     """`text` folded one character at a time, and for each folded character the index of the
-    character it came from: a combining mark folds to nothing, so it cannot shift a match."""
+    character it came from: a combining mark or an invisible character folds to nothing, so it
+    can neither shift nor break a match."""
     folded: list[str] = []
     positions: list[int] = []
     for index, character in enumerate(text):
-        for piece in fold(character):
+        for piece in _fold_character(character):
             folded.append(piece)
             positions.append(index)
     return "".join(folded), tuple(positions)
@@ -60,26 +71,38 @@ def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
 
 def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:
     """Spans of `needle` in `text`, ignoring case and diacritics, on word boundaries."""
-    folded_needle = fold(needle).strip()
+    folded_needle = "".join(map(_fold_character, needle)).strip()
     if not folded_needle:
         return []
-    folded_text, positions = _folded_with_positions(text)
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in folded_needle.split()) + r"(?!\w)"
+    return _find_pattern(text, pattern)
+
+
+def _find_pattern(text: str, pattern: str) -> list[tuple[int, int]]:
+    """Spans in `text` of a pattern matched against its folded form."""
+    folded_text, positions = _folded_with_positions(text)
     spans = []
     for match in re.finditer(pattern, folded_text):
         start, end = positions[match.start()], positions[match.end() - 1] + 1
-        while end < len(text) and not fold(text[end]):
+        while end < len(text) and not _fold_character(text[end]):
             end += 1  # a trailing combining mark belongs to the match
         spans.append((start, end))
     return spans
 
 
+# Between two digits of a phone number: up to three spaces, dots, dashes, slashes, brackets…
+_PHONE_GAP = r"[^\w]{0,3}"
+
+
 def _digits_pattern(phone: str) -> str | None:
+    """A phone number however it is written: 0912 345 678, (0912) 345-678, 0912/345/678,
+    +84 (0) 912 345 678; full-width digits and invisible characters are folded away first."""
     digits = re.sub(r"\D", "", phone)
     if len(digits) < 8:
         return None
     tail = digits[1:] if digits.startswith("0") else digits
-    return r"(?:\+?84[\s.\-]?|0)" + r"[\s.\-]?".join(tail)
+    prefix = rf"(?:\+?84{_PHONE_GAP}(?:0{_PHONE_GAP})?|0{_PHONE_GAP})"
+    return r"(?<!\d)" + prefix + _PHONE_GAP.join(tail) + r"(?!\d)"
 
 
 def scan(
@@ -106,8 +129,8 @@ def scan(
     for start, end in _find_folded(whole, author_name) if author_name else []:
         add("name_is_subject" if same_name else "name", whole[start:end])
     if phone and (pattern := _digits_pattern(phone)):
-        for match in re.finditer(pattern, whole):
-            add("phone", match.group(0))
+        for start, end in _find_pattern(whole, pattern):
+            add("phone", whole[start:end])
     if email:
         for start, end in _find_folded(whole, email):
             add("email", whole[start:end])

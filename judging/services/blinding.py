@@ -92,6 +92,8 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
             if not u.is_province
         }
     )
+    # A paper author without a login of their own: "phone, e-mail" as written on the paper.
+    contacts = [c.strip() for c in author.contact.split(",") if c.strip()]
     try:
         text = markdown_to_text(copy.markdown)
     except IntakeError:
@@ -102,8 +104,8 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
             text,
             title=copy.title,
             author_name=author.full_name,
-            phone=author.phone or author.contact,
-            email=author.email or author.contact,
+            phone=author.phone or next((c for c in contacts if "@" not in c), None),
+            email=author.email or next((c for c in contacts if "@" in c), None),
             unit_names=units,
             subject_name=copy.subject_name,
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import unicodedata
 
+import pytest
 from sqlalchemy import select
 
 from contest import storage
@@ -19,7 +20,7 @@ from judging.models import Assignment, BlindCopy, LeakFlag
 from judging.rules.leakscan import redact, scan
 from judging.services import blinding, scoring
 from tests import hostile
-from tests.conftest import NOW, PASSWORD, login
+from tests.conftest import NOW, PASSWORD, login, vietnamese_essay
 from tests.judging.conftest import open_for_judging
 
 AUTHOR = "Nguyễn Văn Tèo"
@@ -152,3 +153,78 @@ def test_an_author_never_sees_who_judges_their_entry(app, client, world, panel):
     client.get("/logout")
     login(client, world["users"]["province"])
     assert judge_name in client.get(f"/entries/{entry.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Ngu\u200byễn Văn Tèo",  # zero-width space
+        "Nguy\u00adễn Văn Tèo",  # Word's optional hyphen
+        "Ngu\u2060yễn Văn T\u200dèo",  # word joiner, zero-width joiner
+        "Ｎｇｕｙễｎ Văn Tèo",  # full-width letters
+    ],
+    ids=["zwsp", "soft hyphen", "joiners", "full-width"],
+)
+def test_invisible_and_compatibility_characters_do_not_hide_the_name(written):
+    text = f"Bài này do {written} viết."
+    assert [f.kind for f in scan(text, author_name=AUTHOR)] == ["name"]
+    assert redact(text, AUTHOR) == "Bài này do […] viết."
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "(0912) 345 678",
+        "0912  345  678",
+        "0912/345/678",
+        "0912–345–678",
+        "+84 (0) 912 345 678",
+        "０９１２３４５６７８",
+        "0912\u200b345678",
+    ],
+)
+def test_a_phone_number_is_found_however_it_is_written(written):
+    flags = scan(f"Liên hệ {written} nhé.", phone="0912345678")
+    assert [f.kind for f in flags] == ["phone"]
+
+
+def test_a_longer_number_holding_the_phone_is_not_a_match():
+    assert scan("Mã số 10912345678 của hồ sơ.", phone="0912345678") == []
+
+
+def test_judges_copy_has_no_picture_titles_and_no_formatting_the_scan_cannot_read(
+    app, world, panel, tmp_path
+):
+    data = hostile.pandoc_document(
+        tmp_path,
+        f'{hostile.ESSAY}\n\n![Ảnh](anh.png "{AUTHOR}")\n\nNgười viết: Nguyễn Văn Tè~o~.\n',
+        ".docx",
+        [("anh.png", hostile.png())],
+    )
+    entry = _entry_at_province(world, panel, tmp_path, data)
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    assert "title=" not in copy.html and "<sub>" not in copy.html  # the name shows as text only
+    flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
+    assert any(f.kind == "name" for f in flags)
+
+
+def test_a_paper_authors_written_contact_is_scanned(app, world, panel, make_entry):
+    from contest.services.accounts import find_or_create_author
+
+    taken = world["users"]["entrant_b"]
+    author = find_or_create_author(
+        db.session,
+        full_name="Lò Văn Mạo",
+        phone="0912345678",
+        email=taken.email,
+        unit=world["units"]["SGD"],
+    )
+    assert author.contact == f"0912345678, {taken.email}"
+    entry = make_entry(author, text=vietnamese_essay(60) + f" Gọi 0912 345 678 hoặc {taken.email}.")
+    forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[entry.id])
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    kinds = {
+        f.kind for f in db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id))
+    }
+    assert {"phone", "email"} <= kinds
