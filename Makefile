@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make run` and `make test`.
 VENV ?= .venv
+PORT ?= 5000
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
@@ -19,19 +20,21 @@ install: $(STAMP)
 	  $(VENV)/bin/pybabel compile --statistics -d $$package/translations || exit 1; done
 
 # Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB, and
-# LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap.
+# LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap;
+# setpriv, so that no converter outlives a killed worker.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
 	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
+	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
 	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 || { \
 	  echo "LibreOffice or bubblewrap could not be installed" >&2; exit 1; }
 
 run: install system-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	@echo "Gương Sáng: http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Gương Sáng: http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Test tools from Debian: Chromium for the browser tests, Java for EPUBCheck.
 chromium:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,11 @@ def test_no_template_carries_inline_javascript():
         if (match := inline.search(path.read_text(encoding="utf-8")))
     }
     assert offenders == {}
+
+
+def test_make_run_serves_on_the_port_given():
+    """`PORT=8080 make run` serves there (the Makefile is read, nothing is run)."""
+    planned = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "--port 8123" in planned and "127.0.0.1:8123" in planned

@@ -5,6 +5,8 @@
 //   <form data-confirm="…">            asks before the form is sent
 //   <button data-confirm="…">          asks before this button sends its form
 //   <div data-build-status="URL">      follows a book build until it ends, then reloads
+//   <form data-live-total>             shows Σ weight × mark of its [data-weight] inputs in
+//                                      its [data-total] element as the judge types
 "use strict";
 
 document.addEventListener("submit", (event) => {
@@ -38,3 +40,21 @@ function followBuild(panel) {
 }
 
 document.querySelectorAll("[data-build-status]").forEach(followBuild);
+
+function followTotal(form) {
+  const shown = form.querySelector("[data-total]");
+  const update = () => {
+    let total = 0;
+    form.querySelectorAll("input[data-weight]").forEach((input) => {
+      const mark = Number.parseFloat(input.value.replace(",", "."));
+      if (Number.isFinite(mark)) {
+        total += mark * Number.parseFloat(input.dataset.weight);
+      }
+    });
+    shown.textContent = String(Math.round(total * 100) / 100);
+  };
+  form.addEventListener("input", update);
+  update();
+}
+
+document.querySelectorAll("form[data-live-total]").forEach(followTotal);

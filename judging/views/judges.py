@@ -103,6 +103,12 @@ def score_entry(slug: str, code: str):
             if action.ok:
                 return redirect(url_for("judging.score_entry", slug=slug, code=code))
     given = {m.criterion_id: m.points for m in assign_.score.marks} if assign_.score else {}
+    # After a refused save the marks stay as the judge typed them, not as last saved.
+    typed = (
+        {c.id: request.form.get(f"c{c.id}", "") for c in stage.criteria}
+        if request.method == "POST"
+        else {}
+    )
     return render_template(
         "judging/score.html",
         contest=stage.contest,
@@ -112,6 +118,7 @@ def score_entry(slug: str, code: str):
         body=_blind_body(slug, code, copy),
         form=form,
         given=given,
+        typed=typed,
         recuse_form=ReasonOnlyForm(prefix="recuse"),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -138,6 +140,7 @@ def test_judge_scores_through_the_page(client, opened):
     url = f"/judging/son-la-2019/e/{opened['code']}"
     page = client.get(url).get_data(as_text=True)
     assert "Tính chân thực, cụ thể" in page and opened["code"] in page
+    assert "disabled" not in page  # the first visit: every box open, the comment too
     marks = marks_for(stage, 0.8)
     data = {f"c{cid}": str(v).replace(".", ",") for cid, v in marks.items()}
     bad = {
@@ -147,7 +150,10 @@ def test_judge_scores_through_the_page(client, opened):
         "submit_score": "1",
     }
     response = client.post(url, data=bad, follow_redirects=True)
-    assert "phải chia hết cho bước 0.5" in response.get_data(as_text=True)
+    refused = response.get_data(as_text=True)
+    assert "phải chia hết cho bước 0.5" in refused
+    for name in data:  # every mark stays as typed, the wrong one included
+        assert re.search(rf'id="{name}"[^>]*value="{re.escape(bad[name])}"', refused), name
     response = client.post(
         url,
         data={
@@ -159,7 +165,8 @@ def test_judge_scores_through_the_page(client, opened):
         follow_redirects=True,
     )
     text = response.get_data(as_text=True)
-    assert "Đã nộp điểm; điểm đã khóa." in text and '<strong id="total">80</strong>' in text
+    assert "Đã nộp điểm; điểm đã khóa." in text
+    assert '<strong id="total" data-total>80</strong>' in text
 
 
 def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, panel):
