@@ -168,6 +168,27 @@ def make_entry(world):
     return make
 
 
+def uploaded_entry(
+    contest, author: User, filename: str, data: bytes, *, subject_name: str = "Lò Văn Pánh"
+):
+    """A submitted entry sent as a file, as the entry form would create it (not committed)."""
+    from contest.intake import extract_upload
+
+    return create_entry(
+        db.session,
+        contest=contest,
+        author=author,
+        author_unit=author.unit,
+        title="Bài gửi bằng tệp",
+        subject=Subject(subject_name, "Bản Mòng", "individual", "2.4"),
+        essay=extract_upload(filename, data, 10 * 1024 * 1024),
+        original=(filename, data),
+        declarations_accepted=True,
+        now=NOW,
+        submit=True,
+    )
+
+
 def login(client, who, password: str = PASSWORD):
     """Log in through the form, by a user object or an e-mail / phone."""
     name = getattr(who, "email", who)

@@ -19,9 +19,8 @@ from contest.db import db
 from contest.errors import IntakeError
 from contest.intake import IntakeNotice, extract_upload
 from contest.sanitise import essay_markup
-from contest.services.entries import Subject, create_entry
 from tests import hostile
-from tests.conftest import NOW, login
+from tests.conftest import login, uploaded_entry
 
 MAX = 10 * 1024 * 1024
 
@@ -197,20 +196,7 @@ def test_the_sanitiser_keeps_prose_and_kills_everything_active():
 
 
 def _entry_from(world, data: bytes, filename: str):
-    entrant = world["users"]["entrant_a"]
-    entry = create_entry(
-        db.session,
-        contest=world["contest"],
-        author=entrant,
-        author_unit=entrant.unit,
-        title="Bài có tệp",
-        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload(filename, data, MAX),
-        original=(filename, data),
-        declarations_accepted=True,
-        now=NOW,
-        submit=True,
-    )
+    entry = uploaded_entry(world["contest"], world["users"]["entrant_a"], filename, data)
     db.session.commit()
     return entry
 

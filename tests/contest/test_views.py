@@ -179,42 +179,13 @@ def test_disqualify_needs_a_reason(client, world, make_entry):
     assert entry.state is EntryState.DISQUALIFIED
 
 
-def test_paper_entry_creates_an_author_without_password(client, world):
-    login(client, "tdkt.cso@sonla.gov.vn")
-    url = f"/rounds/{world['rounds']['MCH-CSO'].id}/paper-entry"
-    response = post_form(
-        client,
-        url,
-        {
-            "author_name": "Tòng Văn Ỏn",
-            "author_phone": "0987 654 321",
-            "author_email": "",
-            "author_unit_id": world["units"]["MCH-CSO"].id,
-            "title": "Bài nộp giấy",
-            "subject_profile_id": "0",
-            "subject_name": "Cầm Thị Hoa",
-            "subject_kind": "individual",
-            "subject_category": "2.4",
-            "body": vietnamese_essay(80),
-            "declarations": "y",
-        },
-    )
-    assert response.status_code == 302
-    author = db.session.scalars(select(User).where(User.phone == "0987654321")).one()
-    entry = db.session.scalars(select(Entry)).one()
-    assert entry.author is author and author.password_hash is None
-    assert (
-        entry.entered_by_id == world["users"]["organiser_c1"].id
-        and entry.state is EntryState.SUBMITTED
-    )
-
-
-def _paper_entry(client, world, **author):
+def _paper_entry(client, world, unit="MCH", **author):
+    """A paper entry posted through the form to `unit`'s round, for an author of that unit."""
     return post_form(
         client,
-        f"/rounds/{world['rounds']['MCH'].id}/paper-entry",
+        f"/rounds/{world['rounds'][unit].id}/paper-entry",
         {
-            "author_unit_id": world["units"]["MCH"].id,
+            "author_unit_id": world["units"][unit].id,
             "title": "Bài nộp giấy",
             "subject_profile_id": "0",
             "subject_name": "Cầm Thị Hoa",
@@ -226,6 +197,21 @@ def _paper_entry(client, world, **author):
             "author_email": "",
             **author,
         },
+    )
+
+
+def test_paper_entry_creates_an_author_without_password(client, world):
+    login(client, "tdkt.cso@sonla.gov.vn")
+    response = _paper_entry(
+        client, world, "MCH-CSO", author_name="Tòng Văn Ỏn", author_phone="0987 654 321"
+    )
+    assert response.status_code == 302
+    author = db.session.scalars(select(User).where(User.phone == "0987654321")).one()
+    entry = db.session.scalars(select(Entry)).one()
+    assert entry.author is author and author.password_hash is None
+    assert (
+        entry.entered_by_id == world["users"]["organiser_c1"].id
+        and entry.state is EntryState.SUBMITTED
     )
 
 

@@ -12,15 +12,13 @@ from sqlalchemy import select
 
 from contest import storage
 from contest.db import db
-from contest.intake import extract_upload
 from contest.services.accounts import create_user
-from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from judging.models import Assignment, BlindCopy, LeakFlag
 from judging.rules.leakscan import redact, scan
 from judging.services import blinding, scoring
 from tests import hostile
-from tests.conftest import NOW, PASSWORD, login, vietnamese_essay
+from tests.conftest import NOW, PASSWORD, login, uploaded_entry, vietnamese_essay
 from tests.judging.conftest import open_for_judging
 
 AUTHOR = "Nguyễn Văn Tèo"
@@ -74,19 +72,7 @@ def _entry_at_province(world, panel, tmp_path, data: bytes, subject_name="Lò V�
         password=PASSWORD,
         unit=world["units"]["SGD"],
     )
-    entry = create_entry(
-        db.session,
-        contest=panel["contest"],
-        author=author,
-        author_unit=author.unit,
-        title="Người giữ rừng",
-        subject=Subject(subject_name, "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload("bai.docx", data, 10**7),
-        original=("bai.docx", data),
-        declarations_accepted=True,
-        now=NOW,
-        submit=True,
-    )
+    entry = uploaded_entry(panel["contest"], author, "bai.docx", data, subject_name=subject_name)
     forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[entry.id])
     db.session.commit()
     return entry
