@@ -176,6 +176,10 @@ class Contest(db.Model):
     def is_finalised(self) -> bool:
         return self.phase == ContestPhase.FINALISED
 
+    def accepts_entries(self, now: datetime) -> bool:
+        """Entrants may send essays: inside the window and before judging opens."""
+        return self.phase == ContestPhase.SUBMISSION and self.opens_at <= now <= self.closes_at
+
     @property
     def audit_name(self) -> str:
         return self.title

@@ -33,7 +33,7 @@ def home():
     my_round = None
     if current_user.is_authenticated and current_user.is_unit_organiser and contests:
         my_round = queries.find_round(db.session, contests[0], current_user.unit_id)
-    return render_template("contest/home.html", contests=contests, my_round=my_round)
+    return render_template("contest/home.html", contests=contests, my_round=my_round, now=utcnow())
 
 
 @bp.route("/c/<slug>/entries")
@@ -42,7 +42,7 @@ def my_entries(slug: str):
     contest = contest_or_404(slug)
     policy.require_entrant()
     own = queries.entries_of_author(db.session, contest, current_user)
-    return render_template("contest/my_entries.html", contest=contest, entries=own)
+    return render_template("contest/my_entries.html", contest=contest, entries=own, now=utcnow())
 
 
 @bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])

@@ -85,6 +85,9 @@ def compute_prizes(
         for r in results
         if official_level.get(r.entry.id) != calibrated_level.get(r.entry.id)
     }
+    # Listed in rank order (equal keys share a rank; equal totals are ordered by the criteria
+    # tie-break, as the rules say), then by code.
+    results.sort(key=lambda r: (allocation.ranks.get(r.entry.id, len(results) + 1), r.code))
     return PrizeView(allocation, levels, results, changes, decisions)
 
 

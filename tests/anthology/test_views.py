@@ -125,3 +125,10 @@ def test_a_book_without_settings_cannot_be_queued(app, client, world, finalised)
     )
     assert "Chưa đủ thông tin sách" in response.get_data(as_text=True)
     assert builds.builds(db.session, finalised["contest"]) == []
+
+
+def test_after_results_an_authors_list_shows_the_result(client, finalised):
+    author = finalised["rich"].author
+    login(client, author.email, "matkhau-2019")
+    page = client.get("/c/son-la-2019/entries").get_data(as_text=True)
+    assert "Người giữ rừng bản Mòng" in page and "Kết quả:" in page and "điểm" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 from sqlalchemy import func, select
 
@@ -453,3 +454,12 @@ def test_an_old_font_essay_waits_as_a_draft_with_its_converted_text(client, worl
     assert "phông chữ cũ" in page and "dạng nháp" in page
     for paragraph in LEGACY_UNICODE:
         assert paragraph in page
+
+
+def test_every_page_starts_with_a_skip_link_and_names_its_icon(client, world):
+    page = client.get("/").get_data(as_text=True)
+    body = page.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="skip-link" href="#main">') and 'id="main"' in page
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    with client.get(icon) as served:
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml"

@@ -69,3 +69,11 @@ def test_the_overview_lists_the_rounds_before_the_organiser_tries(client, world,
         follow_redirects=True,
     )
     assert "Chưa mở chấm được" in response.get_data(as_text=True)
+
+
+def test_entrants_are_no_longer_invited_to_send_once_judging_opens(client, world, panel):
+    login(client, world["users"]["entrant_a"])
+    assert "Gửi bài mới" in client.get("/").get_data(as_text=True)
+    open_for_judging(panel)
+    assert "Gửi bài mới" not in client.get("/").get_data(as_text=True)
+    assert "Gửi bài mới" not in client.get("/c/son-la-2019/entries").get_data(as_text=True)

@@ -24,7 +24,7 @@ from judging.models import Assignment, BlindCopy, StageResult
 from judging.services import assigning, blinding, lifecycle, prizes, results, scoring, stages
 from judging.services import panel as panel_service
 from judging.states import ResultState
-from tests.conftest import NOW
+from tests.conftest import NOW, login
 from tests.judging.conftest import marks_for, open_for_judging
 
 LATER = NOW + timedelta(hours=2)
@@ -267,3 +267,46 @@ def test_rule_is_stored_as_a_code_and_shown_translated(world, panel):
     assert result.rule_text == "Chênh 12 trong khoảng (10; 15]: trưởng ban giám khảo quyết định."
     with force_locale("en"):
         assert result.rule_text.startswith("Gap of 12")
+
+
+def test_results_are_listed_in_rank_order_when_the_criteria_break_a_tie(world, panel):
+    """Equal totals, ordered by the first criterion (the rules' tie-break): the list follows
+    the ranks, whatever the codes, and equal keys share a rank."""
+    open_for_judging(panel)
+    stage = panel["stage"]
+    first, second = stage.criteria[0], stage.criteria[1]  # both weight 1, 30 points
+    entries = panel["entries"]
+    for index, entry in enumerate(entries):
+        marks = marks_for(stage, 0.7)
+        if index == 1:  # same total as the others, more on the first criterion
+            marks[first.id] += 1
+            marks[second.id] -= 1
+        for assign_ in db.session.scalars(
+            select(Assignment).where(Assignment.entry_id == entry.id, Assignment.state == "active")
+        ):
+            scoring.save_score(db.session, assign_, marks, "", submit=True, now=NOW)
+    db.session.commit()
+    view = prizes.compute_prizes(db.session, panel["contest"])
+    ranks = [view.allocation.ranks[r.entry.id] for r in view.results]
+    assert ranks == sorted(ranks) == [1, 2, 2, 2, 2, 2]
+    assert view.results[0].entry.id == entries[1].id
+    assert {r.result.official_score for r in view.results} == {70}
+
+
+def test_the_calibration_flag_says_which_prize_calibrated_scores_would_give(
+    client, world, panel, monkeypatch
+):
+    open_for_judging(panel)
+    _score_everything(panel, [0.9, 0.75, 0.7, 0.6, 0.55, 0.4])
+    first_prize = stages.prize_levels(db.session, panel["contest"])[0]
+    real = prizes.compute_prizes
+
+    def with_a_change(session, contest, results=None):
+        view = real(session, contest, results)
+        view.calibration_changes = {panel["entries"][3].id: (None, first_prize.id)}
+        return view
+
+    monkeypatch.setattr(prizes, "compute_prizes", with_a_change)
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/results").get_data(as_text=True)
+    assert f"Nếu dùng điểm hiệu chỉnh: {first_prize.name}" in page
