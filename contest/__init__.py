@@ -18,13 +18,14 @@ def create_core_app(
     test_config: dict[str, Any] | None = None, translation_dirs: Sequence[str] = ()
 ) -> Flask:
     """The core app: config in layers, extensions, the core's blueprints and CLI."""
-    from contest import auth, cli, config, db, i18n, intake, links, storage, views
+    from contest import auth, cli, config, db, headers, i18n, intake, links, storage, views
 
     app = Flask(__name__, instance_relative_config=True, template_folder=TEMPLATES_DIR)
     config.load(app, test_config)
     db.init_app(app)
     i18n.init_app(app, [TRANSLATIONS_DIR, *translation_dirs])
     links.init_app(app)
+    headers.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     views.init_app(app)

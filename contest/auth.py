@@ -7,13 +7,13 @@ from urllib.parse import urlparse
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from contest.db import db
 from contest.forms import ConfirmForm, LoginForm, RegisterForm, choices
 from contest.models import Unit, User
-from contest.services import queries
+from contest.services import accounts, queries
 from contest.services.accounts import create_user, find_user_by_login
 from contest.web import user_action
 
@@ -23,8 +23,14 @@ csrf = CSRFProtect()
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie, unless they logged out since it was issued: the cookie
+    alone lives on in the browser (or in a stolen copy), the version in it does not match."""
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def init_app(app: Flask) -> None:
@@ -58,6 +64,8 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
+        with user_action() as action:
+            accounts.end_sessions(action.session, current_user)
         logout_user()
     return redirect(url_for("contest.home"))
 

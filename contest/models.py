@@ -104,6 +104,8 @@ class User(UserMixin, db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     # How to reach a paper author whose phone or e-mail already signs in someone else.
     contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Part of every session's identity: raising it on logout ends every copy of the session.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[created_at]
 
     unit: Mapped[Unit | None] = relationship()
@@ -111,6 +113,10 @@ class User(UserMixin, db.Model):
     @property
     def audit_name(self) -> str:
         return self.full_name
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session version (see auth)."""
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str, method: str) -> None:
         """`method` comes from the configuration (a fast one in tests): the model reads none."""

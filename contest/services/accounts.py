@@ -67,6 +67,12 @@ def create_user(
     return user
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Log out everywhere: every session cookie issued to `user` so far stops working."""
+    user.session_version += 1
+    session.flush()
+
+
 def find_or_create_author(
     session: Session, *, full_name: str, phone: str | None, email: str | None, unit: Unit | None
 ) -> User:

@@ -97,3 +97,33 @@ def test_the_province_sees_the_rounds_holding_entries_instead_of_an_open_button(
     assert province.locator("button:has-text('Mở chấm và phân công')").count() == 0
     warning.locator("a", has_text="Huyện Vân Hồ").click()
     assert "Vòng thi: Huyện Vân Hồ" in province.content()
+
+
+def test_no_page_breaks_the_content_security_policy(van_ho_holds_entries, new_page):
+    """The policy forbids inline script: the pages' own behaviour must not need any."""
+    base = van_ho_holds_entries.config["LIVE_URL"]
+    page = new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    log_in(page, base, "btc@sonla.gov.vn")
+    for path in (
+        "/",
+        "/c/son-la-2019/dashboard",
+        "/judging/son-la-2019/",
+        "/judging/son-la-2019/panel",
+        "/anthology/son-la-2019/",
+    ):
+        page.goto(base + path)
+    page.goto(base + "/judging/son-la-2019/")
+    page.locator("#rounds-holding-entries a", has_text="Huyện Vân Hồ").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button:has-text('Gửi kết quả lên cấp trên')")
+    page.wait_for_timeout(300)
+    assert asked, "the confirmation script did not run"
+    assert violations == []
