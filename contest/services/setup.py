@@ -33,10 +33,20 @@ def update_contest(
     """Change the rules; the database checks them too (dates in order, limits sane)."""
     if closes_at <= opens_at:
         raise InvalidInput(_l("Ngày hết hạn phải sau ngày bắt đầu nhận bài."))
-    if not 0 <= min_words <= max_words:
-        raise InvalidInput(_l("Số chữ tối thiểu phải từ 0 đến số chữ tối đa."))
-    if max_entries_per_entrant < 1:
-        raise InvalidInput(_l("Mỗi tác giả phải được gửi ít nhất một bài."))
+    if not 0 <= min_words <= max_words <= MAX_WORDS:
+        raise InvalidInput(
+            _l(
+                "Số chữ tối thiểu phải từ 0 đến số chữ tối đa, số chữ tối đa không quá %(max)d.",
+                max=MAX_WORDS,
+            )
+        )
+    if not 1 <= max_entries_per_entrant <= MAX_ENTRIES_PER_ENTRANT:
+        raise InvalidInput(
+            _l(
+                "Mỗi tác giả được gửi từ 1 đến %(max)d bài.",
+                max=MAX_ENTRIES_PER_ENTRANT,
+            )
+        )
     if not title.strip():
         raise InvalidInput(_l("Cần có tên cuộc thi."))
     contest.title = nfc(title.strip())
@@ -74,6 +84,19 @@ def create_unit(session: Session, *, code: str, name: str, kind: str, parent: Un
     return unit
 
 
+# More than any unit could send: a larger number is a typing slip (or an attack on the column).
+MAX_QUOTA = 100_000
+# Limits of the rules, for the same reason.
+MAX_WORDS = 1_000_000
+MAX_ENTRIES_PER_ENTRANT = 100
+
+
+def check_quotas(quota: int | None, profile_quota: int | None) -> None:
+    for value in (quota, profile_quota):
+        if value is None or not 0 <= value <= MAX_QUOTA:
+            raise InvalidInput(_l("Chỉ tiêu phải là số nguyên từ 0 đến %(max)d.", max=MAX_QUOTA))
+
+
 def add_round(
     session: Session, contest: Contest, unit: Unit, quota: int, profile_quota: int
 ) -> Round:
@@ -87,8 +110,7 @@ def add_round(
     parent = round_for_unit(session, contest, unit.parent)
     if parent.closed_at is not None:
         raise IllegalTransition(_l("Vòng cấp trên đã gửi kết quả, không thể thêm vòng con."))
-    if quota < 0 or profile_quota < 0:
-        raise InvalidInput(_l("Chỉ tiêu không được âm."))
+    check_quotas(quota, profile_quota)
     round_ = Round(
         contest=contest, unit=unit, parent=parent, quota=quota, profile_quota=profile_quota
     )
@@ -109,6 +131,7 @@ def set_quota(
     session: Session, round_: Round, quota: int, profile_quota: int, actor: User | None
 ) -> None:
     """Change a round's quotas; never below what it has already sent up."""
+    check_quotas(quota, profile_quota)
     if quota < forwarded_count(session, round_) or profile_quota < forwarded_count(
         session, round_, profiles=True
     ):

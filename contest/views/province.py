@@ -71,14 +71,20 @@ def _add_unit(session: Session, contest: Contest, form: UnitForm) -> None:
     )
 
 
+def _whole_number(name: str) -> int | None:
+    """A count typed in a form: digits only ("1e20", "3.5" or nothing is None, refused)."""
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def _set_quota(session: Session, contest: Contest, form: ConfirmForm) -> None:
     round_ = session.get(Round, request.form.get("round_id", type=int) or 0)
     policy.require(round_ is not None and round_.contest_id == contest.id)
     setup.set_quota(
         session,
         round_,
-        request.form.get("quota", type=int) or 0,
-        request.form.get("profile_quota", type=int) or 0,
+        _whole_number("quota"),
+        _whole_number("profile_quota"),
         current_user,
     )
 
@@ -162,13 +168,17 @@ def accounts_page():
     return render_template("contest/accounts.html", form=form, staff=staff, roles=STAFF_ROLES)
 
 
+# Beyond any real log; keeps a crafted `?page=` from overflowing the query's offset.
+MAX_PAGE = 100_000
+
+
 @bp.route("/c/<slug>/audit")
 @login_required
 def audit_log(slug: str):
     """Every recorded change of the contest, newest first, each told as one sentence."""
     contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     events = queries.audit_page(db.session, contest, page)
     return render_template(
         "contest/audit.html",

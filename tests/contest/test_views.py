@@ -427,6 +427,23 @@ def test_the_province_sets_rules_rounds_units_and_quotas(client, world, make_ent
         },
     )
     assert "Chỉ tiêu mới nhỏ hơn số đã gửi lên cấp trên." in response.get_data(as_text=True)
+    # Absurd numbers get a message, never a server error, and change nothing.
+    for typed in ("1e20", "100000000000000000000", "3.5", "-1", ""):
+        response = post_form(
+            client,
+            url,
+            {
+                "action": "quota",
+                "round_id": world["rounds"]["MCH"].id,
+                "quota": typed,
+                "profile_quota": "1",
+            },
+        )
+        assert response.status_code == 200, typed
+        assert "Chỉ tiêu phải là số nguyên từ 0 đến 100000." in response.get_data(as_text=True)
+    db.session.refresh(world["rounds"]["MCH"])
+    assert world["rounds"]["MCH"].quota == 2
+    assert client.get("/c/son-la-2019/audit?page=100000000000000000000").status_code == 200
 
 
 def test_an_old_font_essay_waits_as_a_draft_with_its_converted_text(client, world):
