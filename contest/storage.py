@@ -99,7 +99,10 @@ def sweep_staging(storage_dir: str, max_age_seconds: int = 3600) -> int:
                 else:
                     os.unlink(path)
                 removed += 1
-        names[:] = [n for n in names if not n.startswith(STAGING_PREFIX)]
+        # An entry's own folder is moved into place whole: nothing is staged inside it, so the
+        # sweep need not visit thousands of them at every start.
+        inside_entries = folder == os.path.join(storage_dir, "entries")
+        names[:] = [n for n in names if not n.startswith(STAGING_PREFIX) and not inside_entries]
     return removed
 
 

@@ -234,6 +234,15 @@ LEGACY_UNICODE = [
     "Chị Lò Thị Hoa đã vận động bà con trồng xoài trên đất dốc.",
     "Đoạn này gõ bằng Unicode: ꪼꪕ ꪁꪮꪉ ꪀꪱ.",
 ]
+# Each office sample (see `office_samples`) → the paragraphs its converted text must hold.
+OFFICE_EXPECTED_TEXT = {
+    "docx": LEGACY_UNICODE,
+    "doc": LEGACY_UNICODE,
+    "rtf": LEGACY_UNICODE,
+    "odt": LEGACY_UNICODE,
+    "vni.docx": LEGACY_UNICODE[2:3],
+    "pdf": LEGACY_UNICODE[1:3],
+}
 
 
 def legacy_docx() -> bytes:

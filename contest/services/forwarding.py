@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contest.audit import ContestAction, record_event
 from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
@@ -87,6 +87,7 @@ def rounds_still_holding_entries(session: Session, contest: Contest) -> list[tup
             Entry.state.in_(PENDING_ENTRY_STATES),
         )
         .group_by(Round.id)
+        .options(selectinload(Round.unit))
     ).all()
     return sorted(((round_, n) for round_, n in counts), key=lambda pair: pair[0].unit.name)
 

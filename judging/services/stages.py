@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.errors import InvalidInput
@@ -146,16 +146,24 @@ def set_prize_ladder(
     return levels
 
 
+def _at_province(session: Session, contest: Contest):
+    province_round = contest.province_round(session)
+    return (Entry.round_id == province_round.id, Entry.state == EntryState.FORWARDED)
+
+
 def province_entries(session: Session, contest: Contest) -> list[Entry]:
     """Entries that reached the provincial round and are still in the running."""
-    province_round = contest.province_round(session)
     return list(
-        session.scalars(
-            select(Entry)
-            .where(Entry.round_id == province_round.id, Entry.state == EntryState.FORWARDED)
-            .order_by(Entry.id)
-        )
+        session.scalars(select(Entry).where(*_at_province(session, contest)).order_by(Entry.id))
     )
+
+
+def count_stage_entries(session: Session, stage: Stage) -> int:
+    """How many entries the stage judges (one count query for the first stage)."""
+    if stage.position == 1:
+        query = select(func.count(Entry.id)).where(*_at_province(session, stage.contest))
+        return session.scalar(query)
+    return len(stage_entries(session, stage))
 
 
 def stage_entries(session: Session, stage: Stage) -> list[Entry]:

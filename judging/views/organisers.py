@@ -48,6 +48,7 @@ STAGE_FIELDS = (
 def overview(slug: str):
     contest = organiser_contest(slug)
     stage = stages.current_stage(db.session, contest)
+    draft = stage is not None and stage.state == StageState.DRAFT
     found = (
         results.stage_results(db.session, stage)
         if stage and stage.state != StageState.DRAFT
@@ -64,9 +65,9 @@ def overview(slug: str):
         confirm=ConfirmForm(),
         progress=reports.progress(db.session, stage) if stage else [],
         holding=forwarding.rounds_still_holding_entries(db.session, contest)
-        if stage and stage.position == 1 and stage.state == StageState.DRAFT
+        if draft and stage.position == 1
         else [],
-        at_province=len(stages.province_entries(db.session, contest)),
+        to_judge=stages.count_stage_entries(db.session, stage) if draft else 0,
     )
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import log_in
-from tests.conftest import LEGACY_UNICODE, docx_bytes, vietnamese_essay
+from tests.conftest import OFFICE_EXPECTED_TEXT, docx_bytes, vietnamese_essay
 
 
 def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page, tmp_path):
@@ -58,14 +58,6 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
     assert re.search(r"Đã chuyển lên cấp trên", entrant.content())
 
 
-EXPECTED_TEXT = {
-    "docx": LEGACY_UNICODE,
-    "doc": LEGACY_UNICODE,
-    "rtf": LEGACY_UNICODE,
-    "odt": LEGACY_UNICODE,
-    "vni.docx": LEGACY_UNICODE[2:3],
-    "pdf": LEGACY_UNICODE[1:3],
-}
 NOTICE = {"pdf": "chỉ lấy được chữ", "doc": "Tệp Word cũ", "rtf": "Tệp Word cũ"}
 
 
@@ -87,7 +79,7 @@ def _start_an_entry(entrant, base: str, phone: str) -> None:
     entrant.check("#declarations")
 
 
-@pytest.mark.parametrize("kind", sorted(EXPECTED_TEXT))
+@pytest.mark.parametrize("kind", sorted(OFFICE_EXPECTED_TEXT))
 def test_an_essay_as_offices_write_it_is_shown_converted_before_it_is_submitted(
     live_app, new_page, tmp_path, office_samples, kind
 ):
@@ -101,7 +93,7 @@ def test_an_essay_as_offices_write_it_is_shown_converted_before_it_is_submitted(
     entrant.wait_for_selector("text=dạng nháp")
     body = entrant.inner_text("body")
     assert "Bản nháp" in body and NOTICE.get(kind, "phông chữ cũ") in body
-    for paragraph in EXPECTED_TEXT[kind]:
+    for paragraph in OFFICE_EXPECTED_TEXT[kind]:
         assert paragraph in body
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from contest.db import db
 from contest.models import Entry, EntryState
 from tests.conftest import (
-    LEGACY_UNICODE,
+    OFFICE_EXPECTED_TEXT,
     docx_bytes,
     vietnamese_essay,
 )
@@ -129,21 +129,11 @@ def test_demo_loads_and_prints_accounts(app, runner):
     assert runner.invoke(args=["demo"]).exit_code != 0
 
 
-OFFICE_ROWS = {  # file kind → the paragraphs its stored text must hold
-    "docx": LEGACY_UNICODE,
-    "doc": LEGACY_UNICODE,
-    "rtf": LEGACY_UNICODE,
-    "odt": LEGACY_UNICODE,
-    "vni.docx": LEGACY_UNICODE[2:3],
-    "pdf": LEGACY_UNICODE[1:3],
-}
-
-
 def test_import_essays_as_offices_write_them_and_read_their_stored_text(
     runner, world, tmp_path, office_samples
 ):
     rows = []
-    for number, kind in enumerate(OFFICE_ROWS):
+    for number, kind in enumerate(OFFICE_EXPECTED_TEXT):
         (tmp_path / f"bai-{number}.{kind}").write_bytes(office_samples[kind])
         rows.append(row(f"Tòng Văn Ỏn {number}", f"090100000{number}", f"bai-{number}.{kind}"))
     path = write_csv(tmp_path, rows)
@@ -152,8 +142,8 @@ def test_import_essays_as_offices_write_them_and_read_their_stored_text(
     )
     assert result.exit_code == 0, result.output
     ids = [line.removeprefix("id=") for line in result.stdout.splitlines()]
-    assert len(ids) == len(OFFICE_ROWS)
-    for entry_id, expected in zip(ids, OFFICE_ROWS.values(), strict=True):
+    assert len(ids) == len(OFFICE_EXPECTED_TEXT)
+    for entry_id, expected in zip(ids, OFFICE_EXPECTED_TEXT.values(), strict=True):
         text = runner.invoke(args=["entries", "text", entry_id])
         assert text.exit_code == 0
         readable = text.stdout.replace("\\", "")  # Markdown escapes typed punctuation

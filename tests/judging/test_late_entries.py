@@ -77,3 +77,9 @@ def test_entrants_are_no_longer_invited_to_send_once_judging_opens(client, world
     open_for_judging(panel)
     assert "Gửi bài mới" not in client.get("/").get_data(as_text=True)
     assert "Gửi bài mới" not in client.get("/c/son-la-2019/entries").get_data(as_text=True)
+
+
+def test_the_open_confirmation_counts_the_entries_and_judges(client, world, panel):
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/").get_data(as_text=True)
+    assert 'data-confirm="Mở chấm 6 bài ở cấp tỉnh, mỗi bài 2 giám khảo?' in page
