@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
@@ -38,15 +41,53 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 created_at = Annotated[datetime, mapped_column(DateTime, default=utcnow, nullable=False)]
 
 
+# Set while a request, command or job is about to write. On SQLite its transaction then starts
+# with BEGIN IMMEDIATE: writers queue for the lock (up to the busy timeout) before they read,
+# instead of reading under a snapshot that another writer's commit makes impossible to upgrade
+# ("database is locked" at once, whatever the timeout).
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside this block are writers (see `_writing`)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def records_reads(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a GET view that writes (an audit line for a download or a page of secrets), so its
+    transaction is a writer from the start like any POST's."""
+    view.records_reads = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_writer() -> bool:
+    """A unit of work, a command or job marked writing, a POST, or a GET that records reads."""
+    if _writing.get():
+        return True
+    if not has_request_context():
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.method not in SAFE_METHODS or getattr(view, "records_reads", False)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG001
-    """Embedded default: WAL for concurrent readers, and foreign keys actually enforced."""
+    """Embedded default: WAL for concurrent readers, foreign keys actually enforced, and a
+    writer waits for the lock rather than failing."""
     module = type(dbapi_connection).__module__
     if module.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
         # Let SQLAlchemy emit BEGIN itself, so savepoints work (SQLAlchemy's pysqlite notes).
         dbapi_connection.isolation_level = None
@@ -55,7 +96,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer() else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

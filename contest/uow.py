@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from contest.db import db
+from contest.db import db, write_intent
 
 
 @dataclass
@@ -27,9 +27,10 @@ class UnitOfWork:
 def unit_of_work(session: Session | None = None) -> Iterator[UnitOfWork]:
     """Commit if the block ends cleanly, otherwise roll back and let the error go on."""
     uow = UnitOfWork(session if session is not None else db.session)
-    try:
-        yield uow
-    except BaseException:
-        uow.session.rollback()
-        raise
-    uow.session.commit()
+    with write_intent():
+        try:
+            yield uow
+        except BaseException:
+            uow.session.rollback()
+            raise
+        uow.session.commit()

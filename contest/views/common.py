@@ -75,9 +75,25 @@ def read_essay(
     return None, None
 
 
+EssayInput = tuple[ExtractedEssay | None, tuple[str, bytes] | None]
+
+
+def convert_essay(form: EntryForm, *, required: bool) -> EssayInput | None:
+    """The essay read from the form before the unit of work opens: a conversion may take
+    seconds and must not hold the database's write lock, so the request's reads end here.
+    None when it cannot be read, its Vietnamese message flashed."""
+    db.session.rollback()
+    try:
+        return read_essay(form, required=required)
+    except IntakeError as error:
+        flash(str(error), "error")
+        return None
+
+
 def create_entry_from_form(
     session: Session,
     form: EntryForm,
+    essay_input: EssayInput,
     *,
     contest: Contest,
     author: User,
@@ -89,7 +105,7 @@ def create_entry_from_form(
 
     An essay that intake had to convert (old font, old Word format, PDF) is kept as a draft
     for its author to read before submitting; a paper entry is the organiser's copy and goes in."""
-    essay, original = read_essay(form, required=True)
+    essay, original = essay_input
     if essay.notices and entered_by is None:
         submit = False
     entry = entries.create_entry(

@@ -17,10 +17,10 @@ from contest.services import entries, queries
 from contest.views.common import (
     INPUT_ERRORS,
     bp,
+    convert_essay,
     create_entry_from_form,
     flash_notices,
     profile_choices,
-    read_essay,
     subject_of,
     visible_entry,
 )
@@ -52,11 +52,12 @@ def new_entry(slug: str):
     policy.require_entrant()
     form = EntryForm()
     form.subject_profile_id.choices = profile_choices(contest)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (essay_input := convert_essay(form, required=True)):
         with user_action(_("Đã lưu bài viết."), INPUT_ERRORS) as action:
             action.value = create_entry_from_form(
                 action.session,
                 form,
+                essay_input,
                 contest=contest,
                 author=current_user,
                 author_unit=current_user.unit,
@@ -108,9 +109,9 @@ def edit_entry(entry_id: int):
     form.subject_profile_id.choices = profile_choices(entry.contest)
     if request.method == "GET":
         form.subject_profile_id.data = entry.subject_profile_id or 0
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (essay_input := convert_essay(form, required=False)):
+        essay, original = essay_input
         with user_action(_("Đã lưu thay đổi."), INPUT_ERRORS) as action:
-            essay, original = read_essay(form, required=False)
             entries.update_entry(
                 action.session,
                 entry,

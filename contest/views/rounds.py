@@ -17,6 +17,7 @@ from contest.services import accounts, entries, forwarding, profiles, queries
 from contest.views.common import (
     INPUT_ERRORS,
     bp,
+    convert_essay,
     create_entry_from_form,
     flash_notices,
     managed_round,
@@ -108,7 +109,7 @@ def paper_entry(round_id: int):
     form.author_unit_id.choices = choices(
         (u.id, u.name) for u in queries.units_within(db.session, round_.unit)
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (essay_input := convert_essay(form, required=True)):
         with user_action(_("Đã nhập bài hộ tác giả."), INPUT_ERRORS) as action:
             unit = action.session.get(Unit, form.author_unit_id.data)
             author = accounts.find_or_create_author(
@@ -121,6 +122,7 @@ def paper_entry(round_id: int):
             action.value = create_entry_from_form(
                 action.session,
                 form,
+                essay_input,
                 contest=round_.contest,
                 author=author,
                 author_unit=unit,
