@@ -11,6 +11,7 @@ from flask import Flask
 import anthology
 import contest
 import judging
+from contest import jobs
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,4 +22,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     judging.init_app(app)
     anthology.init_app(app)
+    # Every kind of job is registered now: work a dead process left "running" is failed.
+    jobs.recover_abandoned(app)
     return app

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
 DEFAULTS = {
     "ANTHOLOGY_PANDOC_TIMEOUT_SECONDS": 600,  # a 300-essay book takes about a minute
-    "ANTHOLOGY_BUILD_INLINE": False,  # tests build in the request instead of a thread
 }
 
 
@@ -29,7 +28,7 @@ def _home_links(contest) -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     """Register the anthology blueprint, CLI, its link on the home page and its demo stage."""
-    from anthology import cli, demo, views
+    from anthology import cli, demo, tasks, views  # noqa: F401  (tasks: the build job)
     from contest import links
     from contest.cli import demo_stage_handlers
     from contest.demo import STAGES

@@ -1,22 +1,25 @@
 """The build job: a queued build carried out step by step, each step in its own unit of work,
 so the page polling the build's row sees its progress. Pandoc runs between the steps, outside
 any transaction. Whatever goes wrong ends the build as failed, with the reason, and removes
-its folder; the last good book stays."""
+its folder; the last good book stays. The build runs as a `contest.jobs` job queued with it,
+so a worker killed mid-build leaves a failed build (with the reason) at the next start-up,
+never one "running" for ever that refuses every later build."""
 
 from __future__ import annotations
 
 import logging
 import os
 import shutil
-import threading
 
-from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from anthology import render
-from anthology.models import AnthologyBuild, BuildState, BuildStep
+from anthology.errors import BookBuildError
+from anthology.models import UNFINISHED_BUILD_STATES, AnthologyBuild, BuildState, BuildStep
 from anthology.services import builds
-from contest import storage
-from contest.db import db, utcnow
+from contest import jobs, storage
+from contest.db import utcnow
 from contest.errors import DomainError
 from contest.models import Contest
 from contest.states import advance
@@ -74,25 +77,28 @@ def run_build(build_id: int) -> None:
         _finish(build_id, BuildState.FAILED, str(error) or type(error).__name__)
 
 
-def run_in_background(app: Flask, build_id: int) -> threading.Thread:
-    """A thread with its own app context and session: the page polls the build's row."""
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                run_build(build_id)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"anthology-build-{build_id}", daemon=True)
-    thread.start()
-    return thread
+def _run_job(payload: dict) -> None:
+    """The job's work; a failed build fails its job too, once (the page starts a new one)."""
+    run_build(payload["build_id"])
+    with unit_of_work() as uow:
+        build = uow.session.get(AnthologyBuild, payload["build_id"])
+        if build.state == BuildState.FAILED:
+            raise BookBuildError(build.error)
 
 
-def launch(app: Flask, build_id: int) -> None:
-    """Run a committed, queued build: at once when ANTHOLOGY_BUILD_INLINE (tests), else in the
-    background."""
-    if app.config.get("ANTHOLOGY_BUILD_INLINE"):
-        run_build(build_id)
-    else:
-        run_in_background(app, build_id)
+def _abandoned(session: Session, payload: dict) -> None:
+    """Its worker died: the build failed, its half-written folder goes."""
+    build = session.get(AnthologyBuild, payload["build_id"])
+    if build is not None and build.state in UNFINISHED_BUILD_STATES:
+        advance(build, BuildState.FAILED)
+        build.error = str(_l("Máy chủ dừng hoặc khởi động lại trong khi dựng sách."))
+        build.finished_at = utcnow()
+        shutil.rmtree(os.path.join(storage.root(), build.folder), ignore_errors=True)
+
+
+jobs.register(
+    builds.BUILD_JOB,
+    jobs.JobKind(
+        run=_run_job, label=_l("Dựng tuyển tập"), on_abandoned=_abandoned, retry_from_page=False
+    ),
+)

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from anthology import tasks
 from anthology.forms import CopyForm, SettingsForm, UploadForm
 from anthology.models import AnthologyBuild
 from anthology.services import builds, certificates, contents, settings
@@ -167,10 +165,8 @@ def edit(slug: str, entry_id: int):
 def build(slug: str):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
-        with user_action() as action:
-            action.value = builds.start_build(action.session, contest, current_user).id
-        if action.ok:
-            tasks.launch(current_app._get_current_object(), action.value)
+        with user_action() as action:  # the build runs as a job once this commits
+            builds.start_build(action.session, contest, current_user)
     return _back(slug)
 
 

@@ -18,15 +18,33 @@ def create_core_app(
     test_config: dict[str, Any] | None = None, translation_dirs: Sequence[str] = ()
 ) -> Flask:
     """The core app: config in layers, extensions, the core's blueprints and CLI."""
-    from contest import auth, cli, config, db, headers, i18n, intake, links, storage, views
+    from contest import (
+        auth,
+        cli,
+        config,
+        db,
+        headers,
+        i18n,
+        intake,
+        jobs,
+        links,
+        logs,
+        mail,  # noqa: F401  (registers the mail job)
+        storage,
+        throttle,
+        views,
+    )
 
     app = Flask(__name__, instance_relative_config=True, template_folder=TEMPLATES_DIR)
     config.load(app, test_config)
+    logs.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     i18n.init_app(app, [TRANSLATIONS_DIR, *translation_dirs])
     links.init_app(app)
     headers.init_app(app)
     auth.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(auth.bp)
     views.init_app(app)
     cli.init_app(app)

@@ -108,6 +108,10 @@ class ContestAction(AuditAction):
     ENTRY_WITHDRAWN = "withdrawn"
     ENTRY_DISQUALIFIED = "disqualified"
     PROFILE_NOMINATED = "profile_create"
+    LOGGED_IN = "login"
+    LOGIN_FAILED = "login_failed"
+    PASSWORD_SET = "password_set"
+    ACCOUNT_CREATED = "account_create"
 
 
 register_sentences(
@@ -135,6 +139,10 @@ register_sentences(
         ContestAction.ENTRY_WITHDRAWN: _l("%(actor)s đã rút bài %(object)s"),
         ContestAction.ENTRY_DISQUALIFIED: _l("%(actor)s đã loại bài %(object)s"),
         ContestAction.PROFILE_NOMINATED: _l("%(actor)s đã đề cử hồ sơ %(object)s"),
+        ContestAction.LOGGED_IN: _l("%(actor)s đã đăng nhập từ %(address)s"),
+        ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
+        ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
+        ContestAction.ACCOUNT_CREATED: _l("%(actor)s đã tạo tài khoản %(object)s (%(role)s)"),
     },
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
@@ -10,11 +11,33 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
+from contest import passwords
+from contest.audit import ContestAction, record_event
 from contest.db import db
-from contest.forms import ConfirmForm, LoginForm, RegisterForm, choices
+from contest.errors import InvalidInput
+from contest.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    SetPasswordForm,
+    choices,
+)
 from contest.models import Unit, User
 from contest.services import accounts, queries
-from contest.services.accounts import create_user, find_user_by_login
+from contest.services.accounts import create_user
+from contest.text import nfc
+from contest.throttle import (
+    FAILED_LOGINS_PER_ACCOUNT,
+    FAILED_LOGINS_PER_ADDRESS,
+    REGISTRATIONS_PER_ADDRESS,
+    RESET_REQUESTS_PER_ACCOUNT,
+    RESET_REQUESTS_PER_ADDRESS,
+    answered_with_form,
+    limiter,
+    login_key,
+)
 from contest.web import user_action
 
 bp = Blueprint("auth", __name__)
@@ -47,12 +70,38 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+@dataclass
+class LoginAttempt:
+    """What a failed login is recorded against when the login names no account."""
+
+    login: str
+    id: int = 0
+
+    @property
+    def audit_name(self) -> str:
+        return nfc(self.login.strip())[:100]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    FAILED_LOGINS_PER_ACCOUNT, key_func=login_key, methods=["POST"], deduct_when=answered_with_form
+)
+@limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=answered_with_form)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user_by_login(db.session, form.login.data)
-        if user is not None and user.check_password(form.password.data):
+        with user_action() as action:
+            user = accounts.authenticate(action.session, form.login.data, form.password.data)
+            known = user or accounts.find_user_by_login(action.session, form.login.data)
+            record_event(
+                action.session,
+                user,
+                known or LoginAttempt(form.login.data),
+                ContestAction.LOGGED_IN if user else ContestAction.LOGIN_FAILED,
+                address=request.remote_addr or "",
+            )
+        if user is not None:
+            session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME, browser open or not
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("contest.home"))
         form.password.errors.append(_("Sai thông tin đăng nhập hoặc mật khẩu."))
@@ -70,12 +119,73 @@ def logout():
     return redirect(url_for("contest.home"))
 
 
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(RESET_REQUESTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(RESET_REQUESTS_PER_ACCOUNT, key_func=login_key, methods=["POST"])
+def forgot_password():
+    """The same answer whether or not the login exists: it tells nobody who has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with user_action() as action:
+            accounts.request_password_reset(action.session, form.login.data)
+        flash(
+            _(
+                "Nếu thông tin này thuộc một tài khoản có thư điện tử, thư hướng dẫn đặt lại "
+                "mật khẩu đã được gửi; liên kết trong thư có hiệu lực %(hours)s giờ. Tài khoản "
+                "chỉ có số điện thoại: hãy liên hệ ban tổ chức.",
+                hours=passwords.RESET_HOURS,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("contest/forgot_password.html", form=form)
+
+
+@bp.route("/password/<any('password-reset', 'invitation'):purpose>/<token>", methods=["GET", "POST"])
+def set_password(purpose: str, token: str):
+    """Set a password from a mailed link; the link is spent once the password is set."""
+    try:
+        user = accounts.user_for_link(db.session, purpose, token)
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã đặt mật khẩu. Hãy đăng nhập bằng mật khẩu mới.")) as action:
+            accounts.set_new_password(action.session, user, form.password.data)
+            record_event(action.session, user, user, ContestAction.PASSWORD_SET, how=purpose)
+        if action.ok:
+            logout_user()
+            return redirect(url_for("auth.login"))
+    return render_template("contest/set_password.html", form=form, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A new password ends every other session; this browser stays logged in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")) as action:
+            accounts.change_password(
+                action.session, current_user, form.current.data, form.password.data
+            )
+            record_event(
+                action.session, current_user, current_user, ContestAction.PASSWORD_SET, how="change"
+            )
+        if action.ok:
+            login_user(current_user)
+            return redirect(url_for("contest.home"))
+    return render_template("contest/change_password.html", form=form)
+
+
 def unit_choices():
     """Units that run a round of some contest: where an entrant can send an essay."""
     return choices((u.id, u.name) for u in queries.units_running_a_round(db.session))
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(REGISTRATIONS_PER_ADDRESS, methods=["POST"])
 def register():
     form = RegisterForm()
     form.unit_id.choices = unit_choices()

@@ -21,6 +21,26 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "PASSWORD_HASH_METHOD": "scrypt",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "LOG_LEVEL": "INFO",
+    # Throttling counters: one process keeps them in memory; several share Redis (redis://…).
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Mail is off until MAIL_SERVER names an SMTP server.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "Gương Sáng <no-reply@localhost>",
+    "MAIL_TIMEOUT_SECONDS": 20,
+    # The address people use (behind the proxy), for the links in mails.
+    "PUBLIC_URL": "",
+    # Who runs background jobs: "thread" (the embedded runner), "inline" or "manual" (tests).
+    "JOBS_RUNNER": "thread",
+    # Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
+    "HTTPS": False,
 }
 
 
@@ -55,6 +75,21 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
     os.makedirs(app.config["STORAGE_DIR"], exist_ok=True)
+    _readable_by_service_only(app)
+
+
+def _readable_by_service_only(app: Flask) -> None:
+    """Names, phone numbers and unpublished essays: files the app makes from now on are the
+    service user's alone (umask 077), and so are the database and storage made before."""
+    os.umask(0o077)
+    os.chmod(app.config["STORAGE_DIR"], 0o700)
+    os.chmod(app.instance_path, 0o700)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        database = uri.removeprefix("sqlite:///")
+        for path in (database, database + "-wal", database + "-shm"):
+            if os.path.exists(path):
+                os.chmod(path, 0o600)
 
 
 def setting(name: str) -> Any:

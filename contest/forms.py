@@ -17,10 +17,19 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.lifecycles import Role
+from contest.passwords import RULE_TEXT, password_problem
 
 REQUIRED = _l("Trường này là bắt buộc.")
 
@@ -31,24 +40,67 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Đăng nhập"))
 
 
-class RegisterForm(FlaskForm):
-    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), Length(max=20)])
-    unit_id = SelectField(_l("Đơn vị (nơi công tác hoặc cư trú)"), coerce=int)
-    address = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=300)])
+class PasswordRule:
+    """The password rule as a form error beside the field; `logins` name the form's own
+    e-mail and phone fields (forms for an existing account leave the check of its logins to
+    the service)."""
+
+    def __init__(self, *logins: str) -> None:
+        self.logins = logins
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        logins = [form[name].data or "" for name in self.logins]
+        problem = password_problem(field.data, logins)
+        if problem:
+            raise ValidationError(problem)
+
+
+def new_password_fields(*logins: str):
+    """A new password, its rule said up front, and the same typed again."""
     password = PasswordField(
         _l("Mật khẩu"),
+        description=RULE_TEXT,
         validators=[
             DataRequired(REQUIRED),
-            Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự.")),
+            PasswordRule(*logins),
         ],
     )
     confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
     )
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), Length(max=20)])
+    unit_id = SelectField(_l("Đơn vị (nơi công tác hoặc cư trú)"), coerce=int)
+    address = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    password, confirm = new_password_fields("email", "phone")
     submit = SubmitField(_l("Đăng ký"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    login = StringField(_l("Thư điện tử hoặc số điện thoại"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Gửi liên kết đặt lại mật khẩu"))
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password from a reset or invitation link; the rule is checked again in the
+    service against the account's own logins."""
+
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Đặt mật khẩu"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Đổi mật khẩu"))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -133,11 +185,9 @@ class AccountForm(FlaskForm):
     )
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
     password = PasswordField(
-        _l("Mật khẩu ban đầu"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(min=8, message=_l("Mật khẩu cần ít nhất 8 ký tự.")),
-        ],
+        _l("Mật khẩu ban đầu (để trống để gửi thư mời tự đặt mật khẩu)"),
+        description=RULE_TEXT,
+        validators=[Optional(), PasswordRule("email", "phone")],
     )
     submit = SubmitField(_l("Tạo tài khoản"))
 

@@ -27,9 +27,22 @@ HEADERS = {
 }
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def init_app(app: Flask) -> None:
+    """With HTTPS on (GUONGSANG_HTTPS=true, behind a TLS proxy), cookies travel only over
+    HTTPS and browsers are told never to use plain HTTP for the site again."""
+    https = bool(app.config.get("HTTPS"))
+    if https:
+        app.config.update(
+            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
+        )
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

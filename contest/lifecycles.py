@@ -114,3 +114,30 @@ describe(
         ContestPhase.FINALISED: (),
     },
 )
+
+
+class JobState(State):
+    """Background work (mail, book builds): queued, running on one worker, then done or failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+describe(
+    JobState,
+    labels={
+        JobState.QUEUED: _l("đang chờ"),
+        JobState.RUNNING: _l("đang chạy"),
+        JobState.DONE: _l("xong"),
+        JobState.FAILED: _l("lỗi"),
+    },
+    transitions={
+        # A failed attempt goes back to the queue while attempts remain, or on a retry.
+        JobState.QUEUED: (JobState.RUNNING,),
+        JobState.RUNNING: (JobState.DONE, JobState.FAILED, JobState.QUEUED),
+        JobState.DONE: (),
+        JobState.FAILED: (JobState.QUEUED,),
+    },
+)

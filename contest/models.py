@@ -21,11 +21,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
-from contest.db import created_at, db, intpk
+from contest.db import created_at, db, intpk, utcnow
 from contest.lifecycles import (
     PENDING_ENTRY_STATES,
     ContestPhase,
     EntryState,
+    JobState,
     ProfileState,
     Role,
 )
@@ -306,6 +307,9 @@ class Entry(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[created_at]
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=func.now(), onupdate=func.now())
+    # Raised by every change: a form opened before another tab's save is told, not obeyed.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     contest: Mapped[Contest] = relationship()
     # Loaded together for whole lists of entries (dashboards, rounds, results): no N+1.
@@ -377,3 +381,33 @@ class AuditEvent(db.Model):
     params_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     actor: Mapped[User | None] = relationship()
+
+
+class Job(db.Model):
+    """Background work kept in the database, so a restart loses none of it: `contest.jobs`
+    runs it after the commit that queued it, retries it, and marks abandoned work failed."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        CheckConstraint(one_of("state", JobState.values()), name="state"),
+        Index("ix_job_state_run_after", "state", "run_after"),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[JobState] = mapped_column(StateColumn(JobState), default=JobState.QUEUED)
+    payload_json: Mapped[str] = mapped_column(Text, default="{}")
+    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    # host:pid of the worker running it: start-up recovery checks whether that process lives.
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    run_after: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[created_at]
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def payload(self) -> dict:
+        return json.loads(self.payload_json or "{}")

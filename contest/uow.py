@@ -34,3 +34,10 @@ def unit_of_work(session: Session | None = None) -> Iterator[UnitOfWork]:
             uow.session.rollback()
             raise
         uow.session.commit()
+
+
+def end_reads(session: Session) -> None:
+    """End a transaction that has only read (before slow work such as a conversion, so no
+    lock is held meanwhile); the objects it loaded reload when next used."""
+    assert not (session.new or session.dirty or session.deleted), "unsaved changes"
+    session.rollback()

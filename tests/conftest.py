@@ -40,6 +40,7 @@ def make_app(folder, **extra):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
             "STORAGE_DIR": str(folder / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "JOBS_RUNNER": "manual",
             **extra,
         }
     )

@@ -19,7 +19,7 @@ from anthology.models import AnthologyBuild, BuildState, BuildStep
 from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest import storage
+from contest import jobs, storage
 from contest.audit import record_event
 from contest.categories import SUBJECT_KINDS
 from contest.config import setting
@@ -27,6 +27,7 @@ from contest.errors import InvalidInput
 from contest.models import Contest, User
 
 FORMATS = render.FORMATS
+BUILD_JOB = "anthology_build"  # run by anthology.tasks
 
 
 def check_formats(formats: tuple[str, ...]) -> None:
@@ -86,6 +87,7 @@ def start_build(
         contest=contest.title,
         formats=build.formats,
     )
+    jobs.enqueue(session, BUILD_JOB, {"build_id": build.id}, contest_id=contest.id, max_attempts=1)
     return build
 
 

@@ -25,7 +25,7 @@ from contest.services.forwarding import (
 from contest.services.profiles import create_profile
 
 DEMO_SLUG = "son-la-2019"
-DEMO_PASSWORD = "sonla2019"
+DEMO_PASSWORD = "sonla-2019-demo"
 DEFAULT_SEED = 2019
 # Every demo account of the board and the jury has an address here; entrants are tacgia….
 STAFF_DOMAIN = "@sonla.gov.vn"

@@ -4,13 +4,20 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
+import hmac
+import secrets
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from contest import passwords
 from contest.config import setting
 from contest.errors import InvalidInput
 from contest.models import Role, Unit, User
+from contest.services import notifications
 from contest.text import nfc
 
 
@@ -22,12 +29,33 @@ def normalise_phone(phone: str) -> str:
     return digits.replace("+", "")
 
 
+def normalise_login(login: str) -> str:
+    """One spelling per login: e-mails in lower case, phone numbers as digits."""
+    login = login.strip()
+    return login.lower() if "@" in login else normalise_phone(login)
+
+
 def find_user_by_login(session: Session, login: str) -> User | None:
     """Log in by e-mail or phone number."""
-    login = login.strip()
+    login = normalise_login(login)
     if "@" in login:
-        return session.scalar(select(User).where(func.lower(User.email) == login.lower()))
-    return session.scalar(select(User).where(User.phone == normalise_phone(login)))
+        return session.scalar(select(User).where(func.lower(User.email) == login))
+    return session.scalar(select(User).where(User.phone == login))
+
+
+@cache
+def _stand_in_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The account if the password is right. Exactly one password hash is checked whatever
+    the login, so the answer's timing does not tell a known login from an unknown one."""
+    user = find_user_by_login(session, login)
+    if user is None or not user.password_hash:
+        check_password_hash(_stand_in_hash(setting("PASSWORD_HASH_METHOD")), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 def create_user(
@@ -61,9 +89,47 @@ def create_user(
         address=nfc(address.strip()),
     )
     if password:
+        passwords.check_password_rule(password, [email or "", phone or ""])
         user.set_password(password, setting("PASSWORD_HASH_METHOD"))
     session.add(user)
     session.flush()
+    return user
+
+
+def invite(session: Session, user: User) -> None:
+    """An account made by an organiser, or a paper author with an e-mail, gets a link to set
+    its own password (mail must be on and the account must have an address)."""
+    if user.email:
+        notifications.invitation(session, user)
+
+
+def set_new_password(session: Session, user: User, password: str) -> None:
+    """Set a password under the rule and end every session: a stolen cookie dies with it."""
+    passwords.check_password_rule(password, [user.email or "", user.phone or ""])
+    user.set_password(password, setting("PASSWORD_HASH_METHOD"))
+    end_sessions(session, user)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise InvalidInput(_l("Mật khẩu hiện tại không đúng."))
+    set_new_password(session, user, new)
+
+
+def request_password_reset(session: Session, login: str) -> None:
+    """Mail a reset link if the login is known and has an e-mail; say nothing either way."""
+    user = find_user_by_login(session, login)
+    if user is not None and user.email:
+        notifications.password_reset(session, user)
+
+
+def user_for_link(session: Session, purpose: str, token: str) -> User:
+    """The account a password link was made for, while it is still unspent and unexpired."""
+    user_id, fingerprint = passwords.read_token(setting("SECRET_KEY"), purpose, token)
+    user = session.get(User, user_id)
+    current = passwords.fingerprint(user.password_hash, user.session_version) if user else ""
+    if user is None or not hmac.compare_digest(fingerprint, current):
+        raise InvalidInput(_l("Liên kết không hợp lệ hoặc đã được dùng."))
     return user
 
 
@@ -93,9 +159,11 @@ def find_or_create_author(
         if user.role == Role.ENTRANT and user.unit_id == unit.id and _same_name(user, full_name):
             return user
     if not known:
-        return create_user(
+        author = create_user(
             session, full_name=full_name, email=email, phone=phone, password=None, unit=unit
         )
+        invite(session, author)
+        return author
     author = User(full_name=full_name, role=Role.ENTRANT, unit=unit, contact=", ".join(contacts))
     session.add(author)
     session.flush()

@@ -33,6 +33,7 @@ from contest.models import (
     Unit,
     User,
 )
+from contest.services import notifications
 from contest.services.forwarding import round_for_unit
 from contest.states import advance
 from contest.text import nfc
@@ -172,6 +173,7 @@ def create_entry(
     if submit:
         _transition(session, entry, EntryState.SUBMITTED, entered_by or author)
         entry.submitted_at = now
+        notifications.entry_received(session, entry)
     session.flush()
     storage.write_entry_files(session, entry.storage_key, original, essay.media)
     return entry
@@ -261,6 +263,7 @@ def submit_entry(session: Session, entry: Entry, actor: User, now: datetime) -> 
     check_word_limits(entry.contest, entry.word_count)
     _transition(session, entry, EntryState.SUBMITTED, actor)
     entry.submitted_at = now
+    notifications.entry_received(session, entry)
     session.flush()
 
 

@@ -26,6 +26,7 @@ from contest.models import (
     Unit,
     User,
 )
+from contest.services import notifications
 from contest.states import advance
 
 
@@ -199,6 +200,8 @@ def _send_up(
         parent=parent.unit.name,
     )
     item.round, item.is_marked = parent, False
+    if isinstance(item, Entry):
+        notifications.entry_forwarded(session, item, round_.unit.name, parent.unit.name)
 
 
 def forward_round(
@@ -256,6 +259,7 @@ def forward_round(
             unit=round_.unit.name,
         )
         entry.is_marked = False
+        notifications.entry_not_selected(session, entry, round_.unit.name)
     for profile in profiles:
         _send_up(session, round_, profile, actor)
     round_.closed_at = now

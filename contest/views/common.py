@@ -19,6 +19,7 @@ from contest.intake import ExtractedEssay, IntakeNotice, extract_typed, extract_
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.services import entries, queries
 from contest.services.entries import Subject
+from contest.uow import end_reads
 
 bp = Blueprint("contest", __name__)
 # What an entry form may be refused for: a rule of the contest, or a file that cannot be read.
@@ -82,7 +83,7 @@ def convert_essay(form: EntryForm, *, required: bool) -> EssayInput | None:
     """The essay read from the form before the unit of work opens: a conversion may take
     seconds and must not hold the database's write lock, so the request's reads end here.
     None when it cannot be read, its Vietnamese message flashed."""
-    db.session.rollback()
+    end_reads(db.session)
     try:
         return read_essay(form, required=required)
     except IntakeError as error:

@@ -54,7 +54,7 @@ def test_only_the_province_reaches_the_anthology(client, world, finalised, role)
 
 
 def test_organiser_builds_and_downloads(app, client, world, finalised):
-    app.config["ANTHOLOGY_BUILD_INLINE"] = True
+    app.config["JOBS_RUNNER"] = "inline"
     login(client, world["users"]["province"])
     page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
     assert "Phần I. Những bài viết đoạt giải" in page and "Người giữ rừng bản Mòng" in page
@@ -113,7 +113,7 @@ def test_a_bad_certificate_template_is_refused(client, world, finalised):
 
 
 def test_a_book_without_settings_cannot_be_queued(app, client, world, finalised):
-    app.config["ANTHOLOGY_BUILD_INLINE"] = True
+    app.config["JOBS_RUNNER"] = "inline"
     db.session.delete(settings.settings_for(db.session, finalised["contest"]))
     db.session.commit()
     login(client, world["users"]["province"])

@@ -33,7 +33,7 @@ def pytest_runtest_makereport(item, call):
 def live_app(tmp_path, migrated_database):
     """A fresh database with a small demo, served on a free loopback port."""
     shutil.copy(migrated_database, tmp_path / "test.sqlite")
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False)
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
     with app.app_context():
         with unit_of_work() as uow:
             load_demo(uow.session, seed=11, entries=8, now=utcnow())

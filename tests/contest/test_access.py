@@ -46,6 +46,10 @@ GET_MATRIX = {
     "/": {**ALL_LOGGED_IN, "anonymous": OK},
     "/login": {**ALL_LOGGED_IN, "anonymous": OK},
     "/register": {**ALL_LOGGED_IN, "anonymous": OK},
+    "/password/forgot": {**ALL_LOGGED_IN, "anonymous": OK},
+    "/password/password-reset/forged": {r: LOGIN for r in ROLES},
+    "/password/invitation/forged": {r: LOGIN for r in ROLES},
+    "/account/password": ALL_LOGGED_IN,
     "/c/{slug}/entries": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
     "/c/{slug}/entries/new": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
     "/entries/{entry}": allowed("entrant_a", "organiser_own", "organiser_parent", "province"),
@@ -193,5 +197,13 @@ def test_the_matrix_covers_every_route_of_the_core(app, objects):
         for method in ("GET", "POST"):
             if method in rule.methods and not any(pattern.match(u) for u in urls[method]):
                 missing.append(f"{method} {rule.rule}")
-    # Logging out and switching the language are open to everyone (tested with the CSRF check).
-    assert sorted(missing) == ["POST /lang/<code>", "POST /login", "POST /logout", "POST /register"]
+    # Open to everyone, or to every account for its own password (tested in test_passwords).
+    assert sorted(missing) == [
+        "POST /account/password",
+        "POST /lang/<code>",
+        "POST /login",
+        "POST /logout",
+        "POST /password/<any('password-reset', 'invitation'):purpose>/<token>",
+        "POST /password/forgot",
+        "POST /register",
+    ]

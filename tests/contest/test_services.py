@@ -30,7 +30,7 @@ from contest.services.entries import (
 from contest.services.forwarding import forward_round, mark_entry, mark_profile, round_for_unit
 from contest.services.profiles import create_profile
 from contest.states import advance
-from tests.conftest import NOW, vietnamese_essay
+from tests.conftest import NOW, PASSWORD, vietnamese_essay
 
 
 def _subject():
@@ -248,8 +248,8 @@ def test_text_is_stored_in_nfc(world):
 
 def test_duplicate_logins_are_refused(world):
     with pytest.raises(InvalidInput):
-        create_user(db.session, full_name="X", email="A@example.com", phone=None, password="x" * 8)
-    create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678", password="x" * 8)
+        create_user(db.session, full_name="X", email="A@example.com", phone=None, password=PASSWORD)
+    create_user(db.session, full_name="Y", email=None, phone="+84 912 345 678", password=PASSWORD)
     assert find_user_by_login(db.session, "0912345678").full_name == "Y"
 
 

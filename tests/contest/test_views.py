@@ -39,8 +39,8 @@ def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world
             "email": "",
             "unit_id": world["units"]["MCH-CSO"].id,
             "address": "Bản Lướt",
-            "password": "matkhau123",
-            "confirm": "matkhau123",
+            "password": "hoa ban nở trắng",
+            "confirm": "hoa ban nở trắng",
         },
     )
     assert response.status_code == 302

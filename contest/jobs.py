@@ -1,0 +1,259 @@
+"""Background work that survives restarts: every job is a row of `job` (state, attempts, last
+error), queued inside the unit of work of the action that needs it and run only after that
+commit, so mail never leaves for a change that was rolled back.
+
+    jobs.enqueue(session, MAIL, {"to": …}, contest_id=…)
+
+Each package registers the kinds it runs (`register`). Without a queue server the embedded
+runner, one thread per process, takes queued jobs one at a time; several processes share the
+table safely because a job is claimed inside a writing transaction. At start-up, work that a
+dead process left "running" is marked failed with the reason, and its kind may clean up after
+it; failed jobs can be queued again from the jobs page."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from contest.db import db, utcnow
+from contest.errors import InvalidInput
+from contest.lifecycles import JobState
+from contest.models import Job
+from contest.states import advance
+from contest.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+# A failed attempt waits this long before the next one (attempt 1 → 2, 2 → 3, …).
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
+IDLE_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """What a kind of job does, and what to undo when its worker died mid-way."""
+
+    run: Callable[[dict], None]
+    label: object
+    on_abandoned: Callable[[Session, dict], None] | None = None
+    retry_from_page: bool = True
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register(name: str, kind: JobKind) -> None:
+    assert _KINDS.get(name, kind) is kind, f"job kind {name} registered twice"
+    _KINDS[name] = kind
+
+
+def kind_label(job: Job) -> str:
+    return str(_KINDS[job.kind].label) if job.kind in _KINDS else job.kind
+
+
+def can_retry(job: Job) -> bool:
+    return job.state == JobState.FAILED and _KINDS.get(job.kind, None) is not None and (
+        _KINDS[job.kind].retry_from_page
+    )
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: dict,
+    *,
+    contest_id: int | None = None,
+    max_attempts: int = 3,
+) -> Job:
+    """Queue a job in the caller's unit of work; it runs once that commits."""
+    assert kind in _KINDS, f"unknown job kind {kind}"
+    job = Job(
+        kind=kind,
+        state=JobState.QUEUED,
+        payload_json=json.dumps(payload, ensure_ascii=False),
+        contest_id=contest_id,
+        max_attempts=max_attempts,
+        run_after=utcnow(),
+    )
+    session.add(job)
+    session.flush()
+    session.info["jobs_queued"] = True
+    return job
+
+
+def retry(session: Session, job: Job) -> None:
+    """Queue a failed job again, with a fresh count of attempts."""
+    if not can_retry(job):
+        raise InvalidInput(_l("Việc này không thể chạy lại từ đây."))
+    advance(job, JobState.QUEUED)
+    job.attempts, job.run_after, job.owner = 0, utcnow(), ""
+    session.flush()
+    session.info["jobs_queued"] = True
+
+
+def _claim_next() -> tuple[int, str, dict] | None:
+    """Take the oldest job that is due, in a writing transaction: no other worker gets it."""
+    with unit_of_work() as uow:
+        job = uow.session.scalar(
+            select(Job)
+            .where(Job.state == JobState.QUEUED, Job.run_after <= utcnow())
+            .order_by(Job.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if job is None:
+            return None
+        advance(job, JobState.RUNNING)
+        job.attempts += 1
+        job.owner, job.started_at = this_worker(), utcnow()
+        return job.id, job.kind, job.payload
+
+
+def _finish(job_id: int, error: Exception | None) -> None:
+    with unit_of_work() as uow:
+        job = uow.session.get(Job, job_id)
+        job.finished_at, job.owner = utcnow(), ""
+        if error is None:
+            advance(job, JobState.DONE)
+            job.last_error = ""
+            return
+        job.last_error = str(error) or type(error).__name__
+        if job.attempts < job.max_attempts:
+            advance(job, JobState.QUEUED)
+            delay = RETRY_DELAYS[min(job.attempts, len(RETRY_DELAYS)) - 1]
+            job.run_after = utcnow() + delay
+        else:
+            advance(job, JobState.FAILED)
+
+
+def run_due() -> int:
+    """Run every job that is due, one after another; how many ran. Needs an app context."""
+    count = 0
+    while (claimed := _claim_next()) is not None:
+        job_id, kind, payload = claimed
+        log.info("job %s (%s) started", job_id, kind)
+        try:
+            _KINDS[kind].run(payload)
+        except Exception as error:  # every failure is recorded on the job, never lost
+            log.exception("job %s (%s) failed", job_id, kind)
+            db.session.remove()  # whatever the work left half-done in the session goes
+            _finish(job_id, error)
+        else:
+            log.info("job %s (%s) done", job_id, kind)
+            _finish(job_id, None)
+        count += 1
+    return count
+
+
+def recover_abandoned(app: Flask) -> int:
+    """At start-up: jobs "running" in a process of this machine that no longer exists died
+    with it. Mark them failed with the reason and let their kind clean up."""
+    with app.app_context():
+        if not inspect(db.engine).has_table(Job.__tablename__):
+            return 0  # before the first migration
+        host = socket.gethostname()
+        with unit_of_work() as uow:
+            running = uow.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
+            dead = [job for job in running if _is_dead(job.owner, host)]
+            for job in dead:
+                advance(job, JobState.FAILED)
+                job.finished_at = utcnow()
+                job.last_error = str(
+                    _l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy.")
+                )
+                kind = _KINDS.get(job.kind)
+                if kind is not None and kind.on_abandoned is not None:
+                    kind.on_abandoned(uow.session, job.payload)
+                log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
+        db.session.remove()
+        return len(dead)
+
+
+def _is_dead(owner: str, host: str) -> bool:
+    owner_host, _, pid = owner.rpartition(":")
+    if owner_host != host or not pid.isdigit():
+        return False  # another machine's worker: its own start-up judges it
+    if int(pid) == os.getpid():
+        return True  # a restarted process that got the same pid
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class EmbeddedRunner:
+    """One daemon thread per process that runs due jobs, woken after each commit that queued
+    some and every IDLE_WAIT_SECONDS for retries (JOBS_RUNNER "thread"). Tests choose "inline"
+    (the committing thread waits until the queue is empty, so the outcome is there at once) or
+    "manual" (nothing runs until the test calls `run_due`)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wake_up = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        mode = self.app.config["JOBS_RUNNER"]
+        if mode == "manual":
+            return
+        if mode == "inline":
+            worker = threading.Thread(target=self._run_once, name="jobs-inline")
+            worker.start()
+            worker.join()
+            return
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="jobs", daemon=True)
+                self.thread.start()
+        self.wake_up.set()
+
+    def _run_once(self) -> None:
+        with self.app.app_context():
+            try:
+                run_due()
+            finally:
+                db.session.remove()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake_up.clear()
+            try:
+                self._run_once()
+            except Exception:  # the database was away: try again at the next wake-up
+                log.exception("job runner")
+            self.wake_up.wait(IDLE_WAIT_SECONDS)
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    """Jobs queued by the transaction that just committed may run now."""
+    if session.info.pop("jobs_queued", False) and has_app_context():
+        current_app.extensions["jobs"].wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop("jobs_queued", None)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["jobs"] = EmbeddedRunner(app)

@@ -1,0 +1,79 @@
+"""Mail: written inside the action's unit of work as a job, sent by the job runner after the
+commit (see `contest.jobs`), so no mail leaves for a change that was rolled back and a dead
+mail server delays a message without failing the action.
+
+Off unless MAIL_SERVER is set. Messages are written in the interface's default language when
+they are queued; the words and links in them are those of that moment."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from contest import jobs
+from contest.config import setting
+from contest.models import Job, User
+
+MAIL = "mail"
+
+
+def mail_enabled() -> bool:
+    return bool(setting("MAIL_SERVER"))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a message read outside the site: PUBLIC_URL when configured (the
+    address people use, behind the proxy), else the address of the request being served."""
+    base = setting("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return "http://localhost" + url_for(endpoint, **values)
+
+
+def queue_mail(
+    session: Session,
+    recipient: User,
+    write: Callable[[], tuple[str, str]],
+    *,
+    contest_id: int | None = None,
+) -> Job | None:
+    """Queue one message to `recipient`, if mail is on and they have an address. `write()`
+    returns (subject, body); it runs in the default language."""
+    if not mail_enabled() or not recipient.email:
+        return None
+    with force_locale(setting("BABEL_DEFAULT_LOCALE")):
+        subject, body = write()
+    payload = {"to": recipient.email, "subject": str(subject), "body": str(body)}
+    return jobs.enqueue(session, MAIL, payload, contest_id=contest_id, max_attempts=5)
+
+
+def send(payload: dict) -> None:
+    """Hand one message to the SMTP server (a job's work: failures are retried)."""
+    message = EmailMessage()
+    message["From"] = setting("MAIL_SENDER")
+    message["To"] = payload["to"]
+    message["Subject"] = payload["subject"]
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=setting("MAIL_SENDER").rpartition("@")[2] or None)
+    message.set_content(payload["body"])
+    connect = smtplib.SMTP_SSL if setting("MAIL_USE_SSL") else smtplib.SMTP
+    with connect(
+        setting("MAIL_SERVER"), setting("MAIL_PORT"), timeout=setting("MAIL_TIMEOUT_SECONDS")
+    ) as smtp:
+        if setting("MAIL_USE_TLS"):
+            smtp.starttls()
+        if setting("MAIL_USERNAME"):
+            smtp.login(setting("MAIL_USERNAME"), setting("MAIL_PASSWORD"))
+        smtp.send_message(message)
+
+
+jobs.register(MAIL, jobs.JobKind(run=send, label=_l("Gửi thư điện tử")))
