@@ -25,7 +25,7 @@ from contest import policy
 from contest.db import db
 from contest.forms import ConfirmForm
 from contest.models import Contest
-from contest.web import contest_or_404, user_action
+from contest.web import contest_or_404, form_id, user_action
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
@@ -108,7 +108,7 @@ def upload(slug: str, what: str):
 def add_profile(slug: str):
     contest = _contest(slug)
     if ConfirmForm().validate_on_submit():
-        profile_id = request.form.get("profile_id", type=int) or 0
+        profile_id = form_id("profile_id")
         with user_action(_("Đã thêm hồ sơ vào sách.")) as action:
             contents.add_profile(action.session, contest, profile_id, current_user)
     return _back(slug)

@@ -33,9 +33,11 @@ def create_core_app(
         storage,
         throttle,
         views,
+        web,
     )
 
     app = Flask(__name__, instance_relative_config=True, template_folder=TEMPLATES_DIR)
+    app.url_map.converters["int"] = web.IdConverter
     config.load(app, test_config)
     logs.init_app(app)
     db.init_app(app)

@@ -112,6 +112,7 @@ class ContestAction(AuditAction):
     LOGIN_FAILED = "login_failed"
     PASSWORD_SET = "password_set"
     ACCOUNT_CREATED = "account_create"
+    PASSWORD_RESET_SENT = "password_reset_sent"
 
 
 register_sentences(
@@ -143,6 +144,9 @@ register_sentences(
         ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
         ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
         ContestAction.ACCOUNT_CREATED: _l("%(actor)s đã tạo tài khoản %(object)s (%(role)s)"),
+        ContestAction.PASSWORD_RESET_SENT: _l(
+            "%(actor)s đã gửi liên kết đặt lại mật khẩu cho %(object)s"
+        ),
     },
 )
 

@@ -141,7 +141,9 @@ def forgot_password():
     return render_template("contest/forgot_password.html", form=form)
 
 
-@bp.route("/password/<any('password-reset', 'invitation'):purpose>/<token>", methods=["GET", "POST"])
+@bp.route(
+    "/password/<any('password-reset', 'invitation'):purpose>/<token>", methods=["GET", "POST"]
+)
 def set_password(purpose: str, token: str):
     """Set a password from a mailed link; the link is spent once the password is set."""
     try:

@@ -29,5 +29,9 @@ class InvalidInput(DomainError):
     pass
 
 
+class EditedElsewhere(DomainError):
+    """The form was opened before someone else's save (another tab, another device)."""
+
+
 class IntakeError(ValueError):
     """A file or text that cannot be accepted; the message is shown to the user as is."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -9,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -32,6 +35,27 @@ from contest.lifecycles import Role
 from contest.passwords import RULE_TEXT, password_problem
 
 REQUIRED = _l("Trường này là bắt buộc.")
+# Beyond any real count of entries, judges or points: numbers past it are typing slips or
+# probes, refused beside the field instead of reaching the database.
+LARGEST_COUNT = 100_000
+
+
+def finite_float(text: str) -> float:
+    """A number as typed (a comma is a decimal point); "nan", "inf" and 1e999 are not."""
+    value = float(text.strip().replace(",", "."))
+    if not math.isfinite(value) or abs(value) > LARGEST_COUNT:
+        raise ValueError(text)
+    return value
+
+
+class Finite:
+    """A FloatField's number must be an ordinary one: NaN passes NumberRange, this does not."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not (
+            math.isfinite(field.data) and abs(field.data) <= LARGEST_COUNT
+        ):
+            raise ValidationError(_l("Cần nhập một số thông thường."))
 
 
 class LoginForm(FlaskForm):
@@ -117,6 +141,8 @@ def category_choices() -> list[SelectChoice]:
 
 
 class EntryForm(FlaskForm):
+    # The entry's version when the form was opened (see Entry.version).
+    version = HiddenField(validators=[Optional()])
     title = StringField(_l("Tên bài viết"), validators=[DataRequired(REQUIRED), Length(max=300)])
     subject_profile_id = SelectField(
         _l("Viết về gương điển hình đã có hồ sơ"), coerce=int, validators=[Optional()]

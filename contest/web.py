@@ -9,15 +9,33 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, abort, flash, send_file
+from flask import Response, abort, flash, request, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from contest import pictures
 from contest.db import db
 from contest.errors import DomainError
 from contest.models import Contest
 from contest.uow import unit_of_work
+
+# The largest id a database row can have (a signed 64-bit integer, in SQLite and PostgreSQL).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number beyond any row's id is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's name)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def form_id(name: str) -> int:
+    """An id posted in a form field, or 0 when it is missing, not a number or out of range."""
+    value = request.form.get(name, type=int) or 0
+    return value if 0 <= value <= MAX_ID else 0
 
 
 def contest_or_404(slug: str) -> Contest:

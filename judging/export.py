@@ -11,6 +11,25 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Text a spreadsheet would run as a formula (an author named "=HYPERLINK(…)") gets a
+    leading apostrophe, which shows it as the text it is; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _append_as_data(sheet, row: list) -> None:
+    """openpyxl stores any text starting with "=" as a formula: keep every text a string."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
 
 def result_headers() -> list[str]:
     return [
@@ -42,11 +61,11 @@ def to_xlsx(data: ExportData) -> bytes:
     sheet.title = _("Kết quả")
     sheet.append(result_headers())
     for row in data.results:
-        sheet.append(row)
+        _append_as_data(sheet, row)
     judges = workbook.create_sheet(_("Điểm giám khảo"))
-    judges.append(judge_headers(data.criteria))
+    _append_as_data(judges, judge_headers(data.criteria))
     for row in data.judge_rows:
-        judges.append(row)
+        _append_as_data(judges, row)
     for ws in (sheet, judges):
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -63,8 +82,8 @@ def to_csv(data: ExportData) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(result_headers())
-    writer.writerows(data.results)
+    writer.writerows([csv_safe(v) for v in row] for row in data.results)
     writer.writerow([])
-    writer.writerow(judge_headers(data.criteria))
-    writer.writerows(data.judge_rows)
+    writer.writerow([csv_safe(v) for v in judge_headers(data.criteria)])
+    writer.writerows([csv_safe(v) for v in row] for row in data.judge_rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

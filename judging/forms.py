@@ -8,16 +8,20 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from contest.forms import choices
+from contest.forms import LARGEST_COUNT, Finite, choices, finite_float
 
 
 class PanelMemberForm(FlaskForm):
     judge_id = SelectField(_l("Giám khảo"), coerce=int)
     min_load = IntegerField(
-        _l("Số bài tối thiểu"), default=0, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Số bài tối thiểu"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=LARGEST_COUNT)],
     )
     max_load = IntegerField(
-        _l("Số bài tối đa"), default=30, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Số bài tối đa"),
+        default=30,
+        validators=[InputRequired(), NumberRange(min=0, max=LARGEST_COUNT)],
     )
     submit = SubmitField(_l("Thêm vào hội đồng"))
 
@@ -45,7 +49,7 @@ class ClearForm(FlaskForm):
 
 
 class HeadDecisionForm(FlaskForm):
-    score = FloatField(_l("Điểm chính thức"), validators=[InputRequired()])
+    score = FloatField(_l("Điểm chính thức"), validators=[InputRequired(), Finite()])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Quyết định"))
 
@@ -77,6 +81,18 @@ class ScoreCommentForm(FlaskForm):
     submit_score = SubmitField(_l("Nộp điểm"))
 
 
+def _cell(kind: type, text: str):
+    """One cell as its kind: text as is, numbers within LARGEST_COUNT."""
+    if kind is str:
+        return text
+    value = finite_float(text)
+    if kind is int:
+        if not value.is_integer():
+            raise ValueError(text)
+        return int(value)
+    return value
+
+
 def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
     """Rows of `a | b | c` text, one per line, each cell converted to its kind. A bad line
     raises ValueError naming its number, in the interface's language."""
@@ -97,7 +113,7 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
         try:
             rows.append(
                 tuple(
-                    kind(c.replace(",", ".")) if kind is not str else c
+                    _cell(kind, c)
                     for kind, c in zip(kinds, cells, strict=True)
                 )
             )
@@ -110,6 +126,9 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
     return rows
 
 
+GAP = NumberRange(min=0, max=1000)
+
+
 class StageForm(FlaskForm):
     name = StringField(_l("Tên vòng chấm"), validators=[DataRequired()])
     judges_per_entry = IntegerField(
@@ -117,13 +136,22 @@ class StageForm(FlaskForm):
         default=2,
         validators=[InputRequired(), NumberRange(min=1, max=9)],
     )
-    agree_gap = FloatField(_l("Chênh lệch tối đa để lấy trung bình"), default=10)
-    head_gap = FloatField(_l("Chênh lệch tối đa để trưởng ban quyết định"), default=15)
-    three_mean_gap = FloatField(
-        _l("Ba lần chấm: chênh tối đa để lấy trung bình ba điểm"), default=25
+    agree_gap = FloatField(
+        _l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP]
     )
-    advance_top_n = IntegerField(_l("Vào vòng sau: số bài dẫn đầu"), validators=[Optional()])
-    advance_min_score = FloatField(_l("Vào vòng sau: điểm tối thiểu"), validators=[Optional()])
+    head_gap = FloatField(
+        _l("Chênh lệch tối đa để trưởng ban quyết định"), default=15, validators=[GAP]
+    )
+    three_mean_gap = FloatField(
+        _l("Ba lần chấm: chênh tối đa để lấy trung bình ba điểm"), default=25, validators=[GAP]
+    )
+    advance_top_n = IntegerField(
+        _l("Vào vòng sau: số bài dẫn đầu"),
+        validators=[Optional(), NumberRange(min=1, max=LARGEST_COUNT)],
+    )
+    advance_min_score = FloatField(
+        _l("Vào vòng sau: điểm tối thiểu"), validators=[Optional(), Finite()]
+    )
     rubric = TextAreaField(
         _l("Thang điểm: mỗi dòng «Tiêu chí | điểm tối đa | bước»"), validators=[DataRequired()]
     )

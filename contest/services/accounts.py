@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import passwords
+from contest.audit import ContestAction, record_event
 from contest.config import setting
 from contest.errors import InvalidInput
+from contest.mail import mail_enabled
 from contest.models import Role, Unit, User
 from contest.services import notifications
 from contest.text import nfc
@@ -94,6 +96,46 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def create_staff_account(
+    session: Session,
+    actor: User,
+    *,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    role: str,
+    unit: Unit | None,
+    password: str | None,
+) -> User:
+    """An organiser makes an account for the board, a unit or the jury: with a first password
+    they pass on, or without one, invited by mail to set their own."""
+    if not password and not (email and email.strip() and mail_enabled()):
+        raise InvalidInput(
+            _l(
+                "Cần nhập mật khẩu ban đầu: tài khoản không có thư điện tử, hoặc hệ thống chưa "
+                "bật gửi thư để mời người dùng tự đặt mật khẩu."
+            )
+        )
+    user = create_user(
+        session, full_name=full_name, email=email, phone=phone, password=password or None,
+        role=role, unit=unit,
+    )
+    record_event(session, actor, user, ContestAction.ACCOUNT_CREATED, role=role)
+    if not password:
+        invite(session, user)
+    return user
+
+
+def send_reset_link(session: Session, actor: User, user: User) -> None:
+    """The organiser's reset: the same single-use link a person can ask for themselves."""
+    if not (user.email and mail_enabled()):
+        raise InvalidInput(
+            _l("Tài khoản này không có thư điện tử hoặc hệ thống chưa bật gửi thư.")
+        )
+    notifications.password_reset(session, user)
+    record_event(session, actor, user, ContestAction.PASSWORD_RESET_SENT)
 
 
 def invite(session: Session, user: User) -> None:

@@ -18,6 +18,7 @@ from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.converter import markdown_to_html
 from contest.errors import (
     DeadlinePassed,
+    EditedElsewhere,
     EntryLimitReached,
     IllegalTransition,
     InvalidInput,
@@ -206,9 +207,19 @@ def update_entry(
     original: tuple[str, bytes] | None,
     now: datetime,
     submit: bool = False,
+    seen_version: int | None = None,
 ) -> Entry:
     """The entrant edits a draft or a submitted entry until the deadline; `submit` also
-    submits a draft (unless the new essay waits to be checked, see `held_for_checking`)."""
+    submits a draft (unless the new essay waits to be checked, see `held_for_checking`).
+    `seen_version` is the version the form was opened on: a later save wins nothing silently."""
+    if seen_version is not None and seen_version != entry.version:
+        raise EditedElsewhere(
+            _l(
+                "Bài này đã được lưu ở một thẻ hoặc máy khác sau khi bạn mở trang. Thay đổi "
+                "của bạn chưa được lưu: hãy sao chép phần vừa sửa, tải lại trang để xem bản "
+                "mới nhất rồi sửa tiếp."
+            )
+        )
     if not entry.is_editable:
         raise IllegalTransition(_l("Bài đã được xét ở vòng đơn vị, không thể sửa."))
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):

@@ -15,6 +15,7 @@ from contest.models import (
     EntryState,
     ExemplarProfile,
     Forwarding,
+    Job,
     Role,
     Round,
     Unit,
@@ -232,3 +233,7 @@ def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:
         .where(Forwarding.entry_id == entry.id)
     )
     return any(u.is_within(unit) for u in from_units)
+
+
+def recent_jobs(session: Session, limit: int) -> list[Job]:
+    return list(session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))

@@ -122,6 +122,7 @@ def edit_entry(entry_id: int):
                 original=original,
                 now=utcnow(),
                 submit=form.submit_now.data,
+                seen_version=int(form.version.data) if str(form.version.data).isdigit() else None,
             )
             action.value = essay.notices if essay is not None else []
         if action.ok:

@@ -4,7 +4,7 @@ for one entry, and releasing the assignments to the judges."""
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,7 @@ from judging.errors import (
 )
 from judging.models import Assignment, Conflict, PanelMember, Stage, StageResult
 from judging.rules import solver
-from judging.services import blinding
+from judging.services import blinding, notices
 from judging.services.stages import stage_entries
 from judging.states import AssignmentState, StageState
 
@@ -119,13 +119,15 @@ def assign_stage(session: Session, stage: Stage, actor: User | None) -> int:
         )
     except solver.Infeasible as error:
         raise _infeasible(error) from error
-    made = 0
+    per_judge: Counter[int] = Counter()
     for entry_id, judge_ids in result.items():
         for judge_id in judge_ids:
             session.add(Assignment(stage_id=stage.id, entry_id=entry_id, judge_id=judge_id))
-            made += 1
+            per_judge[judge_id] += 1
     session.flush()
+    made = per_judge.total()
     record_event(session, actor, stage, JudgingAction.ASSIGNED, count=made)
+    notices.judges_assigned(session, stage, per_judge)
     return made
 
 
@@ -167,6 +169,7 @@ def add_one_judge(session: Session, stage: Stage, entry: Entry, *, is_third: boo
     )
     session.add(new)
     session.flush()
+    notices.judges_assigned(session, stage, Counter({chosen.judge_id: 1}))
     return new
 
 

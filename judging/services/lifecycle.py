@@ -15,6 +15,7 @@ from contest.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed, StageNotReady, TiesUndecided
 from judging.models import Award
+from judging.services import notices
 from judging.services.prizes import SHARE, compute_prizes
 from judging.services.results import close_stage, stage_results
 from judging.services.stages import final_stage, prize_levels
@@ -44,10 +45,11 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
         )
     prize_of = view.level_of
     shared = {lv for lv, d in view.decisions.items() if d.decision == SHARE}
+    awards = []
     for r in view.results:
         r.result.calibrated_score = r.calibrated  # kept with the locked result
         level = prize_of.get(r.entry.id)
-        session.add(
+        awards.append(
             Award(
                 contest_id=contest.id,
                 entry_id=r.entry.id,
@@ -56,6 +58,7 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
                 is_shared=level in shared,
             )
         )
+    session.add_all(awards)
     before = advance(contest, ContestPhase.FINALISED, "phase")
     contest.finalised_at = now
     record_event(
@@ -67,4 +70,5 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
         prizes=len(prize_of),
     )
     session.flush()
+    notices.results_published(session, contest, awards)
     return len(prize_of)

@@ -19,6 +19,7 @@ from judging.audit import JudgingAction
 from judging.errors import ConflictOfInterest, JudgingClosed, ScoreInvalid
 from judging.models import Assignment, CriterionScore, Score, Stage, StageResult
 from judging.rules import aggregation
+from judging.services import notices
 from judging.services.assigning import add_one_judge, move_away
 from judging.services.blinding import code_of_entry
 from judging.services.panel import declare_conflict
@@ -168,15 +169,17 @@ def reopen_score(session: Session, score: Score, actor: User, reason: str, now: 
     if result.state != ResultState.DECIDED:
         advance(result, ResultState.PENDING)
         result.official_score, result.rule = None, ""
+    code = code_of_entry(session, held.entry_id)
     record_event(
         session,
         actor,
         held.entry,
         JudgingAction.SCORE_REOPENED,
-        code=code_of_entry(session, held.entry_id),
+        code=code,
         judge=held.judge.full_name,
         reason=reason,
     )
+    notices.score_reopened(session, held.stage, held.judge, code, reason)
     session.flush()
 
 

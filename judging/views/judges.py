@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from contest import policy
 from contest.db import db, utcnow
+from contest.forms import finite_float
 from contest.sanitise import essay_markup
 from contest.web import contest_or_404, picture_response, user_action
 from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm
@@ -68,10 +69,10 @@ def _marks(stage: Stage) -> tuple[dict[int, float], list[str]]:
     marks: dict[int, float] = {}
     errors: list[str] = []
     for criterion in stage.criteria:
-        raw = (request.form.get(f"c{criterion.id}") or "").strip().replace(",", ".")
+        raw = (request.form.get(f"c{criterion.id}") or "").strip()
         if raw:
             try:
-                marks[criterion.id] = float(raw)
+                marks[criterion.id] = finite_float(raw)
             except ValueError:
                 errors.append(_("Điểm «%(c)s» phải là một số.", c=criterion.name))
     return marks, errors

@@ -14,7 +14,7 @@ from contest.forms import ConfirmForm, choices
 from contest.lifecycles import Role
 from contest.models import User
 from contest.services import forwarding
-from contest.web import user_action
+from contest.web import form_id, user_action
 from judging.forms import (
     ClearForm,
     ConflictForm,
@@ -170,7 +170,7 @@ def _panel_action(
             )
         return done.ok, forms
     if action == "withdraw" and ConfirmForm().validate_on_submit():
-        judge = db.session.get(User, request.form.get("judge_id", type=int) or 0)
+        judge = db.session.get(User, form_id("judge_id"))
         with user_action(_("Giám khảo đã rút; các bài chưa chấm đã được giao lại.")) as done:
             panel_service.withdraw_judge(done.session, stage, judge, current_user)
         return done.ok, forms

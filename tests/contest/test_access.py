@@ -64,6 +64,7 @@ GET_MATRIX = {
     "/c/{slug}/dashboard": allowed("province"),
     "/c/{slug}/audit": allowed("province"),
     "/accounts": allowed("province"),
+    "/jobs": allowed("province"),
     "/c/{slug}/settings": allowed("province"),
 }
 
@@ -71,6 +72,8 @@ POST_ROUTES = [
     "/c/{slug}/entries/new",
     "/entries/{entry}/edit",
     "/accounts",
+    "/accounts/{staff}/reset",
+    "/jobs/{job}/retry",
     "/c/{slug}/settings",
     "/entries/{entry}/submit",
     "/entries/{entry}/withdraw",
@@ -86,6 +89,9 @@ POST_ALLOWED = {
     "/entries/{entry}/edit": {"entrant_a"},
     "/entries/{entry}/submit": {"entrant_a"},
     "/entries/{entry}/withdraw": {"entrant_a"},
+    "/accounts": {"province"},
+    "/accounts/{staff}/reset": {"province"},
+    "/jobs/{job}/retry": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}
@@ -118,7 +124,21 @@ def objects(world, make_entry):
         "entry": entry.id,
         "round": world["rounds"]["MCH-CSO"].id,
         "profile": profile.id,
+        "staff": world["users"]["judge"].id,
+        "job": _failed_mail_job().id,
     }
+
+
+def _failed_mail_job():
+    """A job to retry (the retry is refused to everyone but the province)."""
+    from contest import jobs
+    from contest.lifecycles import JobState
+    from contest.mail import MAIL
+
+    job = jobs.enqueue(db.session, MAIL, {"to": "a@example.com", "subject": "s", "body": "b"})
+    job.state, job.last_error = JobState.FAILED, "SMTP down"
+    db.session.commit()
+    return job
 
 
 def login_as(client, world, role):
