@@ -176,7 +176,7 @@ def change_password():
                 action.session, current_user, current_user, ContestAction.PASSWORD_SET, how="change"
             )
         if action.ok:
-            login_user(current_user)
+            login_user(current_user._get_current_object())  # under its new session version
             return redirect(url_for("contest.home"))
     return render_template("contest/change_password.html", form=form)
 

@@ -31,7 +31,7 @@ from contest.errors import InvalidInput
 from contest.lifecycles import JobState
 from contest.models import Job
 from contest.states import advance
-from contest.uow import unit_of_work
+from contest.uow import discard, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def run_due() -> int:
             _KINDS[kind].run(payload)
         except Exception as error:  # every failure is recorded on the job, never lost
             log.exception("job %s (%s) failed", job_id, kind)
-            db.session.remove()  # whatever the work left half-done in the session goes
+            discard(db.session)
             _finish(job_id, error)
         else:
             log.info("job %s (%s) done", job_id, kind)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -31,12 +31,13 @@ def mail_enabled() -> bool:
 def public_url(endpoint: str, **values) -> str:
     """An absolute link for a message read outside the site: PUBLIC_URL when configured (the
     address people use, behind the proxy), else the address of the request being served."""
-    base = setting("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
     if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    return "http://localhost" + url_for(endpoint, **values)
+        path = url_for(endpoint, **values)
+        base = setting("PUBLIC_URL") or request.host_url
+    else:  # a CLI command or a job: no request to take the address from
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+        base = setting("PUBLIC_URL") or "http://localhost"
+    return base.rstrip("/") + path
 
 
 def queue_mail(

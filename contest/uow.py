@@ -41,3 +41,8 @@ def end_reads(session: Session) -> None:
     lock is held meanwhile); the objects it loaded reload when next used."""
     assert not (session.new or session.dirty or session.deleted), "unsaved changes"
     session.rollback()
+
+
+def discard(session: Session) -> None:
+    """Throw away whatever failed work left in the session, so the next unit starts clean."""
+    session.rollback()

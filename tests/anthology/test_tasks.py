@@ -116,3 +116,29 @@ def test_the_inline_build_from_the_page(app, client, finalised, world):
     build = last_good_build(finalised["contest"])
     assert build is not None and build.step == BuildStep.DONE
     settings.settings_for(db.session, finalised["contest"])  # the session is still usable
+
+
+def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, world, tmp_path):
+    """SIGKILL mid-build: the next process marks the build failed, removes its folder and
+    lets the next build start, instead of refusing every build for ever."""
+    import socket
+
+    from contest.lifecycles import JobState
+    from contest.models import Job
+    from tests.conftest import make_app
+    from tests.contest.test_mail_and_jobs import _dead_pid
+
+    contest, actor = finalised["contest"], world["users"]["province"]
+    build = _queue(contest, actor)
+    job = db.session.query(Job).one()
+    advance(build, BuildState.RUNNING)
+    job.state, job.owner = JobState.RUNNING, f"{socket.gethostname()}:{_dead_pid()}"
+    db.session.commit()
+    folder = os.path.join(app.config["STORAGE_DIR"], build.folder)
+    os.makedirs(folder)
+    make_app(tmp_path)  # the restart
+    db.session.rollback()  # a new snapshot: the restart committed in its own
+    assert job.state == JobState.FAILED
+    assert build.state == BuildState.FAILED and "khởi động lại" in build.error
+    assert not os.path.exists(folder)
+    assert _queue(contest, actor).state == BuildState.QUEUED
