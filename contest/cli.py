@@ -1,4 +1,4 @@
-"""Operator commands: demo, entries import, rounds forward, contest status."""
+"""Operator commands: demo, entries import, rounds forward, contest status, backup."""
 
 from __future__ import annotations
 
@@ -6,23 +6,27 @@ import csv
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from contest import backup
 from contest import demo as demo_data
 from contest.config import setting
-from contest.db import db, utcnow
-from contest.errors import DomainError, IntakeError, InvalidInput
+from contest.db import db, migrate, utcnow
+from contest.errors import BackupError, DomainError, IntakeError, InvalidInput
 from contest.intake import extract_upload
-from contest.models import Contest, Entry, Round, Unit
+from contest.models import Contest, Entry, Round, Unit, User
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
@@ -44,6 +48,7 @@ IMPORT_COLUMNS = [
 entries_cli = AppGroup("entries", help="Bài dự thi.")
 rounds_cli = AppGroup("rounds", help="Vòng thi của các đơn vị.")
 contest_cli = AppGroup("contest", help="Cuộc thi.")
+backup_cli = AppGroup("backup", help="Sao lưu và khôi phục.")
 
 
 @contextmanager
@@ -292,8 +297,92 @@ def status_command(slug: str, as_json: bool) -> None:
     sys.stdout.flush()
 
 
+def _database_url() -> str:
+    """The URL the engine really uses (Flask-SQLAlchemy resolves a relative SQLite path)."""
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+@backup_cli.command("create")
+@click.option(
+    "--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Tệp sao lưu."
+)
+def backup_create_command(out_path: str) -> None:
+    """Back up the database and every stored file into one .tar.gz (mode 0600), written
+    whole or not at all. Safe while the app is running."""
+    started = time.monotonic()
+    try:
+        manifest = backup.create_backup(
+            _database_url(), current_app.config["STORAGE_DIR"], out_path
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        _(
+            "Đã sao lưu vào %(path)s: cơ sở dữ liệu %(kind)s (phiên bản %(revision)s), "
+            "%(files)d tệp lưu trữ; %(mb).1f MB, %(seconds).1f giây.",
+            path=out_path,
+            kind=manifest.database_kind,
+            revision=manifest.alembic_revision or "—",
+            files=len(manifest.storage_members),
+            mb=os.path.getsize(out_path) / 1e6,
+            seconds=time.monotonic() - started,
+        )
+    )
+
+
+@backup_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Thay cả khi nơi khôi phục đã có dữ liệu.")
+def backup_restore_command(archive: str, force: bool) -> None:
+    """Restore a backup into this instance: refused unless the archive verifies, and, without
+    --force, unless the instance is empty. An older backup is migrated up to this code.
+
+    Stop the web server first: its open connections would keep the old data."""
+    script = ScriptDirectory.from_config(migrate.get_config())
+    head = script.get_current_head()
+    url = _database_url()
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        manifest = backup.restore_backup(
+            archive,
+            url,
+            current_app.config["STORAGE_DIR"],
+            known_revisions={r.revision for r in script.walk_revisions()},
+            force=force,
+        )
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if manifest.alembic_revision != head:
+        upgrade()
+        click.echo(
+            _(
+                "Đã nâng cơ sở dữ liệu từ phiên bản %(old)s lên %(head)s.",
+                old=manifest.alembic_revision or "—",
+                head=head,
+            )
+        )
+    revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+    if revision != head:
+        raise click.ClickException(
+            _("Cơ sở dữ liệu ở phiên bản %(revision)s, cần %(head)s.", revision=revision, head=head)
+        )
+    click.echo(
+        _(
+            "Đã khôi phục bản sao lưu lúc %(created_at)s: %(contests)d cuộc thi, %(users)d tài "
+            "khoản, %(entries)d bài, %(files)d tệp lưu trữ.",
+            created_at=manifest.created_at,
+            contests=db.session.scalar(select(func.count(Contest.id))),
+            users=db.session.scalar(select(func.count(User.id))),
+            entries=db.session.scalar(select(func.count(Entry.id))),
+            files=len(manifest.storage_members),
+        )
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(entries_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(contest_cli)
+    app.cli.add_command(backup_cli)

@@ -35,3 +35,7 @@ class EditedElsewhere(DomainError):
 
 class IntakeError(ValueError):
     """A file or text that cannot be accepted; the message is shown to the user as is."""
+
+
+class BackupError(DomainError):
+    """A backup could not be made or restored; str(error) is the message for the operator."""
