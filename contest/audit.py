@@ -4,20 +4,29 @@ as a translated sentence naming its object in words.
     record_event(session, actor, entry, EntryAction.SUBMITTED, change=(old, new))
 
 The names of the object and of anything else the sentence needs are kept with the event as
-they were at that moment, so the log still reads right after a unit or an entry is renamed."""
+they were at that moment, so the log still reads right after a unit or an entry is renamed.
+
+The log is append-only and chained (`contest.audit_chain`): every new event is linked to the
+last one as the session flushes it (`_chain_new_events`), the database refuses UPDATE and
+DELETE on it, and `verify_chain` walks the chain for `flask --app wsgi audit verify`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import fields
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as orm_event
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from contest.models import AuditEvent, User
+from contest import audit_chain
+from contest.db import utcnow
+from contest.models import AuditEvent, Contest, User
 
 _SENTENCES: dict[str, Any] = {}
 
@@ -50,9 +59,11 @@ def record_event(
     """Append one line to the audit log; `params` fill the action's sentence."""
     before, after = change if change is not None else ("", "")
     params.setdefault("object", getattr(obj, "audit_name", f"#{obj.id}"))
+    if contest_id is None:
+        contest_id = obj.id if isinstance(obj, Contest) else getattr(obj, "contest_id", None)
     event = AuditEvent(
         actor_id=actor.id if actor else None,
-        contest_id=contest_id if contest_id is not None else getattr(obj, "contest_id", None),
+        contest_id=contest_id,
         object_type=type(obj).__name__,
         object_id=obj.id,
         action=str(action),
@@ -63,6 +74,60 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def _content(event: AuditEvent) -> audit_chain.Content:
+    return audit_chain.Content(
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        contest_id=event.contest_id,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        detail=event.detail,
+        params_json=event.params_json,
+    )
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _chain_new_events(session: Session, flush_context: Any, instances: Any) -> None:  # noqa: ARG001
+    """Link the events about to be inserted after the last stored one, in the order the flush
+    inserts them (the order they were added, which is also their id order). The values that
+    would otherwise be column defaults are fixed here, since they are part of the hash."""
+    new = sorted(
+        (obj for obj in session.new if isinstance(obj, AuditEvent)),
+        key=lambda obj: inspect(obj).insert_order,
+    )
+    if not new:
+        return
+    with session.no_autoflush:
+        last = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
+    for event in new:
+        event.created_at = event.created_at or utcnow()
+        for name in ("from_state", "to_state", "detail"):
+            setattr(event, name, getattr(event, name) or "")
+        event.params_json = event.params_json or "{}"
+    links = audit_chain.link((_content(event) for event in new), last or audit_chain.GENESIS)
+    for event, (prev_hash, row_hash) in zip(new, links, strict=True):
+        event.prev_hash, event.row_hash = prev_hash, row_hash
+
+
+def verify_chain(session: Session, batch: int = 1000) -> audit_chain.Verdict:
+    """Walk the whole log in id order, a batch of rows at a time, to its first break.
+
+    Plain columns, not ORM objects: what is stored is checked, never an object the session
+    already holds."""
+    content = [getattr(AuditEvent, field.name) for field in fields(audit_chain.Content)]
+    rows = session.execute(
+        select(AuditEvent.id, AuditEvent.prev_hash, AuditEvent.row_hash, *content)
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=batch)
+    )
+    return audit_chain.verify(
+        audit_chain.ChainRow(row[0], audit_chain.Content(*row[3:]), row[1], row[2]) for row in rows
+    )
 
 
 class _Params(dict):
@@ -113,6 +178,7 @@ class ContestAction(AuditAction):
     PASSWORD_SET = "password_set"
     ACCOUNT_CREATED = "account_create"
     PASSWORD_RESET_SENT = "password_reset_sent"
+    ORIGINAL_DOWNLOADED = "original_download"
 
 
 register_sentences(
@@ -147,6 +213,7 @@ register_sentences(
         ContestAction.PASSWORD_RESET_SENT: _l(
             "%(actor)s đã gửi liên kết đặt lại mật khẩu cho %(object)s"
         ),
+        ContestAction.ORIGINAL_DOWNLOADED: _l("%(actor)s đã tải tệp gốc của bài %(object)s"),
     },
 )
 

@@ -363,10 +363,17 @@ class Forwarding(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Every state change: who, when, what, from → to; `contest.audit` writes and reads it."""
+    """Every state change and every read of a secret: who, when, what, from → to;
+    `contest.audit` writes and reads it. Append-only: database triggers refuse UPDATE and
+    DELETE, and each row is chained to the one before it (`contest.audit_chain`)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        # Two writers that read the same last row cannot both append after it: the second
+        # fails instead of forking the chain.
+        UniqueConstraint("prev_hash"),
+    )
 
     id: Mapped[intpk]
     created_at: Mapped[created_at]
@@ -379,6 +386,8 @@ class AuditEvent(db.Model):
     to_state: Mapped[str] = mapped_column(String(40), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     params_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
 

@@ -26,6 +26,9 @@ class JudgingAction(AuditAction):
     TIE_SHARED = "tie_share"
     TIE_CHOSEN = "tie_choose"
     FINALISED = "finalise"
+    # Reads of what must stay secret or leaves the system: recorded as they happen.
+    KEY_VIEWED = "key_view"
+    RESULTS_EXPORTED = "results_export"
 
 
 register_sentences(
@@ -70,5 +73,7 @@ register_sentences(
             "%(actor)s đã chọn %(codes)s nhận %(object)s trong các bài bằng điểm, lý do: %(reason)s"
         ),
         JudgingAction.FINALISED: _l("%(actor)s đã công bố kết quả %(object)s: %(prizes)s giải"),
+        JudgingAction.KEY_VIEWED: _l("%(actor)s đã mở bảng mã phách của %(object)s"),
+        JudgingAction.RESULTS_EXPORTED: _l("%(actor)s đã tải bảng kết quả %(object)s (%(format)s)"),
     },
 )

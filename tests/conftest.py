@@ -6,6 +6,7 @@ import io
 import os
 import re
 import shutil
+import threading
 from datetime import timedelta
 
 import pytest
@@ -374,3 +375,23 @@ def mail_on(app, smtp_server):
         PUBLIC_URL="https://thi.example.vn",
     )
     return smtp_server
+
+
+def run_together(workers) -> list[str]:
+    """Start every worker at the same moment; what went wrong, as text (empty when all did
+    well). A worker reports a problem by returning it."""
+    barrier = threading.Barrier(len(workers))
+    problems: list[str] = []
+
+    def run(work):
+        try:
+            problems.extend(work(barrier.wait))
+        except Exception as error:  # a 500 raises in the test client (TESTING)
+            problems.append(repr(error))
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return problems

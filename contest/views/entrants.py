@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import policy, storage
-from contest.db import db, utcnow
+from contest.audit import ContestAction, record_event
+from contest.db import db, records_reads, utcnow
 from contest.forms import ConfirmForm, EntryForm, ReasonForm
 from contest.models import EntryState
 from contest.sanitise import essay_markup
@@ -98,6 +99,28 @@ def entry_media(entry_id: int, name: str):
     return picture_response(
         storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
     )
+
+
+@bp.route("/entries/<int:entry_id>/original")
+@login_required
+@records_reads
+def entry_original(entry_id: int):
+    """The file the author sent, as they sent it, for whoever may see the entry; every
+    download is in the audit log (recorded and committed before the file is sent)."""
+    entry = visible_entry(entry_id)
+    name = entry.original_filename
+    extension = os.path.splitext(name or "")[1].lower()
+    path = storage.safe_join(storage.entry_dir(entry.storage_key), "original" + extension)
+    if not name or path is None or not os.path.isfile(path):
+        abort(404)
+    with user_action() as action:
+        record_event(action.session, current_user, entry, ContestAction.ORIGINAL_DOWNLOADED)
+    response = send_file(
+        path, mimetype="application/octet-stream", as_attachment=True, download_name=name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from contest import policy
-from contest.db import db, utcnow
+from contest.audit import record_event
+from contest.db import db, records_reads, utcnow
 from contest.forms import ConfirmForm
 from contest.web import user_action
 from judging import export
+from judging.audit import JudgingAction
 from judging.forms import TieForm
 from judging.models import PrizeLevel
 from judging.rules import charts, reliability
@@ -22,9 +24,13 @@ from judging.views.common import bp, organiser_contest, stage_or_404
 
 @bp.route("/<slug>/key")
 @login_required
+@records_reads
 def key(slug: str):
-    """The code → entry key: province organisers only (others only after finalisation)."""
+    """The code → entry key: province organisers only, and every opening is in the audit log
+    (recorded and committed before the key is shown)."""
     contest = organiser_contest(slug)
+    with user_action() as action:
+        record_event(action.session, current_user, contest, JudgingAction.KEY_VIEWED)
     return render_template(
         "judging/key.html", contest=contest, copies=blinding.blind_copies(db.session, contest)
     )
@@ -109,10 +115,16 @@ def reliability_report(slug: str):
 
 @bp.route("/<slug>/export.<fmt>")
 @login_required
+@records_reads
 def export_results(slug: str, fmt: str):
+    """The results with names and marks as a file; each download is in the audit log."""
     contest = organiser_contest(slug)
     if fmt not in ("xlsx", "csv") or stages.final_stage(db.session, contest) is None:
         abort(404)
+    with user_action() as action:
+        record_event(
+            action.session, current_user, contest, JudgingAction.RESULTS_EXPORTED, format=fmt
+        )
     data = reports.export_data(db.session, contest)
     body = export.to_xlsx(data) if fmt == "xlsx" else export.to_csv(data)
     mimetype = (

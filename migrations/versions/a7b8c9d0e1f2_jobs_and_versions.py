@@ -1,7 +1,7 @@
 """background jobs kept in the database; a version on entries for stale edits
 
 Revision ID: a7b8c9d0e1f2
-Revises: e5f6a7b8c9d0
+Revises: f6a7b8c9d0e1
 Create Date: 2026-11-28 13:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7b8c9d0e1f2'
-down_revision = 'e5f6a7b8c9d0'
+down_revision = 'f6a7b8c9d0e1'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from contest.db import db
 from contest.models import AuditEvent
 from contest.services.profiles import create_profile
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, uploaded_entry, vietnamese_essay
 
 ROLES = [
     "anonymous",
@@ -54,6 +54,9 @@ GET_MATRIX = {
     "/c/{slug}/entries/new": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
     "/entries/{entry}": allowed("entrant_a", "organiser_own", "organiser_parent", "province"),
     "/entries/{entry}/edit": allowed("entrant_a"),
+    "/entries/{entry}/original": allowed(
+        "entrant_a", "organiser_own", "organiser_parent", "province"
+    ),
     "/entries/{entry}/media/none.png": {r: DENIED for r in ALL_LOGGED_IN},
     "/rounds/{round}": allowed("organiser_own", "province"),
     "/rounds/{round}/entries/{entry}/disqualify": allowed("organiser_own", "province"),
@@ -105,8 +108,10 @@ def _png() -> bytes:
 
 
 @pytest.fixture
-def objects(world, make_entry):
-    entry = make_entry(world["users"]["entrant_a"])
+def objects(world):
+    # Sent as a file, so that its original can be downloaded by those who may see it.
+    data = vietnamese_essay(60).encode()
+    entry = uploaded_entry(world["contest"], world["users"]["entrant_a"], "bai.txt", data)
     profile = create_profile(
         db.session,
         contest=world["contest"],
