@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_RUNNER": "thread",
     # Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
     "HTTPS": False,
+    # Proxies in front whose X-Forwarded-For/-Proto/-Host to trust (throttling counts addresses).
+    "PROXY_HOPS": 0,
 }
 
 

@@ -142,3 +142,24 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
     assert build.state == BuildState.FAILED and "khởi động lại" in build.error
     assert not os.path.exists(folder)
     assert _queue(contest, actor).state == BuildState.QUEUED
+
+
+def test_two_builds_started_at_once_make_one_build_and_no_error(app, finalised, world):
+    from sqlalchemy import func, select
+
+    from tests.conftest import csrf_token, login, run_together
+
+    email = world["users"]["province"].email
+    db.session.commit()
+
+    def start(ready):
+        client = app.test_client()
+        login(client, email)
+        token = csrf_token(client.get("/anthology/son-la-2019/").get_data(as_text=True))
+        ready()
+        status = client.post("/anthology/son-la-2019/build", data={"csrf_token": token})
+        return [] if status.status_code == 302 else [str(status.status_code)]
+
+    assert run_together([start, start]) == []
+    db.session.rollback()  # a new snapshot: the threads committed in their own sessions
+    assert db.session.scalar(select(func.count(AnthologyBuild.id))) == 1

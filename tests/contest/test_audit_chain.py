@@ -240,8 +240,8 @@ def test_reading_an_original_is_recorded(client, world):
     data = docx_bytes([vietnamese_essay(60)])
     entry = uploaded_entry(world["contest"], author, "Bài của tôi.docx", data)
     db.session.commit()
-    before = db.session.scalar(select(func.count(AuditEvent.id)))
     login(client, other)
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
     assert client.get(f"/entries/{entry.id}/original").status_code == 404
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})

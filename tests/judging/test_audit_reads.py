@@ -38,8 +38,8 @@ def _last() -> AuditEvent:
 )
 def test_a_read_of_secrets_is_recorded_with_its_reader(client, world, opened, url, action, params):
     province = world["users"]["province"]
-    before = _count()
     login(client, province)
+    before = _count()
     response = client.get(url)
     assert response.status_code == 200
     if action == JudgingAction.KEY_VIEWED:
@@ -62,8 +62,8 @@ def test_a_read_of_secrets_is_recorded_with_its_reader(client, world, opened, ur
 
 @pytest.mark.parametrize("who", ["judge", "head_judge", "organiser_d1", "entrant_a"])
 def test_a_refused_read_records_nothing(client, world, opened, who):
-    before = _count()
     login(client, world["users"][who])
+    before = _count()
     for url in ("/judging/son-la-2019/key", "/judging/son-la-2019/export.xlsx"):
         assert client.get(url).status_code == 404
     assert _count() == before
