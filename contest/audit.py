@@ -178,6 +178,7 @@ class ContestAction(AuditAction):
     PASSWORD_SET = "password_set"
     ACCOUNT_CREATED = "account_create"
     PASSWORD_RESET_SENT = "password_reset_sent"
+    UNIT_CHANGED = "unit_change"
     ORIGINAL_DOWNLOADED = "original_download"
 
 
@@ -210,6 +211,7 @@ register_sentences(
         ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
         ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
         ContestAction.ACCOUNT_CREATED: _l("%(actor)s đã tạo tài khoản %(object)s (%(role)s)"),
+        ContestAction.UNIT_CHANGED: _l("%(actor)s đã đổi đơn vị từ %(before)s sang %(after)s"),
         ContestAction.PASSWORD_RESET_SENT: _l(
             "%(actor)s đã gửi liên kết đặt lại mật khẩu cho %(object)s"
         ),

@@ -13,16 +13,17 @@ from flask_wtf.csrf import CSRFProtect
 
 from contest import passwords
 from contest.audit import ContestAction, record_event
-from contest.db import db
+from contest.db import db, utcnow
 from contest.errors import InvalidInput
 from contest.forms import (
     ChangePasswordForm,
+    ChangeUnitForm,
     ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
     SetPasswordForm,
-    choices,
+    grouped_unit_choices,
 )
 from contest.models import Unit, User
 from contest.services import accounts, queries
@@ -181,9 +182,29 @@ def change_password():
     return render_template("contest/change_password.html", form=form)
 
 
+@bp.route("/account/unit", methods=["GET", "POST"])
+@login_required
+def change_unit():
+    """An entrant moves to another unit while nothing of theirs is submitted yet."""
+    form = ChangeUnitForm()
+    form.unit_id.choices = unit_choices()
+    if form.validate_on_submit():
+        with user_action(_("Đã đổi đơn vị; các bài nháp đã chuyển theo.")) as action:
+            accounts.change_unit(
+                action.session,
+                current_user,
+                action.session.get(Unit, form.unit_id.data),
+                utcnow(),
+            )
+        if action.ok:
+            return redirect(url_for("contest.home"))
+    return render_template("contest/change_unit.html", form=form)
+
+
 def unit_choices():
-    """Units that run a round of some contest: where an entrant can send an essay."""
-    return choices((u.id, u.name) for u in queries.units_running_a_round(db.session))
+    """Units whose round still takes essays, grouped as the province is: an entrant never
+    picks a unit only to learn after writing that its round has ended."""
+    return grouped_unit_choices(queries.units_open_for_entries(db.session, utcnow()))
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     EqualTo,
     InputRequired,
     Length,
@@ -33,6 +34,8 @@ from wtforms.validators import (
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.lifecycles import Role
 from contest.passwords import RULE_TEXT, password_problem
+from contest.services.accounts import normalise_phone
+from contest.text import vietnamese_key
 
 REQUIRED = _l("Trường này là bắt buộc.")
 # Beyond any real count of entries, judges or points: numbers past it are typing slips or
@@ -62,6 +65,23 @@ class LoginForm(FlaskForm):
     login = StringField(_l("Thư điện tử hoặc số điện thoại"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Đăng nhập"))
+
+
+CHOSEN = NumberRange(min=1, message=_l("Hãy chọn một mục trong danh sách."))
+
+
+class VietnamesePhone:
+    """A Vietnamese number: 10 digits from 0 (mobile) or 11 (landline), +84 accepted."""
+
+    def __call__(self, form, field) -> None:
+        digits = normalise_phone(field.data or "")
+        if not (digits.startswith("0") and len(digits) in (10, 11) and digits.isdigit()):
+            raise ValidationError(
+                _l(
+                    "Số điện thoại không hợp lệ: cần 10 chữ số (di động) hoặc 11 (cố định), "
+                    "như 0912 345 678."
+                )
+            )
 
 
 class PasswordRule:
@@ -100,12 +120,24 @@ def new_password_fields(*logins: str):
 
 class RegisterForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), Length(max=20)])
-    unit_id = SelectField(_l("Đơn vị (nơi công tác hoặc cư trú)"), coerce=int)
+    email = EmailField(
+        _l("Thư điện tử"),
+        description=_l("Không bắt buộc; cần để nhận thư báo và lấy lại mật khẩu."),
+        validators=[Optional(), Length(max=200), Email(message=_l("Thư điện tử không hợp lệ."))],
+    )
+    phone = StringField(
+        _l("Số điện thoại"),
+        validators=[DataRequired(REQUIRED), Length(max=20), VietnamesePhone()],
+    )
+    unit_id = SelectField(_l("Đơn vị (nơi công tác hoặc cư trú)"), coerce=int, validators=[CHOSEN])
     address = StringField(_l("Địa chỉ"), validators=[DataRequired(REQUIRED), Length(max=300)])
     password, confirm = new_password_fields("email", "phone")
     submit = SubmitField(_l("Đăng ký"))
+
+
+class ChangeUnitForm(FlaskForm):
+    unit_id = SelectField(_l("Đơn vị mới"), coerce=int, validators=[CHOSEN])
+    submit = SubmitField(_l("Đổi đơn vị"))
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -125,6 +157,33 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Đổi mật khẩu"))
+
+
+# Where an entrant's unit is listed: districts with their communes and villages under the
+# district's name, then the province's departments and organisations, then enterprises.
+LOCAL_KINDS = ("district", "commune", "village")
+UNIT_GROUPS = {
+    "province": _l("Cấp tỉnh"),
+    "department": _l("Sở, ban, ngành, đoàn thể"),
+    "office": _l("Sở, ban, ngành, đoàn thể"),
+    "enterprise": _l("Doanh nghiệp"),
+}
+
+
+def grouped_unit_choices(units) -> list[SelectChoice]:
+    """The units as grouped options, none chosen until the entrant picks one (value 0)."""
+
+    def group(unit) -> tuple[int, str]:
+        if unit.kind in LOCAL_KINDS:
+            district = next((u for u in [unit, *unit.ancestors()] if u.kind == "district"), unit)
+            return 2, district.name
+        order = {"province": 0, "department": 1, "office": 1}.get(unit.kind, 3)
+        return order, str(UNIT_GROUPS.get(unit.kind, UNIT_GROUPS["enterprise"]))
+
+    ranked = sorted((group(u), u.kind != "district", vietnamese_key(u.name), u) for u in units)
+    return [SelectChoice(0, _l("— Chọn đơn vị —"))] + [
+        SelectChoice(u.id, u.name, optgroup=label) for (_, label), _d, _k, u in ranked
+    ]
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import datetime
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
@@ -18,8 +19,9 @@ from contest.audit import ContestAction, record_event
 from contest.config import setting
 from contest.errors import InvalidInput
 from contest.mail import mail_enabled
-from contest.models import Role, Unit, User
+from contest.models import Entry, EntryState, Role, Unit, User
 from contest.services import notifications
+from contest.services.forwarding import round_for_unit
 from contest.text import nfc
 
 
@@ -173,6 +175,33 @@ def user_for_link(session: Session, purpose: str, token: str) -> User:
     if user is None or not hmac.compare_digest(fingerprint, current):
         raise InvalidInput(_l("Liên kết không hợp lệ hoặc đã được dùng."))
     return user
+
+
+def change_unit(session: Session, user: User, unit: Unit, now: datetime) -> int:
+    """An entrant who picked the wrong unit moves, while nothing they wrote has been submitted:
+    their drafts move with them to the new unit's round. Returns how many drafts moved."""
+    if user.role != Role.ENTRANT:
+        raise InvalidInput(_l("Chỉ người dự thi tự đổi được đơn vị."))
+    entries = session.scalars(select(Entry).where(Entry.author_id == user.id)).all()
+    if any(entry.state != EntryState.DRAFT for entry in entries):
+        raise InvalidInput(
+            _l(
+                "Bạn đã nộp bài nên không tự đổi đơn vị được nữa: hãy rút bài trước, hoặc liên "
+                "hệ ban tổ chức."
+            )
+        )
+    moved = 0
+    for entry in entries:
+        round_ = round_for_unit(session, entry.contest, unit)
+        if round_.closed_at is not None or not entry.contest.accepts_entries(now):
+            raise InvalidInput(_l("Vòng thi của đơn vị này đã kết thúc, không nhận thêm bài."))
+        entry.author_unit, entry.round = unit, round_
+        moved += 1
+    before = user.unit.name if user.unit else ""
+    user.unit = unit
+    record_event(session, user, user, ContestAction.UNIT_CHANGED, before=before, after=unit.name)
+    session.flush()
+    return moved
 
 
 def end_sessions(session: Session, user: User) -> None:

@@ -4,10 +4,13 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
+from contest.lifecycles import ContestPhase
 from contest.models import (
     AuditEvent,
     Contest,
@@ -188,9 +191,16 @@ def units_by_name(session: Session) -> list[Unit]:
     return sorted(session.scalars(select(Unit)), key=lambda u: vietnamese_key(u.name))
 
 
-def units_running_a_round(session: Session) -> list[Unit]:
-    """Units that run a round of some contest: where an entrant can send an essay."""
-    units = session.scalars(select(Unit).join(Round, Round.unit_id == Unit.id).distinct())
+def units_open_for_entries(session: Session, now: datetime) -> list[Unit]:
+    """Units whose round of a contest still takes essays: where an entrant can send one now
+    (the round has not sent its results up, the contest is open for submissions)."""
+    rounds = session.scalars(
+        select(Round)
+        .join(Contest, Contest.id == Round.contest_id)
+        .where(Round.closed_at.is_(None), Contest.phase == ContestPhase.SUBMISSION)
+        .options(selectinload(Round.unit), selectinload(Round.contest))
+    )
+    units = {r.unit for r in rounds if r.contest.accepts_entries(now)}
     return sorted(units, key=lambda u: vietnamese_key(u.name))
 
 

@@ -50,6 +50,7 @@ GET_MATRIX = {
     "/password/password-reset/forged": {r: LOGIN for r in ROLES},
     "/password/invitation/forged": {r: LOGIN for r in ROLES},
     "/account/password": ALL_LOGGED_IN,
+    "/account/unit": ALL_LOGGED_IN,
     "/c/{slug}/entries": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
     "/c/{slug}/entries/new": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
     "/entries/{entry}": allowed("entrant_a", "organiser_own", "organiser_parent", "province"),
@@ -225,6 +226,7 @@ def test_the_matrix_covers_every_route_of_the_core(app, objects):
     # Open to everyone, or to every account for its own password (tested in test_passwords).
     assert sorted(missing) == [
         "POST /account/password",
+        "POST /account/unit",
         "POST /lang/<code>",
         "POST /login",
         "POST /logout",

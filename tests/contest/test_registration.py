@@ -1,0 +1,109 @@
+"""Signing up without dead ends: only units whose round still takes essays, grouped as the
+province is and none chosen for you; phone and e-mail checked; the unit can be changed while
+nothing is submitted, drafts moving with it."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from contest.db import db
+from contest.models import AuditEvent, Entry, User
+from contest.services.forwarding import forward_round
+from tests.conftest import NOW, csrf_token, login
+from tests.contest.test_views import post_form
+
+GOOD = {
+    "full_name": "Vì Thị Mai",
+    "phone": "0912 000 111",
+    "email": "",
+    "address": "Bản Lướt",
+    "password": "hoa ban nở trắng",
+    "confirm": "hoa ban nở trắng",
+}
+
+
+def _options(page: str) -> list[tuple[str, str]]:
+    """(group label, unit name) of every option, in order."""
+    found, group = [], ""
+    for tag, label, text in re.findall(
+        r'<(optgroup) label="([^"]*)"|<option[^>]*>([^<]*)</option>', page
+    ):
+        if tag:
+            group = label
+        else:
+            found.append((group, text))
+    return found
+
+
+def test_only_open_rounds_are_offered_grouped_with_nothing_chosen(client, world, make_entry):
+    with_entry = make_entry(world["users"]["entrant_a"])
+    forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[with_entry.id])
+    db.session.commit()
+    page = client.get("/register").get_data(as_text=True)
+    options = _options(page)
+    assert options[0] == ("", "— Chọn đơn vị —")
+    assert "selected" not in page.split('id="unit_id"')[1].split("</select>")[0]
+    names = [name for _, name in options]
+    assert "Xã Chiềng Sơn" not in names  # its round has sent its results up
+    assert ("Huyện Mộc Châu", "Huyện Mộc Châu") in options
+    assert ("Huyện Yên Châu", "Huyện Yên Châu") in options
+    assert ("Sở, ban, ngành, đoàn thể", "Sở Giáo dục và Đào tạo") in options
+    assert options.index(("Cấp tỉnh", "Tỉnh Sơn La")) < options.index(
+        ("Sở, ban, ngành, đoàn thể", "Sở Giáo dục và Đào tạo")
+    )
+
+
+def test_a_unit_must_be_chosen(client, world):
+    response = post_form(client, "/register", {**GOOD, "unit_id": "0"})
+    assert "Hãy chọn một mục trong danh sách." in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.full_name == "Vì Thị Mai")) is None
+
+
+def test_phone_and_email_are_checked_beside_their_fields(client, world):
+    unit = world["units"]["MCH"].id
+    for field, value, message in [
+        ("phone", "12345", "Số điện thoại không hợp lệ"),
+        ("phone", "0912 000 11a", "Số điện thoại không hợp lệ"),
+        ("email", "mai@", "Thư điện tử không hợp lệ"),
+    ]:
+        page = post_form(client, "/register", {**GOOD, "unit_id": unit, field: value})
+        text = page.get_data(as_text=True)
+        assert message in text, value
+        assert re.search(rf'<input aria-[^>]*aria-invalid="true"[^>]*id="{field}"', text), value
+    assert (
+        post_form(
+            client, "/register", {**GOOD, "unit_id": unit, "phone": "+84 912 000 111"}
+        ).status_code
+        == 302
+    )
+
+
+def test_changing_unit_moves_the_drafts(client, world, make_entry):
+    author = world["users"]["entrant_a"]
+    draft = make_entry(author, submit=False)
+    login(client, author)
+    assert "Đổi đơn vị" in client.get("/c/son-la-2019/entries").get_data(as_text=True)
+    response = post_form(client, "/account/unit", {"unit_id": world["units"]["YCH"].id})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert author.unit.code == "YCH"
+    entry = db.session.get(Entry, draft.id)
+    assert (entry.author_unit.code, entry.round.unit.code) == ("YCH", "YCH")
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "unit_change"
+
+
+def test_no_change_of_unit_once_something_is_submitted(client, world, make_entry):
+    author = world["users"]["entrant_a"]
+    make_entry(author, submit=True)
+    login(client, author)
+    assert "Đổi đơn vị" not in client.get("/c/son-la-2019/entries").get_data(as_text=True)
+    page = client.get("/account/unit").get_data(as_text=True)
+    response = client.post(
+        "/account/unit", data={"csrf_token": csrf_token(page), "unit_id": world["units"]["YCH"].id}
+    )
+    assert "Bạn đã nộp bài" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert author.unit.code == "MCH-CSO"
