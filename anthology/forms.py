@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
 from anthology.models import PAGE_SIZES
-from contest.forms import choices
+from contest.forms import Form, choices
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     title = StringField(_l("Tên sách"), validators=[DataRequired()])
     subtitle = StringField(_l("Tên phụ"))
     publisher = StringField(_l("Đơn vị xuất bản"), validators=[DataRequired()])
@@ -24,12 +23,12 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Lưu thông tin sách"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Tệp"))
     submit = SubmitField(_l("Tải lên"))
 
 
-class CopyForm(FlaskForm):
+class CopyForm(Form):
     title = StringField(_l("Tên bài trong sách"), validators=[DataRequired()])
     markdown = TextAreaField(_l("Nội dung trong sách (Markdown)"), validators=[DataRequired()])
     submit = SubmitField(_l("Lưu bản in"))

@@ -32,10 +32,20 @@ from wtforms.validators import (
 )
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.form_messages import FORM_MESSAGES
 from contest.lifecycles import Role
 from contest.passwords import RULE_TEXT, password_problem
 from contest.services.accounts import normalise_phone
 from contest.text import vietnamese_key
+
+
+class Form(FlaskForm):
+    """Every form of the app: Flask-WTF's CSRF, and WTForms' own messages in Vietnamese."""
+
+    class Meta:
+        def get_translations(self, form):
+            return FORM_MESSAGES
+
 
 REQUIRED = _l("Trường này là bắt buộc.")
 # Beyond any real count of entries, judges or points: numbers past it are typing slips or
@@ -61,7 +71,7 @@ class Finite:
             raise ValidationError(_l("Cần nhập một số thông thường."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField(_l("Thư điện tử hoặc số điện thoại"), validators=[DataRequired(REQUIRED)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Đăng nhập"))
@@ -118,7 +128,7 @@ def new_password_fields(*logins: str):
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("Thư điện tử"),
@@ -135,17 +145,17 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Đăng ký"))
 
 
-class ChangeUnitForm(FlaskForm):
+class ChangeUnitForm(Form):
     unit_id = SelectField(_l("Đơn vị mới"), coerce=int, validators=[CHOSEN])
     submit = SubmitField(_l("Đổi đơn vị"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     login = StringField(_l("Thư điện tử hoặc số điện thoại"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Gửi liên kết đặt lại mật khẩu"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     """A new password from a reset or invitation link; the rule is checked again in the
     service against the account's own logins."""
 
@@ -153,7 +163,7 @@ class SetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Đặt mật khẩu"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
     password, confirm = new_password_fields()
     submit = SubmitField(_l("Đổi mật khẩu"))
@@ -199,7 +209,7 @@ def category_choices() -> list[SelectChoice]:
     return choices((code, f"{code} – {name}") for code, name in CATEGORIES.items())
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     # The entry's version when the form was opened (see Entry.version).
     version = HiddenField(validators=[Optional()])
     title = StringField(_l("Tên bài viết"), validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -228,18 +238,18 @@ class PaperEntryForm(EntryForm):
     author_unit_id = SelectField(_l("Đơn vị của tác giả"), coerce=int)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Cần ghi rõ lý do."))])
     submit = SubmitField(_l("Xác nhận"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST with its CSRF token."""
 
     submit = SubmitField(_l("Xác nhận"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Tên tập thể / cá nhân"), validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Loại"), choices=kind_choices)
     category = SelectField(_l("Lĩnh vực"), choices=category_choices)
@@ -259,7 +269,7 @@ STAFF_ROLES = {
 }
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """An organiser creates the accounts of unit organisers, judges and the board."""
 
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -277,7 +287,7 @@ class AccountForm(FlaskForm):
     submit = SubmitField(_l("Tạo tài khoản"))
 
 
-class ContestRulesForm(FlaskForm):
+class ContestRulesForm(Form):
     title = StringField(_l("Tên cuộc thi"), validators=[DataRequired(REQUIRED)])
     opens_on = DateField(_l("Ngày bắt đầu nhận bài"), validators=[InputRequired(REQUIRED)])
     closes_on = DateField(
@@ -292,7 +302,7 @@ class ContestRulesForm(FlaskForm):
     submit = SubmitField(_l("Lưu thể lệ"))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     unit_id = SelectField(_l("Đơn vị tham gia"), coerce=int)
     quota = IntegerField(_l("Chỉ tiêu bài gửi lên"), default=3, validators=[NumberRange(min=0)])
     profile_quota = IntegerField(
@@ -301,7 +311,7 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Thêm vòng thi"))
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=32)])
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Loại"), choices=lambda: choices(UNIT_KIND_LABELS.items()))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from contest.forms import LARGEST_COUNT, Finite, choices, finite_float
+from contest.forms import LARGEST_COUNT, Finite, Form, choices, finite_float
 
 
-class PanelMemberForm(FlaskForm):
+class PanelMemberForm(Form):
     judge_id = SelectField(_l("Giám khảo"), coerce=int)
     min_load = IntegerField(
         _l("Số bài tối thiểu"),
@@ -26,35 +25,35 @@ class PanelMemberForm(FlaskForm):
     submit = SubmitField(_l("Thêm vào hội đồng"))
 
 
-class HeadJudgeForm(FlaskForm):
+class HeadJudgeForm(Form):
     judge_id = SelectField(_l("Trưởng ban giám khảo"), coerce=int)
     submit = SubmitField(_l("Chỉ định"))
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     judge_id = SelectField(_l("Giám khảo"), coerce=int)
     code = StringField(_l("Mã phách của bài"), validators=[DataRequired()])
     reason = StringField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Ghi nhận xung đột"))
 
 
-class RedactForm(FlaskForm):
+class RedactForm(Form):
     snippet = StringField(_l("Đoạn chữ cần che"), validators=[DataRequired()])
     submit = SubmitField(_l("Che trong bản chấm"))
 
 
-class ClearForm(FlaskForm):
+class ClearForm(Form):
     reason = StringField(_l("Lý do giữ nguyên"), validators=[DataRequired()])
     submit = SubmitField(_l("Giữ nguyên"))
 
 
-class HeadDecisionForm(FlaskForm):
+class HeadDecisionForm(Form):
     score = FloatField(_l("Điểm chính thức"), validators=[InputRequired(), Finite()])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Quyết định"))
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     decision = SelectField(
         _l("Quyết định"),
         choices=choices(
@@ -68,12 +67,12 @@ class TieForm(FlaskForm):
     submit = SubmitField(_l("Ghi quyết định"))
 
 
-class ReasonOnlyForm(FlaskForm):
+class ReasonOnlyForm(Form):
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Xác nhận"))
 
 
-class ScoreCommentForm(FlaskForm):
+class ScoreCommentForm(Form):
     """The rubric's inputs are built from the stage's criteria; this holds the rest."""
 
     comment = TextAreaField(_l("Nhận xét (không bắt buộc)"), validators=[Optional()])
@@ -129,7 +128,7 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
 GAP = NumberRange(min=0, max=1000)
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     name = StringField(_l("Tên vòng chấm"), validators=[DataRequired()])
     judges_per_entry = IntegerField(
         _l("Số giám khảo mỗi bài (k)"),
@@ -158,7 +157,7 @@ class StageForm(FlaskForm):
     submit = SubmitField(_l("Lưu vòng chấm"))
 
 
-class LadderForm(FlaskForm):
+class LadderForm(Form):
     ladder = TextAreaField(
         _l("Cơ cấu giải: mỗi dòng «Tên giải | số lượng | điểm tối thiểu»"),
         validators=[DataRequired()],

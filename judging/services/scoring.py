@@ -45,6 +45,17 @@ def judge_assignments(session: Session, stage: Stage, judge: User) -> list[Assig
     )
 
 
+def next_to_score(
+    session: Session, stage: Stage, judge: User, current: Assignment
+) -> Assignment | None:
+    """The judge's next entry still to submit after `current` in their queue (then from the
+    start), or None when every other one is submitted."""
+    queue = judge_assignments(session, stage, judge)
+    position = next((i for i, a in enumerate(queue) if a.id == current.id), -1)
+    later = queue[position + 1 :] + queue[: max(position, 0)]
+    return next((a for a in later if not a.is_submitted), None)
+
+
 def judge_assignment(
     session: Session, stage: Stage, entry_id: int, judge: User
 ) -> Assignment | None:

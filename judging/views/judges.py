@@ -110,8 +110,10 @@ def score_entry(slug: str, code: str):
         if request.method == "POST"
         else {}
     )
+    following = scoring.next_to_score(db.session, stage, current_user, assign_)
     return render_template(
         "judging/score.html",
+        next_code=blinding.code_of_entry(db.session, following.entry_id) if following else None,
         contest=stage.contest,
         stage=stage,
         assignment=assign_,

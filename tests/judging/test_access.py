@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contest.db import db
 from judging.models import Assignment, BlindCopy, LeakFlag, Score
-from judging.services import assigning, blinding, stages
+from judging.services import assigning, blinding, scoring, stages
 from tests.conftest import csrf_token, login
 from tests.judging.conftest import marks_for, open_for_judging
 
@@ -167,6 +167,11 @@ def test_judge_scores_through_the_page(client, opened):
     text = response.get_data(as_text=True)
     assert "Đã nộp điểm; điểm đã khóa." in text
     assert '<strong id="total" data-total>80</strong>' in text
+    queue = scoring.judge_assignments(db.session, stage, assign_.judge)
+    later = [a for a in queue if a.id != assign_.id and not a.is_submitted]
+    following = blinding.code_of_entry(db.session, later[0].entry_id)
+    assert f"Bài tiếp theo chưa nộp điểm: {following}" in text
+    assert f'href="/judging/son-la-2019/e/{following}"' in text
 
 
 def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, panel):
@@ -190,6 +195,14 @@ def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, pa
         data={**stage_data, "stage-rubric": "Nội dung | 60 | 0.5\nVăn phong | hai mươi | 0.5"},
     )
     assert "Thang điểm, dòng 2: số không hợp lệ." in bad.get_data(as_text=True)
+    # WTForms' own messages speak Vietnamese in the Vietnamese interface, English in English.
+    not_a_number = {**stage_data, "stage-agree_gap": "năm", "stage-rubric": "Nội dung | 60 | 1"}
+    text = client.post("/judging/son-la-2019/setup", data=not_a_number).get_data(as_text=True)
+    assert "Cần nhập một số." in text and "Not a valid" not in text
+    client.post("/lang/en", data={"csrf_token": token})
+    text = client.post("/judging/son-la-2019/setup", data=not_a_number).get_data(as_text=True)
+    assert "Not a valid float value." in text
+    client.post("/lang/vi", data={"csrf_token": token})
     client.post(
         "/judging/son-la-2019/setup",
         data={**stage_data, "stage-rubric": "Nội dung | 60 | 0,5\nVăn phong | 40 | 1"},
