@@ -26,6 +26,14 @@ def _home_links(contest) -> list[tuple[str, str]]:
     return []
 
 
+def _nav_links(contest) -> list[tuple[str, str]]:
+    from flask_login import current_user
+
+    if current_user.is_province_organiser and contest.is_finalised:
+        return [(_("Tuyển tập"), url_for("anthology.overview", slug=contest.slug))]
+    return []
+
+
 def init_app(app: Flask) -> None:
     """Register the anthology blueprint, CLI, its link on the home page and its demo stage."""
     from anthology import cli, demo, tasks, views  # noqa: F401  (tasks: the build job)
@@ -38,4 +46,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     cli.init_app(app)
     links.register(app, "extra_home_links", _home_links)
+    links.register(app, "nav_links", _nav_links)
     demo.register(demo_stage_handlers(app), STAGES[0])

@@ -30,6 +30,7 @@ def create_core_app(
         links,
         logs,
         mail,  # noqa: F401  (registers the mail job)
+        navigation,
         storage,
         throttle,
         views,
@@ -44,6 +45,7 @@ def create_core_app(
     jobs.init_app(app)
     i18n.init_app(app, [TRANSLATIONS_DIR, *translation_dirs])
     links.init_app(app)
+    navigation.init_app(app)
     headers.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)

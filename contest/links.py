@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-SLOTS = ("extra_home_links", "public_home_links", "entry_extra_links")
+SLOTS = ("extra_home_links", "public_home_links", "entry_extra_links", "nav_links")
 
 
 def register(app: Flask, slot: str, provider: Callable[..., list[tuple[str, str]]]) -> None:
@@ -17,7 +17,7 @@ def register(app: Flask, slot: str, provider: Callable[..., list[tuple[str, str]
     app.extensions.setdefault("guongsang.links", {}).setdefault(slot, []).append(provider)
 
 
-def _collect(slot: str):
+def collect(slot: str):
     def links(obj) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         for provider in current_app.extensions.get("guongsang.links", {}).get(slot, []):
@@ -30,4 +30,4 @@ def _collect(slot: str):
 def init_app(app: Flask) -> None:
     @app.context_processor
     def link_slots() -> dict:
-        return {slot: _collect(slot) for slot in SLOTS}
+        return {slot: collect(slot) for slot in SLOTS}

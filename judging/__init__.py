@@ -29,6 +29,23 @@ def _home_links(contest) -> list[tuple[str, str]]:
     return links
 
 
+def _nav_links(contest) -> list[tuple[str, str]]:
+    """Judging's places in the header: the organisers' judging and results, a judge's queue."""
+    from flask_login import current_user
+
+    from contest.db import db
+    from judging.services.stages import current_stage
+
+    if current_user.is_province_organiser:
+        return [
+            (_("Chấm thi"), url_for("judging.overview", slug=contest.slug)),
+            (_("Kết quả"), url_for("judging.results", slug=contest.slug)),
+        ]
+    if current_user.is_judge and current_stage(db.session, contest) is not None:
+        return [(_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug))]
+    return []
+
+
 def _public_links(contest) -> list[tuple[str, str]]:
     if contest.is_finalised:
         return [(_("Danh sách đoạt giải"), url_for("judging.winners", slug=contest.slug))]
@@ -64,4 +81,5 @@ def init_app(app: Flask) -> None:
     links.register(app, "extra_home_links", _home_links)
     links.register(app, "public_home_links", _public_links)
     links.register(app, "entry_extra_links", _entry_links)
+    links.register(app, "nav_links", _nav_links)
     demo_stage_handlers(app).update(demo.HANDLERS)
