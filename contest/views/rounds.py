@@ -61,7 +61,9 @@ def mark_item(round_id: int, kind: str, item_id: int):
     if ConfirmForm().validate_on_submit():
         with user_action() as action:
             mark(action.session, round_, item, request.form.get("marked") == "1")
-    return redirect(url_for("contest.show_round", round_id=round_.id))
+    # Back to the row just ticked, not to the top of a long list.
+    anchor = f"entry-{item_id}" if kind == "entries" else f"profile-{item_id}"
+    return redirect(url_for("contest.show_round", round_id=round_.id, _anchor=anchor))
 
 
 @bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/disqualify", methods=["GET", "POST"])

@@ -148,10 +148,14 @@ def test_organiser_marks_beyond_quota_is_refused_then_forwards(client, world, ma
     login(client, "tdkt.cso@sonla.gov.vn")
     round_id = world["rounds"]["MCH-CSO"].id
     page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
+    assert "Đã chọn 0 / chỉ tiêu 1 bài" in page
     token = csrf_token(page)
-    client.post(
+    ticked = client.post(
         f"/rounds/{round_id}/entries/{first.id}/mark", data={"csrf_token": token, "marked": "1"}
     )
+    assert ticked.location.endswith(f"/rounds/{round_id}#entry-{first.id}")  # back to the row
+    page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
+    assert "Đã chọn 1 / chỉ tiêu 1 bài" in page and f'id="entry-{first.id}"' in page
     response = client.post(
         f"/rounds/{round_id}/entries/{second.id}/mark",
         data={"csrf_token": token, "marked": "1"},
