@@ -84,7 +84,10 @@ def check_word_limits(contest: Contest, word_count: int) -> None:
         )
 
 
-def _check_can_enter(
+DECLARATIONS_NEEDED = _l("Cần xác nhận đủ các cam kết của thể lệ trước khi nộp bài.")
+
+
+def check_can_enter(
     session: Session,
     contest: Contest,
     author: User,
@@ -138,12 +141,12 @@ def create_entry(
     """Save a new essay as a draft, or submitted at once; files are written last."""
     if author_unit is None:
         raise InvalidInput(_l("Tài khoản chưa chọn đơn vị, không thể gửi bài."))
-    _check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
+    check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
     validate_subject(subject)
-    if not declarations_accepted:
-        raise InvalidInput(_l("Cần xác nhận đủ các cam kết của thể lệ."))
+    if submit and not declarations_accepted:
+        raise InvalidInput(DECLARATIONS_NEEDED)
     round_ = round_for_unit(session, contest, author_unit)
     if round_.closed_at is not None:
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
@@ -207,6 +210,7 @@ def update_entry(
     original: tuple[str, bytes] | None,
     now: datetime,
     submit: bool = False,
+    declarations_accepted: bool = False,
     seen_version: int | None = None,
 ) -> Entry:
     """The entrant edits a draft or a submitted entry until the deadline; `submit` also
@@ -240,7 +244,7 @@ def update_entry(
     if essay is not None:
         storage.write_entry_files(session, entry.storage_key, original, essay.media)
     if submit and entry.state == EntryState.DRAFT and not held_for_checking(essay, None):
-        submit_entry(session, entry, actor, now)
+        submit_entry(session, entry, actor, now, declarations_accepted=declarations_accepted)
     return entry
 
 
@@ -265,8 +269,13 @@ def _transition(
     record_event(session, actor, entry, _ACTIONS[target], change=(before, target), detail=detail)
 
 
-def submit_entry(session: Session, entry: Entry, actor: User, now: datetime) -> None:
-    """Draft → submitted, within the deadline and the word limits."""
+def submit_entry(
+    session: Session, entry: Entry, actor: User, now: datetime, *, declarations_accepted: bool
+) -> None:
+    """Draft → submitted, within the deadline and the word limits, the author having made the
+    contest's declarations (a draft may be saved before)."""
+    if not declarations_accepted:
+        raise InvalidInput(DECLARATIONS_NEEDED)
     if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
         raise DeadlinePassed(_l("Đã hết hạn nộp bài."))
     if entry.round.closed_at is not None:

@@ -58,3 +58,40 @@ function followTotal(form) {
 }
 
 document.querySelectorAll("form[data-live-total]").forEach(followTotal);
+
+// <textarea data-word-count="ID" data-min="N" data-max="M">: the element ID shows the count of
+// words as the server counts them (tokens holding a letter or digit) and is marked when the
+// count is outside the contest's limits.
+function followWords(box) {
+  const shown = document.getElementById(box.dataset.wordCount);
+  const low = Number(box.dataset.min);
+  const high = Number(box.dataset.max);
+  const update = () => {
+    const words = box.value.split(/\s+/).filter((token) => /[\p{L}\p{N}]/u.test(token)).length;
+    shown.textContent = String(words);
+    shown.classList.toggle("outside", words > 0 && (words < low || words > high));
+  };
+  box.addEventListener("input", update);
+  update();
+}
+
+document.querySelectorAll("textarea[data-word-count]").forEach(followWords);
+
+// <input type="search" data-filter-for="ID">: hides the options of select#ID that do not hold
+// the typed words, accents and case aside ("cam thi" finds "Cầm Thị Ánh").
+function plain(text) {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/gi, "d").toLowerCase();
+}
+
+function filterOptions(search) {
+  const select = document.getElementById(search.dataset.filterFor);
+  search.addEventListener("input", () => {
+    const wanted = plain(search.value).split(/\s+/).filter(Boolean);
+    select.querySelectorAll("option").forEach((option, index) => {
+      const text = plain(option.textContent);
+      option.hidden = index > 0 && !wanted.every((word) => text.includes(word));
+    });
+  });
+}
+
+document.querySelectorAll("input[data-filter-for]").forEach(filterOptions);

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from contest import policy, storage
 from contest.audit import ContestAction, record_event
 from contest.db import db, records_reads, utcnow
+from contest.errors import DomainError
 from contest.forms import ConfirmForm, EntryForm, ReasonForm
 from contest.models import EntryState
 from contest.sanitise import essay_markup
@@ -46,15 +47,28 @@ def my_entries(slug: str):
     return render_template("contest/my_entries.html", contest=contest, entries=own, now=utcnow())
 
 
+def flash_saved(entry) -> None:
+    """Say what happened to the entry: submitted, or kept as a draft."""
+    if entry.state == EntryState.SUBMITTED:
+        flash(_("Đã nộp bài dự thi «%(title)s».", title=entry.title), "success")
+    else:
+        flash(_("Đã lưu bản nháp «%(title)s».", title=entry.title), "success")
+
+
 @bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
 @login_required
 def new_entry(slug: str):
     contest = contest_or_404(slug)
     policy.require_entrant()
+    try:  # the per-author limit and the dates, before anyone types a whole essay
+        entries.check_can_enter(db.session, contest, current_user, utcnow(), by_organiser=False)
+    except DomainError as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("contest.my_entries", slug=contest.slug))
     form = EntryForm()
     form.subject_profile_id.choices = profile_choices(contest)
     if form.validate_on_submit() and (essay_input := convert_essay(form, required=True)):
-        with user_action(_("Đã lưu bài viết."), INPUT_ERRORS) as action:
+        with user_action(None, INPUT_ERRORS) as action:
             action.value = create_entry_from_form(
                 action.session,
                 form,
@@ -66,6 +80,7 @@ def new_entry(slug: str):
             )
         if action.ok:
             entry, notices = action.value
+            flash_saved(entry)
             flash_notices(
                 notices, held_as_draft=form.submit_now.data and entry.state == EntryState.DRAFT
             )
@@ -134,7 +149,7 @@ def edit_entry(entry_id: int):
         form.subject_profile_id.data = entry.subject_profile_id or 0
     if form.validate_on_submit() and (essay_input := convert_essay(form, required=False)):
         essay, original = essay_input
-        with user_action(_("Đã lưu thay đổi."), INPUT_ERRORS) as action:
+        with user_action(None, INPUT_ERRORS) as action:
             entries.update_entry(
                 action.session,
                 entry,
@@ -145,10 +160,12 @@ def edit_entry(entry_id: int):
                 original=original,
                 now=utcnow(),
                 submit=form.submit_now.data,
+                declarations_accepted=form.declarations.data,
                 seen_version=int(form.version.data) if str(form.version.data).isdigit() else None,
             )
             action.value = essay.notices if essay is not None else []
         if action.ok:
+            flash_saved(entry)
             flash_notices(
                 action.value,
                 held_as_draft=form.submit_now.data and entry.state == EntryState.DRAFT,
@@ -164,7 +181,13 @@ def submit_entry(entry_id: int):
     policy.require(policy.can_edit_entry(current_user, entry))
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã nộp bài dự thi.")) as action:
-            entries.submit_entry(action.session, entry, current_user, utcnow())
+            entries.submit_entry(
+                action.session,
+                entry,
+                current_user,
+                utcnow(),
+                declarations_accepted=request.form.get("declarations") == "y",
+            )
     return redirect(url_for("contest.show_entry", entry_id=entry.id))
 
 

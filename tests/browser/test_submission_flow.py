@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from contest.text import count_words
 from tests.browser.conftest import log_in
 from tests.conftest import OFFICE_EXPECTED_TEXT, docx_bytes, vietnamese_essay
 
@@ -35,6 +36,7 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
     entrant.click("#save")
     assert entrant.inner_text("#word-count") == "640"
     assert "Bản nháp" in entrant.content()
+    entrant.check("input[name=declarations]")  # the declarations, made again at submission
     entrant.click("button:has-text('Nộp bài')")
     entrant.wait_for_selector("text=Đã nộp bài dự thi.")
     entry_url = entrant.url
@@ -110,3 +112,29 @@ def test_a_scanned_pdf_is_refused_in_the_form_and_nothing_is_saved(
     entrant.wait_for_selector("text=không có lớp chữ")
     entrant.goto(base + "/c/son-la-2019/entries")
     assert "Người tốt việc tốt" not in entrant.inner_text("main")
+
+
+def test_the_entry_form_counts_words_live_and_finds_a_profile(live_app, new_page):
+    """As the entrant types, the count follows against the limits; the profile list narrows to
+    what is typed in its search box, accents aside."""
+    base = live_app.config["LIVE_URL"]
+    entrant = new_page()
+    entrant.goto(base + "/register")
+    entrant.fill("#full_name", "Lường Văn Thanh")
+    entrant.fill("#phone", "0968 555 777")
+    entrant.select_option("#unit_id", label="Huyện Vân Hồ")
+    entrant.fill("#address", "Bản Hìn")
+    entrant.fill("#password", "mua hoa ban 2019")
+    entrant.fill("#confirm", "mua hoa ban 2019")
+    entrant.click("#submit")
+    entrant.click("text=Gửi bài mới")
+    typed = "Chị Lò Thị Hoa ở bản Mòng — 2019 !"
+    entrant.fill("#body", typed)
+    assert entrant.inner_text("#live-words") == str(count_words(typed)) == "8"  # as the server
+    assert "outside" in entrant.get_attribute("#live-words", "class")  # below the minimum
+    options = entrant.locator("#subject_profile_id option")
+    total = options.count()
+    first_name = options.nth(1).inner_text().split(" (")[0]
+    entrant.fill("#profile-search", first_name.lower())
+    visible = entrant.locator("#subject_profile_id option:not([hidden])").count()
+    assert 1 < visible < total

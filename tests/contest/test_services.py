@@ -118,7 +118,7 @@ def test_a_draft_may_be_outside_the_limits_but_cannot_be_submitted(world):
     author = world["users"]["entrant_a"]
     draft = _create(world, author, words=5, submit=False)
     with pytest.raises(InvalidInput):
-        submit_entry(db.session, draft, author, NOW)
+        submit_entry(db.session, draft, author, NOW, declarations_accepted=True)
     assert draft.state is EntryState.DRAFT
 
 

@@ -67,7 +67,18 @@ def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world
     entry = db.session.scalars(select(Entry)).one()
     assert entry.original_filename == "bài của tôi.docx"
     token = csrf_token(page)
-    client.post(f"/entries/{entry.id}/submit", data={"csrf_token": token})
+    refused = client.post(
+        f"/entries/{entry.id}/submit", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Cần xác nhận đủ các cam kết" in refused.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.state is EntryState.DRAFT  # not without the declarations
+    done = client.post(
+        f"/entries/{entry.id}/submit",
+        data={"csrf_token": token, "declarations": "y"},
+        follow_redirects=True,
+    )
+    assert "Đã nộp bài dự thi." in done.get_data(as_text=True)
     db.session.refresh(entry)
     assert entry.state is EntryState.SUBMITTED
     page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
