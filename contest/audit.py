@@ -179,6 +179,9 @@ class ContestAction(AuditAction):
     ACCOUNT_CREATED = "account_create"
     PASSWORD_RESET_SENT = "password_reset_sent"
     UNIT_CHANGED = "unit_change"
+    ACCOUNT_EDITED = "account_edit"
+    ACCOUNT_DEACTIVATED = "account_off"
+    ACCOUNT_REACTIVATED = "account_on"
     ORIGINAL_DOWNLOADED = "original_download"
 
 
@@ -211,6 +214,9 @@ register_sentences(
         ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
         ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
         ContestAction.ACCOUNT_CREATED: _l("%(actor)s đã tạo tài khoản %(object)s (%(role)s)"),
+        ContestAction.ACCOUNT_EDITED: _l("%(actor)s đã sửa tài khoản %(object)s (%(role)s)"),
+        ContestAction.ACCOUNT_DEACTIVATED: _l("%(actor)s đã tạm khóa tài khoản %(object)s"),
+        ContestAction.ACCOUNT_REACTIVATED: _l("%(actor)s đã mở lại tài khoản %(object)s"),
         ContestAction.UNIT_CHANGED: _l("%(actor)s đã đổi đơn vị từ %(before)s sang %(after)s"),
         ContestAction.PASSWORD_RESET_SENT: _l(
             "%(actor)s đã gửi liên kết đặt lại mật khẩu cho %(object)s"

@@ -54,7 +54,9 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    if user is None or not user.is_active_account or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:
@@ -93,19 +95,25 @@ def login():
     if form.validate_on_submit():
         with user_action() as action:
             user = accounts.authenticate(action.session, form.login.data, form.password.data)
+            allowed = user is not None and user.is_active_account
             known = user or accounts.find_user_by_login(action.session, form.login.data)
             record_event(
                 action.session,
-                user,
+                user if allowed else None,
                 known or LoginAttempt(form.login.data),
-                ContestAction.LOGGED_IN if user else ContestAction.LOGIN_FAILED,
+                ContestAction.LOGGED_IN if allowed else ContestAction.LOGIN_FAILED,
                 address=request.remote_addr or "",
             )
-        if user is not None:
+        if allowed:
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME, browser open or not
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("contest.home"))
-        form.password.errors.append(_("Sai thông tin đăng nhập hoặc mật khẩu."))
+        # Only the right password learns that the account is switched off.
+        form.password.errors.append(
+            _("Tài khoản này đang bị tạm khóa; hãy liên hệ ban tổ chức.")
+            if user is not None
+            else _("Sai thông tin đăng nhập hoặc mật khẩu.")
+        )
     return render_template("contest/login.html", form=form)
 
 

@@ -269,16 +269,25 @@ STAFF_ROLES = {
 }
 
 
-class AccountForm(Form):
-    """An organiser creates the accounts of unit organisers, judges and the board."""
+class AccountEditForm(Form):
+    """An organiser corrects the account of a unit organiser, a judge or the board."""
 
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField(_l("Thư điện tử"), validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        _l("Thư điện tử"),
+        validators=[Optional(), Length(max=200), Email(message=_l("Thư điện tử không hợp lệ."))],
+    )
     phone = StringField(_l("Số điện thoại"), validators=[Optional(), Length(max=20)])
     role = SelectField(
         _l("Vai trò"), choices=lambda: choices((k.value, str(v)) for k, v in STAFF_ROLES.items())
     )
     unit_id = SelectField(_l("Đơn vị"), coerce=int)
+    submit = SubmitField(_l("Lưu"))
+
+
+class AccountForm(AccountEditForm):
+    """An organiser creates the accounts of unit organisers, judges and the board."""
+
     password = PasswordField(
         _l("Mật khẩu ban đầu (để trống để gửi thư mời tự đặt mật khẩu)"),
         description=RULE_TEXT,

@@ -8,7 +8,13 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-SLOTS = ("extra_home_links", "public_home_links", "entry_extra_links", "nav_links")
+SLOTS = (
+    "extra_home_links",
+    "public_home_links",
+    "entry_extra_links",
+    "nav_links",
+    "home_facts",
+)
 
 
 def register(app: Flask, slot: str, provider: Callable[..., list[tuple[str, str]]]) -> None:

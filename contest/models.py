@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -107,6 +109,8 @@ class User(UserMixin, db.Model):
     contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Part of every session's identity: raising it on logout ends every copy of the session.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An organiser may switch an account off (and on again); a switched-off one cannot log in.
+    is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[created_at]
 
     unit: Mapped[Unit | None] = relationship()
@@ -114,6 +118,11 @@ class User(UserMixin, db.Model):
     @property
     def audit_name(self) -> str:
         return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses to log in, or keep logged in, an account that is switched off."""
+        return self.is_active_account
 
     def get_id(self) -> str:
         """What the session cookie holds: the id and the session version (see auth)."""
@@ -182,6 +191,18 @@ class Contest(db.Model):
     @property
     def is_finalised(self) -> bool:
         return self.phase == ContestPhase.FINALISED
+
+    def stage_label(self, now: datetime) -> str:
+        """Where the contest stands, as the public would say it."""
+        if self.phase == ContestPhase.SUBMISSION:
+            if now < self.opens_at:
+                return str(_l("Sắp nhận bài"))
+            if now <= self.closes_at:
+                return str(_l("Đang nhận bài"))
+            return str(_l("Hết hạn nhận bài: các đơn vị đang xét chọn (sơ khảo)"))
+        if self.phase == ContestPhase.JUDGING:
+            return str(_l("Đang chấm chung khảo cấp tỉnh"))
+        return str(_l("Đã công bố kết quả"))
 
     def accepts_entries(self, now: datetime) -> bool:
         """Entrants may send essays: inside the window and before judging opens."""

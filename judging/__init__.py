@@ -46,6 +46,18 @@ def _nav_links(contest) -> list[tuple[str, str]]:
     return []
 
 
+def _home_facts(contest) -> list[tuple[str, str]]:
+    """The prizes, for everyone on the home page, once the ladder is set."""
+    from contest.db import db
+    from judging.services.stages import prize_levels
+
+    levels = prize_levels(db.session, contest)
+    if not levels:
+        return []
+    ladder = "; ".join(_("%(name)s: %(n)s giải", name=lv.name, n=lv.quota) for lv in levels)
+    return [(_("Cơ cấu giải"), ladder)]
+
+
 def _public_links(contest) -> list[tuple[str, str]]:
     if contest.is_finalised:
         return [(_("Danh sách đoạt giải"), url_for("judging.winners", slug=contest.slug))]
@@ -82,4 +94,5 @@ def init_app(app: Flask) -> None:
     links.register(app, "public_home_links", _public_links)
     links.register(app, "entry_extra_links", _entry_links)
     links.register(app, "nav_links", _nav_links)
+    links.register(app, "home_facts", _home_facts)
     demo_stage_handlers(app).update(demo.HANDLERS)

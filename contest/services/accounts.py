@@ -121,8 +121,13 @@ def create_staff_account(
             )
         )
     user = create_user(
-        session, full_name=full_name, email=email, phone=phone, password=password or None,
-        role=role, unit=unit,
+        session,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        password=password or None,
+        role=role,
+        unit=unit,
     )
     record_event(session, actor, user, ContestAction.ACCOUNT_CREATED, role=role)
     if not password:
@@ -130,12 +135,57 @@ def create_staff_account(
     return user
 
 
+def update_staff_account(
+    session: Session,
+    actor: User,
+    user: User,
+    *,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    role: str,
+    unit: Unit | None,
+) -> None:
+    """Correct a staff account's name, logins, role or unit (never an entrant's)."""
+    if user.role == Role.ENTRANT or role == Role.ENTRANT:
+        raise InvalidInput(_l("Chỉ sửa được tài khoản cán bộ và giám khảo."))
+    email = email.strip().lower() if email and email.strip() else None
+    phone = normalise_phone(phone) if phone and phone.strip() else None
+    if not email and not phone:
+        raise InvalidInput(_l("Cần có thư điện tử hoặc số điện thoại."))
+    for column, value, message in (
+        (User.email, email, _l("Thư điện tử này đã được đăng ký.")),
+        (User.phone, phone, _l("Số điện thoại này đã được đăng ký.")),
+    ):
+        taken = value and session.scalar(select(User.id).where(column == value, User.id != user.id))
+        if taken:
+            raise InvalidInput(message)
+    if role == Role.UNIT_ORGANISER and unit is None:
+        raise InvalidInput(_l("Cán bộ thi đua phải thuộc một đơn vị."))
+    user.full_name, user.email, user.phone = nfc(full_name.strip()), email, phone
+    user.role, user.unit = role, unit
+    record_event(session, actor, user, ContestAction.ACCOUNT_EDITED, role=role)
+    session.flush()
+
+
+def set_account_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """Switch an account off (its sessions end at once) or on again; never one's own."""
+    if user.id == actor.id:
+        raise InvalidInput(_l("Không thể tự khóa tài khoản của chính mình."))
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    if not active:
+        end_sessions(session, user)
+    action = ContestAction.ACCOUNT_REACTIVATED if active else ContestAction.ACCOUNT_DEACTIVATED
+    record_event(session, actor, user, action)
+    session.flush()
+
+
 def send_reset_link(session: Session, actor: User, user: User) -> None:
     """The organiser's reset: the same single-use link a person can ask for themselves."""
     if not (user.email and mail_enabled()):
-        raise InvalidInput(
-            _l("Tài khoản này không có thư điện tử hoặc hệ thống chưa bật gửi thư.")
-        )
+        raise InvalidInput(_l("Tài khoản này không có thư điện tử hoặc hệ thống chưa bật gửi thư."))
     notifications.password_reset(session, user)
     record_event(session, actor, user, ContestAction.PASSWORD_RESET_SENT)
 

@@ -247,3 +247,14 @@ def entry_passed_through(session: Session, entry: Entry, unit: Unit) -> bool:
 
 def recent_jobs(session: Session, limit: int) -> list[Job]:
     return list(session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+
+
+def organiser_contacts(session: Session) -> list[User]:
+    """The province's organisers, whom the public may write to or call."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.PROVINCE_ORGANISER, User.is_active_account)
+            .order_by(User.id)
+        )
+    )

@@ -10,10 +10,10 @@ from flask import Flask
 from contest.audit import sentence
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.models import ContestPhase, EntryState, ProfileState
-from contest.views import entrants, errors, province, rounds
+from contest.views import entrants, errors, province, rounds, staff
 from contest.views.common import bp
 
-__all__ = ["bp", "entrants", "init_app", "province", "rounds"]
+__all__ = ["bp", "entrants", "init_app", "province", "rounds", "staff"]
 
 
 def init_app(app: Flask) -> None:

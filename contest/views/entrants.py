@@ -35,7 +35,13 @@ def home():
     my_round = None
     if current_user.is_authenticated and current_user.is_unit_organiser and contests:
         my_round = queries.find_round(db.session, contests[0], current_user.unit_id)
-    return render_template("contest/home.html", contests=contests, my_round=my_round, now=utcnow())
+    return render_template(
+        "contest/home.html",
+        contests=contests,
+        my_round=my_round,
+        now=utcnow(),
+        contacts=queries.organiser_contacts(db.session),
+    )
 
 
 @bp.route("/c/<slug>/entries")

@@ -7,11 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
-from contest import jobs, policy
+from contest import policy
 from contest.db import db
 from contest.forms import (
-    STAFF_ROLES,
-    AccountForm,
     ConfirmForm,
     ContestRulesForm,
     RoundForm,
@@ -19,9 +17,8 @@ from contest.forms import (
     choices,
 )
 from contest.i18n import day_end_utc, day_start_utc, local_day
-from contest.mail import mail_enabled
-from contest.models import Contest, Job, Role, Round, Unit, User
-from contest.services import accounts, forwarding, queries, setup
+from contest.models import Contest, Round, Unit
+from contest.services import forwarding, queries, setup
 from contest.views.common import bp
 from contest.web import contest_or_404, form_id, user_action
 
@@ -141,74 +138,6 @@ def contest_settings(slug: str):
         unit_form=unit_form,
         rounds=rounds,
     )
-
-
-@bp.route("/accounts", methods=["GET", "POST"], endpoint="accounts")
-@login_required
-def accounts_page():
-    """Province organisers create the accounts of everyone but entrants."""
-    policy.require(policy.is_province(current_user))
-    form = AccountForm()
-    form.unit_id.choices = choices(
-        (u.id, f"{u.name} ({u.code})") for u in queries.units_province_first(db.session)
-    )
-    if form.validate_on_submit():
-        with user_action(_("Đã tạo tài khoản.")) as action:
-            accounts.create_staff_account(
-                action.session,
-                current_user,
-                full_name=form.full_name.data,
-                email=form.email.data,
-                phone=form.phone.data,
-                password=form.password.data,
-                role=form.role.data,
-                unit=action.session.get(Unit, form.unit_id.data),
-            )
-        if action.ok:
-            return redirect(url_for("contest.accounts"))
-    staff = queries.staff_accounts(db.session)
-    return render_template(
-        "contest/accounts.html", form=form, staff=staff, roles=STAFF_ROLES, mail_on=mail_enabled()
-    )
-
-
-@bp.route("/accounts/<int:user_id>/reset", methods=["POST"])
-@login_required
-def send_reset_link(user_id: int):
-    """Mail a staff account the link to set a new password (the person's own reset path)."""
-    policy.require(policy.is_province(current_user))
-    user = db.session.get(User, user_id)
-    policy.require(user is not None and user.role != Role.ENTRANT)
-    if ConfirmForm().validate_on_submit():
-        with user_action(_("Đã gửi thư đặt lại mật khẩu.")) as action:
-            accounts.send_reset_link(action.session, current_user, user)
-    return redirect(url_for("contest.accounts"))
-
-
-JOBS_SHOWN = 200
-
-
-@bp.route("/jobs")
-@login_required
-def jobs_page():
-    """Background work, newest first: what is waiting, what failed and why."""
-    policy.require(policy.is_province(current_user))
-    recent = queries.recent_jobs(db.session, JOBS_SHOWN)
-    return render_template(
-        "contest/jobs.html", jobs=recent, label=jobs.kind_label, can_retry=jobs.can_retry
-    )
-
-
-@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
-@login_required
-def retry_job(job_id: int):
-    policy.require(policy.is_province(current_user))
-    job = db.session.get(Job, job_id)
-    policy.require(job is not None)
-    if ConfirmForm().validate_on_submit():
-        with user_action(_("Đã xếp việc vào hàng chờ chạy lại.")) as action:
-            jobs.retry(action.session, job)
-    return redirect(url_for("contest.jobs_page"))
 
 
 # Beyond any real log; keeps a crafted `?page=` from overflowing the query's offset.

@@ -69,6 +69,7 @@ GET_MATRIX = {
     "/c/{slug}/audit": allowed("province"),
     "/accounts": allowed("province"),
     "/jobs": allowed("province"),
+    "/accounts/{staff}/edit": allowed("province"),
     "/c/{slug}/settings": allowed("province"),
 }
 
@@ -78,6 +79,8 @@ POST_ROUTES = [
     "/accounts",
     "/accounts/{staff}/reset",
     "/jobs/{job}/retry",
+    "/accounts/{staff}/edit",
+    "/accounts/{staff}/active",
     "/c/{slug}/settings",
     "/entries/{entry}/submit",
     "/entries/{entry}/withdraw",
@@ -96,6 +99,8 @@ POST_ALLOWED = {
     "/accounts": {"province"},
     "/accounts/{staff}/reset": {"province"},
     "/jobs/{job}/retry": {"province"},
+    "/accounts/{staff}/edit": {"province"},
+    "/accounts/{staff}/active": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

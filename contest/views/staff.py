@@ -1,0 +1,128 @@
+"""Administration pages of the province: the accounts of the board, units and jury (create,
+correct, switch off and on, send a password link) and the background jobs."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from contest import jobs, policy
+from contest.db import db
+from contest.forms import STAFF_ROLES, AccountEditForm, AccountForm, ConfirmForm, choices
+from contest.mail import mail_enabled
+from contest.models import Job, Role, Unit, User
+from contest.services import accounts, queries
+from contest.views.common import bp
+from contest.web import user_action
+
+
+def _unit_choices():
+    return choices((u.id, f"{u.name} ({u.code})") for u in queries.units_province_first(db.session))
+
+
+def _staff_account(user_id: int) -> User:
+    policy.require(policy.is_province(current_user))
+    user = db.session.get(User, user_id)
+    policy.require(user is not None and user.role != Role.ENTRANT)
+    return user
+
+
+@bp.route("/accounts", methods=["GET", "POST"], endpoint="accounts")
+@login_required
+def accounts_page():
+    """Province organisers create the accounts of everyone but entrants."""
+    policy.require(policy.is_province(current_user))
+    form = AccountForm()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        with user_action(_("Đã tạo tài khoản.")) as action:
+            accounts.create_staff_account(
+                action.session,
+                current_user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                role=form.role.data,
+                unit=action.session.get(Unit, form.unit_id.data),
+            )
+        if action.ok:
+            return redirect(url_for("contest.accounts"))
+    staff = queries.staff_accounts(db.session)
+    return render_template(
+        "contest/accounts.html", form=form, staff=staff, roles=STAFF_ROLES, mail_on=mail_enabled()
+    )
+
+
+@bp.route("/accounts/<int:user_id>/reset", methods=["POST"])
+@login_required
+def send_reset_link(user_id: int):
+    """Mail a staff account the link to set a new password (the person's own reset path)."""
+    user = _staff_account(user_id)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã gửi thư đặt lại mật khẩu.")) as action:
+            accounts.send_reset_link(action.session, current_user, user)
+    return redirect(url_for("contest.accounts"))
+
+
+JOBS_SHOWN = 200
+
+
+@bp.route("/jobs")
+@login_required
+def jobs_page():
+    """Background work, newest first: what is waiting, what failed and why."""
+    policy.require(policy.is_province(current_user))
+    recent = queries.recent_jobs(db.session, JOBS_SHOWN)
+    return render_template(
+        "contest/jobs.html", jobs=recent, label=jobs.kind_label, can_retry=jobs.can_retry
+    )
+
+
+@bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
+@login_required
+def retry_job(job_id: int):
+    policy.require(policy.is_province(current_user))
+    job = db.session.get(Job, job_id)
+    policy.require(job is not None)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã xếp việc vào hàng chờ chạy lại.")) as action:
+            jobs.retry(action.session, job)
+    return redirect(url_for("contest.jobs_page"))
+
+
+@bp.route("/accounts/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_account(user_id: int):
+    user = _staff_account(user_id)
+    form = AccountEditForm(obj=user)
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu tài khoản.")) as action:
+            accounts.update_staff_account(
+                action.session,
+                current_user,
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                role=form.role.data,
+                unit=action.session.get(Unit, form.unit_id.data),
+            )
+        if action.ok:
+            return redirect(url_for("contest.accounts"))
+    return render_template("contest/account_edit.html", form=form, user=user)
+
+
+@bp.route("/accounts/<int:user_id>/active", methods=["POST"])
+@login_required
+def set_account_active(user_id: int):
+    """Switch an account off (its sessions end at once) or on again."""
+    user = _staff_account(user_id)
+    if ConfirmForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        done = _("Đã mở lại tài khoản.") if active else _("Đã tạm khóa tài khoản.")
+        with user_action(done) as action:
+            accounts.set_account_active(action.session, current_user, user, active)
+    return redirect(url_for("contest.accounts"))
