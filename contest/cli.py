@@ -1,5 +1,5 @@
-"""Operator commands: demo, entries import, rounds forward, contest status, backup, audit
-verify."""
+"""Operator commands: demo, entries import, rounds forward, contest status, backup (the
+audit log's own commands are in `contest.audit_cli`)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from contest import backup
 from contest import demo as demo_data
-from contest.audit import verify_chain
-from contest.audit_chain import Fault
+from contest.audit_cli import audit_cli
 from contest.config import setting
 from contest.db import db, migrate, utcnow
 from contest.errors import BackupError, DomainError, IntakeError, InvalidInput
+from contest.forms import STAFF_ROLES
 from contest.intake import extract_upload
+from contest.lifecycles import Role
 from contest.models import Contest, Entry, Round, Unit, User
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
@@ -52,18 +53,7 @@ entries_cli = AppGroup("entries", help="Bài dự thi.")
 rounds_cli = AppGroup("rounds", help="Vòng thi của các đơn vị.")
 contest_cli = AppGroup("contest", help="Cuộc thi.")
 backup_cli = AppGroup("backup", help="Sao lưu và khôi phục.")
-audit_cli = AppGroup("audit", help="Nhật ký thao tác.")
 
-# What is wrong with the first broken row, after the row before it (`previous`) or, for the
-# first row still there, at the head of the log (key None).
-FAULT_MESSAGES = {
-    (Fault.CONTENT_CHANGED, True): _l("nội dung dòng đã bị sửa sau khi ghi"),
-    (Fault.CONTENT_CHANGED, False): _l("nội dung dòng đã bị sửa sau khi ghi"),
-    (Fault.ROWS_MISSING, True): _l("thiếu dòng giữa dòng %(previous)s và dòng này"),
-    (Fault.ROWS_MISSING, False): _l("thiếu các dòng đầu nhật ký, trước dòng này"),
-    (Fault.LINK_BROKEN, True): _l("dòng không nối tiếp dòng %(previous)s (liên kết bị đứt)"),
-    (Fault.LINK_BROKEN, False): _l("dòng đầu nhật ký không bắt đầu chuỗi (liên kết bị đứt)"),
-}
 
 
 @contextmanager
@@ -145,9 +135,15 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
 
 
 def _print_accounts() -> None:
-    """One account per line, `role login password`, for every demo role."""
-    for role, login, password in demo_data.account_lines(db.session):
-        click.echo(f"{role} {login} {password}")
+    """One account per line, `role | login | password | unit`, the role in words, and which
+    unit organisers still have a round open (where a paper entry can still be added)."""
+    roles = {**STAFF_ROLES, Role.ENTRANT: _l("Người dự thi")}
+    open_units = {r.unit_id for r in db.session.scalars(select(Round)) if r.closed_at is None}
+    for user, password in demo_data.account_lines(db.session):
+        unit = user.unit.name if user.unit else ""
+        if user.role == Role.UNIT_ORGANISER and user.unit_id in open_units:
+            unit += " " + _("(vòng thi còn mở)")
+        click.echo(f"{roles[user.role]} | {user.email} | {password} | {unit}")
 
 
 @entries_cli.command("import")
@@ -391,49 +387,6 @@ def backup_restore_command(archive: str, force: bool) -> None:
             users=db.session.scalar(select(func.count(User.id))),
             entries=db.session.scalar(select(func.count(Entry.id))),
             files=len(manifest.storage_members),
-        )
-    )
-
-
-@audit_cli.command("verify")
-@click.option("--json", "as_json", is_flag=True)
-def audit_verify_command(as_json: bool) -> None:
-    """Walk the audit log's hash chain; exit status 1 at the first row that does not hold."""
-    verdict = verify_chain(db.session)
-    broken = verdict.broken
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "rows": verdict.rows,
-                    "intact": broken is None,
-                    "head": verdict.head,
-                    "broken": None
-                    if broken is None
-                    else {
-                        "id": broken.id,
-                        "created_at": broken.created_at.isoformat(),
-                        "fault": str(broken.fault),
-                        "previous_id": broken.previous_id,
-                    },
-                },
-                ensure_ascii=False,
-            )
-        )
-        if broken is not None:
-            sys.exit(1)
-        return
-    if broken is None:
-        click.echo(_("%(n)d dòng, chuỗi nguyên vẹn", n=verdict.rows))
-        click.echo(_("Mã cuối chuỗi: %(hash)s", hash=verdict.head))
-        return
-    fault = FAULT_MESSAGES[broken.fault, broken.previous_id is not None]
-    raise click.ClickException(
-        _(
-            "Dòng %(id)d (%(time)s): %(fault)s",
-            id=broken.id,
-            time=broken.created_at.isoformat(sep=" ", timespec="seconds"),
-            fault=str(fault) % {"previous": broken.previous_id},
         )
     )
 

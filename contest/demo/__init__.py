@@ -419,8 +419,8 @@ def forward_kept_open_rounds(session: Session, contest: Contest, now: datetime, 
             forward_round(session, round_, organiser, now)
 
 
-def account_lines(session: Session) -> list[tuple[str, str, str]]:
-    """`(role, login, password)` of every demo account of the board and the jury, and of the
+def account_lines(session: Session) -> list[tuple[User, str]]:
+    """`(account, password)` of every demo account of the board and the jury, and of the
     first two entrants."""
     staff = session.scalars(
         select(User).where(User.email.like(f"%{STAFF_DOMAIN}")).order_by(User.id)
@@ -431,4 +431,4 @@ def account_lines(session: Session) -> list[tuple[str, str, str]]:
         .order_by(User.id)
         .limit(2)
     ).all()
-    return [(user.role, user.email, DEMO_PASSWORD) for user in [*staff, *entrants]]
+    return [(user, DEMO_PASSWORD) for user in [*staff, *entrants]]

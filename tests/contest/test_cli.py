@@ -120,9 +120,18 @@ def test_status_json(runner, world, make_entry):
 def test_demo_loads_and_prints_accounts(app, runner):
     result = runner.invoke(args=["demo", "--entries", "12", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    lines = [line.split() for line in result.output.splitlines() if line.count(" ") == 2]
+    lines = [line.split(" | ") for line in result.output.splitlines() if " | " in line]
     roles = {parts[0] for parts in lines}
-    assert {"province_organiser", "unit_organiser", "judge", "head_judge", "entrant"} <= roles
+    assert {
+        "Ban Tổ chức cấp tỉnh",
+        "Cán bộ thi đua của đơn vị",
+        "Giám khảo",
+        "Trưởng ban giám khảo",
+        "Người dự thi",
+    } <= roles
+    assert ["Ban Tổ chức cấp tỉnh", "btc@sonla.gov.vn", "sonla-2019-demo", "Tỉnh Sơn La"] in lines
+    open_rounds = [parts[1] for parts in lines if parts[3].endswith("(vòng thi còn mở)")]
+    assert "tdkt.vho@sonla.gov.vn" in open_rounds and "tdkt.syt@sonla.gov.vn" in open_rounds
     assert db.session.scalar(select(func.count(Entry.id))) == 12
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "btc@sonla.gov.vn" in again.output
