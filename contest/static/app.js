@@ -7,6 +7,8 @@
 //   <div data-build-status="URL">      follows a book build until it ends, then reloads
 //   <form data-live-total>             shows Σ weight × mark of its [data-weight] inputs in
 //                                      its [data-total] element as the judge types
+//   <div class="table-wrap">           a table that may scroll sideways: reachable by keyboard
+//                                      and named, if the template did not say so itself
 "use strict";
 
 document.addEventListener("submit", (event) => {
@@ -95,3 +97,40 @@ function filterOptions(search) {
 }
 
 document.querySelectorAll("input[data-filter-for]").forEach(filterOptions);
+
+// A table wider than a phone scrolls inside its .table-wrap. A keyboard user scrolls it once it
+// has the focus (tabindex 0), and a screen reader announces it as a region named after the
+// table's caption, the text of the list item it sits in, or the heading above it. Templates may
+// set all three themselves.
+function scrollRegion(wrap) {
+  if (!wrap.hasAttribute("tabindex")) {
+    wrap.tabIndex = 0;
+  }
+  if (!wrap.hasAttribute("role")) {
+    wrap.setAttribute("role", "region");
+  }
+  if (wrap.hasAttribute("aria-label") || wrap.hasAttribute("aria-labelledby")) {
+    return;
+  }
+  const item = wrap.parentElement.closest("li");
+  const lead = item && item.firstChild.nodeType === Node.TEXT_NODE && item.firstChild.data.trim();
+  if (lead) {
+    wrap.setAttribute("aria-label", lead);
+    return;
+  }
+  let name = wrap.querySelector("caption");
+  if (!name) {
+    const above = Array.from(document.querySelectorAll("main h1, main h2, main h3")).filter(
+      (heading) => heading.compareDocumentPosition(wrap) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    name = above[above.length - 1];
+  }
+  if (name) {
+    if (!name.id) {
+      name.id = `region-name-${document.querySelectorAll("[id^='region-name-']").length + 1}`;
+    }
+    wrap.setAttribute("aria-labelledby", name.id);
+  }
+}
+
+document.querySelectorAll(".table-wrap").forEach(scrollRegion);
