@@ -136,6 +136,18 @@ def world(app):
     }
 
 
+def entrant(world, email: str, unit_code: str, name: str | None = None) -> User:
+    """One more entrant of a unit of the small province (not committed)."""
+    return create_user(
+        db.session,
+        full_name=name or email.split("@")[0],
+        email=email,
+        phone=None,
+        password=PASSWORD,
+        unit=world["units"][unit_code],
+    )
+
+
 @pytest.fixture
 def make_entry(world):
     """Factory: a submitted (or draft) typed entry by a given author."""

@@ -9,21 +9,13 @@ from sqlalchemy import func, select
 
 from contest.db import db
 from contest.models import Entry, User
-from contest.services.accounts import create_user
-from tests.conftest import PASSWORD, csrf_token, login, run_together
+from tests.conftest import csrf_token, entrant, login, run_together
 
 
 def test_entrants_editing_drafts_at_once_keep_every_save(app, world, make_entry):
     writers = []
     for n in range(10):
-        author = create_user(
-            db.session,
-            full_name=f"Người viết {n}",
-            email=f"viet{n}@example.com",
-            phone=None,
-            password=PASSWORD,
-            unit=world["units"]["MCH-CSO"],
-        )
+        author = entrant(world, f"viet{n}@example.com", "MCH-CSO")
         writers.append((author.email, make_entry(author, submit=False).id))
     db.session.commit()
     edits = 4
@@ -90,14 +82,7 @@ def test_ticking_in_four_tabs_at_the_quota(app, world, make_entry):
     round_ = world["rounds"]["MCH"]  # quota 2
     entries = []
     for n in range(4):
-        author = create_user(
-            db.session,
-            full_name=f"Tác giả {n}",
-            email=f"tick{n}@example.com",
-            phone=None,
-            password=PASSWORD,
-            unit=world["units"]["MCH"],
-        )
+        author = entrant(world, f"tick{n}@example.com", "MCH")
         entries.append(make_entry(author).id)
     db.session.commit()
     organiser, round_id, quota = world["users"]["organiser_d1"].email, round_.id, round_.quota

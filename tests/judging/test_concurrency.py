@@ -33,6 +33,14 @@ def _active_assignments(panel):
     return plan
 
 
+def _judge_page(app, email: str, code: str):
+    """A judge's own browser on the page of one code: the client, the URL, the form token."""
+    client = app.test_client()
+    login(client, email)
+    url = f"/judging/son-la-2019/e/{code}"
+    return client, url, csrf_token(client.get(url).get_data(as_text=True))
+
+
 def test_judges_saving_at_once_lose_no_save(app, world, panel):
     criteria = [(c.id, c.max_points) for c in panel["stage"].criteria]
     plan = _active_assignments(panel)
@@ -40,10 +48,7 @@ def test_judges_saving_at_once_lose_no_save(app, world, panel):
 
     def judge(assignment_id, email, code):
         def work(ready):
-            client = app.test_client()
-            login(client, email)
-            url = f"/judging/son-la-2019/e/{code}"
-            token = csrf_token(client.get(url).get_data(as_text=True))
+            client, url, token = _judge_page(app, email, code)
             ready()
             problems = []
             for n in range(SAVES_PER_JUDGE):
@@ -71,10 +76,7 @@ def test_two_judges_submitting_one_entry_at_once_both_count(app, world, panel):
 
     def judge(assignment_id, email, code):
         def work(ready):
-            client = app.test_client()
-            login(client, email)
-            url = f"/judging/son-la-2019/e/{code}"
-            token = csrf_token(client.get(url).get_data(as_text=True))
+            client, url, token = _judge_page(app, email, code)
             ready()
             data = {**_marks_form(_marks_at(criteria, 0.8)), "csrf_token": token, "submit_score": 1}
             status = client.post(url, data=data).status_code
