@@ -67,8 +67,11 @@ def init_app(app: Flask) -> None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths: never bounce a user to another site after login."""
-    if target and target.startswith("/") and not urlparse(target).netloc:
+    """Only local paths: never bounce a user to another site after login. Browsers read a
+    backslash as a slash and drop tabs and newlines, so "/\\evil.example" is refused too."""
+    if not target or any(ch in target for ch in "\\\t\r\n"):
+        return None
+    if target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
         return target
     return None
 

@@ -104,3 +104,22 @@ def test_numbers_typed_into_forms_are_ordinary_ones():
         with pytest.raises(ValueError, match="dòng 1: số không hợp lệ"):
             parse_lines(ladder, (str, int, float), "Cơ cấu giải")
     assert parse_lines("Giải Nhất | 1 | 80,5", (str, int, float), "x") == [("Giải Nhất", 1, 80.5)]
+
+
+def test_after_login_only_local_paths(client, world):
+    from tests.conftest import PASSWORD, csrf_token
+
+    for target, expected in [
+        ("/c/son-la-2019/entries", "/c/son-la-2019/entries"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("https://evil.example/", "/"),
+    ]:
+        page = client.get("/login").get_data(as_text=True)
+        response = client.post(
+            "/login?next=" + target.replace("\t", "%09"),
+            data={"csrf_token": csrf_token(page), "login": "a@example.com", "password": PASSWORD},
+        )
+        assert response.location == expected, target
+        client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
