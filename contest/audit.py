@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as orm_event
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from contest import audit_chain
@@ -29,6 +29,7 @@ from contest.db import utcnow
 from contest.models import AuditEvent, Contest, User
 
 _SENTENCES: dict[str, Any] = {}
+CHAIN_LOCK = 0x6175646974  # "audit": the advisory lock that orders PostgreSQL's writers
 
 
 class AuditAction(StrEnum):
@@ -103,6 +104,10 @@ def _chain_new_events(session: Session, flush_context: Any, instances: Any) -> N
     if not new:
         return
     with session.no_autoflush:
+        if session.get_bind().dialect.name == "postgresql":
+            # Writers queue for the chain's head (SQLite's writers are serialised already):
+            # two transactions must never link to the same last row.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
         last = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
     for event in new:
         event.created_at = event.created_at or utcnow()

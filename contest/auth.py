@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from contest import passwords
 from contest.audit import ContestAction, record_event
-from contest.db import db, utcnow
+from contest.db import db, reads_first, utcnow
 from contest.errors import InvalidInput
 from contest.forms import (
     ChangePasswordForm,
@@ -32,13 +32,16 @@ from contest.text import nfc
 from contest.throttle import (
     FAILED_LOGINS_PER_ACCOUNT,
     FAILED_LOGINS_PER_ADDRESS,
+    LOGIN_ATTEMPTS_PER_ACCOUNT,
     REGISTRATIONS_PER_ADDRESS,
     RESET_REQUESTS_PER_ACCOUNT,
     RESET_REQUESTS_PER_ADDRESS,
     answered_with_form,
     limiter,
     login_key,
+    own_account_key,
 )
+from contest.uow import end_reads
 from contest.web import user_action
 
 bp = Blueprint("auth", __name__)
@@ -93,13 +96,17 @@ class LoginAttempt:
     FAILED_LOGINS_PER_ACCOUNT, key_func=login_key, methods=["POST"], deduct_when=answered_with_form
 )
 @limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=answered_with_form)
+@limiter.limit(LOGIN_ATTEMPTS_PER_ACCOUNT, key_func=login_key, methods=["POST"])
+@reads_first
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        # The password hash (the slow part) runs before the write lock is taken.
+        user = accounts.authenticate(db.session, form.login.data, form.password.data)
+        known = user or accounts.find_user_by_login(db.session, form.login.data)
+        end_reads(db.session)  # the objects stay, reloaded in the writing transaction below
         with user_action() as action:
-            user = accounts.authenticate(action.session, form.login.data, form.password.data)
             allowed = user is not None and user.is_active_account
-            known = user or accounts.find_user_by_login(action.session, form.login.data)
             record_event(
                 action.session,
                 user if allowed else None,
@@ -107,7 +114,7 @@ def login():
                 ContestAction.LOGGED_IN if allowed else ContestAction.LOGIN_FAILED,
                 address=request.remote_addr or "",
             )
-        if allowed:
+        if action.ok and allowed:
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME, browser open or not
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("contest.home"))
@@ -176,6 +183,12 @@ def set_password(purpose: str, token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    FAILED_LOGINS_PER_ACCOUNT,
+    key_func=own_account_key,
+    methods=["POST"],
+    deduct_when=answered_with_form,
+)
 def change_password():
     """A new password ends every other session; this browser stays logged in."""
     form = ChangePasswordForm()

@@ -68,6 +68,14 @@ def records_reads(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def reads_first(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a POST view that does slow work on what it reads (a password hash) before it
+    writes: its reads are not a writer's transaction, so the lock is not held meanwhile; it
+    writes in a unit of work of its own afterwards (see `contest.uow.end_reads`)."""
+    view.reads_first = True  # type: ignore[attr-defined]
+    return view
+
+
 def _is_writer() -> bool:
     """A unit of work, a command or job marked writing, a POST, or a GET that records reads."""
     if _writing.get():
@@ -75,6 +83,8 @@ def _is_writer() -> bool:
     if not has_request_context():
         return False
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "reads_first", False):
+        return False
     return request.method not in SAFE_METHODS or getattr(view, "records_reads", False)
 
 

@@ -34,10 +34,11 @@ HSTS = "max-age=31536000; includeSubDomains"
 def init_app(app: Flask) -> None:
     """With HTTPS on (GUONGSANG_HTTPS=true, behind a TLS proxy), cookies travel only over
     HTTPS and browsers are told never to use plain HTTP for the site again. Behind
-    PROXY_HOPS proxies, the client's address and scheme come from their X-Forwarded headers."""
+    PROXY_HOPS proxies, the client's address and scheme come from their X-Forwarded headers
+    (never the host: links in mail use PUBLIC_URL)."""
     hops = int(app.config["PROXY_HOPS"])
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # never the host
     https = bool(app.config.get("HTTPS"))
     if https:
         app.config.update(

@@ -48,6 +48,7 @@ class JobKind:
     label: object
     on_abandoned: Callable[[Session, dict], None] | None = None
     retry_from_page: bool = True
+    keep_payload: bool = True
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -63,8 +64,10 @@ def kind_label(job: Job) -> str:
 
 
 def can_retry(job: Job) -> bool:
-    return job.state == JobState.FAILED and _KINDS.get(job.kind, None) is not None and (
-        _KINDS[job.kind].retry_from_page
+    return (
+        job.state == JobState.FAILED
+        and _KINDS.get(job.kind, None) is not None
+        and (_KINDS[job.kind].retry_from_page)
     )
 
 
@@ -131,6 +134,8 @@ def _finish(job_id: int, error: Exception | None) -> None:
         if error is None:
             advance(job, JobState.DONE)
             job.last_error = ""
+            if not _KINDS[job.kind].keep_payload:
+                job.payload_json = "{}"
             return
         job.last_error = str(error) or type(error).__name__
         if job.attempts < job.max_attempts:
@@ -162,7 +167,8 @@ def run_due() -> int:
 
 def recover_abandoned(app: Flask) -> int:
     """At start-up: jobs "running" in a process of this machine that no longer exists died
-    with it. Mark them failed with the reason and let their kind clean up."""
+    with it. Work that can simply run again (mail) is queued again while attempts remain;
+    the rest is marked failed with the reason, and its kind cleans up after it."""
     with app.app_context():
         if not inspect(db.engine).has_table(Job.__tablename__):
             return 0  # before the first migration
@@ -171,15 +177,21 @@ def recover_abandoned(app: Flask) -> int:
             running = uow.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
             dead = [job for job in running if _is_dead(job.owner, host)]
             for job in dead:
-                advance(job, JobState.FAILED)
-                job.finished_at = utcnow()
-                job.last_error = str(
-                    _l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy.")
-                )
+                log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
+                job.last_error = str(_l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy."))
+                job.owner, job.finished_at = "", utcnow()
                 kind = _KINDS.get(job.kind)
+                if (
+                    kind is not None
+                    and kind.on_abandoned is None
+                    and job.attempts < job.max_attempts
+                ):
+                    advance(job, JobState.QUEUED)  # work that can simply run again (mail) does
+                    job.run_after = utcnow()
+                    continue
+                advance(job, JobState.FAILED)
                 if kind is not None and kind.on_abandoned is not None:
                     kind.on_abandoned(uow.session, job.payload)
-                log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
         db.session.remove()
         return len(dead)
 

@@ -2,8 +2,8 @@
 commit (see `contest.jobs`), so no mail leaves for a change that was rolled back and a dead
 mail server delays a message without failing the action.
 
-Off unless MAIL_SERVER is set. Messages are written in the interface's default language when
-they are queued; the words and links in them are those of that moment."""
+Off unless MAIL_SERVER and PUBLIC_URL are set. Messages are written in the interface's default
+language when they are queued; the words and links in them are those of that moment."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -25,19 +25,15 @@ MAIL = "mail"
 
 
 def mail_enabled() -> bool:
-    return bool(setting("MAIL_SERVER"))
+    """Mail needs an SMTP server and the site's public address for its links (never taken
+    from the request: a forged Host header would send password links to another site)."""
+    return bool(setting("MAIL_SERVER")) and bool(setting("PUBLIC_URL"))
 
 
 def public_url(endpoint: str, **values) -> str:
-    """An absolute link for a message read outside the site: PUBLIC_URL when configured (the
-    address people use, behind the proxy), else the address of the request being served."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-        base = setting("PUBLIC_URL") or request.host_url
-    else:  # a CLI command or a job: no request to take the address from
-        path = current_app.url_map.bind("localhost").build(endpoint, values)
-        base = setting("PUBLIC_URL") or "http://localhost"
-    return base.rstrip("/") + path
+    """An absolute link for a message read outside the site, on PUBLIC_URL."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return setting("PUBLIC_URL").rstrip("/") + path
 
 
 def queue_mail(
@@ -62,7 +58,7 @@ def send(payload: dict) -> None:
     message = EmailMessage()
     message["From"] = setting("MAIL_SENDER")
     message["To"] = payload["to"]
-    message["Subject"] = payload["subject"]
+    message["Subject"] = " ".join(payload["subject"].split())  # a title's line breaks, gone
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=setting("MAIL_SENDER").rpartition("@")[2] or None)
     message.set_content(payload["body"])
@@ -77,4 +73,5 @@ def send(payload: dict) -> None:
         smtp.send_message(message)
 
 
-jobs.register(MAIL, jobs.JobKind(run=send, label=_l("Gửi thư điện tử")))
+# A sent message's body (it may hold a password link) is not kept in the jobs table.
+jobs.register(MAIL, jobs.JobKind(run=send, label=_l("Gửi thư điện tử"), keep_payload=False))

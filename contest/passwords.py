@@ -6,10 +6,10 @@ favourites such as "matkhau123" and "anhyeuem"; `data/common-passwords.txt.gz`),
 person's own e-mail or phone.
 
 A link is an itsdangerous token signed with the app's secret, holding the user's id and a
-fingerprint of their current password hash and session version: once a password is set
-through it (or any other way), or the person logs out everywhere, the fingerprint no longer
-matches and the link is spent. Reset links live one hour; invitations, which a new
-account-holder may open days later, INVITATION_HOURS."""
+fingerprint of their current password hash, session version, e-mail and phone: once a
+password is set through it (or any other way), the person logs out everywhere, or an organiser
+corrects their e-mail, the fingerprint no longer matches and the link is spent. Reset links
+live one hour; invitations, which a new account-holder may open days later, INVITATION_HOURS."""
 
 from __future__ import annotations
 
@@ -61,10 +61,13 @@ def check_password_rule(password: str, logins: list[str]) -> None:
         raise InvalidInput(problem)
 
 
-def fingerprint(password_hash: str | None, session_version: int) -> str:
-    """Changes whenever the password is set or every session is ended: a link made before
-    either no longer works."""
-    seed = f"{password_hash or ''}|{session_version}".encode()
+def fingerprint(
+    password_hash: str | None, session_version: int, email: str | None, phone: str | None
+) -> str:
+    """Changes whenever the password is set, every session is ended or the logins change: a
+    link made before any of these (say, mailed to a mistyped address since corrected) no
+    longer works."""
+    seed = f"{password_hash or ''}|{session_version}|{email or ''}|{phone or ''}".encode()
     return hashlib.sha256(seed).hexdigest()[:24]
 
 

@@ -18,6 +18,8 @@ from contest.services.accounts import normalise_login
 limiter = Limiter(key_func=get_remote_address)
 
 FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes"
+# Failures are counted once answered; a burst of parallel guesses is counted on arrival.
+LOGIN_ATTEMPTS_PER_ACCOUNT = "10 per minute"
 FAILED_LOGINS_PER_ADDRESS = "30 per 15 minutes"
 REGISTRATIONS_PER_ADDRESS = "20 per hour"
 RESET_REQUESTS_PER_ADDRESS = "10 per hour"
@@ -27,6 +29,13 @@ RESET_REQUESTS_PER_ACCOUNT = "3 per hour"
 def login_key() -> str:
     """The account being tried, however it is spelled (case, spaces, +84)."""
     return "login:" + normalise_login(request.form.get("login", ""))
+
+
+def own_account_key() -> str:
+    """The signed-in account, for what only its owner does (changing the password)."""
+    from flask_login import current_user
+
+    return f"user:{current_user.get_id().partition('.')[0]}"
 
 
 def answered_with_form(response) -> bool:

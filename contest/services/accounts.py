@@ -221,7 +221,11 @@ def user_for_link(session: Session, purpose: str, token: str) -> User:
     """The account a password link was made for, while it is still unspent and unexpired."""
     user_id, fingerprint = passwords.read_token(setting("SECRET_KEY"), purpose, token)
     user = session.get(User, user_id)
-    current = passwords.fingerprint(user.password_hash, user.session_version) if user else ""
+    current = (
+        passwords.fingerprint(user.password_hash, user.session_version, user.email, user.phone)
+        if user
+        else ""
+    )
     if user is None or not hmac.compare_digest(fingerprint, current):
         raise InvalidInput(_l("Liên kết không hợp lệ hoặc đã được dùng."))
     return user

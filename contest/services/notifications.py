@@ -82,7 +82,7 @@ def password_link(user: User, purpose: str) -> str:
         setting("SECRET_KEY"),
         purpose,
         user.id,
-        passwords.fingerprint(user.password_hash, user.session_version),
+        passwords.fingerprint(user.password_hash, user.session_version, user.email, user.phone),
     )
     return public_url("auth.set_password", purpose=purpose, token=token)
 

@@ -252,3 +252,68 @@ def test_a_wrong_current_password_changes_nothing(client, world):
     assert login(client, world["users"]["judge"]).status_code == 302  # the old one still works
     count = db.session.scalar(select(func.count()).where(AuditEvent.action == "password_set"))
     assert count == 0
+
+
+def test_a_burst_of_parallel_guesses_is_counted_on_arrival(app, world):
+    from tests.conftest import run_together
+
+    email = world["users"]["judge"].email
+    db.session.commit()
+
+    def guess(ready):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        ready()
+        status = client.post(
+            "/login",
+            data={"csrf_token": csrf_token(page), "login": email, "password": "sai-mat-khau-x"},
+        ).status_code
+        return [status]
+
+    statuses = run_together([guess] * 20)
+    assert statuses.count(200) <= 10 and statuses.count(429) >= 10, statuses
+
+
+def test_guessing_the_current_password_is_throttled_too(client, world):
+    login(client, world["users"]["judge"])
+    for _ in range(5):
+        post_form(
+            client,
+            "/account/password",
+            {"current": "khong-dung-dau", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        )
+    response = post_form(
+        client,
+        "/account/password",
+        {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 429
+
+
+def test_a_forged_host_never_reaches_a_password_link(client, world, mail_on):
+    page = client.get("/password/forgot", headers={"Host": "evil.example"}).get_data(True)
+    client.post(
+        "/password/forgot",
+        data={"csrf_token": csrf_token(page), "login": "a@example.com"},
+        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+    )
+    [message] = mail_on.messages
+    assert "evil.example" not in message.get_content()
+    assert "https://thi.example.vn/password/password-reset/" in message.get_content()
+
+
+def test_no_mail_without_the_public_address(app, world, mail_on):
+    from contest.mail import mail_enabled
+
+    app.config["PUBLIC_URL"] = ""
+    assert not mail_enabled()
+
+
+def test_a_link_sent_to_a_mistyped_address_dies_when_it_is_corrected(client, world, mail_on):
+    judge = world["users"]["judge"]
+    post_form(client, "/password/forgot", {"login": judge.email})
+    link = _link_in(mail_on.messages[-1])
+    judge.email = "gk.dung@sonla.gov.vn"  # the organiser corrects the address
+    db.session.commit()
+    response = client.get(link)
+    assert response.status_code == 302 and "/password/forgot" in response.location

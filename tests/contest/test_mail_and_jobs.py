@@ -104,13 +104,16 @@ def _running_job(owner: str) -> Job:
     return job
 
 
-def test_start_up_fails_the_jobs_of_a_dead_process_only(app, tmp_path, world):
+def test_start_up_takes_back_the_jobs_of_a_dead_process_only(app, tmp_path, world):
     host = socket.gethostname()
-    dead = _running_job(f"{host}:{_dead_pid()}")
+    dead = _running_job(f"{host}:{_dead_pid()}")  # a mail with attempts left: queued again
+    spent = _running_job(f"{host}:{_dead_pid()}")
+    spent.attempts = spent.max_attempts  # its last attempt died with the process: failed
+    db.session.commit()
     alive = _running_job(f"{host}:{os.getppid()}")
     elsewhere = _running_job(f"another-machine:{_dead_pid()}")
     make_app(tmp_path)  # a restart: the next process starts on the same database
     db.session.rollback()  # a new snapshot: the restart committed in its own
-    assert dead.state == JobState.FAILED and "khởi động lại" in dead.last_error
-    assert dead.finished_at is not None
+    assert dead.state == JobState.QUEUED and "khởi động lại" in dead.last_error
+    assert spent.state == JobState.FAILED and spent.finished_at is not None
     assert (alive.state, elsewhere.state) == (JobState.RUNNING, JobState.RUNNING)
