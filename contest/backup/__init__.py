@@ -98,20 +98,20 @@ def restore_backup(
     kind = databases.database_kind(database_url)
     os.makedirs(storage_dir, exist_ok=True)
     # A staging folder of storage's own kind: what a restore killed midway leaves is swept.
+    rows, files = instance_contents(database_url, storage_dir)  # before unpacking anything
+    if (rows or files) and not force:
+        raise BackupError(
+            _l(
+                "Nơi khôi phục đã có dữ liệu (%(rows)d tài khoản và cuộc thi, %(files)d "
+                "tệp). Thêm --force để thay toàn bộ bằng bản sao lưu.",
+                rows=rows,
+                files=files,
+            )
+        )
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=storage_dir)
     try:
         manifest = archive.unpack_verified(archive_path, staging)
         _check_restorable(manifest, kind, known_revisions)
-        rows, files = instance_contents(database_url, storage_dir)
-        if (rows or files) and not force:
-            raise BackupError(
-                _l(
-                    "Nơi khôi phục đã có dữ liệu (%(rows)d tài khoản và cuộc thi, %(files)d "
-                    "tệp). Thêm --force để thay toàn bộ bằng bản sao lưu.",
-                    rows=rows,
-                    files=files,
-                )
-            )
         databases.load(database_url, os.path.join(staging, *manifest.database_member.split("/")))
         _replace_storage(os.path.join(staging, STORAGE_PREFIX.rstrip("/")), storage_dir)
     finally:

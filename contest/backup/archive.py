@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 import zlib
@@ -176,12 +177,26 @@ def unpack_verified(archive_path: str, staging: str) -> Manifest:
             if first.size > MAX_MANIFEST_BYTES:
                 raise BackupError(_l("Tệp mô tả (manifest) của bản sao lưu bị hỏng."))
             manifest = Manifest.from_json(_read(tar, first))
+            _check_room(manifest, staging)
             _unpack_members(tar, manifest, staging)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise BackupError(
             _l("Không đọc được bản sao lưu «%(path)s»: %(error)s", path=archive_path, error=error)
         ) from error
     return manifest
+
+
+def _check_room(manifest: Manifest, staging: str) -> None:
+    """The members unpack to the sizes the manifest declares (each is held to it): refuse at
+    once an archive that would not fit, keeping a tenth of the disk free, rather than fill it."""
+    needed = sum(member.size for member in manifest.members)
+    if needed > shutil.disk_usage(staging).free * 0.9:
+        raise BackupError(
+            _l(
+                "Bản sao lưu cần %(needed)d MB để giải nén, ổ đĩa không đủ chỗ. Không khôi phục.",
+                needed=needed // 2**20 + 1,
+            )
+        )
 
 
 def _unpack_members(tar: tarfile.TarFile, manifest: Manifest, staging: str) -> None:

@@ -293,3 +293,22 @@ def test_restoring_over_a_locked_database_says_so(archive, tmp_path, migrated_da
             server.execute("ROLLBACK")
         assert result.exit_code == 1 and "locked" in result.output, result.output
         assert stored_files(busy.config["STORAGE_DIR"]) == []
+
+
+def test_an_archive_that_would_not_fit_is_refused_before_unpacking(
+    archive, tmp_path, migrated_database, monkeypatch
+):
+    """A tar bomb declares its real sizes (each member is held to them): refused at once."""
+    import shutil as real_shutil
+
+    from contest.backup import archive as archive_module
+
+    usage = real_shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(
+        archive_module.shutil, "disk_usage", lambda path: usage._replace(free=1024)
+    )
+    with instance(tmp_path / "target", schema=migrated_database) as target:
+        before = snapshot(target)
+        result = restore(target, archive)
+        assert result.exit_code == 1 and "không đủ chỗ" in result.output
+        assert snapshot(target) == before
