@@ -119,6 +119,22 @@ def _chain_new_events(session: Session, flush_context: Any, instances: Any) -> N
         event.prev_hash, event.row_hash = prev_hash, row_hash
 
 
+def missing_guards(session: Session) -> list[str]:
+    """The triggers that keep the log append-only and are not there (a restore of a doctored
+    database, a migration that rebuilt the table): the chain alone cannot show their absence."""
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = {"audit_event_append_only", "audit_event_no_truncate"}
+        query = (
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
+            "AND NOT tgisinternal"
+        )
+    else:
+        wanted = {"audit_event_no_update", "audit_event_no_delete"}
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+    present = set(session.scalars(text(query)))
+    return sorted(wanted - present)
+
+
 def verify_chain(session: Session, batch: int = 1000) -> audit_chain.Verdict:
     """Walk the whole log in id order, a batch of rows at a time, to its first break.
 

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from contest.audit import verify_chain
+from contest.audit import missing_guards, verify_chain
 from contest.audit_chain import Fault
 from contest.db import db
 
@@ -32,7 +32,17 @@ FAULT_MESSAGES = {
 @audit_cli.command("verify")
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify_command(as_json: bool) -> None:
-    """Walk the audit log's hash chain; exit status 1 at the first row that does not hold."""
+    """Walk the audit log's hash chain; exit status 1 at the first row that does not hold, or
+    when the triggers that keep the log append-only are gone."""
+    missing = missing_guards(db.session)
+    if missing:
+        raise click.ClickException(
+            _(
+                "Cơ sở dữ liệu không còn chặn việc sửa, xóa nhật ký (thiếu trigger: %(names)s). "
+                "Chạy lại `flask --app wsgi db upgrade` hoặc khôi phục từ bản sao lưu tin cậy.",
+                names=", ".join(missing),
+            )
+        )
     verdict = verify_chain(db.session)
     broken = verdict.broken
     if as_json:

@@ -312,3 +312,13 @@ def _triggers() -> set[str]:
             )
         )
     )
+
+
+def test_verify_fails_when_the_guards_are_gone(runner, logged):
+    """A doctored database restored without its triggers: the chain may still be whole, but
+    the log is no longer append-only, and verify says so."""
+    db.session.execute(text("DROP TRIGGER audit_event_no_delete"))
+    db.session.commit()
+    result = _verify(runner)
+    assert result.exit_code == 1 and "audit_event_no_delete" in result.output
+    assert "thiếu trigger" in result.output
