@@ -104,7 +104,11 @@ class ListArgs:
         self._args = args
 
     def page(self, name: str = "page") -> int:
-        return min(max(self.number(name) or 1, 1), MAX_PAGE)
+        """A page number: 1 unless digits; at most MAX_PAGE (then the list's last page)."""
+        raw = (self._args.get(name) or "").strip()
+        if not (raw.isascii() and raw.isdigit()):
+            return 1
+        return MAX_PAGE if len(raw) > 6 else min(max(int(raw), 1), MAX_PAGE)
 
     def number(self, name: str) -> int | None:
         """A whole number ≥ 0 that fits a row id, or None."""
