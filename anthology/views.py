@@ -24,7 +24,9 @@ from anthology.services import builds, certificates, contents, settings
 from contest import policy
 from contest.db import db
 from contest.forms import ConfirmForm
+from contest.listing import ListArgs, page_of
 from contest.models import Contest
+from contest.text import fold
 from contest.web import contest_or_404, form_id, user_action
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
@@ -43,8 +45,29 @@ def _build(contest: Contest, build_id: int) -> AnthologyBuild:
     return found
 
 
-def _back(slug: str, anchor: str = ""):
-    return redirect(url_for("anthology.overview", slug=slug) + anchor)
+def _back(slug: str, anchor: str = "", **pages: int):
+    return redirect(url_for("anthology.overview", slug=slug, **pages) + anchor)
+
+
+# Items of each part of the book shown per page.
+BOOK_PAGE_SIZE = 40
+
+
+def _matching(found: list, text: str) -> list:
+    """Items whose title, author, unit or profile name hold every typed word (accent-blind):
+    the book is made after finalisation, when names may be seen."""
+    words = fold(text).split()
+
+    def haystack(item) -> str:
+        if item.is_essay:
+            e = item.entry
+            return (
+                f"{item.book_title or e.title} {e.title} {e.author.full_name} {e.author_unit.name}"
+            )
+        p = item.profile
+        return f"{p.name} {p.category} {p.unit.name}"
+
+    return [i for i in found if all(w in fold(haystack(i)) for w in words)]
 
 
 @bp.route("/<slug>/")
@@ -54,14 +77,30 @@ def overview(slug: str):
     book = settings.settings_for(db.session, contest)
     items = contents.items(db.session, contest) if contest.is_finalised else []
     all_builds = builds.builds(db.session, contest)
+    args = ListArgs(request.args)
+    text = args.text()
+    essays = [i for i in items if i.is_essay]
+    profiles = [i for i in items if not i.is_essay]
+    # Each item's place in its part, as "move to position" counts it.
+    places = {f"e{i.entry_id}": n for n, i in enumerate(essays, 1)} | {
+        f"p{i.profile_id}": n for n, i in enumerate(profiles, 1)
+    }
     return render_template(
         "anthology/overview.html",
         contest=contest,
         form=SettingsForm(obj=book),
         settings=book,
         missing=settings.missing_fields(book),
-        essays=[i for i in items if i.is_essay],
-        profiles=[i for i in items if not i.is_essay],
+        text=text,
+        essays=page_of(
+            _matching(essays, text) if text else essays, args.page("epage"), BOOK_PAGE_SIZE
+        ),
+        profiles=page_of(
+            _matching(profiles, text) if text else profiles, args.page("ppage"), BOOK_PAGE_SIZE
+        ),
+        essay_count=len(essays),
+        profile_count=len(profiles),
+        places=places,
         others=contents.other_profiles(db.session, contest) if contest.is_finalised else [],
         builds=all_builds,
         running=next((b for b in all_builds if b.is_unfinished), None),
@@ -117,11 +156,23 @@ def add_profile(slug: str):
 @bp.route("/<slug>/items/<any(e,p):kind>/<int:object_id>/move", methods=["POST"])
 @login_required
 def move(slug: str, kind: str, object_id: int):
+    """One step up or down (`direction`), or straight to a place typed in (`position`)."""
     contest = _contest(slug)
+    position = ListArgs(request.form).number("position")
+    if "position" in request.form and position is None:
+        flash(_("Hãy gõ vị trí bằng một số (1, 2, 3 …)."), "error")
+        return _back(slug, f"#item-{kind}{object_id}")
     if ConfirmForm().validate_on_submit():
-        step = -1 if request.form.get("direction") == "up" else 1
         with user_action(_("Đã đổi thứ tự.")) as action:
-            contents.move_item(action.session, contest, kind, object_id, step)
+            if position is not None:
+                action.value = contents.move_to(action.session, contest, kind, object_id, position)
+            else:
+                step = -1 if request.form.get("direction") == "up" else 1
+                contents.move_item(action.session, contest, kind, object_id, step)
+        if action.ok and action.value:
+            # Show the page the item has landed on.
+            page = (action.value - 1) // BOOK_PAGE_SIZE + 1
+            return _back(slug, f"#item-{kind}{object_id}", **{f"{kind}page": page})
     return _back(slug, f"#item-{kind}{object_id}")
 
 

@@ -178,6 +178,19 @@ def sentence(event: AuditEvent) -> str:
     return f"{line} · {event.detail}" if event.detail else line
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """Every recorded kind of change as (stored value, its sentence with "…" for the names),
+    in the interface's language, for the audit log's filter."""
+    labelled = []
+    for value, template in _SENTENCES.items():
+        try:
+            label = str(template) % _Params(actor="…")
+        except (TypeError, ValueError):  # a number in the sentence: show the code instead
+            label = value
+        labelled.append((value, label))
+    return sorted(labelled, key=lambda pair: pair[1].lower())
+
+
 class ContestAction(AuditAction):
     """What the core records."""
 

@@ -15,6 +15,8 @@ from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from contest.text import fold
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -88,6 +90,10 @@ def _is_writer() -> bool:
     return request.method not in SAFE_METHODS or getattr(view, "records_reads", False)
 
 
+def _fold_or_null(value: object) -> object:
+    return fold(value) if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG001
     """Embedded default: WAL for concurrent readers, foreign keys actually enforced, and a
@@ -99,6 +105,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        # Accent-blind search (`contest.listing.matches`): "nguoi" finds "Người".
+        dbapi_connection.create_function("gs_fold", 1, _fold_or_null, deterministic=True)
         # Let SQLAlchemy emit BEGIN itself, so savepoints work (SQLAlchemy's pysqlite notes).
         dbapi_connection.isolation_level = None
 

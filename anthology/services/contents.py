@@ -101,6 +101,22 @@ def move_item(session: Session, contest: Contest, kind: str, object_id: int, ste
     session.flush()
 
 
+def move_to(session: Session, contest: Contest, kind: str, object_id: int, position: int) -> int:
+    """Move an essay or a profile to a 1-based place among items of its kind (a place past
+    either end means that end). Returns the place it ends up in."""
+    current = ensure_items(session, contest)
+    item = _find(current, kind, object_id)
+    same_kind = [i for i in current if i.is_essay == item.is_essay]
+    places = sorted(i.position for i in same_kind)
+    same_kind.remove(item)
+    index = min(max(position, 1), len(same_kind) + 1) - 1
+    same_kind.insert(index, item)
+    for place, moved in zip(places, same_kind, strict=True):
+        moved.position = place
+    session.flush()
+    return index + 1
+
+
 def other_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
     """Profiles of the contest not yet in the book, for the organiser to add."""
     present = {i.profile_id for i in items(session, contest) if i.profile_id}

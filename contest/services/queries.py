@@ -26,7 +26,6 @@ from contest.models import (
 )
 from contest.text import vietnamese_key
 
-AUDIT_PAGE_SIZE = 200
 # Decided by the round it sits in: it goes no further.
 DECIDED_ENTRY_STATES = (EntryState.NOT_SELECTED, EntryState.DISQUALIFIED, EntryState.WITHDRAWN)
 
@@ -94,20 +93,6 @@ def entry_history(session: Session, entry: Entry, *, everything: bool) -> list[A
         query = query.where(AuditEvent.action.in_([str(a) for a in ENTRY_EVENTS_FOR_EVERYONE]))
     return list(
         session.scalars(query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id))
-    )
-
-
-def audit_page(session: Session, contest: Contest, page: int) -> list[AuditEvent]:
-    """One page of the contest's audit log, newest first."""
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.contest_id == contest.id)
-            .options(selectinload(AuditEvent.actor))
-            .order_by(AuditEvent.id.desc())
-            .limit(AUDIT_PAGE_SIZE)
-            .offset((page - 1) * AUDIT_PAGE_SIZE)
-        )
     )
 
 

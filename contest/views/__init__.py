@@ -9,6 +9,7 @@ from flask import Flask
 
 from contest.audit import sentence
 from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.listing import list_url
 from contest.models import ContestPhase, EntryState, ProfileState
 from contest.views import entrants, errors, province, rounds, staff
 from contest.views.common import bp
@@ -27,5 +28,6 @@ def init_app(app: Flask) -> None:
         ProfileState=ProfileState,
         ContestPhase=ContestPhase,
         audit_sentence=sentence,
+        list_url=list_url,
     )
     app.register_blueprint(bp)

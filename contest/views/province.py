@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from contest import policy
+from contest.audit import action_choices
+from contest.categories import CATEGORIES
 from contest.db import db
 from contest.forms import (
     ConfirmForm,
@@ -17,8 +19,9 @@ from contest.forms import (
     choices,
 )
 from contest.i18n import day_end_utc, day_start_utc, local_day
-from contest.models import Contest, Round, Unit
-from contest.services import forwarding, queries, setup
+from contest.listing import ListArgs
+from contest.models import Contest, EntryState, Round, Unit
+from contest.services import forwarding, lists, queries, setup
 from contest.views.common import bp
 from contest.web import contest_or_404, form_id, user_action
 
@@ -26,14 +29,32 @@ from contest.web import contest_or_404, form_id, user_action
 @bp.route("/c/<slug>/dashboard")
 @login_required
 def dashboard(slug: str):
+    """Counts, every unit with its round, and the contest's entries one page at a time,
+    searched (title, author, unit), filtered (state, unit, category) and sorted."""
     contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
     province_round = contest.province_round(db.session)
+    args = ListArgs(request.args)
+    sort, descending = args.sort(lists.ENTRY_SORTS, "id")
+    wanted = lists.EntryFilter(
+        text=args.text(),
+        state=args.choice("state", EntryState.values()),
+        unit_id=args.number("unit"),
+        category=args.choice("category", CATEGORIES),
+        sort=sort,
+        descending=descending,
+    )
+    units = lists.units_overview(db.session, contest)
     return render_template(
         "contest/dashboard.html",
         contest=contest,
         status=queries.contest_status(db.session, contest),
-        at_province=forwarding.pending_entries(db.session, province_round),
+        entries=lists.entries_page(db.session, contest, wanted, args.page()),
+        wanted=wanted,
+        sort=(sort, descending),
+        units=units,
+        state_options=[(s.value, s.label) for s in EntryState],
+        unit_options=[(row.unit.id, row.unit.name) for row in units if row.total],
         profiles=forwarding.pending_profiles(db.session, province_round),
         province_round=province_round,
     )
@@ -140,22 +161,25 @@ def contest_settings(slug: str):
     )
 
 
-# Beyond any real log; keeps a crafted `?page=` from overflowing the query's offset.
-MAX_PAGE = 100_000
-
-
 @bp.route("/c/<slug>/audit")
 @login_required
 def audit_log(slug: str):
-    """Every recorded change of the contest, newest first, each told as one sentence."""
+    """Every recorded change of the contest, newest first, each told as one sentence;
+    filtered by person, kind of change and days, one page at a time."""
     contest = contest_or_404(slug)
     policy.require(policy.is_province(current_user))
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    events = queries.audit_page(db.session, contest, page)
+    args = ListArgs(request.args)
+    actions = action_choices()
+    wanted = lists.AuditFilter(
+        who=args.text("who"),
+        action=args.choice("action", (value for value, _label in actions)),
+        since=args.day("since"),
+        until=args.day("until"),
+    )
     return render_template(
         "contest/audit.html",
         contest=contest,
-        events=events,
-        page=page,
-        page_size=queries.AUDIT_PAGE_SIZE,
+        events=lists.audit_page(db.session, contest, wanted, args.page()),
+        wanted=wanted,
+        actions=actions,
     )

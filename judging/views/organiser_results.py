@@ -10,15 +10,17 @@ from markupsafe import Markup
 
 from contest import policy
 from contest.audit import record_event
+from contest.categories import CATEGORIES
 from contest.db import db, records_reads, utcnow
 from contest.forms import ConfirmForm
+from contest.listing import ListArgs
 from contest.web import user_action
 from judging import export
 from judging.audit import JudgingAction
 from judging.forms import TieForm
 from judging.models import PrizeLevel
 from judging.rules import charts, reliability
-from judging.services import blinding, lifecycle, prizes, reports, results, stages
+from judging.services import blinding, lifecycle, lists, prizes, reports, results, stages
 from judging.views.common import bp, organiser_contest, stage_or_404
 
 
@@ -39,16 +41,35 @@ def key(slug: str):
 @bp.route("/<slug>/results", endpoint="results")
 @login_required
 def results_page(slug: str):
+    """Ranks, prizes and ties; the table searched (by code, and by title, author and unit
+    once final), filtered by prize and category, sorted and paged."""
     contest = organiser_contest(slug)
     view = (
         prizes.compute_prizes(db.session, contest)
         if stages.final_stage(db.session, contest)
         else None
     )
+    args = ListArgs(request.args)
+    sort, descending = args.sort(lists.RESULT_SORTS, "rank")
+    levels = [str(lv.id) for lv in view.levels] if view else []
+    wanted = lists.ResultFilter(
+        text=args.text(),
+        prize=args.choice("prize", [*levels, "none"]),
+        category=args.choice("category", CATEGORIES),
+        sort=sort,
+        descending=descending,
+    )
     return render_template(
         "judging/results.html",
         contest=contest,
         view=view,
+        rows=lists.results_page(contest, view, wanted, args.page()) if view else None,
+        wanted=wanted,
+        sort=(sort, descending),
+        prize_options=[(str(lv.id), lv.name) for lv in view.levels]
+        + [("none", _("Không đạt giải"))]
+        if view
+        else [],
         tie_form=TieForm(),
         confirm=ConfirmForm(),
         level_of=view.level_of if view else {},

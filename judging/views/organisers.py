@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from contest import policy
+from contest.categories import CATEGORIES
 from contest.db import db, utcnow
 from contest.forms import ConfirmForm, choices
 from contest.lifecycles import Role
+from contest.listing import ListArgs
 from contest.models import User
-from contest.services import forwarding
+from contest.services import forwarding, queries
 from contest.web import form_id, user_action
 from judging.forms import (
     ClearForm,
@@ -27,9 +29,9 @@ from judging.forms import (
     parse_lines,
 )
 from judging.models import LeakFlag, Score
-from judging.services import assigning, blinding, reports, results, scoring, stages
+from judging.services import assigning, blinding, lists, reports, results, scoring, stages
 from judging.services import panel as panel_service
-from judging.states import StageState
+from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 from judging.views.common import bp, organiser_contest, stage_or_404
 
 STAGE_FIELDS = (
@@ -43,16 +45,31 @@ STAGE_FIELDS = (
 )
 
 
+def _unit_options(contest) -> list[tuple[int, str]]:
+    """Units to filter by, once names may be seen (a unit next to a code unblinds it)."""
+    if not contest.is_finalised:
+        return []
+    return [(u.id, u.name) for u in queries.units_by_name(db.session)]
+
+
 @bp.route("/<slug>/")
 @login_required
 def overview(slug: str):
+    """The current stage, its progress per judge, and its entries one page at a time (by
+    code; by title, author and unit only once the results are final)."""
     contest = organiser_contest(slug)
     stage = stages.current_stage(db.session, contest)
     draft = stage is not None and stage.state == StageState.DRAFT
-    found = (
-        results.stage_results(db.session, stage)
-        if stage and stage.state != StageState.DRAFT
-        else []
+    counts = lists.result_counts(db.session, stage) if stage and not draft else {}
+    args = ListArgs(request.args)
+    sort, descending = args.sort(lists.sorts_for(contest), "code")
+    wanted = lists.StageFilter(
+        text=args.text(),
+        state=args.choice("state", ResultState.values()),
+        category=args.choice("category", CATEGORIES),
+        unit_id=args.number("unit") if contest.is_finalised else None,
+        sort=sort,
+        descending=descending,
     )
     return render_template(
         "judging/overview.html",
@@ -60,8 +77,15 @@ def overview(slug: str):
         stage=stage,
         stages=stages.stages(db.session, contest),
         flags=blinding.open_flags(db.session, contest),
-        results=found,
-        waiting=results.unresolved(found),
+        entries=lists.stage_page(db.session, contest, stage, wanted, args.page())
+        if counts
+        else None,
+        wanted=wanted,
+        sort=(sort, descending),
+        state_options=[(s.value, s.label) for s in ResultState],
+        unit_options=_unit_options(contest),
+        total=sum(counts.values()),
+        waiting=sum(counts.get(s, 0) for s in UNRESOLVED_RESULT_STATES),
         confirm=ConfirmForm(),
         progress=reports.progress(db.session, stage) if stage else [],
         holding=forwarding.rounds_still_holding_entries(db.session, contest)
