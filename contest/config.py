@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "PASSWORD_HASH_METHOD": "scrypt",
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # A login lasts its 12 hours from the login; the cookie is not sent again with every
+    # response (a late response of a page left behind would put back a cookie just cleared).
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "LOG_LEVEL": "INFO",
     # Throttling counters: one process keeps them in memory; several share Redis (redis://…).
     "RATELIMIT_STORAGE_URI": "memory://",

@@ -40,6 +40,7 @@ def _score_in_browser(page, base, slug, code, share):
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#submit_score")
     page.wait_for_selector("text=Đã nộp điểm; điểm đã khóa.")
+    page.wait_for_load_state("networkidle")  # nothing of this page still in flight
 
 
 def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
