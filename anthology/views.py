@@ -23,10 +23,12 @@ from anthology.models import AnthologyBuild
 from anthology.services import builds, certificates, contents, settings
 from contest import policy
 from contest.db import db
+from contest.errors import DomainError, IntakeError
 from contest.forms import ConfirmForm
 from contest.listing import ListArgs, page_of
 from contest.models import Contest
 from contest.text import fold
+from contest.uow import end_reads
 from contest.web import contest_or_404, form_id, user_action
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
@@ -202,13 +204,36 @@ def edit(slug: str, entry_id: int):
         form.title.data = item.book_title or item.entry.title
         form.markdown.data = item.book_markdown or item.entry.body_markdown
     if form.validate_on_submit():
-        with user_action(_("Đã lưu bản in; bài gốc giữ nguyên.")) as action:
-            contents.edit_copy(
-                action.session, contest, entry_id, form.title.data, form.markdown.data, current_user
-            )
-        if action.ok:
-            return _back(slug)
+        copy = _cleaned_copy(item.entry, form.markdown.data)
+        if copy is not None:
+            with user_action(_("Đã lưu bản in; bài gốc giữ nguyên.")) as action:
+                contents.edit_copy(
+                    action.session, contest, entry_id, form.title.data, copy, current_user
+                )
+            if action.ok:
+                if copy.dropped_pictures or copy.dropped_links:
+                    flash(
+                        _(
+                            "Đã bỏ %(pictures)s ảnh không thuộc bài và %(links)s liên kết "
+                            "không an toàn khỏi bản in.",
+                            pictures=copy.dropped_pictures,
+                            links=copy.dropped_links,
+                        ),
+                        "warning",
+                    )
+                return _back(slug)
     return render_template("anthology/edit.html", contest=contest, item=item, form=form)
+
+
+def _cleaned_copy(entry, markdown: str) -> contents.CleanCopy | None:
+    """The copy cleaned before the unit of work opens (pandoc must not hold the write lock);
+    None, with the reason flashed, when it cannot be read."""
+    end_reads(db.session)
+    try:
+        return contents.clean_copy(entry, markdown)
+    except (DomainError, IntakeError) as error:
+        flash(str(error), "error")
+        return None
 
 
 @bp.route("/<slug>/build", methods=["POST"])

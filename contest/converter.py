@@ -31,6 +31,10 @@ HEAP_EXHAUSTED = 251  # how a GHC program exits when it reaches its -M limit
 # Children die with the worker: a killed web process leaves no pandoc running.
 _DIE_WITH_PARENT = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"]
 
+# Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
+MARKDOWN_IN = "markdown-raw_html-raw_attribute"
+MARKDOWN_OUT = "markdown-raw_html-raw_attribute-link_attributes"
+
 TOO_COMPLEX = _l("Tệp quá lớn hoặc quá phức tạp để xử lý an toàn. Hãy lưu bài thành tệp nhỏ hơn.")
 
 
@@ -99,22 +103,20 @@ def conversion_slot(timeout: int) -> Iterator[None]:
 
 
 def markdown_to_text(markdown: str, timeout: int = 30) -> str:
-    """Plain text of the essay, for the word count and the leak scan."""
+    """Plain text of the essay, for the word count and the leak scan: read exactly as the
+    reading pages read it, so "<!-- a name -->", which they show as text, is scanned too."""
     return nfc(
-        run_pandoc(["-f", "markdown", "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
+        run_pandoc(["-f", MARKDOWN_IN, "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
     )
 
 
 def markdown_to_html(markdown: str, timeout: int = 30) -> str:
     """HTML of the essay for reading pages; raw HTML in the source is not passed through."""
     return run_pandoc(
-        ["-f", "markdown-raw_html-raw_attribute", "-t", "html5", "--wrap=none"],
+        ["-f", MARKDOWN_IN, "-t", "html5", "--wrap=none"],
         markdown.encode(),
         timeout,
     )
-
-
-MARKDOWN_OUT = "markdown-raw_html-raw_attribute-link_attributes"
 
 
 def rewrite_markdown(
@@ -124,11 +126,7 @@ def rewrite_markdown(
     timeout: int = 30,
 ) -> tuple[str, essay_ast.Outcome]:
     """Stored essay markdown passed through `essay_ast.clean_tree` (see there)."""
-    tree = json.loads(
-        run_pandoc(
-            ["-f", "markdown-raw_html-raw_attribute", "-t", "json"], markdown.encode(), timeout
-        )
-    )
+    tree = json.loads(run_pandoc(["-f", MARKDOWN_IN, "-t", "json"], markdown.encode(), timeout))
     outcome = essay_ast.clean_tree(tree, picture, links)
     return tree_to_markdown(tree, timeout), outcome
 

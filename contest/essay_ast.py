@@ -23,6 +23,9 @@ _KEPT_PICTURE_ATTRIBUTES = ("width", "height")
 # Formatting that the plain text (read by the leak scan) writes with markers or in capitals:
 # the judges' copy keeps only the words, so the scan reads exactly what judges see.
 _FLATTENED_FOR_JUDGES = ("Subscript", "Superscript", "Strikeout", "SmallCaps")
+# Where each node kind keeps its attributes (id, classes, key=value pairs): text the scan never
+# reads but the judges' HTML source would carry (`<span title="…">`), so judges get none.
+_ATTRIBUTE_AT = {"Span": 0, "Div": 0, "Code": 0, "CodeBlock": 0, "Header": 1}
 
 
 class LinkPolicy(StrEnum):
@@ -93,6 +96,8 @@ def clean_tree(
             return []
         if links == LinkPolicy.AS_TEXT and kind in _FLATTENED_FOR_JUDGES:
             return node["c"]
+        if links == LinkPolicy.AS_TEXT and kind in _ATTRIBUTE_AT:
+            node["c"][_ATTRIBUTE_AT[kind]] = list(_EMPTY_ATTR)
         return None
 
     def walk(value: Any) -> None:

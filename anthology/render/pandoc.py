@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from anthology.errors import BookBuildError
 from anthology.render.book import Book, metadata, render
 from contest import essay_ast
+from contest.converter import MARKDOWN_IN
 
 DEFAULT_TIMEOUT_SECONDS = 600
 SUMMARY = (
@@ -55,7 +56,7 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     meta = os.path.join(folder, f"{name}.yaml")
     with open(markdown, "w", encoding="utf-8") as fh:
         fh.write(render(book, for_docx=for_docx))
-    run_pandoc(["--sandbox", "-f", "markdown", "-t", "json", "-o", tree_path, markdown], folder)
+    run_pandoc(["--sandbox", "-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, markdown], folder)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
     essay_ast.clean_tree(tree, lambda source: _inside(folder, source))

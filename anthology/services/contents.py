@@ -4,16 +4,23 @@ essay (the submitted original is never touched)."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from anthology.audit import AnthologyAction
 from anthology.models import AnthologyItem
+from contest import storage
 from contest.audit import record_event
 from contest.categories import category_order
+from contest.config import setting
+from contest.converter import rewrite_markdown
 from contest.errors import InvalidInput
-from contest.models import Contest, ExemplarProfile, User
+from contest.essay_ast import LinkPolicy
+from contest.models import Contest, Entry, ExemplarProfile, User
 from contest.text import nfc, vietnamese_key
 from judging.services.reports import awards
 
@@ -172,14 +179,51 @@ def set_included(
     record_event(session, actor, item, action, detail=reason, reason=reason)
 
 
+@dataclass(frozen=True)
+class CleanCopy:
+    """The book's copy of an essay after the same cleaning as an entrant's upload: only safe
+    links, only the essay's own pictures, no raw HTML, OpenXML, LaTeX or Typst."""
+
+    markdown: str
+    dropped_pictures: int
+    dropped_links: int
+
+
+def clean_copy(entry: Entry, markdown: str) -> CleanCopy:
+    """Run the organiser's markdown through pandoc (sandboxed) and `contest.essay_ast`: it is
+    as untrusted as an essay. Slow: call it before the unit of work opens."""
+    if not markdown.strip():
+        raise InvalidInput(_l("Tên bài và nội dung không được để trống."))
+    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+
+    def own_picture(source: str) -> str | None:
+        """`media/NAME` of this essay's stored pictures; anything else is dropped."""
+        folder, _, name = source.partition("/")
+        inside = folder == "media" and name and "/" not in name and not name.startswith(".")
+        return source if inside and os.path.isfile(os.path.join(media, name)) else None
+
+    cleaned, outcome = rewrite_markdown(
+        nfc(markdown.replace("\r\n", "\n")),
+        own_picture,
+        LinkPolicy.KEEP_SAFE,
+        setting("PANDOC_TIMEOUT_SECONDS"),
+    )
+    return CleanCopy(cleaned.strip() + "\n", outcome.dropped_pictures, outcome.dropped_links)
+
+
 def edit_copy(
-    session: Session, contest: Contest, entry_id: int, title: str, markdown: str, actor: User | None
+    session: Session,
+    contest: Contest,
+    entry_id: int,
+    title: str,
+    copy: CleanCopy,
+    actor: User | None,
 ) -> None:
     """Fix the book's copy of an essay; the submitted original is never touched."""
     item = _find(ensure_items(session, contest), "e", entry_id)
-    if not title.strip() or not markdown.strip():
+    if not title.strip() or not copy.markdown.strip():
         raise InvalidInput(_l("Tên bài và nội dung không được để trống."))
     item.book_title = nfc(title.strip())
-    item.book_markdown = nfc(markdown.replace("\r\n", "\n").strip()) + "\n"
+    item.book_markdown = nfc(copy.markdown)
     session.flush()
     record_event(session, actor, item, AnthologyAction.COPY_EDITED)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from anthology.errors import NotFinalised
 from anthology.services import builds, certificates, contents, settings
+from contest.converter import MARKDOWN_IN
 from contest.db import db
 from contest.errors import InvalidInput
 from judging.models import BlindCopy
@@ -161,7 +162,7 @@ def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
         contest,
         rich.id,
         "Người giữ rừng (bản in)",
-        rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm"),
+        contents.clean_copy(rich, rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm")),
         actor,
     )
     db.session.commit()
@@ -246,12 +247,25 @@ def test_the_author_index_follows_the_vietnamese_alphabet():
     ]
 
 
+HOSTILE_BLOCKS = (
+    "[bấm](javascript:fetch('/accounts'))\n\n<script>alert(1)</script>\n\n"
+    '<iframe src="https://example.org/x"></iframe>\n\n<img src="/etc/hostname">\n\n'
+    "```{=openxml}\n<w:p><w:r><w:t>OPENXML-INJECTED</w:t></w:r></w:p>\n```\n\n"
+    "```{=openxml}\n<w:p><broken\n```\n\n"
+    '```{=typst}\n#read("/etc/hostname")\n```\n\n'
+    "```{=latex}\n\\input{/etc/hostname}\n```\n\n"
+    "`<b>TRONG-DONG</b>`{=html}\n"
+)
+
+
+@pytest.mark.parametrize("path", ["saved", "stored"])
 def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_file(
-    finalised, world, tmp_path, app
+    finalised, world, tmp_path, app, path
 ):
-    """An organiser's copy edit (or an essay stored before intake cleaned pictures) naming a
-    web address, a server file and a script link: the book holds none of them and the build
-    never called out."""
+    """An organiser's copy edit naming a web address, a server file, a script link, raw HTML,
+    OpenXML, Typst and LaTeX. Saved through the page it is cleaned like an entrant's upload;
+    stored some other way (an older version, a database edit) the build still cleans it. Either
+    way the book holds none of it, the build never called out and the EPUB passes EPUBCheck."""
     import http.server
     import threading
 
@@ -272,16 +286,27 @@ def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_
     os.makedirs(app.instance_path, exist_ok=True)
     with open(secret, "wb") as fh:
         fh.write(b"\x89PNG SECRET-KEY-CONTENT")
+    with open("/etc/hostname", "rb") as fh:
+        hostname = fh.read().strip()
     contest, rich = finalised["contest"], finalised["rich"]
     hostile_copy = (
         rich.body_markdown
         + f"\n\n![gọi về](http://127.0.0.1:{server.server_port}/spy.png)\n\n"
         + f"![tệp máy chủ]({secret})\n\n![leo ra](../../planted-secret.png)\n\n"
-        + "[bấm](javascript:fetch('/accounts'))\n\n<script>alert(1)</script>\n"
+        + HOSTILE_BLOCKS
     )
-    contents.edit_copy(
-        db.session, contest, rich.id, rich.title, hostile_copy, world["users"]["province"]
-    )
+    if path == "saved":
+        copy = contents.clean_copy(rich, hostile_copy)
+        assert copy.dropped_pictures == 3 and copy.dropped_links == 1
+        assert secret not in copy.markdown
+        tree = pypandoc.convert_text(copy.markdown, "json", format=MARKDOWN_IN)
+        assert '"RawBlock"' not in tree and '"RawInline"' not in tree  # read back: only text
+        contents.edit_copy(
+            db.session, contest, rich.id, rich.title, copy, world["users"]["province"]
+        )
+    else:
+        contents.ensure_items(db.session, contest)
+        contents.essay_item(db.session, contest, rich.id).book_markdown = hostile_copy
     db.session.commit()
     try:
         written = build(contest, tmp_path / "out")
@@ -289,10 +314,16 @@ def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_
         server.shutdown()
         server.server_close()
     assert hits == []
-    for path in written.values():
-        with zipfile.ZipFile(path) as archive:
+    for written_path in written.values():
+        with zipfile.ZipFile(written_path) as archive:
             for name in archive.namelist():
                 data = archive.read(name)
                 assert b"SECRET-KEY-CONTENT" not in data, name
                 assert b"javascript" not in data.lower() and b"<script" not in data, name
+                assert b"<iframe" not in data and b"<w:t>OPENXML-INJECTED" not in data, name
+                assert b"<b>TRONG-DONG" not in data and b"<w:p><broken" not in data, name
+                if len(hostname) > 3:
+                    assert hostname not in data, name
+    assert EpubCheck(written["epub"]).valid
+    docx.Document(written["docx"])  # opens: no broken XML went in
     assert "Ông Lò Văn Pánh" in "".join(epub_files(written["epub"]).values())

@@ -214,3 +214,23 @@ def test_a_paper_authors_written_contact_is_scanned(app, world, panel, make_entr
         f.kind for f in db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id))
     }
     assert {"phone", "email"} <= kinds
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "Người viết: `<b>Nguyễn Văn Tèo</b>`{=html}",  # code to judges, raw HTML to a full reader
+        'Người viết: [tôi]{title="Nguyễn Văn Tèo"}',  # an attribute: in the HTML, not the text
+    ],
+)
+def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, stored):
+    """Essay markdown stored by an older version or edited in the database: the scan reads
+    it exactly as the judges' page does, and no attribute reaches the page's source."""
+    entry = _entry_at_province(world, panel, tmp_path, hostile.docx_with_links(tmp_path, []))
+    entry.body_markdown = f"{hostile.ESSAY}\n\n{stored}\n"
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
+    flagged = any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
+    assert flagged or AUTHOR not in copy.html  # whatever judges would see, the scan read
+    assert "title=" not in copy.html and "class=" not in copy.html
