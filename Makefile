@@ -21,12 +21,14 @@ install: $(STAMP)
 
 # Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB, and
 # LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap;
-# setpriv, so that no converter outlives a killed worker.
+# setpriv, so that no converter outlives a killed worker; Java for EPUBCheck, which reads
+# back every EPUB before it is offered.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
 	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
+	@command -v java >/dev/null 2>&1 || { $(APT_INSTALL) default-jre-headless; }
 	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 || { \
 	  echo "LibreOffice or bubblewrap could not be installed" >&2; exit 1; }
 
@@ -36,14 +38,12 @@ run: install system-deps
 	@echo "Gương Sáng: http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Test tools from Debian: Chromium for the browser tests, Java for EPUBCheck.
+# Test tools from Debian: Chromium for the browser tests.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Chromium is missing: installing Debian's chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
-	@command -v java >/dev/null 2>&1 || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
 test: install system-deps chromium
 	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from anthology.render.book import Book, PageSetup
+from anthology.render.checks import check_file
 from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS
@@ -40,7 +41,8 @@ def write_book(
     before_format: Callable[[str], None] = lambda fmt: None,
 ) -> dict[str, str]:
     """Write `folder`/SLUG.<format> for each format, all or none: each file is written in the
-    work folder and moved into place only once every format is written. Returns format → path."""
+    work folder, read back (`checks`), and moved into place only once every format is written
+    and sound. Returns format → path."""
     finished = {}
     for fmt in formats:
         before_format(fmt)
@@ -49,6 +51,7 @@ def write_book(
             finished[fmt] = write_docx(book, work, out, page, timeout)
         else:
             finished[fmt] = write_epub(book, work, out, timeout)
+        check_file(fmt, finished[fmt])
     written = {}
     for fmt, path in finished.items():
         written[fmt] = os.path.join(folder, os.path.basename(path))

@@ -68,8 +68,9 @@ class Book:
 
     def identifier(self) -> str:
         """Same inputs, same identifier: a UUID named by a digest of the whole book."""
+        content = {k: v for k, v in asdict(self).items() if k != "cover"}  # a build's path
         digest = hashlib.sha256(
-            json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
+            json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'guong-sang:{self.slug}:{digest}')}"
 

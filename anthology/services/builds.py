@@ -4,7 +4,6 @@ its files; assemble the book from the database as plain data for the renderers."
 from __future__ import annotations
 
 import os
-import shutil
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,7 @@ from anthology.models import AnthologyBuild, BuildState, BuildStep
 from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest import jobs, storage
+from contest import jobs, pictures, storage
 from contest.audit import record_event
 from contest.categories import SUBJECT_KINDS
 from contest.config import setting
@@ -28,6 +27,10 @@ from contest.models import Contest, User
 
 FORMATS = render.FORMATS
 BUILD_JOB = "anthology_build"  # run by anthology.tasks
+# Longest side of a picture in the book: 300 dpi across the widest text block (A4, about
+# 17 cm) and, for the cover, across a whole A4 page. A phone's 4.8 MB photo goes in reduced.
+PRINT_SIDE_PX = 2000
+COVER_SIDE_PX = 3508
 
 
 def check_formats(formats: tuple[str, ...]) -> None:
@@ -121,15 +124,34 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         else:
             book.profiles.append(_profile(item, f"guong-{number + 1}", folder))
     if settings.cover_path:
-        book.cover = os.path.join(storage.root(), settings.cover_path)
+        cover = os.path.join(folder, "cover.jpg")
+        source = os.path.join(storage.root(), settings.cover_path)
+        if _print_copy(source, cover, COVER_SIDE_PX):
+            book.cover = cover
     return book, PageSetup(settings.page_size, settings.margin_mm)
+
+
+def _print_copy(source: str, target: str, max_side: int) -> bool:
+    """`source` re-encoded into the build at print resolution, in the format its name says
+    (.jpg a JPEG, else PNG). A file that is not a picture we read stays out of the book."""
+    try:
+        with open(source, "rb") as fh:
+            picture = pictures.clean(fh.read(), photo=target.endswith(".jpg"), max_side=max_side)
+    except (OSError, pictures.NotAPicture):
+        return False
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as fh:
+        fh.write(picture.data)
+    return True
 
 
 def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
     entry = item.entry
     media = os.path.join(storage.entry_dir(entry.storage_key), "media")
-    if os.path.isdir(media):
-        shutil.copytree(media, os.path.join(folder, key, "media"))
+    for name in sorted(os.listdir(media)) if os.path.isdir(media) else ():
+        _print_copy(
+            os.path.join(media, name), os.path.join(folder, key, "media", name), PRINT_SIDE_PX
+        )
     return BookEssay(
         key=key,
         title=item.book_title or entry.title,
@@ -150,8 +172,9 @@ def _profile(item, key: str, folder: str) -> BookProfile:
     profile = item.profile
     photo = None
     if profile.photo_path:
-        photo = f"{key}.jpg"
-        shutil.copy(os.path.join(storage.root(), profile.photo_path), os.path.join(folder, photo))
+        source = os.path.join(storage.root(), profile.photo_path)
+        if _print_copy(source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX):
+            photo = f"{key}.jpg"
     return BookProfile(
         key=key,
         name=profile.name,

