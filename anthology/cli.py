@@ -1,4 +1,5 @@
-"""Operator command: anthology build. Every failure is a message and exit status 1; the\nfiles appear in OUT only when every format was written and read back."""
+"""Operator command: anthology build. Every failure is a message and exit status 1; the
+files appear in OUT only when every format was written and read back."""
 
 from __future__ import annotations
 
