@@ -23,16 +23,38 @@ FOREWORD = (
 )
 
 
-def book_settings_values(year: int) -> dict:
-    """The Sơn La 2019 front matter, as the organiser would type it into «Thông tin sách»."""
+def book_settings_values(contest_year: int) -> dict:
+    """The Sơn La 2019 front matter and colophon, as the organiser would type them into
+    «Thông tin sách»: the book appears the year after the contest, for the congress. The
+    names are invented; the licence is of the kind a provincial Department of
+    Information and Communications grants a non-commercial publication."""
+    year = contest_year + 1
     return {
         "title": "Tuyển tập bài viết về gương điển hình tiên tiến, người tốt việc tốt "
-        "tỉnh Sơn La năm 2019",
+        f"tỉnh Sơn La năm {contest_year}",
         "subtitle": "Chào mừng Đại hội Thi đua yêu nước tỉnh Sơn La lần thứ V",
         "publisher": PUBLISHER,
         "year": year,
+        "issuing_bodies": "ỦY BAN NHÂN DÂN TỈNH SƠN LA\nHỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
+        "place": PLACE,
         "rights": f"© {year} {PUBLISHER}. Tài liệu tuyên truyền, không bán.",
         "foreword": FOREWORD,
+        "foreword_signer": "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG TỈNH\nCHỦ TỊCH\nLò Văn Minh",
+        "editorial_board": "Trưởng ban: Hà Thị Mai\nPhó Trưởng ban: Quàng Văn Bình\n"
+        "Thành viên: Lê Thu Hà, Vì Văn Sơn, Cầm Thị Hoa",
+        "publishing_director": "Hà Thị Mai",
+        "content_director": "Quàng Văn Bình",
+        "editors": "Lê Thu Hà\nVì Văn Sơn",
+        "designer": "Cầm Thị Hoa",
+        "proofreader": "Ban biên tập",
+        "licence": f"Giấy phép xuất bản số 08/GP-STTTT ngày 16/3/{year} "
+        "của Sở Thông tin và Truyền thông tỉnh Sơn La",
+        "registration_number": "",
+        "decision_number": "",
+        "isbn": "",
+        "print_run": 500,
+        "printer": "Công ty cổ phần In Sơn La, tổ 2, phường Chiềng Lề, thành phố Sơn La",
+        "legal_deposit": f"quý II năm {year}",
         "page_size": "B5",
         "margin_mm": 20,
     }

@@ -5,19 +5,52 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from anthology.models import PAGE_SIZES
 from contest.forms import Form, choices
+
+
+ONE_PER_LINE = _l("Mỗi dòng một người hoặc một cơ quan.")
 
 
 class SettingsForm(Form):
     title = StringField(_l("Tên sách"), validators=[DataRequired()])
     subtitle = StringField(_l("Tên phụ"))
     publisher = StringField(_l("Đơn vị xuất bản"), validators=[DataRequired()])
-    year = IntegerField(_l("Năm"), validators=[NumberRange(min=2000, max=2100)])
+    year = IntegerField(
+        _l("Năm xuất bản"),
+        validators=[NumberRange(min=2000, max=2100)],
+        description=_l("Năm sách ra đời, có thể sau năm của cuộc thi."),
+    )
+    issuing_bodies = TextAreaField(
+        _l("Cơ quan ban hành (đầu trang tên sách)"), description=ONE_PER_LINE
+    )
+    place = StringField(_l("Nơi xuất bản (cuối trang tên sách)"))
     rights = TextAreaField(_l("Bản quyền"))
     foreword = TextAreaField(_l("Lời giới thiệu"))
+    foreword_signer = TextAreaField(
+        _l("Người ký lời giới thiệu"),
+        description=_l("Chức danh và họ tên, mỗi dòng một dòng in."),
+    )
+    editorial_board = TextAreaField(_l("Ban biên tập"), description=ONE_PER_LINE)
+    publishing_director = StringField(_l("Chịu trách nhiệm xuất bản"))
+    content_director = StringField(_l("Chịu trách nhiệm nội dung"))
+    editors = TextAreaField(_l("Biên tập"), description=ONE_PER_LINE)
+    designer = StringField(_l("Trình bày, bìa"))
+    proofreader = StringField(_l("Sửa bản in"))
+    licence = StringField(
+        _l("Giấy phép xuất bản (tài liệu không kinh doanh)"),
+        description=_l("Ví dụ: Giấy phép xuất bản số 12/GP-STTTT ngày 10/3/2020."),
+    )
+    registration_number = StringField(_l("Số xác nhận ĐKXB"))
+    decision_number = StringField(_l("Số QĐXB"))
+    isbn = StringField(_l("ISBN"), description=_l("Để trống nếu sách không có mã ISBN."))
+    print_run = IntegerField(
+        _l("Số lượng in (bản)"), validators=[Optional(), NumberRange(min=1, max=10_000_000)]
+    )
+    printer = TextAreaField(_l("In tại (tên và địa chỉ nhà in)"))
+    legal_deposit = StringField(_l("Nộp lưu chiểu"), description=_l("Ví dụ: quý II năm 2020."))
     page_size = SelectField(_l("Khổ giấy"), choices=choices((s, s) for s in PAGE_SIZES))
     margin_mm = IntegerField(_l("Lề (mm)"), validators=[NumberRange(min=5, max=50)])
     submit = SubmitField(_l("Lưu thông tin sách"))

@@ -83,6 +83,27 @@ class AnthologySettings(db.Model):
     margin_mm: Mapped[int] = mapped_column(default=20)
     cover_path: Mapped[str | None] = mapped_column(String(300))
     certificate_template_path: Mapped[str | None] = mapped_column(String(300))
+    # The title page and the colophon the Law on Publishing asks for (art. 27): one person or
+    # body per line where several may be named.
+    issuing_bodies: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    foreword_signer: Mapped[str] = mapped_column(Text, default="")
+    publishing_director: Mapped[str] = mapped_column(String(300), default="")
+    content_director: Mapped[str] = mapped_column(String(300), default="")
+    editors: Mapped[str] = mapped_column(Text, default="")
+    designer: Mapped[str] = mapped_column(String(300), default="")
+    proofreader: Mapped[str] = mapped_column(String(300), default="")
+    editorial_board: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(String(300), default="")
+    registration_number: Mapped[str] = mapped_column(String(100), default="")
+    decision_number: Mapped[str] = mapped_column(String(100), default="")
+    isbn: Mapped[str] = mapped_column(String(20), default="")
+    print_run: Mapped[int | None] = mapped_column()
+    printer: Mapped[str] = mapped_column(Text, default="")
+    legal_deposit: Mapped[str] = mapped_column(String(100), default="")
+    # The EPUB's identifier when there is no ISBN: made once, so a corrected book stays the
+    # same book for readers' libraries.
+    book_uuid: Mapped[str] = mapped_column(String(36), default="")
 
     contest: Mapped[Contest] = relationship()
 

@@ -93,6 +93,7 @@ def overview(slug: str):
         form=SettingsForm(obj=book),
         settings=book,
         missing=settings.missing_fields(book),
+        colophon_gaps=settings.colophon_gaps(book),
         text=text,
         essays=page_of(
             _matching(essays, text) if text else essays, args.page("epage"), BOOK_PAGE_SIZE

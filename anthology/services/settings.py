@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from anthology import colophon
 from anthology.audit import AnthologyAction
 from anthology.errors import NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
@@ -33,6 +34,22 @@ EDITABLE = (
     "foreword",
     "page_size",
     "margin_mm",
+    "issuing_bodies",
+    "place",
+    "foreword_signer",
+    "publishing_director",
+    "content_director",
+    "editors",
+    "designer",
+    "proofreader",
+    "editorial_board",
+    "licence",
+    "registration_number",
+    "decision_number",
+    "isbn",
+    "print_run",
+    "printer",
+    "legal_deposit",
 )
 # A cover is printed at most A4 at 300 dpi.
 COVER_MAX_SIDE = 3600
@@ -76,6 +93,12 @@ def _missing_labels(settings: AnthologySettings) -> list:
     return [label for key, label in REQUIRED.items() if not (getattr(settings, key) or "")]
 
 
+def colophon_gaps(settings: AnthologySettings) -> list[str]:
+    """The colophon's lines the law asks for that are still empty (a warning: a proof copy
+    may be built before the licence is granted)."""
+    return colophon.missing_lines({key: getattr(settings, key) for key in EDITABLE})
+
+
 def missing_fields(settings: AnthologySettings) -> list[str]:
     """The required settings still empty, named in the reader's language."""
     return [str(label) for label in _missing_labels(settings)]
@@ -101,9 +124,19 @@ def save_settings(
     for key in REQUIRED:
         if not (values.get(key) or "").strip():
             raise InvalidInput(_l("Cần có tên sách và đơn vị xuất bản."))
+    isbn = (values.get("isbn") or "").strip()
+    if isbn and not colophon.is_valid_isbn(isbn):
+        raise InvalidInput(
+            _l("Mã ISBN «%(isbn)s» không đúng (sai số kiểm tra hoặc độ dài).", isbn=isbn)
+        )
+    if values.get("print_run") is not None and values["print_run"] < 1:
+        raise InvalidInput(_l("Số lượng in phải là một số dương."))
     settings = settings_for(session, contest)
     for key, value in values.items():
+        if value is None and key != "print_run":
+            value = ""  # a field left out of the form: empty, as the column's default
         setattr(settings, key, nfc(value.strip()) if isinstance(value, str) else value)
+    settings.book_uuid = settings.book_uuid or str(uuid.uuid4())
     session.add(settings)
     session.flush()
     record_event(session, actor, settings, AnthologyAction.SETTINGS_SAVED, contest_id=contest.id)

@@ -60,7 +60,7 @@ def test_a_book_without_its_name_is_refused(finalised, world, runner, tmp_path):
 
 def test_saving_requires_title_and_publisher_and_is_audited(finalised, world):
     contest, actor = finalised["contest"], world["users"]["province"]
-    values = demo.book_settings_values(2020)
+    values = demo.book_settings_values(2019)  # the 2019 contest's book appears in 2020
     with pytest.raises(InvalidInput):
         settings.save_settings(db.session, contest, actor, **{**values, "publisher": " "})
     saved = settings.save_settings(db.session, contest, actor, **{**values, "title": "Hoa  "})
@@ -110,3 +110,58 @@ def test_the_demo_fills_the_book_and_dates_certificates_at_son_la(finalised):
     assert book.publisher == demo.PUBLISHER and book.certificate_template_path
     filled = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
     assert sum(p.text.startswith("Sơn La, ngày") for p in filled.paragraphs) == 6
+
+
+@pytest.mark.parametrize(
+    "isbn, valid",
+    [
+        ("978-0-306-40615-7", True),
+        ("978-0-306-40615-6", False),  # last digit changed
+        ("0-306-40615-2", True),  # ISBN-10
+        ("0-8044-2957-X", True),  # ISBN-10 whose check digit is ten
+        ("0-306-40615-3", False),
+        ("12345", False),
+        ("977-0-306-40615-7", False),  # not a book prefix
+    ],
+)
+def test_isbn_check_digits(isbn, valid):
+    from anthology import colophon
+
+    assert colophon.is_valid_isbn(isbn) is valid
+
+
+def test_a_wrong_isbn_is_refused_with_a_message_and_saves_nothing(finalised, world):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    before = settings.settings_for(db.session, contest).isbn
+    values = {**demo.book_settings_values(2019), "isbn": "978-0-306-40615-6"}
+    with pytest.raises(InvalidInput, match="ISBN"):
+        settings.save_settings(db.session, contest, actor, **values)
+    db.session.rollback()
+    assert settings.settings_for(db.session, contest).isbn == before
+
+
+def test_the_colophon_lists_what_the_law_asks_for_until_it_is_given(finalised, world):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    values = demo.book_settings_values(2019)
+    saved = settings.save_settings(db.session, contest, actor, **values)
+    assert settings.colophon_gaps(saved) == []
+    first_uuid = saved.book_uuid
+    gaps = settings.colophon_gaps(
+        settings.save_settings(
+            db.session,
+            contest,
+            actor,
+            **{**values, "licence": "", "printer": "", "print_run": None},
+        )
+    )
+    assert gaps == ["In tại", "Số lượng", "Giấy phép xuất bản (hoặc số xác nhận ĐKXB và số QĐXB)"]
+    numbers = {
+        **values,
+        "licence": "",
+        "registration_number": "1234-2020/CXBIPH/1-20/CTQG",
+        "decision_number": "56/QĐ-CTQG",
+    }
+    assert (
+        settings.colophon_gaps(settings.save_settings(db.session, contest, actor, **numbers)) == []
+    )
+    assert saved.book_uuid == first_uuid and len(first_uuid) == 36  # kept across saves

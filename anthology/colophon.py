@@ -1,0 +1,51 @@
+"""What the Law on Publishing (2012, art. 27) asks a book to carry, as plain rules: the ISBN
+check digit, the page formats in centimetres, and which lines of the colophon are still
+empty. No database here: the settings service and the renderers both use it."""
+
+from __future__ import annotations
+
+import re
+
+# "khổ … cm" is the trimmed page: it follows from the page size the organiser chose.
+PAGE_FORMATS_CM = {"A5": "14,8 × 21 cm", "B5": "17,6 × 25 cm", "A4": "21 × 29,7 cm"}
+
+# Fields printed on every book, by their Vietnamese names as the colophon prints them.
+REQUIRED_LINES = {
+    "publishing_director": "Chịu trách nhiệm xuất bản",
+    "content_director": "Chịu trách nhiệm nội dung",
+    "editors": "Biên tập",
+    "designer": "Trình bày, bìa",
+    "proofreader": "Sửa bản in",
+    "printer": "In tại",
+    "print_run": "Số lượng",
+    "legal_deposit": "Nộp lưu chiểu",
+}
+
+
+def normalise_isbn(text: str) -> str:
+    """Digits (and a final X) only, as check digits are computed on them."""
+    return re.sub(r"[^0-9Xx]", "", text).upper()
+
+
+def is_valid_isbn(text: str) -> bool:
+    """An ISBN-13 (978/979, mod-10 weights 1 and 3) or an ISBN-10 (mod 11, X for ten)."""
+    digits = normalise_isbn(text)
+    if len(digits) == 13 and digits.isdigit() and digits[:3] in ("978", "979"):
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+        return (10 - total % 10) % 10 == int(digits[12])
+    if len(digits) == 10 and digits[:9].isdigit():
+        total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+        check = (11 - total % 11) % 11
+        return digits[9] == ("X" if check == 10 else str(check))
+    return False
+
+
+def missing_lines(values: dict) -> list[str]:
+    """The colophon's lines still empty, by their printed names; a book needs either the
+    licence of a non-commercial publication or both the registration and decision numbers."""
+    missing = [label for key, label in REQUIRED_LINES.items() if not values.get(key)]
+    if not values.get("licence") and not (
+        values.get("registration_number") and values.get("decision_number")
+    ):
+        missing.append("Giấy phép xuất bản (hoặc số xác nhận ĐKXB và số QĐXB)")
+    return missing
