@@ -49,3 +49,36 @@ def missing_lines(values: dict) -> list[str]:
     ):
         missing.append("Giấy phép xuất bản (hoặc số xác nhận ĐKXB và số QĐXB)")
     return missing
+
+
+def lines(values: dict, page_size: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The colophon as printed: the people responsible, label by label, then the closing
+    paragraph of licence, print run, format, printer, ISBN and legal deposit. Empty fields
+    are left out rather than printed blank."""
+    people = [
+        (label, ", ".join(part.strip() for part in str(values.get(key) or "").splitlines()))
+        for key, label in (
+            ("publishing_director", "Chịu trách nhiệm xuất bản"),
+            ("content_director", "Chịu trách nhiệm nội dung"),
+            ("editors", "Biên tập"),
+            ("designer", "Trình bày, bìa"),
+            ("proofreader", "Sửa bản in"),
+        )
+    ]
+    closing = []
+    printing = [f"In {values['print_run']} bản" if values.get("print_run") else "In"]
+    printing.append(f"khổ {PAGE_FORMATS_CM.get(page_size, page_size)}")
+    if values.get("printer"):
+        printing.append("tại " + " ".join(str(values["printer"]).split()))
+    closing.append(", ".join(printing) + ".")
+    if values.get("registration_number"):
+        closing.append(f"Số xác nhận ĐKXB: {values['registration_number']}.")
+    if values.get("decision_number"):
+        closing.append(f"Số QĐXB: {values['decision_number']}.")
+    if values.get("licence"):
+        closing.append(str(values["licence"]).rstrip(".") + ".")
+    if values.get("isbn"):
+        closing.append(f"Mã ISBN: {values['isbn']}.")
+    if values.get("legal_deposit"):
+        closing.append(f"In xong và nộp lưu chiểu {values['legal_deposit']}.")
+    return [(label, text) for label, text in people if text], closing

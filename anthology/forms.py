@@ -10,7 +10,6 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from anthology.models import PAGE_SIZES
 from contest.forms import Form, choices
 
-
 ONE_PER_LINE = _l("Mỗi dòng một người hoặc một cơ quan.")
 
 

@@ -6,12 +6,11 @@ interface's: they are not translated."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from anthology.colophon import normalise_isbn
 from contest.categories import category_label, category_order
 from contest.text import escape_markdown as esc
 from contest.text import vietnamese_key
@@ -58,21 +57,33 @@ class Book:
     title: str
     subtitle: str
     publisher: str
-    year: int
+    year: int  # the book's own year, which may follow the contest's
     rights: str
     foreword: str
-    date: str
+    place: str = ""
+    issuing_bodies: list[str] = field(default_factory=list)
+    foreword_signer: list[str] = field(default_factory=list)
+    editorial_board: list[str] = field(default_factory=list)
+    # The colophon (`anthology.colophon.lines`): who is responsible, then the closing lines.
+    colophon_people: list[tuple[str, str]] = field(default_factory=list)
+    colophon_closing: list[str] = field(default_factory=list)
+    isbn: str = ""
+    book_uuid: str = ""
     essays: list[BookEssay] = field(default_factory=list)
     profiles: list[BookProfile] = field(default_factory=list)
     cover: str | None = None
 
+    @property
+    def date_line(self) -> str:
+        """ "Sơn La, 2020" at the foot of the title page."""
+        return f"{self.place}, {self.year}" if self.place else str(self.year)
+
     def identifier(self) -> str:
-        """Same inputs, same identifier: a UUID named by a digest of the whole book."""
-        content = {k: v for k, v in asdict(self).items() if k != "cover"}  # a build's path
-        digest = hashlib.sha256(
-            json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'guong-sang:{self.slug}:{digest}')}"
+        """The ISBN when there is one, else the UUID kept with the book's settings: a
+        corrected book is still the same book to a reader's library."""
+        if self.isbn:
+            return f"urn:isbn:{normalise_isbn(self.isbn)}"
+        return f"urn:uuid:{self.book_uuid or uuid.uuid5(uuid.NAMESPACE_URL, self.slug)}"
 
     def profile_groups(self) -> list[tuple[str, list[BookProfile]]]:
         """Profiles by the seed's categories: collectives 1.1–1.9, then individuals 2.1–2.4."""
@@ -104,7 +115,7 @@ def metadata(book: Book, summary: str) -> dict:
         "identifier": book.identifier(),
         "publisher": book.publisher,
         "rights": book.rights,
-        "date": book.date,
+        "date": str(book.year),
         "creator": [{"role": "editor", "text": book.publisher}],
         "contributor": [{"role": "author", "text": author} for author, _ in book.author_index()],
         "toc-title": "Mục lục",
@@ -134,22 +145,40 @@ def _essay_markdown(essay: BookEssay) -> str:
     return re.sub(r"\]\(media/", f"]({essay.key}/media/", text)
 
 
+def _styled(style: str, lines: list[str]) -> str:
+    """Lines kept as lines in a block of the given style: a custom paragraph style in the
+    DOCX, `data-custom-style` for the EPUB's stylesheet. An empty line starts a paragraph."""
+    paragraphs = "\n".join(lines).split("\n\n")
+    body = "\n\n".join("\\\n".join(p.splitlines()) for p in paragraphs if p.strip())
+    return f'::: {{custom-style="{style}"}}\n{body}\n:::\n'
+
+
 def render(book: Book, *, for_docx: bool) -> str:
     """The whole book in pandoc markdown: front matter, Part I, Part II, back matter."""
     out: list[str] = []
     add = out.append
-    add("# Thông tin xuất bản {.unnumbered .unlisted}\n")
-    add(f"**{esc(book.title)}**\n")
+    add(_styled("Issuing Bodies", [f"**{esc(line)}**" for line in book.issuing_bodies]))
+    add(_styled("Title", [esc(book.title)]))
     if book.subtitle:
-        add(f"{esc(book.subtitle)}\n")
-    add(f"Đơn vị xuất bản: {esc(book.publisher)}  \nNăm: {book.year}\n")
+        add(_styled("Subtitle", [esc(book.subtitle)]))
+    add(_styled("Title Page Place", [esc(book.date_line)]))
+    add("# Thông tin xuất bản {.unnumbered .unlisted}\n")
+    colophon = []
+    if book.editorial_board:
+        colophon += ["**BAN BIÊN TẬP**", *(esc(line) for line in book.editorial_board), ""]
+    colophon += [f"**{label}:** {esc(text)}" for label, text in book.colophon_people]
+    colophon += ["", f"Đơn vị xuất bản: {esc(book.publisher)}"]
+    colophon += [esc(line) for line in book.colophon_closing]
     if book.rights:
-        add(f"{esc(book.rights)}\n")
+        colophon.append(esc(book.rights))
+    add(_styled("Colophon", colophon))
     if book.foreword.strip():
         add("# Lời giới thiệu {.unnumbered}\n")
         for paragraph in re.split(r"\n\s*\n", book.foreword.strip()):
             if paragraph.strip():
                 add(esc(paragraph.strip()) + "\n")
+        if book.foreword_signer:
+            add(_styled("Signature", [f"**{esc(line)}**" for line in book.foreword_signer]))
     if for_docx:
         add(f'::: {{custom-style="TOC Heading"}}\nMục lục\n:::\n\n{TOC_MARK}\n\n{BODY_MARK}\n')
     add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")

@@ -94,8 +94,12 @@ def reference_docx(path: str, page: PageSetup) -> None:
     for name in ("Body Text", "First Paragraph"):
         _style(document, name, 13, indent_first=True, space_after=4)
     _style(document, "Compact", 13, space_after=2)
+    _style(document, "Issuing Bodies", 13, bold=True, center=True, space_after=0)
     _style(document, "Title", 24, bold=True, center=True, space_before=120, space_after=18)
     _style(document, "Subtitle", 15, italic=True, center=True, space_after=24)
+    _style(document, "Title Page Place", 13, center=True, space_before=200)
+    _style(document, "Colophon", 11, space_after=6)
+    _style(document, "Signature", 13, center=True, space_before=12)
     _style(document, "Author", 13, center=True)
     _style(document, "Date", 13, center=True)
     _style(document, "Heading 1", 18, bold=True, center=True, page_break=True, space_after=18)

@@ -41,6 +41,7 @@ def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
         "--toc",
         "--toc-depth=2",
         "--split-level=2",
+        "--epub-title-page=false",  # the book's own title page, issuing bodies first
         "--css",
         STYLESHEET,
         "-o",

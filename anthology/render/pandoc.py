@@ -62,8 +62,12 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     essay_ast.clean_tree(tree, lambda source: _inside(folder, source))
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
+    values = metadata(book, SUMMARY)
+    if for_docx:  # the title page is the book's own (book.render); properties come later
+        for key in ("title", "subtitle", "date"):
+            values.pop(key)
     with open(meta, "w", encoding="utf-8") as fh:
-        json.dump(metadata(book, SUMMARY), fh, ensure_ascii=False)  # JSON is YAML
+        json.dump(values, fh, ensure_ascii=False)  # JSON is YAML
     return tree_path, meta
 
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from anthology import render
+from anthology import colophon, render
 from anthology.audit import AnthologyAction
 from anthology.errors import BuildRunning
 from anthology.models import AnthologyBuild, BuildState, BuildStep
 from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
+from anthology.services import settings as book_settings
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest import jobs, pictures, storage
@@ -108,6 +109,9 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
     settings = settings_for(session, contest)
     require_complete(settings)
     prize_of = {a.entry_id: a.prize_level.name for a in winners(session, contest)}
+    people, closing = colophon.lines(
+        {key: getattr(settings, key) for key in book_settings.EDITABLE}, settings.page_size
+    )
     book = Book(
         slug=contest.slug,
         title=settings.title,
@@ -116,7 +120,14 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         year=settings.year,
         rights=settings.rights,
         foreword=settings.foreword,
-        date=str(settings.year),
+        place=settings.place,
+        issuing_bodies=_lines(settings.issuing_bodies),
+        foreword_signer=_lines(settings.foreword_signer),
+        editorial_board=_lines(settings.editorial_board),
+        colophon_people=people,
+        colophon_closing=closing,
+        isbn=settings.isbn,
+        book_uuid=settings.book_uuid,
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.is_essay:
@@ -129,6 +140,10 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         if _print_copy(source, cover, COVER_SIDE_PX):
             book.cover = cover
     return book, PageSetup(settings.page_size, settings.margin_mm)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _print_copy(source: str, target: str, max_side: int) -> bool:

