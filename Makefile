@@ -19,12 +19,15 @@ install: $(STAMP)
 	for package in contest judging anthology; do \
 	  $(VENV)/bin/pybabel compile --statistics -d $$package/translations || exit 1; done
 
-# Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB, and
+# Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB; Noto
+# Serif, Noto Sans Tai Viet (Sơn La's Thai script) and Noto Color Emoji for the print master; and
 # LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap;
 # setpriv, so that no converter outlives a killed worker; Java for EPUBCheck, which reads
 # back every EPUB before it is offered.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
+	@test -f /usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf || { $(APT_INSTALL) fonts-noto-core; }
+	@test -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || { $(APT_INSTALL) fonts-noto-color-emoji; }
 	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }

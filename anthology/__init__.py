@@ -19,7 +19,7 @@ def _home_links(contest) -> list[tuple[str, str]]:
     if current_user.is_province_organiser and contest.is_finalised:
         return [
             (
-                _("Tuyển tập (DOCX, EPUB) và giấy chứng nhận"),
+                _("Tuyển tập (DOCX, EPUB, PDF) và giấy chứng nhận"),
                 url_for("anthology.overview", slug=contest.slug),
             )
         ]

@@ -23,9 +23,9 @@ anthology_cli = AppGroup("anthology", help="Tuyển tập.")
 @anthology_cli.command("build")
 @click.argument("slug")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False))
-@click.option("--format", "formats", default="docx,epub", show_default=True)
+@click.option("--format", "formats", default="docx,epub,pdf", show_default=True)
 def build_command(slug: str, out: str, formats: str) -> None:
-    """Write OUT/SLUG.docx and OUT/SLUG.epub and print their paths."""
+    """Write OUT/SLUG.docx, .epub and .pdf (or the formats asked for); print their paths."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     try:
         with command_unit_of_work() as uow:

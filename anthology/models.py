@@ -50,6 +50,7 @@ class BuildStep(StrEnum):
     ASSEMBLE = "assemble"
     DOCX = "docx"
     EPUB = "epub"
+    PDF = "pdf"
     DONE = "done"
 
 
@@ -58,6 +59,7 @@ STEP_LABELS = {
     BuildStep.ASSEMBLE: _l("Tập hợp bài viết và hồ sơ"),
     BuildStep.DOCX: _l("Dàn trang bản in (DOCX)"),
     BuildStep.EPUB: _l("Tạo sách điện tử (EPUB)"),
+    BuildStep.PDF: _l("Dàn trang bản in cho nhà in (PDF)"),
     BuildStep.DONE: _l("Hoàn tất"),
 }
 

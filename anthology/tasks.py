@@ -27,7 +27,7 @@ from contest.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
-STEP_PERCENT = {BuildStep.ASSEMBLE: 10, BuildStep.DOCX: 35, BuildStep.EPUB: 70}
+STEP_PERCENT = {BuildStep.ASSEMBLE: 10, BuildStep.DOCX: 25, BuildStep.EPUB: 50, BuildStep.PDF: 70}
 
 
 def _record_step(build_id: int, step: BuildStep) -> None:

@@ -15,8 +15,9 @@ from anthology.render.checks import check_file
 from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS
+from anthology.render.pdf_writer import write_pdf
 
-FORMATS = ("docx", "epub")
+FORMATS = ("docx", "epub", "pdf")
 
 
 @contextmanager
@@ -49,6 +50,8 @@ def write_book(
         out = os.path.join(work, f"{book.slug}.{fmt}")
         if fmt == "docx":
             finished[fmt] = write_docx(book, work, out, page, timeout)
+        elif fmt == "pdf":
+            finished[fmt] = write_pdf(book, work, out, page, timeout)
         else:
             finished[fmt] = write_epub(book, work, out, timeout)
         check_file(fmt, finished[fmt])

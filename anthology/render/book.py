@@ -16,6 +16,7 @@ from contest.text import escape_markdown as esc
 from contest.text import vietnamese_key
 
 TOC_MARK = "GUONGSANG-MUC-LUC"
+PROFILE_KEY_PREFIX = "guong-"  # profiles' heading ids; an essay's subheadings have others
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
 
 
@@ -154,7 +155,8 @@ def _styled(style: str, lines: list[str]) -> str:
 
 
 def render(book: Book, *, for_docx: bool) -> str:
-    """The whole book in pandoc markdown: front matter, Part I, Part II, back matter."""
+    """The whole book in pandoc markdown (DOCX and EPUB): front matter, Part I, Part II,
+    the list of winners and the author index."""
     out: list[str] = []
     add = out.append
     add(_styled("Issuing Bodies", [f"**{esc(line)}**" for line in book.issuing_bodies]))
@@ -181,6 +183,19 @@ def render(book: Book, *, for_docx: bool) -> str:
             add(_styled("Signature", [f"**{esc(line)}**" for line in book.foreword_signer]))
     if for_docx:
         add(f'::: {{custom-style="TOC Heading"}}\nMục lục\n:::\n\n{TOC_MARK}\n\n{BODY_MARK}\n')
+    add(render_body(book))
+    add("# Chỉ mục tác giả {#chi-muc}\n")
+    for author, titles in book.author_index():
+        add(f"**{esc(author)}**: " + "; ".join(f"*{esc(t)}*" for t in titles) + "  ")
+    add("")
+    return "\n".join(out)
+
+
+def render_body(book: Book, *, winners: bool = True) -> str:
+    """Part I, Part II and (unless the print master's template lays it out itself) the list
+    of winners."""
+    out: list[str] = []
+    add = out.append
     add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")
     for essay in book.essays:
         add(f"## {esc(essay.title)} {{#{essay.key}}}\n")
@@ -214,14 +229,14 @@ def render(book: Book, *, for_docx: bool) -> str:
                         add(esc(paragraph.strip()) + "\n")
             if profile.commendations:
                 add(f"**Khen thưởng:** {esc(profile.commendations)}\n")
+    if not winners:
+        add("")
+        return "\n".join(out)
     add("# Danh sách tác giả đoạt giải {#danh-sach}\n")
     add("| STT | Giải | Tên bài | Tác giả | Đơn vị |\n|---:|---|---|---|---|")
     for number, essay in enumerate(book.essays, start=1):
         cells = [str(number), essay.prize, essay.title, essay.author, essay.unit]
         add("| " + " | ".join(esc(c).replace("|", "\\|") for c in cells) + " |")
     add("\n: Danh sách tác giả đoạt giải\n")
-    add("# Chỉ mục tác giả {#chi-muc}\n")
-    for author, titles in book.author_index():
-        add(f"**{esc(author)}**: " + "; ".join(f"*{esc(t)}*" for t in titles) + "  ")
     add("")
     return "\n".join(out)

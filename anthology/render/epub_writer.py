@@ -39,7 +39,7 @@ def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
         "--metadata-file",
         meta,
         "--toc",
-        "--toc-depth=2",
+        "--toc-depth=3",  # parts; essays and profile groups; profiles
         "--split-level=2",
         "--epub-title-page=false",  # the book's own title page, issuing bodies first
         "--css",

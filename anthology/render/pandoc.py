@@ -11,7 +11,7 @@ import pypandoc
 from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
-from anthology.render.book import Book, metadata, render
+from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
 from contest import essay_ast
 from contest.converter import MARKDOWN_IN
 
@@ -47,21 +47,10 @@ def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS
 
 def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]:
     """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
-    folder. The tree is cleaned first (`contest.essay_ast`): only http, https and mailto links,
-    and only pictures that are files inside the build folder, so building the book never
-    fetches a web address nor copies a server file named by an essay."""
+    folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
-    markdown = os.path.join(folder, f"{name}.md")
-    tree_path = os.path.join(folder, f"{name}.json")
+    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder)
     meta = os.path.join(folder, f"{name}.yaml")
-    with open(markdown, "w", encoding="utf-8") as fh:
-        fh.write(render(book, for_docx=for_docx))
-    run_pandoc(["--sandbox", "-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, markdown], folder)
-    with open(tree_path, encoding="utf-8") as fh:
-        tree = json.load(fh)
-    essay_ast.clean_tree(tree, lambda source: _inside(folder, source))
-    with open(tree_path, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     values = metadata(book, SUMMARY)
     if for_docx:  # the title page is the book's own (book.render); properties come later
         for key in ("title", "subtitle", "date"):
@@ -69,6 +58,30 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     with open(meta, "w", encoding="utf-8") as fh:
         json.dump(values, fh, ensure_ascii=False)  # JSON is YAML
     return tree_path, meta
+
+
+def clean_tree_file(markdown: str, name: str, folder: str) -> str:
+    """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
+    (`contest.essay_ast`): only http, https and mailto links, and only pictures that are files
+    inside the build folder, so building the book never fetches a web address nor copies a
+    server file named by an essay. An essay's own subheadings stay out of the contents, which
+    list parts, essays, profile groups and profiles."""
+    source = os.path.join(folder, f"{name}.md")
+    tree_path = os.path.join(folder, f"{name}.json")
+    with open(source, "w", encoding="utf-8") as fh:
+        fh.write(markdown)
+    run_pandoc(["--sandbox", "-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
+    with open(tree_path, encoding="utf-8") as fh:
+        tree = json.load(fh)
+    essay_ast.clean_tree(tree, lambda target: _inside(folder, target))
+    for block in tree["blocks"]:
+        if block["t"] == "Header" and block["c"][0] >= 3:
+            identifier, classes, _pairs = block["c"][1]
+            if not identifier.startswith(PROFILE_KEY_PREFIX) and "unlisted" not in classes:
+                classes.append("unlisted")
+    with open(tree_path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
+    return tree_path
 
 
 def _inside(folder: str, source: str) -> str | None:

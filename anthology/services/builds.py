@@ -15,7 +15,7 @@ from anthology import colophon, render
 from anthology.audit import AnthologyAction
 from anthology.errors import BuildRunning
 from anthology.models import AnthologyBuild, BuildState, BuildStep
-from anthology.render.book import Book, BookEssay, BookProfile, PageSetup
+from anthology.render.book import PROFILE_KEY_PREFIX, Book, BookEssay, BookProfile, PageSetup
 from anthology.services import settings as book_settings
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
@@ -36,7 +36,7 @@ COVER_SIDE_PX = 3508
 
 def check_formats(formats: tuple[str, ...]) -> None:
     if not formats or set(formats) - set(FORMATS):
-        raise InvalidInput(_l("Định dạng phải là docx và/hoặc epub."))
+        raise InvalidInput(_l("Định dạng phải là một hoặc nhiều trong docx, epub, pdf."))
 
 
 def builds(session: Session, contest: Contest) -> list[AnthologyBuild]:
@@ -133,7 +133,7 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         if item.is_essay:
             book.essays.append(_essay(item, f"bai-{number + 1}", prize_of, folder))
         else:
-            book.profiles.append(_profile(item, f"guong-{number + 1}", folder))
+            book.profiles.append(_profile(item, f"{PROFILE_KEY_PREFIX}{number + 1}", folder))
     if settings.cover_path:
         cover = os.path.join(folder, "cover.jpg")
         source = os.path.join(storage.root(), settings.cover_path)

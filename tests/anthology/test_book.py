@@ -185,12 +185,13 @@ def test_certificates_one_per_winner(finalised):
     assert len(names) == 6 and not any("{" in p.text for p in document.paragraphs)
 
 
-def test_cli_build_writes_both_files(runner, finalised, tmp_path):
+def test_cli_build_writes_every_format(runner, finalised, tmp_path):
     result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output.split() == [
         str(tmp_path / "son-la-2019.docx"),
         str(tmp_path / "son-la-2019.epub"),
+        str(tmp_path / "son-la-2019.pdf"),
     ]
     only = runner.invoke(
         args=["anthology", "build", "son-la-2019", "--out", str(tmp_path / "x"), "--format", "epub"]

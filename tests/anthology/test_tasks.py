@@ -39,7 +39,7 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world, monkey
     assert (first.state, first.step, first.percent) == (BuildState.DONE, BuildStep.DONE, 100)
     assert builds.build_file(first, contest.slug, "epub")
     queued = db.session.query(AuditEvent).filter_by(action="anthology_build").one()
-    assert sentence(queued).endswith("đã cho dựng tuyển tập Cuộc thi viết 2019 (docx,epub)")
+    assert sentence(queued).endswith("đã cho dựng tuyển tập Cuộc thi viết 2019 (docx,epub,pdf)")
 
     second = _queue(contest, actor)
     monkeypatch.setattr(epub_writer, "FONT_DIR", "/nonexistent")

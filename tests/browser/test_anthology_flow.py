@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import docx
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from anthology import demo as anthology_demo
@@ -31,19 +32,22 @@ def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
 
     page = new_page()
     log_in(page, base, "btc@sonla.gov.vn")
-    page.click("text=Tuyển tập (DOCX, EPUB) và giấy chứng nhận")
+    page.click("text=Tuyển tập (DOCX, EPUB, PDF) và giấy chứng nhận")
     assert "Phần I. Những bài viết đoạt giải" in page.content()
-    page.click("button:has-text('Dựng sách (DOCX và EPUB)')")
+    page.click("button:has-text('Dựng sách (DOCX, EPUB và PDF)')")
     page.wait_for_selector("#build-1 >> text=xong", timeout=120_000)
     files = {}
-    for fmt in ("DOCX", "EPUB"):
+    for fmt in ("DOCX", "EPUB", "PDF"):
         with page.expect_download() as info:
             page.click(f"#build-1 >> text={fmt}")
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         files[fmt] = path
     assert files["DOCX"].name == "son-la-2019.docx" and files["EPUB"].name == "son-la-2019.epub"
+    assert files["PDF"].name == "son-la-2019.pdf"
+    assert PdfReader(files["PDF"]).metadata.title.startswith("Tuyển tập bài viết")
     book = docx.Document(files["DOCX"])
-    assert book.paragraphs[0].text.startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
+    titles = [p.text for p in book.paragraphs if p.style.name == "Title"]
+    assert titles[0].startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
     with zipfile.ZipFile(files["EPUB"]) as epub:
         assert epub.read("mimetype") == b"application/epub+zip"

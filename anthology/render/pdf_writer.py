@@ -1,0 +1,157 @@
+"""The print master: pandoc writes the body (parts, essays, profiles, the list of winners) as
+Typst from the cleaned document tree, and Typst lays out the whole book with our template
+(anthology/assets/book.typ): title page, colophon, foreword, contents with page numbers,
+running heads, folios, the author index with pages. Fonts are embedded from fixed files, never
+the machine's own, so every build looks the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+
+from anthology.errors import BookBuildError
+from anthology.render.book import Book, PageSetup, render_body
+from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
+
+TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
+PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
+GUTTER_MM = 5  # the binding's extra inner margin
+FONT_FILES = (  # Debian: fonts-noto-core, fonts-noto-color-emoji
+    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSerif-BoldItalic.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+)
+FONT_FAMILIES = ["Noto Serif", "Noto Sans Tai Viet", "Noto Color Emoji"]
+# Typst runs in a process of its own, so a layout that never ends can be stopped.
+_COMPILE = (
+    "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
+    "font_paths=[sys.argv[4]], ignore_system_fonts=True)"
+)
+
+
+def fonts_folder(folder: str) -> str:
+    """The fonts the book embeds, copied into the build: a missing one is a clear error."""
+    missing = [path for path in FONT_FILES if not os.path.exists(path)]
+    if missing:
+        raise BookBuildError(
+            _l(
+                "Thiếu phông chữ để in sách (gói Debian fonts-noto-core, "
+                "fonts-noto-color-emoji): %(paths)s",
+                paths=", ".join(missing),
+            )
+        )
+    fonts = os.path.join(folder, "fonts")
+    os.makedirs(fonts, exist_ok=True)
+    for path in FONT_FILES:
+        shutil.copy(path, fonts)
+    return fonts
+
+
+def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
+    """Landscape pictures span the text block; portraits are capped at a third of its height,
+    so a portrait photo never takes a page and pushes its caption to the next."""
+    width, height = PAGE_SIZES_MM[page.size]
+    cap_mm = (height - 2 * page.margin_mm) // 3
+
+    def walk(value) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            if value.get("t") == "Image":
+                attr, _alt, (source, _title) = value["c"]
+                with Image.open(os.path.join(folder, source)) as picture:
+                    portrait = picture.height > picture.width
+                attr[2] = [["height", f"{cap_mm}mm"]] if portrait else [["width", "100%"]]
+            for item in value.values():
+                walk(item)
+
+    walk(tree)
+
+
+def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
+    """Everything the template prints besides the body, as plain strings: Typst shows a string
+    as text, never as code."""
+    width, height = PAGE_SIZES_MM[page.size]
+    return {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "authors": [author for author, _titles in book.author_index()],
+        "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
+        "fonts": FONT_FAMILIES,
+        "font_size": 10.5 if page.size == "A5" else 11.5,
+        "page": {"width": width, "height": height, "margin": page.margin_mm, "gutter": GUTTER_MM},
+        "cover": cover,
+        "issuing_bodies": book.issuing_bodies,
+        "date_line": book.date_line,
+        "publisher": book.publisher,
+        "editorial_board": book.editorial_board,
+        "colophon_people": book.colophon_people,
+        "colophon_closing": book.colophon_closing,
+        "rights": book.rights,
+        "foreword": [p.strip() for p in book.foreword.split("\n\n") if p.strip()],
+        "foreword_signer": book.foreword_signer,
+        "essay_authors": {essay.key: essay.author for essay in book.essays},
+        "winners": [
+            [str(number), essay.prize, essay.title, essay.author, essay.unit]
+            for number, essay in enumerate(book.essays, start=1)
+        ],
+        "author_index": [
+            {
+                "author": author,
+                "essays": [
+                    {"title": essay.title, "key": essay.key}
+                    for essay in book.essays
+                    if essay.author == author
+                ],
+            }
+            for author, _titles in book.author_index()
+        ],
+    }
+
+
+def write_pdf(
+    book: Book, folder: str, out: str, page: PageSetup, timeout: int = DEFAULT_TIMEOUT_SECONDS
+) -> str:
+    tree_path = clean_tree_file(render_body(book, winners=False), "book-pdf", folder)
+    with open(tree_path, encoding="utf-8") as fh:
+        tree = json.load(fh)
+    size_pictures(tree, folder, page)
+    with open(tree_path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(tree, ensure_ascii=False))
+    body = os.path.join(folder, "body.typ")
+    run_pandoc(["--sandbox", "-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
+    cover = os.path.basename(book.cover) if book.cover else None
+    with open(os.path.join(folder, "front.json"), "w", encoding="utf-8") as fh:
+        json.dump(front_matter(book, page, cover), fh, ensure_ascii=False)
+    main = os.path.join(folder, "book.typ")
+    shutil.copy(TEMPLATE, main)
+    fonts = fonts_folder(folder)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _COMPILE, main, out, folder, fonts],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise BookBuildError(
+            _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout)
+        ) from exc
+    if done.returncode != 0:
+        raise BookBuildError(
+            _l(
+                "Typst báo lỗi khi dàn trang PDF: %(message)s",
+                message=done.stderr.decode("utf-8", "replace")[-500:],
+            )
+        )
+    return out
