@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
 from anthology.render.book import Book
+from anthology.render.epub_package import finish_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -30,7 +31,7 @@ def font_paths() -> list[str]:
     return paths
 
 
-def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
+def epub_args(source: str, meta: str, out: str) -> list[str]:
     args = [
         "-f",
         "json",
@@ -42,20 +43,19 @@ def epub_args(source: str, meta: str, out: str, book: Book) -> list[str]:
         "--toc-depth=3",  # parts; essays and profile groups; profiles
         "--split-level=2",
         "--epub-title-page=false",  # the book's own title page, issuing bodies first
-        "--css",
-        STYLESHEET,
         "-o",
         out,
         source,
     ]
     for font in font_paths():
         args.append(f"--epub-embed-font={font}")
-    if book.cover:
-        args.append(f"--epub-cover-image={book.cover}")
     return args
 
 
 def write_epub(book: Book, folder: str, out: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> str:
+    """Pandoc sandboxed (pictures reach it inside the tree), then our stylesheet and cover."""
     source, meta = write_sources(book, folder, for_docx=False)
-    run_pandoc(epub_args(source, meta, out, book), cwd=folder, timeout=timeout)
+    run_pandoc(epub_args(source, meta, out), cwd=folder, timeout=timeout)
+    with open(STYLESHEET, "rb") as fh:
+        finish_epub(out, fh.read(), book.cover)
     return out

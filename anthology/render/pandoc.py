@@ -3,6 +3,7 @@ metadata written into the build folder) and the run itself, with a time limit.""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ from anthology.errors import BookBuildError
 from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
 from contest import essay_ast
 from contest.converter import MARKDOWN_IN
+from contest.pictures import MIMETYPES
 
 DEFAULT_TIMEOUT_SECONDS = 600
 SUMMARY = (
@@ -23,10 +25,12 @@ SUMMARY = (
 
 
 def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> None:
-    """Run pypandoc's pandoc in the build folder; a failure or an overrun is a BookBuildError."""
+    """Run pypandoc's pandoc in the build folder, always sandboxed: it reads only the files
+    named on its command line (inputs, reference document, metadata, fonts), never one named
+    inside the book. A failure or an overrun is a BookBuildError."""
     try:
         done = subprocess.run(
-            [pypandoc.get_pandoc_path(), *args],
+            [pypandoc.get_pandoc_path(), "--sandbox", *args],
             cwd=cwd,
             capture_output=True,
             timeout=timeout,
@@ -49,7 +53,7 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
     folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
-    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder)
+    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder, inline=True)
     meta = os.path.join(folder, f"{name}.yaml")
     values = metadata(book, SUMMARY)
     if for_docx:  # the title page is the book's own (book.render); properties come later
@@ -60,20 +64,22 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     return tree_path, meta
 
 
-def clean_tree_file(markdown: str, name: str, folder: str) -> str:
+def clean_tree_file(markdown: str, name: str, folder: str, *, inline: bool = False) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
     (`contest.essay_ast`): only http, https and mailto links, and only pictures that are files
     inside the build folder, so building the book never fetches a web address nor copies a
-    server file named by an essay. An essay's own subheadings stay out of the contents, which
-    list parts, essays, profile groups and profiles."""
+    server file named by an essay. With `inline`, each picture travels inside the tree as a
+    data: address, for a pandoc that may read no file. An essay's own subheadings stay out of
+    the contents, which list parts, essays, profile groups and profiles."""
     source = os.path.join(folder, f"{name}.md")
     tree_path = os.path.join(folder, f"{name}.json")
     with open(source, "w", encoding="utf-8") as fh:
         fh.write(markdown)
-    run_pandoc(["--sandbox", "-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
+    run_pandoc(["-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
-    essay_ast.clean_tree(tree, lambda target: _inside(folder, target))
+    keep = _inline if inline else _inside
+    essay_ast.clean_tree(tree, lambda target: keep(folder, target))
     for block in tree["blocks"]:
         if block["t"] == "Header" and block["c"][0] >= 3:
             identifier, classes, _pairs = block["c"][1]
@@ -82,6 +88,18 @@ def clean_tree_file(markdown: str, name: str, folder: str) -> str:
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     return tree_path
+
+
+def _inline(folder: str, source: str) -> str | None:
+    """The picture at `source` inside the build folder as a data: address, or None."""
+    inside = _inside(folder, source)
+    if inside is None:
+        return None
+    mimetype = MIMETYPES.get(os.path.splitext(inside)[1].lower())
+    if mimetype is None:
+        return None
+    with open(os.path.join(folder, inside), "rb") as fh:
+        return f"data:{mimetype};base64,{base64.b64encode(fh.read()).decode()}"
 
 
 def _inside(folder: str, source: str) -> str | None:

@@ -129,7 +129,7 @@ def write_pdf(
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))
     body = os.path.join(folder, "body.typ")
-    run_pandoc(["--sandbox", "-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
+    run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
     cover = os.path.basename(book.cover) if book.cover else None
     with open(os.path.join(folder, "front.json"), "w", encoding="utf-8") as fh:
         json.dump(front_matter(book, page, cover), fh, ensure_ascii=False)

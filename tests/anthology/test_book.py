@@ -430,3 +430,44 @@ def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
         assert line in docx_text, line
         assert line in epub_text, line
     assert "2019" not in [text for style, text in styled if style == "Title Page Place"][0]
+
+
+def test_pandoc_reads_no_file_named_inside_the_book_even_if_cleaning_missed_it(tmp_path):
+    """The second wall: a tree that still named a server file (were the cleaning ever
+    bypassed) gives a book without it, because pandoc runs sandboxed."""
+    import json
+
+    from PIL import Image
+
+    from anthology.render.pandoc import run_pandoc
+
+    secret = tmp_path / "outside" / "secret.png"
+    secret.parent.mkdir()
+    Image.new("RGB", (8, 8), "red").save(secret)
+    build_folder = tmp_path / "build"
+    build_folder.mkdir()
+    tree = json.loads(pypandoc.convert_text(f"![x]({secret})\n", "json", format="markdown"))
+    (build_folder / "book.json").write_text(json.dumps(tree), encoding="utf-8")
+    run_pandoc(["-f", "json", "-t", "docx", "-o", "book.docx", "book.json"], str(build_folder))
+    with zipfile.ZipFile(build_folder / "book.docx") as archive:
+        assert not [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
+    """Pandoc, sandboxed, may not read the cover or the stylesheet: both are put into the
+    package afterwards, and EPUBCheck still passes."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 900), (150, 30, 30)).save(buffer, "JPEG")
+    settings.save_cover(
+        db.session, finalised["contest"], world["users"]["province"], buffer.getvalue()
+    )
+    db.session.commit()
+    written = build(finalised["contest"], tmp_path)
+    files = epub_files(written["epub"])
+    assert 'properties="cover-image"' in files["EPUB/content.opf"]
+    assert "Gương Sáng — the anthology's EPUB stylesheet" in files["EPUB/styles/stylesheet1.css"]
+    assert EpubCheck(written["epub"]).valid
