@@ -1,5 +1,5 @@
-"""Benchmark: a book of 300 essays and 150 profiles, DOCX and EPUB build time and peak memory,
-against pandoc's own time to convert the same assembled document (the floor).
+"""Benchmark: a book of 300 essays and 150 profiles, DOCX, EPUB and PDF build time and peak
+memory, against pandoc's own time to convert the same assembled document (the floor).
 
 Run: `.venv/bin/python -m bench.bench_anthology`."""
 
@@ -11,6 +11,7 @@ import resource
 import tempfile
 import time
 
+from anthology.render import work_folder, write_book
 from anthology.render.book import Book, BookEssay, BookProfile, PageSetup, render
 from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
@@ -26,10 +27,11 @@ def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
         title="Tuyển tập thử",
         subtitle="Đo hiệu năng",
         publisher="Hội đồng Thi đua – Khen thưởng tỉnh Sơn La",
-        year=2019,
+        year=2020,
         rights="©",
         foreword="Lời giới thiệu.",
-        date="2019",
+        place="Sơn La",
+        issuing_bodies=["ỦY BAN NHÂN DÂN TỈNH SƠN LA"],
     )
     for index in range(n_essays):
         subject = demo_text.person_name(rng)
@@ -83,13 +85,20 @@ def main() -> None:
         start = time.perf_counter()
         write_docx(book, folder, os.path.join(folder, "book.docx"), PageSetup("B5", 20))
         docx_time = time.perf_counter() - start
+        start = time.perf_counter()
+        with work_folder(folder) as work:  # pandoc, Typst, then the PDF read back (checks)
+            pdf = write_book(book, PageSetup("B5", 20), ("pdf",), work, folder, timeout=600)
+        pdf_time = time.perf_counter() - start
+        pdf_kb = os.path.getsize(pdf["pdf"]) / 1024
         self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         words = sum(len(e.markdown.split()) for e in book.essays)
         print(f"book: {len(book.essays)} essays ({words} words), {len(book.profiles)} profiles")
         print(f"pandoc floor (markdown → epub3, no options): {floor:.2f} s")
         print(f"EPUB build: {epub:.2f} s = {epub / floor:.2f} × floor")
         print(f"DOCX build (pandoc + python-docx): {docx_time:.2f} s")
-        print(f"peak RSS: python {self_peak:.0f} MB, pandoc {children_peak_mb():.0f} MB")
+        print(f"PDF build (pandoc → Typst → PDF): {pdf_time:.2f} s, {pdf_kb:,.0f} KB")
+        children = children_peak_mb()
+        print(f"peak RSS: python {self_peak:.0f} MB, largest pandoc or Typst {children:.0f} MB")
 
 
 if __name__ == "__main__":
