@@ -107,8 +107,24 @@ def _name_key(name: str) -> tuple:
     return vietnamese_key(parts[-1] if parts else ""), vietnamese_key(name)
 
 
-def metadata(book: Book, summary: str) -> dict:
-    """Pandoc metadata for both writers (EPUB reads the creator, contributors and a11y)."""
+def metadata(book: Book, pictures: int = 0, described: int = 0) -> dict:
+    """Pandoc metadata for both writers (the EPUB reads the creator, contributors and the
+    accessibility description). The accessibility claims follow the book: `pictures` is how
+    many pictures it holds, `described` how many of them have a text alternative."""
+    all_described = pictures == described
+    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
+    if pictures and all_described:
+        features.append("alternativeText")
+    summary = (
+        "Sách điện tử có mục lục ba cấp (phần; bài viết và nhóm hồ sơ; hồ sơ) "
+        "và thứ tự đọc theo nội dung."
+    )
+    if pictures:
+        summary += (
+            " Mọi ảnh đều có văn bản thay thế."
+            if all_described
+            else f" {pictures - described} trong {pictures} ảnh chưa có văn bản thay thế."
+        )
     return {
         "title": book.title,
         "subtitle": book.subtitle,
@@ -120,14 +136,9 @@ def metadata(book: Book, summary: str) -> dict:
         "creator": [{"role": "editor", "text": book.publisher}],
         "contributor": [{"role": "author", "text": author} for author, _ in book.author_index()],
         "toc-title": "Mục lục",
-        "accessModes": ["textual", "visual"],
-        "accessModeSufficient": ["textual"],
-        "accessibilityFeatures": [
-            "tableOfContents",
-            "readingOrder",
-            "structuralNavigation",
-            "alternativeText",
-        ],
+        "accessModes": ["textual", "visual"] if pictures else ["textual"],
+        "accessModeSufficient": ["textual"] if all_described else ["textual,visual"],
+        "accessibilityFeatures": features,
         "accessibilityHazards": ["none"],
         "accessibilitySummary": summary,
     }

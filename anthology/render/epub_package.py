@@ -1,17 +1,33 @@
-"""What pandoc cannot add to an EPUB while it runs sandboxed (it may then read no file but its
-inputs): the book's stylesheet and its cover, put into the finished package afterwards."""
+"""The EPUB finished after pandoc: what a sandboxed pandoc cannot add (the book's stylesheet,
+its cover) and what it gets wrong for this book: chapter titles, front/body/back matter,
+Vietnamese landmarks, and fonts embedded whole. Fonts are cut down to the characters the book
+uses (fontTools), Noto Serif in four faces with Noto Sans Tai Viet and Noto Color Emoji after
+it, so Thai names and emoji show on any reader."""
 
 from __future__ import annotations
 
+import io
+import os
+import re
 import zipfile
 
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
+
+from anthology.render.fonts import font_files
 
 OPF = "EPUB/content.opf"
 STYLESHEET = "EPUB/styles/stylesheet1.css"  # pandoc's own, when none is given
 COVER_IMAGE, COVER_PAGE = "EPUB/media/cover.jpg", "EPUB/text/cover.xhtml"
 _NS = {"opf": "http://www.idpf.org/2007/opf"}
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+# The ids of the sections that close the book: everything from them on is back matter.
+BACK_MATTER_IDS = ("danh-sach", "chi-muc")
+FIRST_PART_ID = "phan-1"
+LANDMARK_LABELS = {"toc": "Mục lục", "cover": "Bìa", "bodymatter": "Nội dung chính"}
 _COVER_XHTML = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
@@ -33,18 +49,104 @@ preserveAspectRatio="xMidYMid">
 
 
 def finish_epub(path: str, stylesheet: bytes, cover: str | None) -> None:
-    """Rewrite the package at `path` with `stylesheet` in place of pandoc's and, when given,
+    """Rewrite the package at `path`: `stylesheet` in place of pandoc's, the fonts cut to the
+    book's characters, chapter titles and matter types, Vietnamese landmarks and, when given,
     the cover (a JPEG) as its first page and its cover image."""
     with zipfile.ZipFile(path) as source:
         members = {info.filename: source.read(info.filename) for info in source.infolist()}
     members[STYLESHEET] = stylesheet
+    _mark_chapters(members)
+    _embed_fonts(members)
     if cover:
         _add_cover(members, cover)
+    _landmarks(members, has_cover=bool(cover))
     with zipfile.ZipFile(path, "w") as target:
         # The mimetype first and uncompressed, as the EPUB container requires.
         target.writestr("mimetype", members.pop("mimetype"), zipfile.ZIP_STORED)
         for name, data in members.items():
             target.writestr(name, data, zipfile.ZIP_DEFLATED)
+
+
+def _chapters(members: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in members if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name))
+
+
+def _mark_chapters(members: dict[str, bytes]) -> None:
+    """Each chapter titled by its first heading (readers show it, not "ch004.xhtml"); files
+    before Part I are front matter, the list of winners and the index back matter."""
+    matter = "frontmatter"
+    for name in _chapters(members):
+        page = etree.fromstring(members[name])
+        ids = {section.get("id") for section in page.iter(f"{{{XHTML}}}section")}
+        if FIRST_PART_ID in ids:
+            matter = "bodymatter"
+        if ids & set(BACK_MATTER_IDS):
+            matter = "backmatter"
+        body = page.find(f"{{{XHTML}}}body")
+        body.set(f"{{{EPUB_NS}}}type", matter)
+        heading = next(page.iter(*(f"{{{XHTML}}}h{level}" for level in range(1, 7))), None)
+        title = page.find(f"{{{XHTML}}}head/{{{XHTML}}}title")
+        words = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
+        title.text = words or "Trang tên sách"
+        members[name] = etree.tostring(page, xml_declaration=True, encoding="UTF-8")
+
+
+def _embed_fonts(members: dict[str, bytes]) -> None:
+    """Every font cut down to the characters of the book's pages and listed in the manifest."""
+    text = "".join(
+        "".join(etree.fromstring(data).itertext())
+        for name, data in members.items()
+        if name.endswith(".xhtml")
+    )
+    package = etree.fromstring(members[OPF])
+    manifest = package.find("opf:manifest", _NS)
+    for number, path in enumerate(font_files()):
+        name = os.path.basename(path)
+        font = TTFont(path)
+        options = subset.Options()
+        options.layout_features = ["*"]  # marks stacked on Vietnamese vowels, ligatures
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        cutter = subset.Subsetter(options)
+        cutter.populate(text=text)
+        cutter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        members[f"EPUB/fonts/{name}"] = buffer.getvalue()
+        etree.SubElement(
+            manifest,
+            f"{{{_NS['opf']}}}item",
+            {"id": f"font-{number + 1}", "href": f"fonts/{name}", "media-type": "font/ttf"},
+        )
+    members[OPF] = etree.tostring(package, xml_declaration=True, encoding="UTF-8")
+
+
+def _landmarks(members: dict[str, bytes], *, has_cover: bool) -> None:
+    """The reader's landmarks in Vietnamese: contents, the cover, the start of Part I."""
+    nav = etree.fromstring(members["EPUB/nav.xhtml"])
+    landmarks = next(
+        element
+        for element in nav.iter(f"{{{XHTML}}}nav")
+        if element.get(f"{{{EPUB_NS}}}type") == "landmarks"
+    )
+    listing = landmarks.find(f"{{{XHTML}}}ol")
+    for item in list(listing):
+        listing.remove(item)
+    targets = [("toc", "#toc")]
+    if has_cover:
+        targets.append(("cover", "text/cover.xhtml"))
+    first_part = next(
+        (name for name in _chapters(members) if f'id="{FIRST_PART_ID}"'.encode() in members[name]),
+        None,
+    )
+    if first_part:
+        targets.append(("bodymatter", first_part.removeprefix("EPUB/") + f"#{FIRST_PART_ID}"))
+    for kind, href in targets:
+        item = etree.SubElement(listing, f"{{{XHTML}}}li")
+        link = etree.SubElement(item, f"{{{XHTML}}}a", {"href": href})
+        link.set(f"{{{EPUB_NS}}}type", kind)
+        link.text = LANDMARK_LABELS[kind]
+    members["EPUB/nav.xhtml"] = etree.tostring(nav, xml_declaration=True, encoding="UTF-8")
 
 
 def _add_cover(members: dict[str, bytes], cover: str) -> None:

@@ -1,38 +1,19 @@
-"""EPUB 3 through pandoc, from the assembled markdown: metadata, stylesheet, Mục lục, one file
-per essay, the cover, an embedded Vietnamese-capable font."""
+"""EPUB 3 through pandoc, from the assembled markdown: metadata, Mục lục at three levels, one
+file per essay and per profile group; finished by `epub_package` (stylesheet, cover, fonts)."""
 
 from __future__ import annotations
 
 import os
 
-from flask_babel import lazy_gettext as _l
-
-from anthology.errors import BookBuildError
 from anthology.render.book import Book
 from anthology.render.epub_package import finish_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf")
 STYLESHEET = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.css")
 
 
-def font_paths() -> list[str]:
-    paths = [os.path.join(FONT_DIR, name) for name in FONTS]
-    missing = [p for p in paths if not os.path.exists(p)]
-    if missing:
-        raise BookBuildError(
-            _l(
-                "Thiếu phông chữ DejaVu Serif để nhúng vào sách (gói Debian fonts-dejavu-core): "
-                "%(paths)s",
-                paths=", ".join(missing),
-            )
-        )
-    return paths
-
-
 def epub_args(source: str, meta: str, out: str) -> list[str]:
-    args = [
+    return [
         "-f",
         "json",
         "-t",
@@ -47,9 +28,6 @@ def epub_args(source: str, meta: str, out: str) -> list[str]:
         out,
         source,
     ]
-    for font in font_paths():
-        args.append(f"--epub-embed-font={font}")
-    return args
 
 
 def write_epub(book: Book, folder: str, out: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> str:

@@ -18,10 +18,6 @@ from contest.converter import MARKDOWN_IN
 from contest.pictures import MIMETYPES
 
 DEFAULT_TIMEOUT_SECONDS = 600
-SUMMARY = (
-    "Sách điện tử có mục lục, cấu trúc đề mục theo phần và bài, thứ tự đọc theo nội dung; "
-    "ảnh có văn bản thay thế."
-)
 
 
 def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> None:
@@ -54,14 +50,47 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
     tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder, inline=True)
+    with open(tree_path, encoding="utf-8") as fh:
+        tree = json.load(fh)
+    pictures, described = describe_pictures(tree)
+    with open(tree_path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(tree, ensure_ascii=False))
     meta = os.path.join(folder, f"{name}.yaml")
-    values = metadata(book, SUMMARY)
+    values = metadata(book, pictures, described)
     if for_docx:  # the title page is the book's own (book.render); properties come later
         for key in ("title", "subtitle", "date"):
             values.pop(key)
     with open(meta, "w", encoding="utf-8") as fh:
         json.dump(values, fh, ensure_ascii=False)  # JSON is YAML
     return tree_path, meta
+
+
+def describe_pictures(tree: dict) -> tuple[int, int]:
+    """Give each picture without a text alternative its caption as one (a picture from Word
+    usually arrives with none), and count the pictures and those described."""
+    counts = [0, 0]
+
+    def caption_words(caption) -> list:
+        blocks = caption[1] if caption and len(caption) > 1 else []
+        return [inline for block in blocks for inline in block.get("c", [])]
+
+    def walk(value, caption) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item, caption)
+        elif isinstance(value, dict):
+            if value.get("t") == "Figure":
+                caption = caption_words(value["c"][1])
+            if value.get("t") == "Image":
+                counts[0] += 1
+                if not value["c"][1] and caption:
+                    value["c"][1] = caption
+                counts[1] += bool(value["c"][1])
+            for item in value.values():
+                walk(item, caption)
+
+    walk(tree, [])
+    return counts[0], counts[1]
 
 
 def clean_tree_file(markdown: str, name: str, folder: str, *, inline: bool = False) -> str:

@@ -17,20 +17,12 @@ from PIL import Image
 
 from anthology.errors import BookBuildError
 from anthology.render.book import Book, PageSetup, render_body
+from anthology.render.fonts import FAMILIES, font_files
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 GUTTER_MM = 5  # the binding's extra inner margin
-FONT_FILES = (  # Debian: fonts-noto-core, fonts-noto-color-emoji
-    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSerif-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSerif-BoldItalic.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
-)
-FONT_FAMILIES = ["Noto Serif", "Noto Sans Tai Viet", "Noto Color Emoji"]
 # Typst runs in a process of its own, so a layout that never ends can be stopped.
 _COMPILE = (
     "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
@@ -39,19 +31,10 @@ _COMPILE = (
 
 
 def fonts_folder(folder: str) -> str:
-    """The fonts the book embeds, copied into the build: a missing one is a clear error."""
-    missing = [path for path in FONT_FILES if not os.path.exists(path)]
-    if missing:
-        raise BookBuildError(
-            _l(
-                "Thiếu phông chữ để in sách (gói Debian fonts-noto-core, "
-                "fonts-noto-color-emoji): %(paths)s",
-                paths=", ".join(missing),
-            )
-        )
+    """The fonts the book embeds, copied into the build for Typst to find."""
     fonts = os.path.join(folder, "fonts")
     os.makedirs(fonts, exist_ok=True)
-    for path in FONT_FILES:
+    for path in font_files():
         shutil.copy(path, fonts)
     return fonts
 
@@ -87,7 +70,7 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
         "subtitle": book.subtitle,
         "authors": [author for author, _titles in book.author_index()],
         "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
-        "fonts": FONT_FAMILIES,
+        "fonts": FAMILIES,
         "font_size": 10.5 if page.size == "A5" else 11.5,
         "page": {"width": width, "height": height, "margin": page.margin_mm, "gutter": GUTTER_MM},
         "cover": cover,

@@ -88,6 +88,33 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
         < whole.index("Trạm Y tế")
         < whole.index("Bà Cầm Thị Ánh")
     )
+    # Every essay and every profile reachable from the navigation.
+    for name in [*titles, "Hợp tác xã chè Shan tuyết Tà Xùa", "Trạm Y tế xã Chiềng Sơn"]:
+        assert f">{name}</a>" in nav, name
+    # Chapters titled by their headings, front, body and back matter told apart.
+    chapter_titles = [re.search(r"<title>(.*?)</title>", t).group(1) for t in chapters]
+    assert not [t for t in chapter_titles if t.startswith("ch0")], chapter_titles
+    assert chapter_titles[1:3] == ["Thông tin xuất bản", "Lời giới thiệu"]
+    matter = [re.search(r'<body[^>]*epub:type="(\w+)"', t).group(1) for t in chapters]
+    part_one = next(i for i, t in enumerate(chapters) if 'id="phan-1"' in t)
+    assert set(matter[:part_one]) == {"frontmatter"}
+    assert matter[part_one] == "bodymatter" and matter[-1] == "backmatter"
+    landmarks = nav[nav.index('epub:type="landmarks"') :]
+    for label in ("Mục lục", "Bìa", "Nội dung chính"):
+        assert f">{label}</a>" in landmarks, label
+    assert "Table of Contents" not in landmarks
+    # Fonts cut to the book's characters, bold italic and Thai script included.
+    with zipfile.ZipFile(written["epub"]) as archive:
+        fonts = {i.filename: i.file_size for i in archive.infolist() if "/fonts/" in i.filename}
+    assert "EPUB/fonts/NotoSerif-BoldItalic.ttf" in fonts
+    assert "EPUB/fonts/NotoSansTaiViet-Regular.ttf" in fonts
+    assert sum(fonts.values()) < 400_000, fonts  # the whole faces weigh over 2 MB
+    css = files["EPUB/styles/stylesheet1.css"]
+    assert "vertical-align: super" in css and "overflow-wrap: break-word" in css
+    # The accessibility claims hold: pictures are announced, and described only if they are.
+    undescribed = len(re.findall(r'<img[^>]*alt=""', whole))
+    assert ("schema:accessMode\">visual" in opf) == ("<img" in whole)
+    assert ("alternativeText" in opf) == (undescribed == 0 and "<img" in whole)
 
 
 def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):

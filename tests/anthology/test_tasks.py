@@ -10,7 +10,7 @@ import pytest
 from anthology import render, tasks
 from anthology.errors import BuildRunning
 from anthology.models import AnthologyBuild, BuildState, BuildStep
-from anthology.render import epub_writer
+from anthology.render import fonts
 from anthology.services import builds, settings
 from contest.audit import sentence
 from contest.db import db
@@ -42,10 +42,10 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world, monkey
     assert sentence(queued).endswith("đã cho dựng tuyển tập Cuộc thi viết 2019 (docx,epub,pdf)")
 
     second = _queue(contest, actor)
-    monkeypatch.setattr(epub_writer, "FONT_DIR", "/nonexistent")
+    monkeypatch.setattr(fonts, "FONT_FILES", ("/nonexistent/NotoSerif-Regular.ttf",))
     tasks.run_build(second.id)
     db.session.expire_all()
-    assert second.state == BuildState.FAILED and "DejaVu" in second.error
+    assert second.state == BuildState.FAILED and "fonts-noto-core" in second.error
     assert second.finished_at is not None
     assert last_good_build(contest) is first
     assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
