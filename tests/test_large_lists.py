@@ -3,8 +3,6 @@ queries does not grow with the entries), and with 600 entries each stays under 2
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import event, select
 
@@ -13,7 +11,7 @@ from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, STAGES, load_demo
 from contest.uow import unit_of_work
 from judging.models import PanelMember
-from tests.conftest import login, make_app
+from tests.conftest import copy_schema, login, make_app
 
 PAGES = (
     "/c/son-la-2019/dashboard",
@@ -32,7 +30,7 @@ MAX_BYTES = 200 * 1024
 
 def _demo_app(folder, migrated_database, entries: int):
     """The demo with `entries` essays, judged, awarded and finalised, its book set up."""
-    shutil.copy(migrated_database, folder / "test.sqlite")
+    copy_schema(migrated_database, folder)
     app = make_app(folder)
     with app.app_context():
         with unit_of_work() as uow:

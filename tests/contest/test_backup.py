@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import tarfile
@@ -23,7 +22,7 @@ from sqlalchemy import text
 from contest.backup import databases, stored_files
 from contest.db import db, migrate
 from contest.services.accounts import create_user
-from tests.conftest import docx_bytes, make_app, uploaded_entry, vietnamese_essay
+from tests.conftest import copy_schema, docx_bytes, make_app, uploaded_entry, vietnamese_essay
 
 SLUG = "son-la-2019"
 
@@ -63,7 +62,7 @@ def instance(folder, schema=None) -> Iterator:
     before `db upgrade`), or a copy of `schema` (migrated and empty)."""
     folder.mkdir()
     if schema is not None:
-        shutil.copy(schema, folder / "test.sqlite")
+        copy_schema(schema, folder)
     other = make_app(folder)
     with other.app_context():
         try:
