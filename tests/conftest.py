@@ -38,6 +38,15 @@ ON_POSTGRESQL = postgres.wanted()
 _server: postgres.Server | None = None
 
 
+def pytest_configure(config):
+    """Apps a test restarts (`make_app` again) and the threads of the race tests leave pooled
+    connections to the garbage collector: sqlite3 closes them silently, psycopg warns."""
+    if ON_POSTGRESQL:
+        config.addinivalue_line(
+            "filterwarnings", "ignore:.*was deleted while still open:ResourceWarning"
+        )
+
+
 @pytest.fixture(scope="session", autouse=ON_POSTGRESQL)
 def postgres_server():
     """The PostgreSQL pass's own server, one per pytest process (see tests/postgres.py)."""
