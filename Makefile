@@ -1,12 +1,14 @@
-# Two commands on a fresh machine: `make run` and `make test`.
+# On a fresh machine: `make run` (the demo), `make test`, and `make serve` (production).
 VENV ?= .venv
-PORT ?= 5000
+# Production server: gunicorn on PORT (default 8000) with WEB_CONCURRENCY workers.
+HOST ?= 127.0.0.1
+WEB_CONCURRENCY ?= 4
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: run test install bench chromium system-deps
+.PHONY: run serve test install bench chromium system-deps test-deps
 
 $(STAMP): pyproject.toml
 	@pkg-config --exists icu-i18n 2>/dev/null || { $(APT_INSTALL) libicu-dev pkg-config; }
@@ -38,8 +40,15 @@ system-deps:
 run: install system-deps
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	@echo "Gương Sáng: http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Gương Sáng: http://127.0.0.1:$(or $(PORT),5000)"
+	$(FLASK) run --host 127.0.0.1 --port $(or $(PORT),5000)
+
+# No demo is loaded: the database (DATABASE_URL, or the demo's SQLite file if one exists) is
+# migrated and served as it is. Put nginx in front for HTTPS (README).
+serve: install system-deps
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --bind $(HOST):$(or $(PORT),8000) --workers $(WEB_CONCURRENCY) \
+	  --access-logfile - --forwarded-allow-ips 127.0.0.1 'wsgi:create_app()'
 
 # Test tools from Debian: Chromium for the browser tests.
 chromium:
@@ -48,9 +57,19 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
 
-test: install system-deps chromium
+# The PostgreSQL pass starts its own servers (tests/postgres.py) from Debian's postgresql.
+test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
+	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "PostgreSQL could not be installed" >&2; exit 1; }
+
+# The suite twice: on SQLite, then on PostgreSQL (two processes, each with its own server);
+# tests about the SQLite file itself run in the first pass only.
+test: install system-deps chromium test-deps
 	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py
 	$(VENV)/bin/pytest
+	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 -m "not sqlite_only"
 
 bench: install system-deps
 	$(PY) -m bench.bench_judging

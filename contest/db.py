@@ -111,10 +111,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
         dbapi_connection.isolation_level = None
 
 
+# PostgreSQL's counterpart of BEGIN IMMEDIATE: a writer's transaction first takes one
+# transaction-scoped advisory lock, so writers queue as on SQLite and every rule that reads
+# before it writes (quotas, one build at a time, the audit chain's last hash) reads what the
+# previous writer committed (READ COMMITTED: each statement sees the latest commit). Readers
+# never wait. The key is arbitrary, fixed for the app ("GS" in ASCII).
+WRITER_LOCK_KEY = 0x4753
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
+def _writer_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer() else "BEGIN")
+    elif connection.dialect.name == "postgresql" and _is_writer():
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
 
 def init_app(app: Flask) -> None:

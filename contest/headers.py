@@ -5,7 +5,7 @@ essays' pictures: `sandbox`) keeps it."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,6 +29,9 @@ HEADERS = {
 
 
 HSTS = "max-age=31536000; includeSubDomains"
+# Stylesheets, scripts and icons: kept by browsers and proxies for an hour, then revalidated
+# by their ETag (their URLs carry no version, so a new release shows within the hour).
+STATIC_MAX_AGE_SECONDS = 3600
 
 
 def init_app(app: Flask) -> None:
@@ -51,4 +54,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if https:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            response.cache_control.public = True
+            response.cache_control.max_age = STATIC_MAX_AGE_SECONDS
+            response.cache_control.no_cache = None
         return response

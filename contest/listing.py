@@ -81,17 +81,14 @@ def page_of(items: Sequence[Any], number: int, size: int = DEFAULT_PAGE_SIZE) ->
 
 
 def matches(session: Session, text: str, *columns: ColumnElement) -> ColumnElement[bool]:
-    """Every word of `text` in at least one of `columns`, case- and accent-blind on SQLite
-    ("nguoi giu rung" finds "Người giữ rừng"); case-blind elsewhere."""
-    folding = session.get_bind().dialect.name == "sqlite"
+    """Every word of `text` in at least one of `columns`, case- and accent-blind ("nguoi giu
+    rung" finds "Người giữ rừng"): gs_fold is contest.text.fold on SQLite, and the same folding
+    in SQL on PostgreSQL (migration e1a2b3c4d5e6)."""
     conditions = []
     for word in text.split():
-        needle = fold(word) if folding else nfc(word)
+        needle = fold(word)
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        alternatives = [
-            func.gs_fold(c).like(pattern, escape="\\") if folding else c.ilike(pattern, escape="\\")
-            for c in columns
-        ]
+        alternatives = [func.gs_fold(c).like(pattern, escape="\\") for c in columns]
         conditions.append(or_(*alternatives))
     return and_(true(), *conditions)
 

@@ -17,6 +17,7 @@ from contest.intake import extract_typed
 from contest.models import Contest, Round, Unit, User
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
+from tests import postgres
 from wsgi import create_app
 
 PASSWORD = "matkhau-2019"
@@ -33,12 +34,54 @@ def vietnamese_essay(words: int, seed: str = "Người tốt việc tốt") -> s
     return " ".join(out)
 
 
+ON_POSTGRESQL = postgres.wanted()
+_server: postgres.Server | None = None
+
+
+def pytest_configure(config):
+    """Apps a test restarts (`make_app` again) and the threads of the race tests leave pooled
+    connections to the garbage collector: sqlite3 closes them silently, psycopg warns."""
+    if ON_POSTGRESQL:
+        config.addinivalue_line(
+            "filterwarnings", "ignore:.*was deleted while still open:ResourceWarning"
+        )
+
+
+@pytest.fixture(scope="session", autouse=ON_POSTGRESQL)
+def postgres_server():
+    """The PostgreSQL pass's own server, one per pytest process (see tests/postgres.py)."""
+    global _server
+    _server = postgres.Server()
+    yield _server
+    _server.stop()
+    _server = None
+
+
+def database_url(folder) -> str:
+    """The database of a test folder: a file in it, or on PostgreSQL a database named after it
+    (created empty, as a new server before `db upgrade`)."""
+    if not ON_POSTGRESQL:
+        return f"sqlite:///{folder / 'test.sqlite'}"
+    name = postgres.database_name(folder)
+    if not _server.exists(name):
+        _server.create(name)
+    return _server.url(name)
+
+
+def copy_schema(schema, folder) -> None:
+    """Give the folder a copy of the migrated, empty schema (`migrated_database`)."""
+    if ON_POSTGRESQL:
+        _server.create(postgres.database_name(folder), template=schema)
+    else:
+        shutil.copy(schema, folder / "test.sqlite")
+
+
 def make_app(folder, **extra):
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database_url(folder),
             "STORAGE_DIR": str(folder / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "JOBS_RUNNER": "manual",
@@ -49,23 +92,29 @@ def make_app(folder, **extra):
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
-    """The schema built once by the migrations; each test gets its own copy of the file."""
+    """The schema built once by the migrations; each test gets its own copy of the file (on
+    PostgreSQL: of the template database)."""
     folder = tmp_path_factory.mktemp("schema")
     app = make_app(folder)
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    if ON_POSTGRESQL:
+        _server.create(postgres.TEMPLATE, template=postgres.database_name(folder))
+        return postgres.TEMPLATE
     return folder / "test.sqlite"
 
 
 @pytest.fixture
 def app(tmp_path, migrated_database):
-    shutil.copy(migrated_database, tmp_path / "test.sqlite")
+    copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path)
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    if ON_POSTGRESQL:
+        _server.drop(postgres.database_name(tmp_path))
 
 
 @pytest.fixture

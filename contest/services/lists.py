@@ -34,8 +34,8 @@ class EntryFilter:
 
 
 def text_order(session: Session, column):
-    """Order text accent-blind on SQLite ("Đ" beside "D", not after "Z")."""
-    return func.gs_fold(column) if session.get_bind().dialect.name == "sqlite" else column
+    """Order text accent-blind ("Đ" beside "D", not after "Z"; gs_fold on both databases)."""
+    return func.gs_fold(column)
 
 
 def entries_page(session: Session, contest: Contest, wanted: EntryFilter, page: int) -> Page:
@@ -67,7 +67,7 @@ def entries_page(session: Session, contest: Contest, wanted: EntryFilter, page: 
         "state": Entry.state,
         "submitted": Entry.submitted_at,
     }[wanted.sort if wanted.sort in ENTRY_SORTS else "id"]
-    order = column.desc() if wanted.descending else column.asc()
+    order = column.desc().nulls_last() if wanted.descending else column.asc().nulls_first()
     return paginate(session, query.order_by(order, Entry.id), page, ENTRY_PAGE_SIZE)
 
 

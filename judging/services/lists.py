@@ -100,7 +100,10 @@ def stage_page(
             "unit": text_order(session, unit.name),
         }
     column = orders.get(wanted.sort, BlindCopy.code)
-    query = query.order_by(column.desc() if wanted.descending else column.asc(), BlindCopy.code)
+    # Entries not scored yet come last from the top score and first from the lowest, on both
+    # databases (PostgreSQL's default puts NULLs first in descending order).
+    order = column.desc().nulls_last() if wanted.descending else column.asc().nulls_first()
+    query = query.order_by(order, BlindCopy.code)
     if named:
         query = query.options(selectinload(StageResult.entry))
     found = paginate(session, query, page, PAGE_SIZE)

@@ -6,7 +6,6 @@ kept in test-artifacts/."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from werkzeug.serving import make_server
 from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, load_demo
 from contest.uow import unit_of_work
-from tests.conftest import make_app
+from tests.conftest import copy_schema, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -32,7 +31,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_app(tmp_path, migrated_database):
     """A fresh database with a small demo, served on a free loopback port."""
-    shutil.copy(migrated_database, tmp_path / "test.sqlite")
+    copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
     with app.app_context():
         with unit_of_work() as uow:

@@ -15,10 +15,18 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from contest import audit_chain
-from contest.audit import ContestAction, record_event, verify_chain
+from contest.audit import ContestAction, missing_guards, record_event, verify_chain
 from contest.db import db
 from contest.models import AuditEvent
-from tests.conftest import csrf_token, docx_bytes, login, make_app, uploaded_entry, vietnamese_essay
+from tests.conftest import (
+    ON_POSTGRESQL,
+    csrf_token,
+    docx_bytes,
+    login,
+    make_app,
+    uploaded_entry,
+    vietnamese_essay,
+)
 
 BEFORE = "e5f6a7b8c9d0"
 
@@ -32,8 +40,23 @@ def _verify(runner, *args):
     return runner.invoke(args=["audit", "verify", *args])
 
 
+# The append-only guards: two triggers on SQLite, a row and a TRUNCATE trigger on PostgreSQL.
+GUARDS = (
+    {"audit_event_append_only", "audit_event_no_truncate"}
+    if ON_POSTGRESQL
+    else {"audit_event_no_update", "audit_event_no_delete"}
+)
+ON_TABLE = " ON audit_event" if ON_POSTGRESQL else ""
+
+
 def _tamper(sql: str, **params) -> None:
     """Someone with database access: drops the guards, changes the table, puts them back."""
+    if ON_POSTGRESQL:
+        db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+        db.session.execute(text(sql), params)
+        db.session.execute(text("ALTER TABLE audit_event ENABLE TRIGGER USER"))
+        db.session.commit()
+        return
     for verb in ("update", "delete"):
         db.session.execute(text(f"DROP TRIGGER audit_event_no_{verb}"))
     db.session.execute(text(sql), params)
@@ -287,7 +310,7 @@ def test_the_migration_chains_existing_rows_and_round_trips(tmp_path):
         upgrade()
         verdict = verify_chain(db.session)
         assert (verdict.rows, verdict.broken) == (3, None)
-        assert _triggers() == {"audit_event_no_update", "audit_event_no_delete"}
+        assert _triggers() == GUARDS
         db.session.add(AuditEvent(object_type="Entry", object_id=1, action="edit"))
         db.session.commit()
         assert verify_chain(db.session).rows == 4
@@ -305,20 +328,16 @@ def test_the_migration_chains_existing_rows_and_round_trips(tmp_path):
 
 
 def _triggers() -> set[str]:
-    return set(
-        db.session.scalars(
-            text(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
-            )
-        )
-    )
+    """The guards present (`missing_guards` names those absent)."""
+    return GUARDS - set(missing_guards(db.session))
 
 
 def test_verify_fails_when_the_guards_are_gone(runner, logged):
     """A doctored database restored without its triggers: the chain may still be whole, but
     the log is no longer append-only, and verify says so."""
-    db.session.execute(text("DROP TRIGGER audit_event_no_delete"))
+    gone = sorted(GUARDS)[-1]
+    db.session.execute(text(f"DROP TRIGGER {gone}{ON_TABLE}"))
     db.session.commit()
     result = _verify(runner)
-    assert result.exit_code == 1 and "audit_event_no_delete" in result.output
+    assert result.exit_code == 1 and gone in result.output
     assert "thiếu trigger" in result.output

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import tarfile
@@ -18,12 +17,19 @@ from unittest.mock import patch
 import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import inspect, select, text
 
 from contest.backup import databases, stored_files
 from contest.db import db, migrate
 from contest.services.accounts import create_user
-from tests.conftest import docx_bytes, make_app, uploaded_entry, vietnamese_essay
+from tests.conftest import (
+    ON_POSTGRESQL,
+    copy_schema,
+    docx_bytes,
+    make_app,
+    uploaded_entry,
+    vietnamese_essay,
+)
 
 SLUG = "son-la-2019"
 
@@ -63,7 +69,7 @@ def instance(folder, schema=None) -> Iterator:
     before `db upgrade`), or a copy of `schema` (migrated and empty)."""
     folder.mkdir()
     if schema is not None:
-        shutil.copy(schema, folder / "test.sqlite")
+        copy_schema(schema, folder)
     other = make_app(folder)
     with other.app_context():
         try:
@@ -91,7 +97,16 @@ def snapshot(app) -> tuple[list[str] | None, list[str]]:
     every path under storage, scratch included."""
     database = db.engine.url.database
     data = None
-    if os.path.exists(database):
+    if ON_POSTGRESQL:
+        with db.engine.connect() as connection:
+            present = set(inspect(connection).get_table_names())
+            data = [
+                f"{table.name}: {row}"
+                for table in db.metadata.sorted_tables
+                if table.name in present
+                for row in connection.execute(select(table).order_by(*table.primary_key))
+            ]
+    elif os.path.exists(database):
         with closing(sqlite3.connect(database)) as connection:
             data = list(connection.iterdump())
     storage = app.config["STORAGE_DIR"]
@@ -111,7 +126,8 @@ def test_round_trip_into_a_new_instance_gives_the_same_answers_and_bytes(app, ar
     assert names[0] == "manifest.json"
     assert [m["path"] for m in manifest["members"]] == names[1:]
     assert not any(".staging-" in n or ".work-" in n for n in names)
-    assert manifest["database_kind"] == "sqlite" and manifest["alembic_revision"]
+    assert manifest["database_kind"] == ("postgresql" if ON_POSTGRESQL else "sqlite")
+    assert manifest["alembic_revision"]
     expected, files = statuses(app), stored_bytes(app)
     assert len(files) == 2
 
@@ -256,6 +272,7 @@ def test_a_backup_into_a_missing_folder_says_so(runner, world, tmp_path):
     assert result.exit_code == 1 and "Không có thư mục" in result.output
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_while_a_writer_holds_its_transaction_takes_the_committed_state(
     app, runner, filled, tmp_path
 ):
@@ -282,6 +299,7 @@ def test_a_backup_inside_storage_is_refused(app, runner, world):
     assert os.listdir(app.config["STORAGE_DIR"]) == []
 
 
+@pytest.mark.sqlite_only
 def test_restoring_over_a_locked_database_says_so(archive, tmp_path, migrated_database):
     """A web server still writing holds the lock: the restore gives up with a message
     (Python's own backup loop would wait for ever) and leaves storage as it was."""

@@ -9,16 +9,15 @@ import logging
 import os
 import stat
 
+import pytest
 from openpyxl import load_workbook
 
 from judging.export import ExportData, to_csv, to_xlsx
-from tests.conftest import login, make_app
+from tests.conftest import copy_schema, login, make_app
 
 
 def test_https_mode_marks_cookies_secure_and_sends_hsts(tmp_path, migrated_database):
-    import shutil
-
-    shutil.copy(migrated_database, tmp_path / "test.sqlite")
+    copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path, HTTPS=True)
     client = app.test_client()
     response = client.get("/login")
@@ -31,6 +30,18 @@ def test_https_mode_marks_cookies_secure_and_sends_hsts(tmp_path, migrated_datab
 
 def test_plain_mode_sends_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_static_files_are_cached_for_an_hour_and_pages_are_not(client, world):
+    static = client.get("/static/style.css")
+    assert static.status_code == 200
+    assert static.cache_control.public and static.cache_control.max_age == 3600
+    assert static.headers["ETag"]
+    static.close()
+    again = client.get("/static/style.css", headers={"If-None-Match": static.headers["ETag"]})
+    again.close()
+    assert again.status_code == 304 and again.cache_control.max_age == 3600
+    assert client.get("/login").cache_control.max_age is None
 
 
 def test_a_login_lasts_a_limited_time(client, world):
@@ -53,6 +64,7 @@ def test_every_response_names_its_request_in_the_log(client):
     assert "[req-42] contest: Lỗi hệ thống" in handler.format(record)
 
 
+@pytest.mark.sqlite_only
 def test_database_and_storage_are_the_service_user_s_alone(app):
     database = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     for path, mode in (
