@@ -1,7 +1,7 @@
 """accent-blind search and ordering on PostgreSQL: gs_fold() as on SQLite
 
 Revision ID: e1a2b3c4d5e6
-Revises: c9d0e1f2a3b4
+Revises: b1c2d3e4f5a6
 Create Date: 2026-11-28 17:00:00
 
 The SQLite connection registers gs_fold (contest.text.fold) as a Python function; PostgreSQL
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'e1a2b3c4d5e6'
-down_revision = 'c9d0e1f2a3b4'
+down_revision = 'b1c2d3e4f5a6'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from contest.db import db
+from contest.db import db, utcnow
+from contest.i18n import local_day
 from contest.models import EntryState
 from contest.services import lists
 from contest.services.forwarding import forward_round
@@ -160,7 +161,7 @@ def test_audit_log_filters_by_person_action_and_days(client, five):
     assert len(submitted) == 4 and all("đã nộp bài" in row for row in submitted)
     assert sentences(action="submitted", who="Ánh") == [r for r in submitted if "Ánh sáng" in r]
     assert len(sentences(action="no-such-action")) == len(everything)
-    day = NOW.date()
+    day = local_day(utcnow())  # the events were recorded now, on the province's calendar
     assert sentences(since=str(day), until=str(day)) == everything
     assert len(sentences(since="2999-01-01")) == 1  # the "nothing found" row
     assert sentences(until="2000-01-01")[0].count("Không có thay đổi nào khớp.") == 1
