@@ -1,0 +1,23 @@
+"""The DOCX package carries none of the default templates' leftovers."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+from anthology.services import builds
+from contest.db import db
+
+
+def test_docx_has_no_template_leftovers(finalised, tmp_path):
+    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    with zipfile.ZipFile(written["docx"]) as archive:
+        names = set(archive.namelist())
+        settings = archive.read("word/settings.xml").decode()
+        types = archive.read("[Content_Types].xml").decode()
+        package_rels = archive.read("_rels/.rels").decode()
+    assert "docProps/app.xml" not in names and "docProps/custom.xml" not in names
+    assert "app.xml" not in types + package_rels and "custom.xml" not in package_rels
+    assert "word/comments.xml" not in names
+    assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
+    assert "ja-JP" not in settings and 'w:themeFontLang w:val="vi-VN"' in settings
