@@ -1,11 +1,16 @@
-"""The DOCX package carries none of the default templates' leftovers."""
+"""The DOCX book and certificates carry none of the default templates' leftovers."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from datetime import datetime
 
-from anthology.services import builds
+import docx
+from docx.enum.section import WD_ORIENT
+
+from anthology.services import builds, certificates
 from contest.db import db
 
 
@@ -21,3 +26,15 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
     assert "word/comments.xml" not in names
     assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
     assert "ja-JP" not in settings and 'w:themeFontLang w:val="vi-VN"' in settings
+
+
+def test_certificates_landscape_lower_case_prize_and_clean_properties(finalised):
+    data = certificates.certificates_docx(db.session, finalised["contest"])
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    prizes = [p.text for p in document.paragraphs if p.text.startswith("Đã đạt")]
+    assert prizes and all(text.startswith("Đã đạt giải ") for text in prizes)
+    props = document.core_properties
+    assert "python-docx" not in (props.comments or "") and props.language == "vi-VN"
+    assert props.created.year == datetime.now().year
