@@ -8,9 +8,11 @@ import zipfile
 from datetime import datetime
 
 import docx
+import pytest
 from docx.enum.section import WD_ORIENT
 
 from anthology.services import builds, certificates
+from contest import office
 from contest.db import db
 
 
@@ -38,3 +40,34 @@ def test_certificates_landscape_lower_case_prize_and_clean_properties(finalised)
     props = document.core_properties
     assert "python-docx" not in (props.comments or "") and props.language == "vi-VN"
     assert props.created.year == datetime.now().year
+
+
+def test_cli_certificates_docx_and_refusals_leave_no_file(runner, finalised, tmp_path):
+    tmp_path = tmp_path / "ra"  # the fixture keeps its own files in tmp_path
+    tmp_path.mkdir()
+    out = tmp_path / "giay.docx"
+    result = runner.invoke(args=["anthology", "certificates", "son-la-2019", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out)
+    assert sum(p.text.startswith("Chứng nhận") for p in docx.Document(out).paragraphs) == 6
+    for bad in ("giay.txt", "khong-co/giay.docx"):
+        refused = runner.invoke(
+            args=["anthology", "certificates", "son-la-2019", "--out", str(tmp_path / bad)]
+        )
+        assert refused.exit_code == 1 and "Traceback" not in refused.output
+        assert not (tmp_path / bad).exists()
+    missing = runner.invoke(
+        args=["anthology", "certificates", "khong-co", "--out", str(tmp_path / "x.docx")]
+    )
+    assert missing.exit_code == 1 and not (tmp_path / "x.docx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["giay.docx"]
+
+
+@pytest.mark.skipif(
+    office.libreoffice() is None or office.sandbox() is None, reason="needs LibreOffice and bwrap"
+)
+def test_cli_certificates_pdf_through_libreoffice(runner, finalised, tmp_path):
+    out = tmp_path / "giay.pdf"
+    result = runner.invoke(args=["anthology", "certificates", "son-la-2019", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
