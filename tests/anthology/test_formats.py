@@ -71,3 +71,17 @@ def test_cli_certificates_pdf_through_libreoffice(runner, finalised, tmp_path):
     result = runner.invoke(args=["anthology", "certificates", "son-la-2019", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_epub_stylesheet_raises_note_refs_and_wraps_long_words(finalised, tmp_path):
+    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub",))
+    with zipfile.ZipFile(written["epub"]) as archive:
+        css = "\n".join(
+            archive.read(name).decode() for name in archive.namelist() if name.endswith(".css")
+        )
+        chapters = "\n".join(
+            archive.read(name).decode() for name in archive.namelist() if name.endswith("html")
+        )
+    assert 'class="footnote-ref"' in chapters
+    assert re.search(r"a\.footnote-ref[^{]*\{[^}]*vertical-align: super", css)
+    assert "overflow-wrap: break-word" in css and '"Noto Sans Tai Viet"' in css
