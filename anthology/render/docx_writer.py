@@ -69,6 +69,9 @@ def _style(
     style.font.italic = italic
     style.font.color.rgb = None
     _set_fonts(style.element.get_or_add_rPr(), size)
+    # The default template's Title has a blue rule under it and Subtitle is letter-spaced.
+    for element in style.element.xpath("./w:pPr/w:pBdr | ./w:rPr/w:spacing"):
+        element.getparent().remove(element)
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
     fmt.page_break_before = page_break

@@ -85,3 +85,11 @@ def test_epub_stylesheet_raises_note_refs_and_wraps_long_words(finalised, tmp_pa
     assert 'class="footnote-ref"' in chapters
     assert re.search(r"a\.footnote-ref[^{]*\{[^}]*vertical-align: super", css)
     assert "overflow-wrap: break-word" in css and '"Noto Sans Tai Viet"' in css
+
+
+def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):
+    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    styles = docx.Document(written["docx"]).styles
+    for name in ("Title", "Subtitle"):
+        element = styles[name].element
+        assert not element.xpath("./w:pPr/w:pBdr") and not element.xpath("./w:rPr/w:spacing")
