@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from anthology.services import builds
+from anthology.services import builds, certificates
+from contest import office
 from contest.cli import command_unit_of_work, get_contest
 from contest.errors import DomainError
 
@@ -40,6 +42,50 @@ def build_command(slug: str, out: str, formats: str) -> None:
         ) from error
     for fmt in wanted:
         click.echo(written[fmt])
+
+
+# LibreOffice gets this long to lay out every certificate as PDF.
+CERTIFICATE_PDF_TIMEOUT_SECONDS = 300
+
+
+@anthology_cli.command("certificates")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+def certificates_command(slug: str, out: str) -> None:
+    """Write every prize winner's certificate to OUT, a .docx or a .pdf (through LibreOffice)."""
+    target = os.path.splitext(out)[1].lower().lstrip(".")
+    if target not in ("docx", "pdf"):
+        raise click.ClickException(_("Tệp giấy chứng nhận phải có đuôi .docx hoặc .pdf."))
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise click.ClickException(_("Không có thư mục %(folder)s.", folder=folder))
+    try:
+        with command_unit_of_work() as uow:
+            data = certificates.certificates_docx(uow.session, get_contest(slug))
+        if target == "pdf":
+            data = office.convert(data, ".docx", "pdf", CERTIFICATE_PDF_TIMEOUT_SECONDS)
+    except (click.ClickException, DomainError):
+        raise
+    except office.OfficeConversionError as error:
+        raise click.ClickException(
+            _(
+                "LibreOffice không chuyển được giấy chứng nhận sang PDF (%(reason)s).",
+                reason=error.reason.value,
+            )
+        ) from error
+    # Written beside OUT and renamed: an interrupted write leaves no half file under OUT's name.
+    handle, partial = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.replace(partial, out)
+    except OSError as error:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise click.ClickException(
+            _("Không ghi được %(path)s: %(reason)s", path=out, reason=error.strerror)
+        ) from error
+    click.echo(os.path.abspath(out))
 
 
 def init_app(app: Flask) -> None:

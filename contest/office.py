@@ -17,7 +17,9 @@ from enum import StrEnum
 
 LEGACY_EXTENSIONS = (".doc", ".rtf")
 # What each kind of file starts with: LibreOffice would read anything else as plain text.
-_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf"}
+_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf", ".docx": b"PK\x03\x04"}
+# What each target is written as: LibreOffice's output filter and the file's extension.
+_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": ("pdf:writer_pdf_Export", ".pdf")}
 
 # A profile in which nothing active runs and nothing linked is fetched: no macro (security
 # "very high", execution disabled), no active content, no linked picture or text from files or
@@ -107,6 +109,11 @@ def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
 
 def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
     """The .docx LibreOffice writes for a .doc or .rtf file."""
+    return convert(data, extension, "docx", timeout)
+
+
+def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
+    """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
     if not data.startswith(_MAGIC[extension]):
         raise OfficeConversionError(OfficeFailure.UNREADABLE)
     program, bwrap = libreoffice(), sandbox()
@@ -122,10 +129,13 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
         with open(source, "wb") as fh:
             fh.write(data)
         outdir = os.path.join(workdir, "out")
-        command = _sandboxed(bwrap, _conversion_command(program, profile, outdir, source), workdir)
+        output_filter, output_extension = _TARGETS[target]
+        command = _sandboxed(
+            bwrap, _conversion_command(program, profile, outdir, source, output_filter), workdir
+        )
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
-        result = os.path.join(outdir, "essay.docx")
+        result = os.path.join(outdir, "essay" + output_extension)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
         with open(result, "rb") as fh:
@@ -138,7 +148,9 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
-def _conversion_command(program: str, profile: str, outdir: str, source: str) -> list[str]:
+def _conversion_command(
+    program: str, profile: str, outdir: str, source: str, output_filter: str
+) -> list[str]:
     return [
         "/usr/bin/prlimit",
         f"--as={MEMORY_LIMIT_BYTES}",
@@ -152,7 +164,7 @@ def _conversion_command(program: str, profile: str, outdir: str, source: str) ->
         "--nodefault",
         "--nologo",
         "--convert-to",
-        "docx:MS Word 2007 XML",
+        output_filter,
         "--outdir",
         outdir,
         source,

@@ -69,6 +69,9 @@ def _style(
     style.font.italic = italic
     style.font.color.rgb = None
     _set_fonts(style.element.get_or_add_rPr(), size)
+    # The default template's Title has a blue rule under it and Subtitle is letter-spaced.
+    for element in style.element.xpath("./w:pPr/w:pBdr | ./w:rPr/w:spacing"):
+        element.getparent().remove(element)
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
     fmt.page_break_before = page_break
@@ -223,6 +226,33 @@ def _core_properties(document, book: Book) -> None:
     props.content_status, props.version = "", ""
 
 
+def _drop_part(document, reltype_suffix: str) -> None:
+    """Remove a package part the template brought along (python-docx keeps unknown parts)."""
+    for part in (document.part.package, document.part):
+        for rel_id, rel in list(part.rels.items()):
+            if rel.reltype.endswith(reltype_suffix):
+                del part.rels[rel_id]
+
+
+def _clean_template_leftovers(document) -> None:
+    """What python-docx's and pandoc's default templates leave behind: Word 2010 compatibility
+    mode, the extended properties naming "Microsoft Macintosh Word" and Normal.dotm, pandoc's
+    custom-property dump of the metadata, an empty comments part and a ja-JP theme language."""
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    for language in settings.iter(qn("w:themeFontLang")):
+        for attribute in list(language.attrib):
+            language.attrib.pop(attribute)
+        language.set(qn("w:val"), "vi-VN")
+    _drop_part(document, "/extended-properties")
+    _drop_part(document, "/custom-properties")
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/comments") and b"<w:comment " not in rel.target_part.blob:
+            del document.part.rels[rel_id]
+
+
 def _insert_cover(document, book: Book) -> None:
     if not book.cover:
         return
@@ -272,5 +302,6 @@ def write_docx(
     _mark_fields_for_update(document)
     _insert_cover(document, book)
     _core_properties(document, book)
+    _clean_template_leftovers(document)
     document.save(out)
     return out

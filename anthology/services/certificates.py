@@ -31,7 +31,7 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
         [
             certificate_render.Certificate(
                 ho_ten=a.entry.author.full_name,
-                giai=a.prize_level.name,
+                giai=certificate_render.prize_phrase(a.prize_level.name),
                 ten_bai=a.entry.title,
                 don_vi=a.entry.author_unit.name,
                 cuoc_thi=contest.title,
