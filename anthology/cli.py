@@ -1,17 +1,18 @@
-"""Operator command: anthology build. Every failure is a message and exit status 1; the
-files appear in OUT only when every format was written and read back."""
+"""Operator commands: anthology build, anthology certificates. Every failure is a message and
+exit status 1; files appear in OUT only when every format was written and read back."""
 
 from __future__ import annotations
 
 import logging
 import os
+import tempfile
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from anthology.services import builds
+from anthology.services import builds, certificates
 from contest.cli import command_unit_of_work, get_contest
 from contest.errors import DomainError
 
@@ -40,6 +41,50 @@ def build_command(slug: str, out: str, formats: str) -> None:
         ) from error
     for fmt in wanted:
         click.echo(written[fmt])
+
+
+@anthology_cli.command("certificates")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+def certificates_command(slug: str, out: str) -> None:
+    """Write the prize winners' certificates to OUT (.docx or .pdf); print its path."""
+    out = os.path.abspath(out)
+    fmt = os.path.splitext(out)[1].lower().lstrip(".")
+    if fmt not in ("docx", "pdf"):
+        raise click.ClickException(_("Tệp ra phải có đuôi .docx hoặc .pdf: %(out)s", out=out))
+    if not os.path.isdir(os.path.dirname(out)):
+        raise click.ClickException(_("Không có thư mục %(folder)s.", folder=os.path.dirname(out)))
+    try:
+        with command_unit_of_work() as uow:
+            data = certificates.certificates_docx(uow.session, get_contest(slug))
+        if fmt == "pdf":
+            data = certificates.to_pdf(data)
+        _write_whole(out, data)
+    except click.ClickException:
+        raise
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    except Exception as error:  # an operator gets the reason, not a traceback; nothing written
+        log.error("anthology certificates %s failed: %r", slug, error)
+        raise click.ClickException(
+            _(
+                "Không làm được giấy chứng nhận: %(reason)s",
+                reason=str(error) or type(error).__name__,
+            )
+        ) from error
+    click.echo(out)
+
+
+def _write_whole(path: str, data: bytes) -> None:
+    """The file appears complete under its name, or not at all."""
+    descriptor, staging = tempfile.mkstemp(prefix=".partial-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(descriptor, "wb") as fh:
+            fh.write(data)
+        os.replace(staging, path)
+    except BaseException:
+        os.unlink(staging)
+        raise
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
+"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake;
+and the app's own .docx files (certificates) printed to PDF the same way.
 
 Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
 forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
@@ -109,6 +110,18 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
     """The .docx LibreOffice writes for a .doc or .rtf file."""
     if not data.startswith(_MAGIC[extension]):
         raise OfficeConversionError(OfficeFailure.UNREADABLE)
+    return _convert(data, extension, "docx:MS Word 2007 XML", ".docx", timeout)
+
+
+def to_pdf(data: bytes, timeout: int) -> bytes:
+    """The PDF LibreOffice prints from a .docx the app wrote itself (certificates)."""
+    return _convert(data, ".docx", "pdf:writer_pdf_Export", ".pdf", timeout)
+
+
+def _convert(
+    data: bytes, extension: str, target: str, result_extension: str, timeout: int
+) -> bytes:
+    """Convert one file with LibreOffice, sandboxed, in a folder of its own removed afterwards."""
     program, bwrap = libreoffice(), sandbox()
     if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
@@ -118,14 +131,16 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
         os.makedirs(os.path.join(profile, "user"))
         with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
             fh.write(_PROFILE)
-        source = os.path.join(workdir, "essay" + extension)
+        source = os.path.join(workdir, "document" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
         outdir = os.path.join(workdir, "out")
-        command = _sandboxed(bwrap, _conversion_command(program, profile, outdir, source), workdir)
+        command = _sandboxed(
+            bwrap, _conversion_command(program, profile, outdir, source, target), workdir
+        )
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
-        result = os.path.join(outdir, "essay.docx")
+        result = os.path.join(outdir, "document" + result_extension)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
         with open(result, "rb") as fh:
@@ -138,7 +153,9 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
-def _conversion_command(program: str, profile: str, outdir: str, source: str) -> list[str]:
+def _conversion_command(
+    program: str, profile: str, outdir: str, source: str, target: str
+) -> list[str]:
     return [
         "/usr/bin/prlimit",
         f"--as={MEMORY_LIMIT_BYTES}",
@@ -152,7 +169,7 @@ def _conversion_command(program: str, profile: str, outdir: str, source: str) ->
         "--nodefault",
         "--nologo",
         "--convert-to",
-        "docx:MS Word 2007 XML",
+        target,
         "--outdir",
         outdir,
         source,
