@@ -94,13 +94,35 @@ def number(index: int, code: str) -> str:
 
 
 def _paragraph(container, text: str, size: float, *, bold=False, italic=False, underline=False):
-    paragraph = container.add_paragraph()
+    """A centred line; a table cell's own first (empty) paragraph is used before adding one."""
+    first = container.paragraphs[0] if container.paragraphs else None
+    fresh = first is not None and len(container.paragraphs) == 1 and not first.runs
+    paragraph = first if fresh and hasattr(container, "width") else container.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     run = paragraph.add_run(text)
     run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
     run.font.underline = underline
     return paragraph
+
+
+def _short_rule(cell, indent_mm: int) -> None:
+    """The short line Decree 30 draws under the issuing body: the top border of a tiny
+    paragraph indented from both sides."""
+    paragraph = cell.add_paragraph()
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(indent_mm)
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(2), Pt(0), Pt(4)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for attribute, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1")):
+        top.set(qn(attribute), value)
+    top.set(qn("w:color"), "000000")
+    borders.append(top)
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+    )
 
 
 def _two_columns(document, widths_mm: tuple[int, int]):
@@ -110,7 +132,6 @@ def _two_columns(document, widths_mm: tuple[int, int]):
     table.autofit = False
     for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
         cell.width = Mm(width)
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     return table.rows[0].cells
 
 
@@ -130,12 +151,13 @@ def default_template() -> bytes:
     issuer, nation = _two_columns(document, (100, 147))
     _paragraph(issuer, "{co_quan_chu_quan}", 13)
     _paragraph(issuer, "{co_quan}", 13, bold=True)
+    _short_rule(issuer, 32)
     _paragraph(issuer, "Số: {so}", 13).paragraph_format.space_before = Pt(6)
     _paragraph(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
     _paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True, underline=True)
     _paragraph(nation, "{dia_danh}, {ngay}", 14, italic=True).paragraph_format.space_before = Pt(6)
 
-    _paragraph(document, "GIẤY CHỨNG NHẬN", 30, bold=True).paragraph_format.space_before = Pt(24)
+    _paragraph(document, "GIẤY CHỨNG NHẬN", 30, bold=True).paragraph_format.space_before = Pt(36)
     body = [
         ("Chứng nhận tác giả: {ho_ten}", 18, True),
         ("Đơn vị: {don_vi}", 15, False),
@@ -143,7 +165,7 @@ def default_template() -> bytes:
         ("tại {cuoc_thi}", 15, False),
     ]
     for text, size, bold in body:
-        _paragraph(document, text, size, bold=bold).paragraph_format.space_before = Pt(8)
+        _paragraph(document, text, size, bold=bold).paragraph_format.space_before = Pt(12)
 
     _, signer = _two_columns(document, (130, 117))
     _paragraph(signer, "{tham_quyen}", 14, bold=True).paragraph_format.space_before = Pt(18)
