@@ -238,3 +238,21 @@ def test_the_book_page_offers_both_formats(client, finalised, world):
     assert "/anthology/son-la-2019/certificates.pdf" in page
     answer = client.get("/anthology/son-la-2019/certificates.docx")
     assert answer.status_code == 200 and answer.data.startswith(b"PK")
+
+
+@needs_office
+def test_the_book_page_serves_the_pdf(client, finalised, world):
+    login(client, world["users"]["province"])
+    answer = client.get("/anthology/son-la-2019/certificates.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert len(pypdf.PdfReader(io.BytesIO(answer.data)).pages) == 6
+
+
+def test_a_failed_pdf_on_the_web_is_a_message(client, finalised, world, monkeypatch):
+    def missing(data, seconds):
+        raise office.OfficeConversionError(office.OfficeFailure.MISSING)
+
+    monkeypatch.setattr(office, "to_pdf", missing)
+    login(client, world["users"]["province"])
+    answer = client.get("/anthology/son-la-2019/certificates.pdf", follow_redirects=True)
+    assert "chưa cài LibreOffice" in answer.get_data(as_text=True)
