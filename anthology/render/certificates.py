@@ -90,6 +90,7 @@ def administrative_date(day: date) -> str:
 
 def number(index: int, code: str) -> str:
     """The number after "Số:": at least two digits, then the kind of paper and the body's code."""
+    code = code.strip().removeprefix("GCN-")  # an organiser may type the kind of paper too
     return f"{index:02d}/GCN-{code}" if code else f"{index:02d}/GCN"
 
 

@@ -41,6 +41,7 @@ def test_prize_phrase_and_administrative_date():
     assert certificate_render.administrative_date(date(2020, 2, 5)) == "ngày 05 tháng 02 năm 2020"
     assert certificate_render.administrative_date(date(2020, 11, 15)) == "ngày 15 tháng 11 năm 2020"
     assert certificate_render.number(3, "HĐTĐKT") == "03/GCN-HĐTĐKT"
+    assert certificate_render.number(12, "GCN-HĐTĐKT") == "12/GCN-HĐTĐKT"
 
 
 def test_the_docx_is_an_administrative_paper(finalised):
