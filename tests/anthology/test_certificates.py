@@ -19,7 +19,7 @@ from anthology.services import certificates, settings
 from anthology.services.contents import winners
 from contest import office
 from contest.db import db
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 needs_office = pytest.mark.skipif(
     office.libreoffice() is None or office.sandbox() is None,
@@ -257,3 +257,33 @@ def test_a_failed_pdf_on_the_web_is_a_message(client, finalised, world, monkeypa
     login(client, world["users"]["province"])
     answer = client.get("/anthology/son-la-2019/certificates.pdf", follow_redirects=True)
     assert "chưa cài LibreOffice" in answer.get_data(as_text=True)
+
+
+def test_the_settings_form_saves_the_certificate_fields(client, finalised, world):
+    login(client, world["users"]["province"])
+    page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
+    assert 'name="certificate_date"' in page and "2020-05-15" in page
+    data = {
+        "csrf_token": csrf_token(page),
+        "title": "Sách",
+        "publisher": "Hội đồng",
+        "year": "2020",
+        "page_size": "B5",
+        "margin_mm": "20",
+        "certificate_code": "SGDĐT",
+        "certificate_place": "Mộc Châu",
+        "certificate_date": "2020-02-03",
+        "certificate_signer": "GIÁM ĐỐC",
+        "certificate_signer_name": "Hà Văn Tú",
+    }
+    client.post("/anthology/son-la-2019/settings", data=data)
+    book = settings.settings_for(db.session, finalised["contest"])
+    assert (book.certificate_date, book.certificate_place) == (date(2020, 2, 3), "Mộc Châu")
+    texts = all_text(
+        docx.Document(io.BytesIO(certificates.certificates_docx(db.session, book.contest)))
+    )
+    assert "Mộc Châu, ngày 03 tháng 02 năm 2020" in texts and "Số: 01/GCN-SGDĐT" in texts
+    client.post("/anthology/son-la-2019/settings", data={**data, "certificate_date": "15/5"})
+    assert settings.settings_for(db.session, finalised["contest"]).certificate_date == date(
+        2020, 2, 3
+    )
