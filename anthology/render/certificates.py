@@ -20,6 +20,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 
@@ -96,9 +97,9 @@ def number(index: int, code: str) -> str:
 
 def _paragraph(container, text: str, size: float, *, bold=False, italic=False, underline=False):
     """A centred line; a table cell's own first (empty) paragraph is used before adding one."""
-    first = container.paragraphs[0] if container.paragraphs else None
-    fresh = first is not None and len(container.paragraphs) == 1 and not first.runs
-    paragraph = first if fresh and hasattr(container, "width") else container.add_paragraph()
+    paragraphs = container.paragraphs if isinstance(container, _Cell) else []
+    fresh = len(paragraphs) == 1 and not paragraphs[0].runs
+    paragraph = paragraphs[0] if fresh else container.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     run = paragraph.add_run(text)
