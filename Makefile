@@ -23,7 +23,8 @@ install: $(STAMP)
 
 # Debian packages the app itself needs: the Vietnamese-capable font embedded in the EPUB; Noto
 # Serif, Noto Sans Tai Viet (Sơn La's Thai script) and Noto Color Emoji for the print master; and
-# LibreOffice (without its desktop) to read .doc and .rtf essays, run inside bubblewrap;
+# LibreOffice (without its desktop) to read .doc and .rtf essays and print certificates, run
+# inside bubblewrap, with Liberation Serif 2 (Times New Roman's metrics, Vietnamese complete);
 # setpriv, so that no converter outlives a killed worker; Java for EPUBCheck, which reads
 # back every EPUB before it is offered.
 system-deps:
@@ -31,6 +32,7 @@ system-deps:
 	@test -f /usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf || { $(APT_INSTALL) fonts-noto-core; }
 	@test -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || { $(APT_INSTALL) fonts-noto-color-emoji; }
 	@command -v soffice >/dev/null 2>&1 || { $(APT_INSTALL) libreoffice-writer-nogui; }
+	@test -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf || { $(APT_INSTALL) fonts-liberation2; }
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
 	@command -v java >/dev/null 2>&1 || { $(APT_INSTALL) default-jre-headless; }

@@ -1,7 +1,9 @@
-"""The demo's book: Sơn La 2019's front matter and a certificate dated at Sơn La. Production
+"""The demo's book: Sơn La 2019's front matter and certificates signed at Sơn La. Production
 code has no such defaults: a new contest's book starts empty (see services/settings.py)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -57,15 +59,22 @@ def book_settings_values(contest_year: int) -> dict:
         "legal_deposit": f"quý II năm {year}",
         "page_size": "B5",
         "margin_mm": 20,
+        # The certificates are signed for the prize-giving at the congress.
+        "certificate_code": "HĐTĐKT",
+        "certificate_place": PLACE,
+        "certificate_date": date(year, 5, 15),
+        "certificate_signer": "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG TỈNH\nCHỦ TỊCH",
+        "certificate_signer_name": "Lò Văn Minh",
     }
 
 
 def fill_book(session: Session, contest: Contest) -> None:
-    """Give the demo contest its book settings and a certificate template dated at Sơn La."""
+    """Give the demo contest its book settings and the plain certificate template as if the
+    organiser had uploaded it."""
     year = book_settings.contest_year(contest)
     book_settings.save_settings(session, contest, None, **book_settings_values(year))
     book_settings.save_certificate_template(
-        session, contest, None, certificate_render.default_template(PUBLISHER, PLACE)
+        session, contest, None, certificate_render.default_template()
     )
 
 

@@ -19,3 +19,7 @@ class SettingsIncomplete(InvalidInput):
 
 class BookBuildError(DomainError):
     """The book could not be written (pandoc failed, a font is missing …)."""
+
+
+class CertificatePrintError(DomainError):
+    """LibreOffice could not print the certificates to PDF (missing, too slow, refused)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from anthology.models import PAGE_SIZES
@@ -52,6 +52,18 @@ class SettingsForm(Form):
     legal_deposit = StringField(_l("Nộp lưu chiểu"), description=_l("Ví dụ: quý II năm 2020."))
     page_size = SelectField(_l("Khổ giấy"), choices=choices((s, s) for s in PAGE_SIZES))
     margin_mm = IntegerField(_l("Lề (mm)"), validators=[NumberRange(min=5, max=50)])
+    # Certificates (Decree 30/2020 form); the issuing body is «Cơ quan ban hành» above.
+    certificate_code = StringField(
+        _l("Ký hiệu số giấy chứng nhận"),
+        description=_l("Phần sau «GCN-», ví dụ HĐTĐKT cho «Số: 01/GCN-HĐTĐKT»."),
+    )
+    certificate_place = StringField(_l("Địa danh ghi trên giấy chứng nhận"))
+    certificate_date = DateField(_l("Ngày ký giấy chứng nhận"), validators=[Optional()])
+    certificate_signer = TextAreaField(
+        _l("Thẩm quyền và chức vụ người ký giấy chứng nhận"),
+        description=_l("Ví dụ: TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG, dòng dưới: CHỦ TỊCH."),
+    )
+    certificate_signer_name = StringField(_l("Họ tên người ký giấy chứng nhận"))
     submit = SubmitField(_l("Lưu thông tin sách"))
 
 

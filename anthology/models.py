@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -106,6 +106,13 @@ class AnthologySettings(db.Model):
     # The EPUB's identifier when there is no ISBN: made once, so a corrected book stays the
     # same book for readers' libraries.
     book_uuid: Mapped[str] = mapped_column(String(36), default="")
+    # The certificates (Decree 30/2020 form): "Số: 01/GCN-<code>", dated at a place and on a day
+    # the organiser chooses, signed by `certificate_signer` (authority and title lines) and name.
+    certificate_code: Mapped[str] = mapped_column(String(50), default="")
+    certificate_place: Mapped[str] = mapped_column(String(100), default="")
+    certificate_date: Mapped[date | None] = mapped_column()
+    certificate_signer: Mapped[str] = mapped_column(Text, default="")
+    certificate_signer_name: Mapped[str] = mapped_column(String(300), default="")
 
     contest: Mapped[Contest] = relationship()
 

@@ -18,8 +18,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from anthology.errors import CertificatePrintError
 from anthology.forms import CopyForm, SettingsForm, UploadForm
 from anthology.models import AnthologyBuild
+from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, contents, settings
 from contest import policy
 from contest.db import db
@@ -109,6 +111,7 @@ def overview(slug: str):
         running=next((b for b in all_builds if b.is_unfinished), None),
         confirm=ConfirmForm(),
         upload=UploadForm(),
+        placeholders=", ".join(certificate_render.PLACEHOLDERS),
     )
 
 
@@ -266,16 +269,29 @@ def download(slug: str, build_id: int, fmt: str):
     return send_file(path, as_attachment=True, download_name=f"{contest.slug}.{fmt}")
 
 
-@bp.route("/<slug>/certificates.docx", endpoint="certificates")
+CERTIFICATE_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@bp.route("/<slug>/certificates.<any('docx','pdf'):fmt>", endpoint="certificates")
 @login_required
-def certificates_file(slug: str):
+def certificates_file(slug: str, fmt: str):
     contest = _contest(slug)
     with user_action() as action:
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:
         return _back(slug)
+    data = action.value
+    if fmt == "pdf":
+        try:
+            data = certificates.to_pdf(data)
+        except CertificatePrintError as error:
+            flash(str(error), "error")
+            return _back(slug)
     return Response(
-        action.value,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={"Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.docx"},
+        data,
+        mimetype=CERTIFICATE_TYPES[fmt],
+        headers={"Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.{fmt}"},
     )

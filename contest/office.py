@@ -1,4 +1,5 @@
-"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
+"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake;
+and the app's own .docx files (certificates) printed to PDF the same way.
 
 Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
 forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
@@ -17,9 +18,7 @@ from enum import StrEnum
 
 LEGACY_EXTENSIONS = (".doc", ".rtf")
 # What each kind of file starts with: LibreOffice would read anything else as plain text.
-_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf", ".docx": b"PK\x03\x04"}
-# What each target is written as: LibreOffice's output filter and the file's extension.
-_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": ("pdf:writer_pdf_Export", ".pdf")}
+_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf"}
 
 # A profile in which nothing active runs and nothing linked is fetched: no macro (security
 # "very high", execution disabled), no active content, no linked picture or text from files or
@@ -109,13 +108,20 @@ def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
 
 def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
     """The .docx LibreOffice writes for a .doc or .rtf file."""
-    return convert(data, extension, "docx", timeout)
-
-
-def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
-    """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
     if not data.startswith(_MAGIC[extension]):
         raise OfficeConversionError(OfficeFailure.UNREADABLE)
+    return _convert(data, extension, "docx:MS Word 2007 XML", ".docx", timeout)
+
+
+def to_pdf(data: bytes, timeout: int) -> bytes:
+    """The PDF LibreOffice prints from a .docx the app wrote itself (certificates)."""
+    return _convert(data, ".docx", "pdf:writer_pdf_Export", ".pdf", timeout)
+
+
+def _convert(
+    data: bytes, extension: str, target: str, result_extension: str, timeout: int
+) -> bytes:
+    """Convert one file with LibreOffice, sandboxed, in a folder of its own removed afterwards."""
     program, bwrap = libreoffice(), sandbox()
     if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
@@ -125,17 +131,16 @@ def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
         os.makedirs(os.path.join(profile, "user"))
         with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
             fh.write(_PROFILE)
-        source = os.path.join(workdir, "essay" + extension)
+        source = os.path.join(workdir, "document" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
         outdir = os.path.join(workdir, "out")
-        output_filter, output_extension = _TARGETS[target]
         command = _sandboxed(
-            bwrap, _conversion_command(program, profile, outdir, source, output_filter), workdir
+            bwrap, _conversion_command(program, profile, outdir, source, target), workdir
         )
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
-        result = os.path.join(outdir, "essay" + output_extension)
+        result = os.path.join(outdir, "document" + result_extension)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
         with open(result, "rb") as fh:
@@ -149,7 +154,7 @@ MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
 def _conversion_command(
-    program: str, profile: str, outdir: str, source: str, output_filter: str
+    program: str, profile: str, outdir: str, source: str, target: str
 ) -> list[str]:
     return [
         "/usr/bin/prlimit",
@@ -164,7 +169,7 @@ def _conversion_command(
         "--nodefault",
         "--nologo",
         "--convert-to",
-        output_filter,
+        target,
         "--outdir",
         outdir,
         source,

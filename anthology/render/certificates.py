@@ -1,91 +1,203 @@
-"""Giấy chứng nhận: one page per prize winner, all in one DOCX, from a template the organiser
-can replace. Placeholders: {ho_ten} {giai} {ten_bai} {don_vi} {cuoc_thi} {ngay}."""
+"""Giấy chứng nhận in the administrative form of Decree 30/2020/NĐ-CP: one page per prize
+winner, all in one DOCX, from a template the organiser can replace. The issuing body, its
+number code, place, date and signer are parameters, so a unit can issue its own.
+
+Placeholders: {co_quan_chu_quan} {co_quan} {so} {dia_danh} {ngay} {ho_ten} {giai} {ten_bai}
+{don_vi} {cuoc_thi} {tham_quyen} {nguoi_ky}. A value of several lines keeps its line breaks."""
 
 from __future__ import annotations
 
 import copy
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 import docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 
+from anthology.render.docx_writer import _set_fonts
+from contest.db import utcnow
 from contest.errors import InvalidInput
+
+PLACEHOLDERS = (
+    "{co_quan_chu_quan}",
+    "{co_quan}",
+    "{so}",
+    "{dia_danh}",
+    "{ngay}",
+    "{ho_ten}",
+    "{giai}",
+    "{ten_bai}",
+    "{don_vi}",
+    "{cuoc_thi}",
+    "{tham_quyen}",
+    "{nguoi_ky}",
+)
+TITLE = "Giấy chứng nhận"
+# What Word would write for a document it made itself, minus any product name.
+_APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>G\xc6\xb0\xc6\xa1ng S\xc3\xa1ng</Application></Properties>"
+)
 
 
 @dataclass
 class Certificate:
+    """One winner's certificate; `giai` is the prize level's name as judging keeps it."""
+
     ho_ten: str
     giai: str
     ten_bai: str
     don_vi: str
     cuoc_thi: str
-    ngay: str
 
 
-def default_template(publisher: str, place: str = "") -> bytes:
-    """A plain A4 landscape certificate issued by `publisher`, dated at `place` when given;
-    the organiser may upload their own instead."""
+@dataclass
+class Issuance:
+    """What the issuing body prints on every certificate it signs."""
+
+    parent_body: str  # the body it belongs to ("ỦY BAN NHÂN DÂN TỈNH SƠN LA"), may be empty
+    body: str  # the issuing body itself ("HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG")
+    code: str  # the number's code after "GCN-" ("HĐTĐKT")
+    place: str
+    day: date
+    signer_authority: str  # "TM. HỘI ĐỒNG …\nCHỦ TỊCH"
+    signer_name: str
+
+
+def prize_phrase(level_name: str) -> str:
+    """ "giải Nhất" from "Giải Nhất" or "Nhất": the word giải in lower case, the rung as named."""
+    name = level_name.strip()
+    if name[:5].lower() == "giải ":
+        name = name[5:].strip()
+    return f"giải {name}"
+
+
+def administrative_date(day: date) -> str:
+    """Decree 30's date: a day below 10 and the months 1 and 2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def number(index: int, code: str) -> str:
+    """The number after "Số:": at least two digits, then the kind of paper and the body's code."""
+    code = code.strip().removeprefix("GCN-")  # an organiser may type the kind of paper too
+    return f"{index:02d}/GCN-{code}" if code else f"{index:02d}/GCN"
+
+
+def _paragraph(container, text: str, size: float, *, bold=False, italic=False, underline=False):
+    """A centred line; a table cell's own first (empty) paragraph is used before adding one."""
+    paragraphs = container.paragraphs if isinstance(container, _Cell) else []
+    fresh = len(paragraphs) == 1 and not paragraphs[0].runs
+    paragraph = paragraphs[0] if fresh else container.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
+    run.font.underline = underline
+    return paragraph
+
+
+def _short_rule(cell, indent_mm: int) -> None:
+    """The short line Decree 30 draws under the issuing body: the top border of a tiny
+    paragraph indented from both sides."""
+    paragraph = cell.add_paragraph()
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(indent_mm)
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(2), Pt(0), Pt(4)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for attribute, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1")):
+        top.set(qn(attribute), value)
+    top.set(qn("w:color"), "000000")
+    borders.append(top)
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+    )
+
+
+def _two_columns(document, widths_mm: tuple[int, int]):
+    """A borderless table of one row: the form's left and right blocks side by side."""
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
+        cell.width = Mm(width)
+    return table.rows[0].cells
+
+
+def default_template() -> bytes:
+    """The plain certificate in the Decree 30 form, every field a placeholder; the organiser
+    may upload their own instead."""
     document = docx.Document()
     section = document.sections[0]
-    # w:orient too, or Word and LibreOffice print a wide portrait page.
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    lines = [
-        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True),
-        ("Độc lập – Tự do – Hạnh phúc", 13, True),
-        (publisher.upper(), 13, False),
-        ("GIẤY CHỨNG NHẬN", 30, True),
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(20)
+    styles = document.styles.element
+    _set_fonts(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), 14)
+    _set_fonts(document.styles["Normal"].element.get_or_add_rPr(), 14)
+
+    issuer, nation = _two_columns(document, (100, 147))
+    _paragraph(issuer, "{co_quan_chu_quan}", 13)
+    _paragraph(issuer, "{co_quan}", 13, bold=True)
+    _short_rule(issuer, 32)
+    _paragraph(issuer, "Số: {so}", 13).paragraph_format.space_before = Pt(6)
+    _paragraph(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
+    _paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True, underline=True)
+    _paragraph(nation, "{dia_danh}, {ngay}", 14, italic=True).paragraph_format.space_before = Pt(6)
+
+    _paragraph(document, "GIẤY CHỨNG NHẬN", 30, bold=True).paragraph_format.space_before = Pt(36)
+    body = [
         ("Chứng nhận tác giả: {ho_ten}", 18, True),
-        ("Đơn vị: {don_vi}", 14, False),
+        ("Đơn vị: {don_vi}", 15, False),
         ("Đã đạt {giai} với bài viết «{ten_bai}»", 16, False),
-        ("tại {cuoc_thi}", 14, False),
-        (f"{place}, {{ngay}}" if place else "{ngay}", 13, False),
+        ("tại {cuoc_thi}", 15, False),
     ]
-    for text, size, bold in lines:
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, "Times New Roman"
+    for text, size, bold in body:
+        _paragraph(document, text, size, bold=bold).paragraph_format.space_before = Pt(12)
+
+    _, signer = _two_columns(document, (130, 117))
+    _paragraph(signer, "{tham_quyen}", 14, bold=True).paragraph_format.space_before = Pt(18)
+    _paragraph(signer, "", 14).paragraph_format.space_after = Pt(60)  # signature and seal
+    _paragraph(signer, "{nguoi_ky}", 14, bold=True)
+    _clean_properties(document, "")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
+def _paragraphs_text(document) -> str:
+    return "\n".join(
+        Paragraph(p, document.part).text for p in document.element.body.iter(qn("w:p"))
+    )
+
+
 def check_template(data: bytes) -> None:
-    """A replacement template must open and name the winner somewhere."""
+    """A replacement template must open and name the winner somewhere (tables included)."""
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a bad package
         raise InvalidInput(_l("Mẫu giấy chứng nhận phải là tệp .docx hợp lệ.")) from exc
-    if "{ho_ten}" not in "\n".join(p.text for p in document.paragraphs):
+    if "{ho_ten}" not in _paragraphs_text(document):
         raise InvalidInput(_l("Mẫu giấy chứng nhận cần có chỗ điền {ho_ten}."))
 
 
-def prize_phrase(prize_name: str) -> str:
-    """In running text the prize reads "giải Nhất": the ladder stores "Giải Nhất"."""
-    return prize_name[:1].lower() + prize_name[1:] if prize_name.startswith("Giải") else prize_name
-
-
-def _core_properties(document, publisher: str) -> None:
-    """The template's core properties would say "generated by python-docx" and date 2013."""
-    props = document.core_properties
-    props.author = props.last_modified_by = publisher
-    props.title, props.language = "Giấy chứng nhận", "vi-VN"
-    props.comments = props.subject = props.keywords = props.category = ""
-    props.revision = 1
-    props.created = props.modified = datetime.now().replace(microsecond=0)
-
-
-def _fill(paragraph, values: dict[str, str]) -> None:
-    """Replace placeholders even when Word split them over several runs."""
+def _fill(paragraph: Paragraph, values: dict[str, str]) -> None:
+    """Replace placeholders even when Word split them over several runs; a value's line breaks
+    become line breaks in the run (python-docx writes "\\n" as <w:br/>)."""
     text = paragraph.text
     runs = paragraph.runs
     if "{" not in text or not runs:
@@ -97,26 +209,115 @@ def _fill(paragraph, values: dict[str, str]) -> None:
         run.text = ""
 
 
-def render_certificates(template: bytes, certificates: list[Certificate], publisher: str) -> bytes:
-    """All certificates in one document, one per page, in the template's layout."""
+def _set_language(rpr) -> None:
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "vi-VN")
+
+
+def _vietnamese(document) -> None:
+    """vi-VN everywhere a template could have said otherwise: defaults, theme, every run."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None and defaults.find(qn("w:rPrDefault")) is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default.find(qn("w:rPr")) is None:
+            rpr_default.append(OxmlElement("w:rPr"))
+        _set_language(rpr_default.find(qn("w:rPr")))
+    for rpr in document.styles.element.iter(qn("w:rPr")):
+        if rpr.find(qn("w:lang")) is not None:
+            _set_language(rpr)
+    theme_language = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        for attribute in list(theme_language.attrib):
+            theme_language.set(attribute, "vi-VN")
+    for run in document.element.body.iter(qn("w:r")):
+        _set_language(run.get_or_add_rPr())
+
+
+def _landscape_where_wide(document) -> None:
+    """A page wider than high is declared landscape (w:orient), or printers turn it."""
+    for section in document.sections:
+        if section.page_width and section.page_height and section.page_width > section.page_height:
+            section.orientation = WD_ORIENT.LANDSCAPE
+
+
+def _clean_properties(document, author: str) -> None:
+    """Core and app properties of a fresh paper: no template's author, comments, dates or
+    thumbnail."""
+    props = document.core_properties
+    for name in ("subject", "comments", "keywords", "category", "content_status", "identifier"):
+        setattr(props, name, "")
+    for name in ("version", "description"):
+        if hasattr(props, name):
+            setattr(props, name, "")
+    props.title, props.language = TITLE, "vi-VN"
+    props.author = props.last_modified_by = author
+    props.revision = 1
+    props.created = props.modified = utcnow().replace(microsecond=0)
+    printed = props._element.find(qn("cp:lastPrinted"))
+    if printed is not None:
+        props._element.remove(printed)
+    rels = document.part.package.rels
+    for rel_id, rel in list(rels.items()):
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _APP_XML
+        elif rel.reltype == RT.THUMBNAIL:  # the template's picture of some other page
+            rels.pop(rel_id)
+
+
+def _section_end(section_properties) -> Paragraph:
+    """A one-point paragraph closing a certificate's section: the next one starts a new page
+    without an empty line that could spill onto a page of its own."""
+    paragraph = OxmlElement("w:p")
+    ppr = paragraph.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")
+    for attribute in ("w:before", "w:after", "w:line"):
+        spacing.set(qn(attribute), "0" if attribute != "w:line" else "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    ppr.append(copy.deepcopy(section_properties))
+    return paragraph
+
+
+def render_certificates(
+    template: bytes, certificates: list[Certificate], issuance: Issuance
+) -> bytes:
+    """All certificates in one document, one section (page) each, in the template's layout,
+    numbered in the order given."""
     output = docx.Document(io.BytesIO(template))
     body = output.element.body
+    section_properties = body[-1]
     blocks = [el for el in body if el.tag != qn("w:sectPr")]
     for element in blocks:
         body.remove(element)
-    section_properties = body[-1]
-    for index, certificate in enumerate(certificates):
-        values = certificate.__dict__
+    shared = {
+        "co_quan_chu_quan": issuance.parent_body.upper(),
+        "co_quan": issuance.body.upper(),
+        "dia_danh": issuance.place,
+        "ngay": administrative_date(issuance.day),
+        "tham_quyen": issuance.signer_authority,
+        "nguoi_ky": issuance.signer_name,
+    }
+    for index, certificate in enumerate(certificates, 1):
+        values = {
+            **shared,
+            **certificate.__dict__,
+            "giai": prize_phrase(certificate.giai),
+            "so": number(index, issuance.code),
+        }
         for element in blocks:
             filled = copy.deepcopy(element)
-            for paragraph in filled.iter(qn("w:p")):
+            for paragraph in filled.iter(qn("w:p")):  # the element itself when a paragraph
                 _fill(Paragraph(paragraph, output.part), values)
             section_properties.addprevious(filled)
-        if index < len(certificates) - 1:
-            breaker = Paragraph(OxmlElement("w:p"), output.part)
-            breaker.add_run().add_break(WD_BREAK.PAGE)
-            section_properties.addprevious(breaker._p)
-    _core_properties(output, publisher)
+        if index < len(certificates):
+            section_properties.addprevious(_section_end(section_properties))
+    _landscape_where_wide(output)
+    _vietnamese(output)
+    _clean_properties(output, issuance.body)
     buffer = io.BytesIO()
     output.save(buffer)
     return buffer.getvalue()

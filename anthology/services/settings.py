@@ -50,7 +50,14 @@ EDITABLE = (
     "print_run",
     "printer",
     "legal_deposit",
+    "certificate_code",
+    "certificate_place",
+    "certificate_date",
+    "certificate_signer",
+    "certificate_signer_name",
 )
+# Left empty, these stay NULL rather than "".
+NULLABLE = ("print_run", "certificate_date")
 # A cover is printed at most A4 at 300 dpi.
 COVER_MAX_SIDE = 3600
 REQUIRED = {"title": _l("tên sách"), "publisher": _l("đơn vị xuất bản")}
@@ -133,7 +140,7 @@ def save_settings(
         raise InvalidInput(_l("Số lượng in phải là một số dương."))
     settings = settings_for(session, contest)
     for key, value in values.items():
-        if value is None and key != "print_run":
+        if value is None and key not in NULLABLE:
             value = ""  # a field left out of the form: empty, as the column's default
         setattr(settings, key, nfc(value.strip()) if isinstance(value, str) else value)
     settings.book_uuid = settings.book_uuid or str(uuid.uuid4())

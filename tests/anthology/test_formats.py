@@ -1,17 +1,13 @@
-"""The DOCX book and certificates carry none of the default templates' leftovers."""
+"""The DOCX book carries none of the default templates' leftovers."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
-from datetime import datetime
 
 import docx
-from docx.enum.section import WD_ORIENT
-from pypdf import PdfReader
 
-from anthology.services import builds, certificates
+from anthology.services import builds
 from contest.db import db
 
 
@@ -27,48 +23,6 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
     assert "word/comments.xml" not in names
     assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
     assert "ja-JP" not in settings and 'w:themeFontLang w:val="vi-VN"' in settings
-
-
-def test_certificates_landscape_lower_case_prize_and_clean_properties(finalised):
-    data = certificates.certificates_docx(db.session, finalised["contest"])
-    document = docx.Document(io.BytesIO(data))
-    section = document.sections[0]
-    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
-    prizes = [p.text for p in document.paragraphs if p.text.startswith("Đã đạt")]
-    assert prizes and all(text.startswith("Đã đạt giải ") for text in prizes)
-    props = document.core_properties
-    assert "python-docx" not in (props.comments or "") and props.language == "vi-VN"
-    assert props.created.year == datetime.now().year
-
-
-def test_cli_certificates_docx_and_refusals_leave_no_file(runner, finalised, tmp_path):
-    tmp_path = tmp_path / "ra"  # the fixture keeps its own files in tmp_path
-    tmp_path.mkdir()
-    out = tmp_path / "giay.docx"
-    result = runner.invoke(args=["anthology", "certificates", "son-la-2019", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert result.output.strip() == str(out)
-    assert sum(p.text.startswith("Chứng nhận") for p in docx.Document(out).paragraphs) == 6
-    for bad in ("giay.txt", "khong-co/giay.docx"):
-        refused = runner.invoke(
-            args=["anthology", "certificates", "son-la-2019", "--out", str(tmp_path / bad)]
-        )
-        assert refused.exit_code == 1 and "Traceback" not in refused.output
-        assert not (tmp_path / bad).exists()
-    missing = runner.invoke(
-        args=["anthology", "certificates", "khong-co", "--out", str(tmp_path / "x.docx")]
-    )
-    assert missing.exit_code == 1 and not (tmp_path / "x.docx").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["giay.docx"]
-
-
-def test_cli_certificates_pdf_through_libreoffice(runner, finalised, tmp_path):
-    """LibreOffice is installed with the app (make run / make test): never skipped."""
-    out = tmp_path / "giay.pdf"
-    result = runner.invoke(args=["anthology", "certificates", "son-la-2019", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
-    assert "giải Nhất" in text
 
 
 def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):

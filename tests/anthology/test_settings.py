@@ -73,7 +73,7 @@ def test_saving_requires_title_and_publisher_and_is_audited(finalised, world):
     "save, make_data",
     [
         (settings.save_cover, _jpeg),
-        (settings.save_certificate_template, lambda: certificate_render.default_template("Hội")),
+        (settings.save_certificate_template, certificate_render.default_template),
     ],
 )
 def test_a_rolled_back_save_leaves_no_file(app, finalised, world, save, make_data):
@@ -100,8 +100,6 @@ def test_a_refused_upload_writes_nothing(app, finalised, world):
 
 def test_the_demo_fills_the_book_and_dates_certificates_at_son_la(finalised):
     contest = finalised["contest"]
-    plain = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
-    assert not any("Sơn La," in p.text for p in plain.paragraphs)
     _forget_settings(contest)
     with unit_of_work():
         demo.fill_book(db.session, contest)
@@ -109,7 +107,17 @@ def test_the_demo_fills_the_book_and_dates_certificates_at_son_la(finalised):
     assert book.title.startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
     assert book.publisher == demo.PUBLISHER and book.certificate_template_path
     filled = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
-    assert sum(p.text.startswith("Sơn La, ngày") for p in filled.paragraphs) == 6
+    dates = [p.text for table in filled.tables for p in table.rows[0].cells[1].paragraphs]
+    assert dates.count("Sơn La, ngày 15 tháng 5 năm 2020") == 6  # for the congress, in 2020
+
+
+def test_certificate_settings_are_saved_with_the_book(finalised, world):
+    contest, actor = finalised["contest"], world["users"]["province"]
+    values = {**demo.book_settings_values(2019), "certificate_date": None, "certificate_code": ""}
+    saved = settings.save_settings(db.session, contest, actor, **values)
+    assert (saved.certificate_date, saved.certificate_code) == (None, "")
+    with pytest.raises(SettingsIncomplete):
+        certificates.certificates_docx(db.session, contest)
 
 
 @pytest.mark.parametrize(
