@@ -9,6 +9,7 @@ killed when the limit passes. Nothing of the conversion stays on disk."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -114,6 +115,84 @@ def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
 
 def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
     """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
+    output_filter, output_extension = _TARGETS[target]
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        outdir = os.path.join(workdir, "out")
+        return _conversion_command(program, profile, outdir, source, output_filter)
+
+    return _in_sandbox(
+        data, extension, _PROFILE, command, os.path.join("out", "essay" + output_extension),
+        timeout,
+    )  # fmt: skip
+
+
+# The one macro a book build runs: every index (the table of contents) of the .docx given
+# is refreshed with LibreOffice's own page layout, and the file is written back as .docx.
+_REFRESH_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub RefreshIndexes(path As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = "Hidden" : load(0).Value = True
+  document = StarDesktop.loadComponentFromURL(ConvertToURL(path), "_blank", 0, load())
+  indexes = document.getDocumentIndexes()
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+  Next
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  store(0).Name = "FilterName" : store(0).Value = "MS Word 2007 XML"
+  document.storeToURL(ConvertToURL(path &amp; ".out.docx"), store())
+  document.close(True)
+End Sub
+</script:module>
+"""
+_LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"
+ library:readonly="false" library:passwordprotected="false">
+ <library:element library:name="Module1"/>
+</library:library>
+"""
+# The macro profile differs from the conversion one in a single point: macros may run, and
+# the only one that exists is the profile's own (a document's macros stay off: security
+# "very high" runs nothing but the profile's trusted "My Macros").
+_MACRO_PROFILE = _PROFILE.replace(
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>',
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>false</value></prop>',
+)
+
+
+def refresh_indexes(data: bytes, timeout: int) -> bytes:
+    """The .docx with its table of contents refreshed by LibreOffice (true page numbers)."""
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        # LibreOffice's first start copies its presets over the profile's macros, so the
+        # profile is made first and the macro library written into it between two starts.
+        library = os.path.join(workdir, "library")
+        os.makedirs(library)
+        for name, text in (("script.xlb", _LIBRARY), ("Module1.xba", _REFRESH_MACRO)):
+            with open(os.path.join(library, name), "w") as fh:
+                fh.write(text)
+        office = _office_command(program, profile)
+        macro = f'macro:///Standard.Module1.RefreshIndexes("{source}")'
+        basic = os.path.join(profile, "user", "basic", "Standard")
+        script = " && ".join(
+            (
+                shlex.join([*office, "--terminate_after_init"]),
+                shlex.join(["cp", f"{library}/script.xlb", f"{library}/Module1.xba", basic]),
+                shlex.join([*office, macro]),
+            )
+        )
+        return ["/bin/sh", "-c", script]
+
+    return _in_sandbox(data, ".docx", _MACRO_PROFILE, command, "essay.docx.out.docx", timeout)
+
+
+def _in_sandbox(data, extension, profile_text, build_command, result_name, timeout) -> bytes:
+    """Run LibreOffice on `data` in a fresh folder and profile, sandboxed and time-limited;
+    the file it leaves at `result_name` (inside the folder) is the answer."""
     if not data.startswith(_MAGIC[extension]):
         raise OfficeConversionError(OfficeFailure.UNREADABLE)
     program, bwrap = libreoffice(), sandbox()
@@ -124,18 +203,14 @@ def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
         profile = os.path.join(workdir, "profile")
         os.makedirs(os.path.join(profile, "user"))
         with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
-            fh.write(_PROFILE)
+            fh.write(profile_text)
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
-        outdir = os.path.join(workdir, "out")
-        output_filter, output_extension = _TARGETS[target]
-        command = _sandboxed(
-            bwrap, _conversion_command(program, profile, outdir, source, output_filter), workdir
-        )
+        command = _sandboxed(bwrap, build_command(program, profile, workdir, source), workdir)
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
-        result = os.path.join(outdir, "essay" + output_extension)
+        result = os.path.join(workdir, result_name)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
         with open(result, "rb") as fh:
@@ -148,9 +223,8 @@ def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
-def _conversion_command(
-    program: str, profile: str, outdir: str, source: str, output_filter: str
-) -> list[str]:
+def _office_command(program: str, profile: str) -> list[str]:
+    """LibreOffice headless with its own profile, its address space capped."""
     return [
         "/usr/bin/prlimit",
         f"--as={MEMORY_LIMIT_BYTES}",
@@ -163,6 +237,14 @@ def _conversion_command(
         "--nolockcheck",
         "--nodefault",
         "--nologo",
+    ]
+
+
+def _conversion_command(
+    program: str, profile: str, outdir: str, source: str, output_filter: str
+) -> list[str]:
+    return [
+        *_office_command(program, profile),
         "--convert-to",
         output_filter,
         "--outdir",

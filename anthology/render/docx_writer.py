@@ -6,17 +6,20 @@ contents field, page numbers restarting after the front matter, core properties.
 from __future__ import annotations
 
 import copy
+import io
+import re
 from datetime import datetime
 
 import docx
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from anthology.render.book import BODY_MARK, TOC_MARK, Book, PageSetup
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
+from contest import office
 from contest.categories import category_label
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
@@ -114,8 +117,14 @@ def reference_docx(path: str, page: PageSetup) -> None:
     _style(document, "Table Caption", 11, italic=True, center=True)
     _style(document, "Footnote Text", 10, space_after=0)
     _style(document, "TOC Heading", 18, bold=True, center=True, page_break=True)
-    _style(document, "TOC 1", 13, bold=True, space_before=6, space_after=2)
-    _style(document, "TOC 2", 12, space_after=1)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for name, size, bold, after in (("TOC 1", 13, True, 2), ("TOC 2", 12, False, 1)):
+        toc = _style(document, name, size, bold=bold, space_before=6 if bold else 0)
+        toc.paragraph_format.space_after = Pt(after)
+        # Page numbers flush right after dot leaders.
+        toc.paragraph_format.tab_stops.add_tab_stop(
+            text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
     document.save(path)
 
 
@@ -134,33 +143,68 @@ def _field_run(paragraph, kind: str, text: str = ""):
     return run
 
 
-def _fill_toc(document, placeholder, book: Book) -> None:
-    """A TOC field whose cached result already lists the parts and essays, marked dirty so
-    Word refreshes it (with page numbers) on opening."""
+def _planned_toc(book: Book) -> list[tuple[str, str, str]]:
+    """The parts and essays, without page numbers: the TOC's cached result when no
+    LibreOffice can lay the book out (Word refreshes it on opening either way)."""
     entries = [("TOC 1", "Phần I. Những bài viết đoạt giải")]
     entries += [("TOC 2", essay.title) for essay in book.essays]
     entries.append(("TOC 1", "Phần II. Gương điển hình tiên tiến"))
     entries += [("TOC 2", category_label(code)) for code, _profiles in book.profile_groups()]
     entries += [("TOC 1", "Danh sách tác giả đoạt giải"), ("TOC 1", "Chỉ mục tác giả")]
+    return [(style, text, "") for style, text in entries]
+
+
+def _laid_out_toc(path: str, timeout: int) -> list[tuple[str, str, str]] | None:
+    """The TOC with true page numbers: LibreOffice (sandboxed) refreshes the index of the
+    finished file and we read its entries back. Its re-saved file is not kept — it loses
+    the sections and brings back custom properties — only the numbers are. None when
+    LibreOffice is not installed."""
+    if office.libreoffice() is None or office.sandbox() is None:
+        return None
+    with open(path, "rb") as fh:
+        refreshed = docx.Document(io.BytesIO(office.refresh_indexes(fh.read(), timeout)))
+    entries = []
+    # LibreOffice writes the index inside a content control, out of `document.paragraphs`.
+    for element in refreshed.element.body.iter(qn("w:p")):
+        paragraph = docx.text.paragraph.Paragraph(element, refreshed.part)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        level = re.fullmatch(r"(?:Contents|TOC) ?(\d)", style)
+        if level and "\t" in paragraph.text:
+            text, _tab, number = paragraph.text.rpartition("\t")
+            entries.append((f"TOC {level.group(1)}", text.strip(), number.strip()))
+    return entries or None
+
+
+def _fill_toc(document, placeholder, entries: list[tuple[str, str, str]]) -> None:
+    """A TOC field whose cached result already lists the entries (with their page numbers
+    after a tab when known), marked dirty so Word refreshes it on opening."""
     first = placeholder
     first.text = ""
     first.style = document.styles[entries[0][0]]
     _field_run(first, "begin")
     _field_run(first, "instr", r' TOC \o "1-2" \h \z \u ')
     _field_run(first, "separate")
-    first.add_run(entries[0][1])
+    _entry_runs(first, entries[0])
     previous = first
-    for style, text in entries[1:]:
+    for entry in entries[1:]:
         paragraph = copy.deepcopy(first._p)
         for child in list(paragraph):
             if child.tag != qn("w:pPr"):
                 paragraph.remove(child)
         previous._p.addnext(paragraph)
         wrapped = docx.text.paragraph.Paragraph(paragraph, first._parent)
-        wrapped.style = document.styles[style]
-        wrapped.add_run(text)
+        wrapped.style = document.styles[entry[0]]
+        _entry_runs(wrapped, entry)
         previous = wrapped
     _field_run(previous, "end")
+
+
+def _entry_runs(paragraph, entry: tuple[str, str, str]) -> None:
+    _style, text, page = entry
+    paragraph.add_run(text)
+    if page:
+        paragraph.add_run().add_tab()
+        paragraph.add_run(page)
 
 
 def _page_field(paragraph) -> None:
@@ -265,6 +309,22 @@ def _insert_cover(document, book: Book) -> None:
     cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
 
 
+def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]]) -> None:
+    """What python-docx adds to pandoc's `content`, written to `out`."""
+    document = docx.Document(content)
+    paragraphs = {
+        p.text.strip(): p for p in document.paragraphs if p.text.strip() in (TOC_MARK, BODY_MARK)
+    }
+    _fill_toc(document, paragraphs[TOC_MARK], toc)
+    _split_front_matter(document, paragraphs[BODY_MARK])
+    _scale_pictures(document)
+    _mark_fields_for_update(document)
+    _insert_cover(document, book)
+    _core_properties(document, book)
+    _clean_template_leftovers(document)
+    document.save(out)
+
+
 def write_docx(
     book: Book,
     folder: str,
@@ -274,7 +334,7 @@ def write_docx(
 ) -> str:
     """Pandoc writes the content against the reference document, python-docx finishes it."""
     source, meta = write_sources(book, folder, for_docx=True)
-    reference = f"{folder}/reference.docx"
+    reference, content = f"{folder}/reference.docx", f"{folder}/content.docx"
     reference_docx(reference, page)
     run_pandoc(
         [
@@ -286,22 +346,14 @@ def write_docx(
             meta,
             f"--reference-doc={reference}",
             "-o",
-            out,
+            content,
             source,
         ],
         cwd=folder,
         timeout=timeout,
     )
-    document = docx.Document(out)
-    paragraphs = {
-        p.text.strip(): p for p in document.paragraphs if p.text.strip() in (TOC_MARK, BODY_MARK)
-    }
-    _fill_toc(document, paragraphs[TOC_MARK], book)
-    _split_front_matter(document, paragraphs[BODY_MARK])
-    _scale_pictures(document)
-    _mark_fields_for_update(document)
-    _insert_cover(document, book)
-    _core_properties(document, book)
-    _clean_template_leftovers(document)
-    document.save(out)
+    _finish(book, content, out, _planned_toc(book))
+    laid_out = _laid_out_toc(out, timeout)
+    if laid_out:
+        _finish(book, content, out, laid_out)
     return out

