@@ -113,6 +113,12 @@ def reference_docx(path: str, page: PageSetup) -> None:
     _style(document, "Heading 3", 13.5, bold=True, space_before=10)
     _style(document, "Heading 4", 13, bold=True, italic=True)
     _style(document, "Byline", 12, italic=True, space_after=12)
+    # Profile facts ("Loại: …") flush left, never justified; each fact and the "Thành tích:"
+    # label stay on the page of what follows them.
+    for name in ("Profile Fact", "Profile Label"):
+        label = _style(document, name, 13, space_after=2)
+        label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        label.paragraph_format.keep_with_next = True
     _style(document, "Image Caption", 11, italic=True, center=True)
     _style(document, "Table Caption", 11, italic=True, center=True)
     _style(document, "Footnote Text", 10, space_after=0)
@@ -249,6 +255,43 @@ def _scale_pictures(document) -> None:
             shape.width, shape.height = int(shape.width * ratio), int(shape.height * ratio)
 
 
+def _format_tables(document) -> None:
+    """The list of winners as a printed table: full width, single borders, the header row
+    repeated on every page and no row split across two pages."""
+    for table in document.tables:
+        properties = table._tbl.tblPr
+        for tag in ("w:tblW", "w:tblBorders"):
+            for old in properties.findall(qn(tag)):
+                properties.remove(old)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        borders = OxmlElement("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            border = OxmlElement(f"w:{side}")
+            for attribute, value in (("val", "single"), ("sz", "4"), ("space", "0")):
+                border.set(qn(f"w:{attribute}"), value)
+            border.set(qn("w:color"), "000000")
+            borders.append(border)
+        # Schema order: tblStyle, …, tblW, jc, …, tblBorders, shd, tblLayout, tblCellMar, tblLook.
+        style = properties.find(qn("w:tblStyle"))
+        properties.insert(0 if style is None else properties.index(style) + 1, width)
+        later = [properties.find(qn(t)) for t in ("w:shd", "w:tblLayout", "w:tblCellMar")]
+        later = [e for e in [*later, properties.find(qn("w:tblLook"))] if e is not None]
+        if later:
+            later[0].addprevious(borders)
+        else:
+            properties.append(borders)
+        for number, row in enumerate(table.rows):
+            row_properties = row._tr.get_or_add_trPr()
+            for tag in ("w:cantSplit", "w:tblHeader"):
+                for old in row_properties.findall(qn(tag)):
+                    row_properties.remove(old)
+            row_properties.insert(0, OxmlElement("w:cantSplit"))  # first of what pandoc writes
+            if number == 0:
+                row_properties.append(OxmlElement("w:tblHeader"))
+
+
 def _mark_fields_for_update(document) -> None:
     settings = document.settings.element
     update = settings.find(qn("w:updateFields"))
@@ -318,6 +361,7 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     _fill_toc(document, paragraphs[TOC_MARK], toc)
     _split_front_matter(document, paragraphs[BODY_MARK])
     _scale_pictures(document)
+    _format_tables(document)
     _mark_fields_for_update(document)
     _insert_cover(document, book)
     _core_properties(document, book)

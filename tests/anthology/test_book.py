@@ -524,3 +524,29 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, tmp_path):
     for title, folio in entries:
         assert folio in folios, (title, folio)
         assert title.strip() in folios[folio], (title, folio, folios[folio])
+
+
+def test_docx_profile_facts_and_winners_table(finalised, tmp_path):
+    """Profile facts are flush-left lines kept with what follows; the list of winners is a
+    full-width bordered table whose header repeats and whose rows never split."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    written = build(finalised["contest"], tmp_path)
+    document = docx.Document(written["docx"])
+    facts = [p for p in document.paragraphs if p.style.name == "Profile Fact"]
+    assert facts and all("\n" not in p.text for p in facts)
+    assert any(p.text.startswith("Loại:") for p in facts)
+    labels = [p for p in document.paragraphs if p.style.name == "Profile Label"]
+    assert labels and {p.text for p in labels} == {"Thành tích:"}
+    for name in ("Profile Fact", "Profile Label"):
+        fmt = document.styles[name].paragraph_format
+        assert fmt.keep_with_next and fmt.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    table = document.tables[-1]
+    assert table.rows[0].cells[2].text == "Tên bài"
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    assert (width.get(qn("w:w")), width.get(qn("w:type"))) == ("5000", "pct")
+    borders = properties.find(qn("w:tblBorders"))
+    assert {b.get(qn("w:val")) for b in borders} == {"single"} and len(borders) == 6
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
