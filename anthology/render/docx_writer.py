@@ -12,6 +12,7 @@ from datetime import datetime
 
 import docx
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -120,6 +121,11 @@ def reference_docx(path: str, page: PageSetup) -> None:
         label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         label.paragraph_format.keep_with_next = True
     _style(document, "Image Caption", 11, italic=True, center=True)
+    # Pandoc refers to these without defining them: a picture stays with its caption, and
+    # note references are superscript.
+    _style(document, "Captioned Figure", 13, center=True).paragraph_format.keep_with_next = True
+    reference = document.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    reference.font.superscript = True
     _style(document, "Table Caption", 11, italic=True, center=True)
     _style(document, "Footnote Text", 10, space_after=0)
     _style(document, "TOC Heading", 18, bold=True, center=True, page_break=True)
@@ -340,6 +346,39 @@ def _clean_template_leftovers(document) -> None:
             del document.part.rels[rel_id]
 
 
+def _drop_unused_styles(document) -> None:
+    """Keep the styles the book uses (with those they are based on, linked to or followed
+    by) and the defaults; python-docx's template brings some two hundred others."""
+    styles = document.styles.element
+    parts = [document.part, *(rel.target_part for rel in document.part.rels.values())]
+    used = set()
+    for part in parts:
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used.update(e.get(qn("w:val")) for e in element.iter(qn(tag)))
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iter(qn("w:style"))}
+    defaults = {i for i, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    # Word's refresh of the contents writes TOC 1 and TOC 2.
+    pending = [i for i in used | defaults | {"TOC1", "TOC2", "TOCHeading"} if i in by_id]
+    keep: set[str] = set()
+    while pending:
+        style_id = pending.pop()
+        if style_id in keep:
+            continue
+        keep.add(style_id)
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            pending += [
+                ref.get(qn("w:val"))
+                for ref in by_id[style_id].findall(qn(tag))
+                if ref.get(qn("w:val")) in by_id
+            ]
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+
+
 def _insert_cover(document, book: Book) -> None:
     if not book.cover:
         return
@@ -366,6 +405,7 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     _insert_cover(document, book)
     _core_properties(document, book)
     _clean_template_leftovers(document)
+    _drop_unused_styles(document)
     document.save(out)
 
 
