@@ -255,9 +255,13 @@ def _split_front_matter(document, marker) -> None:
 def _scale_pictures(document) -> None:
     section = document.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
+    # A portrait photo at full width would fill a page and push its caption to the next.
+    portrait_height = (section.page_height - section.top_margin - section.bottom_margin) // 3
     for shape in document.inline_shapes:
-        if shape.width > text_width:
-            ratio = text_width / shape.width
+        ratio = min(1, text_width / shape.width)
+        if shape.height > shape.width:
+            ratio = min(ratio, portrait_height / shape.height)
+        if ratio < 1:
             shape.width, shape.height = int(shape.width * ratio), int(shape.height * ratio)
 
 
