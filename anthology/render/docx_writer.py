@@ -252,6 +252,33 @@ def _split_front_matter(document, marker) -> None:
         _page_field(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
 
 
+def _part_sections(document) -> None:
+    """No folio on the title page nor on the opening page of each part: every part (and the
+    lists after them) is a section of its own whose first page has an empty footer."""
+    body_sectpr = document.sections[-1]._sectPr
+    headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
+    first_part = next(i for i, p in enumerate(headings) if p.text.startswith("Phần I."))
+    for heading in headings[first_part + 1 :]:
+        previous = heading._p.getprevious()
+        if (
+            previous is None
+            or previous.tag != qn("w:p")
+            or previous.pPr is not None
+            and (previous.pPr.find(qn("w:sectPr")) is not None)
+        ):
+            previous = OxmlElement("w:p")
+            heading._p.addprevious(previous)
+        previous.get_or_add_pPr().append(copy.deepcopy(body_sectpr))
+    # Part I's section (ended by the first copy) restarts at 1; the later ones run on.
+    for section in document.sections[2:]:
+        numbering = section._sectPr.find(qn("w:pgNumType"))
+        if numbering is not None:
+            numbering.attrib.pop(qn("w:start"), None)
+    for section in document.sections:
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False
+
+
 def _scale_pictures(document) -> None:
     section = document.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
@@ -403,6 +430,7 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     }
     _fill_toc(document, paragraphs[TOC_MARK], toc)
     _split_front_matter(document, paragraphs[BODY_MARK])
+    _part_sections(document)
     _scale_pictures(document)
     _format_tables(document)
     _mark_fields_for_update(document)
