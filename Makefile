@@ -26,7 +26,8 @@ install: $(STAMP)
 # LibreOffice (without its desktop) to read .doc and .rtf essays and print certificates, run
 # inside bubblewrap, with Liberation Serif 2 (Times New Roman's metrics, Vietnamese complete);
 # setpriv, so that no converter outlives a killed worker; Java for EPUBCheck, which reads
-# back every EPUB before it is offered.
+# back every EPUB before it is offered; poppler's pdftotext, with which the tests read the
+# DOCX's table of contents back from LibreOffice's PDF.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
 	@test -f /usr/share/fonts/truetype/noto/NotoSansTaiViet-Regular.ttf || { $(APT_INSTALL) fonts-noto-core; }
@@ -36,6 +37,7 @@ system-deps:
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
 	@command -v java >/dev/null 2>&1 || { $(APT_INSTALL) default-jre-headless; }
+	@command -v pdftotext >/dev/null 2>&1 || { $(APT_INSTALL) poppler-utils; }
 	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 || { \
 	  echo "LibreOffice or bubblewrap could not be installed" >&2; exit 1; }
 

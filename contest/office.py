@@ -1,5 +1,4 @@
-"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake;
-and the app's own .docx files (certificates) printed to PDF the same way.
+"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
 
 Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
 forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
@@ -10,6 +9,7 @@ killed when the limit passes. Nothing of the conversion stays on disk."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -18,7 +18,9 @@ from enum import StrEnum
 
 LEGACY_EXTENSIONS = (".doc", ".rtf")
 # What each kind of file starts with: LibreOffice would read anything else as plain text.
-_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf"}
+_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf", ".docx": b"PK\x03\x04"}
+# What each target is written as: LibreOffice's output filter and the file's extension.
+_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": ("pdf:writer_pdf_Export", ".pdf")}
 
 # A profile in which nothing active runs and nothing linked is fetched: no macro (security
 # "very high", execution disabled), no active content, no linked picture or text from files or
@@ -108,20 +110,96 @@ def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
 
 def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
     """The .docx LibreOffice writes for a .doc or .rtf file."""
-    if not data.startswith(_MAGIC[extension]):
-        raise OfficeConversionError(OfficeFailure.UNREADABLE)
-    return _convert(data, extension, "docx:MS Word 2007 XML", ".docx", timeout)
+    return convert(data, extension, "docx", timeout)
 
 
 def to_pdf(data: bytes, timeout: int) -> bytes:
     """The PDF LibreOffice prints from a .docx the app wrote itself (certificates)."""
-    return _convert(data, ".docx", "pdf:writer_pdf_Export", ".pdf", timeout)
+    return convert(data, ".docx", "pdf", timeout)
 
 
-def _convert(
-    data: bytes, extension: str, target: str, result_extension: str, timeout: int
-) -> bytes:
-    """Convert one file with LibreOffice, sandboxed, in a folder of its own removed afterwards."""
+def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
+    """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
+    output_filter, output_extension = _TARGETS[target]
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        outdir = os.path.join(workdir, "out")
+        return _conversion_command(program, profile, outdir, source, output_filter)
+
+    return _in_sandbox(
+        data, extension, _PROFILE, command, os.path.join("out", "essay" + output_extension),
+        timeout,
+    )  # fmt: skip
+
+
+# The one macro a book build runs: every index (the table of contents) of the .docx given
+# is refreshed with LibreOffice's own page layout, and the file is written back as .docx.
+_REFRESH_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub RefreshIndexes(path As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = "Hidden" : load(0).Value = True
+  document = StarDesktop.loadComponentFromURL(ConvertToURL(path), "_blank", 0, load())
+  indexes = document.getDocumentIndexes()
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+  Next
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  store(0).Name = "FilterName" : store(0).Value = "MS Word 2007 XML"
+  document.storeToURL(ConvertToURL(path &amp; ".out.docx"), store())
+  document.close(True)
+End Sub
+</script:module>
+"""
+_LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"
+ library:readonly="false" library:passwordprotected="false">
+ <library:element library:name="Module1"/>
+</library:library>
+"""
+# The macro profile differs from the conversion one in a single point: macros may run, and
+# the only one that exists is the profile's own (a document's macros stay off: security
+# "very high" runs nothing but the profile's trusted "My Macros").
+_MACRO_PROFILE = _PROFILE.replace(
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>',
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>false</value></prop>',
+)
+
+
+def refresh_indexes(data: bytes, timeout: int) -> bytes:
+    """The .docx with its table of contents refreshed by LibreOffice (true page numbers)."""
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        # LibreOffice's first start copies its presets over the profile's macros, so the
+        # profile is made first and the macro library written into it between two starts.
+        library = os.path.join(workdir, "library")
+        os.makedirs(library)
+        for name, text in (("script.xlb", _LIBRARY), ("Module1.xba", _REFRESH_MACRO)):
+            with open(os.path.join(library, name), "w") as fh:
+                fh.write(text)
+        office = _office_command(program, profile)
+        macro = f'macro:///Standard.Module1.RefreshIndexes("{source}")'
+        basic = os.path.join(profile, "user", "basic", "Standard")
+        script = " && ".join(
+            (
+                shlex.join([*office, "--terminate_after_init"]),
+                shlex.join(["cp", f"{library}/script.xlb", f"{library}/Module1.xba", basic]),
+                shlex.join([*office, macro]),
+            )
+        )
+        return ["/bin/sh", "-c", script]
+
+    return _in_sandbox(data, ".docx", _MACRO_PROFILE, command, "essay.docx.out.docx", timeout)
+
+
+def _in_sandbox(data, extension, profile_text, build_command, result_name, timeout) -> bytes:
+    """Run LibreOffice on `data` in a fresh folder and profile, sandboxed and time-limited;
+    the file it leaves at `result_name` (inside the folder) is the answer."""
+    if not data.startswith(_MAGIC[extension]):
+        raise OfficeConversionError(OfficeFailure.UNREADABLE)
     program, bwrap = libreoffice(), sandbox()
     if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
@@ -130,17 +208,14 @@ def _convert(
         profile = os.path.join(workdir, "profile")
         os.makedirs(os.path.join(profile, "user"))
         with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
-            fh.write(_PROFILE)
-        source = os.path.join(workdir, "document" + extension)
+            fh.write(profile_text)
+        source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
-        outdir = os.path.join(workdir, "out")
-        command = _sandboxed(
-            bwrap, _conversion_command(program, profile, outdir, source, target), workdir
-        )
+        command = _sandboxed(bwrap, build_command(program, profile, workdir, source), workdir)
         environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
         _run(command, environment, timeout)
-        result = os.path.join(outdir, "document" + result_extension)
+        result = os.path.join(workdir, result_name)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
         with open(result, "rb") as fh:
@@ -153,9 +228,8 @@ def _convert(
 MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
 
 
-def _conversion_command(
-    program: str, profile: str, outdir: str, source: str, target: str
-) -> list[str]:
+def _office_command(program: str, profile: str) -> list[str]:
+    """LibreOffice headless with its own profile, its address space capped."""
     return [
         "/usr/bin/prlimit",
         f"--as={MEMORY_LIMIT_BYTES}",
@@ -168,8 +242,16 @@ def _conversion_command(
         "--nolockcheck",
         "--nodefault",
         "--nologo",
+    ]
+
+
+def _conversion_command(
+    program: str, profile: str, outdir: str, source: str, output_filter: str
+) -> list[str]:
+    return [
+        *_office_command(program, profile),
         "--convert-to",
-        target,
+        output_filter,
         "--outdir",
         outdir,
         source,

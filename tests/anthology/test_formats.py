@@ -23,6 +23,14 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
     assert "word/comments.xml" not in names
     assert re.search(r'w:name="compatibilityMode"[^>]*w:val="15"', settings)
     assert "ja-JP" not in settings and 'w:themeFontLang w:val="vi-VN"' in settings
+    # Only the styles in use (and those they build on) are left of the template's 200-odd.
+    with zipfile.ZipFile(written["docx"]) as archive:
+        styles = archive.read("word/styles.xml").decode()
+        document = archive.read("word/document.xml").decode()
+    defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+    used = set(re.findall(r'<w:[pr]Style w:val="([^"]+)"', document))
+    assert used <= defined and len(defined) < 60, (used - defined, len(defined))
+    assert "TOC1" in defined and "Heading2" in defined
 
 
 def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):

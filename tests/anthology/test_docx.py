@@ -1,0 +1,47 @@
+"""DOCX page layout details: pictures sized for the page and kept with their captions."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.shared import Mm
+from PIL import Image
+
+from anthology.render.docx_writer import _scale_pictures
+from anthology.services import builds
+from contest.db import db
+
+
+def _picture(width: int, height: int) -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 120, 60)).save(buffer, "PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(176), Mm(250)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20))
+    document.add_picture(_picture(600, 1800), width=Mm(136))
+    document.add_picture(_picture(1800, 600), width=Mm(300))
+    _scale_pictures(document)
+    portrait, landscape = document.inline_shapes
+    assert portrait.height <= Mm(210) // 3 + 1 and portrait.height > Mm(60)
+    assert abs(portrait.width * 3 - portrait.height) < 10  # proportions kept
+    assert landscape.width <= Mm(136) and abs(landscape.width - landscape.height * 3) < 10
+
+
+def test_picture_kept_with_its_caption(finalised, tmp_path):
+    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    document = docx.Document(written["docx"])
+    paragraphs = document.paragraphs
+    figures = [i for i, p in enumerate(paragraphs) if p.style.name == "Captioned Figure"]
+    assert figures
+    for index in figures:
+        assert paragraphs[index]._p.xpath(".//pic:pic")
+        assert paragraphs[index + 1].style.name == "Image Caption"
+    assert document.styles["Captioned Figure"].paragraph_format.keep_with_next
