@@ -10,11 +10,13 @@ import random
 import resource
 import tempfile
 import time
+import zipfile
 
 from anthology.render import work_folder, write_book
 from anthology.render.book import Book, BookEssay, BookProfile, PageSetup, render
 from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
+from anthology.render.fonts import FONT_FILES
 from anthology.render.pandoc import run_pandoc
 from contest.categories import CATEGORIES
 from contest.demo import text as demo_text
@@ -82,6 +84,10 @@ def main() -> None:
         start = time.perf_counter()
         write_epub(book, folder, os.path.join(folder, "book.epub"))
         epub = time.perf_counter() - start
+        epub_kb = os.path.getsize(os.path.join(folder, "book.epub")) / 1024
+        with zipfile.ZipFile(os.path.join(folder, "book.epub")) as archive:
+            cut = sum(i.compress_size for i in archive.infolist() if "/fonts/" in i.filename)
+        whole = sum(os.path.getsize(path) for path in FONT_FILES)
         start = time.perf_counter()
         write_docx(book, folder, os.path.join(folder, "book.docx"), PageSetup("B5", 20))
         docx_time = time.perf_counter() - start
@@ -94,7 +100,11 @@ def main() -> None:
         words = sum(len(e.markdown.split()) for e in book.essays)
         print(f"book: {len(book.essays)} essays ({words} words), {len(book.profiles)} profiles")
         print(f"pandoc floor (markdown → epub3, no options): {floor:.2f} s")
-        print(f"EPUB build: {epub:.2f} s = {epub / floor:.2f} × floor")
+        print(f"EPUB build: {epub:.2f} s = {epub / floor:.2f} × floor, {epub_kb:,.0f} KB")
+        print(
+            f"EPUB fonts: {cut / 1024:,.0f} KB cut to the book's characters, whole files "
+            f"{whole / 1024:,.0f} KB"
+        )
         print(f"DOCX build (pandoc + python-docx): {docx_time:.2f} s")
         print(f"PDF build (pandoc → Typst → PDF): {pdf_time:.2f} s, {pdf_kb:,.0f} KB")
         children = children_peak_mb()
