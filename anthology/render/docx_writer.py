@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-from datetime import datetime
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -19,6 +18,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from anthology.render.book import BODY_MARK, TOC_MARK, Book, PageSetup
+from anthology.render.docx_package import (
+    clean_template_leftovers,
+    core_properties,
+    drop_unused_styles,
+)
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 from contest import office
 from contest.categories import category_label
@@ -338,78 +342,6 @@ def _mark_fields_for_update(document) -> None:
     update.set(qn("w:val"), "true")
 
 
-def _core_properties(document, book: Book) -> None:
-    props = document.core_properties
-    props.title, props.subject = book.title, book.subtitle
-    props.author = props.last_modified_by = book.publisher
-    props.comments, props.category = book.rights, "Tuyển tập"
-    props.keywords = "gương điển hình tiên tiến; người tốt việc tốt"
-    props.language, props.identifier = "vi-VN", book.identifier()
-    props.revision = 1
-    props.created = props.modified = datetime(book.year, 1, 1)
-    props.content_status, props.version = "", ""
-
-
-def _drop_part(document, reltype_suffix: str) -> None:
-    """Remove a package part the template brought along (python-docx keeps unknown parts)."""
-    for part in (document.part.package, document.part):
-        for rel_id, rel in list(part.rels.items()):
-            if rel.reltype.endswith(reltype_suffix):
-                del part.rels[rel_id]
-
-
-def _clean_template_leftovers(document) -> None:
-    """What python-docx's and pandoc's default templates leave behind: Word 2010 compatibility
-    mode, the extended properties naming "Microsoft Macintosh Word" and Normal.dotm, pandoc's
-    custom-property dump of the metadata, an empty comments part and a ja-JP theme language."""
-    settings = document.settings.element
-    for setting in settings.iter(qn("w:compatSetting")):
-        if setting.get(qn("w:name")) == "compatibilityMode":
-            setting.set(qn("w:val"), "15")
-    for language in settings.iter(qn("w:themeFontLang")):
-        for attribute in list(language.attrib):
-            language.attrib.pop(attribute)
-        language.set(qn("w:val"), "vi-VN")
-    _drop_part(document, "/extended-properties")
-    _drop_part(document, "/custom-properties")
-    for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/comments") and b"<w:comment " not in rel.target_part.blob:
-            del document.part.rels[rel_id]
-
-
-def _drop_unused_styles(document) -> None:
-    """Keep the styles the book uses (with those they are based on, linked to or followed
-    by) and the defaults; python-docx's template brings some two hundred others."""
-    styles = document.styles.element
-    parts = [document.part, *(rel.target_part for rel in document.part.rels.values())]
-    used = set()
-    for part in parts:
-        element = getattr(part, "element", None)
-        if element is None:
-            continue
-        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
-            used.update(e.get(qn("w:val")) for e in element.iter(qn(tag)))
-    by_id = {style.get(qn("w:styleId")): style for style in styles.iter(qn("w:style"))}
-    defaults = {i for i, style in by_id.items() if style.get(qn("w:default")) == "1"}
-    # Word's refresh of the contents writes TOC 1 and TOC 2.
-    pending = [i for i in used | defaults | {"TOC1", "TOC2", "TOCHeading"} if i in by_id]
-    keep: set[str] = set()
-    while pending:
-        style_id = pending.pop()
-        if style_id in keep:
-            continue
-        keep.add(style_id)
-        for tag in ("w:basedOn", "w:link", "w:next"):
-            pending += [
-                ref.get(qn("w:val"))
-                for ref in by_id[style_id].findall(qn(tag))
-                if ref.get(qn("w:val")) in by_id
-            ]
-    for style_id, style in by_id.items():
-        if style_id not in keep:
-            styles.remove(style)
-
-
 def _insert_cover(document, book: Book) -> None:
     if not book.cover:
         return
@@ -435,9 +367,9 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     _format_tables(document)
     _mark_fields_for_update(document)
     _insert_cover(document, book)
-    _core_properties(document, book)
-    _clean_template_leftovers(document)
-    _drop_unused_styles(document)
+    core_properties(document, book)
+    clean_template_leftovers(document)
+    drop_unused_styles(document)
     document.save(out)
 
 
