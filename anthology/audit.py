@@ -15,6 +15,7 @@ class AnthologyAction(AuditAction):
     ITEM_INCLUDED = "anthology_include"
     ITEM_EXCLUDED = "anthology_exclude"
     COPY_EDITED = "anthology_edit"
+    PICTURES_DESCRIBED = "anthology_describe"
     BUILD_QUEUED = "anthology_build"
 
 
@@ -32,6 +33,9 @@ register_sentences(
             "%(actor)s đã để %(object)s ra ngoài tuyển tập, lý do: %(reason)s"
         ),
         AnthologyAction.COPY_EDITED: _l("%(actor)s đã sửa bản in của bài %(object)s"),
+        AnthologyAction.PICTURES_DESCRIBED: _l(
+            "%(actor)s đã viết mô tả ảnh trong bản in của bài %(object)s"
+        ),
         AnthologyAction.BUILD_QUEUED: _l(
             "%(actor)s đã cho dựng tuyển tập %(contest)s (%(formats)s)"
         ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 
 import click
 from flask import Flask
@@ -13,6 +12,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.services import builds, certificates
+from contest import storage
 from contest.cli import command_unit_of_work, get_contest
 from contest.errors import DomainError
 
@@ -59,7 +59,7 @@ def certificates_command(slug: str, out: str) -> None:
             data = certificates.certificates_docx(uow.session, get_contest(slug))
         if fmt == "pdf":
             data = certificates.to_pdf(data)
-        _write_whole(out, data)
+        storage.write_whole(out, data)
     except click.ClickException:
         raise
     except DomainError as error:
@@ -73,18 +73,6 @@ def certificates_command(slug: str, out: str) -> None:
             )
         ) from error
     click.echo(out)
-
-
-def _write_whole(path: str, data: bytes) -> None:
-    """The file appears complete under its name, or not at all."""
-    descriptor, staging = tempfile.mkstemp(prefix=".partial-", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(descriptor, "wb") as fh:
-            fh.write(data)
-        os.replace(staging, path)
-    except BaseException:
-        os.unlink(staging)
-        raise
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from anthology.models import PAGE_SIZES
 from contest.forms import Form, choices
@@ -76,3 +76,31 @@ class CopyForm(Form):
     title = StringField(_l("Tên bài trong sách"), validators=[DataRequired()])
     markdown = TextAreaField(_l("Nội dung trong sách (Markdown)"), validators=[DataRequired()])
     submit = SubmitField(_l("Lưu bản in"))
+
+
+class PicturesForm(Form):
+    """One text field per picture of an essay's book copy (`for_pictures`)."""
+
+    submit = SubmitField(_l("Lưu mô tả ảnh"))
+
+    @classmethod
+    def for_pictures(cls, pictures: list) -> PicturesForm:
+        fields = {
+            f"picture_{number}": StringField(
+                _l("Mô tả ảnh %(number)s", number=number + 1),
+                validators=[Length(max=300)],
+                default=picture.description,
+                description=_l("Chú thích in dưới ảnh: «%(caption)s».", caption=picture.caption)
+                if picture.caption
+                else _l("Ảnh này không có chú thích: hãy tả ngắn những gì trong ảnh."),
+            )
+            for number, picture in enumerate(pictures)
+        }
+        return type("EssayPicturesForm", (cls,), fields)()
+
+    def descriptions(self, pictures: list) -> dict[str, str]:
+        """What was typed, by picture name."""
+        return {
+            picture.name: self[f"picture_{number}"].data or ""
+            for number, picture in enumerate(pictures)
+        }

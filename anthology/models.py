@@ -6,7 +6,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.db import created_at, db, intpk
@@ -141,6 +150,12 @@ class AnthologyItem(db.Model):
     exclude_reason: Mapped[str] = mapped_column(Text, default="")
     book_title: Mapped[str | None] = mapped_column(String(300))
     book_markdown: Mapped[str | None] = mapped_column(Text)
+    # Text alternatives the organiser wrote for the essay's pictures, by stored picture name
+    # ("photo1.png"): read aloud in the EPUB and DOCX, never printed. Replaced whole, not
+    # mutated in place (JSON columns do not track inner changes).
+    picture_descriptions: Mapped[dict[str, str]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
 
     entry: Mapped[Entry | None] = relationship()
     profile: Mapped[ExemplarProfile | None] = relationship()

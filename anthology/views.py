@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from anthology.errors import CertificatePrintError
-from anthology.forms import CopyForm, SettingsForm, UploadForm
+from anthology.forms import CopyForm, PicturesForm, SettingsForm, UploadForm
 from anthology.models import AnthologyBuild
 from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, contents, settings
@@ -89,6 +89,9 @@ def overview(slug: str):
     places = {f"e{i.entry_id}": n for n, i in enumerate(essays, 1)} | {
         f"p{i.profile_id}": n for n, i in enumerate(profiles, 1)
     }
+    essay_page = page_of(
+        _matching(essays, text) if text else essays, args.page("epage"), BOOK_PAGE_SIZE
+    )
     return render_template(
         "anthology/overview.html",
         contest=contest,
@@ -97,9 +100,11 @@ def overview(slug: str):
         missing=settings.missing_fields(book),
         colophon_gaps=settings.colophon_gaps(book),
         text=text,
-        essays=page_of(
-            _matching(essays, text) if text else essays, args.page("epage"), BOOK_PAGE_SIZE
-        ),
+        essays=essay_page,
+        undescribed={
+            item.entry_id: sum(not p.is_described for p in contents.essay_pictures(item))
+            for item in essay_page.items
+        },
         profiles=page_of(
             _matching(profiles, text) if text else profiles, args.page("ppage"), BOOK_PAGE_SIZE
         ),
@@ -226,7 +231,48 @@ def edit(slug: str, entry_id: int):
                         "warning",
                     )
                 return _back(slug)
-    return render_template("anthology/edit.html", contest=contest, item=item, form=form)
+    return _edit_page(contest, item, form, None)
+
+
+@bp.route("/<slug>/items/e/<int:entry_id>/pictures", methods=["POST"])
+@login_required
+def describe(slug: str, entry_id: int):
+    """The text alternatives of an essay's pictures, for readers who cannot see them."""
+    contest = _contest(slug)
+    item = contents.essay_item(db.session, contest, entry_id)
+    if item is None:
+        abort(404)
+    pictures = contents.essay_pictures(item)
+    form = PicturesForm.for_pictures(pictures)
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu mô tả ảnh.")) as action:
+            contents.describe_pictures(
+                action.session, contest, entry_id, form.descriptions(pictures), current_user
+            )
+        if action.ok:
+            return redirect(url_for("anthology.edit", slug=slug, entry_id=entry_id))
+    copy = CopyForm(formdata=None)
+    return _edit_page(contest, item, copy, form)
+
+
+def _edit_page(contest: Contest, item, copy: CopyForm, pictures_form: PicturesForm | None):
+    """The book copy of an essay and, below it, the descriptions of its pictures."""
+    if not copy.title.data:
+        copy.title.data = item.book_title or item.entry.title
+        copy.markdown.data = item.book_markdown or item.entry.body_markdown
+    pictures = contents.essay_pictures(item)
+    if pictures_form is None:
+        pictures_form = PicturesForm.for_pictures(pictures)
+        if request.method == "POST":  # the copy's form was sent: show the saved descriptions
+            pictures_form.process(formdata=None)
+    return render_template(
+        "anthology/edit.html",
+        contest=contest,
+        item=item,
+        form=copy,
+        pictures=pictures,
+        pictures_form=pictures_form,
+    )
 
 
 def _cleaned_copy(entry, markdown: str) -> contents.CleanCopy | None:

@@ -55,7 +55,6 @@ contest_cli = AppGroup("contest", help="Cuộc thi.")
 backup_cli = AppGroup("backup", help="Sao lưu và khôi phục.")
 
 
-
 @contextmanager
 def command_unit_of_work() -> Iterator[UnitOfWork]:
     """A command's unit of work: commits once; a refused rule rolls back and becomes the

@@ -71,6 +71,14 @@ def write_file(session: Session, relative: str, data: bytes) -> str:
     if path is None:
         raise ValueError(f"outside the storage folder: {relative}")
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_whole(path, data)
+    _remove_on_rollback(session, path)
+    return path
+
+
+def write_whole(path: str, data: bytes) -> None:
+    """The file appears complete under its name, or not at all: written beside it under a
+    staging name, then renamed over it."""
     descriptor, staging = tempfile.mkstemp(prefix=STAGING_PREFIX, dir=os.path.dirname(path))
     try:
         with os.fdopen(descriptor, "wb") as fh:
@@ -79,8 +87,6 @@ def write_file(session: Session, relative: str, data: bytes) -> str:
     except BaseException:
         os.unlink(staging)
         raise
-    _remove_on_rollback(session, path)
-    return path
 
 
 def sweep_staging(storage_dir: str, max_age_seconds: int = 3600) -> int:

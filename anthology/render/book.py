@@ -28,6 +28,8 @@ class BookEssay:
     unit: str
     prize: str
     markdown: str
+    # The organiser's text alternatives for its pictures, by picture name ("photo1.png").
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +87,14 @@ class Book:
         if self.isbn:
             return f"urn:isbn:{normalise_isbn(self.isbn)}"
         return f"urn:uuid:{self.book_uuid or uuid.uuid5(uuid.NAMESPACE_URL, self.slug)}"
+
+    def picture_descriptions(self) -> dict[str, str]:
+        """Every essay's picture descriptions by the picture's path in the build folder."""
+        return {
+            f"{essay.key}/media/{name}": text
+            for essay in self.essays
+            for name, text in essay.descriptions.items()
+        }
 
     def profile_groups(self) -> list[tuple[str, list[BookProfile]]]:
         """Profiles by the seed's categories: collectives 1.1–1.9, then individuals 2.1–2.4."""

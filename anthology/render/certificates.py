@@ -24,7 +24,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 
-from anthology.render.docx_writer import _set_fonts
+from anthology.render.docx_package import set_vietnamese
+from anthology.render.docx_writer import set_fonts
 from contest.db import utcnow
 from contest.errors import InvalidInput
 
@@ -147,8 +148,8 @@ def default_template() -> bytes:
     section.top_margin = section.bottom_margin = Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(20)
     styles = document.styles.element
-    _set_fonts(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), 14)
-    _set_fonts(document.styles["Normal"].element.get_or_add_rPr(), 14)
+    set_fonts(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), 14)
+    set_fonts(document.styles["Normal"].element.get_or_add_rPr(), 14)
 
     issuer, nation = _two_columns(document, (100, 147))
     _paragraph(issuer, "{co_quan_chu_quan}", 13)
@@ -209,15 +210,6 @@ def _fill(paragraph: Paragraph, values: dict[str, str]) -> None:
         run.text = ""
 
 
-def _set_language(rpr) -> None:
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
-    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        language.set(qn(attribute), "vi-VN")
-
-
 def _vietnamese(document) -> None:
     """vi-VN everywhere a template could have said otherwise: defaults, theme, every run."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -225,16 +217,16 @@ def _vietnamese(document) -> None:
         rpr_default = defaults.find(qn("w:rPrDefault"))
         if rpr_default.find(qn("w:rPr")) is None:
             rpr_default.append(OxmlElement("w:rPr"))
-        _set_language(rpr_default.find(qn("w:rPr")))
+        set_vietnamese(rpr_default.find(qn("w:rPr")))
     for rpr in document.styles.element.iter(qn("w:rPr")):
         if rpr.find(qn("w:lang")) is not None:
-            _set_language(rpr)
+            set_vietnamese(rpr)
     theme_language = document.settings.element.find(qn("w:themeFontLang"))
     if theme_language is not None:
         for attribute in list(theme_language.attrib):
             theme_language.set(attribute, "vi-VN")
     for run in document.element.body.iter(qn("w:r")):
-        _set_language(run.get_or_add_rPr())
+        set_vietnamese(run.get_or_add_rPr())
 
 
 def _landscape_where_wide(document) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import zipfile
 
 import docx
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from anthology.errors import BookBuildError
+from anthology.render.tools import error_tail, run_tool
 
 EPUBCHECK_TIMEOUT_SECONDS = 300
 _SHOWN_PROBLEMS = 3
@@ -58,17 +58,11 @@ def check_epub(path: str) -> None:
     if shutil.which(epubcheck_files.JAVA) is None:
         _check_epub_archive(path)
         return
-    try:
-        done = subprocess.run(
-            [epubcheck_files.JAVA, "-jar", epubcheck_files.EPUBCHECK, path, "-q", "--json", "-"],
-            capture_output=True,
-            timeout=EPUBCHECK_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise BookBuildError(
-            _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS)
-        ) from error
+    done = run_tool(
+        [epubcheck_files.JAVA, "-jar", epubcheck_files.EPUBCHECK, path, "-q", "--json", "-"],
+        _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS),
+        EPUBCHECK_TIMEOUT_SECONDS,
+    )
     if done.returncode == 0:
         return
     try:
@@ -83,7 +77,7 @@ def check_epub(path: str) -> None:
     raise BookBuildError(
         _l(
             "Tệp EPUB dựng ra không đạt EPUBCheck: %(problems)s",
-            problems="; ".join(problems[:_SHOWN_PROBLEMS]) or done.stderr.decode()[-300:],
+            problems="; ".join(problems[:_SHOWN_PROBLEMS]) or error_tail(done, 300),
         )
     )
 

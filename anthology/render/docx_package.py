@@ -6,9 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from anthology.render.book import Book
+
+
+def set_vietnamese(rpr) -> None:
+    """Mark a run's (or a style's) properties as Vietnamese, whatever script it is in."""
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "vi-VN")
 
 
 def core_properties(document, book: Book) -> None:

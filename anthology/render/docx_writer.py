@@ -22,6 +22,7 @@ from anthology.render.docx_package import (
     clean_template_leftovers,
     core_properties,
     drop_unused_styles,
+    set_vietnamese,
 )
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 from contest import office
@@ -31,7 +32,8 @@ PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run
 
 
-def _set_fonts(rpr, size_pt: float | None = None) -> None:
+def set_fonts(rpr, size_pt: float | None = None) -> None:
+    """Times New Roman in every script slot, Vietnamese, and the size when given."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -41,12 +43,7 @@ def _set_fonts(rpr, size_pt: float | None = None) -> None:
     # Theme fonts would win over the names above (the template's headings use them).
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
-    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        language.set(qn(attribute), "vi-VN")
+    set_vietnamese(rpr)
     if size_pt is not None:
         for tag in ("w:sz", "w:szCs"):
             element = rpr.find(qn(tag))
@@ -76,7 +73,7 @@ def _style(
     style.font.bold = bold
     style.font.italic = italic
     style.font.color.rgb = None
-    _set_fonts(style.element.get_or_add_rPr(), size)
+    set_fonts(style.element.get_or_add_rPr(), size)
     # The default template's Title has a blue rule under it and Subtitle is letter-spaced.
     for element in style.element.xpath("./w:pPr/w:pBdr | ./w:rPr/w:spacing"):
         element.getparent().remove(element)
@@ -100,7 +97,7 @@ def reference_docx(path: str, page: PageSetup) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(page.margin_mm))
     defaults = document.styles.element.find(qn("w:docDefaults"))
-    _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     _style(document, "Normal", 13)
     for name in ("Body Text", "First Paragraph"):
         _style(document, name, 13, indent_first=True, space_after=4)
@@ -343,6 +340,8 @@ def _mark_fields_for_update(document) -> None:
 
 
 def _insert_cover(document, book: Book) -> None:
+    """The cover alone in a first section without header or footer, so that the front
+    matter's first page (no folio) is still the title page."""
     if not book.cover:
         return
     first = document.paragraphs[0]
@@ -351,7 +350,11 @@ def _insert_cover(document, book: Book) -> None:
     cover.add_run().add_picture(
         book.cover, width=section.page_width - section.left_margin - section.right_margin
     )
-    cover.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    cover_sectpr = copy.deepcopy(section._sectPr)
+    for child in list(cover_sectpr):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:pgNumType")):
+            cover_sectpr.remove(child)
+    cover._p.get_or_add_pPr().append(cover_sectpr)
 
 
 def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]]) -> None:

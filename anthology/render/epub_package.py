@@ -7,6 +7,7 @@ it, so Thai names and emoji show on any reader."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import zipfile
@@ -27,6 +28,8 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 # The ids of the sections that close the book: everything from them on is back matter.
 BACK_MATTER_IDS = ("danh-sach", "chi-muc")
 FIRST_PART_ID = "phan-1"
+# fontTools logs every glyph it keeps at INFO level: hundreds of lines per book build.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 LANDMARK_LABELS = {"toc": "Mục lục", "cover": "Bìa", "bodymatter": "Nội dung chính"}
 _COVER_XHTML = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>

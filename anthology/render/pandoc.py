@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
+from collections.abc import Mapping
 
 import pypandoc
 from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
 from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
+from anthology.render.tools import error_tail, run_tool
 from contest import essay_ast
 from contest.converter import MARKDOWN_IN
 from contest.pictures import MIMETYPES
@@ -24,32 +25,27 @@ def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS
     """Run pypandoc's pandoc in the build folder, always sandboxed: it reads only the files
     named on its command line (inputs, reference document, metadata, fonts), never one named
     inside the book. A failure or an overrun is a BookBuildError."""
-    try:
-        done = subprocess.run(
-            [pypandoc.get_pandoc_path(), "--sandbox", *args],
-            cwd=cwd,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BookBuildError(
-            _l("Pandoc chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout)
-        ) from exc
+    done = run_tool(
+        [pypandoc.get_pandoc_path(), "--sandbox", *args],
+        _l("Pandoc chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
+        timeout,
+        cwd,
+    )
     if done.returncode != 0:
-        raise BookBuildError(
-            _l(
-                "Pandoc báo lỗi: %(message)s",
-                message=done.stderr.decode("utf-8", "replace")[-500:],
-            )
-        )
+        raise BookBuildError(_l("Pandoc báo lỗi: %(message)s", message=error_tail(done)))
 
 
 def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]:
     """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
     folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
-    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder, inline=True)
+    tree_path = clean_tree_file(
+        render(book, for_docx=for_docx),
+        name,
+        folder,
+        inline=True,
+        descriptions=book.picture_descriptions(),
+    )
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
     pictures, described = describe_pictures(tree)
@@ -93,13 +89,21 @@ def describe_pictures(tree: dict) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def clean_tree_file(markdown: str, name: str, folder: str, *, inline: bool = False) -> str:
+def clean_tree_file(
+    markdown: str,
+    name: str,
+    folder: str,
+    *,
+    inline: bool = False,
+    descriptions: Mapping[str, str] | None = None,
+) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
     (`contest.essay_ast`): only http, https and mailto links, and only pictures that are files
     inside the build folder, so building the book never fetches a web address nor copies a
     server file named by an essay. With `inline`, each picture travels inside the tree as a
-    data: address, for a pandoc that may read no file. An essay's own subheadings stay out of
-    the contents, which list parts, essays, profile groups and profiles."""
+    data: address, for a pandoc that may read no file. `descriptions` (picture path → text)
+    become the pictures' text alternatives. An essay's own subheadings stay out of the
+    contents, which list parts, essays, profile groups and profiles."""
     source = os.path.join(folder, f"{name}.md")
     tree_path = os.path.join(folder, f"{name}.json")
     with open(source, "w", encoding="utf-8") as fh:
@@ -107,6 +111,8 @@ def clean_tree_file(markdown: str, name: str, folder: str, *, inline: bool = Fal
     run_pandoc(["-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
+    if descriptions:
+        _describe(tree, descriptions)
     keep = _inline if inline else _inside
     essay_ast.clean_tree(tree, lambda target: keep(folder, target))
     for block in tree["blocks"]:
@@ -117,6 +123,22 @@ def clean_tree_file(markdown: str, name: str, folder: str, *, inline: bool = Fal
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     return tree_path
+
+
+def _describe(value, descriptions: Mapping[str, str]) -> None:
+    """Set the text alternative of each picture the organiser described (before the sources
+    are rewritten); a visible caption stays as it is."""
+    if isinstance(value, list):
+        for item in value:
+            _describe(item, descriptions)
+    elif isinstance(value, dict):
+        if value.get("t") == "Image" and value["c"][2][0] in descriptions:
+            words = descriptions[value["c"][2][0]].split()
+            value["c"][1] = [
+                node for word in words for node in ({"t": "Space"}, {"t": "Str", "c": word})
+            ][1:]
+        for item in value.values():
+            _describe(item, descriptions)
 
 
 def _inline(folder: str, source: str) -> str | None:

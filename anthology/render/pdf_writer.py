@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from anthology.errors import BookBuildError
 from anthology.render.book import Book, PageSetup, render_body
 from anthology.render.fonts import FAMILIES, font_files
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
+from anthology.render.tools import error_tail, run_tool
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
@@ -105,7 +105,12 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
 def write_pdf(
     book: Book, folder: str, out: str, page: PageSetup, timeout: int = DEFAULT_TIMEOUT_SECONDS
 ) -> str:
-    tree_path = clean_tree_file(render_body(book, winners=False), "book-pdf", folder)
+    tree_path = clean_tree_file(
+        render_body(book, winners=False),
+        "book-pdf",
+        folder,
+        descriptions=book.picture_descriptions(),
+    )
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
     size_pictures(tree, folder, page)
@@ -119,22 +124,13 @@ def write_pdf(
     main = os.path.join(folder, "book.typ")
     shutil.copy(TEMPLATE, main)
     fonts = fonts_folder(folder)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _COMPILE, main, out, folder, fonts],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BookBuildError(
-            _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout)
-        ) from exc
+    done = run_tool(
+        [sys.executable, "-c", _COMPILE, main, out, folder, fonts],
+        _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
+        timeout,
+    )
     if done.returncode != 0:
         raise BookBuildError(
-            _l(
-                "Typst báo lỗi khi dàn trang PDF: %(message)s",
-                message=done.stderr.decode("utf-8", "replace")[-500:],
-            )
+            _l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=error_tail(done))
         )
     return out

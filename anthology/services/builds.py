@@ -174,6 +174,7 @@ def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
         unit=entry.author_unit.name,
         prize=prize_of.get(entry.id, ""),
         markdown=item.book_markdown or entry.body_markdown,
+        descriptions=dict(item.picture_descriptions or {}),
     )
 
 

@@ -5,6 +5,7 @@ essay (the submitted original is never touched)."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -227,3 +228,59 @@ def edit_copy(
     item.book_markdown = nfc(copy.markdown)
     session.flush()
     record_event(session, actor, item, AnthologyAction.COPY_EDITED)
+
+
+# A picture of the essay in pandoc's markdown: `![caption](media/NAME)`, brackets inside the
+# caption escaped by pandoc's writer.
+_PICTURE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\(media/([^)\s\"]+)")
+MAX_DESCRIPTION = 300
+
+
+@dataclass(frozen=True)
+class EssayPicture:
+    """A picture of the book's copy of an essay, as the organiser describes it."""
+
+    name: str  # the stored picture's name, e.g. "image1.png"
+    caption: str  # the words under it (or its alternative text) in the essay, maybe empty
+    description: str  # the organiser's text alternative, maybe empty
+
+    @property
+    def is_described(self) -> bool:
+        """A screen reader has words for it: the organiser's, else its caption."""
+        return bool(self.description or self.caption)
+
+
+def essay_pictures(item: AnthologyItem) -> list[EssayPicture]:
+    """The pictures of the essay's book copy in order, each once."""
+    markdown = item.book_markdown or item.entry.body_markdown
+    described = item.picture_descriptions or {}
+    found: dict[str, EssayPicture] = {}
+    for caption, name in _PICTURE.findall(markdown):
+        caption = re.sub(r"\\(.)", r"\1", caption).strip()
+        found.setdefault(name, EssayPicture(name, caption, described.get(name, "")))
+    return list(found.values())
+
+
+def describe_pictures(
+    session: Session,
+    contest: Contest,
+    entry_id: int,
+    descriptions: dict[str, str],
+    actor: User | None,
+) -> None:
+    """Save the organiser's text alternatives for the pictures of an essay's book copy (read
+    aloud by screen readers in the EPUB and DOCX, never printed); an empty one is removed."""
+    item = _find(ensure_items(session, contest), "e", entry_id)
+    names = {picture.name for picture in essay_pictures(item)}
+    kept: dict[str, str] = {}
+    for name, text in descriptions.items():
+        if name not in names:
+            raise InvalidInput(_l("Bài này không có ảnh đó trong bản in."))
+        text = " ".join(nfc(text).split())
+        if len(text) > MAX_DESCRIPTION:
+            raise InvalidInput(_l("Mô tả ảnh dài quá %(count)s ký tự.", count=MAX_DESCRIPTION))
+        if text:
+            kept[name] = text
+    item.picture_descriptions = kept
+    session.flush()
+    record_event(session, actor, item, AnthologyAction.PICTURES_DESCRIBED)

