@@ -61,9 +61,12 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v chromium >/dev/null 2>&1 || { echo "Chromium could not be installed" >&2; exit 1; }
 
-# The PostgreSQL pass starts its own servers (tests/postgres.py) from Debian's postgresql.
+# The PostgreSQL pass starts its own servers (tests/postgres.py) from Debian's postgresql; the
+# job queue's tests start their own redis-server (tests/redis_server.py).
 test-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql; }
+	@command -v redis-server >/dev/null 2>&1 || { $(APT_INSTALL) redis-server; }
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server could not be installed" >&2; exit 1; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "PostgreSQL could not be installed" >&2; exit 1; }

@@ -26,6 +26,7 @@ def create_core_app(
         headers,
         i18n,
         intake,
+        job_queue,
         jobs,
         links,
         logs,
@@ -43,6 +44,7 @@ def create_core_app(
     logs.init_app(app)
     db.init_app(app)
     jobs.init_app(app)
+    job_queue.init_app(app)  # with REDIS_URL, RQ workers take over the embedded runner
     i18n.init_app(app, [TRANSLATIONS_DIR, *translation_dirs])
     links.init_app(app)
     navigation.init_app(app)

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     # response (a late response of a page left behind would put back a cookie just cleared).
     "SESSION_REFRESH_EACH_REQUEST": False,
     "LOG_LEVEL": "INFO",
+    # Background jobs on RQ workers (`flask --app wsgi worker`) when set, e.g. redis://host:6379/0;
+    # throttling counters are then kept there too, shared by every web process.
+    "REDIS_URL": "",
     # Throttling counters: one process keeps them in memory; several share Redis (redis://…).
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -70,8 +73,12 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("GUONGSANG")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if test_config:
         app.config.update(test_config)
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI",
         "sqlite:///" + os.path.join(app.instance_path, "guong-sang.sqlite"),

@@ -4,8 +4,9 @@ commit, so mail never leaves for a change that was rolled back.
 
     jobs.enqueue(session, MAIL, {"to": …}, contest_id=…)
 
-Each package registers the kinds it runs (`register`). Without a queue server the embedded
-runner, one thread per process, takes queued jobs one at a time; several processes share the
+Each package registers the kinds it runs (`register`). With REDIS_URL, RQ workers run them
+(`contest.job_queue`); without, the embedded runner, one thread per process, takes queued jobs
+one at a time; several processes share the
 table safely because a job is claimed inside a writing transaction. At start-up, work that a
 dead process left "running" is marked failed with the reason, and its kind may clean up after
 it; failed jobs can be queued again from the jobs page."""
@@ -172,28 +173,31 @@ def recover_abandoned(app: Flask) -> int:
     with app.app_context():
         if not inspect(db.engine).has_table(Job.__tablename__):
             return 0  # before the first migration
-        host = socket.gethostname()
-        with unit_of_work() as uow:
-            running = uow.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
-            dead = [job for job in running if _is_dead(job.owner, host)]
-            for job in dead:
-                log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
-                job.last_error = str(_l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy."))
-                job.owner, job.finished_at = "", utcnow()
-                kind = _KINDS.get(job.kind)
-                if (
-                    kind is not None
-                    and kind.on_abandoned is None
-                    and job.attempts < job.max_attempts
-                ):
-                    advance(job, JobState.QUEUED)  # work that can simply run again (mail) does
-                    job.run_after = utcnow()
-                    continue
-                advance(job, JobState.FAILED)
-                if kind is not None and kind.on_abandoned is not None:
-                    kind.on_abandoned(uow.session, job.payload)
+        settled = settle_abandoned()
         db.session.remove()
-        return len(dead)
+        return settled
+
+
+def settle_abandoned() -> int:
+    """Settle the jobs that dead processes of this machine left "running" (see
+    `recover_abandoned`); how many. Needs an app context."""
+    host = socket.gethostname()
+    with unit_of_work() as uow:
+        running = uow.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
+        dead = [job for job in running if _is_dead(job.owner, host)]
+        for job in dead:
+            log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
+            job.last_error = str(_l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy."))
+            job.owner, job.finished_at = "", utcnow()
+            kind = _KINDS.get(job.kind)
+            if kind is not None and kind.on_abandoned is None and job.attempts < job.max_attempts:
+                advance(job, JobState.QUEUED)  # work that can simply run again (mail) does
+                job.run_after = utcnow()
+                continue
+            advance(job, JobState.FAILED)
+            if kind is not None and kind.on_abandoned is not None:
+                kind.on_abandoned(uow.session, job.payload)
+    return len(dead)
 
 
 def _is_dead(owner: str, host: str) -> bool:

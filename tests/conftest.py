@@ -426,6 +426,25 @@ def smtp_server():
     controller.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the job queue's tests (see tests/redis_server.py)."""
+    from tests.redis_server import Server
+
+    server = Server(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The server's address, its data emptied for each test."""
+    from redis import Redis
+
+    Redis.from_url(redis_server.url).flushall()
+    return redis_server.url
+
+
 @pytest.fixture
 def mail_on(app, smtp_server):
     """Mail on, sent by jobs that run as soon as their transaction commits."""

@@ -163,3 +163,44 @@ def test_two_builds_started_at_once_make_one_build_and_no_error(app, finalised, 
     assert run_together([start, start]) == []
     db.session.rollback()  # a new snapshot: the threads committed in their own sessions
     assert db.session.scalar(select(func.count(AnthologyBuild.id))) == 1
+
+
+def test_a_build_from_the_page_runs_on_an_rq_worker(app, client, finalised, world, redis_url):
+    """With REDIS_URL the page only queues the build; a worker builds it and the page's
+    progress (the jobs table and the build row) tells the outcome."""
+    from contest.job_queue import RedisRunner
+    from tests.conftest import csrf_token, login
+
+    runner = app.extensions["jobs"] = RedisRunner(redis_url)
+    login(client, world["users"]["province"])
+    page = client.get("/anthology/son-la-2019/").get_data(as_text=True)
+    client.post("/anthology/son-la-2019/build", data={"csrf_token": csrf_token(page)})
+    [build] = builds.builds(db.session, finalised["contest"])
+    assert build.state == BuildState.QUEUED and runner.queue.count == 1
+    build_id = build.id
+    runner.work(burst=True)
+    build = db.session.get(AnthologyBuild, build_id)
+    assert (build.state, build.step, build.percent) == (BuildState.DONE, BuildStep.DONE, 100)
+    assert builds.build_file(build, "son-la-2019", "pdf")
+
+
+def test_a_build_killed_on_an_rq_worker_fails_at_the_next_call(app, finalised, world, redis_url):
+    import socket
+
+    from contest.job_queue import RedisRunner
+    from contest.lifecycles import JobState
+    from contest.models import Contest, Job, User
+    from tests.contest.test_mail_and_jobs import _dead_pid
+
+    contest, actor = finalised["contest"], world["users"]["province"]
+    build = _queue(contest, actor)
+    job = db.session.query(Job).one()
+    advance(build, BuildState.RUNNING)
+    job.state, job.owner = JobState.RUNNING, f"{socket.gethostname()}:{_dead_pid()}"
+    db.session.commit()
+    ids = build.id, contest.id, actor.id
+    RedisRunner(redis_url).work(burst=True)  # the worker, restarted by systemd
+    build = db.session.get(AnthologyBuild, ids[0])
+    assert build.state == BuildState.FAILED and "khởi động lại" in build.error
+    contest, actor = db.session.get(Contest, ids[1]), db.session.get(User, ids[2])
+    assert _queue(contest, actor).state == BuildState.QUEUED

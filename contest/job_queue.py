@@ -1,0 +1,100 @@
+"""Background jobs on RQ workers when REDIS_URL is set, for several web processes or machines.
+
+The `job` table stays the record of every job (state, attempts, last error, progress): Redis
+only carries wake-up calls. After a commit that queued jobs, the web process puts one call on
+the queue; a worker (`flask --app wsgi worker`) takes it and runs every due job of the table
+exactly as the embedded runner does, then asks to be woken for the next retry. A lost call
+loses nothing: the jobs wait in the table for the next call or the worker's next start."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from sqlalchemy import func, select
+
+from contest import jobs
+from contest.db import db, utcnow
+from contest.lifecycles import JobState
+from contest.models import Job
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "guong-sang"
+RUN_DUE = "contest.job_queue.run_due_jobs"
+# One call runs every due job in turn: room for several book builds of ten minutes each.
+CALL_TIMEOUT_SECONDS = 4 * 3600
+
+
+class RedisRunner:
+    """Wake-up calls on an RQ queue, in place of the embedded runner's thread."""
+
+    def __init__(self, url: str) -> None:
+        self.connection = Redis.from_url(url)
+        self.queue = Queue(QUEUE_NAME, connection=self.connection)
+
+    def wake(self, when: datetime | None = None) -> None:
+        """Ask a worker to run the jobs due now (or at `when`, UTC). With Redis away the
+        action that queued the jobs still succeeds: they wait in the table (logged)."""
+        try:
+            if when is None or when <= utcnow():
+                self.queue.enqueue(RUN_DUE, job_timeout=CALL_TIMEOUT_SECONDS, result_ttl=0)
+            else:  # one call per moment, however many calls asked for it
+                moment = when.replace(tzinfo=UTC)
+                self.queue.enqueue_at(
+                    moment,
+                    RUN_DUE,
+                    job_id=f"guong-sang-wake-{int(moment.timestamp())}",
+                    job_timeout=CALL_TIMEOUT_SECONDS,
+                    result_ttl=0,
+                )
+        except RedisError as error:
+            log.warning("job queue unreachable, jobs wait in the table: %r", error)
+
+    def work(self, *, burst: bool = False) -> None:
+        """Run the worker in this process (no fork: the app, its database engine and its
+        app context serve every call). A first call picks up what waited in the table."""
+        self.wake()
+        worker = SimpleWorker([self.queue], connection=self.connection)
+        worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+
+
+def run_due_jobs() -> int:
+    """The task behind every wake-up call (needs the worker's app context): jobs that a dead
+    worker of this machine left running are settled, every due job runs, and a call is
+    booked for the next retry. Returns how many jobs ran."""
+    jobs.settle_abandoned()
+    count = jobs.run_due()
+    upcoming = db.session.scalar(
+        select(func.min(Job.run_after)).where(Job.state == JobState.QUEUED)
+    )
+    db.session.remove()
+    if upcoming is not None:
+        current_app.extensions["jobs"].wake(upcoming)
+    return count
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run background jobs from the Redis queue (REDIS_URL)."""
+    runner = current_app.extensions["jobs"]
+    if not isinstance(runner, RedisRunner):
+        raise click.ClickException(
+            _("Chưa đặt REDIS_URL: việc nền đang chạy ngay trong tiến trình web.")
+        )
+    runner.work(burst=burst)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(worker_command)
+    if app.config["REDIS_URL"]:
+        app.extensions["jobs"] = RedisRunner(app.config["REDIS_URL"])

@@ -1,0 +1,147 @@
+"""Jobs through a real Redis (REDIS_URL): the web process only puts a wake-up call on the
+queue after its commit; an RQ worker runs the jobs of the table with their state, attempts and
+errors recorded as the embedded runner does; retries are booked on the queue; a worker that
+died mid-job, a queue that was away and a worker started later lose nothing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import select
+
+from contest import jobs
+from contest.db import db, utcnow
+from contest.job_queue import QUEUE_NAME, RedisRunner
+from contest.lifecycles import JobState
+from contest.mail import MAIL
+from contest.models import Job
+from contest.uow import unit_of_work
+from tests.conftest import database_url, make_app
+from tests.contest.test_mail_and_jobs import _closed_port, _dead_pid, _running_job
+
+
+def _reread(job_id: int) -> Job:
+    """The row as the worker left it (its call ends by removing the thread's session)."""
+    return db.session.get(Job, job_id)
+
+
+def _queue(url: str) -> Queue:
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url))
+
+
+def _on_redis(app, url: str) -> RedisRunner:
+    """The app as `REDIS_URL` makes it (see test_redis_url_chooses_the_queue)."""
+    runner = app.extensions["jobs"] = RedisRunner(url)
+    return runner
+
+
+def test_redis_url_chooses_the_queue_and_shares_the_throttle(tmp_path, redis_url):
+    app = make_app(tmp_path / "other", REDIS_URL=redis_url)
+    assert isinstance(app.extensions["jobs"], RedisRunner)
+    assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
+    plain = make_app(tmp_path / "plain")
+    assert isinstance(plain.extensions["jobs"], jobs.EmbeddedRunner)
+    assert plain.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_submission_s_receipt_goes_through_the_queue_to_a_worker(
+    app, world, make_entry, mail_on, redis_url
+):
+    runner = _on_redis(app, redis_url)
+    make_entry(world["users"]["entrant_a"], title="Người giữ rừng")
+    job = db.session.scalar(select(Job))
+    assert (job.kind, job.state) == (MAIL, JobState.QUEUED)  # nothing ran in the web process
+    assert mail_on.to("a@example.com") == [] and _queue(redis_url).count == 1
+    job_id = job.id
+    runner.work(burst=True)
+    job = _reread(job_id)
+    assert (job.state, job.attempts, job.last_error) == (JobState.DONE, 1, "")
+    [message] = mail_on.to("a@example.com")
+    assert message["Subject"] == "Đã nhận bài dự thi «Người giữ rừng»"
+    assert _queue(redis_url).count == 0
+
+
+def test_failures_are_recorded_and_the_retry_is_booked_on_the_queue(
+    app, world, mail_on, redis_url
+):
+    runner = _on_redis(app, redis_url)
+    app.config["MAIL_PORT"] = _closed_port()
+    payload = {"to": "x@example.com", "subject": "Thư", "body": "Nội dung"}
+    with unit_of_work() as uow:
+        last_try = jobs.enqueue(uow.session, MAIL, payload, max_attempts=1)
+        retried = jobs.enqueue(uow.session, MAIL, payload, max_attempts=3)
+    ids = last_try.id, retried.id
+    runner.work(burst=True)
+    last_try, retried = (_reread(i) for i in ids)
+    assert last_try.state == JobState.FAILED and last_try.last_error
+    assert retried.state == JobState.QUEUED and retried.run_after > utcnow()
+    assert "refused" in retried.last_error.lower() or "111" in retried.last_error
+    booked = _queue(redis_url).scheduled_job_registry
+    assert booked.count == 1  # a wake-up call at the retry's time
+
+
+def test_a_job_left_running_by_a_dead_worker_is_settled_by_the_next_call(
+    app, world, mail_on, redis_url
+):
+    runner = _on_redis(app, redis_url)
+    host = socket.gethostname()
+    dead = _running_job(f"{host}:{_dead_pid()}")
+    alive = _running_job(f"{host}:{os.getppid()}")
+    ids = dead.id, alive.id
+    runner.work(burst=True)  # started with no call waiting: its first call sweeps the table
+    dead, alive = (_reread(i) for i in ids)
+    assert dead.state == JobState.DONE and dead.attempts == 2  # a mail can simply run again
+    assert alive.state == JobState.RUNNING  # its process still lives
+
+
+def test_redis_away_the_action_succeeds_and_the_job_waits_for_the_worker(
+    app, world, make_entry, mail_on, redis_url, caplog
+):
+    _on_redis(app, f"redis://127.0.0.1:{_closed_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="contest.job_queue"):
+        make_entry(world["users"]["entrant_a"])
+    job = db.session.scalar(select(Job))
+    assert job.state == JobState.QUEUED and "jobs wait in the table" in caplog.text
+    job_id = job.id
+    _on_redis(app, redis_url).work(burst=True)  # Redis back, a worker starts
+    job = _reread(job_id)
+    assert job.state == JobState.DONE and len(mail_on.to("a@example.com")) == 1
+
+
+def test_flask_worker_runs_the_jobs_in_a_process_of_its_own(
+    app, tmp_path, world, make_entry, mail_on, redis_url
+):
+    _on_redis(app, redis_url)
+    make_entry(world["users"]["entrant_a"])
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(tmp_path),
+        "REDIS_URL": redis_url,
+        "GUONGSANG_SECRET_KEY": "test",
+        "GUONGSANG_STORAGE_DIR": str(tmp_path / "storage"),
+        "GUONGSANG_MAIL_SERVER": "127.0.0.1",
+        "GUONGSANG_MAIL_PORT": str(mail_on.port),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    db.session.expire_all()
+    job = db.session.scalar(select(Job))
+    assert (job.state, job.owner) == (JobState.DONE, "")
+    assert len(mail_on.to("a@example.com")) == 1
+
+
+def test_flask_worker_without_redis_says_why(runner):
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code != 0 and "Chưa đặt REDIS_URL" in result.output
