@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from contest import essay_ast, legacy_documents, office, pdf_text, pictures
@@ -279,9 +280,11 @@ def _decode_text_file(data: bytes) -> tuple[str, bool]:
 
 
 def _from_old_word_format(data: bytes, extension: str, timeout: int) -> bytes:
-    """A .doc or .rtf as .docx, or a message that says why not."""
+    """A .doc or .rtf as .docx, or a message that says why not. With REDIS_URL, LibreOffice
+    runs on a worker (`contest.job_queue`), not in the web process."""
+    convert = current_app.extensions["jobs"].to_docx if has_app_context() else office.to_docx
     try:
-        return office.to_docx(data, extension, timeout)
+        return convert(data, extension, timeout)
     except office.OfficeConversionError as error:
         raise IntakeError(_OFFICE_MESSAGES[error.reason]) from error
 
@@ -292,6 +295,10 @@ _OFFICE_MESSAGES = {
         "Hãy lưu bài dưới dạng .docx rồi gửi lại, hoặc báo quản trị hệ thống."
     ),
     office.OfficeFailure.TIMEOUT: _l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng."),
+    office.OfficeFailure.BUSY: _l(
+        "Máy chủ đang bận chuyển đổi tệp .doc/.rtf. Hãy gửi lại sau ít phút, "
+        "hoặc lưu bài dưới dạng .docx rồi gửi."
+    ),
     office.OfficeFailure.UNREADABLE: _l(
         "Không đọc được tệp .doc/.rtf: tệp bị hỏng hoặc được đặt mật khẩu. "
         "Hãy gỡ mật khẩu hoặc lưu lại dưới dạng .docx rồi gửi lại."

@@ -4,11 +4,15 @@ The `job` table stays the record of every job (state, attempts, last error, prog
 only carries wake-up calls. After a commit that queued jobs, the web process puts one call on
 the queue; a worker (`flask --app wsgi worker`) takes it and runs every due job of the table
 exactly as the embedded runner does, then asks to be woken for the next retry. A lost call
-loses nothing: the jobs wait in the table for the next call or the worker's next start."""
+loses nothing: the jobs wait in the table for the next call or the worker's next start.
+
+An upload of an old Word file (.doc, .rtf) is converted by a worker too, on a queue served
+first, while the upload waits for the result: LibreOffice runs on the workers' machines."""
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import click
@@ -18,9 +22,11 @@ from flask_babel import gettext as _
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.exceptions import InvalidJobOperation
+from rq.job import JobStatus
 from sqlalchemy import func, select
 
-from contest import jobs
+from contest import jobs, office
 from contest.db import db, utcnow
 from contest.lifecycles import JobState
 from contest.models import Job
@@ -28,9 +34,15 @@ from contest.models import Job
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "guong-sang"
+# Old Word files an entrant is waiting for: a queue of their own, served first, so that no
+# conversion waits behind a book build.
+CONVERSIONS_QUEUE_NAME = "guong-sang-conversions"
 RUN_DUE = "contest.job_queue.run_due_jobs"
+CONVERT = "contest.job_queue.convert_old_word"
 # One call runs every due job in turn: room for several book builds of ten minutes each.
 CALL_TIMEOUT_SECONDS = 4 * 3600
+# How long an entrant's upload waits for a free worker before LibreOffice's own time limit.
+CONVERSION_WAIT_SECONDS = 20
 
 
 class RedisRunner:
@@ -39,6 +51,7 @@ class RedisRunner:
     def __init__(self, url: str) -> None:
         self.connection = Redis.from_url(url)
         self.queue = Queue(QUEUE_NAME, connection=self.connection)
+        self.conversions = Queue(CONVERSIONS_QUEUE_NAME, connection=self.connection)
 
     def wake(self, when: datetime | None = None) -> None:
         """Ask a worker to run the jobs due now (or at `when`, UTC). With Redis away the
@@ -58,11 +71,48 @@ class RedisRunner:
         except RedisError as error:
             log.warning("job queue unreachable, jobs wait in the table: %r", error)
 
+    def to_docx(self, data: bytes, extension: str, timeout: int) -> bytes:
+        """An old Word file converted by a worker while the upload waits. No worker free in
+        time: OfficeConversionError(BUSY); Redis away: converted here instead (logged)."""
+        try:
+            call = self.conversions.enqueue(
+                CONVERT,
+                data,
+                extension,
+                timeout,
+                job_timeout=timeout + 30,
+                ttl=CONVERSION_WAIT_SECONDS + 5,  # not taken by then: dropped from the queue
+                result_ttl=60,
+            )
+        except RedisError as error:
+            log.warning("job queue unreachable, converting in the web process: %r", error)
+            return office.to_docx(data, extension, timeout)
+        started_by = time.monotonic() + CONVERSION_WAIT_SECONDS
+        done_by = started_by + timeout + 30  # a worker that died mid-way never answers
+        while time.monotonic() < done_by:
+            try:
+                status = call.get_status(refresh=True)
+            except InvalidJobOperation:  # dropped from Redis: its wait ran out
+                break
+            if status == JobStatus.FINISHED:
+                reason, converted = call.return_value()
+                if reason:
+                    raise office.OfficeConversionError(office.OfficeFailure(reason))
+                return converted
+            if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+                raise office.OfficeConversionError(office.OfficeFailure.UNREADABLE)
+            if status == JobStatus.QUEUED and time.monotonic() > started_by:
+                call.cancel()  # no worker was free
+                break
+            time.sleep(0.1)
+        raise office.OfficeConversionError(office.OfficeFailure.BUSY)
+
     def work(self, *, burst: bool = False) -> None:
         """Run the worker in this process (no fork: the app, its database engine and its
-        app context serve every call). A first call picks up what waited in the table."""
+        app context serve every call), conversions first. A first call picks up the jobs
+        that waited in the table."""
         self.wake()
-        worker = SimpleWorker([self.queue], connection=self.connection)
+        worker = SimpleWorker([self.conversions, self.queue], connection=self.connection)
         worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
 
 
@@ -79,6 +129,14 @@ def run_due_jobs() -> int:
     if upcoming is not None:
         current_app.extensions["jobs"].wake(upcoming)
     return count
+
+
+def convert_old_word(data: bytes, extension: str, timeout: int) -> tuple[str, bytes]:
+    """The task behind `RedisRunner.to_docx`: ("", the .docx) or (the failure, b"")."""
+    try:
+        return "", office.to_docx(data, extension, timeout)
+    except office.OfficeConversionError as error:
+        return error.reason.value, b""
 
 
 @click.command("worker")

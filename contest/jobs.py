@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from contest import office
 from contest.db import db, utcnow
 from contest.errors import InvalidInput
 from contest.lifecycles import JobState
@@ -226,6 +227,8 @@ class EmbeddedRunner:
         self.wake_up = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
+
+    to_docx = staticmethod(office.to_docx)  # an old Word file converted in this process
 
     def wake(self) -> None:
         mode = self.app.config["JOBS_RUNNER"]

@@ -59,6 +59,7 @@ class OfficeFailure(StrEnum):
     MISSING = "missing"
     TIMEOUT = "timeout"
     UNREADABLE = "unreadable"
+    BUSY = "busy"  # no worker took the conversion in time (REDIS_URL, contest.job_queue)
 
 
 class OfficeConversionError(Exception):

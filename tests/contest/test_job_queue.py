@@ -11,12 +11,15 @@ import socket
 import subprocess
 import sys
 
+import pytest
 from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
-from contest import jobs
+from contest import job_queue, jobs
 from contest.db import db, utcnow
+from contest.errors import IntakeError
+from contest.intake import IntakeNotice, extract_upload
 from contest.job_queue import QUEUE_NAME, RedisRunner
 from contest.lifecycles import JobState
 from contest.mail import MAIL
@@ -114,20 +117,29 @@ def test_redis_away_the_action_succeeds_and_the_job_waits_for_the_worker(
     assert job.state == JobState.DONE and len(mail_on.to("a@example.com")) == 1
 
 
-def test_flask_worker_runs_the_jobs_in_a_process_of_its_own(
-    app, tmp_path, world, make_entry, mail_on, redis_url
-):
-    _on_redis(app, redis_url)
-    make_entry(world["users"]["entrant_a"])
-    env = {
+def _worker_environment(tmp_path, redis_url: str, **extra: str) -> dict[str, str]:
+    """A worker process on the test's database, storage and Redis."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url(tmp_path),
         "REDIS_URL": redis_url,
         "GUONGSANG_SECRET_KEY": "test",
         "GUONGSANG_STORAGE_DIR": str(tmp_path / "storage"),
-        "GUONGSANG_MAIL_SERVER": "127.0.0.1",
-        "GUONGSANG_MAIL_PORT": str(mail_on.port),
+        **extra,
     }
+
+
+def test_flask_worker_runs_the_jobs_in_a_process_of_its_own(
+    app, tmp_path, world, make_entry, mail_on, redis_url
+):
+    _on_redis(app, redis_url)
+    make_entry(world["users"]["entrant_a"])
+    env = _worker_environment(
+        tmp_path,
+        redis_url,
+        GUONGSANG_MAIL_SERVER="127.0.0.1",
+        GUONGSANG_MAIL_PORT=str(mail_on.port),
+    )
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
         env=env,
@@ -145,3 +157,38 @@ def test_flask_worker_runs_the_jobs_in_a_process_of_its_own(
 def test_flask_worker_without_redis_says_why(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "Chưa đặt REDIS_URL" in result.output
+
+
+def test_an_old_word_upload_is_converted_by_a_worker(app, tmp_path, redis_url, office_samples):
+    runner = _on_redis(app, redis_url)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        env=_worker_environment(tmp_path, redis_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, timeout=60)
+    finally:
+        worker.terminate()
+        _, errors = worker.communicate(timeout=30)
+    assert IntakeNotice.OLD_WORD_FORMAT in essay.notices and essay.word_count > 20, errors
+    assert runner.conversions.finished_job_registry.count == 1  # done by the worker
+
+
+def test_no_free_worker_gives_a_message_and_leaves_nothing_queued(
+    app, redis_url, office_samples, monkeypatch
+):
+    runner = _on_redis(app, redis_url)
+    monkeypatch.setattr(job_queue, "CONVERSION_WAIT_SECONDS", 1)
+    with pytest.raises(IntakeError, match="đang bận"):
+        extract_upload("bai.doc", office_samples["doc"], 10**7)
+    assert runner.conversions.count == 0
+
+
+def test_redis_away_an_old_word_upload_is_converted_here(app, office_samples, caplog):
+    _on_redis(app, f"redis://127.0.0.1:{_closed_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="contest.job_queue"):
+        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, timeout=60)
+    assert IntakeNotice.OLD_WORD_FORMAT in essay.notices
+    assert "converting in the web process" in caplog.text
