@@ -8,7 +8,7 @@ import tempfile
 import time
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from contest.config import setting
 
@@ -112,7 +112,11 @@ def sweep_staging(storage_dir: str, max_age_seconds: int = 3600) -> int:
     return removed
 
 
-def _remove_on_rollback(session: Session, path: str) -> None:
+def _remove_on_rollback(session: Session | scoped_session, path: str) -> None:
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():  # a rollback before any SQL must still remove the file
+        session.begin()
     session.info.setdefault("uncommitted_paths", []).append(path)
 
 
