@@ -205,13 +205,8 @@ def include(slug: str, kind: str, object_id: int):
 @login_required
 def edit(slug: str, entry_id: int):
     contest = _contest(slug)
-    item = contents.essay_item(db.session, contest, entry_id)
-    if item is None:
-        abort(404)
-    form = CopyForm()
-    if request.method == "GET":
-        form.title.data = item.book_title or item.entry.title
-        form.markdown.data = item.book_markdown or item.entry.body_markdown
+    item = _essay_item(contest, entry_id)
+    form = CopyForm() if request.method == "POST" else _saved_copy(item)
     if form.validate_on_submit():
         copy = _cleaned_copy(item.entry, form.markdown.data)
         if copy is not None:
@@ -239,9 +234,7 @@ def edit(slug: str, entry_id: int):
 def describe(slug: str, entry_id: int):
     """The text alternatives of an essay's pictures, for readers who cannot see them."""
     contest = _contest(slug)
-    item = contents.essay_item(db.session, contest, entry_id)
-    if item is None:
-        abort(404)
+    item = _essay_item(contest, entry_id)
     pictures = contents.essay_pictures(item)
     form = PicturesForm.for_pictures(pictures)
     if form.validate_on_submit():
@@ -251,15 +244,28 @@ def describe(slug: str, entry_id: int):
             )
         if action.ok:
             return redirect(url_for("anthology.edit", slug=slug, entry_id=entry_id))
-    copy = CopyForm(formdata=None)
-    return _edit_page(contest, item, copy, form)
+    return _edit_page(contest, item, _saved_copy(item), form)
+
+
+def _essay_item(contest: Contest, entry_id: int):
+    """The book's item holding this essay, or 404."""
+    item = contents.essay_item(db.session, contest, entry_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _saved_copy(item) -> CopyForm:
+    """The copy form holding the book's copy as it is saved."""
+    return CopyForm(
+        formdata=None,
+        title=item.book_title or item.entry.title,
+        markdown=item.book_markdown or item.entry.body_markdown,
+    )
 
 
 def _edit_page(contest: Contest, item, copy: CopyForm, pictures_form: PicturesForm | None):
     """The book copy of an essay and, below it, the descriptions of its pictures."""
-    if not copy.title.data:
-        copy.title.data = item.book_title or item.entry.title
-        copy.markdown.data = item.book_markdown or item.entry.body_markdown
     pictures = contents.essay_pictures(item)
     if pictures_form is None:
         pictures_form = PicturesForm.for_pictures(pictures)
