@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
 from contest.lifecycles import ContestPhase
+from contest.listing import Page, paginate
 from contest.models import (
     AuditEvent,
     Contest,
@@ -137,15 +138,15 @@ def forwarded_from(session: Session, round_: Round) -> list[Entry]:
     )
 
 
-def decided_in(session: Session, round_: Round) -> list[Entry]:
-    """Entries that stopped in this round: not selected, disqualified or withdrawn."""
-    return list(
-        session.scalars(
-            select(Entry)
-            .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
-            .order_by(Entry.id)
-        )
+def decided_page(session: Session, round_: Round, number: int, size: int) -> Page:
+    """One page of the entries that stopped in this round: not selected, disqualified or
+    withdrawn (after a district sends up its ten, the rest of its thousands)."""
+    query = (
+        select(Entry)
+        .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
+        .order_by(Entry.id)
     )
+    return paginate(session, query, number, size)
 
 
 def child_rounds(session: Session, round_: Round) -> list[Round]:
