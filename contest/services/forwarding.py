@@ -28,6 +28,7 @@ from contest.models import (
     User,
 )
 from contest.services import notifications
+from contest.services.queries import WITHOUT_BODIES
 from contest.states import advance
 
 # Rows of a round page's entry lists (waiting, decided) shown at once.
@@ -73,7 +74,7 @@ def pending_entries_page(session: Session, round_: Round, number: int) -> Page:
     """One page of the entries waiting for this round's decision, their authors and units
     read with it: a district may hold thousands, the round page shows a page."""
     query = _pending_query(round_, Entry).options(
-        selectinload(Entry.author), selectinload(Entry.author_unit)
+        selectinload(Entry.author), selectinload(Entry.author_unit), *WITHOUT_BODIES
     )
     return paginate(session, query, number, ROUND_PAGE_SIZE)
 
