@@ -123,6 +123,7 @@ def test_queries_per_page_do_not_grow_with_the_entries(measured):
     for url in (*PAGES, *JUDGE_PAGES):
         assert small[url][0] == large[url][0] == 200, url
         assert large[url][2] <= small[url][2], (url, small[url][2], large[url][2])
+    print({url: (small[url][2], large[url][2]) for url in (*PAGES, *JUDGE_PAGES)})
     # The judge's queue is really theirs, and longer with more entries.
     assert (
         0
