@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: run serve test install bench chromium system-deps test-deps
+.PHONY: run serve test install bench bench-locust chromium system-deps test-deps
 
 $(STAMP): pyproject.toml
 	@pkg-config --exists icu-i18n 2>/dev/null || { $(APT_INSTALL) libicu-dev pkg-config; }
@@ -82,3 +82,10 @@ bench: install system-deps
 	$(PY) -m bench.bench_judging
 	$(PY) -m bench.bench_anthology
 	$(PY) -m bench.bench_intake
+
+# Many users at once (locust, the `bench` extra) against `make serve`: 200 on a PostgreSQL
+# started for the run, then 50 judges on SQLite. Figures go into bench/README.md by hand.
+bench-locust: install system-deps test-deps
+	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m bench.bench_locust postgresql --judges 50 --entrants 150 --seconds 60
+	$(PY) -m bench.bench_locust sqlite --judges 50 --entrants 0 --seconds 60

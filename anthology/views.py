@@ -111,7 +111,7 @@ def overview(slug: str):
         essay_count=len(essays),
         profile_count=len(profiles),
         places=places,
-        others=contents.other_profiles(db.session, contest) if contest.is_finalised else [],
+        others=contents.other_profiles(db.session, contest, items) if contest.is_finalised else [],
         builds=all_builds,
         running=next((b for b in all_builds if b.is_unfinished), None),
         confirm=ConfirmForm(),

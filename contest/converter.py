@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import signal
 import subprocess
 import tempfile
@@ -117,6 +118,20 @@ def markdown_to_html(markdown: str, timeout: int = 30) -> str:
         markdown.encode(),
         timeout,
     )
+
+
+def markdowns_to_html(markdowns: list[str], timeout: int = 60) -> list[str]:
+    """HTML of many essays from one pandoc run (loading a large demo): each essay's own
+    HTML, as `markdown_to_html` makes it, found between marker paragraphs. Should a marker
+    not come out whole (an essay swallowed it), each essay is converted on its own."""
+    if not markdowns:
+        return []
+    marker = f"gs-split-{secrets.token_hex(8)}"
+    joined = f"\n\n{marker}\n\n".join(m.strip() for m in markdowns)
+    parts = markdown_to_html(joined, timeout).split(f"<p>{marker}</p>\n")
+    if len(parts) != len(markdowns):
+        return [markdown_to_html(m, timeout) for m in markdowns]
+    return parts
 
 
 def rewrite_markdown(

@@ -93,6 +93,9 @@ class ExtractedEssay:
     word_count: int
     media: dict[str, bytes] = field(default_factory=dict)
     notices: list[IntakeNotice] = field(default_factory=list)
+    # HTML already made from `markdown` in a batch (`converter.markdowns_to_html`, the large
+    # demo); empty: made when the essay is saved.
+    html: str = ""
 
 
 def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:

@@ -166,5 +166,6 @@ KNOWN_ARGS = frozenset(
         "prize",
         "epage",
         "ppage",
+        "dpage",
     )
 )

@@ -302,6 +302,10 @@ class Entry(db.Model):
             name="dq_reason",
         ),
         Index("ix_entry_contest_state", "contest_id", "state"),
+        # Counts per unit and state, and the dashboard's sorts, read from indexes alone.
+        Index("ix_entry_contest_unit_state", "contest_id", "author_unit_id", "state"),
+        Index("ix_entry_contest_words", "contest_id", "word_count"),
+        Index("ix_entry_contest_submitted", "contest_id", "submitted_at"),
     )
 
     id: Mapped[intpk]

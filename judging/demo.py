@@ -3,6 +3,7 @@ that discrepancies, a third judge and the head judge's step all occur."""
 
 from __future__ import annotations
 
+import math
 import random
 
 from sqlalchemy import select
@@ -76,8 +77,20 @@ def open_judging(contest: Contest, seed: int) -> None:
     forward_kept_open_rounds(db.session, contest, utcnow(), seed)
     settle_leaks(contest)
     stage = stages.current_stage(db.session, contest)
+    make_room(stage)
     assigning.open_stage(db.session, stage, organiser)
     assigning.release_assignments(db.session, stage, organiser, utcnow())
+
+
+def make_room(stage) -> None:
+    """A large demo (`--entries 20000`) sends more entries up than 40 each can judge: only
+    then is every judge's load widened, third markings included; the default demo keeps 40."""
+    members = stage.active_members
+    count = stages.count_stage_entries(db.session, stage)
+    if count * stage.judges_per_entry > sum(member.max_load for member in members):
+        max_load = math.ceil(count * (stage.judges_per_entry + 1) / len(members))
+        for member in members:
+            panel.add_judge(db.session, stage, member.judge, member.min_load, max_load)
 
 
 def score_all(contest: Contest, seed: int) -> None:

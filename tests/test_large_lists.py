@@ -1,5 +1,6 @@
 """Screens for hundreds of entries: every list page reads one page in SQL (the number of
-queries does not grow with the entries), and with 600 entries each stays under 200 KB."""
+queries does not grow with the entries), a round page shows one page of its entries (its size
+does not grow either), and with 600 entries each stays under 200 KB."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from sqlalchemy import event, func, select
 from contest.cli import demo_stage_handlers
 from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, STAGES, load_demo
-from contest.models import Entry
+from contest.models import Entry, Round
+from contest.services import forwarding
 from contest.uow import unit_of_work
-from judging.models import PanelMember
 from tests.conftest import copy_schema, login, make_app
 
 PAGES = (
@@ -26,7 +27,16 @@ PAGES = (
     "/judging/son-la-2019/results?page=2&sort=code",
     "/anthology/son-la-2019/",
     "/rounds/{round}",
+    "/rounds/{unit_round}",
+    "/rounds/{unit_round}?dpage=2",
 )
+# A judge's own queue (the province board is no judge: it answers 404 there).
+JUDGE = "giamkhao1@sonla.gov.vn"
+JUDGE_PAGES = ("/judging/son-la-2019/queue",)
+ROUND_PAGES = ("/rounds/{round}", "/rounds/{unit_round}")
+# Rows a round page lists at once in the measured demos: fewer than the smaller demo's rounds
+# hold, so that both show a full page.
+SMALL_ROUND_PAGE = 2
 
 MAX_BYTES = 200 * 1024
 
@@ -43,18 +53,15 @@ def _demo_app(folder, migrated_database, entries: int):
         handlers = demo_stage_handlers(app)
         for stage in STAGES:
             if stage in handlers:
-                with unit_of_work() as uow:
+                with unit_of_work():
+                    # The jury's loads grow with the entries sent up (judging.demo.make_room).
                     handlers[stage](contest, 5)
-                    if stage == "forwarded":
-                        # The demo's jury is sized for 80 entries; give it room for 600.
-                        for member in uow.session.scalars(select(PanelMember)):
-                            member.max_load = 1000
         db.session.remove()
     return app
 
 
-def _measure(app) -> dict[str, tuple[int, int, int]]:
-    """Each page: (status, bytes, SQL statements run to answer it)."""
+def _measure(app) -> dict[str, tuple[int, int, int, str]]:
+    """Each page: (status, bytes, SQL statements run to answer it, its HTML)."""
     statements = [0]
 
     def count(*_args) -> None:
@@ -62,44 +69,90 @@ def _measure(app) -> dict[str, tuple[int, int, int]]:
 
     out = {}
     with app.app_context():
-        # The unit round with the most entries.
-        busiest = db.session.scalars(
-            select(Entry.round_id).group_by(Entry.round_id).order_by(func.count().desc())
-        ).first()
+        # The round holding the most entries (the province's, with every entry sent up), and
+        # the busiest unit round below it.
+        busiest = (
+            select(Entry.round_id)
+            .join(Round, Round.id == Entry.round_id)
+            .group_by(Entry.round_id)
+            .order_by(func.count().desc(), Entry.round_id)
+        )
+        rounds = {
+            "round": db.session.scalars(busiest).first(),
+            "unit_round": db.session.scalars(busiest.where(Round.parent_id.is_not(None))).first(),
+        }
+        engine = db.engine
         db.session.remove()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+    # Requests run outside that context: inside it they would share one (Flask reuses a pushed
+    # app context), with its session and its cached current user — queries left uncounted, and
+    # the judge's page asked as the board (a 404: the board is no judge).
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for who, urls in (("btc@sonla.gov.vn", PAGES), (JUDGE, JUDGE_PAGES)):
             client = app.test_client()
-            login(client, "btc@sonla.gov.vn", DEMO_PASSWORD)
-            for url in PAGES:
+            login(client, who, DEMO_PASSWORD)
+            for url in urls:
                 statements[0] = 0
-                response = client.get(url.format(round=busiest))
-                out[url] = (response.status_code, len(response.data), statements[0])
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        db.session.remove()
-        db.engine.dispose()
+                response = client.get(url.format(**rounds))
+                html = response.get_data(as_text=True)
+                out[url] = (response.status_code, len(response.data), statements[0], html)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        engine.dispose()
     return out
+
+
+def _round_rows(html: str) -> tuple[int, int]:
+    """(entries waiting, entries decided) listed on a round page."""
+    decided = html.partition('id="decided"')[2].split("</ul>", 1)[0]
+    return html.count('<tr id="entry-'), decided.count("<li>")
 
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory, migrated_database):
-    return {
-        n: _measure(_demo_app(tmp_path_factory.mktemp(f"demo{n}"), migrated_database, n))
-        for n in (30, 120)
-    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forwarding, "ROUND_PAGE_SIZE", SMALL_ROUND_PAGE)
+        return {
+            n: _measure(_demo_app(tmp_path_factory.mktemp(f"demo{n}"), migrated_database, n))
+            for n in (30, 120)
+        }
 
 
 def test_queries_per_page_do_not_grow_with_the_entries(measured):
     small, large = measured[30], measured[120]
-    for url in PAGES:
+    for url in (*PAGES, *JUDGE_PAGES):
         assert small[url][0] == large[url][0] == 200, url
         assert large[url][2] <= small[url][2], (url, small[url][2], large[url][2])
+    print({url: (small[url][2], large[url][2]) for url in (*PAGES, *JUDGE_PAGES)})
+    # The judge's queue is really theirs, and longer with more entries.
+    assert (
+        0
+        < small["/judging/son-la-2019/queue"][3].count('class="code"')
+        < large["/judging/son-la-2019/queue"][3].count('class="code"')
+    )
+
+
+def test_a_round_page_shows_one_page_of_its_entries(measured):
+    """Four times the entries, the same page: at most a page of rows in each list, a pager
+    to the rest, and no more bytes than the small demo's page (a longer title or a wider
+    pager aside)."""
+    small, large = measured[30], measured[120]
+    for url in ROUND_PAGES:
+        waiting, decided = _round_rows(large[url][3])
+        assert waiting + decided > 0, url
+        assert waiting <= SMALL_ROUND_PAGE and decided <= SMALL_ROUND_PAGE, (url, waiting, decided)
+        assert 'class="pager"' in large[url][3], url
+        assert large[url][1] <= small[url][1] + 2048, (url, small[url][1], large[url][1])
+    second = large["/rounds/{unit_round}?dpage=2"][3]
+    assert 0 < _round_rows(second)[1] <= SMALL_ROUND_PAGE
+    assert (
+        second.split('id="decided"')[1] != large["/rounds/{unit_round}"][3].split('id="decided"')[1]
+    )
 
 
 def test_every_list_page_stays_small_with_600_entries(tmp_path, migrated_database):
     pages = _measure(_demo_app(tmp_path, migrated_database, 600))
-    too_big = {url: size for url, (status, size, _n) in pages.items() if size > MAX_BYTES}
-    assert all(status == 200 for status, _size, _n in pages.values()), pages
+    too_big = {url: size for url, (status, size, _n, _html) in pages.items() if size > MAX_BYTES}
+    assert all(status == 200 for status, _size, _n, _html in pages.values()), pages
     assert too_big == {}
-    print({url: (size, n) for url, (_status, size, n) in pages.items()})
+    print({url: (size, n) for url, (_status, size, n, _html) in pages.items()})

@@ -29,7 +29,7 @@ from judging.services.reports import awards
 def winners(session: Session, contest: Contest) -> list:
     """Prize-winning awards by prize, then rank."""
     return sorted(
-        (a for a in awards(session, contest) if a.prize_level is not None),
+        awards(session, contest, prize_winners_only=True),
         key=lambda a: (a.prize_level.position, a.rank, vietnamese_key(a.entry.author.full_name)),
     )
 
@@ -125,9 +125,12 @@ def move_to(session: Session, contest: Contest, kind: str, object_id: int, posit
     return index + 1
 
 
-def other_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:
-    """Profiles of the contest not yet in the book, for the organiser to add."""
-    present = {i.profile_id for i in items(session, contest) if i.profile_id}
+def other_profiles(
+    session: Session, contest: Contest, current: list[AnthologyItem] | None = None
+) -> list[ExemplarProfile]:
+    """Profiles of the contest not yet in the book, for the organiser to add (`current`: the
+    book's items when the caller has already read them)."""
+    present = {i.profile_id for i in (items(session, contest) if current is None else current)}
     return [
         p
         for p in session.scalars(

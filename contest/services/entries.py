@@ -194,7 +194,7 @@ def _apply_subject(entry: Entry, subject: Subject) -> None:
 def _apply_essay(entry: Entry, essay: ExtractedEssay, original: tuple[str, bytes] | None) -> None:
     entry.body_markdown = essay.markdown
     entry.body_text = essay.text
-    entry.body_html = markdown_to_html(essay.markdown)
+    entry.body_html = essay.html or markdown_to_html(essay.markdown)
     entry.word_count = essay.word_count
     entry.original_filename = nfc(original[0]) if original else None
 

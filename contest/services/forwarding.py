@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.audit import ContestAction, record_event
 from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
 from contest.lifecycles import PENDING_ENTRY_STATES, PENDING_PROFILE_STATES, ContestPhase
+from contest.listing import Page, paginate
 from contest.models import (
     Contest,
     Entry,
@@ -27,7 +28,11 @@ from contest.models import (
     User,
 )
 from contest.services import notifications
+from contest.services.queries import WITHOUT_BODIES
 from contest.states import advance
+
+# Rows of a round page's entry lists (waiting, decided) shown at once.
+ROUND_PAGE_SIZE = 50
 
 
 def round_for_unit(session: Session, contest: Contest, unit: Unit) -> Round:
@@ -54,15 +59,30 @@ def forwarded_count(session: Session, round_: Round, *, profiles: bool = False) 
     )
 
 
-def _pending(session: Session, round_: Round, model: type[Entry | ExemplarProfile]) -> list:
+def _pending_query(round_: Round, model: type[Entry | ExemplarProfile]) -> Select:
     states = PENDING_ENTRY_STATES if model is Entry else PENDING_PROFILE_STATES
-    return list(
-        session.scalars(
-            select(model)
-            .where(model.round_id == round_.id, model.state.in_(states))
-            .order_by(model.id)
-        )
+    return (
+        select(model).where(model.round_id == round_.id, model.state.in_(states)).order_by(model.id)
     )
+
+
+def _pending(session: Session, round_: Round, model: type[Entry | ExemplarProfile]) -> list:
+    return list(session.scalars(_pending_query(round_, model)))
+
+
+def pending_entries_page(session: Session, round_: Round, number: int) -> Page:
+    """One page of the entries waiting for this round's decision, their authors and units
+    read with it: a district may hold thousands, the round page shows a page."""
+    query = _pending_query(round_, Entry).options(
+        selectinload(Entry.author), selectinload(Entry.author_unit), *WITHOUT_BODIES
+    )
+    return paginate(session, query, number, ROUND_PAGE_SIZE)
+
+
+def marked_count(session: Session, round_: Round) -> int:
+    """How many of the entries waiting in this round are ticked to go up."""
+    query = _pending_query(round_, Entry).where(Entry.is_marked)
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def pending_entries(session: Session, round_: Round) -> list[Entry]:

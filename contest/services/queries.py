@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
 from contest.lifecycles import ContestPhase
+from contest.listing import Page, paginate
 from contest.models import (
     AuditEvent,
     Contest,
@@ -26,6 +27,9 @@ from contest.models import (
 )
 from contest.text import vietnamese_key
 
+# An entry as a list row: its essay (three copies of the text) is left in the database.
+WITHOUT_BODIES = (defer(Entry.body_markdown), defer(Entry.body_text), defer(Entry.body_html))
+
 # Decided by the round it sits in: it goes no further.
 DECIDED_ENTRY_STATES = (EntryState.NOT_SELECTED, EntryState.DISQUALIFIED, EntryState.WITHDRAWN)
 
@@ -39,16 +43,20 @@ def contest_status(session: Session, contest: Contest) -> dict:
             .group_by(Entry.state)
         ).all()
     )
+    # Counted from the entries' index alone, then named: joining 20,000 rows to their units
+    # would read every row.
     rows = session.execute(
-        select(Unit.code, Unit.name, Entry.state, func.count(Entry.id))
-        .join(Entry, Entry.author_unit_id == Unit.id)
+        select(Entry.author_unit_id, Entry.state, func.count(Entry.id))
         .where(Entry.contest_id == contest.id)
-        .group_by(Unit.code, Unit.name, Entry.state)
-        .order_by(Unit.code)
+        .group_by(Entry.author_unit_id, Entry.state)
     ).all()
+    units = {
+        u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_({r[0] for r in rows})))
+    }
     by_unit: dict[str, dict] = {}
-    for code, name, state, count in rows:
-        by_unit.setdefault(code, {"name": name, "states": {}})["states"][state] = count
+    for unit_id, state, count in sorted(rows, key=lambda r: (units[r[0]].code, r[1])):
+        unit = units[unit_id]
+        by_unit.setdefault(unit.code, {"name": unit.name, "states": {}})["states"][state] = count
     waiting = session.execute(
         select(Unit.code, Unit.name)
         .join(Round, Round.unit_id == Unit.id)
@@ -137,15 +145,16 @@ def forwarded_from(session: Session, round_: Round) -> list[Entry]:
     )
 
 
-def decided_in(session: Session, round_: Round) -> list[Entry]:
-    """Entries that stopped in this round: not selected, disqualified or withdrawn."""
-    return list(
-        session.scalars(
-            select(Entry)
-            .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
-            .order_by(Entry.id)
-        )
+def decided_page(session: Session, round_: Round, number: int, size: int) -> Page:
+    """One page of the entries that stopped in this round: not selected, disqualified or
+    withdrawn (after a district sends up its ten, the rest of its thousands)."""
+    query = (
+        select(Entry)
+        .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
+        .options(*WITHOUT_BODIES)
+        .order_by(Entry.id)
     )
+    return paginate(session, query, number, size)
 
 
 def child_rounds(session: Session, round_: Round) -> list[Round]:

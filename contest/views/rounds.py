@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from contest import policy, storage
 from contest.db import db, utcnow
 from contest.forms import ConfirmForm, PaperEntryForm, ProfileForm, ReasonForm, choices
+from contest.listing import ListArgs
 from contest.models import Entry, ExemplarProfile, Unit
 from contest.services import accounts, entries, forwarding, profiles, queries
 from contest.views.common import (
@@ -31,14 +32,18 @@ from contest.web import user_action
 @login_required
 def show_round(round_id: int):
     round_ = managed_round(round_id)
+    args = ListArgs(request.args)
     return render_template(
         "contest/round.html",
         round=round_,
-        entries=forwarding.pending_entries(db.session, round_),
+        entries=forwarding.pending_entries_page(db.session, round_, args.page()),
+        ticked=forwarding.marked_count(db.session, round_),
         profiles=forwarding.pending_profiles(db.session, round_),
         used=forwarding.forwarded_count(db.session, round_),
         forwarded=queries.forwarded_from(db.session, round_),
-        decided=queries.decided_in(db.session, round_),
+        decided=queries.decided_page(
+            db.session, round_, args.page("dpage"), forwarding.ROUND_PAGE_SIZE
+        ),
         children=queries.child_rounds(db.session, round_),
         confirm=ConfirmForm(),
     )
@@ -61,9 +66,17 @@ def mark_item(round_id: int, kind: str, item_id: int):
     if ConfirmForm().validate_on_submit():
         with user_action() as action:
             mark(action.session, round_, item, request.form.get("marked") == "1")
-    # Back to the row just ticked, not to the top of a long list.
+    # Back to the row just ticked, on its page, not to the top of a long list.
     anchor = f"entry-{item_id}" if kind == "entries" else f"profile-{item_id}"
-    return redirect(url_for("contest.show_round", round_id=round_.id, _anchor=anchor))
+    page = ListArgs(request.form).page()
+    return redirect(
+        url_for(
+            "contest.show_round",
+            round_id=round_.id,
+            page=page if page > 1 else None,
+            _anchor=anchor,
+        )
+    )
 
 
 @bp.route("/rounds/<int:round_id>/entries/<int:entry_id>/disqualify", methods=["GET", "POST"])

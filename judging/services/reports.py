@@ -117,13 +117,17 @@ def export_data(session: Session, contest: Contest) -> ExportData:
     return ExportData(rows, [c.name for c in criteria], judge_rows)
 
 
-def awards(session: Session, contest: Contest) -> list[Award]:
-    """The final ranking, prize winners first (after finalisation only)."""
-    found = session.scalars(
+def awards(session: Session, contest: Contest, *, prize_winners_only: bool = False) -> list[Award]:
+    """The final ranking, prize winners first (after finalisation only); with
+    `prize_winners_only`, the winners alone, read without the ranking below them."""
+    query = (
         select(Award)
         .where(Award.contest_id == contest.id)
         .options(selectinload(Award.entry), selectinload(Award.prize_level))
     )
+    if prize_winners_only:
+        query = query.where(Award.prize_level_id.is_not(None))
+    found = session.scalars(query)
     # Equal ranks (shared prizes) are listed by author in Vietnamese order.
     return sorted(
         found,

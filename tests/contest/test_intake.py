@@ -206,3 +206,19 @@ def test_no_temporary_folder_is_left_behind(tmp_path, monkeypatch):
     extract_upload("bai.docx", docx_bytes(["Người tốt việc tốt"]), MAX)
     # Only the lock files that count conversions stay (empty, reused).
     assert [name for name in os.listdir(tmp_path) if name != converter.SLOTS_FOLDER] == []
+
+
+def test_essays_converted_together_read_as_each_converted_alone():
+    """The large demo's batch conversion gives each essay exactly its own HTML, also when an
+    essay would swallow the marker between them (an unclosed code fence: each is then
+    converted alone)."""
+    from contest.converter import markdown_to_html, markdowns_to_html
+
+    typed = [
+        extract_typed(text).markdown
+        for text in ("Một *đoạn* [x](y).\n\nHai.", "Ba\nbốn", "gs-split-0 <p>x</p>", "# Không")
+    ]
+    assert markdowns_to_html(typed) == [markdown_to_html(m) for m in typed]
+    raw = ["```\nmã chưa đóng", "Đoạn sau."]
+    assert markdowns_to_html(raw) == [markdown_to_html(m) for m in raw]
+    assert markdowns_to_html([]) == []
