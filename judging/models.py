@@ -38,6 +38,9 @@ class Stage(db.Model):
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    # A unit's own judging (issue 14) names its round; NULL is the province's judging, so
+    # every province query keeps its meaning by asking for `round_id IS NULL`.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     position: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(String(100))
     judges_per_entry: Mapped[int] = mapped_column(default=2)

@@ -19,10 +19,13 @@ from judging.models import Criterion, PrizeLevel, Stage, StageResult
 from judging.states import StageState
 
 
-def stages(session: Session, contest: Contest) -> list[Stage]:
+def stages(session: Session, contest: Contest, round_id: int | None = None) -> list[Stage]:
+    """The stages of the province's judging, or of one unit round's when `round_id` is given."""
     return list(
         session.scalars(
-            select(Stage).where(Stage.contest_id == contest.id).order_by(Stage.position)
+            select(Stage)
+            .where(Stage.contest_id == contest.id, Stage.round_id.is_(round_id))
+            .order_by(Stage.position)
         )
     )
 
@@ -172,7 +175,9 @@ def stage_entries(session: Session, stage: Stage) -> list[Entry]:
         return province_entries(session, stage.contest)
     previous = session.scalar(
         select(Stage).where(
-            Stage.contest_id == stage.contest_id, Stage.position == stage.position - 1
+            Stage.contest_id == stage.contest_id,
+            Stage.round_id.is_(stage.round_id),
+            Stage.position == stage.position - 1,
         )
     )
     return list(

@@ -1,0 +1,31 @@
+"""a judging stage may belong to a unit round (issue 14); NULL keeps the province's judging
+
+Revision ID: d1a2b3c4d5e6
+Revises: b1c2d3e4f5a6
+Create Date: 2026-11-28 17:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'd1a2b3c4d5e6'
+down_revision = 'b1c2d3e4f5a6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('stage', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('round_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_stage_round_id'), ['round_id'], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f('fk_stage_round_id_round'), 'round', ['round_id'], ['id']
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('stage', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_stage_round_id_round'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_stage_round_id'))
+        batch_op.drop_column('round_id')
