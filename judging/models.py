@@ -30,7 +30,16 @@ class Stage(db.Model):
 
     __tablename__ = "stage"
     __table_args__ = (
-        UniqueConstraint("contest_id", "position"),
+        # Positions are unique within one judging: the province's (round NULL) or a unit's.
+        UniqueConstraint("contest_id", "round_id", "position"),
+        Index(
+            "uq_stage_province_position",
+            "contest_id",
+            "position",
+            unique=True,
+            sqlite_where=db.text("round_id IS NULL"),
+            postgresql_where=db.text("round_id IS NULL"),
+        ),
         CheckConstraint("judges_per_entry >= 1", name="k"),
         CheckConstraint(one_of("state", StageState.values()), name="state"),
         CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
