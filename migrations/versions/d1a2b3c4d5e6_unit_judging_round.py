@@ -1,7 +1,7 @@
 """a judging stage may belong to a unit round (issue 14); NULL keeps the province's judging
 
 Revision ID: d1a2b3c4d5e6
-Revises: b1c2d3e4f5a6
+Revises: b3c4d5e6f7a8
 Create Date: 2026-11-28 17:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'd1a2b3c4d5e6'
-down_revision = 'b1c2d3e4f5a6'
+down_revision = 'b3c4d5e6f7a8'
 branch_labels = None
 depends_on = None
 
