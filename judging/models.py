@@ -345,6 +345,7 @@ class Award(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     entry: Mapped[Entry] = relationship()
+    round: Mapped[Round | None] = relationship()
     prize_level: Mapped[PrizeLevel | None] = relationship()
 
 

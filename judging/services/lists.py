@@ -72,7 +72,10 @@ def stage_page(
     query = (
         select(StageResult, BlindCopy.code)
         .join(Entry, Entry.id == StageResult.entry_id)
-        .outerjoin(BlindCopy, BlindCopy.entry_id == StageResult.entry_id)
+        .outerjoin(
+            BlindCopy,
+            (BlindCopy.entry_id == StageResult.entry_id) & BlindCopy.round_id.is_(stage.round_id),
+        )
         .where(StageResult.stage_id == stage.id)
     )
     if named:

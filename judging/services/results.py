@@ -47,7 +47,8 @@ def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
     codes = dict(
         session.execute(
             select(BlindCopy.entry_id, BlindCopy.code).where(
-                BlindCopy.contest_id == stage.contest_id
+                BlindCopy.contest_id == stage.contest_id,
+                BlindCopy.round_id.is_(stage.round_id),
             )
         ).all()
     )
