@@ -4,6 +4,8 @@ forwards by results; the province's judging over the forwarded entries stays apa
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -343,3 +345,43 @@ def test_access_matrix_for_unit_judging(world, district, panel):
     assert policy.sees_unit_results(users["province"])
     assert not policy.sees_unit_results(province_judge)
     assert not policy.sees_unit_results(users["organiser_d1"])
+
+
+def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district):
+    slug, round_ = "son-la-2019", district["round"]
+    not_on = runner.invoke(args=["judging", "open", slug, "--unit", "YCH"])
+    assert not_on.exit_code != 0 and "chưa bật chấm thi riêng" in not_on.output
+    unknown = runner.invoke(args=["judging", "open", slug, "--unit", "NOPE"])
+    assert unknown.exit_code != 0 and "NOPE" in unknown.output
+    entry = district["entries"][0]
+    entry.body_markdown += "\n\nTác giả Mộc Châu 0\n"
+    db.session.commit()
+    refused = runner.invoke(args=["judging", "open", slug, "--unit", "MCH"])
+    assert refused.exit_code != 0 and "cảnh báo lộ danh tính" in refused.output
+    code = blinding.code_of_entry(db.session, entry.id, round_.id)
+    assert code and f"{code}\tname\tTác giả Mộc Châu 0" in refused.output
+    for flag in blinding.open_flags(db.session, district["contest"], round_.id):
+        blinding.redact_flag(db.session, flag, district["organiser"])
+    db.session.commit()
+    opened = runner.invoke(args=["judging", "open", slug, "--unit", "MCH"])
+    assert opened.exit_code == 0, opened.output
+    assert "10 lượt chấm" in opened.output  # 5 entries × k = 2
+    unit_status = json.loads(
+        runner.invoke(args=["judging", "status", slug, "--unit", "MCH", "--json"]).output
+    )
+    province_status = json.loads(runner.invoke(args=["judging", "status", slug, "--json"]).output)
+    assert unit_status.keys() == province_status.keys()
+    assert unit_status["phase"] == "on" and unit_status["stage_state"] == "open"
+    assert unit_status["results_by_state"] == {"pending": 5}
+    assert {j["name"] for j in unit_status["judges"]} == {j.full_name for j in district["jurors"]}
+    assert province_status["stage"] is None and province_status["phase"] == "submission"
+    for entry, share in zip(district["entries"], [0.9, 0.8, 0.7, 0.5, 0.45], strict=True):
+        _score(district["stage"], entry, [share, share])
+    done = runner.invoke(args=["judging", "finalise", slug, "--unit", "MCH"])
+    assert done.exit_code == 0, done.output
+    assert "Huyện Mộc Châu: 5 giải" in done.output
+    after = json.loads(
+        runner.invoke(args=["judging", "status", slug, "--unit", "MCH", "--json"]).output
+    )
+    assert after["phase"] == "finalised" and after["stage_state"] == "closed"
+    assert not district["contest"].is_finalised
