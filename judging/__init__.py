@@ -10,11 +10,22 @@ from flask_babel import gettext as _
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
 
 
+def _judges_stage_exists(contest) -> bool:
+    """The signed-in judge has a stage in their own judging (a unit juror: their unit's)."""
+    from flask_login import current_user
+
+    from contest.db import db
+    from judging.services.panel import juror_round_id
+    from judging.services.stages import current_stage
+
+    round_id = juror_round_id(db.session, current_user)
+    return current_stage(db.session, contest, round_id) is not None
+
+
 def _home_links(contest) -> list[tuple[str, str]]:
     from flask_login import current_user
 
     from contest.db import db
-    from judging.services.stages import current_stage
 
     links = []
     if current_user.is_province_organiser:
@@ -24,8 +35,20 @@ def _home_links(contest) -> list[tuple[str, str]]:
                 url_for("judging.overview", slug=contest.slug),
             )
         )
-    if current_user.is_judge and current_stage(db.session, contest) is not None:
+    if current_user.is_judge and _judges_stage_exists(contest):
         links.append((_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug)))
+    if current_user.is_unit_organiser:
+        from contest.services.queries import find_round
+
+        if find_round(db.session, contest, current_user.unit_id) is not None:
+            links.append(
+                (
+                    _("Chấm thi của đơn vị (hội đồng, rọc phách, giải)"),
+                    url_for(
+                        "judging.unit_overview", slug=contest.slug, code=current_user.unit.code
+                    ),
+                )
+            )
     return links
 
 
@@ -33,15 +56,12 @@ def _nav_links(contest) -> list[tuple[str, str]]:
     """Judging's places in the header: the organisers' judging and results, a judge's queue."""
     from flask_login import current_user
 
-    from contest.db import db
-    from judging.services.stages import current_stage
-
     if current_user.is_province_organiser:
         return [
             (_("Chấm thi"), url_for("judging.overview", slug=contest.slug)),
             (_("Kết quả"), url_for("judging.results", slug=contest.slug)),
         ]
-    if current_user.is_judge and current_stage(db.session, contest) is not None:
+    if current_user.is_judge and _judges_stage_exists(contest):
         return [(_("Bài được giao chấm"), url_for("judging.queue", slug=contest.slug))]
     return []
 

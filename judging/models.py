@@ -192,6 +192,7 @@ class LeakFlag(db.Model):
     created_at: Mapped[created_at]
 
     entry: Mapped[Entry] = relationship()
+    round: Mapped[Round | None] = relationship()
 
 
 class Assignment(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from contest import policy
 from contest.models import Round, User
-from judging.models import Stage
+from judging.models import LeakFlag, Stage
 from judging.services.panel import juror_round_id
 from judging.services.stages import is_finalised
 
@@ -17,6 +17,13 @@ def can_manage_unit_judging(user: User, round_: Round) -> bool:
     """The unit's own organiser (or the province, for a unit) runs that unit's judging:
     switch it on, its jury, rubric, stages, ladder, finalisation."""
     return not round_.is_province and policy.can_manage_round(user, round_)
+
+
+def can_settle_flag(user: User, flag: LeakFlag) -> bool:
+    """A leak flag is settled by whoever runs its judging: the province, or the unit."""
+    if flag.round is None:
+        return policy.is_province(user)
+    return can_manage_unit_judging(user, flag.round)
 
 
 def can_view_unit_key(session: Session, user: User, round_: Round) -> bool:

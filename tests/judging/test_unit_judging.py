@@ -14,103 +14,13 @@ from contest.errors import InvalidInput, QuotaExceeded
 from contest.lifecycles import EntryState
 from contest.services.forwarding import forward_round
 from judging import policy
-from judging.demo import DEMO_RUBRIC
 from judging.errors import JudgingClosed, LeaksUnresolved
 from judging.models import Assignment, Award, BlindCopy, LeakFlag
-from judging.services import assigning, blinding, scoring, stages, units
+from judging.services import assigning, blinding, scoring, units
 from judging.services import panel as panel_service
 from judging.states import ResultState
-from tests.conftest import NOW, PASSWORD, entrant
-from tests.judging.conftest import marks_for
-
-UNIT_LADDER = [
-    ("Giải A cấp huyện", 1, 80),
-    ("Giải B cấp huyện", 2, 60),
-    ("Giải C cấp huyện", 2, 40),
-]
-
-
-@pytest.fixture
-def district(world, make_entry):
-    """Huyện Mộc Châu switched on by its organiser: five entries waiting in its round, a jury
-    of three judges and a head judge created by that organiser, one stage, its own ladder."""
-    round_ = world["rounds"]["MCH"]
-    organiser = world["users"]["organiser_d1"]
-    authors = [
-        entrant(world, f"mch{i}@example.com", "MCH", name=f"Tác giả Mộc Châu {i}") for i in range(5)
-    ]
-    entries = [make_entry(a, title=f"Bài huyện {i}") for i, a in enumerate(authors)]
-    assert all(e.round_id == round_.id for e in entries)
-    units.switch_on(db.session, round_, organiser)
-    jurors = [
-        units.add_juror(
-            db.session,
-            round_,
-            organiser,
-            full_name=f"Giám khảo huyện {i}",
-            email=f"gkh{i}@mocchau.gov.vn",
-            phone=None,
-            password=PASSWORD,
-        )
-        for i in range(3)
-    ]
-    head = units.add_juror(
-        db.session,
-        round_,
-        organiser,
-        full_name="Trưởng ban huyện",
-        email="tbh@mocchau.gov.vn",
-        phone=None,
-        password=PASSWORD,
-        is_head=True,
-    )
-    stage = stages.create_stage(
-        db.session,
-        world["contest"],
-        name="Chấm cấp huyện",
-        judges_per_entry=2,
-        rubric=DEMO_RUBRIC,
-        seed=11,
-        round_=round_,
-    )
-    for judge in jurors:
-        panel_service.add_judge(db.session, stage, judge, 0, 5)
-    panel_service.set_head_judge(db.session, stage, head)
-    stages.set_prize_ladder(db.session, world["contest"], UNIT_LADDER, round_.id)
-    db.session.commit()
-    return {
-        "round": round_,
-        "organiser": organiser,
-        "entries": entries,
-        "jurors": jurors,
-        "head": head,
-        "stage": stage,
-        "contest": world["contest"],
-    }
-
-
-def _open(district):
-    """Scan at the unit, settle its flags as its organiser would, open and release."""
-    round_, organiser, contest = district["round"], district["organiser"], district["contest"]
-    blinding.prepare_blind_copies(db.session, contest, organiser, round_)
-    for flag in blinding.open_flags(db.session, contest, round_.id):
-        blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
-    assigning.open_stage(db.session, district["stage"], organiser)
-    assigning.release_assignments(db.session, district["stage"], organiser, NOW)
-    db.session.commit()
-
-
-def _score(stage, entry, shares):
-    active = db.session.scalars(
-        select(Assignment)
-        .where(Assignment.stage_id == stage.id, Assignment.entry_id == entry.id)
-        .where(Assignment.is_active)
-        .order_by(Assignment.id)
-    ).all()
-    for held, share in zip(active, shares, strict=False):
-        if not held.is_submitted:
-            scoring.save_score(db.session, held, marks_for(stage, share), "", submit=True, now=NOW)
-    db.session.commit()
+from tests.conftest import NOW, PASSWORD
+from tests.judging.conftest import open_unit, score_unit_entry
 
 
 def test_the_unit_jury_is_its_own_and_sits_on_no_other_panel(world, district, panel):
@@ -160,7 +70,7 @@ def test_a_juror_from_a_commune_never_judges_that_commune(world, district, make_
             unit=world["units"]["YCH"],
         )
     db.session.rollback()
-    _open(district)
+    open_unit(district)
     mine = db.session.scalars(
         select(Assignment.entry_id).where(Assignment.judge_id == commune_juror.id)
     ).all()
@@ -220,21 +130,21 @@ def test_a_unit_judges_blind_with_a_third_judge_and_finalises(world, district):
     with pytest.raises(JudgingClosed):
         units.unit_key(db.session, round_, district["organiser"])
     db.session.rollback()
-    _open(district)
+    open_unit(district)
     assert contest.phase == "submission"  # the province has not opened anything
     jurors = {j.id for j in district["jurors"]}
     held = db.session.scalars(select(Assignment).where(Assignment.stage_id == stage.id)).all()
     assert len(held) == 2 * len(entries) and {a.judge_id for a in held} <= jurors
     for entry, share in zip(entries[:4], [0.9, 0.7, 0.7, 0.5], strict=True):
-        _score(stage, entry, [share, share])
-    _score(stage, entries[4], [0.9, 0.35])
+        score_unit_entry(stage, entry, [share, share])
+    score_unit_entry(stage, entries[4], [0.9, 0.35])
     result = scoring.result_of(db.session, stage, entries[4].id)
     assert result.state == ResultState.NEEDS_THIRD
     third = db.session.scalar(
         select(Assignment).where(Assignment.entry_id == entries[4].id, Assignment.is_third)
     )
     assert third.judge_id in jurors and third.stage_id == stage.id
-    _score(stage, entries[4], [0.9, 0.35, 0.35])
+    score_unit_entry(stage, entries[4], [0.9, 0.35, 0.35])
     prizes = units.finalise_unit(db.session, round_, district["organiser"], NOW)
     db.session.commit()
     assert prizes == 4  # A: 90; B: 70, 70; C: 50 (the third-judged 35 is under C's 40)
@@ -255,9 +165,9 @@ def test_a_unit_judges_blind_with_a_third_judge_and_finalises(world, district):
 
 
 def _finalised(district, shares):
-    _open(district)
+    open_unit(district)
     for entry, share in zip(district["entries"], shares, strict=True):
-        _score(district["stage"], entry, [share, share])
+        score_unit_entry(district["stage"], entry, [share, share])
     units.finalise_unit(db.session, district["round"], district["organiser"], NOW)
     db.session.commit()
 
@@ -376,7 +286,7 @@ def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district)
     assert {j["name"] for j in unit_status["judges"]} == {j.full_name for j in district["jurors"]}
     assert province_status["stage"] is None and province_status["phase"] == "submission"
     for entry, share in zip(district["entries"], [0.9, 0.8, 0.7, 0.5, 0.45], strict=True):
-        _score(district["stage"], entry, [share, share])
+        score_unit_entry(district["stage"], entry, [share, share])
     done = runner.invoke(args=["judging", "finalise", slug, "--unit", "MCH"])
     assert done.exit_code == 0, done.output
     assert "Huyện Mộc Châu: 5 giải" in done.output
