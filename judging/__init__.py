@@ -102,6 +102,32 @@ def _entry_links(entry) -> list[tuple[str, str]]:
     return [(label, url_for("judging.winners", slug=entry.contest.slug))]
 
 
+def _unit_result_links(entry) -> list[tuple[str, str]]:
+    """For the province's organisers: the entry's result in each unit round that judged it
+    (its rank and prize there). Judges never reach the entry page, and their copy carries
+    no unit score."""
+    from flask_login import current_user
+
+    from contest.db import db
+    from judging.policy import sees_unit_results
+    from judging.services.units import unit_results_of
+
+    if not sees_unit_results(current_user):
+        return []
+    return [
+        (
+            _(
+                "Kết quả chấm của %(unit)s: hạng %(rank)s — %(prize)s",
+                unit=award.round.unit.name,
+                rank=award.rank,
+                prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
+            ),
+            url_for("judging.unit_overview", slug=entry.contest.slug, code=award.round.unit.code),
+        )
+        for award in unit_results_of(db.session, [entry.id]).get(entry.id, [])
+    ]
+
+
 def init_app(app: Flask) -> None:
     """Register the judging blueprint, CLI, links in the core's pages and the demo stages."""
     from contest import links
@@ -113,6 +139,7 @@ def init_app(app: Flask) -> None:
     links.register(app, "extra_home_links", _home_links)
     links.register(app, "public_home_links", _public_links)
     links.register(app, "entry_extra_links", _entry_links)
+    links.register(app, "entry_extra_links", _unit_result_links)
     links.register(app, "nav_links", _nav_links)
     links.register(app, "home_facts", _home_facts)
     demo_stage_handlers(app).update(demo.HANDLERS)

@@ -13,8 +13,8 @@ from contest.lifecycles import Role
 from contest.models import Entry, User
 from contest.text import nfc, vietnamese_key
 from judging.audit import JudgingAction
-from judging.models import Assignment, BlindCopy, Conflict, PanelMember, Stage, UnitJuror
-from judging.services import assigning
+from judging.models import Assignment, Conflict, PanelMember, Stage, UnitJuror
+from judging.services import assigning, blinding
 from judging.states import AssignmentState
 
 JUDGE_ROLES = (Role.JUDGE, Role.HEAD_JUDGE)
@@ -97,7 +97,8 @@ def declare_conflict(
         conflict = Conflict(judge_id=judge.id, entry_id=entry.id, reason=nfc(reason.strip()))
         session.add(conflict)
         session.flush()
-        code = session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry.id))
+        # The code the judge knows the entry by: their own judging's (unit or province).
+        code = blinding.code_of_entry(session, entry.id, juror_round_id(session, judge))
         record_event(
             session,
             actor,

@@ -121,7 +121,7 @@ def awards(session: Session, contest: Contest) -> list[Award]:
     """The final ranking, prize winners first (after finalisation only)."""
     found = session.scalars(
         select(Award)
-        .where(Award.contest_id == contest.id)
+        .where(Award.contest_id == contest.id, Award.round_id.is_(None))
         .options(selectinload(Award.entry), selectinload(Award.prize_level))
     )
     # Equal ranks (shared prizes) are listed by author in Vietnamese order.
@@ -137,7 +137,9 @@ def awards(session: Session, contest: Contest) -> list[Award]:
 
 def official_result(session: Session, entry: Entry) -> tuple[Award | None, float | None]:
     """The entry's award and official score in the final stage (after finalisation)."""
-    award = session.scalar(select(Award).where(Award.entry_id == entry.id))
+    award = session.scalar(
+        select(Award).where(Award.entry_id == entry.id, Award.round_id.is_(None))
+    )
     stage = final_stage(session, entry.contest)
     if stage is None:
         return award, None

@@ -267,3 +267,62 @@ def unit_key(slug: str, code: str):
             "Bảng mã phách của %(unit)s, mở sau khi đơn vị công bố kết quả.", unit=round_.unit.name
         ),
     )
+
+
+def _chosen_ids() -> list[int] | None:
+    """The ticked entries of the forward form, or None when one is not an id."""
+    raw = request.form.getlist("entry_id")
+    return [int(v) for v in raw] if all(v.isdigit() for v in raw) else None
+
+
+@bp.route("/<slug>/unit/<code>/forward", methods=["GET", "POST"])
+@login_required
+def unit_forward(slug: str, code: str):
+    """Forwarding by results: the unit's ranking with the proposal within the quota ticked,
+    any tie at the cut shown for the organiser to decide, with a reason on record."""
+    round_ = _unit_round(slug, code)
+    if not stages.is_finalised(db.session, round_.contest, round_.id):
+        flash(_("Đơn vị chưa công bố kết quả chấm: chưa gửi theo kết quả được."), "error")
+        return redirect(_here(round_))
+    proposal = units.forward_proposal(db.session, round_)
+    ranked_ids = {a.entry_id for a in proposal.ranked}
+    unjudged = [e for e in forwarding.pending_entries(db.session, round_) if e.id not in ranked_ids]
+    form = ConfirmForm()
+    chosen = proposal.proposed
+    if form.validate_on_submit():
+        picked = _chosen_ids()
+        if picked is None:
+            flash(_("Danh sách bài không hợp lệ."), "error")
+        else:
+            chosen = picked
+            with user_action() as action:
+                action.value = units.forward_by_results(
+                    action.session,
+                    round_,
+                    current_user,
+                    utcnow(),
+                    picked,
+                    request.form.get("reason", ""),
+                )
+            if action.ok:
+                flash(
+                    _(
+                        "Đã gửi %(n)d bài lên %(unit)s theo kết quả chấm.",
+                        n=len(action.value.forwarded),
+                        unit=round_.parent.unit.name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template(
+        "judging/unit_forward.html",
+        contest=round_.contest,
+        round=round_,
+        proposal=proposal,
+        unjudged=unjudged,
+        chosen=set(chosen),
+        left=round_.quota - forwarding.forwarded_count(db.session, round_),
+        closed=round_.closed_at is not None,
+        form=form,
+        reason=request.form.get("reason", ""),
+    )

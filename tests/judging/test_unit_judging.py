@@ -16,7 +16,7 @@ from contest.services.forwarding import forward_round
 from judging import policy
 from judging.errors import JudgingClosed, LeaksUnresolved
 from judging.models import Assignment, Award, BlindCopy, LeakFlag
-from judging.services import assigning, blinding, scoring, units
+from judging.services import assigning, blinding, reports, scoring, units
 from judging.services import panel as panel_service
 from judging.states import ResultState
 from tests.conftest import NOW, PASSWORD
@@ -157,6 +157,8 @@ def test_a_unit_judges_blind_with_a_third_judge_and_finalises(world, district):
     }
     assert not contest.is_finalised
     assert db.session.scalars(select(Award).where(Award.round_id.is_(None))).all() == []
+    assert reports.awards(db.session, contest) == []  # the province's winners hold none
+    assert reports.official_result(db.session, entries[0]) == (None, None)
     key = units.unit_key(db.session, round_, district["organiser"])
     assert {c.entry_id for c in key} == {e.id for e in entries}
     with pytest.raises(JudgingClosed):

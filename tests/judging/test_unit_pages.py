@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from contest.db import db
+from contest.lifecycles import EntryState
 from judging.models import Stage, UnitJuror
-from judging.services import blinding, stages
-from tests.conftest import csrf_token, login
-from tests.judging.conftest import open_for_judging, score_unit_entry
+from judging.services import blinding, stages, units
+from tests.conftest import NOW, csrf_token, login
+from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry
 
 BASE = "/judging/son-la-2019/unit"
 
@@ -172,3 +173,33 @@ def test_a_unit_without_a_stage_says_so_on_opening(client, world):
     assert opened.status_code == 302
     page = client.get(f"{BASE}/YCH/").get_data(as_text=True)
     assert "Đơn vị chưa có vòng chấm" in page
+
+
+def test_forwarding_by_results_through_the_page(client, world, district):
+    entries, round_ = district["entries"], district["round"]
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    units.finalise_unit(db.session, round_, district["organiser"], NOW)
+    db.session.commit()
+    login(client, district["organiser"])
+    url = f"{BASE}/MCH/forward"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="tie-at-cut"' in page
+    assert f'value="{entries[0].id}" id="pick-{entries[0].id}" checked' in page
+    assert f'value="{entries[1].id}" id="pick-{entries[1].id}" checked' not in page
+    picked = {"entry_id": [str(entries[0].id), str(entries[2].id)]}
+    refused = _post(client, url, url, picked)
+    assert "cần ghi rõ lý do" in refused.get_data(as_text=True)
+    assert entries[0].state == EntryState.SUBMITTED
+    sent = _post(client, url, url, {**picked, "reason": "Bài sát chủ đề hơn"})
+    assert sent.status_code == 302
+    assert {e.state for e in (entries[0], entries[2])} == {EntryState.FORWARDED}
+    assert entries[1].state == EntryState.NOT_SELECTED
+    client.get("/logout")
+    login(client, world["users"]["province"])
+    shown = client.get(f"/entries/{entries[0].id}").get_data(as_text=True)
+    assert "Kết quả chấm của Huyện Mộc Châu: hạng 1 — Giải A cấp huyện" in shown
+    client.get("/logout")
+    login(client, world["users"]["judge"])
+    assert client.get(f"/entries/{entries[0].id}").status_code == 404
