@@ -25,10 +25,11 @@ from judging.forms import (
     HeadJudgeForm,
     LadderForm,
     PanelMemberForm,
+    ReasonOnlyForm,
     RedactForm,
     StageForm,
 )
-from judging.services import assigning, blinding, reports, stages, units
+from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
 from judging.views.common import bp
 from judging.views.organisers import fill_setup, save_setup
@@ -71,8 +72,35 @@ def unit_overview(slug: str, code: str):
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
         awards=units.awards(db.session, round_) if judging and judging.is_finalised else [],
+        ties=_tied_levels(round_) if judging and not judging.is_finalised else [],
+        tie_form=ReasonOnlyForm(prefix="ties"),
         confirm=ConfirmForm(),
     )
+
+
+def _tied_levels(round_: Round) -> list[str]:
+    """The unit's prizes tied at a boundary, by name: finalising waits for a decision."""
+    final = stages.final_stage(db.session, round_.contest, round_.id)
+    if final is None or final.state == "draft":
+        return []
+    view = prizes.compute_prizes(db.session, round_.contest, round_id=round_.id)
+    return [lv.name for lv in view.levels if lv.id in view.allocation.ties]
+
+
+@bp.route("/<slug>/unit/<code>/share-ties", methods=["POST"])
+@login_required
+def unit_share_ties(slug: str, code: str):
+    """Share every prize tied at a boundary of the unit's ladder, with the reason recorded."""
+    round_ = _unit_round(slug, code)
+    form = ReasonOnlyForm(prefix="ties")
+    if form.validate_on_submit():
+        with user_action(_("Đã quyết định đồng giải và ghi lý do.")) as action:
+            prizes.share_all_ties(
+                action.session, round_.contest, current_user, form.reason.data, round_.id
+            )
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(_here(round_))
 
 
 @bp.route("/<slug>/unit/<code>/on", methods=["POST"])
@@ -222,6 +250,13 @@ def _open(session, round_: Round) -> None:
     assigning.release_assignments(session, stage, current_user, utcnow())
 
 
+def _close_stage(session, round_: Round) -> None:
+    stage = stages.current_stage(session, round_.contest, round_.id)
+    if stage is None:
+        raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
+    results.close_stage(session, stage, current_user)
+
+
 def _finalise(session, round_: Round) -> None:
     units.finalise_unit(session, round_, current_user, utcnow())
 
@@ -229,11 +264,14 @@ def _finalise(session, round_: Round) -> None:
 UNIT_ACTIONS = {
     "scan": (_scan, _l("Đã cấp mã phách và rà soát lộ danh tính.")),
     "open": (_open, _l("Đã mở chấm và giao bài cho giám khảo của đơn vị.")),
+    "close-stage": (_close_stage, _l("Đã kết thúc vòng chấm.")),
     "finalise": (_finalise, _l("Đã công bố kết quả chấm của đơn vị; bảng mã phách đã mở.")),
 }
 
 
-@bp.route("/<slug>/unit/<code>/<any('scan','open','finalise'):action>", methods=["POST"])
+@bp.route(
+    "/<slug>/unit/<code>/<any('scan','open','close-stage','finalise'):action>", methods=["POST"]
+)
 @login_required
 def unit_action(slug: str, code: str, action: str):
     """Scan and code the unit's entries; open and release its stage; finalise it."""

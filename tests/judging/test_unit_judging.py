@@ -14,9 +14,10 @@ from contest.errors import InvalidInput, QuotaExceeded
 from contest.lifecycles import EntryState
 from contest.services.forwarding import forward_round
 from judging import policy
+from judging.demo import DEMO_RUBRIC
 from judging.errors import JudgingClosed, LeaksUnresolved
 from judging.models import Assignment, Award, BlindCopy, LeakFlag
-from judging.services import assigning, blinding, reports, scoring, units
+from judging.services import assigning, blinding, reports, results, scoring, stages, units
 from judging.services import panel as panel_service
 from judging.states import ResultState
 from tests.conftest import NOW, PASSWORD
@@ -297,3 +298,26 @@ def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district)
     )
     assert after["phase"] == "finalised" and after["stage_state"] == "closed"
     assert not district["contest"].is_finalised
+
+
+def test_a_unit_second_stage_judges_the_unit_top_only(world, district):
+    contest, round_, stage = district["contest"], district["round"], district["stage"]
+    stage.advance_top_n = 3
+    second = stages.create_stage(
+        db.session, contest, name="Chung khảo huyện", rubric=DEMO_RUBRIC, round_=round_
+    )
+    for judge in district["jurors"]:
+        panel_service.add_judge(db.session, second, judge, 0, 5)
+    db.session.commit()
+    assert second.position == 2 and stages.stages(db.session, contest) == []
+    open_unit(district)
+    for entry, share in zip(district["entries"], [0.9, 0.8, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(stage, entry, [share, share])
+    results.close_stage(db.session, stage, district["organiser"])
+    db.session.commit()
+    assert stages.current_stage(db.session, contest, round_.id) is second
+    assert {e.id for e in stages.stage_entries(db.session, second)} == {
+        e.id for e in district["entries"][:3]
+    }
+    assert assigning.open_stage(db.session, second, district["organiser"]) == 6
+    db.session.commit()

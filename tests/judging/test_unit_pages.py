@@ -203,3 +203,25 @@ def test_forwarding_by_results_through_the_page(client, world, district):
     client.get("/logout")
     login(client, world["users"]["judge"])
     assert client.get(f"/entries/{entries[0].id}").status_code == 404
+
+
+def test_a_tie_at_a_unit_prize_is_shared_with_a_reason_before_finalising(client, world, district):
+    entries, round_, contest = district["entries"], district["round"], district["contest"]
+    stages.set_prize_ladder(
+        db.session, contest, [("Giải A cấp huyện", 1, 80), ("Giải B cấp huyện", 1, 60)], round_.id
+    )
+    db.session.commit()
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    login(client, district["organiser"])
+    page = client.get(f"{BASE}/MCH/").get_data(as_text=True)
+    assert 'id="unit-ties"' in page and "Giải B cấp huyện" in page
+    _post(client, f"{BASE}/MCH/finalise", f"{BASE}/MCH/")
+    assert not stages.is_finalised(db.session, contest, round_.id)
+    assert "đồng điểm ở ranh giới giải" in client.get(f"{BASE}/MCH/").get_data(as_text=True)
+    _post(client, f"{BASE}/MCH/share-ties", f"{BASE}/MCH/", {"ties-reason": "Hai bài ngang nhau"})
+    _post(client, f"{BASE}/MCH/finalise", f"{BASE}/MCH/")
+    assert stages.is_finalised(db.session, contest, round_.id)
+    shared = [a for a in units.awards(db.session, round_) if a.is_shared]
+    assert sorted(a.entry_id for a in shared) == sorted([entries[1].id, entries[2].id])
