@@ -128,10 +128,28 @@ def _unit_result_links(entry) -> list[tuple[str, str]]:
     ]
 
 
+def _judged_rounds_forward_by_results(round_) -> None:
+    """A round holding its own judging sends its entries up by its results (its forward
+    page), not by ticks: otherwise the jury's work could be bypassed."""
+    from contest.db import db
+    from contest.errors import IllegalTransition
+    from judging.services.stages import unit_judging
+
+    if unit_judging(db.session, round_.id) is not None:
+        raise IllegalTransition(
+            _(
+                "%(unit)s đang chấm thi riêng: bài được gửi lên theo kết quả chấm, từ trang "
+                "«Gửi bài lên theo kết quả chấm» sau khi đơn vị công bố kết quả.",
+                unit=round_.unit.name,
+            )
+        )
+
+
 def init_app(app: Flask) -> None:
     """Register the judging blueprint, CLI, links in the core's pages and the demo stages."""
     from contest import links
     from contest.cli import demo_stage_handlers
+    from contest.guards import register_forward_guard
     from judging import cli, demo, views
 
     app.register_blueprint(views.bp)
@@ -142,4 +160,5 @@ def init_app(app: Flask) -> None:
     links.register(app, "entry_extra_links", _unit_result_links)
     links.register(app, "nav_links", _nav_links)
     links.register(app, "home_facts", _home_facts)
+    register_forward_guard(app, _judged_rounds_forward_by_results)
     demo_stage_handlers(app).update(demo.HANDLERS)

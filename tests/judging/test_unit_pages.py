@@ -225,3 +225,26 @@ def test_a_tie_at_a_unit_prize_is_shared_with_a_reason_before_finalising(client,
     assert stages.is_finalised(db.session, contest, round_.id)
     shared = [a for a in units.awards(db.session, round_) if a.is_shared]
     assert sorted(a.entry_id for a in shared) == sorted([entries[1].id, entries[2].id])
+
+
+def test_a_judged_round_does_not_tick_and_forward(client, runner, world, district):
+    round_, entries = district["round"], district["entries"]
+    login(client, district["organiser"])
+    page = f"/rounds/{round_.id}"
+    _post(client, f"{page}/entries/{entries[0].id}/mark", page, {"marked": "1"})
+    assert not entries[0].is_marked
+    _post(client, f"{page}/forward", page)
+    assert "đang chấm thi riêng" in client.get(page).get_data(as_text=True)
+    assert round_.closed_at is None and entries[0].state == EntryState.SUBMITTED
+    cli = runner.invoke(
+        args=["rounds", "forward", "--contest", "son-la-2019", "--unit", "MCH", "--all"]
+    )
+    assert cli.exit_code != 0 and "đang chấm thi riêng" in cli.output
+    other = world["rounds"]["YCH"]  # a round without its own judging ticks as before
+    assert (
+        runner.invoke(
+            args=["rounds", "forward", "--contest", "son-la-2019", "--unit", "YCH", "--all"]
+        ).exit_code
+        == 0
+    )
+    assert other.closed_at is not None
