@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.audit import record_event
-from contest.models import Contest, ContestPhase, Entry, Round, User
+from contest.models import Contest, ContestPhase, Entry, User
 from contest.services import forwarding
 from contest.states import advance
 from judging.audit import JudgingAction
@@ -26,7 +26,7 @@ from judging.errors import (
 from judging.models import Assignment, Conflict, PanelMember, Stage, StageResult
 from judging.rules import solver
 from judging.services import blinding, notices
-from judging.services.stages import check_round_may_judge, stage_entries, unit_judging
+from judging.services.stages import check_round_may_judge, stage_entries, unit_judging_on
 from judging.states import AssignmentState, StageState
 
 
@@ -210,25 +210,15 @@ def check_no_entry_left_behind(session: Session, contest: Contest) -> None:
         )
 
 
-def check_unit_round_open(session: Session, round_: Round) -> None:
-    """A unit judges only while its judging is on and not yet finalised, and its round may
-    still judge (`check_round_may_judge`)."""
-    judging = unit_judging(session, round_.id)
-    if judging is None:
-        raise StageNotReady(_l("Đơn vị chưa bật chấm thi riêng."))
-    if judging.is_finalised:
-        raise JudgingClosed(_l("Đơn vị đã công bố kết quả chấm."))
-    check_round_may_judge(round_)
-
-
 def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
     """Check the leak flags are settled, the rubric and the panel ready; then assign.
     Returns how many assignments were made."""
     contest, round_ = stage.contest, stage.round
     if stage.state != StageState.DRAFT:
         raise JudgingClosed(_l("Vòng chấm này đã mở hoặc đã kết thúc."))
-    if round_ is not None:
-        check_unit_round_open(session, round_)
+    if round_ is not None:  # a unit judges while its judging is on and its round may judge
+        unit_judging_on(session, round_)
+        check_round_may_judge(round_)
     if stage.position == 1:
         if round_ is None:
             check_no_entry_left_behind(session, contest)

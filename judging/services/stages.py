@@ -18,7 +18,7 @@ from contest.errors import InvalidInput
 from contest.models import Contest, ContestPhase, Entry, EntryState, Round
 from contest.services import forwarding
 from contest.text import nfc
-from judging.errors import JudgingClosed
+from judging.errors import JudgingClosed, StageNotReady
 from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging
 from judging.states import StageState
 
@@ -149,6 +149,16 @@ def prize_levels(
 def unit_judging(session: Session, round_id: int) -> UnitJudging | None:
     """The unit round's own judging, or None while the round is tick-and-forward."""
     return session.scalar(select(UnitJudging).where(UnitJudging.round_id == round_id))
+
+
+def unit_judging_on(session: Session, round_: Round) -> UnitJudging:
+    """The round's own judging, still before its results: else a message saying why not."""
+    judging = unit_judging(session, round_.id)
+    if judging is None:
+        raise StageNotReady(_l("Đơn vị chưa bật chấm thi riêng."))
+    if judging.is_finalised:
+        raise JudgingClosed(_l("Đơn vị đã công bố kết quả chấm."))
+    return judging
 
 
 def check_round_may_judge(round_: Round) -> None:

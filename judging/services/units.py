@@ -24,7 +24,7 @@ from judging.errors import JudgingClosed
 from judging.models import Award, BlindCopy, UnitJudging, UnitJuror
 from judging.services import blinding
 from judging.services.lifecycle import award_prizes
-from judging.services.stages import check_round_may_judge, unit_judging
+from judging.services.stages import check_round_may_judge, unit_judging, unit_judging_on
 from judging.states import UnitJudgingState
 
 
@@ -43,16 +43,6 @@ def switch_on(session: Session, round_: Round, actor: User | None) -> UnitJudgin
     return judging
 
 
-def judging_on(session: Session, round_: Round) -> UnitJudging:
-    """The round's judging, still before its results: else a message saying why not."""
-    judging = unit_judging(session, round_.id)
-    if judging is None:
-        raise InvalidInput(_l("Đơn vị chưa bật chấm thi riêng."))
-    if judging.is_finalised:
-        raise JudgingClosed(_l("Đơn vị đã công bố kết quả chấm."))
-    return judging
-
-
 def add_juror(
     session: Session,
     round_: Round,
@@ -68,7 +58,7 @@ def add_juror(
     """The unit's organiser creates a judge (or head judge) account for the unit's jury.
     It belongs to the unit, or to a unit below it where the judge works: then the unit
     tree's conflict rule keeps them off that sub-unit's entries."""
-    judging = judging_on(session, round_)
+    judging = unit_judging_on(session, round_)
     unit = unit if unit is not None else round_.unit
     if not unit.is_within(round_.unit):
         raise InvalidInput(
@@ -100,7 +90,7 @@ def add_juror(
 def finalise_unit(session: Session, round_: Round, actor: User | None, now: datetime) -> int:
     """Lock the unit's scores and prizes; from now on its organiser may open its key.
     Returns how many prizes were given."""
-    judging = judging_on(session, round_)
+    judging = unit_judging_on(session, round_)
     check_round_may_judge(round_)
     _awards, prizes = award_prizes(session, round_.contest, actor, round_.id)
     before = advance(judging, UnitJudgingState.FINALISED)
