@@ -10,7 +10,8 @@ from sqlalchemy import select
 from contest.db import db
 from contest.lifecycles import EntryState
 from judging.models import Stage, UnitJuror
-from judging.services import blinding, stages, units
+from judging.services import blinding, scoring, stages, units
+from judging.states import ResultState
 from tests.conftest import NOW, csrf_token, login
 from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry
 
@@ -248,3 +249,21 @@ def test_a_judged_round_does_not_tick_and_forward(client, runner, world, distric
         == 0
     )
     assert other.closed_at is not None
+
+
+def test_the_unit_head_judge_decides_on_the_judges_pages(client, world, district):
+    entry, stage, round_ = district["entries"][0], district["stage"], district["round"]
+    open_unit(district)
+    score_unit_entry(stage, entry, [0.8, 0.68])  # 80 against 68: the head judge decides
+    result = scoring.result_of(db.session, stage, entry.id)
+    assert result.state == ResultState.NEEDS_HEAD
+    code = blinding.code_of_entry(db.session, entry.id, round_.id)
+    login(client, district["head"])
+    queue = client.get("/judging/son-la-2019/queue").get_data(as_text=True)
+    assert f"/judging/son-la-2019/head/{code}" in queue
+    url = f"/judging/son-la-2019/head/{code}"
+    _post(client, url, url, {"score": "75", "reason": "Bài nêu gương rõ"})
+    assert result.state == ResultState.DECIDED and result.official_score == 75
+    client.get("/logout")
+    login(client, world["users"]["head_judge"])  # the province's head judge: not theirs
+    assert client.get(url).status_code == 404
