@@ -31,6 +31,12 @@ from judging.states import (
 from judging.wording import rule_text
 
 
+def in_judging(column, round_id: int | None):
+    """`column` names this judging: the province's (NULL) or unit round `round_id`'s. Not
+    `IS :value`, which PostgreSQL refuses for a number."""
+    return column.is_(None) if round_id is None else column == round_id
+
+
 def province_unique(name: str, *columns: str) -> Index:
     """Unique among the province's rows (round_id NULL): a unique constraint that includes a
     nullable round_id never compares two NULLs, so the province needs this partial index."""

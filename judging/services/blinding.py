@@ -25,7 +25,7 @@ from contest.states import advance
 from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import BlindCopy, LeakFlag
+from judging.models import BlindCopy, LeakFlag, in_judging
 from judging.rules import blind, leakscan
 from judging.services.stages import province_entries, stages
 from judging.states import FlagState, StageState
@@ -55,7 +55,7 @@ def prepare_blind_copies(
         c.entry_id: c
         for c in session.scalars(
             select(BlindCopy).where(
-                BlindCopy.contest_id == contest.id, BlindCopy.round_id.is_(round_id)
+                BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id)
             )
         )
     }
@@ -145,7 +145,7 @@ def _flags(contest: Contest, round_id: int | None):
     return (
         select(LeakFlag)
         .join(Entry, Entry.id == LeakFlag.entry_id)
-        .where(Entry.contest_id == contest.id, LeakFlag.round_id.is_(round_id))
+        .where(Entry.contest_id == contest.id, in_judging(LeakFlag.round_id, round_id))
         .options(selectinload(LeakFlag.entry).selectinload(Entry.author))
     )
 
@@ -177,7 +177,7 @@ def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | No
         raise JudgingClosed(_l("Đã mở chấm, không thể sửa bản chấm."))
     copy = session.scalar(
         select(BlindCopy).where(
-            BlindCopy.entry_id == flag.entry_id, BlindCopy.round_id.is_(flag.round_id)
+            BlindCopy.entry_id == flag.entry_id, in_judging(BlindCopy.round_id, flag.round_id)
         )
     )
     text = nfc((snippet or flag.snippet).strip())
@@ -235,7 +235,7 @@ def blind_copy_by_code(
     return session.scalar(
         select(BlindCopy).where(
             BlindCopy.contest_id == contest.id,
-            BlindCopy.round_id.is_(round_id),
+            in_judging(BlindCopy.round_id, round_id),
             BlindCopy.code == code.strip().upper(),
         )
     )
@@ -248,7 +248,7 @@ def blind_copies(
     return list(
         session.scalars(
             select(BlindCopy)
-            .where(BlindCopy.contest_id == contest.id, BlindCopy.round_id.is_(round_id))
+            .where(BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id))
             .options(selectinload(BlindCopy.entry))
             .order_by(BlindCopy.code)
         )
@@ -262,7 +262,7 @@ def codes_of_entries(
         c.entry_id: c
         for c in session.scalars(
             select(BlindCopy).where(
-                BlindCopy.entry_id.in_(entry_ids), BlindCopy.round_id.is_(round_id)
+                BlindCopy.entry_id.in_(entry_ids), in_judging(BlindCopy.round_id, round_id)
             )
         )
     }
@@ -272,7 +272,7 @@ def code_of_entry(session: Session, entry_id: int, round_id: int | None = None) 
     return (
         session.scalar(
             select(BlindCopy.code).where(
-                BlindCopy.entry_id == entry_id, BlindCopy.round_id.is_(round_id)
+                BlindCopy.entry_id == entry_id, in_judging(BlindCopy.round_id, round_id)
             )
         )
         or ""

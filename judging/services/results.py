@@ -15,7 +15,7 @@ from contest.models import Entry, User
 from contest.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import Assignment, BlindCopy, Score, Stage, StageResult
+from judging.models import Assignment, BlindCopy, Score, Stage, StageResult, in_judging
 from judging.rules import aggregation
 from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 
@@ -48,7 +48,7 @@ def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
         session.execute(
             select(BlindCopy.entry_id, BlindCopy.code).where(
                 BlindCopy.contest_id == stage.contest_id,
-                BlindCopy.round_id.is_(stage.round_id),
+                in_judging(BlindCopy.round_id, stage.round_id),
             )
         ).all()
     )

@@ -19,7 +19,7 @@ from contest.models import Contest, ContestPhase, Entry, EntryState, Round
 from contest.services import forwarding
 from contest.text import nfc
 from judging.errors import JudgingClosed, StageNotReady
-from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging
+from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging, in_judging
 from judging.states import StageState
 
 
@@ -28,7 +28,7 @@ def stages(session: Session, contest: Contest, round_id: int | None = None) -> l
     return list(
         session.scalars(
             select(Stage)
-            .where(Stage.contest_id == contest.id, Stage.round_id.is_(round_id))
+            .where(Stage.contest_id == contest.id, in_judging(Stage.round_id, round_id))
             .order_by(Stage.position)
         )
     )
@@ -140,7 +140,7 @@ def prize_levels(
     return list(
         session.scalars(
             select(PrizeLevel)
-            .where(PrizeLevel.contest_id == contest.id, PrizeLevel.round_id.is_(round_id))
+            .where(PrizeLevel.contest_id == contest.id, in_judging(PrizeLevel.round_id, round_id))
             .order_by(PrizeLevel.position)
         )
     )
@@ -238,7 +238,7 @@ def stage_entries(session: Session, stage: Stage) -> list[Entry]:
     previous = session.scalar(
         select(Stage).where(
             Stage.contest_id == stage.contest_id,
-            Stage.round_id.is_(stage.round_id),
+            in_judging(Stage.round_id, stage.round_id),
             Stage.position == stage.position - 1,
         )
     )
