@@ -156,16 +156,19 @@ def finalise_command(slug: str, unit_code: str | None, share_reason: str | None)
 
 @results_cli.command("export")
 @click.argument("slug")
+@unit_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
-def export_command(slug: str, out: str) -> None:
-    """Write the results to FILE.xlsx or FILE.csv."""
+def export_command(slug: str, unit_code: str | None, out: str) -> None:
+    """Write the results to FILE.xlsx or FILE.csv (with --unit: that unit's judging's)."""
     contest = get_contest(slug)
+    round_ = _scope(contest, unit_code)
+    round_id = round_.id if round_ is not None else None
     extension = os.path.splitext(out)[1].lower()
     if extension not in (".xlsx", ".csv"):
         raise click.UsageError(_("--out phải là tệp .xlsx hoặc .csv"))
-    if stages.final_stage(db.session, contest) is None:
+    if stages.final_stage(db.session, contest, round_id) is None:
         raise click.ClickException(_("Cuộc thi chưa có vòng chấm."))
-    data = reports.export_data(db.session, contest)
+    data = reports.export_data(db.session, contest, round_id)
     body = export.to_xlsx(data) if extension == ".xlsx" else export.to_csv(data)
     with open(out, "wb") as fh:
         fh.write(body)

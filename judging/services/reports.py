@@ -11,7 +11,7 @@ from contest.text import vietnamese_key
 from judging.export import ExportData
 from judging.models import Assignment, Award, Score, Stage, StageResult
 from judging.services.prizes import compute_prizes
-from judging.services.stages import final_stage
+from judging.services.stages import final_stage, is_finalised
 
 
 def progress(session: Session, stage: Stage) -> list[dict]:
@@ -70,13 +70,14 @@ def judge_names(session: Session, stage: Stage) -> dict[int, str]:
     )
 
 
-def export_data(session: Session, contest: Contest) -> ExportData:
-    """Rows for the results export; authors and units only once the contest is finalised."""
-    stage = final_stage(session, contest)
-    view = compute_prizes(session, contest)
+def export_data(session: Session, contest: Contest, round_id: int | None = None) -> ExportData:
+    """Rows for the results export of the province's judging (or unit round `round_id`'s);
+    authors and units only once that judging is finalised."""
+    stage = final_stage(session, contest, round_id)
+    view = compute_prizes(session, contest, round_id=round_id)
     level_name = {lv.id: lv.name for lv in view.levels}
     prize_of = view.level_of
-    revealed = contest.is_finalised
+    revealed = is_finalised(session, contest, round_id)
     rows = []
     for r in view.results:
         entry = r.entry

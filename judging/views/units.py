@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from contest.audit import record_event
 from contest.db import db, records_reads, utcnow
 from contest.errors import InvalidInput
 from contest.forms import AccountForm, ConfirmForm, choices
@@ -20,6 +21,7 @@ from contest.models import Round, Unit, User
 from contest.services import forwarding, queries
 from contest.web import contest_or_404, user_action
 from judging import policy as judging_policy
+from judging.audit import JudgingAction
 from judging.forms import (
     ClearForm,
     HeadJudgeForm,
@@ -32,6 +34,7 @@ from judging.forms import (
 from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
 from judging.views.common import bp
+from judging.views.organiser_results import export_response
 from judging.views.organisers import fill_setup, save_setup
 
 
@@ -364,3 +367,25 @@ def unit_forward(slug: str, code: str):
         form=form,
         reason=request.form.get("reason", ""),
     )
+
+
+@bp.route("/<slug>/unit/<code>/export.<any('xlsx','csv'):fmt>")
+@login_required
+@records_reads
+def unit_export(slug: str, code: str, fmt: str):
+    """The unit's results with marks (names once it finalised); each download is in the
+    audit log."""
+    round_ = _unit_round(slug, code)
+    if stages.final_stage(db.session, round_.contest, round_.id) is None:
+        abort(404)
+    with user_action() as action:
+        record_event(
+            action.session,
+            current_user,
+            round_,
+            JudgingAction.RESULTS_EXPORTED,
+            contest_id=round_.contest_id,
+            format=fmt,
+        )
+    data = reports.export_data(db.session, round_.contest, round_.id)
+    return export_response(data, fmt, f"{slug}-{round_.unit.code.lower()}")

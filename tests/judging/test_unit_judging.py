@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -260,7 +261,7 @@ def test_access_matrix_for_unit_judging(world, district, panel):
     assert not policy.sees_unit_results(users["organiser_d1"])
 
 
-def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district):
+def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district, tmp_path):
     slug, round_ = "son-la-2019", district["round"]
     not_on = runner.invoke(args=["judging", "open", slug, "--unit", "YCH"])
     assert not_on.exit_code != 0 and "chưa bật chấm thi riêng" in not_on.output
@@ -298,6 +299,16 @@ def test_cli_opens_reports_and_finalises_a_unit_judging(runner, world, district)
     )
     assert after["phase"] == "finalised" and after["stage_state"] == "closed"
     assert not district["contest"].is_finalised
+    out = tmp_path / "mch.xlsx"
+    exported = runner.invoke(args=["results", "export", slug, "--unit", "MCH", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    rows = list(openpyxl.load_workbook(out)["Kết quả"].iter_rows(values_only=True))[1:]
+    assert {r[0] for r in rows} == {
+        c.code for c in blinding.blind_copies(db.session, district["contest"], round_.id)
+    }
+    assert rows[0][2] == "Giải A cấp huyện" and rows[0][6] == "Tác giả Mộc Châu 0"
+    province = runner.invoke(args=["results", "export", slug, "--out", str(tmp_path / "p.csv")])
+    assert province.exit_code != 0 and "chưa có vòng chấm" in province.output
 
 
 def test_a_unit_second_stage_judges_the_unit_top_only(world, district):

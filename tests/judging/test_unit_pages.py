@@ -162,9 +162,12 @@ def test_unit_judging_through_the_pages_stays_blind_until_the_key(client, world,
     assert all(e.author.full_name in key and codes[e.id] in key for e in district["entries"])
     overview = client.get(f"{BASE}/MCH/").get_data(as_text=True)
     assert "Giải A cấp huyện" in overview
+    sheet = client.get(f"{BASE}/MCH/export.csv")
+    assert sheet.status_code == 200 and "Giải A cấp huyện" in sheet.get_data(as_text=True)
     client.get("/logout")
     login(client, world["users"]["organiser_d2"])
     assert client.get(f"{BASE}/MCH/key").status_code == 404
+    assert client.get(f"{BASE}/MCH/export.csv").status_code == 404
 
 
 def test_a_unit_without_a_stage_says_so_on_opening(client, world):
