@@ -110,7 +110,12 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
                 )
             )
         try:
-            rows.append(tuple(_cell(kind, c) for kind, c in zip(kinds, cells, strict=True)))
+            rows.append(
+                tuple(
+                    _cell(kind, c)
+                    for kind, c in zip(kinds, cells, strict=True)
+                )
+            )
         except ValueError as exc:
             raise ValueError(
                 _("%(what)s, dòng %(n)s: số không hợp lệ.", what=what, n=number)
@@ -130,7 +135,9 @@ class StageForm(Form):
         default=2,
         validators=[InputRequired(), NumberRange(min=1, max=9)],
     )
-    agree_gap = FloatField(_l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP])
+    agree_gap = FloatField(
+        _l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP]
+    )
     head_gap = FloatField(
         _l("Chênh lệch tối đa để trưởng ban quyết định"), default=15, validators=[GAP]
     )
