@@ -21,7 +21,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from contest import backup
+from contest import backup, guards
 from contest import demo as demo_data
 from contest.audit_cli import audit_cli
 from contest.config import setting
@@ -262,6 +262,7 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
         except ValueError as exc:
             raise click.UsageError(_("--entries cần các số, cách nhau bằng dấu phẩy.")) from exc
     with command_unit_of_work() as uow:
+        guards.check_tick_and_forward(round_)
         result = forward_round(
             uow.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
         )

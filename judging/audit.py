@@ -29,6 +29,11 @@ class JudgingAction(AuditAction):
     # Reads of what must stay secret or leaves the system: recorded as they happen.
     KEY_VIEWED = "key_view"
     RESULTS_EXPORTED = "results_export"
+    # A unit round's own judging (issue 14).
+    UNIT_JUDGING_ON = "unit_judging_on"
+    UNIT_JUROR_ADDED = "unit_juror"
+    UNIT_FINALISED = "unit_finalise"
+    FORWARDED_BY_RESULTS = "forward_by_results"
 
 
 register_sentences(
@@ -75,5 +80,17 @@ register_sentences(
         JudgingAction.FINALISED: _l("%(actor)s đã công bố kết quả %(object)s: %(prizes)s giải"),
         JudgingAction.KEY_VIEWED: _l("%(actor)s đã mở bảng mã phách của %(object)s"),
         JudgingAction.RESULTS_EXPORTED: _l("%(actor)s đã tải bảng kết quả %(object)s (%(format)s)"),
+        JudgingAction.UNIT_JUDGING_ON: _l("%(actor)s đã bật chấm thi riêng cho %(object)s"),
+        JudgingAction.UNIT_JUROR_ADDED: _l(
+            "%(actor)s đã tạo tài khoản giám khảo %(judge)s cho hội đồng %(object)s"
+        ),
+        JudgingAction.UNIT_FINALISED: _l(
+            "%(actor)s đã công bố kết quả chấm của %(object)s: %(prizes)s giải; "
+            "bảng mã phách được mở cho đơn vị"
+        ),
+        JudgingAction.FORWARDED_BY_RESULTS: _l(
+            "%(actor)s đã gửi %(entries)s bài của %(object)s lên cấp trên theo kết quả chấm; "
+            "lý do chọn ở ngưỡng chỉ tiêu: %(reason)s"
+        ),
     },
 )

@@ -1,5 +1,6 @@
-"""Operator commands: judging open/status/finalise, results export. Each change runs in one
-command unit of work (a refused rule rolls everything back and becomes the error)."""
+"""Operator commands: judging open/status/finalise (the province's, or with `--unit CODE` a
+unit round's own judging), results export. Each change runs in one command unit of work (a
+refused rule rolls everything back and becomes the error)."""
 
 from __future__ import annotations
 
@@ -12,29 +13,59 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from contest.cli import command_unit_of_work, get_contest
+from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.db import db, utcnow
+from contest.models import Contest, Round
 from judging import export
-from judging.services import assigning, blinding, lifecycle, prizes, reports, results, stages
+from judging.services import (
+    assigning,
+    blinding,
+    lifecycle,
+    prizes,
+    reports,
+    results,
+    stages,
+    units,
+)
 
 judging_cli = AppGroup("judging", help="Chấm thi cấp tỉnh.")
 results_cli = AppGroup("results", help="Kết quả.")
 
+unit_option = click.option(
+    "--unit",
+    "unit_code",
+    metavar="CODE",
+    help="Vòng chấm riêng của đơn vị này (bỏ trống: chấm cấp tỉnh).",
+)
+
+
+def _scope(contest: Contest, unit_code: str | None) -> Round | None:
+    """The unit round whose own judging the command acts on; None for the province's."""
+    if unit_code is None:
+        return None
+    round_ = get_unit_round(contest, unit_code)
+    if stages.unit_judging(db.session, round_.id) is None:
+        raise click.ClickException(_("%(unit)s chưa bật chấm thi riêng.", unit=round_.unit.name))
+    return round_
+
 
 @judging_cli.command("open")
 @click.argument("slug")
-def open_command(slug: str) -> None:
+@unit_option
+def open_command(slug: str, unit_code: str | None) -> None:
     """Leak scan, blind codes, assignment and release of the current stage."""
     contest = get_contest(slug)
-    stage = stages.current_stage(db.session, contest)
+    round_ = _scope(contest, unit_code)
+    round_id = round_.id if round_ is not None else None
+    stage = stages.current_stage(db.session, contest, round_id)
     if stage is None:
         raise click.ClickException(_("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng)."))
     if stage.position == 1:
         # Codes and flags are kept even when opening is refused: the organiser settles them.
         with command_unit_of_work() as uow:
-            blinding.prepare_blind_copies(uow.session, contest, None)
-        for flag in blinding.open_flags(db.session, contest):
-            code = blinding.code_of_entry(db.session, flag.entry_id)
+            blinding.prepare_blind_copies(uow.session, contest, None, round_)
+        for flag in blinding.open_flags(db.session, contest, round_id):
+            code = blinding.code_of_entry(db.session, flag.entry_id, round_id)
             click.echo(f"{code}\t{flag.kind}\t{flag.snippet}", err=True)
     with command_unit_of_work() as uow:
         made = assigning.open_stage(uow.session, stage, None)
@@ -51,18 +82,23 @@ def open_command(slug: str) -> None:
 
 @judging_cli.command("status")
 @click.argument("slug")
+@unit_option
 @click.option("--json", "as_json", is_flag=True)
-def status_command(slug: str, as_json: bool) -> None:
-    """Stage, progress per judge, results waiting for a rule."""
+def status_command(slug: str, unit_code: str | None, as_json: bool) -> None:
+    """Stage, progress per judge, results waiting for a rule. With --unit the same shape,
+    its phase being the unit judging's state ("on" or "finalised")."""
     contest = get_contest(slug)
-    stage = stages.current_stage(db.session, contest)
+    round_ = _scope(contest, unit_code)
+    round_id = round_.id if round_ is not None else None
+    stage = stages.current_stage(db.session, contest, round_id)
     found = results.stage_results(db.session, stage) if stage else []
+    phase = contest.phase if round_ is None else stages.unit_judging(db.session, round_id).state
     status = {
         "contest": contest.slug,
-        "phase": str(contest.phase),
+        "phase": str(phase),
         "stage": stage.name if stage else None,
         "stage_state": str(stage.state) if stage else None,
-        "open_flags": len(blinding.open_flags(db.session, contest)),
+        "open_flags": len(blinding.open_flags(db.session, contest, round_id)),
         "entries": len(found),
         "results_by_state": dict(Counter(str(r.result.state) for r in found)),
         "third_judges": sum(1 for r in found if len(r.totals) > stage.judges_per_entry),
@@ -90,34 +126,49 @@ def status_command(slug: str, as_json: bool) -> None:
 
 @judging_cli.command("finalise")
 @click.argument("slug")
+@unit_option
 @click.option(
     "--share-ties",
     "share_reason",
     metavar="REASON",
     help="Đồng giải mọi trường hợp đồng điểm ở ranh giới giải, với lý do này.",
 )
-def finalise_command(slug: str, share_reason: str | None) -> None:
-    """Lock scores and prizes, rejoin codes to names."""
+def finalise_command(slug: str, unit_code: str | None, share_reason: str | None) -> None:
+    """Lock scores and prizes, rejoin codes to names (for a unit: its key opens to it)."""
     contest = get_contest(slug)
+    round_ = _scope(contest, unit_code)
     with command_unit_of_work() as uow:
         if share_reason:
-            prizes.share_all_ties(uow.session, contest, None, share_reason)
-        given = lifecycle.finalise(uow.session, contest, None, utcnow())
+            prizes.share_all_ties(
+                uow.session, contest, None, share_reason, round_.id if round_ else None
+            )
+        if round_ is None:
+            given = lifecycle.finalise(uow.session, contest, None, utcnow())
+        else:
+            given = units.finalise_unit(uow.session, round_, None, utcnow())
+    if round_ is not None:
+        click.echo(
+            _("Đã công bố kết quả chấm của %(unit)s: %(n)s giải.", unit=round_.unit.name, n=given)
+        )
+        return
     click.echo(_("Đã công bố kết quả «%(slug)s»: %(n)s giải.", slug=slug, n=given))
 
 
 @results_cli.command("export")
 @click.argument("slug")
+@unit_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
-def export_command(slug: str, out: str) -> None:
-    """Write the results to FILE.xlsx or FILE.csv."""
+def export_command(slug: str, unit_code: str | None, out: str) -> None:
+    """Write the results to FILE.xlsx or FILE.csv (with --unit: that unit's judging's)."""
     contest = get_contest(slug)
+    round_ = _scope(contest, unit_code)
+    round_id = round_.id if round_ is not None else None
     extension = os.path.splitext(out)[1].lower()
     if extension not in (".xlsx", ".csv"):
         raise click.UsageError(_("--out phải là tệp .xlsx hoặc .csv"))
-    if stages.final_stage(db.session, contest) is None:
+    if stages.final_stage(db.session, contest, round_id) is None:
         raise click.ClickException(_("Cuộc thi chưa có vòng chấm."))
-    data = reports.export_data(db.session, contest)
+    data = reports.export_data(db.session, contest, round_id)
     body = export.to_xlsx(data) if extension == ".xlsx" else export.to_csv(data)
     with open(out, "wb") as fh:
         fh.write(body)

@@ -19,10 +19,29 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.db import created_at, db, intpk, utcnow
-from contest.models import Contest, Entry, User, one_of
+from contest.models import Contest, Entry, Round, User, one_of
 from contest.states import StateColumn
-from judging.states import AssignmentState, FlagState, ResultState, StageState
+from judging.states import (
+    AssignmentState,
+    FlagState,
+    ResultState,
+    StageState,
+    UnitJudgingState,
+)
 from judging.wording import rule_text
+
+
+def in_judging(column, round_id: int | None):
+    """`column` names this judging: the province's (NULL) or unit round `round_id`'s. Not
+    `IS :value`, which PostgreSQL refuses for a number."""
+    return column.is_(None) if round_id is None else column == round_id
+
+
+def province_unique(name: str, *columns: str) -> Index:
+    """Unique among the province's rows (round_id NULL): a unique constraint that includes a
+    nullable round_id never compares two NULLs, so the province needs this partial index."""
+    where = db.text("round_id IS NULL")
+    return Index(name, *columns, unique=True, sqlite_where=where, postgresql_where=where)
 
 
 class Stage(db.Model):
@@ -30,7 +49,9 @@ class Stage(db.Model):
 
     __tablename__ = "stage"
     __table_args__ = (
-        UniqueConstraint("contest_id", "position"),
+        # Positions are unique within one judging: the province's (round NULL) or a unit's.
+        UniqueConstraint("contest_id", "round_id", "position"),
+        province_unique("uq_stage_province_position", "contest_id", "position"),
         CheckConstraint("judges_per_entry >= 1", name="k"),
         CheckConstraint(one_of("state", StageState.values()), name="state"),
         CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
@@ -38,6 +59,9 @@ class Stage(db.Model):
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    # A unit's own judging (issue 14) names its round; NULL is the province's judging, so
+    # every province query keeps its meaning by asking for `round_id IS NULL`.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     position: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(String(100))
     judges_per_entry: Mapped[int] = mapped_column(default=2)
@@ -54,6 +78,7 @@ class Stage(db.Model):
     three_mean_gap: Mapped[float] = mapped_column(Float, default=25.0)
 
     contest: Mapped[Contest] = relationship()
+    round: Mapped[Round | None] = relationship()
     head_judge: Mapped[User | None] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="stage", order_by="Criterion.position", cascade="all, delete-orphan"
@@ -129,10 +154,17 @@ class BlindCopy(db.Model):
     """The judges' copy of an entry: its code and its text after redaction (rọc phách)."""
 
     __tablename__ = "blind_copy"
+    # One copy per entry and judging: a unit's copy has its own code, so a district code
+    # tells a province judge nothing.
+    __table_args__ = (
+        UniqueConstraint("entry_id", "round_id"),
+        province_unique("uq_blind_copy_province_entry", "entry_id"),
+    )
 
     id: Mapped[intpk]
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), unique=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     # Whom the essay is about, as judges see it (redacted with the text when it names the author).
@@ -156,6 +188,8 @@ class LeakFlag(db.Model):
 
     id: Mapped[intpk]
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    # The judging whose copy was scanned: the province's (NULL) or a unit round's.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     snippet: Mapped[str] = mapped_column(Text)
     state: Mapped[FlagState] = mapped_column(StateColumn(FlagState, 10), default=FlagState.OPEN)
@@ -164,6 +198,7 @@ class LeakFlag(db.Model):
     created_at: Mapped[created_at]
 
     entry: Mapped[Entry] = relationship()
+    round: Mapped[Round | None] = relationship()
 
 
 class Assignment(db.Model):
@@ -279,12 +314,15 @@ class PrizeLevel(db.Model):
 
     __tablename__ = "prize_level"
     __table_args__ = (
-        UniqueConstraint("contest_id", "position"),
+        UniqueConstraint("contest_id", "round_id", "position"),
+        province_unique("uq_prize_level_province_position", "contest_id", "position"),
         CheckConstraint("quota >= 0", name="quota"),
     )
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    # A unit's own ladder ("giải A cấp huyện") names its round; NULL is the province's.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     position: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(100))
     quota: Mapped[int] = mapped_column()
@@ -299,10 +337,14 @@ class Award(db.Model):
     """An entry's place in the final ranking, and its prize if any."""
 
     __tablename__ = "award"
-    __table_args__ = (UniqueConstraint("contest_id", "entry_id"),)
+    __table_args__ = (
+        UniqueConstraint("contest_id", "round_id", "entry_id"),
+        province_unique("uq_award_province_entry", "contest_id", "entry_id"),
+    )
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
     rank: Mapped[int] = mapped_column()
     prize_level_id: Mapped[int | None] = mapped_column(ForeignKey("prize_level.id"))
@@ -310,6 +352,7 @@ class Award(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     entry: Mapped[Entry] = relationship()
+    round: Mapped[Round | None] = relationship()
     prize_level: Mapped[PrizeLevel | None] = relationship()
 
 
@@ -331,3 +374,46 @@ class TieDecision(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
+
+
+class UnitJudging(db.Model):
+    """A unit round that holds its own judging (issue 14): its stages, ladder, codes and
+    awards carry its round_id. Without this row the round stays tick-and-forward."""
+
+    __tablename__ = "unit_judging"
+    __table_args__ = (CheckConstraint(one_of("state", UnitJudgingState.values()), name="state"),)
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), unique=True)
+    state: Mapped[UnitJudgingState] = mapped_column(
+        StateColumn(UnitJudgingState, 10), default=UnitJudgingState.ON
+    )
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    round: Mapped[Round] = relationship()
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.state == UnitJudgingState.FINALISED
+
+    @property
+    def audit_name(self) -> str:
+        return self.round.unit.name
+
+
+class UnitJuror(db.Model):
+    """A judge account created by a unit's organiser for that unit's jury: it sits on that
+    round's panels only, never on the province's nor another unit's."""
+
+    __tablename__ = "unit_juror"
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[created_at]
+
+    round: Mapped[Round] = relationship()
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])

@@ -106,3 +106,23 @@ describe(
         FlagState.CLEARED: (),
     },
 )
+
+
+class UnitJudgingState(State):
+    """A unit round's own judging: on until the unit finalises (its key is then revealed)."""
+
+    ON = "on"
+    FINALISED = "finalised"
+
+
+describe(
+    UnitJudgingState,
+    labels={
+        UnitJudgingState.ON: _l("đơn vị đang tổ chức chấm"),
+        UnitJudgingState.FINALISED: _l("đơn vị đã công bố kết quả"),
+    },
+    transitions={
+        UnitJudgingState.ON: (UnitJudgingState.FINALISED,),
+        UnitJudgingState.FINALISED: (),
+    },
+)

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from contest import policy, storage
+from contest import guards, policy, storage
 from contest.db import db, utcnow
 from contest.forms import ConfirmForm, PaperEntryForm, ProfileForm, ReasonForm, choices
 from contest.listing import ListArgs
@@ -65,6 +65,8 @@ def mark_item(round_id: int, kind: str, item_id: int):
     policy.require(item is not None and item.round_id == round_.id)
     if ConfirmForm().validate_on_submit():
         with user_action() as action:
+            if kind == "entries":  # exemplar profiles are ticked either way
+                guards.check_tick_and_forward(round_)
             mark(action.session, round_, item, request.form.get("marked") == "1")
     # Back to the row just ticked, on its page, not to the top of a long list.
     anchor = f"entry-{item_id}" if kind == "entries" else f"profile-{item_id}"
@@ -100,6 +102,7 @@ def forward_round(round_id: int):
     round_ = managed_round(round_id)
     if ConfirmForm().validate_on_submit():
         with user_action() as action:
+            guards.check_tick_and_forward(round_)
             action.value = forwarding.forward_round(action.session, round_, current_user, utcnow())
         if action.ok:
             flash(

@@ -26,18 +26,21 @@ from judging.errors import (
 from judging.models import Assignment, Conflict, PanelMember, Stage, StageResult
 from judging.rules import solver
 from judging.services import blinding, notices
-from judging.services.stages import stage_entries
+from judging.services.stages import check_round_may_judge, stage_entries, unit_judging_on
 from judging.states import AssignmentState, StageState
 
 
-def unit_conflicts(entries: list[Entry], members: list[PanelMember]) -> set[tuple[int, int]]:
+def unit_conflicts(
+    entries: list[Entry], members: list[PanelMember], home_unit_id: int | None = None
+) -> set[tuple[int, int]]:
     """A judge never scores an entry whose author belongs to the judge's unit or below it.
 
-    A judge attached to the province itself is not in conflict with every author."""
+    A judge attached to the judging's own unit (the province; for a unit round's judging,
+    that unit) is not in conflict with every author: that is whose jury they are."""
     pairs = set()
     for member in members:
         unit = member.judge.unit
-        if unit is None or unit.is_province:
+        if unit is None or unit.is_province or unit.id == home_unit_id:
             continue
         for entry in entries:
             if entry.author_unit.is_within(unit):
@@ -46,15 +49,16 @@ def unit_conflicts(entries: list[Entry], members: list[PanelMember]) -> set[tupl
 
 
 def blocked_pairs(
-    session: Session, entries: list[Entry], members: list[PanelMember]
+    session: Session, stage: Stage, entries: list[Entry], members: list[PanelMember]
 ) -> set[tuple[int, int]]:
-    """(entry, judge) pairs never to join: unit conflicts and declared ones."""
+    """(entry, judge) pairs never to join in this stage: unit conflicts and declared ones."""
     declared = session.execute(
         select(Conflict.entry_id, Conflict.judge_id).where(
             Conflict.entry_id.in_([e.id for e in entries])
         )
     ).all()
-    return unit_conflicts(entries, members) | {(e, j) for e, j in declared}
+    home = stage.round.unit_id if stage.round is not None else None
+    return unit_conflicts(entries, members, home) | {(e, j) for e, j in declared}
 
 
 def _infeasible(error: solver.Infeasible) -> AssignmentImpossible:
@@ -97,7 +101,7 @@ def assign_stage(session: Session, stage: Stage, actor: User | None) -> int:
     if not entries:
         raise StageNotReady(_l("Chưa có bài nào ở vòng chấm này."))
     existing: dict[int, set[int]] = defaultdict(set)
-    blocked = blocked_pairs(session, entries, members)
+    blocked = blocked_pairs(session, stage, entries, members)
     for entry_id, judge_id, is_active in session.execute(
         select(Assignment.entry_id, Assignment.judge_id, Assignment.is_active).where(
             Assignment.stage_id == stage.id
@@ -152,7 +156,7 @@ def add_one_judge(session: Session, stage: Stage, entry: Entry, *, is_third: boo
         )
     )
     members = stage.active_members
-    blocked = blocked_pairs(session, [entry], members)
+    blocked = blocked_pairs(session, stage, [entry], members)
     load = active_loads(session, stage)
     candidates = [
         m for m in members if m.judge_id not in on_entry and (entry.id, m.judge_id) not in blocked
@@ -209,13 +213,17 @@ def check_no_entry_left_behind(session: Session, contest: Contest) -> None:
 def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
     """Check the leak flags are settled, the rubric and the panel ready; then assign.
     Returns how many assignments were made."""
-    contest = stage.contest
+    contest, round_ = stage.contest, stage.round
     if stage.state != StageState.DRAFT:
         raise JudgingClosed(_l("Vòng chấm này đã mở hoặc đã kết thúc."))
+    if round_ is not None:  # a unit judges while its judging is on and its round may judge
+        unit_judging_on(session, round_)
+        check_round_may_judge(round_)
     if stage.position == 1:
-        check_no_entry_left_behind(session, contest)
-        blinding.prepare_blind_copies(session, contest, actor)
-        unresolved = blinding.open_flags(session, contest)
+        if round_ is None:
+            check_no_entry_left_behind(session, contest)
+        blinding.prepare_blind_copies(session, contest, actor, round_)
+        unresolved = blinding.open_flags(session, contest, stage.round_id)
         if unresolved:
             raise LeaksUnresolved(
                 _l(
@@ -238,7 +246,7 @@ def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
         )
     made = assign_stage(session, stage, actor)
     advance(stage, StageState.OPEN)
-    if contest.phase != ContestPhase.JUDGING:
+    if round_ is None and contest.phase != ContestPhase.JUDGING:
         advance(contest, ContestPhase.JUDGING, "phase")
     for entry in stage_entries(session, stage):
         session.add(StageResult(stage_id=stage.id, entry_id=entry.id))

@@ -1,6 +1,9 @@
-"""Rọc phách: every provincial entry gets a code and a judges' copy (text re-rendered,
+"""Rọc phách: every entry of a judging gets a code and a judges' copy (text re-rendered,
 pictures without metadata), scanned for anything that reveals its author; an organiser then
-hides the flagged words in the copy or keeps them with a reason."""
+hides the flagged words in the copy or keeps them with a reason.
+
+A unit round's judging (issue 14) makes its own copies, codes and flags (their round_id):
+a unit code tells the province nothing. `round_id=None` is the province's, as before."""
 
 from __future__ import annotations
 
@@ -16,15 +19,16 @@ from contest.audit import record_event
 from contest.converter import markdown_to_html, markdown_to_text, rewrite_markdown
 from contest.errors import IntakeError, InvalidInput
 from contest.essay_ast import LinkPolicy
-from contest.models import Contest, ContestPhase, Entry, User
+from contest.models import Contest, ContestPhase, Entry, Round, User
+from contest.services import forwarding
 from contest.states import advance
 from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import BlindCopy, LeakFlag
+from judging.models import BlindCopy, LeakFlag, in_judging
 from judging.rules import blind, leakscan
-from judging.services.stages import province_entries
-from judging.states import FlagState
+from judging.services.stages import province_entries, stages
+from judging.states import FlagState, StageState
 
 
 def blind_dir(media_key: str) -> str:
@@ -38,19 +42,33 @@ def media_path(copy: BlindCopy, name: str) -> str | None:
     return path if path is not None and os.path.isfile(path) else None
 
 
-def prepare_blind_copies(session: Session, contest: Contest, actor: User | None) -> int:
-    """Give every provincial entry a code and a judges' copy, and scan it for leaks.
+def prepare_blind_copies(
+    session: Session, contest: Contest, actor: User | None, round_: Round | None = None
+) -> int:
+    """Give every entry of the judging (the province's, or `round_`'s: the entries waiting
+    for its decision) a code and a judges' copy, and scan it for leaks.
 
     Entries that already have a copy are left as they are. Returns the number of new flags.
     The copies' pictures are written through `contest.storage`: gone again on rollback."""
+    round_id = round_.id if round_ is not None else None
     copies = {
         c.entry_id: c
-        for c in session.scalars(select(BlindCopy).where(BlindCopy.contest_id == contest.id))
+        for c in session.scalars(
+            select(BlindCopy).where(
+                BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id)
+            )
+        )
     }
-    taken = {c.code for c in copies.values()}
+    # Codes are unique across every judging, so no unit code ever names a province copy.
+    taken = set(session.scalars(select(BlindCopy.code).where(BlindCopy.contest_id == contest.id)))
     prefix = blind.code_prefix(contest.slug)
     made = new_flags = 0
-    for entry in province_entries(session, contest):
+    entries = (
+        province_entries(session, contest)
+        if round_ is None
+        else forwarding.pending_entries(session, round_)
+    )
+    for entry in entries:
         if entry.id in copies:
             continue
         code = blind.new_code(prefix, taken)
@@ -65,6 +83,7 @@ def prepare_blind_copies(session: Session, contest: Contest, actor: User | None)
         copy = BlindCopy(
             entry_id=entry.id,
             contest_id=contest.id,
+            round_id=round_id,
             code=code,
             title=entry.title,
             subject_name=entry.subject_name,
@@ -74,16 +93,22 @@ def prepare_blind_copies(session: Session, contest: Contest, actor: User | None)
         )
         session.add(copy)
         made += 1
-        new_flags += _scan(session, entry, copy)
+        new_flags += _scan(session, entry, copy, round_id)
     session.flush()
     if made:
         record_event(
-            session, actor, contest, JudgingAction.BLIND_COPIES_MADE, copies=made, flags=new_flags
+            session,
+            actor,
+            round_ if round_ is not None else contest,
+            JudgingAction.BLIND_COPIES_MADE,
+            contest_id=contest.id,
+            copies=made,
+            flags=new_flags,
         )
     return new_flags
 
 
-def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
+def _scan(session: Session, entry: Entry, copy: BlindCopy, round_id: int | None) -> int:
     author = entry.author
     units = tuple(
         {
@@ -110,34 +135,36 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy) -> int:
             subject_name=copy.subject_name,
         )
     for flag in flags:
-        session.add(LeakFlag(entry_id=entry.id, kind=flag.kind, snippet=flag.snippet))
+        session.add(
+            LeakFlag(entry_id=entry.id, round_id=round_id, kind=flag.kind, snippet=flag.snippet)
+        )
     return len(flags)
 
 
-def _flags(contest: Contest):
+def _flags(contest: Contest, round_id: int | None):
     return (
         select(LeakFlag)
         .join(Entry, Entry.id == LeakFlag.entry_id)
-        .where(Entry.contest_id == contest.id)
+        .where(Entry.contest_id == contest.id, in_judging(LeakFlag.round_id, round_id))
         .options(selectinload(LeakFlag.entry).selectinload(Entry.author))
     )
 
 
-def open_flags(session: Session, contest: Contest) -> list[LeakFlag]:
+def open_flags(session: Session, contest: Contest, round_id: int | None = None) -> list[LeakFlag]:
     return list(
         session.scalars(
-            _flags(contest)
+            _flags(contest, round_id)
             .where(LeakFlag.state == FlagState.OPEN)
             .order_by(LeakFlag.entry_id, LeakFlag.id)
         )
     )
 
 
-def all_flags(session: Session, contest: Contest) -> list[LeakFlag]:
+def all_flags(session: Session, contest: Contest, round_id: int | None = None) -> list[LeakFlag]:
     """Every flag, the open ones first."""
     return list(
         session.scalars(
-            _flags(contest).order_by(
+            _flags(contest, round_id).order_by(
                 LeakFlag.state != FlagState.OPEN, LeakFlag.entry_id, LeakFlag.id
             )
         )
@@ -146,9 +173,13 @@ def all_flags(session: Session, contest: Contest) -> list[LeakFlag]:
 
 def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | None = None) -> None:
     """Replace the flagged words with "[…]" in the judges' copy; the original stays intact."""
-    if flag.entry.contest.phase != ContestPhase.SUBMISSION:
+    if _judging_started(session, flag):
         raise JudgingClosed(_l("Đã mở chấm, không thể sửa bản chấm."))
-    copy = session.scalar(select(BlindCopy).where(BlindCopy.entry_id == flag.entry_id))
+    copy = session.scalar(
+        select(BlindCopy).where(
+            BlindCopy.entry_id == flag.entry_id, in_judging(BlindCopy.round_id, flag.round_id)
+        )
+    )
     text = nfc((snippet or flag.snippet).strip())
     if not text:
         raise InvalidInput(_l("Cần ghi đoạn chữ cần che."))
@@ -170,6 +201,14 @@ def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | No
     session.flush()
 
 
+def _judging_started(session: Session, flag: LeakFlag) -> bool:
+    """The flag's judging has opened its first stage: its copies are what judges read now."""
+    if flag.round_id is None:
+        return flag.entry.contest.phase != ContestPhase.SUBMISSION
+    first = next(iter(stages(session, flag.entry.contest, flag.round_id)), None)
+    return first is not None and first.state != StageState.DRAFT
+
+
 def clear_flag(session: Session, flag: LeakFlag, actor: User, reason: str) -> None:
     """Keep the text as it is, with the organiser's reason on record."""
     reason = nfc(reason.strip())
@@ -183,38 +222,58 @@ def clear_flag(session: Session, flag: LeakFlag, actor: User, reason: str) -> No
         flag.entry,
         JudgingAction.FLAG_CLEARED,
         change=(before, flag.state),
-        code=code_of_entry(session, flag.entry_id),
+        code=code_of_entry(session, flag.entry_id, flag.round_id),
         reason=reason,
     )
     session.flush()
 
 
-def blind_copy_by_code(session: Session, contest: Contest, code: str) -> BlindCopy | None:
+def blind_copy_by_code(
+    session: Session, contest: Contest, code: str, round_id: int | None = None
+) -> BlindCopy | None:
+    """The copy with this code in this judging only: a unit code finds nothing elsewhere."""
     return session.scalar(
         select(BlindCopy).where(
-            BlindCopy.contest_id == contest.id, BlindCopy.code == code.strip().upper()
+            BlindCopy.contest_id == contest.id,
+            in_judging(BlindCopy.round_id, round_id),
+            BlindCopy.code == code.strip().upper(),
         )
     )
 
 
-def blind_copies(session: Session, contest: Contest) -> list[BlindCopy]:
-    """The code → entry key, by code (organisers only)."""
+def blind_copies(
+    session: Session, contest: Contest, round_id: int | None = None
+) -> list[BlindCopy]:
+    """The code → entry key of one judging, by code (its organisers only)."""
     return list(
         session.scalars(
             select(BlindCopy)
-            .where(BlindCopy.contest_id == contest.id)
+            .where(BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id))
             .options(selectinload(BlindCopy.entry))
             .order_by(BlindCopy.code)
         )
     )
 
 
-def codes_of_entries(session: Session, entry_ids: list[int]) -> dict[int, BlindCopy]:
+def codes_of_entries(
+    session: Session, entry_ids: list[int], round_id: int | None = None
+) -> dict[int, BlindCopy]:
     return {
         c.entry_id: c
-        for c in session.scalars(select(BlindCopy).where(BlindCopy.entry_id.in_(entry_ids)))
+        for c in session.scalars(
+            select(BlindCopy).where(
+                BlindCopy.entry_id.in_(entry_ids), in_judging(BlindCopy.round_id, round_id)
+            )
+        )
     }
 
 
-def code_of_entry(session: Session, entry_id: int) -> str:
-    return session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry_id)) or ""
+def code_of_entry(session: Session, entry_id: int, round_id: int | None = None) -> str:
+    return (
+        session.scalar(
+            select(BlindCopy.code).where(
+                BlindCopy.entry_id == entry_id, in_judging(BlindCopy.round_id, round_id)
+            )
+        )
+        or ""
+    )

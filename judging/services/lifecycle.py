@@ -22,22 +22,23 @@ from judging.services.stages import final_stage, prize_levels
 from judging.states import StageState
 
 
-def finalise(session: Session, contest: Contest, actor: User | None, now: datetime) -> int:
-    """Close the final stage if still open, give the prizes, lock everything and publish.
-    The stage's results are computed once. Returns how many prizes were given."""
-    if contest.is_finalised:
-        raise JudgingClosed(_l("Kết quả đã công bố."))
-    stage = final_stage(session, contest)
+def award_prizes(
+    session: Session, contest: Contest, actor: User | None, round_id: int | None = None
+) -> tuple[list[Award], int]:
+    """Close the final stage of a judging (the province's, or unit round `round_id`'s) if
+    still open and lock its ranking and prizes as awards. The stage's results are computed
+    once. Returns the awards and how many prizes they hold."""
+    stage = final_stage(session, contest, round_id)
     if stage is None:
         raise InvalidInput(_l("Cuộc thi chưa có vòng chấm."))
     if stage.state == StageState.DRAFT:
         raise JudgingClosed(_l("Vòng chấm cuối chưa mở."))
-    if not prize_levels(session, contest):
+    if not prize_levels(session, contest, round_id):
         raise StageNotReady(_l("Chưa có cơ cấu giải: hãy nhập các giải trước khi công bố."))
     results = stage_results(session, stage)
     if stage.state == StageState.OPEN:
         close_stage(session, stage, actor, results)
-    view = compute_prizes(session, contest, results)
+    view = compute_prizes(session, contest, results, round_id)
     if view.allocation.ties:
         names = ", ".join(lv.name for lv in view.levels if lv.id in view.allocation.ties)
         raise TiesUndecided(
@@ -52,6 +53,7 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
         awards.append(
             Award(
                 contest_id=contest.id,
+                round_id=round_id,
                 entry_id=r.entry.id,
                 rank=view.allocation.ranks[r.entry.id],
                 prize_level_id=level,
@@ -59,6 +61,15 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
             )
         )
     session.add_all(awards)
+    return awards, len(prize_of)
+
+
+def finalise(session: Session, contest: Contest, actor: User | None, now: datetime) -> int:
+    """Close the final stage if still open, give the prizes, lock everything and publish.
+    Returns how many prizes were given."""
+    if contest.is_finalised:
+        raise JudgingClosed(_l("Kết quả đã công bố."))
+    awards, prizes = award_prizes(session, contest, actor)
     before = advance(contest, ContestPhase.FINALISED, "phase")
     contest.finalised_at = now
     record_event(
@@ -67,8 +78,8 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
         contest,
         JudgingAction.FINALISED,
         change=(before, contest.phase),
-        prizes=len(prize_of),
+        prizes=prizes,
     )
     session.flush()
     notices.results_published(session, contest, awards)
-    return len(prize_of)
+    return prizes

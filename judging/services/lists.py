@@ -19,7 +19,7 @@ from contest.listing import Page, matches, page_of, paginate
 from contest.models import Contest, Entry, Unit, User
 from contest.services.lists import text_order
 from contest.text import fold
-from judging.models import Assignment, BlindCopy, Stage, StageResult
+from judging.models import Assignment, BlindCopy, Stage, StageResult, in_judging
 
 PAGE_SIZE = 50
 # Sort keys anyone may use; the others only once names may be seen.
@@ -72,7 +72,11 @@ def stage_page(
     query = (
         select(StageResult, BlindCopy.code)
         .join(Entry, Entry.id == StageResult.entry_id)
-        .outerjoin(BlindCopy, BlindCopy.entry_id == StageResult.entry_id)
+        .outerjoin(
+            BlindCopy,
+            (BlindCopy.entry_id == StageResult.entry_id)
+            & in_judging(BlindCopy.round_id, stage.round_id),
+        )
         .where(StageResult.stage_id == stage.id)
     )
     if named:

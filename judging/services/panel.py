@@ -13,19 +13,37 @@ from contest.lifecycles import Role
 from contest.models import Entry, User
 from contest.text import nfc, vietnamese_key
 from judging.audit import JudgingAction
-from judging.models import Assignment, BlindCopy, Conflict, PanelMember, Stage
-from judging.services import assigning
+from judging.models import Assignment, Conflict, PanelMember, Stage, UnitJuror
+from judging.services import assigning, blinding
 from judging.states import AssignmentState
 
 JUDGE_ROLES = (Role.JUDGE, Role.HEAD_JUDGE)
 
 
-def judge_accounts(session: Session) -> list[User]:
-    """Every judge and head judge account, with their units, for the panel's choices."""
-    judges = session.scalars(
-        select(User).where(User.role.in_(JUDGE_ROLES)).options(selectinload(User.unit))
-    )
-    return sorted(judges, key=lambda u: vietnamese_key(u.full_name))
+def judge_accounts(session: Session, round_id: int | None = None) -> list[User]:
+    """The judge and head judge accounts a panel may take, with their units: for the
+    province every judge outside the unit juries; for a unit round its own jury only."""
+    query = select(User).where(User.role.in_(JUDGE_ROLES)).options(selectinload(User.unit))
+    jurors = select(UnitJuror.judge_id)
+    if round_id is None:
+        query = query.where(User.id.not_in(jurors))
+    else:
+        query = query.where(User.id.in_(jurors.where(UnitJuror.round_id == round_id)))
+    return sorted(session.scalars(query), key=lambda u: vietnamese_key(u.full_name))
+
+
+def juror_round_id(session: Session, judge: User) -> int | None:
+    """The unit round whose jury this account belongs to; None for a province judge."""
+    return session.scalar(select(UnitJuror.round_id).where(UnitJuror.judge_id == judge.id))
+
+
+def _check_scope(session: Session, stage: Stage, judge: User) -> None:
+    """A unit juror sits on their own round's panels only; the province's panel and other
+    units' take none of them (a unit jury's judges have seen that unit's scores)."""
+    if juror_round_id(session, judge) != stage.round_id:
+        raise InvalidInput(
+            _l("Giám khảo này thuộc hội đồng chấm của đơn vị khác: không đưa vào vòng này được.")
+        )
 
 
 def members(session: Session, stage: Stage) -> list[PanelMember]:
@@ -46,6 +64,7 @@ def add_judge(
     """Put a judge on the stage's panel with load bounds (again, if they had withdrawn)."""
     if judge is None or not judge.is_judge:
         raise InvalidInput(_l("Chỉ tài khoản giám khảo mới được đưa vào hội đồng chấm."))
+    _check_scope(session, stage, judge)
     if not 0 <= min_load <= max_load:
         raise InvalidInput(_l("Mức chấm tối thiểu phải từ 0 đến mức tối đa."))
     member = _member(session, stage, judge)
@@ -60,6 +79,7 @@ def add_judge(
 def set_head_judge(session: Session, stage: Stage, judge: User | None) -> None:
     if judge is None or judge.role != Role.HEAD_JUDGE:
         raise InvalidInput(_l("Trưởng ban giám khảo phải là tài khoản trưởng ban."))
+    _check_scope(session, stage, judge)
     stage.head_judge = judge
     session.flush()
 
@@ -77,7 +97,8 @@ def declare_conflict(
         conflict = Conflict(judge_id=judge.id, entry_id=entry.id, reason=nfc(reason.strip()))
         session.add(conflict)
         session.flush()
-        code = session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry.id))
+        # The code the judge knows the entry by: their own judging's (unit or province).
+        code = blinding.code_of_entry(session, entry.id, juror_round_id(session, judge))
         record_event(
             session,
             actor,

@@ -21,7 +21,7 @@ from judging.errors import JudgingClosed
 from judging.models import PrizeLevel, TieDecision
 from judging.rules import aggregation
 from judging.services.results import EntryResult, stage_results
-from judging.services.stages import final_stage, prize_levels
+from judging.services.stages import final_stage, is_finalised, prize_levels
 
 SHARE, CHOOSE = "share", "choose"
 
@@ -55,16 +55,22 @@ def _official(
 
 
 def compute_prizes(
-    session: Session, contest: Contest, results: list[EntryResult] | None = None
+    session: Session,
+    contest: Contest,
+    results: list[EntryResult] | None = None,
+    round_id: int | None = None,
 ) -> PrizeView:
-    """The prize view of the contest; `results` (the final stage's) when already loaded."""
+    """The prize view of the contest's judging (or of unit round `round_id`'s); `results`
+    (the final stage's) when already loaded."""
     if results is None:
-        results = stage_results(session, final_stage(session, contest))
+        results = stage_results(session, final_stage(session, contest, round_id))
     results = [r for r in results if r.result.official_score is not None]
-    levels = prize_levels(session, contest)
+    levels = prize_levels(session, contest, round_id)
     decisions = {
         d.prize_level_id: d
-        for d in session.scalars(select(TieDecision).where(TieDecision.contest_id == contest.id))
+        for d in session.scalars(
+            select(TieDecision).where(TieDecision.prize_level_id.in_([lv.id for lv in levels]))
+        )
     }
     allocation = _official(results, levels, decisions)
     calibrated = aggregation.allocate(
@@ -103,8 +109,8 @@ def decide_tie(
 ) -> TieDecision:
     """The organiser settles a tie at a prize boundary: share the prize, or choose. `view`
     (updated in place) spares recomputing the prizes when the caller has them."""
-    view = view if view is not None else compute_prizes(session, contest)
-    if contest.is_finalised:
+    view = view if view is not None else compute_prizes(session, contest, round_id=level.round_id)
+    if is_finalised(session, contest, level.round_id):
         raise JudgingClosed(_l("Kết quả đã công bố."))
     reason = nfc(reason.strip())
     if not reason:
@@ -148,11 +154,17 @@ def decide_tie(
     return record
 
 
-def share_all_ties(session: Session, contest: Contest, actor: User | None, reason: str) -> int:
+def share_all_ties(
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    reason: str,
+    round_id: int | None = None,
+) -> int:
     """Share every prize tied at a boundary, one level at a time (a shared prize can move
     the next boundary). The scores are loaded once; only the allocation is recomputed.
     Returns how many decisions were recorded."""
-    view = compute_prizes(session, contest)
+    view = compute_prizes(session, contest, round_id=round_id)
     decided = 0
     while True:
         tied = [level for level in view.levels if level.id in view.allocation.ties]

@@ -11,7 +11,7 @@ from contest.text import vietnamese_key
 from judging.export import ExportData
 from judging.models import Assignment, Award, Score, Stage, StageResult
 from judging.services.prizes import compute_prizes
-from judging.services.stages import final_stage
+from judging.services.stages import final_stage, is_finalised
 
 
 def progress(session: Session, stage: Stage) -> list[dict]:
@@ -70,13 +70,14 @@ def judge_names(session: Session, stage: Stage) -> dict[int, str]:
     )
 
 
-def export_data(session: Session, contest: Contest) -> ExportData:
-    """Rows for the results export; authors and units only once the contest is finalised."""
-    stage = final_stage(session, contest)
-    view = compute_prizes(session, contest)
+def export_data(session: Session, contest: Contest, round_id: int | None = None) -> ExportData:
+    """Rows for the results export of the province's judging (or unit round `round_id`'s);
+    authors and units only once that judging is finalised."""
+    stage = final_stage(session, contest, round_id)
+    view = compute_prizes(session, contest, round_id=round_id)
     level_name = {lv.id: lv.name for lv in view.levels}
     prize_of = view.level_of
-    revealed = contest.is_finalised
+    revealed = is_finalised(session, contest, round_id)
     rows = []
     for r in view.results:
         entry = r.entry
@@ -122,7 +123,7 @@ def awards(session: Session, contest: Contest, *, prize_winners_only: bool = Fal
     `prize_winners_only`, the winners alone, read without the ranking below them."""
     query = (
         select(Award)
-        .where(Award.contest_id == contest.id)
+        .where(Award.contest_id == contest.id, Award.round_id.is_(None))
         .options(selectinload(Award.entry), selectinload(Award.prize_level))
     )
     if prize_winners_only:
@@ -141,7 +142,9 @@ def awards(session: Session, contest: Contest, *, prize_winners_only: bool = Fal
 
 def official_result(session: Session, entry: Entry) -> tuple[Award | None, float | None]:
     """The entry's award and official score in the final stage (after finalisation)."""
-    award = session.scalar(select(Award).where(Award.entry_id == entry.id))
+    award = session.scalar(
+        select(Award).where(Award.entry_id == entry.id, Award.round_id.is_(None))
+    )
     stage = final_stage(session, entry.contest)
     if stage is None:
         return award, None

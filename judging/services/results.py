@@ -15,7 +15,7 @@ from contest.models import Entry, User
 from contest.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import Assignment, BlindCopy, Score, Stage, StageResult
+from judging.models import Assignment, BlindCopy, Score, Stage, StageResult, in_judging
 from judging.rules import aggregation
 from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 
@@ -47,7 +47,8 @@ def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
     codes = dict(
         session.execute(
             select(BlindCopy.entry_id, BlindCopy.code).where(
-                BlindCopy.contest_id == stage.contest_id
+                BlindCopy.contest_id == stage.contest_id,
+                in_judging(BlindCopy.round_id, stage.round_id),
             )
         ).all()
     )

@@ -180,7 +180,7 @@ def reopen_score(session: Session, score: Score, actor: User, reason: str, now: 
     if result.state != ResultState.DECIDED:
         advance(result, ResultState.PENDING)
         result.official_score, result.rule = None, ""
-    code = code_of_entry(session, held.entry_id)
+    code = code_of_entry(session, held.entry_id, held.stage.round_id)
     record_event(
         session,
         actor,
@@ -224,7 +224,7 @@ def evaluate_entry(session: Session, stage: Stage, entry: Entry) -> StageResult:
             None,
             entry,
             JudgingAction.THIRD_JUDGE,
-            code=code_of_entry(session, entry.id),
+            code=code_of_entry(session, entry.id, stage.round_id),
             gap=f"{decision.params['gap']:g}",
             judge=third.judge.full_name,
         )
@@ -254,7 +254,7 @@ def head_decide(
         result.entry,
         JudgingAction.HEAD_DECIDED,
         change=(before, result.state),
-        code=code_of_entry(session, result.entry_id),
+        code=code_of_entry(session, result.entry_id, stage.round_id),
         score=f"{score:g}",
         reason=reason,
     )

@@ -1,6 +1,9 @@
-"""Configuring the provincial judging: stages with their rules and rubric, the prize ladder,
-and which entries each stage judges. A new stage has no rubric and the contest no ladder
-until the organiser fills them in (the demo brings its own, in `judging.demo`)."""
+"""Configuring a judging: stages with their rules and rubric, the prize ladder, and which
+entries each stage judges. A new stage has no rubric and the contest no ladder until the
+organiser fills them in (the demo brings its own, in `judging.demo`).
+
+Every function serves the province's judging by default; `round_id` (or a stage's own
+round_id) scopes it to a unit round's judging instead (issue 14)."""
 
 from __future__ import annotations
 
@@ -12,24 +15,28 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.errors import InvalidInput
-from contest.models import Contest, Entry, EntryState
+from contest.models import Contest, ContestPhase, Entry, EntryState, Round
+from contest.services import forwarding
 from contest.text import nfc
-from judging.errors import JudgingClosed
-from judging.models import Criterion, PrizeLevel, Stage, StageResult
+from judging.errors import JudgingClosed, StageNotReady
+from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging, in_judging
 from judging.states import StageState
 
 
-def stages(session: Session, contest: Contest) -> list[Stage]:
+def stages(session: Session, contest: Contest, round_id: int | None = None) -> list[Stage]:
+    """The stages of the province's judging, or of one unit round's when `round_id` is given."""
     return list(
         session.scalars(
-            select(Stage).where(Stage.contest_id == contest.id).order_by(Stage.position)
+            select(Stage)
+            .where(Stage.contest_id == contest.id, in_judging(Stage.round_id, round_id))
+            .order_by(Stage.position)
         )
     )
 
 
-def current_stage(session: Session, contest: Contest) -> Stage | None:
+def current_stage(session: Session, contest: Contest, round_id: int | None = None) -> Stage | None:
     """The open stage, else the first one not yet opened, else the last."""
-    all_stages = stages(session, contest)
+    all_stages = stages(session, contest, round_id)
     for wanted in (StageState.OPEN, StageState.DRAFT):
         for stage in all_stages:
             if stage.state == wanted:
@@ -37,8 +44,8 @@ def current_stage(session: Session, contest: Contest) -> Stage | None:
     return all_stages[-1] if all_stages else None
 
 
-def final_stage(session: Session, contest: Contest) -> Stage | None:
-    all_stages = stages(session, contest)
+def final_stage(session: Session, contest: Contest, round_id: int | None = None) -> Stage | None:
+    all_stages = stages(session, contest, round_id)
     return all_stages[-1] if all_stages else None
 
 
@@ -59,12 +66,16 @@ def create_stage(
     seed: int | None = None,
     advance_top_n: int | None = None,
     advance_min_score: float | None = None,
+    round_: Round | None = None,
 ) -> Stage:
-    """A stage, numbered in the order stages are created. Its rubric (name, max points, step)
-    may be left empty here: opening the stage refuses until it is filled in."""
+    """A stage, numbered in the order stages are created within its judging (the province's,
+    or `round_`'s). Its rubric (name, max points, step) may be left empty here: opening the
+    stage refuses until it is filled in."""
+    round_id = round_.id if round_ is not None else None
     stage = Stage(
         contest=contest,
-        position=len(stages(session, contest)) + 1,
+        round_id=round_id,
+        position=len(stages(session, contest, round_id)) + 1,
         name=nfc(name.strip()),
         judges_per_entry=judges_per_entry,
         seed=seed if seed is not None else secrets.randbelow(1_000_000),
@@ -109,35 +120,86 @@ def configure_stage(
     return stage
 
 
-def save_stage(session: Session, contest: Contest, stage: Stage | None, **settings) -> Stage:
-    """The setup page's one operation: configure `stage`, or a new stage if it is None."""
+def save_stage(
+    session: Session,
+    contest: Contest,
+    stage: Stage | None,
+    round_: Round | None = None,
+    **settings,
+) -> Stage:
+    """The setup page's one operation: configure `stage`, or a new stage of the province's
+    judging (or of `round_`'s) if it is None."""
     if stage is None:
-        stage = create_stage(session, contest, name=settings["name"])
+        stage = create_stage(session, contest, name=settings["name"], round_=round_)
     return configure_stage(session, stage, **settings)
 
 
-def prize_levels(session: Session, contest: Contest) -> list[PrizeLevel]:
+def prize_levels(
+    session: Session, contest: Contest, round_id: int | None = None
+) -> list[PrizeLevel]:
     return list(
         session.scalars(
             select(PrizeLevel)
-            .where(PrizeLevel.contest_id == contest.id)
+            .where(PrizeLevel.contest_id == contest.id, in_judging(PrizeLevel.round_id, round_id))
             .order_by(PrizeLevel.position)
         )
     )
 
 
+def unit_judging(session: Session, round_id: int) -> UnitJudging | None:
+    """The unit round's own judging, or None while the round is tick-and-forward."""
+    return session.scalar(select(UnitJudging).where(UnitJudging.round_id == round_id))
+
+
+def unit_judging_on(session: Session, round_: Round) -> UnitJudging:
+    """The round's own judging, still before its results: else a message saying why not."""
+    judging = unit_judging(session, round_.id)
+    if judging is None:
+        raise StageNotReady(_l("Đơn vị chưa bật chấm thi riêng."))
+    if judging.is_finalised:
+        raise JudgingClosed(_l("Đơn vị đã công bố kết quả chấm."))
+    return judging
+
+
+def check_round_may_judge(round_: Round) -> None:
+    """A unit round judges while it is open and before the province opens judging: what it
+    sends up afterwards would never be judged."""
+    if round_.is_province:
+        raise InvalidInput(_l("Vòng cấp tỉnh chấm bằng hội đồng của tỉnh."))
+    if round_.closed_at is not None:
+        raise JudgingClosed(_l("Vòng này đã gửi kết quả lên cấp trên."))
+    if round_.contest.phase != ContestPhase.SUBMISSION:
+        raise JudgingClosed(_l("Cấp tỉnh đã mở chấm: đơn vị không chấm thêm được nữa."))
+
+
+def is_finalised(session: Session, contest: Contest, round_id: int | None = None) -> bool:
+    """Whether this judging has published its results: the contest's, or the unit's."""
+    if round_id is None:
+        return contest.is_finalised
+    judging = unit_judging(session, round_id)
+    return judging is not None and judging.is_finalised
+
+
 def set_prize_ladder(
-    session: Session, contest: Contest, ladder: Sequence[tuple[str, int, float]]
+    session: Session,
+    contest: Contest,
+    ladder: Sequence[tuple[str, int, float]],
+    round_id: int | None = None,
 ) -> list[PrizeLevel]:
     """Replace the ladder (before finalisation): name, how many, minimum score."""
-    if contest.is_finalised:
+    if is_finalised(session, contest, round_id):
         raise JudgingClosed(_l("Kết quả đã công bố, không thể đổi cơ cấu giải."))
-    for level in prize_levels(session, contest):
+    for level in prize_levels(session, contest, round_id):
         session.delete(level)
     session.flush()
     levels = [
         PrizeLevel(
-            contest_id=contest.id, position=i, name=nfc(name), quota=quota, min_score=min_score
+            contest_id=contest.id,
+            round_id=round_id,
+            position=i,
+            name=nfc(name),
+            quota=quota,
+            min_score=min_score,
         )
         for i, (name, quota, min_score) in enumerate(ladder, start=1)
     ]
@@ -159,20 +221,25 @@ def province_entries(session: Session, contest: Contest) -> list[Entry]:
 
 
 def count_stage_entries(session: Session, stage: Stage) -> int:
-    """How many entries the stage judges (one count query for the first stage)."""
-    if stage.position == 1:
+    """How many entries the stage judges (one count query for the province's first stage)."""
+    if stage.position == 1 and stage.round_id is None:
         query = select(func.count(Entry.id)).where(*_at_province(session, stage.contest))
         return session.scalar(query)
     return len(stage_entries(session, stage))
 
 
 def stage_entries(session: Session, stage: Stage) -> list[Entry]:
-    """Stage 1 judges every entry at the province; later stages those advanced to them."""
+    """Stage 1 judges every entry at the province (a unit's: every entry waiting for its
+    round's decision); later stages those advanced to them."""
+    if stage.position == 1 and stage.round_id is not None:
+        return forwarding.pending_entries(session, stage.round)
     if stage.position == 1:
         return province_entries(session, stage.contest)
     previous = session.scalar(
         select(Stage).where(
-            Stage.contest_id == stage.contest_id, Stage.position == stage.position - 1
+            Stage.contest_id == stage.contest_id,
+            in_judging(Stage.round_id, stage.round_id),
+            Stage.position == stage.position - 1,
         )
     )
     return list(

@@ -1,6 +1,9 @@
 """Judges' pages: the queue, scoring an entry by its blind code, stepping back from it, its
 pictures, and the head judge's decision. Nothing here names an author, a unit or an entry id;
-a judge reaches only the codes assigned to them, once released."""
+a judge reaches only the codes assigned to them, once released.
+
+The same pages serve a unit's jury (issue 14): a judge works in their own judging only — a
+unit juror in their unit round's stages and codes, a province judge in the province's."""
 
 from __future__ import annotations
 
@@ -13,19 +16,30 @@ from contest.db import db, utcnow
 from contest.forms import finite_float
 from contest.sanitise import essay_markup
 from contest.web import contest_or_404, picture_response, user_action
+from judging import policy as judging_policy
 from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm
 from judging.models import Assignment, BlindCopy, Stage
 from judging.services import blinding, results, scoring, stages
+from judging.services.panel import juror_round_id
 from judging.states import ResultState
 from judging.views.common import bp
 
 
-def _judge_stage_copy(slug: str, code: str) -> tuple[Stage, BlindCopy]:
-    """The current stage and the copy with this code, for a judge; else 404."""
-    contest = contest_or_404(slug)
+def _judges_stage(contest) -> tuple[Stage | None, int | None]:
+    """The signed-in judge's current stage and its round: their unit round's for a unit
+    juror, the province's (None) for a province judge; 404 for anyone else."""
     policy.require(current_user.is_judge)
-    stage = stages.current_stage(db.session, contest)
-    copy = blinding.blind_copy_by_code(db.session, contest, code)
+    round_id = juror_round_id(db.session, current_user)
+    stage = stages.current_stage(db.session, contest, round_id)
+    policy.require(stage is None or judging_policy.judge_may_reach(db.session, current_user, stage))
+    return stage, round_id
+
+
+def _judge_stage_copy(slug: str, code: str) -> tuple[Stage, BlindCopy]:
+    """The current stage and the copy with this code, in the judge's own judging; else 404."""
+    contest = contest_or_404(slug)
+    stage, round_id = _judges_stage(contest)
+    copy = blinding.blind_copy_by_code(db.session, contest, code, round_id)
     policy.require(copy is not None and stage is not None)
     return stage, copy
 
@@ -50,15 +64,14 @@ def _blind_body(slug: str, code: str, copy: BlindCopy):
 @login_required
 def queue(slug: str):
     contest = contest_or_404(slug)
-    policy.require(current_user.is_judge)
-    stage = stages.current_stage(db.session, contest)
+    stage, round_id = _judges_stage(contest)
     mine = scoring.judge_assignments(db.session, stage, current_user) if stage else []
     return render_template(
         "judging/queue.html",
         contest=contest,
         stage=stage,
         mine=mine,
-        codes=blinding.codes_of_entries(db.session, [a.entry_id for a in mine]),
+        codes=blinding.codes_of_entries(db.session, [a.entry_id for a in mine], round_id),
         done=sum(1 for a in mine if a.is_submitted),
         head_waiting=results.waiting_for_head(db.session, stage, current_user) if stage else [],
     )
@@ -113,7 +126,9 @@ def score_entry(slug: str, code: str):
     following = scoring.next_to_score(db.session, stage, current_user, assign_)
     return render_template(
         "judging/score.html",
-        next_code=blinding.code_of_entry(db.session, following.entry_id) if following else None,
+        next_code=blinding.code_of_entry(db.session, following.entry_id, stage.round_id)
+        if following
+        else None,
         contest=stage.contest,
         stage=stage,
         assignment=assign_,
@@ -156,8 +171,8 @@ def recuse(slug: str, code: str):
 @login_required
 def head_decision(slug: str, code: str):
     contest = contest_or_404(slug)
-    stage = stages.current_stage(db.session, contest)
-    copy = blinding.blind_copy_by_code(db.session, contest, code)
+    stage, round_id = _judges_stage(contest)
+    copy = blinding.blind_copy_by_code(db.session, contest, code, round_id)
     policy.require(
         stage is not None and copy is not None and stage.head_judge_id == current_user.id
     )

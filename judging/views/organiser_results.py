@@ -146,7 +146,11 @@ def export_results(slug: str, fmt: str):
         record_event(
             action.session, current_user, contest, JudgingAction.RESULTS_EXPORTED, format=fmt
         )
-    data = reports.export_data(db.session, contest)
+    return export_response(reports.export_data(db.session, contest), fmt, contest.slug)
+
+
+def export_response(data: export.ExportData, fmt: str, name: str) -> Response:
+    """The results file as a download: `name`-ket-qua.xlsx or .csv."""
     body = export.to_xlsx(data) if fmt == "xlsx" else export.to_csv(data)
     mimetype = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,5 +160,5 @@ def export_results(slug: str, fmt: str):
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={contest.slug}-ket-qua.{fmt}"},
+        headers={"Content-Disposition": f"attachment; filename={name}-ket-qua.{fmt}"},
     )

@@ -17,6 +17,7 @@ from contest.listing import ListArgs
 from contest.models import User
 from contest.services import forwarding, queries
 from contest.web import form_id, user_action
+from judging import policy as judging_policy
 from judging.forms import (
     ClearForm,
     ConflictForm,
@@ -120,8 +121,16 @@ def flags(slug: str):
 
 def _flag(flag_id: int) -> LeakFlag:
     flag = db.session.get(LeakFlag, flag_id)
-    policy.require(flag is not None and policy.is_province(current_user))
+    policy.require(flag is not None and judging_policy.can_settle_flag(current_user, flag))
     return flag
+
+
+def _flags_page(flag: LeakFlag) -> str:
+    """Back to the flags of the flag's own judging: the province's or the unit's."""
+    slug = flag.entry.contest.slug
+    if flag.round is None:
+        return url_for("judging.flags", slug=slug)
+    return url_for("judging.unit_flags", slug=slug, code=flag.round.unit.code)
 
 
 @bp.route("/flags/<int:flag_id>/redact", methods=["POST"])
@@ -132,7 +141,7 @@ def redact(flag_id: int):
     if form.validate_on_submit():
         with user_action(_("Đã che trong bản chấm.")) as action:
             blinding.redact_flag(action.session, flag, current_user, form.snippet.data)
-    return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
+    return redirect(_flags_page(flag))
 
 
 @bp.route("/flags/<int:flag_id>/clear", methods=["POST"])
@@ -145,7 +154,7 @@ def clear(flag_id: int):
             blinding.clear_flag(action.session, flag, current_user, form.reason.data)
     else:
         flash(_("Cần ghi rõ lý do."), "error")
-    return redirect(url_for("judging.flags", slug=flag.entry.contest.slug))
+    return redirect(_flags_page(flag))
 
 
 def _panel_action(
@@ -222,8 +231,10 @@ def panel(slug: str):
     )
 
 
-def _save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm) -> bool:
-    """Handle the setup page's posted form; True when it saved."""
+def save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm, round_=None) -> bool:
+    """Handle the setup page's posted form (the province's judging, or `round_`'s); True
+    when it saved."""
+    round_id = round_.id if round_ is not None else None
     action = request.form.get("action")
     try:
         if action in ("stage", "new_stage") and stage_form.validate_on_submit():
@@ -231,12 +242,12 @@ def _save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm) 
             target = stage if action == "stage" else None
             values = {k: getattr(stage_form, k).data for k in STAGE_FIELDS}
             with user_action(_("Đã lưu vòng chấm.")) as done:
-                stages.save_stage(done.session, contest, target, rubric=rubric, **values)
+                stages.save_stage(done.session, contest, target, round_, rubric=rubric, **values)
             return done.ok
         if action == "ladder" and ladder_form.validate_on_submit():
             ladder = parse_lines(ladder_form.ladder.data, (str, int, float), _("Cơ cấu giải"))
             with user_action(_("Đã lưu cơ cấu giải.")) as done:
-                stages.set_prize_ladder(done.session, contest, ladder)
+                stages.set_prize_ladder(done.session, contest, ladder, round_id)
             return done.ok
     except ValueError as error:
         flash(str(error), "error")
@@ -251,19 +262,10 @@ def setup(slug: str):
     contest = organiser_contest(slug)
     stage = stages.current_stage(db.session, contest)
     stage_form, ladder_form = StageForm(prefix="stage"), LadderForm(prefix="ladder")
-    if _save_setup(contest, stage, stage_form, ladder_form):
+    if save_setup(contest, stage, stage_form, ladder_form):
         return redirect(url_for("judging.setup", slug=slug))
     if request.method == "GET":
-        if stage is not None:
-            for name in STAGE_FIELDS:
-                getattr(stage_form, name).data = getattr(stage, name)
-            stage_form.rubric.data = "\n".join(
-                f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria
-            )
-        ladder_form.ladder.data = "\n".join(
-            f"{lv.name} | {lv.quota} | {lv.min_score:g}"
-            for lv in stages.prize_levels(db.session, contest)
-        )
+        fill_setup(contest, stage, stage_form, ladder_form)
     return render_template(
         "judging/setup.html",
         contest=contest,
@@ -271,6 +273,23 @@ def setup(slug: str):
         stages=stages.stages(db.session, contest),
         stage_form=stage_form,
         ladder_form=ladder_form,
+        back=(url_for("judging.overview", slug=slug), _("Chấm thi cấp tỉnh")),
+    )
+
+
+def fill_setup(
+    contest, stage, stage_form: StageForm, ladder_form: LadderForm, round_id=None
+) -> None:
+    """The setup forms as stored: the stage's rules and rubric, the ladder, one per line."""
+    if stage is not None:
+        for name in STAGE_FIELDS:
+            getattr(stage_form, name).data = getattr(stage, name)
+        stage_form.rubric.data = "\n".join(
+            f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria
+        )
+    ladder_form.ladder.data = "\n".join(
+        f"{lv.name} | {lv.quota} | {lv.min_score:g}"
+        for lv in stages.prize_levels(db.session, contest, round_id)
     )
 
 

@@ -1,17 +1,20 @@
-"""A provincial round ready to judge: entries forwarded, a stage, a panel, a head judge."""
+"""A provincial round ready to judge: entries forwarded, a stage, a panel, a head judge;
+and a district holding its own judging (issue 14)."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from contest.db import db
 from contest.models import Unit
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from judging.demo import DEMO_RUBRIC
-from judging.services import assigning, blinding, stages
+from judging.models import Assignment
+from judging.services import assigning, blinding, scoring, stages, units
 from judging.services import panel as panel_service
-from tests.conftest import NOW, PASSWORD
+from tests.conftest import NOW, PASSWORD, entrant
 
 
 @pytest.fixture
@@ -102,3 +105,93 @@ def open_for_judging(panel, actor=None):
 def marks_for(stage, total_share: float) -> dict[int, float]:
     """Marks on every criterion at `total_share` of its maximum, on the 0.5 step."""
     return {c.id: round(c.max_points * total_share * 2) / 2 for c in stage.criteria}
+
+
+UNIT_LADDER = [
+    ("Giải A cấp huyện", 1, 80),
+    ("Giải B cấp huyện", 2, 60),
+    ("Giải C cấp huyện", 2, 40),
+]
+
+
+@pytest.fixture
+def district(world, make_entry):
+    """Huyện Mộc Châu switched on by its organiser: five entries waiting in its round, a jury
+    of three judges and a head judge created by that organiser, one stage, its own ladder."""
+    round_ = world["rounds"]["MCH"]
+    organiser = world["users"]["organiser_d1"]
+    authors = [
+        entrant(world, f"mch{i}@example.com", "MCH", name=f"Tác giả Mộc Châu {i}") for i in range(5)
+    ]
+    entries = [make_entry(a, title=f"Bài huyện {i}") for i, a in enumerate(authors)]
+    assert all(e.round_id == round_.id for e in entries)
+    units.switch_on(db.session, round_, organiser)
+    jurors = [
+        units.add_juror(
+            db.session,
+            round_,
+            organiser,
+            full_name=f"Giám khảo huyện {i}",
+            email=f"gkh{i}@mocchau.gov.vn",
+            phone=None,
+            password=PASSWORD,
+        )
+        for i in range(3)
+    ]
+    head = units.add_juror(
+        db.session,
+        round_,
+        organiser,
+        full_name="Trưởng ban huyện",
+        email="tbh@mocchau.gov.vn",
+        phone=None,
+        password=PASSWORD,
+        is_head=True,
+    )
+    stage = stages.create_stage(
+        db.session,
+        world["contest"],
+        name="Chấm cấp huyện",
+        judges_per_entry=2,
+        rubric=DEMO_RUBRIC,
+        seed=11,
+        round_=round_,
+    )
+    for judge in jurors:
+        panel_service.add_judge(db.session, stage, judge, 0, 5)
+    panel_service.set_head_judge(db.session, stage, head)
+    stages.set_prize_ladder(db.session, world["contest"], UNIT_LADDER, round_.id)
+    db.session.commit()
+    return {
+        "round": round_,
+        "organiser": organiser,
+        "entries": entries,
+        "jurors": jurors,
+        "head": head,
+        "stage": stage,
+        "contest": world["contest"],
+    }
+
+
+def open_unit(district):
+    """Scan at the unit, settle its flags as its organiser would, open and release."""
+    round_, organiser, contest = district["round"], district["organiser"], district["contest"]
+    blinding.prepare_blind_copies(db.session, contest, organiser, round_)
+    for flag in blinding.open_flags(db.session, contest, round_.id):
+        blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
+    assigning.open_stage(db.session, district["stage"], organiser)
+    assigning.release_assignments(db.session, district["stage"], organiser, NOW)
+    db.session.commit()
+
+
+def score_unit_entry(stage, entry, shares):
+    active = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.stage_id == stage.id, Assignment.entry_id == entry.id)
+        .where(Assignment.is_active)
+        .order_by(Assignment.id)
+    ).all()
+    for held, share in zip(active, shares, strict=False):
+        if not held.is_submitted:
+            scoring.save_score(db.session, held, marks_for(stage, share), "", submit=True, now=NOW)
+    db.session.commit()

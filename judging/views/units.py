@@ -1,0 +1,391 @@
+"""A unit organiser's pages for the unit round's own judging (issue 14): switching it on, the
+jury (accounts the organiser creates, the panel, the head judge), the stage's rules and
+rubric, the ladder, rọc phách, opening, finalising with the key revealed, and forwarding by
+results. The province may run them for a unit; no other unit reaches them. Judges score on
+the judges' pages, which serve a unit juror their own unit's codes only."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from contest.audit import record_event
+from contest.db import db, records_reads, utcnow
+from contest.errors import InvalidInput
+from contest.forms import AccountForm, ConfirmForm, choices
+from contest.lifecycles import Role
+from contest.models import Round, Unit, User
+from contest.services import forwarding, queries
+from contest.web import contest_or_404, user_action
+from judging import policy as judging_policy
+from judging.audit import JudgingAction
+from judging.forms import (
+    ClearForm,
+    HeadJudgeForm,
+    LadderForm,
+    PanelMemberForm,
+    ReasonOnlyForm,
+    RedactForm,
+    StageForm,
+)
+from judging.services import assigning, blinding, prizes, reports, results, stages, units
+from judging.services import panel as panel_service
+from judging.views.common import bp
+from judging.views.organiser_results import export_response
+from judging.views.organisers import fill_setup, save_setup
+
+
+def _unit_round(slug: str, code: str) -> Round:
+    """The unit's round of the contest, for those who run its judging; else 404."""
+    contest = contest_or_404(slug)
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    round_ = queries.find_round(db.session, contest, unit.id) if unit else None
+    if round_ is None or not judging_policy.can_manage_unit_judging(current_user, round_):
+        abort(404)
+    return round_
+
+
+def _here(round_: Round, endpoint: str = "judging.unit_overview") -> str:
+    return url_for(endpoint, slug=round_.contest.slug, code=round_.unit.code)
+
+
+@bp.route("/<slug>/unit/<code>/")
+@login_required
+def unit_overview(slug: str, code: str):
+    """Where the unit's judging stands: off (switch it on), on (its stage, jury, flags,
+    progress and the next step), or finalised (its results, key and forwarding)."""
+    round_ = _unit_round(slug, code)
+    contest = round_.contest
+    judging = stages.unit_judging(db.session, round_.id)
+    stage = stages.current_stage(db.session, contest, round_.id) if judging else None
+    return render_template(
+        "judging/unit.html",
+        contest=contest,
+        round=round_,
+        judging=judging,
+        stage=stage,
+        stages=stages.stages(db.session, contest, round_.id),
+        jurors=panel_service.judge_accounts(db.session, round_.id),
+        members=panel_service.members(db.session, stage) if stage else [],
+        flags=blinding.open_flags(db.session, contest, round_.id) if judging else [],
+        waiting=len(forwarding.pending_entries(db.session, round_)),
+        progress=reports.progress(db.session, stage) if stage else [],
+        ladder=stages.prize_levels(db.session, contest, round_.id),
+        awards=units.awards(db.session, round_) if judging and judging.is_finalised else [],
+        ties=_tied_levels(round_) if judging and not judging.is_finalised else [],
+        tie_form=ReasonOnlyForm(prefix="ties"),
+        confirm=ConfirmForm(),
+    )
+
+
+def _tied_levels(round_: Round) -> list[str]:
+    """The unit's prizes tied at a boundary, by name: finalising waits for a decision."""
+    final = stages.final_stage(db.session, round_.contest, round_.id)
+    if final is None or final.state == "draft":
+        return []
+    view = prizes.compute_prizes(db.session, round_.contest, round_id=round_.id)
+    return [lv.name for lv in view.levels if lv.id in view.allocation.ties]
+
+
+@bp.route("/<slug>/unit/<code>/share-ties", methods=["POST"])
+@login_required
+def unit_share_ties(slug: str, code: str):
+    """Share every prize tied at a boundary of the unit's ladder, with the reason recorded."""
+    round_ = _unit_round(slug, code)
+    form = ReasonOnlyForm(prefix="ties")
+    if form.validate_on_submit():
+        with user_action(_("Đã quyết định đồng giải và ghi lý do.")) as action:
+            prizes.share_all_ties(
+                action.session, round_.contest, current_user, form.reason.data, round_.id
+            )
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(_here(round_))
+
+
+@bp.route("/<slug>/unit/<code>/on", methods=["POST"])
+@login_required
+def unit_switch_on(slug: str, code: str):
+    round_ = _unit_round(slug, code)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã bật chấm thi riêng cho đơn vị.")) as action:
+            units.switch_on(action.session, round_, current_user)
+    return redirect(_here(round_))
+
+
+def _juror_form(round_: Round) -> AccountForm:
+    """The account form, narrowed to a judge or head judge of this unit or a unit below it."""
+    form = AccountForm(prefix="juror")
+    form.role.choices = [
+        (Role.JUDGE.value, _("Giám khảo")),
+        (Role.HEAD_JUDGE.value, _("Trưởng ban giám khảo")),
+    ]
+    below = [round_.unit]
+    for unit in below:
+        below.extend(unit.children)
+    form.unit_id.choices = choices((u.id, u.name) for u in below)
+    return form
+
+
+def _jury_action(round_: Round, stage, juror_form, member_form, head_form) -> bool:
+    """Handle the jury page's one posted form; True when it succeeded."""
+    action = request.form.get("action")
+    if action == "juror" and juror_form.validate_on_submit():
+        with user_action(_("Đã tạo tài khoản giám khảo.")) as done:
+            units.add_juror(
+                done.session,
+                round_,
+                current_user,
+                full_name=juror_form.full_name.data,
+                email=juror_form.email.data,
+                phone=juror_form.phone.data,
+                password=juror_form.password.data,
+                is_head=juror_form.role.data == Role.HEAD_JUDGE,
+                unit=db.session.get(Unit, juror_form.unit_id.data),
+            )
+        return done.ok
+    if stage is None:
+        return False
+    if action == "member" and member_form.validate_on_submit():
+        with user_action(_("Đã cập nhật hội đồng.")) as done:
+            panel_service.add_judge(
+                done.session,
+                stage,
+                db.session.get(User, member_form.judge_id.data),
+                member_form.min_load.data,
+                member_form.max_load.data,
+            )
+        return done.ok
+    if action == "head" and head_form.validate_on_submit():
+        with user_action(_("Đã chỉ định trưởng ban giám khảo.")) as done:
+            panel_service.set_head_judge(
+                done.session, stage, db.session.get(User, head_form.judge_id.data)
+            )
+        return done.ok
+    return False
+
+
+@bp.route("/<slug>/unit/<code>/jury", methods=["GET", "POST"])
+@login_required
+def unit_jury(slug: str, code: str):
+    """The unit's jury: accounts its organiser creates, and the current stage's panel."""
+    round_ = _unit_round(slug, code)
+    if stages.unit_judging(db.session, round_.id) is None:
+        return redirect(_here(round_))
+    stage = stages.current_stage(db.session, round_.contest, round_.id)
+    jurors = panel_service.judge_accounts(db.session, round_.id)
+    juror_form = _juror_form(round_)
+    member_form, head_form = PanelMemberForm(prefix="member"), HeadJudgeForm(prefix="head")
+    member_form.judge_id.choices = choices(
+        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in jurors
+    )
+    head_form.judge_id.choices = choices(
+        (j.id, j.full_name) for j in jurors if j.role == Role.HEAD_JUDGE
+    )
+    if _jury_action(round_, stage, juror_form, member_form, head_form):
+        return redirect(_here(round_, "judging.unit_jury"))
+    return render_template(
+        "judging/unit_jury.html",
+        contest=round_.contest,
+        round=round_,
+        stage=stage,
+        jurors=jurors,
+        members=panel_service.members(db.session, stage) if stage else [],
+        juror_form=juror_form,
+        member_form=member_form,
+        head_form=head_form,
+    )
+
+
+@bp.route("/<slug>/unit/<code>/setup", methods=["GET", "POST"])
+@login_required
+def unit_setup(slug: str, code: str):
+    """The unit's stage rules and rubric and its own prize ladder (e.g. giải A cấp huyện)."""
+    round_ = _unit_round(slug, code)
+    judging = stages.unit_judging(db.session, round_.id)
+    if judging is None or judging.is_finalised:
+        return redirect(_here(round_))
+    contest = round_.contest
+    stage = stages.current_stage(db.session, contest, round_.id)
+    stage_form, ladder_form = StageForm(prefix="stage"), LadderForm(prefix="ladder")
+    if save_setup(contest, stage, stage_form, ladder_form, round_):
+        return redirect(_here(round_, "judging.unit_setup"))
+    if request.method == "GET":
+        fill_setup(contest, stage, stage_form, ladder_form, round_.id)
+    return render_template(
+        "judging/setup.html",
+        contest=contest,
+        stage=stage,
+        stages=stages.stages(db.session, contest, round_.id),
+        stage_form=stage_form,
+        ladder_form=ladder_form,
+        back=(_here(round_), _("Chấm thi của %(unit)s", unit=round_.unit.name)),
+    )
+
+
+@bp.route("/<slug>/unit/<code>/flags")
+@login_required
+def unit_flags(slug: str, code: str):
+    """Rọc phách at the unit: the unit's own copies' leak flags (the forms post to the same
+    per-flag actions as the province's, which check whose judging the flag is)."""
+    round_ = _unit_round(slug, code)
+    return render_template(
+        "judging/flags.html",
+        contest=round_.contest,
+        flags=blinding.all_flags(db.session, round_.contest, round_.id),
+        redact_form=RedactForm(),
+        clear_form=ClearForm(),
+    )
+
+
+def _scan(session, round_: Round) -> None:
+    blinding.prepare_blind_copies(session, round_.contest, current_user, round_)
+
+
+def _open(session, round_: Round) -> None:
+    stage = stages.current_stage(session, round_.contest, round_.id)
+    if stage is None:
+        raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
+    assigning.open_stage(session, stage, current_user)
+    assigning.release_assignments(session, stage, current_user, utcnow())
+
+
+def _close_stage(session, round_: Round) -> None:
+    stage = stages.current_stage(session, round_.contest, round_.id)
+    if stage is None:
+        raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
+    results.close_stage(session, stage, current_user)
+
+
+def _finalise(session, round_: Round) -> None:
+    units.finalise_unit(session, round_, current_user, utcnow())
+
+
+UNIT_ACTIONS = {
+    "scan": (_scan, _l("Đã cấp mã phách và rà soát lộ danh tính.")),
+    "open": (_open, _l("Đã mở chấm và giao bài cho giám khảo của đơn vị.")),
+    "close-stage": (_close_stage, _l("Đã kết thúc vòng chấm.")),
+    "finalise": (_finalise, _l("Đã công bố kết quả chấm của đơn vị; bảng mã phách đã mở.")),
+}
+
+
+@bp.route(
+    "/<slug>/unit/<code>/<any('scan','open','close-stage','finalise'):action>", methods=["POST"]
+)
+@login_required
+def unit_action(slug: str, code: str, action: str):
+    """Scan and code the unit's entries; open and release its stage; finalise it."""
+    round_ = _unit_round(slug, code)
+    if ConfirmForm().validate_on_submit():
+        verb, message = UNIT_ACTIONS[action]
+        with user_action(str(message)) as done:
+            verb(done.session, round_)
+        if done.ok and action == "scan":
+            return redirect(_here(round_, "judging.unit_flags"))
+    return redirect(_here(round_))
+
+
+@bp.route("/<slug>/unit/<code>/key")
+@login_required
+@records_reads
+def unit_key(slug: str, code: str):
+    """The unit's key, to those who run its judging once it finalised; each opening is in
+    the audit log (recorded and committed before the key is shown)."""
+    round_ = _unit_round(slug, code)
+    if not judging_policy.can_view_unit_key(db.session, current_user, round_):
+        flash(_("Bảng mã phách của đơn vị chỉ được mở sau khi đơn vị công bố kết quả."), "error")
+        return redirect(_here(round_))
+    with user_action() as action:
+        action.value = units.unit_key(action.session, round_, current_user)
+    return render_template(
+        "judging/key.html",
+        contest=round_.contest,
+        copies=action.value,
+        note=_(
+            "Bảng mã phách của %(unit)s, mở sau khi đơn vị công bố kết quả.", unit=round_.unit.name
+        ),
+    )
+
+
+def _chosen_ids() -> list[int] | None:
+    """The ticked entries of the forward form, or None when one is not an id."""
+    raw = request.form.getlist("entry_id")
+    return [int(v) for v in raw] if all(v.isdigit() for v in raw) else None
+
+
+@bp.route("/<slug>/unit/<code>/forward", methods=["GET", "POST"])
+@login_required
+def unit_forward(slug: str, code: str):
+    """Forwarding by results: the unit's ranking with the proposal within the quota ticked,
+    any tie at the cut shown for the organiser to decide, with a reason on record."""
+    round_ = _unit_round(slug, code)
+    if not stages.is_finalised(db.session, round_.contest, round_.id):
+        flash(_("Đơn vị chưa công bố kết quả chấm: chưa gửi theo kết quả được."), "error")
+        return redirect(_here(round_))
+    proposal = units.forward_proposal(db.session, round_)
+    ranked_ids = {a.entry_id for a in proposal.ranked}
+    unjudged = [e for e in forwarding.pending_entries(db.session, round_) if e.id not in ranked_ids]
+    form = ConfirmForm()
+    chosen = proposal.proposed
+    if form.validate_on_submit():
+        picked = _chosen_ids()
+        if picked is None:
+            flash(_("Danh sách bài không hợp lệ."), "error")
+        else:
+            chosen = picked
+            with user_action() as action:
+                action.value = units.forward_by_results(
+                    action.session,
+                    round_,
+                    current_user,
+                    utcnow(),
+                    picked,
+                    request.form.get("reason", ""),
+                )
+            if action.ok:
+                flash(
+                    _(
+                        "Đã gửi %(n)d bài lên %(unit)s theo kết quả chấm.",
+                        n=len(action.value.forwarded),
+                        unit=round_.parent.unit.name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("contest.show_round", round_id=round_.id))
+    return render_template(
+        "judging/unit_forward.html",
+        contest=round_.contest,
+        round=round_,
+        proposal=proposal,
+        unjudged=unjudged,
+        chosen=set(chosen),
+        left=round_.quota - forwarding.forwarded_count(db.session, round_),
+        closed=round_.closed_at is not None,
+        form=form,
+        reason=request.form.get("reason", ""),
+    )
+
+
+@bp.route("/<slug>/unit/<code>/export.<any('xlsx','csv'):fmt>")
+@login_required
+@records_reads
+def unit_export(slug: str, code: str, fmt: str):
+    """The unit's results with marks (names once it finalised); each download is in the
+    audit log."""
+    round_ = _unit_round(slug, code)
+    if stages.final_stage(db.session, round_.contest, round_.id) is None:
+        abort(404)
+    with user_action() as action:
+        record_event(
+            action.session,
+            current_user,
+            round_,
+            JudgingAction.RESULTS_EXPORTED,
+            contest_id=round_.contest_id,
+            format=fmt,
+        )
+    data = reports.export_data(db.session, round_.contest, round_.id)
+    return export_response(data, fmt, f"{slug}-{round_.unit.code.lower()}")
