@@ -2,7 +2,7 @@
 flags and awards name their round (NULL keeps the province's); unit_judging and unit_juror
 
 Revision ID: d1a2b3c4d5e6
-Revises: b3c4d5e6f7a8
+Revises: f3a4b5c6d7e8
 Create Date: 2026-11-28 17:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'd1a2b3c4d5e6'
-down_revision = 'b3c4d5e6f7a8'
+down_revision = 'f3a4b5c6d7e8'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """entries counted per unit and state, and sorted by words or submission, from indexes alone (the dashboard at 20,000 entries)
 
 Revision ID: f3a4b5c6d7e8
-Revises: b3c4d5e6f7a8
+Revises: a7c1d2e3f4a5
 Create Date: 2026-11-28 20:40:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'f3a4b5c6d7e8'
-down_revision = 'b3c4d5e6f7a8'
+down_revision = 'a7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
