@@ -96,11 +96,11 @@ def _mark_chapters(members: dict[str, bytes]) -> None:
 
 def _embed_fonts(members: dict[str, bytes]) -> None:
     """Every font cut down to the characters of the book's pages and listed in the manifest."""
-    text = "".join(
-        "".join(etree.fromstring(data).itertext())
-        for name, data in members.items()
-        if name.endswith(".xhtml")
-    )
+    characters = set()  # each distinct character once: the book's text is megabytes
+    for name, data in members.items():
+        if name.endswith(".xhtml"):
+            characters.update(*etree.fromstring(data).itertext())
+    text = "".join(sorted(characters))
     package = etree.fromstring(members[OPF])
     manifest = package.find("opf:manifest", _NS)
     for number, path in enumerate(font_files()):
