@@ -43,6 +43,9 @@ CONVERT = "contest.job_queue.convert_old_word"
 CALL_TIMEOUT_SECONDS = 4 * 3600
 # How long an entrant's upload waits for a free worker before LibreOffice's own time limit.
 CONVERSION_WAIT_SECONDS = 20
+# A call that failed (the database away) stays in RQ's failed list this long, not RQ's year:
+# the job table keeps the record that matters.
+FAILED_CALL_TTL_SECONDS = 24 * 3600
 
 
 class RedisRunner:
@@ -58,7 +61,12 @@ class RedisRunner:
         action that queued the jobs still succeeds: they wait in the table (logged)."""
         try:
             if when is None or when <= utcnow():
-                self.queue.enqueue(RUN_DUE, job_timeout=CALL_TIMEOUT_SECONDS, result_ttl=0)
+                self.queue.enqueue(
+                    RUN_DUE,
+                    job_timeout=CALL_TIMEOUT_SECONDS,
+                    result_ttl=0,
+                    failure_ttl=FAILED_CALL_TTL_SECONDS,
+                )
             else:  # one call per moment, however many calls asked for it
                 moment = when.replace(tzinfo=UTC)
                 self.queue.enqueue_at(
@@ -67,6 +75,7 @@ class RedisRunner:
                     job_id=f"guong-sang-wake-{int(moment.timestamp())}",
                     job_timeout=CALL_TIMEOUT_SECONDS,
                     result_ttl=0,
+                    failure_ttl=FAILED_CALL_TTL_SECONDS,
                 )
         except RedisError as error:
             log.warning("job queue unreachable, jobs wait in the table: %r", error)
@@ -83,6 +92,7 @@ class RedisRunner:
                 job_timeout=timeout + 30,
                 ttl=CONVERSION_WAIT_SECONDS + 5,  # not taken by then: dropped from the queue
                 result_ttl=60,
+                failure_ttl=FAILED_CALL_TTL_SECONDS,
             )
         except RedisError as error:
             log.warning("job queue unreachable, converting in the web process: %r", error)
