@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -38,13 +39,27 @@ from contest.passwords import RULE_TEXT, password_problem
 from contest.services.accounts import normalise_phone
 from contest.text import vietnamese_key
 
+# C0 control characters other than tab and line breaks: never text a person typed, refused by
+# PostgreSQL (NUL) and by XML (the book, the spreadsheets).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value):
+    """A field's text without control characters; other data as it is."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
 
 class Form(FlaskForm):
-    """Every form of the app: Flask-WTF's CSRF, and WTForms' own messages in Vietnamese."""
+    """Every form of the app: Flask-WTF's CSRF, WTForms' own messages in Vietnamese, and no
+    control character in any field's text."""
 
     class Meta:
         def get_translations(self, form):
             return FORM_MESSAGES
+
+        def bind_field(self, form, unbound_field, options):
+            filters = [without_control_characters, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)
 
 
 REQUIRED = _l("Trường này là bắt buộc.")

@@ -115,3 +115,27 @@ def test_the_organiser_describes_a_picture_on_the_copy_page(client, finalised, w
     )
     item = contents.essay_item(db.session, finalised["contest"], rich.id)
     assert list(item.picture_descriptions.values()) == ["Người giữ rừng <b>&</b>"]
+
+
+def test_control_characters_never_reach_the_database(client, finalised, world):
+    """A NUL typed into a form is dropped (PostgreSQL refuses it in text, XML in the book)."""
+    rich = finalised["rich"]
+    login(client, world["users"]["province"])
+    url = f"/anthology/son-la-2019/items/e/{rich.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    described = client.post(
+        f"/anthology/son-la-2019/items/e/{rich.id}/pictures",
+        data={"csrf_token": csrf_token(page), "picture_0": "Rừng\x00 pơ\x07 mu"},
+    )
+    copied = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "title": "Người\x00 giữ rừng",
+            "markdown": "Chữ\x00.",
+        },
+    )
+    assert (described.status_code, copied.status_code) == (302, 302)
+    item = contents.essay_item(db.session, finalised["contest"], rich.id)
+    assert list(item.picture_descriptions.values()) == ["Rừng pơ mu"]
+    assert item.book_title == "Người giữ rừng" and "\x00" not in item.book_markdown
