@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from anthology.models import PAGE_SIZES
 from contest.forms import Form, choices
@@ -78,6 +86,9 @@ class CopyForm(Form):
     submit = SubmitField(_l("Lưu bản in"))
 
 
+COPY_CHANGED = _l("Bản in của bài vừa thay đổi: hãy tải lại trang rồi viết mô tả ảnh.")
+
+
 class PicturesForm(Form):
     """One text field per picture of an essay's book copy (`for_pictures`)."""
 
@@ -96,6 +107,13 @@ class PicturesForm(Form):
             )
             for number, picture in enumerate(pictures)
         }
+        # The pictures the page showed, in order: a copy changed meanwhile (another tab,
+        # another organiser) would put each description on the wrong picture.
+        shown = "\n".join(picture.name for picture in pictures)
+        fields["shown"] = HiddenField(
+            default=shown,
+            validators=[AnyOf([shown], message=COPY_CHANGED)],
+        )
         return type("EssayPicturesForm", (cls,), fields)()
 
     def descriptions(self, pictures: list) -> dict[str, str]:

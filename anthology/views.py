@@ -244,6 +244,9 @@ def describe(slug: str, entry_id: int):
             )
         if action.ok:
             return redirect(url_for("anthology.edit", slug=slug, entry_id=entry_id))
+    if form.shown.errors:  # a hidden field: its message goes above the reloaded page
+        flash(str(form.shown.errors[0]), "error")
+        return redirect(url_for("anthology.edit", slug=slug, entry_id=entry_id))
     return _edit_page(contest, item, _saved_copy(item), form)
 
 

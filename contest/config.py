@@ -79,6 +79,9 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Redis away: each process counts in memory meanwhile, logins keep answering.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI",
         "sqlite:///" + os.path.join(app.instance_path, "guong-sang.sqlite"),

@@ -40,8 +40,9 @@ from contest.services.accounts import normalise_phone
 from contest.text import vietnamese_key
 
 # C0 control characters other than tab and line breaks: never text a person typed, refused by
-# PostgreSQL (NUL) and by XML (the book, the spreadsheets).
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# PostgreSQL (NUL) and by XML (the book, the spreadsheets). Bidirectional embeddings and
+# overrides: invisible, they reorder what a reader or a screen reader takes in.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def without_control_characters(value):

@@ -3,8 +3,8 @@
 The `job` table stays the record of every job (state, attempts, last error, progress): Redis
 only carries wake-up calls. After a commit that queued jobs, the web process puts one call on
 the queue; a worker (`flask --app wsgi worker`) takes it and runs every due job of the table
-exactly as the embedded runner does, then asks to be woken for the next retry. A lost call
-loses nothing: the jobs wait in the table for the next call or the worker's next start.
+exactly as the embedded runner does, then asks to be woken for the next retry and, in any
+case, within a minute. A lost call loses nothing: the jobs wait in the table for that sweep.
 
 An upload of an old Word file (.doc, .rtf) is converted by a worker too, on a queue served
 first, while the upload waits for the result: LibreOffice runs on the workers' machines."""
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
@@ -44,8 +44,13 @@ CALL_TIMEOUT_SECONDS = 4 * 3600
 # How long an entrant's upload waits for a free worker before LibreOffice's own time limit.
 CONVERSION_WAIT_SECONDS = 20
 # A call that failed (the database away) stays in RQ's failed list this long, not RQ's year:
-# the job table keeps the record that matters.
+# the job table keeps the record that matters. A failed conversion holds an entrant's file:
+# it goes sooner.
 FAILED_CALL_TTL_SECONDS = 24 * 3600
+FAILED_CONVERSION_TTL_SECONDS = 600
+# Whatever else happens, a worker looks at the table again within this time (the embedded
+# runner does every 30 s): a call lost while Redis was away loses no job.
+SWEEP_SECONDS = 60
 
 
 class RedisRunner:
@@ -92,7 +97,7 @@ class RedisRunner:
                 job_timeout=timeout + 30,
                 ttl=CONVERSION_WAIT_SECONDS + 5,  # not taken by then: dropped from the queue
                 result_ttl=60,
-                failure_ttl=FAILED_CALL_TTL_SECONDS,
+                failure_ttl=FAILED_CONVERSION_TTL_SECONDS,
             )
         except RedisError as error:
             log.warning("job queue unreachable, converting in the web process: %r", error)
@@ -126,18 +131,28 @@ class RedisRunner:
         worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
 
 
+def next_sweep() -> datetime:
+    """The next full minute at least a moment away: every call books the same one, so the
+    sweeps stay a single chain however many calls ran."""
+    later = utcnow() + timedelta(seconds=SWEEP_SECONDS)
+    return later.replace(second=0, microsecond=0)
+
+
 def run_due_jobs() -> int:
     """The task behind every wake-up call (needs the worker's app context): jobs that a dead
-    worker of this machine left running are settled, every due job runs, and a call is
-    booked for the next retry. Returns how many jobs ran."""
+    worker of this machine left running are settled, every due job runs, and the next call
+    is booked: the next retry if it comes first, and the next sweep. Returns how many jobs
+    ran."""
     jobs.settle_abandoned()
     count = jobs.run_due()
     upcoming = db.session.scalar(
         select(func.min(Job.run_after)).where(Job.state == JobState.QUEUED)
     )
     db.session.remove()
-    if upcoming is not None:
-        current_app.extensions["jobs"].wake(upcoming)
+    runner, sweep = current_app.extensions["jobs"], next_sweep()
+    if upcoming is not None and upcoming < sweep:
+        runner.wake(upcoming)
+    runner.wake(sweep)
     return count
 
 

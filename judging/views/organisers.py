@@ -157,21 +157,23 @@ def clear(flag_id: int):
     return redirect(_flags_page(flag))
 
 
-def _panel_action(
-    contest, stage
-) -> tuple[bool, tuple[PanelMemberForm, HeadJudgeForm, ConflictForm]]:
-    """Handle the panel page's one posted form; True when it succeeded."""
-    judges = panel_service.judge_accounts(db.session)
-    member_form, head_form, conflict_form = PanelMemberForm(), HeadJudgeForm(), ConflictForm()
+def panel_forms(judges, *, prefixed: bool = False) -> tuple[PanelMemberForm, HeadJudgeForm]:
+    """The forms that put one of `judges` on a stage's panel and name its head judge."""
+    member_form = PanelMemberForm(prefix="member" if prefixed else "")
+    head_form = HeadJudgeForm(prefix="head" if prefixed else "")
     member_form.judge_id.choices = choices(
         (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges
     )
     head_form.judge_id.choices = choices(
         (j.id, j.full_name) for j in judges if j.role == Role.HEAD_JUDGE
     )
-    conflict_form.judge_id.choices = member_form.judge_id.choices
-    forms = (member_form, head_form, conflict_form)
-    action = request.form.get("action")
+    return member_form, head_form
+
+
+def member_or_head_posted(
+    action: str | None, stage, member_form: PanelMemberForm, head_form: HeadJudgeForm
+) -> bool | None:
+    """Handle a posted panel member or head judge (True when saved); None for other posts."""
     if action == "member" and member_form.validate_on_submit():
         with user_action(_("Đã cập nhật hội đồng.")) as done:
             panel_service.add_judge(
@@ -181,13 +183,28 @@ def _panel_action(
                 member_form.min_load.data,
                 member_form.max_load.data,
             )
-        return done.ok, forms
+        return done.ok
     if action == "head" and head_form.validate_on_submit():
         with user_action(_("Đã chỉ định trưởng ban giám khảo.")) as done:
             panel_service.set_head_judge(
                 done.session, stage, db.session.get(User, head_form.judge_id.data)
             )
-        return done.ok, forms
+        return done.ok
+    return None
+
+
+def _panel_action(
+    contest, stage
+) -> tuple[bool, tuple[PanelMemberForm, HeadJudgeForm, ConflictForm]]:
+    """Handle the panel page's one posted form; True when it succeeded."""
+    member_form, head_form = panel_forms(panel_service.judge_accounts(db.session))
+    conflict_form = ConflictForm()
+    conflict_form.judge_id.choices = member_form.judge_id.choices
+    forms = (member_form, head_form, conflict_form)
+    action = request.form.get("action")
+    posted = member_or_head_posted(action, stage, member_form, head_form)
+    if posted is not None:
+        return posted, forms
     if action == "conflict" and conflict_form.validate_on_submit():
         copy = blinding.blind_copy_by_code(db.session, contest, conflict_form.code.data)
         if copy is None:

@@ -17,16 +17,14 @@ from contest.db import db, records_reads, utcnow
 from contest.errors import InvalidInput
 from contest.forms import AccountForm, ConfirmForm, choices
 from contest.lifecycles import Role
-from contest.models import Round, Unit, User
+from contest.models import Round, Unit
 from contest.services import forwarding, queries
 from contest.web import contest_or_404, user_action
 from judging import policy as judging_policy
 from judging.audit import JudgingAction
 from judging.forms import (
     ClearForm,
-    HeadJudgeForm,
     LadderForm,
-    PanelMemberForm,
     ReasonOnlyForm,
     RedactForm,
     StageForm,
@@ -35,7 +33,7 @@ from judging.services import assigning, blinding, prizes, reports, results, stag
 from judging.services import panel as panel_service
 from judging.views.common import bp
 from judging.views.organiser_results import export_response
-from judging.views.organisers import fill_setup, save_setup
+from judging.views.organisers import fill_setup, member_or_head_posted, panel_forms, save_setup
 
 
 def _unit_round(slug: str, code: str) -> Round:
@@ -149,23 +147,7 @@ def _jury_action(round_: Round, stage, juror_form, member_form, head_form) -> bo
         return done.ok
     if stage is None:
         return False
-    if action == "member" and member_form.validate_on_submit():
-        with user_action(_("Đã cập nhật hội đồng.")) as done:
-            panel_service.add_judge(
-                done.session,
-                stage,
-                db.session.get(User, member_form.judge_id.data),
-                member_form.min_load.data,
-                member_form.max_load.data,
-            )
-        return done.ok
-    if action == "head" and head_form.validate_on_submit():
-        with user_action(_("Đã chỉ định trưởng ban giám khảo.")) as done:
-            panel_service.set_head_judge(
-                done.session, stage, db.session.get(User, head_form.judge_id.data)
-            )
-        return done.ok
-    return False
+    return bool(member_or_head_posted(action, stage, member_form, head_form))
 
 
 @bp.route("/<slug>/unit/<code>/jury", methods=["GET", "POST"])
@@ -178,13 +160,7 @@ def unit_jury(slug: str, code: str):
     stage = stages.current_stage(db.session, round_.contest, round_.id)
     jurors = panel_service.judge_accounts(db.session, round_.id)
     juror_form = _juror_form(round_)
-    member_form, head_form = PanelMemberForm(prefix="member"), HeadJudgeForm(prefix="head")
-    member_form.judge_id.choices = choices(
-        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in jurors
-    )
-    head_form.judge_id.choices = choices(
-        (j.id, j.full_name) for j in jurors if j.role == Role.HEAD_JUDGE
-    )
+    member_form, head_form = panel_forms(jurors, prefixed=True)
     if _jury_action(round_, stage, juror_form, member_form, head_form):
         return redirect(_here(round_, "judging.unit_jury"))
     return render_template(

@@ -77,6 +77,41 @@ def test_unknown_pictures_and_long_descriptions_are_refused_and_change_nothing(f
     assert saved.picture_descriptions == {name: "Ảnh rừng"}
 
 
+def _shown(page: str) -> str:
+    """The pictures the copy page showed, as its hidden field sends them back."""
+    return re.search(r'name="shown" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def test_a_description_typed_on_a_page_the_copy_has_since_changed_is_refused(
+    client, finalised, world
+):
+    rich = finalised["rich"]
+    login(client, world["users"]["province"])
+    url = f"/anthology/son-la-2019/items/e/{rich.id}/edit"
+    old_page = client.get(url).get_data(as_text=True)
+    without_pictures = re.sub(r"!\[[^\]]*\]\(media/[^)]*\)(\{[^}]*\})?", "", rich.body_markdown)
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(old_page),
+            "title": rich.title,
+            "markdown": without_pictures,
+        },
+    )
+    response = client.post(
+        f"/anthology/son-la-2019/items/e/{rich.id}/pictures",
+        data={
+            "csrf_token": csrf_token(old_page),
+            "shown": _shown(old_page),
+            "picture_0": "Ảnh rừng",
+        },
+        follow_redirects=True,
+    )
+    assert "Bản in của bài vừa thay đổi" in response.get_data(as_text=True)
+    item = contents.essay_item(db.session, finalised["contest"], rich.id)
+    assert item.picture_descriptions == {} and "media/" not in item.book_markdown
+
+
 def test_the_organiser_describes_a_picture_on_the_copy_page(client, finalised, world):
     rich = finalised["rich"]
     login(client, world["users"]["province"])
@@ -96,13 +131,20 @@ def test_the_organiser_describes_a_picture_on_the_copy_page(client, finalised, w
     assert "Mô tả ảnh 1" in page and f"/entries/{rich.id}/media/" in page
     assert "Ảnh này không có chú thích" in page
     target = f"/anthology/son-la-2019/items/e/{rich.id}/pictures"
-    too_long = client.post(target, data={"csrf_token": csrf_token(page), "picture_0": "ả" * 301})
+    too_long = client.post(
+        target, data={"csrf_token": csrf_token(page), "shown": _shown(page), "picture_0": "ả" * 301}
+    )
     assert too_long.status_code == 200
     assert "300" in too_long.get_data(as_text=True)
     item = contents.essay_item(db.session, finalised["contest"], rich.id)
     assert item.picture_descriptions == {}
     response = client.post(
-        target, data={"csrf_token": csrf_token(page), "picture_0": "Người giữ rừng <b>&</b>"}
+        target,
+        data={
+            "csrf_token": csrf_token(page),
+            "shown": _shown(page),
+            "picture_0": "Người giữ rừng <b>&</b>",
+        },
     )
     assert response.status_code == 302 and response.headers["Location"].endswith(url)
     page = client.get(url).get_data(as_text=True)
@@ -125,7 +167,11 @@ def test_control_characters_never_reach_the_database(client, finalised, world):
     page = client.get(url).get_data(as_text=True)
     described = client.post(
         f"/anthology/son-la-2019/items/e/{rich.id}/pictures",
-        data={"csrf_token": csrf_token(page), "picture_0": "Rừng\x00 pơ\x07 mu"},
+        data={
+            "csrf_token": csrf_token(page),
+            "shown": _shown(page),
+            "picture_0": "Rừng\x00 pơ\x07 \u202emu",
+        },
     )
     copied = client.post(
         url,

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from redis import Redis
@@ -86,7 +87,7 @@ def test_failures_are_recorded_and_the_retry_is_booked_on_the_queue(
     assert retried.state == JobState.QUEUED and retried.run_after > utcnow()
     assert "refused" in retried.last_error.lower() or "111" in retried.last_error
     booked = _queue(redis_url).scheduled_job_registry
-    assert booked.count == 1  # a wake-up call at the retry's time
+    assert booked.count == 1  # one call: the next sweep, which comes before the retry is due
 
 
 def test_a_job_left_running_by_a_dead_worker_is_settled_by_the_next_call(
@@ -192,3 +193,41 @@ def test_redis_away_an_old_word_upload_is_converted_here(app, office_samples, ca
         essay = extract_upload("bai.doc", office_samples["doc"], 10**7, timeout=60)
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices
     assert "converting in the web process" in caplog.text
+
+
+def test_a_worker_keeps_one_sweep_booked_so_a_lost_call_loses_no_job(
+    app, world, mail_on, redis_url
+):
+    """Redis away when the job was queued (its call lost): the sweep each call books runs it
+    within a minute, and many calls still book one sweep."""
+    runner = _on_redis(app, redis_url)
+    runner.work(burst=True)
+    runner.work(burst=True)  # two calls, one sweep
+    booked = _queue(redis_url).scheduled_job_registry
+    [call] = booked.get_job_ids()
+    moment = booked.get_scheduled_time(call).replace(tzinfo=None)
+    assert utcnow() < moment <= utcnow() + timedelta(seconds=job_queue.SWEEP_SECONDS)
+    _on_redis(app, f"redis://127.0.0.1:{_closed_port()}/0")
+    with unit_of_work() as uow:
+        job = jobs.enqueue(uow.session, MAIL, {"to": "x@example.com", "subject": "s", "body": "b"})
+    job_id = job.id
+    with app.test_request_context():  # the sweep's call, as the scheduler would make it
+        app.extensions["jobs"] = RedisRunner(redis_url)
+        job_queue.run_due_jobs()
+    assert _reread(job_id).state == JobState.DONE
+
+
+def test_redis_away_logins_still_answer(app, tmp_path):
+    """The throttle's counters live in the same Redis; with it away they are kept in memory
+    and the login page answers instead of failing."""
+    from tests.conftest import csrf_token
+
+    down = make_app(tmp_path, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+    client = down.test_client()
+    with down.app_context():
+        page = client.get("/login").get_data(as_text=True)
+        response = client.post(
+            "/login",
+            data={"csrf_token": csrf_token(page), "login": "ai@example.com", "password": "sai"},
+        )
+    assert response.status_code == 200  # the form again, with its message
