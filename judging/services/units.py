@@ -22,9 +22,14 @@ from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import Award, BlindCopy, UnitJudging, UnitJuror
-from judging.services import blinding
+from judging.services import blinding, reports
 from judging.services.lifecycle import award_prizes
-from judging.services.stages import check_round_may_judge, unit_judging, unit_judging_on
+from judging.services.stages import (
+    check_round_may_judge,
+    is_finalised,
+    unit_judging,
+    unit_judging_on,
+)
 from judging.states import UnitJudgingState
 
 
@@ -131,6 +136,14 @@ def awards(session: Session, round_: Round) -> list[Award]:
             .order_by(Award.rank, Award.entry_id)
         )
     )
+
+
+def winners(session: Session, round_: Round) -> list[Award]:
+    """The unit's prize winners by prize, then rank, once it finalised (else none: before
+    that the ranking is still blind)."""
+    if not is_finalised(session, round_.contest, round_.id):
+        return []
+    return sorted((a for a in awards(session, round_) if a.prize_level), key=reports.prize_order)
 
 
 @dataclass
