@@ -19,7 +19,7 @@ from contest.errors import InvalidInput
 from judging.services import units
 from tests.anthology.test_certificates import all_text, needs_office
 from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import district, open_unit, score_unit_entry  # noqa: F401 - fixture
+from tests.judging.conftest import open_unit, score_unit_entry
 
 PAGE = "/anthology/son-la-2019/unit/MCH/certificates"
 WINNERS = "/judging/son-la-2019/unit/MCH/winners"
