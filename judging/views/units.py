@@ -136,6 +136,17 @@ def unit_switch_on(slug: str, code: str):
     return redirect(_here(round_))
 
 
+@bp.route("/<slug>/unit/<code>/off", methods=["POST"])
+@login_required
+def unit_switch_off(slug: str, code: str):
+    """Back to tick-and-forward, while the unit's judging has not opened."""
+    round_ = unit_round_or_404(slug, code)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã tắt chấm thi riêng: đơn vị trở lại chọn và gửi bài.")) as action:
+            units.switch_off(action.session, round_, current_user)
+    return redirect(_here(round_))
+
+
 def _juror_form(round_: Round) -> AccountForm:
     """The account form, narrowed to a judge or head judge of this unit or a unit below it."""
     form = AccountForm(prefix="juror")

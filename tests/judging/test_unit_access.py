@@ -72,6 +72,7 @@ FINAL_GETS = {
 }
 POSTS = [
     f"{BASE}/on",
+    f"{BASE}/off",
     f"{BASE}/share-ties",
     f"{BASE}/jury",
     f"{BASE}/setup",
