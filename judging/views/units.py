@@ -30,7 +30,9 @@ from judging.forms import (
     ReasonOnlyForm,
     RedactForm,
     StageForm,
+    TieForm,
 )
+from judging.models import PrizeLevel
 from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
 from judging.views.common import bp
@@ -95,19 +97,48 @@ def unit_overview(slug: str, code: str):
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
         awards=units.awards(db.session, round_) if judging and judging.is_finalised else [],
-        ties=_tied_levels(round_) if judging and not judging.is_finalised else [],
+        tie_view=_tie_view(round_) if judging and not judging.is_finalised else None,
         tie_form=ReasonOnlyForm(prefix="ties"),
+        choose_form=TieForm(),
         confirm=ConfirmForm(),
     )
 
 
-def _tied_levels(round_: Round) -> list[str]:
-    """The unit's prizes tied at a boundary, by name: finalising waits for a decision."""
+def _tie_view(round_: Round) -> prizes.PrizeView | None:
+    """The unit's prizes when one is tied at a boundary: finalising waits for a decision
+    (share them all, or choose per prize)."""
     final = stages.final_stage(db.session, round_.contest, round_.id)
     if final is None or final.state == "draft":
-        return []
+        return None
     view = prizes.compute_prizes(db.session, round_.contest, round_id=round_.id)
-    return [lv.name for lv in view.levels if lv.id in view.allocation.ties]
+    return view if view.allocation.ties else None
+
+
+@bp.route("/<slug>/unit/<code>/ties/<int:level_id>", methods=["POST"])
+@login_required
+def unit_decide_tie(slug: str, code: str, level_id: int):
+    """Settle one of the unit's tied prizes: share it, or choose among the tied entries,
+    with the reason recorded."""
+    round_ = unit_round_or_404(slug, code)
+    level = db.session.get(PrizeLevel, level_id)
+    if level is None or level.round_id != round_.id:
+        abort(404)
+    form = TieForm()
+    if form.validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+        with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
+            prizes.decide_tie(
+                action.session,
+                round_.contest,
+                level,
+                current_user,
+                form.decision.data,
+                chosen,
+                form.reason.data,
+            )
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(_here(round_))
 
 
 @bp.route("/<slug>/unit/<code>/share-ties", methods=["POST"])

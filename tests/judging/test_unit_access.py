@@ -74,6 +74,7 @@ POSTS = [
     f"{BASE}/on",
     f"{BASE}/off",
     f"{BASE}/share-ties",
+    f"{BASE}/ties/1",
     f"{BASE}/jury",
     f"{BASE}/setup",
     f"{BASE}/scan",
@@ -189,5 +190,6 @@ def test_the_matrix_covers_every_unit_route(app):
             .replace("<code>", "MCH")
             .replace("<any('scan','open','close-stage','finalise'):action>", "finalise")
             .replace("<any('xlsx','csv'):fmt>", "xlsx")
+            .replace("<int:level_id>", "1")
         )
         assert path in covered, f"{rule.rule} is not in the unit access matrix"
