@@ -86,6 +86,7 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
 
 
 def _certificates(contest: Contest, awards: list[Award]) -> list[certificate_render.Certificate]:
+    """What each winner's paper says, in the order of `awards` (their numbers' order)."""
     return [
         certificate_render.Certificate(
             ho_ten=a.entry.author.full_name,

@@ -16,6 +16,7 @@ from anthology.errors import NotFinalised
 from anthology.services import certificates
 from contest.db import db
 from contest.errors import InvalidInput
+from contest.lifecycles import ContestPhase
 from judging.services import units
 from tests.anthology.test_certificates import all_text, needs_office
 from tests.conftest import NOW, csrf_token, login
@@ -214,3 +215,14 @@ def test_the_cli_refuses_with_a_message_and_writes_nothing(runner, world, distri
     result = runner.invoke(args=[*base, "--unit", "NOPE", *details])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert os.listdir(tmp_path) == []
+
+
+def test_everyone_sees_the_units_winners_once_the_province_finalised(client, world, district):
+    won = _finalise(district)
+    login(client, world["users"]["entrant_b"])
+    assert client.get(WINNERS).status_code == 404
+    district["contest"].phase = ContestPhase.FINALISED  # the province published its results
+    db.session.commit()
+    page = client.get(WINNERS).get_data(as_text=True)
+    assert won[0].entry.author.full_name in page
+    assert PAGE not in page  # the certificates stay with those who run the unit's judging
