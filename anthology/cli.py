@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 
 import click
 from flask import Flask
@@ -13,8 +14,10 @@ from flask_babel import gettext as _
 
 from anthology.services import builds, certificates
 from contest import storage
-from contest.cli import command_unit_of_work, get_contest
+from contest.cli import command_unit_of_work, get_contest, get_unit_round
+from contest.db import utcnow
 from contest.errors import DomainError
+from judging.cli import unit_option
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,33 @@ def build_command(slug: str, out: str, formats: str) -> None:
 @anthology_cli.command("certificates")
 @click.argument("slug")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
-def certificates_command(slug: str, out: str) -> None:
-    """Write the prize winners' certificates to OUT (.docx or .pdf); print its path."""
+@unit_option
+@click.option("--body", help="Cơ quan ban hành (với --unit; mặc định: tên đơn vị).")
+@click.option("--parent-body", default="", help="Cơ quan chủ quản (với --unit).")
+@click.option("--code", help="Ký hiệu số sau «GCN-» (với --unit; mặc định: mã đơn vị).")
+@click.option("--place", default="", help="Địa danh (với --unit).")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ngày ký (mặc định: hôm nay)."
+)
+@click.option(
+    "--signer", default="", help="Thẩm quyền, chức vụ người ký (với --unit; \\n xuống dòng)."
+)
+@click.option("--signer-name", default="", help="Họ tên người ký (với --unit).")
+def certificates_command(
+    slug: str,
+    out: str,
+    unit_code: str | None,
+    body: str | None,
+    parent_body: str,
+    code: str | None,
+    place: str,
+    day: datetime | None,
+    signer: str,
+    signer_name: str,
+) -> None:
+    """Write the prize winners' certificates to OUT (.docx or .pdf); print its path. With
+    --unit CODE, that unit's own prizes with the unit as issuing body (the options say what
+    the paper carries); without it, the province's from the book's settings."""
     out = os.path.abspath(out)
     fmt = os.path.splitext(out)[1].lower().lstrip(".")
     if fmt not in ("docx", "pdf"):
@@ -56,7 +84,22 @@ def certificates_command(slug: str, out: str) -> None:
         raise click.ClickException(_("Không có thư mục %(folder)s.", folder=os.path.dirname(out)))
     try:
         with command_unit_of_work() as uow:
-            data = certificates.certificates_docx(uow.session, get_contest(slug))
+            contest = get_contest(slug)
+            if unit_code is None:
+                data = certificates.certificates_docx(uow.session, contest)
+            else:
+                round_ = get_unit_round(contest, unit_code)
+                issuance = certificates.unit_issuance(
+                    round_,
+                    day.date() if day else utcnow().date(),
+                    body=body,
+                    parent_body=parent_body.replace("\\n", "\n"),
+                    code=code,
+                    place=place,
+                    signer_authority=signer.replace("\\n", "\n"),
+                    signer_name=signer_name,
+                )
+                data = certificates.unit_certificates_docx(uow.session, round_, issuance)
         if fmt == "pdf":
             data = certificates.to_pdf(data)
         storage.write_whole(out, data)

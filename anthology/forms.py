@@ -122,3 +122,23 @@ class PicturesForm(Form):
             picture.name: self[f"picture_{number}"].data or ""
             for number, picture in enumerate(pictures)
         }
+
+
+class UnitCertificateForm(Form):
+    """What a unit prints as issuing body on its own certificates (issue 14); the service
+    says what is missing, for the page and the CLI alike."""
+
+    parent_body = TextAreaField(
+        _l("Cơ quan chủ quản"), description=_l("Ví dụ: ỦY BAN NHÂN DÂN TỈNH SƠN LA.")
+    )
+    body = StringField(_l("Cơ quan ban hành"))
+    code = StringField(_l("Ký hiệu số giấy chứng nhận"), description=_l("Ví dụ: UBND."))
+    place = StringField(_l("Địa danh ghi trên giấy chứng nhận"))
+    day = DateField(_l("Ngày ký giấy chứng nhận"), validators=[Optional()])
+    signer_authority = TextAreaField(
+        _l("Thẩm quyền và chức vụ người ký"),
+        description=_l("Ví dụ: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH."),
+    )
+    signer_name = StringField(_l("Họ tên người ký giấy chứng nhận"))
+    format = SelectField(_l("Định dạng"), choices=choices([("docx", "DOCX"), ("pdf", "PDF")]))
+    submit = SubmitField(_l("Tải giấy chứng nhận"))

@@ -19,12 +19,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from anthology.errors import CertificatePrintError
-from anthology.forms import CopyForm, PicturesForm, SettingsForm, UploadForm
+from anthology.forms import CopyForm, PicturesForm, SettingsForm, UnitCertificateForm, UploadForm
 from anthology.models import AnthologyBuild
 from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, contents, settings
 from contest import policy
-from contest.db import db
+from contest.db import db, utcnow
 from contest.errors import DomainError, IntakeError
 from contest.forms import ConfirmForm
 from contest.listing import ListArgs, page_of
@@ -32,6 +32,8 @@ from contest.models import Contest
 from contest.text import fold
 from contest.uow import end_reads
 from contest.web import contest_or_404, form_id, user_action
+from judging.services import units
+from judging.views.units import unit_round_or_404
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
@@ -338,15 +340,56 @@ def certificates_file(slug: str, fmt: str):
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:
         return _back(slug)
-    data = action.value
+    return _certificates_response(action.value, fmt, slug) or _back(slug)
+
+
+def _certificates_response(data: bytes, fmt: str, name: str) -> Response | None:
+    """The certificates as a download, printed to PDF if asked (after the unit of work);
+    None, with the reason flashed, when printing failed."""
     if fmt == "pdf":
         try:
             data = certificates.to_pdf(data)
         except CertificatePrintError as error:
             flash(str(error), "error")
-            return _back(slug)
+            return None
     return Response(
         data,
         mimetype=CERTIFICATE_TYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename={slug}-giay-chung-nhan.{fmt}"},
+        headers={"Content-Disposition": f"attachment; filename={name}-giay-chung-nhan.{fmt}"},
+    )
+
+
+@bp.route("/<slug>/unit/<code>/certificates", methods=["GET", "POST"])
+@login_required
+def unit_certificates(slug: str, code: str):
+    """The unit's own certificates (issue 14), the unit as issuing body: its organiser types
+    what the paper carries and downloads DOCX or PDF; nothing is stored."""
+    round_ = unit_round_or_404(slug, code)
+    form = UnitCertificateForm()
+    if request.method == "GET":
+        form.body.data, form.code.data = round_.unit.name, round_.unit.code
+        form.day.data = utcnow().date()
+    elif form.validate_on_submit():
+        with user_action() as action:
+            issuance = certificates.unit_issuance(
+                round_,
+                form.day.data or utcnow().date(),
+                body=form.body.data,
+                parent_body=form.parent_body.data,
+                code=form.code.data,
+                place=form.place.data,
+                signer_authority=form.signer_authority.data,
+                signer_name=form.signer_name.data,
+            )
+            action.value = certificates.unit_certificates_docx(action.session, round_, issuance)
+        if action.ok:
+            response = _certificates_response(action.value, form.format.data, f"{slug}-{code}")
+            if response is not None:
+                return response
+    return render_template(
+        "anthology/unit_certificates.html",
+        contest=round_.contest,
+        round=round_,
+        form=form,
+        winners=units.winners(db.session, round_),
     )

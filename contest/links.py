@@ -12,6 +12,7 @@ SLOTS = (
     "extra_home_links",
     "public_home_links",
     "entry_extra_links",
+    "round_extra_links",
     "nav_links",
     "home_facts",
 )

@@ -128,6 +128,29 @@ def _unit_result_links(entry) -> list[tuple[str, str]]:
     ]
 
 
+def _round_links(round_) -> list[tuple[str, str]]:
+    """On a unit round's page, for those who run its judging: its own judging (switch it
+    on, or where it stands), and its winners once it finalised."""
+    from flask_login import current_user
+
+    from contest.db import db
+    from judging.policy import can_manage_unit_judging, can_view_unit_winners
+    from judging.services.stages import unit_judging
+
+    if not can_manage_unit_judging(current_user, round_):
+        return []
+    here = {"slug": round_.contest.slug, "code": round_.unit.code}
+    judging = unit_judging(db.session, round_.id)
+    if judging is None:
+        label = _("Chấm thi riêng của đơn vị: chưa bật (bật để có hội đồng, rọc phách, giải)")
+    else:
+        label = _("Chấm thi riêng của đơn vị: %(state)s", state=judging.state.label)
+    found = [(label, url_for("judging.unit_overview", **here))]
+    if can_view_unit_winners(db.session, current_user, round_):
+        found.append((_("Danh sách đoạt giải của đơn vị"), url_for("judging.unit_winners", **here)))
+    return found
+
+
 def _judged_rounds_forward_by_results(round_) -> None:
     """A round holding its own judging sends its entries up by its results (its forward
     page), not by ticks: otherwise the jury's work could be bypassed."""
@@ -158,6 +181,7 @@ def init_app(app: Flask) -> None:
     links.register(app, "public_home_links", _public_links)
     links.register(app, "entry_extra_links", _entry_links)
     links.register(app, "entry_extra_links", _unit_result_links)
+    links.register(app, "round_extra_links", _round_links)
     links.register(app, "nav_links", _nav_links)
     links.register(app, "home_facts", _home_facts)
     register_forward_guard(app, _judged_rounds_forward_by_results)

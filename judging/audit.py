@@ -31,6 +31,7 @@ class JudgingAction(AuditAction):
     RESULTS_EXPORTED = "results_export"
     # A unit round's own judging (issue 14).
     UNIT_JUDGING_ON = "unit_judging_on"
+    UNIT_JUDGING_OFF = "unit_judging_off"
     UNIT_JUROR_ADDED = "unit_juror"
     UNIT_FINALISED = "unit_finalise"
     FORWARDED_BY_RESULTS = "forward_by_results"
@@ -81,6 +82,9 @@ register_sentences(
         JudgingAction.KEY_VIEWED: _l("%(actor)s đã mở bảng mã phách của %(object)s"),
         JudgingAction.RESULTS_EXPORTED: _l("%(actor)s đã tải bảng kết quả %(object)s (%(format)s)"),
         JudgingAction.UNIT_JUDGING_ON: _l("%(actor)s đã bật chấm thi riêng cho %(object)s"),
+        JudgingAction.UNIT_JUDGING_OFF: _l(
+            "%(actor)s đã tắt chấm thi riêng của %(object)s: trở lại chọn và gửi bài"
+        ),
         JudgingAction.UNIT_JUROR_ADDED: _l(
             "%(actor)s đã tạo tài khoản giám khảo %(judge)s cho hội đồng %(object)s"
         ),

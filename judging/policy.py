@@ -45,3 +45,12 @@ def sees_unit_results(user: User) -> bool:
     """Forwarded entries' unit results and prizes are for the province's organisers; judges
     never see them (their copy stays blind and carries no unit score)."""
     return policy.is_province(user)
+
+
+def can_view_unit_winners(session: Session, user: User, round_: Round) -> bool:
+    """A unit's winners are named, once it finalised, to those who run its judging; to
+    everyone only once the province has published its own results — before that a province
+    judge could match a winner's title to the code on their copy."""
+    if round_.is_province or not is_finalised(session, round_.contest, round_.id):
+        return False
+    return can_manage_unit_judging(user, round_) or round_.contest.is_finalised

@@ -4,18 +4,23 @@ DOCX or as PDF (LibreOffice prints the DOCX, sandboxed, see contest/office.py)."
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from anthology.errors import CertificatePrintError, SettingsIncomplete
+from anthology.errors import CertificatePrintError, NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
 from anthology.services.contents import winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest import office, storage
-from contest.models import Contest
+from contest.errors import InvalidInput
+from contest.models import Contest, Round
+from contest.text import nfc
+from judging.models import Award
+from judging.services import stages, units
 
 # LibreOffice's cold start alone takes seconds on a busy machine; a page takes far less.
 PDF_TIMEOUT_SECONDS = 120
@@ -76,18 +81,80 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
     else:
         template = certificate_render.default_template()
     return certificate_render.render_certificates(
-        template,
-        [
-            certificate_render.Certificate(
-                ho_ten=a.entry.author.full_name,
-                giai=certificate_render.prize_phrase(a.prize_level.name),
-                ten_bai=a.entry.title,
-                don_vi=a.entry.author_unit.name,
-                cuoc_thi=contest.title,
+        template, _certificates(contest, winners(session, contest)), issuance
+    )
+
+
+def _certificates(contest: Contest, awards: list[Award]) -> list[certificate_render.Certificate]:
+    """What each winner's paper says, in the order of `awards` (their numbers' order)."""
+    return [
+        certificate_render.Certificate(
+            ho_ten=a.entry.author.full_name,
+            giai=certificate_render.prize_phrase(a.prize_level.name),
+            ten_bai=a.entry.title,
+            don_vi=a.entry.author_unit.name,
+            cuoc_thi=contest.title,
+        )
+        for a in awards
+    ]
+
+
+# What a unit's organiser must give before the unit issues certificates (issue 14); the
+# unit's own name is the default issuing body, its code the number's code, today the date.
+UNIT_REQUIRED = {
+    "body": _l("cơ quan ban hành"),
+    "place": _l("địa danh"),
+    "signer_authority": _l("thẩm quyền và chức vụ người ký"),
+    "signer_name": _l("họ tên người ký"),
+}
+
+
+def unit_issuance(
+    round_: Round,
+    day: date,
+    *,
+    body: str | None = None,
+    parent_body: str = "",
+    code: str | None = None,
+    place: str = "",
+    signer_authority: str = "",
+    signer_name: str = "",
+) -> certificate_render.Issuance:
+    """The unit as issuing body of its own certificates, from what its organiser typed."""
+    values = {
+        "body": nfc((round_.unit.name if body is None else body).strip()),
+        "place": nfc(place.strip()),
+        "signer_authority": nfc(signer_authority.strip()),
+        "signer_name": nfc(signer_name.strip()),
+    }
+    missing = [label for key, label in UNIT_REQUIRED.items() if not values[key]]
+    if missing:
+        fields = LazyString(lambda: ", ".join(str(label) for label in missing))
+        raise InvalidInput(
+            _l("Chưa đủ thông tin giấy chứng nhận của đơn vị: cần điền %(fields)s.", fields=fields)
+        )
+    return certificate_render.Issuance(
+        parent_body=nfc(parent_body.strip()),
+        code=nfc((round_.unit.code if code is None else code).strip()),
+        day=day,
+        **values,
+    )
+
+
+def unit_certificates_docx(
+    session: Session, round_: Round, issuance: certificate_render.Issuance
+) -> bytes:
+    """One certificate per winner of the unit's own prizes, the unit as issuing body: only
+    once the unit finalised (before that its ranking is blind)."""
+    found = units.winners(session, round_)
+    if not found:
+        if not stages.is_finalised(session, round_.contest, round_.id):
+            raise NotFinalised(
+                _l("Đơn vị chưa công bố kết quả chấm: chưa làm được giấy chứng nhận.")
             )
-            for a in winners(session, contest)
-        ],
-        issuance,
+        raise InvalidInput(_l("Đơn vị không có bài đoạt giải nào để cấp giấy chứng nhận."))
+    return certificate_render.render_certificates(
+        certificate_render.default_template(), _certificates(round_.contest, found), issuance
     )
 
 

@@ -23,15 +23,12 @@ from contest.errors import InvalidInput
 from contest.essay_ast import LinkPolicy
 from contest.models import Contest, Entry, ExemplarProfile, User
 from contest.text import nfc, vietnamese_key
-from judging.services.reports import awards
+from judging.services.reports import awards, prize_order
 
 
 def winners(session: Session, contest: Contest) -> list:
     """Prize-winning awards by prize, then rank."""
-    return sorted(
-        awards(session, contest, prize_winners_only=True),
-        key=lambda a: (a.prize_level.position, a.rank, vietnamese_key(a.entry.author.full_name)),
-    )
+    return sorted(awards(session, contest, prize_winners_only=True), key=prize_order)
 
 
 def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]:

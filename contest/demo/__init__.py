@@ -40,6 +40,9 @@ STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
 
 QUOTAS = {"commune": (3, 3), "district": (10, 5), "department": (5, 3), "enterprise": (3, 2)}
 KEPT_OPEN = ("VHO", "SYT")  # left open in the demo so a new entrant can still send an essay
+# Left to the judging side's demo, which gives the round its own jury, judges it and sends
+# its best up by results (issue 14): the core's demo never ticks and forwards it.
+JUDGED_AT_UNIT = ("MCH",)
 DECLARATIONS = [
     "Bài viết về người thật, việc thật; có ghi rõ họ tên, địa chỉ của người hoặc tập thể "
     "được viết về.",
@@ -378,9 +381,14 @@ def forward_demo_rounds(
     organisers: dict[str, User],
     now: datetime,
 ) -> None:
-    """Communes first, then districts and departments; two rounds stay open for live use."""
+    """Communes first, then districts and departments; two rounds stay open for live use and
+    those judged at the unit wait for their judging."""
     ordered = sorted(
-        (r for r in contest.rounds if r.parent_id is not None and r.unit.code not in KEPT_OPEN),
+        (
+            r
+            for r in contest.rounds
+            if r.parent_id is not None and r.unit.code not in (*KEPT_OPEN, *JUDGED_AT_UNIT)
+        ),
         key=lambda r: 0 if r.unit.kind == "commune" else 1,
     )
     for round_ in ordered:

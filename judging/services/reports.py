@@ -140,6 +140,12 @@ def awards(session: Session, contest: Contest, *, prize_winners_only: bool = Fal
     )
 
 
+def prize_order(award: Award) -> tuple:
+    """Prize winners by prize, then rank, equal ranks by author in Vietnamese order: the
+    order of a winners list and of the certificates' numbers."""
+    return (award.prize_level.position, award.rank, vietnamese_key(award.entry.author.full_name))
+
+
 def official_result(session: Session, entry: Entry) -> tuple[Award | None, float | None]:
     """The entry's award and official score in the final stage (after finalisation)."""
     award = session.scalar(

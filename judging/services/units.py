@@ -21,11 +21,16 @@ from contest.states import advance
 from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import Award, BlindCopy, UnitJudging, UnitJuror
-from judging.services import blinding
+from judging.models import Award, BlindCopy, LeakFlag, PrizeLevel, UnitJudging, UnitJuror
+from judging.services import blinding, reports, stages
 from judging.services.lifecycle import award_prizes
-from judging.services.stages import check_round_may_judge, unit_judging, unit_judging_on
-from judging.states import UnitJudgingState
+from judging.services.stages import (
+    check_round_may_judge,
+    is_finalised,
+    unit_judging,
+    unit_judging_on,
+)
+from judging.states import StageState, UnitJudgingState
 
 
 def switch_on(session: Session, round_: Round, actor: User | None) -> UnitJudging:
@@ -41,6 +46,28 @@ def switch_on(session: Session, round_: Round, actor: User | None) -> UnitJudgin
         session, actor, judging, JudgingAction.UNIT_JUDGING_ON, contest_id=round_.contest_id
     )
     return judging
+
+
+def switch_off(session: Session, round_: Round, actor: User | None) -> None:
+    """Back to tick-and-forward while nothing of the unit's judging has opened: its draft
+    stages, ladder, blind copies and leak flags go; the jury's accounts stay (switching on
+    again finds them)."""
+    judging = unit_judging_on(session, round_)
+    held = stages.stages(session, round_.contest, round_.id)
+    if any(stage.state != StageState.DRAFT for stage in held):
+        raise JudgingClosed(_l("Đơn vị đã mở chấm: không tắt chấm thi riêng được nữa."))
+    for stage in held:
+        for member in stage.members:
+            session.delete(member)
+        session.delete(stage)
+    for model in (PrizeLevel, LeakFlag, BlindCopy):
+        for row in session.scalars(select(model).where(model.round_id == round_.id)):
+            session.delete(row)
+    session.delete(judging)
+    record_event(
+        session, actor, round_, JudgingAction.UNIT_JUDGING_OFF, contest_id=round_.contest_id
+    )
+    session.flush()
 
 
 def add_juror(
@@ -131,6 +158,14 @@ def awards(session: Session, round_: Round) -> list[Award]:
             .order_by(Award.rank, Award.entry_id)
         )
     )
+
+
+def winners(session: Session, round_: Round) -> list[Award]:
+    """The unit's prize winners by prize, then rank, once it finalised (else none: before
+    that the ranking is still blind)."""
+    if not is_finalised(session, round_.contest, round_.id):
+        return []
+    return sorted((a for a in awards(session, round_) if a.prize_level), key=reports.prize_order)
 
 
 @dataclass

@@ -18,5 +18,6 @@ def winners(slug: str):
     return render_template(
         "judging/winners.html",
         contest=contest,
+        finalised_at=contest.finalised_at,
         awards=[a for a in reports.awards(db.session, contest) if a.prize_level is not None],
     )

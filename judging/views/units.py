@@ -28,7 +28,9 @@ from judging.forms import (
     ReasonOnlyForm,
     RedactForm,
     StageForm,
+    TieForm,
 )
+from judging.models import PrizeLevel
 from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
 from judging.views.common import bp
@@ -36,7 +38,7 @@ from judging.views.organiser_results import export_response
 from judging.views.organisers import fill_setup, member_or_head_posted, panel_forms, save_setup
 
 
-def _unit_round(slug: str, code: str) -> Round:
+def unit_round_or_404(slug: str, code: str) -> Round:
     """The unit's round of the contest, for those who run its judging; else 404."""
     contest = contest_or_404(slug)
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
@@ -44,6 +46,26 @@ def _unit_round(slug: str, code: str) -> Round:
     if round_ is None or not judging_policy.can_manage_unit_judging(current_user, round_):
         abort(404)
     return round_
+
+
+@bp.route("/<slug>/unit/<code>/winners")
+def unit_winners(slug: str, code: str):
+    """The unit's own prize winners: to its organisers once it finalised, to everyone once
+    the province finalised too (see `can_view_unit_winners`)."""
+    contest = contest_or_404(slug)
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    round_ = queries.find_round(db.session, contest, unit.id) if unit else None
+    if round_ is None or not judging_policy.can_view_unit_winners(db.session, current_user, round_):
+        abort(404)
+    judging = stages.unit_judging(db.session, round_.id)
+    return render_template(
+        "judging/winners.html",
+        contest=contest,
+        round=round_,
+        finalised_at=judging.finalised_at,
+        awards=units.winners(db.session, round_),
+        may_certify=judging_policy.can_manage_unit_judging(current_user, round_),
+    )
 
 
 def _here(round_: Round, endpoint: str = "judging.unit_overview") -> str:
@@ -55,7 +77,7 @@ def _here(round_: Round, endpoint: str = "judging.unit_overview") -> str:
 def unit_overview(slug: str, code: str):
     """Where the unit's judging stands: off (switch it on), on (its stage, jury, flags,
     progress and the next step), or finalised (its results, key and forwarding)."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     contest = round_.contest
     judging = stages.unit_judging(db.session, round_.id)
     stage = stages.current_stage(db.session, contest, round_.id) if judging else None
@@ -73,26 +95,55 @@ def unit_overview(slug: str, code: str):
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
         awards=units.awards(db.session, round_) if judging and judging.is_finalised else [],
-        ties=_tied_levels(round_) if judging and not judging.is_finalised else [],
+        tie_view=_tie_view(round_) if judging and not judging.is_finalised else None,
         tie_form=ReasonOnlyForm(prefix="ties"),
+        choose_form=TieForm(),
         confirm=ConfirmForm(),
     )
 
 
-def _tied_levels(round_: Round) -> list[str]:
-    """The unit's prizes tied at a boundary, by name: finalising waits for a decision."""
+def _tie_view(round_: Round) -> prizes.PrizeView | None:
+    """The unit's prizes when one is tied at a boundary: finalising waits for a decision
+    (share them all, or choose per prize)."""
     final = stages.final_stage(db.session, round_.contest, round_.id)
     if final is None or final.state == "draft":
-        return []
+        return None
     view = prizes.compute_prizes(db.session, round_.contest, round_id=round_.id)
-    return [lv.name for lv in view.levels if lv.id in view.allocation.ties]
+    return view if view.allocation.ties else None
+
+
+@bp.route("/<slug>/unit/<code>/ties/<int:level_id>", methods=["POST"])
+@login_required
+def unit_decide_tie(slug: str, code: str, level_id: int):
+    """Settle one of the unit's tied prizes: share it, or choose among the tied entries,
+    with the reason recorded."""
+    round_ = unit_round_or_404(slug, code)
+    level = db.session.get(PrizeLevel, level_id)
+    if level is None or level.round_id != round_.id:
+        abort(404)
+    form = TieForm()
+    if form.validate_on_submit():
+        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+        with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
+            prizes.decide_tie(
+                action.session,
+                round_.contest,
+                level,
+                current_user,
+                form.decision.data,
+                chosen,
+                form.reason.data,
+            )
+    else:
+        flash(_("Cần ghi rõ lý do."), "error")
+    return redirect(_here(round_))
 
 
 @bp.route("/<slug>/unit/<code>/share-ties", methods=["POST"])
 @login_required
 def unit_share_ties(slug: str, code: str):
     """Share every prize tied at a boundary of the unit's ladder, with the reason recorded."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     form = ReasonOnlyForm(prefix="ties")
     if form.validate_on_submit():
         with user_action(_("Đã quyết định đồng giải và ghi lý do.")) as action:
@@ -107,10 +158,21 @@ def unit_share_ties(slug: str, code: str):
 @bp.route("/<slug>/unit/<code>/on", methods=["POST"])
 @login_required
 def unit_switch_on(slug: str, code: str):
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã bật chấm thi riêng cho đơn vị.")) as action:
             units.switch_on(action.session, round_, current_user)
+    return redirect(_here(round_))
+
+
+@bp.route("/<slug>/unit/<code>/off", methods=["POST"])
+@login_required
+def unit_switch_off(slug: str, code: str):
+    """Back to tick-and-forward, while the unit's judging has not opened."""
+    round_ = unit_round_or_404(slug, code)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã tắt chấm thi riêng: đơn vị trở lại chọn và gửi bài.")) as action:
+            units.switch_off(action.session, round_, current_user)
     return redirect(_here(round_))
 
 
@@ -154,7 +216,7 @@ def _jury_action(round_: Round, stage, juror_form, member_form, head_form) -> bo
 @login_required
 def unit_jury(slug: str, code: str):
     """The unit's jury: accounts its organiser creates, and the current stage's panel."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if stages.unit_judging(db.session, round_.id) is None:
         return redirect(_here(round_))
     stage = stages.current_stage(db.session, round_.contest, round_.id)
@@ -180,7 +242,7 @@ def unit_jury(slug: str, code: str):
 @login_required
 def unit_setup(slug: str, code: str):
     """The unit's stage rules and rubric and its own prize ladder (e.g. giải A cấp huyện)."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     judging = stages.unit_judging(db.session, round_.id)
     if judging is None or judging.is_finalised:
         return redirect(_here(round_))
@@ -207,7 +269,7 @@ def unit_setup(slug: str, code: str):
 def unit_flags(slug: str, code: str):
     """Rọc phách at the unit: the unit's own copies' leak flags (the forms post to the same
     per-flag actions as the province's, which check whose judging the flag is)."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     return render_template(
         "judging/flags.html",
         contest=round_.contest,
@@ -254,7 +316,7 @@ UNIT_ACTIONS = {
 @login_required
 def unit_action(slug: str, code: str, action: str):
     """Scan and code the unit's entries; open and release its stage; finalise it."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if ConfirmForm().validate_on_submit():
         verb, message = UNIT_ACTIONS[action]
         with user_action(str(message)) as done:
@@ -270,7 +332,7 @@ def unit_action(slug: str, code: str, action: str):
 def unit_key(slug: str, code: str):
     """The unit's key, to those who run its judging once it finalised; each opening is in
     the audit log (recorded and committed before the key is shown)."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if not judging_policy.can_view_unit_key(db.session, current_user, round_):
         flash(_("Bảng mã phách của đơn vị chỉ được mở sau khi đơn vị công bố kết quả."), "error")
         return redirect(_here(round_))
@@ -297,7 +359,7 @@ def _chosen_ids() -> list[int] | None:
 def unit_forward(slug: str, code: str):
     """Forwarding by results: the unit's ranking with the proposal within the quota ticked,
     any tie at the cut shown for the organiser to decide, with a reason on record."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if not stages.is_finalised(db.session, round_.contest, round_.id):
         flash(_("Đơn vị chưa công bố kết quả chấm: chưa gửi theo kết quả được."), "error")
         return redirect(_here(round_))
@@ -351,7 +413,7 @@ def unit_forward(slug: str, code: str):
 def unit_export(slug: str, code: str, fmt: str):
     """The unit's results with marks (names once it finalised); each download is in the
     audit log."""
-    round_ = _unit_round(slug, code)
+    round_ = unit_round_or_404(slug, code)
     if stages.final_stage(db.session, round_.contest, round_.id) is None:
         abort(404)
     with user_action() as action:

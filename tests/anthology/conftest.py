@@ -26,7 +26,7 @@ from judging.services.lifecycle import finalise
 from judging.services.scoring import save_score
 from tests.conftest import NOW
 from tests.contest.test_intake import rich_docx
-from tests.judging.conftest import marks_for, open_for_judging, panel  # noqa: F401 - fixture
+from tests.judging.conftest import district, marks_for, open_for_judging, panel  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -31,11 +31,22 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_app(tmp_path, migrated_database):
     """A fresh database with a small demo, served on a free loopback port."""
+    yield from _serve(tmp_path, migrated_database, seed=11, entries=8)
+
+
+@pytest.fixture
+def live_district_app(tmp_path, migrated_database):
+    """The same with a demo large enough that Huyện Mộc Châu, which the core's demo leaves
+    to its own jury, holds several entries."""
+    yield from _serve(tmp_path, migrated_database, seed=3, entries=40)
+
+
+def _serve(tmp_path, migrated_database, *, seed: int, entries: int):
     copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
     with app.app_context():
         with unit_of_work() as uow:
-            load_demo(uow.session, seed=11, entries=8, now=utcnow())
+            load_demo(uow.session, seed=seed, entries=entries, now=utcnow())
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

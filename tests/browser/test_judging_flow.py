@@ -16,7 +16,8 @@ from tests.browser.conftest import log_in
 def _pairs(stage):
     """Entries and their two judges, from the organisers' side of the database."""
     out = []
-    for copy in db.session.scalars(select(BlindCopy).order_by(BlindCopy.code)):
+    province = select(BlindCopy).where(BlindCopy.round_id.is_(None))  # not a unit jury's
+    for copy in db.session.scalars(province.order_by(BlindCopy.code)):
         judges = db.session.scalars(
             select(Assignment)
             .where(Assignment.entry_id == copy.entry_id, Assignment.stage_id == stage.id)
@@ -71,7 +72,9 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         _score_in_browser(judge_page, base, slug, narrow_code, share)
 
     with live_app.app_context():
-        copy = db.session.scalar(select(BlindCopy).where(BlindCopy.code == wide_code))
+        copy = db.session.scalar(
+            select(BlindCopy).where(BlindCopy.code == wide_code, BlindCopy.round_id.is_(None))
+        )
         third = db.session.scalar(
             select(Assignment).where(
                 Assignment.entry_id == copy.entry_id, Assignment.is_third.is_(True)

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from contest.db import db
 from contest.models import AuditEvent
 from contest.services.profiles import create_profile
-from tests.conftest import csrf_token, login, uploaded_entry, vietnamese_essay
+from judging.services import units
+from tests.conftest import PASSWORD, csrf_token, login, uploaded_entry, vietnamese_essay
 
 ROLES = [
     "anonymous",
@@ -23,6 +24,7 @@ ROLES = [
     "organiser_parent",
     "province",
     "judge",
+    "unit_juror",  # a judge of Huyện Mộc Châu's own jury (issue 14): no more than a judge
 ]
 USER_OF_ROLE = {
     "entrant_a": "entrant_a",
@@ -155,7 +157,25 @@ def _failed_mail_job():
 def login_as(client, world, role):
     if role == "anonymous":
         return
-    assert login(client, world["users"][USER_OF_ROLE[role]]).status_code == 302
+    user = _unit_juror(world) if role == "unit_juror" else world["users"][USER_OF_ROLE[role]]
+    assert login(client, user).status_code == 302
+
+
+def _unit_juror(world):
+    """A judge account created by the district's organiser for its own jury."""
+    round_, organiser = world["rounds"]["MCH"], world["users"]["organiser_d1"]
+    units.switch_on(db.session, round_, organiser)
+    juror = units.add_juror(
+        db.session,
+        round_,
+        organiser,
+        full_name="Giám khảo huyện",
+        email="gkh@mocchau.gov.vn",
+        phone=None,
+        password=PASSWORD,
+    )
+    db.session.commit()
+    return juror
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,90 @@
+"""Issue 14: a unit's prize tied at a boundary may be decided by choosing among the tied
+entries (by code: nothing names an author before finalisation), with the reason recorded."""
+
+from __future__ import annotations
+
+from contest.db import db
+from judging.services import stages, units
+from tests.conftest import csrf_token, login
+from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry
+from tests.judging.test_services import _score_everything
+
+BASE = "/judging/son-la-2019/unit/MCH/"
+
+
+def _tied(district):
+    """B has one seat and two entries tied for it."""
+    entries, round_, contest = district["entries"], district["round"], district["contest"]
+    stages.set_prize_ladder(
+        db.session, contest, [("Giải A cấp huyện", 1, 80), ("Giải B cấp huyện", 1, 60)], round_.id
+    )
+    db.session.commit()
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    level_b = stages.prize_levels(db.session, contest, round_.id)[1]
+    return entries, level_b
+
+
+def test_the_organiser_chooses_one_of_the_tied_by_code(client, world, district):
+    entries, level_b = _tied(district)
+    login(client, district["organiser"])
+    page = client.get(BASE).get_data(as_text=True)
+    action = f'action="{BASE}ties/{level_b.id}"'
+    assert action in page and f'value="{entries[1].id}"' in page
+    assert entries[1].author.full_name not in page and entries[1].title not in page
+    token = csrf_token(page)
+    refused = client.post(
+        f"{BASE}ties/{level_b.id}",
+        data={
+            "csrf_token": token,
+            "decision": "choose",
+            "reason": "x",
+            "chosen": [str(entries[1].id), str(entries[2].id)],
+        },
+        follow_redirects=True,
+    )
+    assert "Hãy chọn tối đa 1 bài" in refused.get_data(as_text=True)
+    client.post(
+        f"{BASE}ties/{level_b.id}",
+        data={
+            "csrf_token": token,
+            "decision": "choose",
+            "chosen": [str(entries[2].id)],
+            "reason": "Bài sát chủ đề hơn",
+        },
+    )
+    client.post(f"{BASE}finalise", data={"csrf_token": token})
+    round_ = district["round"]
+    assert stages.is_finalised(db.session, district["contest"], round_.id)
+    won = {a.entry_id: a.prize_level.name for a in units.winners(db.session, round_)}
+    assert won == {entries[0].id: "Giải A cấp huyện", entries[2].id: "Giải B cấp huyện"}
+
+
+def test_the_provinces_level_is_not_decided_here(client, world, district):
+    _tied(district)
+    stages.set_prize_ladder(db.session, district["contest"], [("Giải Nhất", 1, 80)])
+    db.session.commit()
+    province_level = stages.prize_levels(db.session, district["contest"])[0]
+    login(client, district["organiser"])
+    token = csrf_token(client.get(BASE).get_data(as_text=True))
+    got = client.post(
+        f"{BASE}ties/{province_level.id}",
+        data={"csrf_token": token, "decision": "share", "reason": "x"},
+    )
+    assert got.status_code == 404
+
+
+def test_the_provinces_results_page_keeps_its_tie_form(client, world, panel):
+    """The tie card is shared with the unit's page; the province's still posts to its own."""
+    open_for_judging(panel)
+    _score_everything(panel, [0.9, 0.75, 0.75, 0.6, 0.55, 0.4])
+    stages.set_prize_ladder(
+        db.session, panel["contest"], [("Giải Nhất", 2, 80), ("Giải Nhì", 1, 70)]
+    )
+    db.session.commit()
+    nhi = stages.prize_levels(db.session, panel["contest"])[1]
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/results").get_data(as_text=True)
+    assert f'action="/judging/son-la-2019/ties/{nhi.id}"' in page
+    assert f'value="{panel["entries"][1].id}"' in page
