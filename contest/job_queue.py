@@ -51,6 +51,10 @@ FAILED_CONVERSION_TTL_SECONDS = 600
 # Whatever else happens, a worker looks at the table again within this time (the embedded
 # runner does every 30 s): a call lost while Redis was away loses no job.
 SWEEP_SECONDS = 60
+# Set while a "run what is due" call waits on the queue: with the workers away, a thousand
+# commits put one call there, not a thousand. It lapses after a sweep's time, so a call lost
+# with it cannot hold the next one back for long.
+WAKE_PENDING_KEY = f"{QUEUE_NAME}:wake-pending"
 
 
 class RedisRunner:
@@ -66,6 +70,8 @@ class RedisRunner:
         action that queued the jobs still succeeds: they wait in the table (logged)."""
         try:
             if when is None or when <= utcnow():
+                if not self.connection.set(WAKE_PENDING_KEY, 1, nx=True, ex=SWEEP_SECONDS):
+                    return  # a call already waits: it will read the table after this commit
                 self.queue.enqueue(
                     RUN_DUE,
                     job_timeout=CALL_TIMEOUT_SECONDS,
@@ -122,10 +128,15 @@ class RedisRunner:
             time.sleep(0.1)
         raise office.OfficeConversionError(office.OfficeFailure.BUSY)
 
-    def work(self, *, burst: bool = False) -> None:
+    def work(self, *, burst: bool = False, conversions_only: bool = False) -> None:
         """Run the worker in this process (no fork: the app, its database engine and its
         app context serve every call), conversions first. A first call picks up the jobs
-        that waited in the table."""
+        that waited in the table. A conversions-only worker never starts a book build, so an
+        entrant's old Word file never waits behind one."""
+        if conversions_only:
+            worker = SimpleWorker([self.conversions], connection=self.connection)
+            worker.work(burst=burst, logging_level="WARNING")
+            return
         self.wake()
         worker = SimpleWorker([self.conversions, self.queue], connection=self.connection)
         worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
@@ -143,13 +154,15 @@ def run_due_jobs() -> int:
     worker of this machine left running are settled, every due job runs, and the next call
     is booked: the next retry if it comes first, and the next sweep. Returns how many jobs
     ran."""
+    runner = current_app.extensions["jobs"]
+    runner.connection.delete(WAKE_PENDING_KEY)  # commits from now on need a call of their own
     jobs.settle_abandoned()
     count = jobs.run_due()
     upcoming = db.session.scalar(
         select(func.min(Job.run_after)).where(Job.state == JobState.QUEUED)
     )
     db.session.remove()
-    runner, sweep = current_app.extensions["jobs"], next_sweep()
+    sweep = next_sweep()
     if upcoming is not None and upcoming < sweep:
         runner.wake(upcoming)
     runner.wake(sweep)
@@ -166,15 +179,20 @@ def convert_old_word(data: bytes, extension: str, timeout: int) -> tuple[str, by
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option(
+    "--conversions-only",
+    is_flag=True,
+    help="Convert entrants' old Word files only, never a book build or a mail.",
+)
 @with_appcontext
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, conversions_only: bool) -> None:
     """Run background jobs from the Redis queue (REDIS_URL)."""
     runner = current_app.extensions["jobs"]
     if not isinstance(runner, RedisRunner):
         raise click.ClickException(
             _("Chưa đặt REDIS_URL: việc nền đang chạy ngay trong tiến trình web.")
         )
-    runner.work(burst=burst)
+    runner.work(burst=burst, conversions_only=conversions_only)
 
 
 def init_app(app: Flask) -> None:

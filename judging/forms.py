@@ -37,6 +37,15 @@ class ConflictForm(Form):
     submit = SubmitField(_l("Ghi nhận xung đột"))
 
 
+class ReopenForm(Form):
+    """A judge's submitted score unlocked so they can mark it again, with the reason on record."""
+
+    judge_id = SelectField(_l("Giám khảo"), coerce=int)
+    code = StringField(_l("Mã phách của bài"), validators=[DataRequired()])
+    reason = StringField(_l("Lý do mở lại"), validators=[DataRequired()])
+    submit = SubmitField(_l("Mở lại điểm"))
+
+
 class RedactForm(Form):
     snippet = StringField(_l("Đoạn chữ cần che"), validators=[DataRequired()])
     submit = SubmitField(_l("Che trong bản chấm"))

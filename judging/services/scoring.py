@@ -167,6 +167,23 @@ def save_score(
     return score
 
 
+def submitted_score(session: Session, stage: Stage, judge_id: int, entry_id: int) -> Score:
+    """The judge's submitted score on the entry in this stage, the one an organiser reopens."""
+    score = session.scalar(
+        select(Score)
+        .join(Assignment)
+        .where(
+            Assignment.stage_id == stage.id,
+            Assignment.judge_id == judge_id,
+            Assignment.entry_id == entry_id,
+            Score.submitted_at.is_not(None),
+        )
+    )
+    if score is None:
+        raise InvalidInput(_l("Giám khảo này chưa nộp điểm bài này trong vòng chấm."))
+    return score
+
+
 def reopen_score(session: Session, score: Score, actor: User, reason: str, now: datetime) -> None:
     """An organiser unlocks a submitted score, with a reason on record."""
     reason = nfc(reason.strip())
@@ -271,3 +288,26 @@ def recuse(session: Session, assign_: Assignment, reason: str) -> Assignment:
     assign_.recuse_reason = reason
     declare_conflict(session, assign_.judge, assign_.entry, reason, assign_.judge)
     return move_away(session, assign_, AssignmentState.RECUSED)
+
+
+def declare_stage_conflict(
+    session: Session, stage: Stage, judge: User | None, entry: Entry, reason: str, actor: User
+) -> None:
+    """An organiser records a conflict: beyond never assigning the pair again, the judge's
+    unscored copy of the entry in this stage goes to another judge now (a submitted score
+    stays, as when a judge withdraws; the organiser may reopen it)."""
+    declare_conflict(session, judge, entry, reason, actor)
+    if stage.state != StageState.OPEN:
+        return
+    held = session.scalar(
+        select(Assignment).where(
+            Assignment.stage_id == stage.id,
+            Assignment.judge_id == judge.id,
+            Assignment.entry_id == entry.id,
+            Assignment.is_active,
+        )
+    )
+    if held is not None and not held.is_submitted:
+        held.recuse_reason = nfc(reason.strip())
+        move_away(session, held, AssignmentState.RECUSED)
+

@@ -11,29 +11,24 @@ from flask_login import current_user, login_required
 from contest import policy
 from contest.categories import CATEGORIES
 from contest.db import db, utcnow
-from contest.forms import ConfirmForm, choices
-from contest.lifecycles import Role
+from contest.forms import ConfirmForm
 from contest.listing import ListArgs
-from contest.models import User
 from contest.services import forwarding, queries
-from contest.web import form_id, user_action
+from contest.web import user_action
 from judging import policy as judging_policy
 from judging.forms import (
     ClearForm,
-    ConflictForm,
-    HeadJudgeForm,
     LadderForm,
-    PanelMemberForm,
-    ReasonOnlyForm,
     RedactForm,
     StageForm,
     parse_lines,
 )
-from judging.models import LeakFlag, Score
-from judging.services import assigning, blinding, lists, reports, results, scoring, stages
+from judging.models import LeakFlag
+from judging.services import assigning, blinding, lists, reports, results, stages
 from judging.services import panel as panel_service
 from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 from judging.views.common import bp, organiser_contest, stage_or_404
+from judging.views.panels import panel_forms, panel_posted
 
 STAGE_FIELDS = (
     "name",
@@ -87,7 +82,6 @@ def overview(slug: str):
         unit_options=_unit_options(contest),
         total=sum(counts.values()),
         waiting=sum(counts.get(s, 0) for s in UNRESOLVED_RESULT_STATES),
-        confirm=ConfirmForm(),
         progress=reports.progress(db.session, stage) if stage else [],
         holding=forwarding.rounds_still_holding_entries(db.session, contest)
         if draft and stage.position == 1
@@ -157,93 +151,20 @@ def clear(flag_id: int):
     return redirect(_flags_page(flag))
 
 
-def panel_forms(judges, *, prefixed: bool = False) -> tuple[PanelMemberForm, HeadJudgeForm]:
-    """The forms that put one of `judges` on a stage's panel and name its head judge."""
-    member_form = PanelMemberForm(prefix="member" if prefixed else "")
-    head_form = HeadJudgeForm(prefix="head" if prefixed else "")
-    member_form.judge_id.choices = choices(
-        (j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges
-    )
-    head_form.judge_id.choices = choices(
-        (j.id, j.full_name) for j in judges if j.role == Role.HEAD_JUDGE
-    )
-    return member_form, head_form
-
-
-def member_or_head_posted(
-    action: str | None, stage, member_form: PanelMemberForm, head_form: HeadJudgeForm
-) -> bool | None:
-    """Handle a posted panel member or head judge (True when saved); None for other posts."""
-    if action == "member" and member_form.validate_on_submit():
-        with user_action(_("Đã cập nhật hội đồng.")) as done:
-            panel_service.add_judge(
-                done.session,
-                stage,
-                db.session.get(User, member_form.judge_id.data),
-                member_form.min_load.data,
-                member_form.max_load.data,
-            )
-        return done.ok
-    if action == "head" and head_form.validate_on_submit():
-        with user_action(_("Đã chỉ định trưởng ban giám khảo.")) as done:
-            panel_service.set_head_judge(
-                done.session, stage, db.session.get(User, head_form.judge_id.data)
-            )
-        return done.ok
-    return None
-
-
-def _panel_action(
-    contest, stage
-) -> tuple[bool, tuple[PanelMemberForm, HeadJudgeForm, ConflictForm]]:
-    """Handle the panel page's one posted form; True when it succeeded."""
-    member_form, head_form = panel_forms(panel_service.judge_accounts(db.session))
-    conflict_form = ConflictForm()
-    conflict_form.judge_id.choices = member_form.judge_id.choices
-    forms = (member_form, head_form, conflict_form)
-    action = request.form.get("action")
-    posted = member_or_head_posted(action, stage, member_form, head_form)
-    if posted is not None:
-        return posted, forms
-    if action == "conflict" and conflict_form.validate_on_submit():
-        copy = blinding.blind_copy_by_code(db.session, contest, conflict_form.code.data)
-        if copy is None:
-            flash(_("Không có bài mang mã phách này."), "error")
-            return False, forms
-        with user_action(_("Đã ghi nhận xung đột.")) as done:
-            panel_service.declare_conflict(
-                done.session,
-                db.session.get(User, conflict_form.judge_id.data),
-                copy.entry,
-                conflict_form.reason.data,
-                current_user,
-            )
-        return done.ok, forms
-    if action == "withdraw" and ConfirmForm().validate_on_submit():
-        judge = db.session.get(User, form_id("judge_id"))
-        with user_action(_("Giám khảo đã rút; các bài chưa chấm đã được giao lại.")) as done:
-            panel_service.withdraw_judge(done.session, stage, judge, current_user)
-        return done.ok, forms
-    return False, forms
-
-
 @bp.route("/<slug>/panel", methods=["GET", "POST"])
 @login_required
 def panel(slug: str):
     contest = organiser_contest(slug)
     stage = stage_or_404(contest)
-    done, (member_form, head_form, conflict_form) = _panel_action(contest, stage)
-    if done:
+    forms = panel_forms(panel_service.judge_accounts(db.session))
+    if request.method == "POST" and panel_posted(stage, forms):
         return redirect(url_for("judging.panel", slug=slug))
     return render_template(
         "judging/panel.html",
         contest=contest,
         stage=stage,
         members=panel_service.members(db.session, stage),
-        member_form=member_form,
-        head_form=head_form,
-        conflict_form=conflict_form,
-        confirm=ConfirmForm(),
+        forms=forms,
         loads={p["judge_id"]: p for p in reports.progress(db.session, stage)},
     )
 
@@ -338,15 +259,3 @@ def stage_action(slug: str, action: str):
         with user_action(str(message)) as done:
             verb(done.session, stage)
     return redirect(url_for("judging.overview", slug=slug))
-
-
-@bp.route("/scores/<int:score_id>/reopen", methods=["POST"])
-@login_required
-def reopen(score_id: int):
-    score = db.session.get(Score, score_id)
-    policy.require(score is not None and policy.is_province(current_user))
-    form = ReasonOnlyForm()
-    if form.validate_on_submit():
-        with user_action(_("Đã mở lại điểm để giám khảo chấm lại.")) as action:
-            scoring.reopen_score(action.session, score, current_user, form.reason.data, utcnow())
-    return redirect(url_for("judging.overview", slug=score.assignment.stage.contest.slug))

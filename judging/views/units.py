@@ -35,7 +35,8 @@ from judging.services import assigning, blinding, prizes, reports, results, stag
 from judging.services import panel as panel_service
 from judging.views.common import bp
 from judging.views.organiser_results import export_response
-from judging.views.organisers import fill_setup, member_or_head_posted, panel_forms, save_setup
+from judging.views.organisers import fill_setup, save_setup
+from judging.views.panels import PanelForms, panel_forms, panel_posted
 
 
 def unit_round_or_404(slug: str, code: str) -> Round:
@@ -98,7 +99,6 @@ def unit_overview(slug: str, code: str):
         tie_view=_tie_view(round_) if judging and not judging.is_finalised else None,
         tie_form=ReasonOnlyForm(prefix="ties"),
         choose_form=TieForm(),
-        confirm=ConfirmForm(),
     )
 
 
@@ -190,7 +190,7 @@ def _juror_form(round_: Round) -> AccountForm:
     return form
 
 
-def _jury_action(round_: Round, stage, juror_form, member_form, head_form) -> bool:
+def _jury_action(round_: Round, stage, juror_form, forms: PanelForms) -> bool:
     """Handle the jury page's one posted form; True when it succeeded."""
     action = request.form.get("action")
     if action == "juror" and juror_form.validate_on_submit():
@@ -209,7 +209,7 @@ def _jury_action(round_: Round, stage, juror_form, member_form, head_form) -> bo
         return done.ok
     if stage is None:
         return False
-    return bool(member_or_head_posted(action, stage, member_form, head_form))
+    return panel_posted(stage, forms)
 
 
 @bp.route("/<slug>/unit/<code>/jury", methods=["GET", "POST"])
@@ -222,8 +222,8 @@ def unit_jury(slug: str, code: str):
     stage = stages.current_stage(db.session, round_.contest, round_.id)
     jurors = panel_service.judge_accounts(db.session, round_.id)
     juror_form = _juror_form(round_)
-    member_form, head_form = panel_forms(jurors, prefixed=True)
-    if _jury_action(round_, stage, juror_form, member_form, head_form):
+    forms = panel_forms(jurors)
+    if request.method == "POST" and _jury_action(round_, stage, juror_form, forms):
         return redirect(_here(round_, "judging.unit_jury"))
     return render_template(
         "judging/unit_jury.html",
@@ -233,8 +233,8 @@ def unit_jury(slug: str, code: str):
         jurors=jurors,
         members=panel_service.members(db.session, stage) if stage else [],
         juror_form=juror_form,
-        member_form=member_form,
-        head_form=head_form,
+        forms=forms,
+        loads={p["judge_id"]: p for p in reports.progress(db.session, stage)} if stage else {},
     )
 
 

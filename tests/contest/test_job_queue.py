@@ -160,10 +160,14 @@ def test_flask_worker_without_redis_says_why(runner):
     assert result.exit_code != 0 and "Chưa đặt REDIS_URL" in result.output
 
 
-def test_an_old_word_upload_is_converted_by_a_worker(app, tmp_path, redis_url, office_samples):
+@pytest.mark.parametrize("options", [[], ["--conversions-only"]])
+def test_an_old_word_upload_is_converted_by_a_worker(
+    app, tmp_path, redis_url, office_samples, options
+):
     runner = _on_redis(app, redis_url)
+    runner.wake()  # a call for the jobs waits too
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", *options],
         env=_worker_environment(tmp_path, redis_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -175,6 +179,23 @@ def test_an_old_word_upload_is_converted_by_a_worker(app, tmp_path, redis_url, o
         _, errors = worker.communicate(timeout=30)
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices and essay.word_count > 20, errors
     assert runner.conversions.finished_job_registry.count == 1  # done by the worker
+    if options:  # a conversions-only worker leaves the jobs' call to others (never a book build)
+        assert _queue(redis_url).count == 1
+
+
+def test_many_commits_while_the_workers_are_away_put_one_call(app, world, mail_on, redis_url):
+    runner = _on_redis(app, redis_url)
+    payload = {"to": "x@example.com", "subject": "Thư", "body": "Nội dung"}
+    for _ in range(20):
+        with unit_of_work() as uow:
+            jobs.enqueue(uow.session, MAIL, payload)
+    assert _queue(redis_url).count == 1
+    runner.work(burst=True)
+    assert {j.state for j in db.session.scalars(select(Job))} == {JobState.DONE}
+    assert len(mail_on.to("x@example.com")) == 20
+    with unit_of_work() as uow:  # the call ran: the next commit puts a call of its own
+        jobs.enqueue(uow.session, MAIL, payload)
+    assert _queue(redis_url).count == 1
 
 
 def test_no_free_worker_gives_a_message_and_leaves_nothing_queued(

@@ -80,7 +80,6 @@ POSTS = [
     "/judging/son-la-2019/ties/1",
     "/judging/flags/1/redact",
     "/judging/flags/1/clear",
-    "/judging/scores/1/reopen",
     "/judging/son-la-2019/head/{code}",
 ]
 POST_ALLOWED = {
