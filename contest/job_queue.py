@@ -12,6 +12,7 @@ first, while the upload waits for the result: LibreOffice runs on the workers' m
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +56,11 @@ SWEEP_SECONDS = 60
 # commits put one call there, not a thousand. It lapses after a sweep's time, so a call lost
 # with it cannot hold the next one back for long.
 WAKE_PENDING_KEY = f"{QUEUE_NAME}:wake-pending"
+# Each worker process holds a lease in Redis while it lives (renewed every third of its
+# time): a job "running" in a worker whose lease lapsed — its machine gone for good — is
+# settled by any other worker, not only by its own machine's next start.
+ALIVE_KEY_PREFIX = f"{QUEUE_NAME}:alive:"
+LEASE_SECONDS = 90
 
 
 class RedisRunner:
@@ -130,16 +136,39 @@ class RedisRunner:
 
     def work(self, *, burst: bool = False, conversions_only: bool = False) -> None:
         """Run the worker in this process (no fork: the app, its database engine and its
-        app context serve every call), conversions first. A first call picks up the jobs
-        that waited in the table. A conversions-only worker never starts a book build, so an
-        entrant's old Word file never waits behind one."""
-        if conversions_only:
-            worker = SimpleWorker([self.conversions], connection=self.connection)
-            worker.work(burst=burst, logging_level="WARNING")
-            return
-        self.wake()
-        worker = SimpleWorker([self.conversions, self.queue], connection=self.connection)
-        worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+        app context serve every call), conversions first, holding its lease meanwhile. A
+        first call picks up the jobs that waited in the table. A conversions-only worker
+        never starts a book build, so an entrant's old Word file never waits behind one."""
+        stop = threading.Event()
+        threading.Thread(target=self._hold_lease, args=(stop,), daemon=True).start()
+        try:
+            if conversions_only:
+                worker = SimpleWorker([self.conversions], connection=self.connection)
+                worker.work(burst=burst, logging_level="WARNING")
+                return
+            self.wake()
+            worker = SimpleWorker([self.conversions, self.queue], connection=self.connection)
+            worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+        finally:
+            stop.set()
+
+    def _hold_lease(self, stop: threading.Event) -> None:
+        """Renew this process's lease until `stop` (Redis away: retried), then give it up."""
+        key = ALIVE_KEY_PREFIX + jobs.this_worker()
+        while not stop.is_set():
+            try:
+                self.connection.set(key, 1, ex=LEASE_SECONDS)
+            except RedisError as error:
+                log.warning("job queue unreachable, lease not renewed: %r", error)
+            stop.wait(LEASE_SECONDS / 3)
+        try:
+            self.connection.delete(key)
+        except RedisError:
+            pass  # it lapses on its own
+
+    def is_alive(self, owner: str) -> bool:
+        """Whether the worker process `owner` (host:pid) still holds its lease."""
+        return bool(self.connection.exists(ALIVE_KEY_PREFIX + owner))
 
 
 def next_sweep() -> datetime:
@@ -156,7 +185,7 @@ def run_due_jobs() -> int:
     ran."""
     runner = current_app.extensions["jobs"]
     runner.connection.delete(WAKE_PENDING_KEY)  # commits from now on need a call of their own
-    jobs.settle_abandoned()
+    jobs.settle_abandoned(runner.is_alive)
     count = jobs.run_due()
     upcoming = db.session.scalar(
         select(func.min(Job.run_after)).where(Job.state == JobState.QUEUED)

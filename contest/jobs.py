@@ -179,13 +179,15 @@ def recover_abandoned(app: Flask) -> int:
         return settled
 
 
-def settle_abandoned() -> int:
-    """Settle the jobs that dead processes of this machine left "running" (see
-    `recover_abandoned`); how many. Needs an app context."""
+def settle_abandoned(alive_elsewhere: Callable[[str], bool] | None = None) -> int:
+    """Settle the jobs that dead processes left "running" (see `recover_abandoned`); how
+    many. A process of this machine is asked directly; one of another machine only through
+    `alive_elsewhere` (the queue's liveness lease), else its own machine judges it. Needs an
+    app context."""
     host = socket.gethostname()
     with unit_of_work() as uow:
         running = uow.session.scalars(select(Job).where(Job.state == JobState.RUNNING))
-        dead = [job for job in running if _is_dead(job.owner, host)]
+        dead = [job for job in running if _is_dead(job.owner, host, alive_elsewhere)]
         for job in dead:
             log.warning("job %s (%s) abandoned by %s", job.id, job.kind, job.owner)
             job.last_error = str(_l("Máy chủ dừng hoặc khởi động lại khi việc này đang chạy."))
@@ -201,10 +203,12 @@ def settle_abandoned() -> int:
     return len(dead)
 
 
-def _is_dead(owner: str, host: str) -> bool:
+def _is_dead(owner: str, host: str, alive_elsewhere: Callable[[str], bool] | None) -> bool:
     owner_host, _, pid = owner.rpartition(":")
-    if owner_host != host or not pid.isdigit():
-        return False  # another machine's worker: its own start-up judges it
+    if not pid.isdigit():
+        return False
+    if owner_host != host:
+        return alive_elsewhere is not None and not alive_elsewhere(owner)
     if int(pid) == os.getpid():
         return True  # a restarted process that got the same pid
     try:

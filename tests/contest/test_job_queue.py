@@ -104,6 +104,26 @@ def test_a_job_left_running_by_a_dead_worker_is_settled_by_the_next_call(
     assert alive.state == JobState.RUNNING  # its process still lives
 
 
+def test_a_job_of_another_machine_is_settled_once_its_worker_s_lease_lapsed(
+    app, world, mail_on, redis_url
+):
+    """A worker machine gone for good: any other worker settles what it left running, while
+    a worker elsewhere that still renews its lease keeps its job."""
+    runner = _on_redis(app, redis_url)
+    gone = _running_job("worker-machine-2:4242")
+    alive = _running_job("worker-machine-3:4242")
+    Redis.from_url(redis_url).set(job_queue.ALIVE_KEY_PREFIX + alive.owner, 1, ex=60)
+    ids = gone.id, alive.id
+    runner.work(burst=True)
+    gone, alive = (_reread(i) for i in ids)
+    assert gone.state == JobState.DONE and gone.attempts == 2  # a mail simply runs again
+    assert alive.state == JobState.RUNNING
+    # The worker gave its own lease up when it stopped.
+    assert Redis.from_url(redis_url).keys(job_queue.ALIVE_KEY_PREFIX + "*") == [
+        (job_queue.ALIVE_KEY_PREFIX + alive.owner).encode()
+    ]
+
+
 def test_redis_away_the_action_succeeds_and_the_job_waits_for_the_worker(
     app, world, make_entry, mail_on, redis_url, caplog
 ):
