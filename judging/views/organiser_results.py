@@ -76,27 +76,33 @@ def results_page(slug: str):
     )
 
 
+def record_tie_decision(contest, level: PrizeLevel) -> None:
+    """The posted decision on a tied prize (share it, or choose among the tied entries), with
+    its reason: the province's results page and a unit's judging page post the same form."""
+    form = TieForm()
+    if not form.validate_on_submit():
+        flash(_("Cần ghi rõ lý do."), "error")
+        return
+    chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+    with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
+        prizes.decide_tie(
+            action.session,
+            contest,
+            level,
+            current_user,
+            form.decision.data,
+            chosen,
+            form.reason.data,
+        )
+
+
 @bp.route("/<slug>/ties/<int:level_id>", methods=["POST"])
 @login_required
 def decide_tie(slug: str, level_id: int):
     contest = organiser_contest(slug)
     level = db.session.get(PrizeLevel, level_id)
-    policy.require(level is not None and level.contest_id == contest.id)
-    form = TieForm()
-    if form.validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
-        with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
-            prizes.decide_tie(
-                action.session,
-                contest,
-                level,
-                current_user,
-                form.decision.data,
-                chosen,
-                form.reason.data,
-            )
-    else:
-        flash(_("Cần ghi rõ lý do."), "error")
+    policy.require(level is not None and level.contest_id == contest.id and level.round_id is None)
+    record_tie_decision(contest, level)
     return redirect(url_for("judging.results", slug=slug))
 
 

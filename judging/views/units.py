@@ -34,7 +34,7 @@ from judging.models import PrizeLevel
 from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
 from judging.views.common import bp
-from judging.views.organiser_results import export_response
+from judging.views.organiser_results import export_response, record_tie_decision
 from judging.views.organisers import fill_setup, save_setup
 from judging.views.panels import PanelForms, panel_forms, panel_posted
 
@@ -121,21 +121,7 @@ def unit_decide_tie(slug: str, code: str, level_id: int):
     level = db.session.get(PrizeLevel, level_id)
     if level is None or level.round_id != round_.id:
         abort(404)
-    form = TieForm()
-    if form.validate_on_submit():
-        chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
-        with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
-            prizes.decide_tie(
-                action.session,
-                round_.contest,
-                level,
-                current_user,
-                form.decision.data,
-                chosen,
-                form.reason.data,
-            )
-    else:
-        flash(_("Cần ghi rõ lý do."), "error")
+    record_tie_decision(round_.contest, level)
     return redirect(_here(round_))
 
 

@@ -195,3 +195,18 @@ def score_unit_entry(stage, entry, shares):
         if not held.is_submitted:
             scoring.save_score(db.session, held, marks_for(stage, share), "", submit=True, now=NOW)
     db.session.commit()
+
+
+def tied_unit_prize(district):
+    """The unit's ladder A/B, scored so that B has one seat and two entries tied for it;
+    returns the entries and level B."""
+    entries, round_, contest = district["entries"], district["round"], district["contest"]
+    stages.set_prize_ladder(
+        db.session, contest, [("Giải A cấp huyện", 1, 80), ("Giải B cấp huyện", 1, 60)], round_.id
+    )
+    db.session.commit()
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    level_b = stages.prize_levels(db.session, contest, round_.id)[1]
+    return entries, level_b

@@ -13,7 +13,7 @@ from judging.models import Stage, UnitJuror
 from judging.services import blinding, scoring, stages, units
 from judging.states import ResultState
 from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry
+from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry, tied_unit_prize
 
 BASE = "/judging/son-la-2019/unit"
 
@@ -210,14 +210,8 @@ def test_forwarding_by_results_through_the_page(client, world, district):
 
 
 def test_a_tie_at_a_unit_prize_is_shared_with_a_reason_before_finalising(client, world, district):
-    entries, round_, contest = district["entries"], district["round"], district["contest"]
-    stages.set_prize_ladder(
-        db.session, contest, [("Giải A cấp huyện", 1, 80), ("Giải B cấp huyện", 1, 60)], round_.id
-    )
-    db.session.commit()
-    open_unit(district)
-    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
-        score_unit_entry(district["stage"], entry, [share, share])
+    round_, contest = district["round"], district["contest"]
+    entries, _ = tied_unit_prize(district)
     login(client, district["organiser"])
     page = client.get(f"{BASE}/MCH/").get_data(as_text=True)
     assert 'id="unit-ties"' in page and "Giải B cấp huyện" in page

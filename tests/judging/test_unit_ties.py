@@ -3,31 +3,20 @@ entries (by code: nothing names an author before finalisation), with the reason 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from contest.db import db
+from judging.models import TieDecision
 from judging.services import stages, units
 from tests.conftest import csrf_token, login
-from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry
+from tests.judging.conftest import open_for_judging, tied_unit_prize
 from tests.judging.test_services import _score_everything
 
 BASE = "/judging/son-la-2019/unit/MCH/"
 
 
-def _tied(district):
-    """B has one seat and two entries tied for it."""
-    entries, round_, contest = district["entries"], district["round"], district["contest"]
-    stages.set_prize_ladder(
-        db.session, contest, [("Giải A cấp huyện", 1, 80), ("Giải B cấp huyện", 1, 60)], round_.id
-    )
-    db.session.commit()
-    open_unit(district)
-    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
-        score_unit_entry(district["stage"], entry, [share, share])
-    level_b = stages.prize_levels(db.session, contest, round_.id)[1]
-    return entries, level_b
-
-
 def test_the_organiser_chooses_one_of_the_tied_by_code(client, world, district):
-    entries, level_b = _tied(district)
+    entries, level_b = tied_unit_prize(district)
     login(client, district["organiser"])
     page = client.get(BASE).get_data(as_text=True)
     action = f'action="{BASE}ties/{level_b.id}"'
@@ -62,7 +51,7 @@ def test_the_organiser_chooses_one_of_the_tied_by_code(client, world, district):
 
 
 def test_the_provinces_level_is_not_decided_here(client, world, district):
-    _tied(district)
+    tied_unit_prize(district)
     stages.set_prize_ladder(db.session, district["contest"], [("Giải Nhất", 1, 80)])
     db.session.commit()
     province_level = stages.prize_levels(db.session, district["contest"])[0]
@@ -88,3 +77,15 @@ def test_the_provinces_results_page_keeps_its_tie_form(client, world, panel):
     page = client.get("/judging/son-la-2019/results").get_data(as_text=True)
     assert f'action="/judging/son-la-2019/ties/{nhi.id}"' in page
     assert f'value="{panel["entries"][1].id}"' in page
+
+
+def test_the_provinces_results_page_does_not_decide_a_units_level(client, world, district):
+    _, level_b = tied_unit_prize(district)
+    login(client, world["users"]["province"])
+    token = csrf_token(client.get(BASE).get_data(as_text=True))
+    got = client.post(
+        f"/judging/son-la-2019/ties/{level_b.id}",
+        data={"csrf_token": token, "decision": "share", "reason": "x"},
+    )
+    assert got.status_code == 404
+    assert db.session.scalars(select(TieDecision)).all() == []
