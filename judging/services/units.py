@@ -179,6 +179,17 @@ class ForwardProposal:
     seats: int
 
 
+def arrived_after_opening(session: Session, round_: Round) -> int:
+    """Entries waiting in the round that its opened judging never saw (submitted, or sent up
+    from a unit below, after it opened): nothing drops them — the forward page lists them as
+    not judged, to send up with a recorded reason — but the organiser is told early."""
+    opened = stages.stages(session, round_.contest, round_.id)
+    if not opened or opened[0].state == StageState.DRAFT:
+        return 0
+    copied = set(session.scalars(select(BlindCopy.entry_id).where(BlindCopy.round_id == round_.id)))
+    return sum(1 for e in forwarding.pending_entries(session, round_) if e.id not in copied)
+
+
 def forward_proposal(session: Session, round_: Round) -> ForwardProposal:
     """Top entries still waiting in the round, by the unit's final ranking, within the quota."""
     left = max(round_.quota - forwarding.forwarded_count(session, round_), 0)

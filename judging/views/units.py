@@ -93,6 +93,7 @@ def unit_overview(slug: str, code: str):
         members=panel_service.members(db.session, stage) if stage else [],
         flags=blinding.open_flags(db.session, contest, round_.id) if judging else [],
         waiting=len(forwarding.pending_entries(db.session, round_)),
+        late=units.arrived_after_opening(db.session, round_) if judging else 0,
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
         awards=units.awards(db.session, round_) if judging and judging.is_finalised else [],

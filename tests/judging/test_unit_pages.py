@@ -12,7 +12,7 @@ from contest.lifecycles import EntryState
 from judging.models import Stage, UnitJuror
 from judging.services import blinding, scoring, stages, units
 from judging.states import ResultState
-from tests.conftest import NOW, csrf_token, login
+from tests.conftest import NOW, csrf_token, entrant, login
 from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry, tied_unit_prize
 
 BASE = "/judging/son-la-2019/unit"
@@ -264,3 +264,22 @@ def test_the_unit_head_judge_decides_on_the_judges_pages(client, world, district
     client.get("/logout")
     login(client, world["users"]["head_judge"])  # the province's head judge: not theirs
     assert client.get(url).status_code == 404
+
+
+def test_an_entry_that_arrives_after_the_unit_opened_is_shown_not_lost(
+    client, world, district, make_entry
+):
+    entries, round_ = district["entries"], district["round"]
+    open_unit(district)
+    login(client, district["organiser"])
+    assert 'id="late-entries"' not in client.get(f"{BASE}/MCH/").get_data(as_text=True)
+    late = make_entry(entrant(world, "muon@example.com", "MCH", name="Người nộp muộn"))
+    assert late.round_id == round_.id
+    page = client.get(f"{BASE}/MCH/").get_data(as_text=True)
+    assert 'id="late-entries"' in page and "1 bài đến vòng" in page
+    for entry, share in zip(entries, [0.9, 0.8, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    units.finalise_unit(db.session, round_, district["organiser"], NOW)
+    db.session.commit()
+    forward = client.get(f"{BASE}/MCH/forward").get_data(as_text=True)
+    assert f'id="pick-{late.id}"' in forward and "chưa được chấm" in forward
