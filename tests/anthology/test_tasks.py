@@ -199,7 +199,8 @@ def test_a_build_killed_on_an_rq_worker_fails_at_the_next_call(app, finalised, w
     job.state, job.owner = JobState.RUNNING, f"{socket.gethostname()}:{_dead_pid()}"
     db.session.commit()
     ids = build.id, contest.id, actor.id
-    RedisRunner(redis_url).work(burst=True)  # the worker, restarted by systemd
+    app.extensions["jobs"] = RedisRunner(redis_url)  # the worker, restarted by systemd
+    app.extensions["jobs"].work(burst=True)
     build = db.session.get(AnthologyBuild, ids[0])
     assert build.state == BuildState.FAILED and "khởi động lại" in build.error
     contest, actor = db.session.get(Contest, ids[1]), db.session.get(User, ids[2])
