@@ -52,6 +52,7 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         judging_demo.open_judging(contest, 5)
         db.session.commit()
         stage = stages.current_stage(db.session, contest)
+        stage_id = stage.id
         (wide, wide_judges), (narrow, narrow_judges) = _pairs(stage)[:2]
         wide_code, narrow_code = wide.code, narrow.code
         wide_emails = [j.email for j in wide_judges]
@@ -77,7 +78,9 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
         )
         third = db.session.scalar(
             select(Assignment).where(
-                Assignment.entry_id == copy.entry_id, Assignment.is_third.is_(True)
+                Assignment.stage_id == stage_id,  # not the third judge of a unit's own jury
+                Assignment.entry_id == copy.entry_id,
+                Assignment.is_third.is_(True),
             )
         )
         assert third is not None, "a gap over 15 points brings a third judge"
