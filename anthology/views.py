@@ -31,7 +31,7 @@ from contest.listing import ListArgs, page_of
 from contest.models import Contest
 from contest.text import fold
 from contest.uow import end_reads
-from contest.web import contest_or_404, form_id, user_action
+from contest.web import attachment, contest_or_404, form_id, user_action
 from judging.services import units
 from judging.views.units import unit_round_or_404
 
@@ -352,11 +352,7 @@ def _certificates_response(data: bytes, fmt: str, name: str) -> Response | None:
         except CertificatePrintError as error:
             flash(str(error), "error")
             return None
-    return Response(
-        data,
-        mimetype=CERTIFICATE_TYPES[fmt],
-        headers={"Content-Disposition": f"attachment; filename={name}-giay-chung-nhan.{fmt}"},
-    )
+    return attachment(data, CERTIFICATE_TYPES[fmt], f"{name}-giay-chung-nhan.{fmt}")
 
 
 @bp.route("/<slug>/unit/<code>/certificates", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ unit of work, serve an essay's stored pictures safely."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,12 @@ def user_action(
     action.ok = True
     if success:
         flash(success, "success")
+
+
+def attachment(data: bytes, mimetype: str, name: str) -> Response:
+    """`data` as a file to save under `name`: a unit's code or a contest's name may hold
+    Vietnamese letters, spaces or quotes, which Flask encodes for the header (RFC 6266)."""
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def picture_response(path: str | None) -> Response:

@@ -14,7 +14,7 @@ from contest.categories import CATEGORIES
 from contest.db import db, records_reads, utcnow
 from contest.forms import ConfirmForm
 from contest.listing import ListArgs
-from contest.web import user_action
+from contest.web import attachment, user_action
 from judging import export
 from judging.audit import JudgingAction
 from judging.forms import TieForm
@@ -163,8 +163,4 @@ def export_response(data: export.ExportData, fmt: str, name: str) -> Response:
         if fmt == "xlsx"
         else "text/csv; charset=utf-8"
     )
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={name}-ket-qua.{fmt}"},
-    )
+    return attachment(body, mimetype, f"{name}-ket-qua.{fmt}")

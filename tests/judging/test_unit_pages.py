@@ -4,6 +4,8 @@ inside their unit's round."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 
@@ -283,3 +285,16 @@ def test_an_entry_that_arrives_after_the_unit_opened_is_shown_not_lost(
     db.session.commit()
     forward = client.get(f"{BASE}/MCH/forward").get_data(as_text=True)
     assert f'id="pick-{late.id}"' in forward and "chưa được chấm" in forward
+
+
+def test_a_unit_code_with_vietnamese_letters_and_quotes_still_downloads(client, district):
+    """A unit code is free text: the file name must not break the download's header."""
+    code = 'MỘC CHÂU "1"'
+    district["round"].unit.code = code
+    db.session.commit()
+    login(client, district["organiser"])
+    got = client.get(f"{BASE}/{quote(code)}/export.csv")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    header = got.headers["Content-Disposition"]
+    assert header.startswith("attachment;") and "\r" not in header and "\n" not in header
+    assert "filename*=UTF-8''son-la-2019-m%E1%BB%99c%20ch%C3%A2u" in header
