@@ -280,12 +280,18 @@ def _part_sections(document) -> None:
         section.first_page_footer.is_linked_to_previous = False
 
 
-def _scale_pictures(document) -> None:
+def _finish_pictures(document) -> None:
+    """Pictures fit the page, and each carries its text alternative once: pandoc writes a
+    picture's source into its second description — here the whole data: address, a second
+    copy of the image that a screen reader could start spelling out."""
     section = document.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
     # A portrait photo at full width would fill a page and push its caption to the next.
     portrait_height = (section.page_height - section.top_margin - section.bottom_margin) // 3
     for shape in document.inline_shapes:
+        described = shape._inline.docPr.get("descr", "")
+        for inner in shape._inline.xpath(".//pic:cNvPr"):
+            inner.set("descr", described)
         ratio = min(1, text_width / shape.width)
         if shape.height > shape.width:
             ratio = min(ratio, portrait_height / shape.height)
@@ -366,7 +372,7 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     _fill_toc(document, paragraphs[TOC_MARK], toc)
     _split_front_matter(document, paragraphs[BODY_MARK])
     _part_sections(document)
-    _scale_pictures(document)
+    _finish_pictures(document)
     _format_tables(document)
     _mark_fields_for_update(document)
     _insert_cover(document, book)

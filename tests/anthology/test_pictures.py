@@ -56,6 +56,7 @@ def test_a_description_reaches_the_epub_and_the_docx_but_not_the_page(finalised,
     with zipfile.ZipFile(written["docx"]) as archive:
         document = archive.read("word/document.xml").decode()
     assert f'descr="{DESCRIPTION}"' in document
+    assert "data:image" not in document  # the picture is in the package once, not in the text
     text_runs = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", document))
     assert DESCRIPTION not in text_runs  # read aloud, never printed
 
