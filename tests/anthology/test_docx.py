@@ -8,7 +8,7 @@ import docx
 from docx.shared import Mm
 from PIL import Image
 
-from anthology.render.docx_writer import _scale_pictures
+from anthology.render.docx_writer import _finish_pictures
 from anthology.services import builds
 from contest.db import db
 
@@ -28,7 +28,7 @@ def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
         setattr(section, side, Mm(20))
     document.add_picture(_picture(600, 1800), width=Mm(136))
     document.add_picture(_picture(1800, 600), width=Mm(300))
-    _scale_pictures(document)
+    _finish_pictures(document)
     portrait, landscape = document.inline_shapes
     assert portrait.height <= Mm(210) // 3 + 1 and portrait.height > Mm(60)
     assert abs(portrait.width * 3 - portrait.height) < 10  # proportions kept
