@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -37,17 +36,7 @@ from contest.form_messages import FORM_MESSAGES
 from contest.lifecycles import Role
 from contest.passwords import RULE_TEXT, password_problem
 from contest.services.accounts import normalise_phone
-from contest.text import vietnamese_key
-
-# C0 control characters other than tab and line breaks: never text a person typed, refused by
-# PostgreSQL (NUL) and by XML (the book, the spreadsheets). Bidirectional embeddings and
-# overrides: invisible, they reorder what a reader or a screen reader takes in.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def without_control_characters(value):
-    """A field's text without control characters; other data as it is."""
-    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+from contest.text import vietnamese_key, without_control_characters
 
 
 class Form(FlaskForm):

@@ -13,6 +13,18 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+# C0 control characters other than tab and line breaks: never text a person typed, refused by
+# PostgreSQL (NUL) and by XML (the book, the spreadsheets). Bidirectional embeddings and
+# overrides: invisible, they reorder what a reader or a screen reader takes in.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_control_characters(value):
+    """Typed text without control characters (every form field's, and the CLI's); other data
+    as it is."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Lò Thị Hoa' and 'lo thi hoa' compare equal."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))

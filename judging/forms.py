@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from contest.forms import LARGEST_COUNT, Finite, Form, choices, finite_float
 
@@ -101,6 +101,10 @@ def _cell(kind: type, text: str):
     return value
 
 
+# A stage's, a prize's or a criterion's name: what its column holds (the shortest, 100).
+NAME_LENGTH = 100
+
+
 def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
     """Rows of `a | b | c` text, one per line, each cell converted to its kind. A bad line
     raises ValueError naming its number, in the interface's language."""
@@ -118,13 +122,17 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
                     k=len(kinds),
                 )
             )
-        try:
-            rows.append(
-                tuple(
-                    _cell(kind, c)
-                    for kind, c in zip(kinds, cells, strict=True)
+        if len(cells[0]) > NAME_LENGTH:
+            raise ValueError(
+                _(
+                    "%(what)s, dòng %(n)s: tên dài quá %(k)s ký tự.",
+                    what=what,
+                    n=number,
+                    k=NAME_LENGTH,
                 )
             )
+        try:
+            rows.append(tuple(_cell(kind, c) for kind, c in zip(kinds, cells, strict=True)))
         except ValueError as exc:
             raise ValueError(
                 _("%(what)s, dòng %(n)s: số không hợp lệ.", what=what, n=number)
@@ -138,15 +146,13 @@ GAP = NumberRange(min=0, max=1000)
 
 
 class StageForm(Form):
-    name = StringField(_l("Tên vòng chấm"), validators=[DataRequired()])
+    name = StringField(_l("Tên vòng chấm"), validators=[DataRequired(), Length(max=NAME_LENGTH)])
     judges_per_entry = IntegerField(
         _l("Số giám khảo mỗi bài (k)"),
         default=2,
         validators=[InputRequired(), NumberRange(min=1, max=9)],
     )
-    agree_gap = FloatField(
-        _l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP]
-    )
+    agree_gap = FloatField(_l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP])
     head_gap = FloatField(
         _l("Chênh lệch tối đa để trưởng ban quyết định"), default=15, validators=[GAP]
     )

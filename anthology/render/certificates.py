@@ -246,7 +246,7 @@ def _clean_properties(document, author: str) -> None:
         if hasattr(props, name):
             setattr(props, name, "")
     props.title, props.language = TITLE, "vi-VN"
-    props.author = props.last_modified_by = author
+    props.author = props.last_modified_by = author[:255]  # the property holds no more
     props.revision = 1
     props.created = props.modified = utcnow().replace(microsecond=0)
     printed = props._element.find(qn("cp:lastPrinted"))

@@ -18,7 +18,7 @@ from anthology.services.settings import require_complete, require_finalised, set
 from contest import office, storage
 from contest.errors import InvalidInput
 from contest.models import Contest, Round
-from contest.text import nfc
+from contest.text import nfc, without_control_characters
 from judging.models import Award
 from judging.services import stages, units
 
@@ -107,6 +107,21 @@ UNIT_REQUIRED = {
     "signer_authority": _l("thẩm quyền và chức vụ người ký"),
     "signer_name": _l("họ tên người ký"),
 }
+UNIT_LABELS = {
+    **UNIT_REQUIRED,
+    "parent_body": _l("cơ quan chủ quản"),
+    "code": _l("ký hiệu số giấy chứng nhận"),
+}
+# What one line or two of the Decree 30 layout holds: longer text pushes a certificate onto a
+# second page (and the issuing body is the document's author, 255 characters at most).
+UNIT_LIMITS = {
+    "parent_body": 200,
+    "body": 200,
+    "code": 40,
+    "place": 60,
+    "signer_authority": 200,
+    "signer_name": 80,
+}
 
 
 def unit_issuance(
@@ -120,25 +135,33 @@ def unit_issuance(
     signer_authority: str = "",
     signer_name: str = "",
 ) -> certificate_render.Issuance:
-    """The unit as issuing body of its own certificates, from what its organiser typed."""
-    values = {
-        "body": nfc((round_.unit.name if body is None else body).strip()),
-        "place": nfc(place.strip()),
-        "signer_authority": nfc(signer_authority.strip()),
-        "signer_name": nfc(signer_name.strip()),
+    """The unit as issuing body of its own certificates, from what its organiser typed (on
+    the page or the command line: cleaned, NFC, and refused when missing or too long)."""
+    typed = {
+        "body": round_.unit.name if body is None else body,
+        "parent_body": parent_body,
+        "code": round_.unit.code if code is None else code,
+        "place": place,
+        "signer_authority": signer_authority,
+        "signer_name": signer_name,
     }
+    values = {k: nfc(without_control_characters(v).strip()) for k, v in typed.items()}
     missing = [label for key, label in UNIT_REQUIRED.items() if not values[key]]
     if missing:
         fields = LazyString(lambda: ", ".join(str(label) for label in missing))
         raise InvalidInput(
             _l("Chưa đủ thông tin giấy chứng nhận của đơn vị: cần điền %(fields)s.", fields=fields)
         )
-    return certificate_render.Issuance(
-        parent_body=nfc(parent_body.strip()),
-        code=nfc((round_.unit.code if code is None else code).strip()),
-        day=day,
-        **values,
-    )
+    for key, limit in UNIT_LIMITS.items():
+        if len(values[key]) > limit:
+            raise InvalidInput(
+                _l(
+                    "Giấy chứng nhận: %(field)s dài quá %(limit)d ký tự.",
+                    field=UNIT_LABELS[key],
+                    limit=limit,
+                )
+            )
+    return certificate_render.Issuance(day=day, **values)
 
 
 def unit_certificates_docx(

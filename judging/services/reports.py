@@ -72,7 +72,8 @@ def judge_names(session: Session, stage: Stage) -> dict[int, str]:
 
 def export_data(session: Session, contest: Contest, round_id: int | None = None) -> ExportData:
     """Rows for the results export of the province's judging (or unit round `round_id`'s);
-    authors and units only once that judging is finalised."""
+    titles, authors and units only once that judging is finalised: a title next to a code
+    is the key, which a unit's organiser gets only then (the round page names its authors)."""
     stage = final_stage(session, contest, round_id)
     view = compute_prizes(session, contest, round_id=round_id)
     level_name = {lv.id: lv.name for lv in view.levels}
@@ -88,7 +89,7 @@ def export_data(session: Session, contest: Contest, round_id: int | None = None)
                 level_name.get(prize_of.get(entry.id), ""),
                 r.result.official_score,
                 r.calibrated,
-                entry.title,
+                entry.title if revealed else "",
                 entry.author.full_name if revealed else "",
                 entry.author_unit.name if revealed else "",
             ]

@@ -107,6 +107,17 @@ def test_the_unit_name_and_code_are_the_defaults_and_the_rest_is_asked_for(world
     assert "họ tên người ký" in message and "thẩm quyền" not in message
 
 
+def test_typed_details_are_cleaned_and_kept_to_one_page(world, district):
+    round_ = district["round"]
+    issued = _issuance(round_, signer_name="Lò\x01 Văn\u202e A")  # as the CLI may pass it
+    assert issued.signer_name == "Lò Văn A"
+    for field, limit in certificates.UNIT_LIMITS.items():
+        with pytest.raises(InvalidInput) as refused:
+            _issuance(round_, **{field: "B" * (limit + 1)})
+        assert f"dài quá {limit} ký tự" in str(refused.value)
+        assert _issuance(round_, **{field: "B" * limit})
+
+
 def _post(client, data):
     token = csrf_token(client.get(PAGE).get_data(as_text=True))
     return client.post(PAGE, data={"csrf_token": token, **data})
@@ -119,6 +130,7 @@ def test_the_organiser_downloads_the_units_certificates(client, world, district)
     assert PAGE in overview and WINNERS in overview
     page = client.get(PAGE).get_data(as_text=True)
     assert 'value="Huyện Mộc Châu"' in page and 'value="MCH"' in page
+    assert 'id="province-still-judging"' in page  # the province judges on: hand out later
     answer = _post(client, FORM)
     assert answer.status_code == 200 and answer.mimetype.endswith("wordprocessingml.document")
     assert "son-la-2019-MCH-giay-chung-nhan.docx" in answer.headers["Content-Disposition"]
@@ -212,6 +224,8 @@ def test_the_cli_refuses_with_a_message_and_writes_nothing(runner, world, distri
     _finalise(district)
     result = runner.invoke(args=[*base, "--unit", "MCH", "--place", "Mộc Châu"])
     assert result.exit_code == 1 and "cần điền thẩm quyền" in result.output
+    result = runner.invoke(args=[*base, "--unit", "MCH", *details, "--body", "B" * 300])
+    assert result.exit_code == 1 and "cơ quan ban hành dài quá 200 ký tự" in result.output
     result = runner.invoke(args=[*base, "--unit", "NOPE", *details])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert os.listdir(tmp_path) == []

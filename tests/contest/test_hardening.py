@@ -135,3 +135,14 @@ def test_after_login_only_local_paths(client, world):
         )
         assert response.location == expected, target
         client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+
+
+def test_a_name_longer_than_its_column_is_refused_before_the_database():
+    """PostgreSQL refuses a stage's or a prize's name over 100 characters (a 500 before)."""
+    import pytest
+
+    from judging.forms import NAME_LENGTH, parse_lines
+
+    with pytest.raises(ValueError, match=f"dòng 2: tên dài quá {NAME_LENGTH} ký tự"):
+        parse_lines(f"Giải Nhất | 1 | 80\n{'G' * 101} | 1 | 70", (str, int, float), "Cơ cấu giải")
+    assert parse_lines(f"{'G' * 100} | 1 | 70", (str, int, float), "x")[0][0] == "G" * 100

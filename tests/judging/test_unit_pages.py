@@ -298,3 +298,23 @@ def test_a_unit_code_with_vietnamese_letters_and_quotes_still_downloads(client, 
     header = got.headers["Content-Disposition"]
     assert header.startswith("attachment;") and "\r" not in header and "\n" not in header
     assert "filename*=UTF-8''son-la-2019-m%E1%BB%99c%20ch%C3%A2u" in header
+
+
+def test_the_units_export_names_no_title_before_it_finalises(client, district):
+    """The round page names each entry's author: a title beside a code would be the key."""
+    entries, round_ = district["entries"], district["round"]
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.8, 0.7, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    login(client, district["organiser"])
+    before = client.get(f"{BASE}/MCH/export.csv").get_data(as_text=True)
+    assert _unit_code_of(district, entries[0]) in before
+    assert not any(e.title in before or e.author.full_name in before for e in entries)
+    units.finalise_unit(db.session, round_, district["organiser"], NOW)
+    db.session.commit()
+    after = client.get(f"{BASE}/MCH/export.csv").get_data(as_text=True)
+    assert all(e.title in after for e in entries)
+
+
+def _unit_code_of(district, entry):
+    return blinding.code_of_entry(db.session, entry.id, district["round"].id)
