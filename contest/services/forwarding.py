@@ -79,10 +79,16 @@ def pending_entries_page(session: Session, round_: Round, number: int) -> Page:
     return paginate(session, query, number, ROUND_PAGE_SIZE)
 
 
+def pending_count(session: Session, round_: Round, *conditions) -> int:
+    """How many entries wait for this round's decision (those meeting `conditions` too),
+    counted by the database: a district may hold thousands."""
+    query = _pending_query(round_, Entry).where(*conditions)
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def marked_count(session: Session, round_: Round) -> int:
     """How many of the entries waiting in this round are ticked to go up."""
-    query = _pending_query(round_, Entry).where(Entry.is_marked)
-    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return pending_count(session, round_, Entry.is_marked)
 
 
 def pending_entries(session: Session, round_: Round) -> list[Entry]:

@@ -310,4 +310,3 @@ def declare_stage_conflict(
     if held is not None and not held.is_submitted:
         held.recuse_reason = nfc(reason.strip())
         move_away(session, held, AssignmentState.RECUSED)
-

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from contest.audit import record_event
 from contest.errors import InvalidInput
 from contest.lifecycles import PENDING_ENTRY_STATES, Role
-from contest.models import Round, Unit, User
+from contest.models import Entry, Round, Unit, User
 from contest.services import accounts, forwarding
 from contest.states import advance
 from contest.text import nfc
@@ -186,8 +186,8 @@ def arrived_after_opening(session: Session, round_: Round) -> int:
     opened = stages.stages(session, round_.contest, round_.id)
     if not opened or opened[0].state == StageState.DRAFT:
         return 0
-    copied = set(session.scalars(select(BlindCopy.entry_id).where(BlindCopy.round_id == round_.id)))
-    return sum(1 for e in forwarding.pending_entries(session, round_) if e.id not in copied)
+    copied = select(BlindCopy.entry_id).where(BlindCopy.round_id == round_.id)
+    return forwarding.pending_count(session, round_, Entry.id.not_in(copied))
 
 
 def forward_proposal(session: Session, round_: Round) -> ForwardProposal:

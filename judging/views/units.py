@@ -92,7 +92,7 @@ def unit_overview(slug: str, code: str):
         jurors=panel_service.judge_accounts(db.session, round_.id),
         members=panel_service.members(db.session, stage) if stage else [],
         flags=blinding.open_flags(db.session, contest, round_.id) if judging else [],
-        waiting=len(forwarding.pending_entries(db.session, round_)),
+        waiting=forwarding.pending_count(db.session, round_),
         late=units.arrived_after_opening(db.session, round_) if judging else 0,
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
