@@ -140,7 +140,8 @@ class RedisRunner:
         first call picks up the jobs that waited in the table. A conversions-only worker
         never starts a book build, so an entrant's old Word file never waits behind one."""
         stop = threading.Event()
-        threading.Thread(target=self._hold_lease, args=(stop,), daemon=True).start()
+        lease = threading.Thread(target=self._hold_lease, args=(stop,), daemon=True)
+        lease.start()
         try:
             if conversions_only:
                 worker = SimpleWorker([self.conversions], connection=self.connection)
@@ -151,6 +152,7 @@ class RedisRunner:
             worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
         finally:
             stop.set()
+            lease.join(timeout=5)  # the lease is given up before the worker returns
 
     def _hold_lease(self, stop: threading.Event) -> None:
         """Renew this process's lease until `stop` (Redis away: retried), then give it up."""
