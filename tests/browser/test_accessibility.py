@@ -149,6 +149,7 @@ def check_layout(page, base: str, phase: str, role: str) -> list[str]:
         page.goto(base + "/c/son-la-2019/entries")
         page.locator("main a[href^='/entries/']").first.click()
         page.wait_for_selector("#entry-text")
+        page.wait_for_load_state()  # measured with its style sheet
         page.set_viewport_size({"width": 390, "height": 800})
         status, text = box(page, "#entry-status"), box(page, "#entry-text")
         if not status["y"] + status["height"] <= text["y"]:
@@ -163,6 +164,7 @@ def check_layout(page, base: str, phase: str, role: str) -> list[str]:
         page.goto(base + "/judging/son-la-2019/queue")
         page.locator("a[href*='/head/']").first.click()
         page.wait_for_selector("#head-scores")
+        page.wait_for_load_state()
         page.set_viewport_size({"width": 1366, "height": 800})
         wrap = box(page, "#head-scores")
         for cell in ("td.total", "td.comment"):
@@ -194,7 +196,9 @@ def _advance(contest: Contest, phase: str, monkeypatch) -> None:
         # The first entry's judges are 12 points apart (the head judge's case, as in
         # test_judging_flow); everyone else scores; the head judge has not decided yet.
         stage = stages.current_stage(db.session, contest)
-        first = db.session.scalar(select(BlindCopy).order_by(BlindCopy.code)).entry_id
+        first = db.session.scalar(
+            select(BlindCopy).where(BlindCopy.round_id.is_(None)).order_by(BlindCopy.code)
+        ).entry_id
         pair = db.session.scalars(
             select(Assignment).where(Assignment.entry_id == first, Assignment.stage_id == stage.id)
         ).all()

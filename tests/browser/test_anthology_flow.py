@@ -33,6 +33,7 @@ def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
     page = new_page()
     log_in(page, base, "btc@sonla.gov.vn")
     page.click("text=Tuyển tập (DOCX, EPUB, PDF) và giấy chứng nhận")
+    page.wait_for_load_state()
     assert "Phần I. Những bài viết đoạt giải" in page.content()
     page.click("button:has-text('Dựng sách (DOCX, EPUB và PDF)')")
     page.wait_for_selector("#build-1 >> text=xong", timeout=120_000)

@@ -60,10 +60,12 @@ def test_an_english_confirmation_with_an_apostrophe_asks_and_can_be_declined(
     log_in(organiser, base, "tdkt.vho@sonla.gov.vn")
     organiser.click("button:has-text('English')")
     organiser.click("text=Unit round: Huyện Vân Hồ")
+    organiser.wait_for_load_state()  # the whole list parsed and app.js run, not just committed
     round_url = organiser.url
     waiting = organiser.locator("tr[id^=entry-]").count()
     assert waiting >= 1
     organiser.locator("tr[id^=entry-]").first.locator("button:has-text('Tick')").click()
+    organiser.wait_for_load_state()
 
     asked: list[str] = []
 
@@ -98,6 +100,7 @@ def test_the_province_sees_the_rounds_holding_entries_instead_of_an_open_button(
     assert "Huyện Vân Hồ: 2 bài chờ xét" in warning.inner_text()
     assert province.locator("button:has-text('Mở chấm và phân công')").count() == 0
     warning.locator("a", has_text="Huyện Vân Hồ").click()
+    province.wait_for_load_state()
     assert "Vòng thi: Huyện Vân Hồ" in province.content()
 
 
@@ -123,6 +126,7 @@ def test_no_page_breaks_the_content_security_policy(van_ho_holds_entries, new_pa
         page.goto(base + path)
     page.goto(base + "/judging/son-la-2019/")
     page.locator("#rounds-holding-entries a", has_text="Huyện Vân Hồ").click()
+    page.wait_for_load_state()  # app.js, which asks before the form goes, has run
     asked: list[str] = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.click("button:has-text('Gửi kết quả lên cấp trên')")

@@ -54,6 +54,7 @@ def test_clicking_every_crafted_link_does_nothing(live_app, new_page, tmp_path):
         entrant.set_input_files("#file", str(path))
         entrant.check("#declarations")
         entrant.click("#save")
+        entrant.wait_for_load_state()
         entry_urls.append(entrant.url)
     assert "không được giữ lại" in entrant.content()  # the SVG picture's notice
     entrant.goto(entry_urls[0])

@@ -30,15 +30,18 @@ def _pairs(stage):
 def _score_in_browser(page, base, slug, code, share):
     page.goto(f"{base}/judging/{slug}/queue")
     page.click(f"text={code}")
+    page.wait_for_load_state()  # the whole form parsed and app.js run, not just committed
     expected = 0.0
-    for field in page.locator("input[type=number]").all():
+    fields = page.locator("input[type=number]").all()
+    assert fields, "no mark boxes on the scoring page"
+    for field in fields:
         maximum = float(field.get_attribute("max"))
         mark = round(maximum * share * 2) / 2
         field.fill(f"{mark:g}")
         expected += mark * float(field.get_attribute("data-weight"))
     # The total follows the marks as they are typed, before anything is saved.
     assert float(page.inner_text("#total")) == round(expected, 2)
-    page.on("dialog", lambda dialog: dialog.accept())
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit_score")
     page.wait_for_selector("text=Đã nộp điểm; điểm đã khóa.")
     page.wait_for_load_state("networkidle")  # nothing of this page still in flight

@@ -53,6 +53,7 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
     province = new_page()
     log_in(province, base, "btc@sonla.gov.vn")
     province.click("text=Bảng điều khiển cấp tỉnh")
+    province.wait_for_load_state()
     assert province.locator("tr", has_text="Người thầy giáo cắm bản").count() == 1
     assert "Mùa Thị Dung" in province.content()
 
@@ -60,6 +61,8 @@ def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page,
     assert re.search(r"Đã chuyển lên cấp trên", entrant.content())
 
 
+# An old Word file is converted by LibreOffice within the request: seconds on a busy machine.
+CONVERSION_WAIT = 90_000
 NOTICE = {"pdf": "chỉ lấy được chữ", "doc": "Tệp Word cũ", "rtf": "Tệp Word cũ"}
 
 
@@ -91,8 +94,8 @@ def test_an_essay_as_offices_write_it_is_shown_converted_before_it_is_submitted(
     entrant = new_page()
     _start_an_entry(entrant, base, "0968 123 457")
     entrant.set_input_files("#file", str(essay))
-    entrant.click("#submit_now")
-    entrant.wait_for_selector("text=dạng nháp")
+    entrant.click("#submit_now", timeout=CONVERSION_WAIT)
+    entrant.wait_for_selector("text=dạng nháp", timeout=CONVERSION_WAIT)
     body = entrant.inner_text("body")
     assert "Bản nháp" in body and NOTICE.get(kind, "phông chữ cũ") in body
     for paragraph in OFFICE_EXPECTED_TEXT[kind]:
@@ -128,6 +131,7 @@ def test_the_entry_form_counts_words_live_and_finds_a_profile(live_app, new_page
     entrant.fill("#confirm", "mua hoa ban 2019")
     entrant.click("#submit")
     entrant.click("text=Gửi bài mới")
+    entrant.wait_for_load_state()  # app.js listens before anything is typed
     typed = "Chị Lò Thị Hoa ở bản Mòng — 2019 !"
     entrant.fill("#body", typed)
     assert entrant.inner_text("#live-words") == str(count_words(typed)) == "8"  # as the server

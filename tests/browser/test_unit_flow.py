@@ -137,6 +137,7 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
     _click_confirmed(organiser, "Công bố kết quả của đơn vị")
     assert "Kết quả của đơn vị" in organiser.content(), organiser.inner_text("main")[:600]
     organiser.click("text=Danh sách đoạt giải")
+    organiser.wait_for_load_state()
     assert "Giải A cấp huyện" in organiser.content()
     organiser.click("text=Giấy chứng nhận của đơn vị")
     organiser.fill("#parent_body", "ỦY BAN NHÂN DÂN TỈNH SƠN LA")
@@ -189,6 +190,7 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
     log_in(judge, base, province_email)
     judge.goto(f"{base}/judging/{SLUG}/queue")
     judge.click(f"text={code}")
+    judge.wait_for_load_state()
     shown = judge.content()
     assert author not in shown and "cấp huyện" not in shown and "Mộc Châu: hạng" not in shown
     if unit_code != code:

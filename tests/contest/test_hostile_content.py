@@ -128,6 +128,8 @@ def test_an_overrun_kills_the_whole_process_group_and_says_so(tmp_path, monkeypa
     script.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {marker}\nsleep 300\n")
     script.chmod(0o755)
     monkeypatch.setattr(converter.pypandoc, "get_pandoc_path", lambda: str(script))
+    # Slots of its own: the other test process's conversions must not make this one wait.
+    monkeypatch.setattr(converter.tempfile, "gettempdir", lambda: str(tmp_path))
     with pytest.raises(IntakeError, match="quá thời gian"):
         converter.markdown_to_text("Chữ", timeout=1)
     child = int(marker.read_text())
