@@ -11,7 +11,7 @@ from flask import Flask
 import anthology
 import contest
 import judging
-from contest import jobs
+from contest.platform import jobs
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

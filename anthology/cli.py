@@ -13,10 +13,10 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.services import builds, certificates
-from contest import storage
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
-from contest.db import utcnow
-from contest.errors import DomainError
+from contest.platform import storage
+from contest.platform.db import utcnow
+from contest.platform.errors import DomainError
 from judging.cli import unit_option
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from anthology.render import certificates as certificate_render
 from anthology.services import settings as book_settings
-from contest.db import db
 from contest.models import Contest
+from contest.platform.db import db
 
 PUBLISHER = "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La"
 PLACE = "Sơn La"
@@ -81,15 +81,3 @@ def fill_book(session: Session, contest: Contest) -> None:
 def demo_stage(contest: Contest, seed: int) -> None:
     """The demo loader's hook (`flask demo`), run before its first stage commits."""
     fill_book(db.session, contest)
-
-
-def register(handlers: dict, stage: str) -> None:
-    """Add the book's settings to a demo stage, after whatever that stage already does."""
-    before = handlers.get(stage)
-
-    def both(contest: Contest, seed: int) -> None:
-        if before is not None:
-            before(contest, seed)
-        demo_stage(contest, seed)
-
-    handlers[stage] = both

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contest.errors import DomainError, InvalidInput
+from contest.platform.errors import DomainError, InvalidInput
 
 
 class NotFinalised(DomainError):

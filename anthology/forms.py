@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from anthology.models import PAGE_SIZES
-from contest.forms import Form, choices
+from contest.forms import ConfirmForm, Form, RowIdField, WholeNumberField, choices
 
 ONE_PER_LINE = _l("Mỗi dòng một người hoặc một cơ quan.")
 
@@ -142,3 +142,21 @@ class UnitCertificateForm(Form):
     signer_name = StringField(_l("Họ tên người ký giấy chứng nhận"))
     format = SelectField(_l("Định dạng"), choices=choices([("docx", "DOCX"), ("pdf", "PDF")]))
     submit = SubmitField(_l("Tải giấy chứng nhận"))
+
+
+class AddProfileForm(ConfirmForm):
+    profile_id = RowIdField()
+
+
+class MoveForm(ConfirmForm):
+    """One step `direction` ("up" or down), or straight to the `position` typed in."""
+
+    position = WholeNumberField()
+    direction = HiddenField()
+
+
+class IncludeForm(ConfirmForm):
+    """Put an item in the book ("1") or leave it out, with the reason."""
+
+    included = HiddenField()
+    reason = TextAreaField(validators=[Optional()])

@@ -18,9 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.db import created_at, db, intpk
 from contest.models import Contest, Entry, ExemplarProfile, one_of
-from contest.states import State, StateColumn, describe
+from contest.platform.db import created_at, db, intpk
+from contest.platform.states import State, StateColumn, describe
 
 PAGE_SIZES = ("A5", "B5", "A4")
 

@@ -1,7 +1,8 @@
 """The build job: a queued build carried out step by step, each step in its own unit of work,
 so the page polling the build's row sees its progress. Pandoc runs between the steps, outside
 any transaction. Whatever goes wrong ends the build as failed, with the reason, and removes
-its folder; the last good book stays. The build runs as a `contest.jobs` job queued with it,
+its folder; the last good book stays. The build runs as a
+`contest.platform.jobs` job queued with it,
 so a worker killed mid-build leaves a failed build (with the reason) at the next start-up,
 never one "running" for ever that refuses every later build."""
 
@@ -11,6 +12,7 @@ import logging
 import os
 import shutil
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -18,12 +20,12 @@ from anthology import render
 from anthology.errors import BookBuildError
 from anthology.models import UNFINISHED_BUILD_STATES, AnthologyBuild, BuildState, BuildStep
 from anthology.services import builds
-from contest import jobs, storage
-from contest.db import utcnow
-from contest.errors import DomainError
 from contest.models import Contest
-from contest.states import advance
-from contest.uow import unit_of_work
+from contest.platform import jobs, storage
+from contest.platform.db import utcnow
+from contest.platform.errors import DomainError
+from contest.platform.states import advance
+from contest.platform.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +98,12 @@ def _abandoned(session: Session, payload: dict) -> None:
         shutil.rmtree(os.path.join(storage.root(), build.folder), ignore_errors=True)
 
 
-jobs.register(
-    builds.BUILD_JOB,
-    jobs.JobKind(
-        run=_run_job, label=_l("Dựng tuyển tập"), on_abandoned=_abandoned, retry_from_page=False
-    ),
-)
+def init_app(app: Flask) -> None:
+    """The book build is a kind of job."""
+    jobs.register(
+        app,
+        builds.BUILD_JOB,
+        jobs.JobKind(
+            run=_run_job, label=_l("Dựng tuyển tập"), on_abandoned=_abandoned, retry_from_page=False
+        ),
+    )

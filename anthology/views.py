@@ -19,27 +19,36 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from anthology.errors import CertificatePrintError
-from anthology.forms import CopyForm, PicturesForm, SettingsForm, UnitCertificateForm, UploadForm
+from anthology.forms import (
+    AddProfileForm,
+    CopyForm,
+    IncludeForm,
+    MoveForm,
+    PicturesForm,
+    SettingsForm,
+    UnitCertificateForm,
+    UploadForm,
+)
 from anthology.models import AnthologyBuild
 from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, contents, settings
 from contest import policy
-from contest.db import db, utcnow
-from contest.errors import DomainError, IntakeError
 from contest.forms import ConfirmForm
-from contest.listing import ListArgs, page_of
 from contest.models import Contest
-from contest.text import fold
-from contest.uow import end_reads
-from contest.web import attachment, contest_or_404, form_id, user_action
+from contest.platform.db import db, utcnow
+from contest.platform.errors import DomainError, IntakeError
+from contest.platform.listing import ListArgs, page_of
+from contest.platform.text import fold
+from contest.platform.uow import end_reads
+from contest.platform.web import attachment, user_action
+from judging import policy as judging_policy
 from judging.services import units
-from judging.views.units import unit_round_or_404
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
 
 def _contest(slug: str) -> Contest:
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     return contest
 
@@ -159,10 +168,10 @@ def upload(slug: str, what: str):
 @login_required
 def add_profile(slug: str):
     contest = _contest(slug)
-    if ConfirmForm().validate_on_submit():
-        profile_id = form_id("profile_id")
+    form = AddProfileForm()
+    if form.validate_on_submit():
         with user_action(_("Đã thêm hồ sơ vào sách.")) as action:
-            contents.add_profile(action.session, contest, profile_id, current_user)
+            contents.add_profile(action.session, contest, form.profile_id.data, current_user)
     return _back(slug)
 
 
@@ -171,16 +180,17 @@ def add_profile(slug: str):
 def move(slug: str, kind: str, object_id: int):
     """One step up or down (`direction`), or straight to a place typed in (`position`)."""
     contest = _contest(slug)
-    position = ListArgs(request.form).number("position")
-    if "position" in request.form and position is None:
+    form = MoveForm()
+    position = form.position.data
+    if form.position.raw_data and position is None:
         flash(_("Hãy gõ vị trí bằng một số (1, 2, 3 …)."), "error")
         return _back(slug, f"#item-{kind}{object_id}")
-    if ConfirmForm().validate_on_submit():
+    if form.validate_on_submit():
         with user_action(_("Đã đổi thứ tự.")) as action:
             if position is not None:
                 action.value = contents.move_to(action.session, contest, kind, object_id, position)
             else:
-                step = -1 if request.form.get("direction") == "up" else 1
+                step = -1 if form.direction.data == "up" else 1
                 contents.move_item(action.session, contest, kind, object_id, step)
         if action.ok and action.value:
             # Show the page the item has landed on.
@@ -193,12 +203,17 @@ def move(slug: str, kind: str, object_id: int):
 @login_required
 def include(slug: str, kind: str, object_id: int):
     contest = _contest(slug)
-    if ConfirmForm().validate_on_submit():
-        included = request.form.get("included") == "1"
-        reason = request.form.get("reason", "")
+    form = IncludeForm()
+    if form.validate_on_submit():
         with user_action(_("Đã cập nhật nội dung sách.")) as action:
             contents.set_included(
-                action.session, contest, kind, object_id, included, reason, current_user
+                action.session,
+                contest,
+                kind,
+                object_id,
+                form.included.data == "1",
+                form.reason.data or "",
+                current_user,
             )
     return _back(slug, f"#item-{kind}{object_id}")
 
@@ -360,7 +375,11 @@ def _certificates_response(data: bytes, fmt: str, name: str) -> Response | None:
 def unit_certificates(slug: str, code: str):
     """The unit's own certificates (issue 14), the unit as issuing body: its organiser types
     what the paper carries and downloads DOCX or PDF; nothing is stored."""
-    round_ = unit_round_or_404(slug, code)
+    round_ = judging_policy.managed_unit_round(
+        db.session, current_user, Contest.from_slug_or_404(slug), code
+    )
+    if round_ is None:
+        abort(404)
     form = UnitCertificateForm()
     if request.method == "GET":
         form.body.data, form.code.data = round_.unit.name, round_.unit.code

@@ -22,7 +22,7 @@ import docx
 from PIL import Image
 
 from contest.demo import text as demo_text
-from contest.intake import extract_upload
+from contest.documents.intake import extract_upload
 from tests.conftest import libreoffice_convert
 
 TARGET_BYTES = 1024 * 1024
@@ -86,8 +86,8 @@ def _peak(path: str, filename: str) -> str:
     code = (
         "import sys, tempfile, time\n"
         "from contest import converter\n"
-        "from contest.intake import extract_upload\n"
-        "from contest.errors import IntakeError\n"
+        "from contest.documents.intake import extract_upload\n"
+        "from contest.platform.errors import IntakeError\n"
         "log = tempfile.mktemp()\n"
         "converter._DIE_WITH_PARENT = ['/usr/bin/time', '-f', '%M', '-a', '-o', log,"
         " *converter._DIE_WITH_PARENT]\n"

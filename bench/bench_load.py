@@ -28,10 +28,10 @@ import urllib.request
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD
-from contest.intake import extract_typed
+from contest.documents.intake import extract_typed
 from contest.models import Contest, Entry, Role, Unit, User
+from contest.platform.db import db, utcnow
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from judging.models import Assignment, BlindCopy

@@ -27,13 +27,13 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from bench.bench_load import free_port
-from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, DEMO_SLUG
-from contest.intake import extract_typed
+from contest.documents.intake import extract_typed
 from contest.models import Contest, Role, Round, Unit, User
+from contest.platform.db import db, utcnow
+from contest.platform.uow import unit_of_work
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
-from contest.uow import unit_of_work
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy
 from judging.services import panel, stages

@@ -20,9 +20,9 @@ import time
 
 from sqlalchemy import event, func, select
 
-from contest.db import db
 from contest.demo import DEMO_PASSWORD, DEMO_SLUG
 from contest.models import Entry, Round
+from contest.platform.db import db
 from wsgi import create_app
 
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

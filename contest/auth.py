@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
@@ -11,25 +10,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
-from contest import passwords
-from contest.audit import ContestAction, record_event
-from contest.db import db, reads_first, utcnow
-from contest.errors import InvalidInput
 from contest.forms import (
     ChangePasswordForm,
     ChangeUnitForm,
     ConfirmForm,
     ForgotPasswordForm,
+    LanguageForm,
     LoginForm,
     RegisterForm,
     SetPasswordForm,
     grouped_unit_choices,
 )
 from contest.models import Unit, User
-from contest.services import accounts, queries
-from contest.services.accounts import create_user
-from contest.text import nfc
-from contest.throttle import (
+from contest.platform import passwords
+from contest.platform.db import db, reads_first, utcnow
+from contest.platform.errors import InvalidInput
+from contest.platform.throttle import (
     FAILED_LOGINS_PER_ACCOUNT,
     FAILED_LOGINS_PER_ADDRESS,
     LOGIN_ATTEMPTS_PER_ACCOUNT,
@@ -38,11 +34,18 @@ from contest.throttle import (
     RESET_REQUESTS_PER_ADDRESS,
     answered_with_form,
     limiter,
-    login_key,
     own_account_key,
 )
-from contest.uow import end_reads
-from contest.web import user_action
+from contest.platform.uow import end_reads
+from contest.platform.web import user_action
+from contest.services import accounts, queries
+from contest.services.accounts import create_user, normalise_login
+
+
+def login_key() -> str:
+    """The account being tried, however it is spelled (case, spaces, +84)."""
+    return "login:" + normalise_login(LoginForm().login.data or "")
+
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -79,18 +82,6 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-@dataclass
-class LoginAttempt:
-    """What a failed login is recorded against when the login names no account."""
-
-    login: str
-    id: int = 0
-
-    @property
-    def audit_name(self) -> str:
-        return nfc(self.login.strip())[:100]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     FAILED_LOGINS_PER_ACCOUNT, key_func=login_key, methods=["POST"], deduct_when=answered_with_form
@@ -106,13 +97,8 @@ def login():
         known = user or accounts.find_user_by_login(db.session, form.login.data)
         end_reads(db.session)  # the objects stay, reloaded in the writing transaction below
         with user_action() as action:
-            allowed = user is not None and user.is_active_account
-            record_event(
-                action.session,
-                user if allowed else None,
-                known or LoginAttempt(form.login.data),
-                ContestAction.LOGGED_IN if allowed else ContestAction.LOGIN_FAILED,
-                address=request.remote_addr or "",
+            allowed = accounts.record_login(
+                action.session, form.login.data, user, known, request.remote_addr or ""
             )
         if action.ok and allowed:
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME, browser open or not
@@ -173,8 +159,7 @@ def set_password(purpose: str, token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         with user_action(_("Đã đặt mật khẩu. Hãy đăng nhập bằng mật khẩu mới.")) as action:
-            accounts.set_new_password(action.session, user, form.password.data)
-            record_event(action.session, user, user, ContestAction.PASSWORD_SET, how=purpose)
+            accounts.set_password_from_link(action.session, user, form.password.data, purpose)
         if action.ok:
             logout_user()
             return redirect(url_for("auth.login"))
@@ -196,9 +181,6 @@ def change_password():
         with user_action(_("Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.")) as action:
             accounts.change_password(
                 action.session, current_user, form.current.data, form.password.data
-            )
-            record_event(
-                action.session, current_user, current_user, ContestAction.PASSWORD_SET, how="change"
             )
         if action.ok:
             login_user(current_user._get_current_object())  # under its new session version
@@ -256,7 +238,7 @@ def register():
 
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str):
-    form = ConfirmForm()
+    form = LanguageForm()
     if form.validate_on_submit() and code in ("vi", "en"):
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next")) or url_for("contest.home"))
+    return redirect(_safe_next(form.next.data) or url_for("contest.home"))

@@ -1,5 +1,5 @@
 """Operator commands: demo, entries import, rounds forward, contest status, backup (the
-audit log's own commands are in `contest.audit_cli`)."""
+audit log's own commands are in `contest.platform.audit_cli`)."""
 
 from __future__ import annotations
 
@@ -21,21 +21,22 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from contest import backup, guards
 from contest import demo as demo_data
-from contest.audit_cli import audit_cli
-from contest.config import setting
-from contest.db import db, migrate, utcnow
-from contest.errors import BackupError, DomainError, IntakeError, InvalidInput
+from contest import signals
+from contest.documents.intake import extract_upload
 from contest.forms import STAFF_ROLES
-from contest.intake import extract_upload
 from contest.lifecycles import Role
 from contest.models import Contest, Entry, Round, Unit, User
+from contest.platform import backup
+from contest.platform.audit_cli import audit_cli
+from contest.platform.config import setting
+from contest.platform.db import db, migrate, utcnow
+from contest.platform.errors import BackupError, DomainError, IntakeError, InvalidInput
+from contest.platform.uow import UnitOfWork, unit_of_work
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from contest.services.queries import contest_status, find_round
-from contest.uow import UnitOfWork, unit_of_work
 
 IMPORT_COLUMNS = [
     "author_name",
@@ -83,10 +84,15 @@ def get_unit_round(contest: Contest, code: str) -> Round:
     return round_
 
 
-def demo_stage_handlers(app: Flask) -> dict:
-    """What judging adds to each demo stage (the jury, opening, scoring, awarding), registered
-    here by the judging package: the core does not import it."""
-    return app.extensions.setdefault("guongsang.demo_stages", {})
+def run_package_stages(contest: Contest, seed: int, through: str) -> None:
+    """What judging and the anthology add to each demo stage up to `through` (connected to
+    `signals.demo_stages`), each step in a unit of work of its own."""
+    packages = signals.demo_stage_handlers()
+    for stage in demo_data.STAGES[: demo_data.STAGES.index(through) + 1]:
+        for handlers in packages:
+            if stage in handlers:
+                with command_unit_of_work():
+                    handlers[stage](contest, seed)
 
 
 @click.command("demo")
@@ -118,11 +124,7 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
         contest, _accounts = demo_data.load_demo(
             uow.session, seed=seed, entries=entries, now=utcnow(), through=through
         )
-    handlers = demo_stage_handlers(current_app)
-    for stage in demo_data.STAGES[: demo_data.STAGES.index(through) + 1]:
-        if stage in handlers:
-            with command_unit_of_work():
-                handlers[stage](contest, seed)
+    run_package_stages(contest, seed, through)
     click.echo(
         _(
             "Đã nạp dữ liệu mẫu «%(slug)s» tới giai đoạn «%(stage)s».",
@@ -262,7 +264,6 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
         except ValueError as exc:
             raise click.UsageError(_("--entries cần các số, cách nhau bằng dấu phẩy.")) from exc
     with command_unit_of_work() as uow:
-        guards.check_tick_and_forward(round_)
         result = forward_round(
             uow.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
         )

@@ -34,9 +34,10 @@ from wtforms.validators import (
 from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.form_messages import FORM_MESSAGES
 from contest.lifecycles import Role
-from contest.passwords import RULE_TEXT, password_problem
+from contest.platform.passwords import RULE_TEXT, password_problem
+from contest.platform.text import vietnamese_key, without_control_characters
+from contest.platform.web import MAX_ID
 from contest.services.accounts import normalise_phone
-from contest.text import vietnamese_key, without_control_characters
 
 
 class Form(FlaskForm):
@@ -252,6 +253,68 @@ class ConfirmForm(Form):
     """A bare POST with its CSRF token."""
 
     submit = SubmitField(_l("Xác nhận"))
+
+
+class RowIdField(IntegerField):
+    """An id a page posts: missing, not a number or beyond any row's id reads as 0 (no row),
+    never a database error."""
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        value = int(raw) if raw.isascii() and raw.isdigit() else 0
+        self.data = value if value <= MAX_ID else 0
+
+
+class WholeNumberField(StringField):
+    """A count typed in a form: digits only ("1e20", "3.5" or nothing read as None, which
+    the service refuses with its message)."""
+
+    def process_formdata(self, valuelist) -> None:
+        raw = (valuelist[0] if valuelist else "").strip()
+        value = int(raw) if raw.isascii() and raw.isdigit() else None
+        self.data = value if value is not None and value <= MAX_ID else None
+
+
+class IdListField(HiddenField):
+    """The ids ticked on a page (several inputs of one name): None when one is not an id."""
+
+    def process_formdata(self, valuelist) -> None:
+        ok = all(v.isascii() and v.isdigit() and int(v) <= MAX_ID for v in valuelist)
+        self.data = [int(v) for v in valuelist] if ok else None
+
+
+class PostedAction(Form):
+    """Which of a page's several forms was posted (its hidden `action` field); only read,
+    never validated: the chosen form validates itself, CSRF token included."""
+
+    action = HiddenField()
+
+
+class MarkForm(ConfirmForm):
+    """Tick or untick one row for forwarding."""
+
+    marked = HiddenField()
+    page = WholeNumberField()  # the list's page to come back to
+
+
+class SwitchForm(ConfirmForm):
+    """Switch something on ("1") or off."""
+
+    active = HiddenField()
+
+
+class SubmitEntryForm(ConfirmForm):
+    declarations = BooleanField()
+
+
+class LanguageForm(ConfirmForm):
+    next = HiddenField()  # the page to go back to (local paths only, see auth._safe_next)
+
+
+class QuotaForm(ConfirmForm):
+    round_id = RowIdField()
+    quota = WholeNumberField()
+    profile_quota = WholeNumberField()
 
 
 class ProfileForm(Form):

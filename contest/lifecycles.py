@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from contest.states import State, describe
+from contest.platform.states import State, describe
 
 
 class Role(StrEnum):
@@ -112,32 +112,5 @@ describe(
         ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
         ContestPhase.JUDGING: (ContestPhase.FINALISED,),
         ContestPhase.FINALISED: (),
-    },
-)
-
-
-class JobState(State):
-    """Background work (mail, book builds): queued, running on one worker, then done or failed."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-describe(
-    JobState,
-    labels={
-        JobState.QUEUED: _l("đang chờ"),
-        JobState.RUNNING: _l("đang chạy"),
-        JobState.DONE: _l("xong"),
-        JobState.FAILED: _l("lỗi"),
-    },
-    transitions={
-        # A failed attempt goes back to the queue while attempts remain, or on a retry.
-        JobState.QUEUED: (JobState.RUNNING,),
-        JobState.RUNNING: (JobState.DONE, JobState.FAILED, JobState.QUEUED),
-        JobState.DONE: (),
-        JobState.FAILED: (JobState.QUEUED,),
     },
 )

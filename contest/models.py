@@ -1,4 +1,4 @@
-"""Core models: units, users, contests, rounds, exemplar profiles, entries, forwardings, audit."""
+"""Core models: units, users, contests, rounds, exemplar profiles, entries, forwardings."""
 
 from __future__ import annotations
 
@@ -23,25 +23,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.categories import CATEGORIES, SUBJECT_KINDS
-from contest.db import created_at, db, intpk, utcnow
-from contest.lifecycles import (
-    PENDING_ENTRY_STATES,
-    ContestPhase,
-    EntryState,
-    JobState,
-    ProfileState,
-    Role,
-)
-from contest.states import StateColumn
+from contest.lifecycles import PENDING_ENTRY_STATES, ContestPhase, EntryState, ProfileState, Role
+from contest.platform.db import created_at, db, intpk, one_of
+from contest.platform.states import StateColumn
 
 UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
 ROLES = tuple(role.value for role in Role)
 JURY_OR_BOARD_ROLES = (Role.UNIT_ORGANISER, Role.PROVINCE_ORGANISER, Role.JUDGE, Role.HEAD_JUDGE)
-
-
-def one_of(column: str, values: tuple[str, ...]) -> str:
-    """A CHECK constraint's text: the column holds one of these values."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Unit(db.Model):
@@ -179,6 +167,17 @@ class Contest(db.Model):
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     rounds: Mapped[list[Round]] = relationship(back_populates="contest")
+
+    @classmethod
+    def from_slug_or_404(cls, slug: str) -> Contest:
+        """The contest a page's address names (an unknown slug is a 404, as Indico's
+        `get_or_404`)."""
+        return db.one_or_404(select(cls).where(cls.slug == slug))
+
+    @property
+    def audit_contest_id(self) -> int:
+        """The audit log files a contest's own events under itself."""
+        return self.id
 
     @property
     def declarations(self) -> list[str]:
@@ -385,63 +384,3 @@ class Forwarding(db.Model):
     profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
-
-
-class AuditEvent(db.Model):
-    """Every state change and every read of a secret: who, when, what, from → to;
-    `contest.audit` writes and reads it. Append-only: database triggers refuse UPDATE and
-    DELETE, and each row is chained to the one before it (`contest.audit_chain`)."""
-
-    __tablename__ = "audit_event"
-    __table_args__ = (
-        Index("ix_audit_event_object", "object_type", "object_id"),
-        # Two writers that read the same last row cannot both append after it: the second
-        # fails instead of forking the chain.
-        UniqueConstraint("prev_hash"),
-    )
-
-    id: Mapped[intpk]
-    created_at: Mapped[created_at]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[int] = mapped_column()
-    action: Mapped[str] = mapped_column(String(60))
-    from_state: Mapped[str] = mapped_column(String(40), default="")
-    to_state: Mapped[str] = mapped_column(String(40), default="")
-    detail: Mapped[str] = mapped_column(Text, default="")
-    params_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    row_hash: Mapped[str] = mapped_column(String(64))
-
-    actor: Mapped[User | None] = relationship()
-
-
-class Job(db.Model):
-    """Background work kept in the database, so a restart loses none of it: `contest.jobs`
-    runs it after the commit that queued it, retries it, and marks abandoned work failed."""
-
-    __tablename__ = "job"
-    __table_args__ = (
-        CheckConstraint(one_of("state", JobState.values()), name="state"),
-        Index("ix_job_state_run_after", "state", "run_after"),
-    )
-
-    id: Mapped[intpk]
-    kind: Mapped[str] = mapped_column(String(40))
-    state: Mapped[JobState] = mapped_column(StateColumn(JobState), default=JobState.QUEUED)
-    payload_json: Mapped[str] = mapped_column(Text, default="{}")
-    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    max_attempts: Mapped[int] = mapped_column(default=3)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    # host:pid of the worker running it: start-up recovery checks whether that process lives.
-    owner: Mapped[str] = mapped_column(String(120), default="")
-    run_after: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    created_at: Mapped[created_at]
-    started_at: Mapped[datetime | None] = mapped_column(DateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    @property
-    def payload(self) -> dict:
-        return json.loads(self.payload_json or "{}")

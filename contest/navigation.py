@@ -1,16 +1,18 @@
 """The navigation header each role sees on every page: where their work is, for the newest
 contest, without going back through the home page. The core adds its own pages; judging and
-the anthology add theirs through the "nav_links" slot (see `contest.links`)."""
+the anthology add theirs through `contest.signals.nav_links`."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from flask import Flask, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contest.db import db
-from contest.links import collect
+from contest import signals
 from contest.models import Contest
+from contest.platform.db import db
 from contest.services import queries
 
 
@@ -50,7 +52,7 @@ def role_navigation() -> list[tuple[str, str, bool]]:
     if contests:
         contest = contests[0]
         links += _core_links(contest)
-        links += collect("nav_links")(contest)
+        links += signals.collected(signals.nav_links, contest)
         if current_user.is_province_organiser:
             links.append((_("Nhật ký"), url_for("contest.audit_log", slug=contest.slug)))
     links += _province_tail()
@@ -58,4 +60,7 @@ def role_navigation() -> list[tuple[str, str, bool]]:
 
 
 def init_app(app: Flask) -> None:
+    """`role_navigation()` and each link signal (`entry_extra_links(entry)` …) in templates."""
     app.jinja_env.globals["role_navigation"] = role_navigation
+    for name, signal in signals.LINK_SIGNALS.items():
+        app.jinja_env.globals[name] = partial(signals.collected, signal)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from contest.audit import AuditAction, register_sentences
+from contest.platform.audit import AuditAction, register_sentences
 
 
 class JudgingAction(AuditAction):

@@ -14,13 +14,15 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
-from contest.db import db, utcnow
-from contest.models import Contest, Round
+from contest.models import Contest, Round, User
+from contest.platform.db import db, utcnow
+from contest.services.accounts import find_user_by_login
 from judging import export
 from judging.services import (
     assigning,
     blinding,
     lifecycle,
+    panel,
     prizes,
     reports,
     results,
@@ -78,6 +80,49 @@ def open_command(slug: str, unit_code: str | None) -> None:
             judges=len(stage.active_members),
         )
     )
+
+
+def _judge_accounts(emails: str | None) -> list[User]:
+    """The accounts named in a comma-separated list of e-mails (any unknown one: refused)."""
+    found = []
+    for email in (e.strip() for e in (emails or "").split(",") if e.strip()):
+        user = find_user_by_login(db.session, email)
+        if user is None:
+            raise click.ClickException(_("Không có tài khoản «%(login)s».", login=email))
+        found.append(user)
+    return found
+
+
+@judging_cli.command("jury")
+@click.argument("slug")
+@unit_option
+@click.option("--add", "to_add", metavar="EMAIL[,EMAIL…]", help="Giám khảo đưa vào hội đồng.")
+@click.option("--head", "head", metavar="EMAIL", help="Trưởng ban giám khảo.")
+@click.option(
+    "--remove", "to_remove", metavar="EMAIL[,EMAIL…]", help="Giám khảo rút khỏi hội đồng."
+)
+def jury_command(
+    slug: str, unit_code: str | None, to_add: str | None, head: str | None, to_remove: str | None
+) -> None:
+    """Set the current stage's panel: add judges, name the head judge, withdraw judges (their
+    unscored entries go to others); then print the panel."""
+    contest = get_contest(slug)
+    round_ = _scope(contest, unit_code)
+    stage = stages.current_stage(db.session, contest, round_.id if round_ else None)
+    if stage is None:
+        raise click.ClickException(_("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng)."))
+    with command_unit_of_work() as uow:
+        for judge in _judge_accounts(to_add):
+            panel.add_judge(uow.session, stage, judge)
+        if head:
+            panel.set_head_judge(uow.session, stage, _judge_accounts(head)[0])
+        for judge in _judge_accounts(to_remove):
+            panel.withdraw_judge(uow.session, stage, judge, None)
+    for member in panel.members(db.session, stage):
+        state = _(" (đã rút)") if member.is_withdrawn else ""
+        click.echo(f"{member.judge.email or member.judge.phone}\t{member.judge.full_name}{state}")
+    if stage.head_judge is not None:
+        click.echo(_("Trưởng ban: %(name)s", name=stage.head_judge.full_name))
 
 
 @judging_cli.command("status")

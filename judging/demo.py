@@ -8,7 +8,6 @@ import random
 
 from sqlalchemy import select
 
-from contest.db import db, utcnow
 from contest.demo import (
     DEMO_PASSWORD,
     JUDGED_AT_UNIT,
@@ -18,6 +17,7 @@ from contest.demo import (
 from contest.demo.text import person_name
 from contest.lifecycles import Role
 from contest.models import Contest, Round, User
+from contest.platform.db import db, utcnow
 from contest.services.forwarding import pending_entries
 from judging.models import Assignment, StageResult
 from judging.services import (

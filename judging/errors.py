@@ -1,7 +1,7 @@
 """Judging's domain exceptions; their messages are lazy translations (shown in the viewer's
 language)."""
 
-from contest.errors import DomainError, InvalidInput
+from contest.platform.errors import DomainError, InvalidInput
 
 
 class JudgingClosed(DomainError):

@@ -11,24 +11,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Text a spreadsheet would run as a formula (an author named "=HYPERLINK(…)") gets a
-    leading apostrophe, which shows it as the text it is; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _append_as_data(sheet, row: list) -> None:
-    """openpyxl stores any text starting with "=" as a formula: keep every text a string."""
-    sheet.append(row)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
+from contest.platform.spreadsheets import append_as_data, csv_safe
 
 
 def result_headers() -> list[str]:
@@ -61,11 +44,11 @@ def to_xlsx(data: ExportData) -> bytes:
     sheet.title = _("Kết quả")
     sheet.append(result_headers())
     for row in data.results:
-        _append_as_data(sheet, row)
+        append_as_data(sheet, row)
     judges = workbook.create_sheet(_("Điểm giám khảo"))
-    _append_as_data(judges, judge_headers(data.criteria))
+    append_as_data(judges, judge_headers(data.criteria))
     for row in data.judge_rows:
-        _append_as_data(judges, row)
+        append_as_data(judges, row)
     for ws in (sheet, judges):
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -7,7 +7,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from contest.forms import LARGEST_COUNT, Finite, Form, choices, finite_float
+from contest.forms import (
+    LARGEST_COUNT,
+    ConfirmForm,
+    Finite,
+    Form,
+    IdListField,
+    RowIdField,
+    choices,
+    finite_float,
+)
 
 
 class PanelMemberForm(Form):
@@ -62,6 +71,18 @@ class HeadDecisionForm(Form):
     submit = SubmitField(_l("Quyết định"))
 
 
+class WithdrawForm(ConfirmForm):
+    judge_id = RowIdField()
+
+
+class ForwardByResultsForm(ConfirmForm):
+    """The unit's entries ticked to go up (by their results), and the reason for any
+    departure from the ranking."""
+
+    entry_id = IdListField()
+    reason = TextAreaField(validators=[Optional()])
+
+
 class TieForm(Form):
     decision = SelectField(
         _l("Quyết định"),
@@ -72,6 +93,7 @@ class TieForm(Form):
             ]
         ),
     )
+    chosen = IdListField()  # the tied entries chosen, when the decision is to choose
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Ghi quyết định"))
 
@@ -82,11 +104,18 @@ class ReasonOnlyForm(Form):
 
 
 class ScoreCommentForm(Form):
-    """The rubric's inputs are built from the stage's criteria; this holds the rest."""
+    """The comment and the two buttons; `score_form` adds the stage's criteria."""
 
     comment = TextAreaField(_l("Nhận xét (không bắt buộc)"), validators=[Optional()])
     save = SubmitField(_l("Lưu nháp"))
     submit_score = SubmitField(_l("Nộp điểm"))
+
+
+def score_form(criteria_ids: list[int]) -> ScoreCommentForm:
+    """The score card of a stage: one text field `c<id>` per criterion (read as numbers by
+    the view, a comma being a decimal point), then the comment."""
+    fields = {f"c{cid}": StringField(validators=[Optional()]) for cid in criteria_ids}
+    return type("ScoreForm", (ScoreCommentForm,), fields)()
 
 
 def _cell(kind: type, text: str):

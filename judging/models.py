@@ -18,9 +18,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.db import created_at, db, intpk, utcnow
 from contest.models import Contest, Entry, Round, User, one_of
-from contest.states import StateColumn
+from contest.platform.db import created_at, db, intpk, utcnow
+from contest.platform.states import StateColumn
 from judging.states import (
     AssignmentState,
     FlagState,

@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from contest import policy
-from contest.models import Round, User
+from contest.models import Contest, Round, User
+from contest.services.queries import find_unit_round
 from judging.models import LeakFlag, Stage
 from judging.services.panel import juror_round_id
 from judging.services.stages import is_finalised
@@ -17,6 +18,14 @@ def can_manage_unit_judging(user: User, round_: Round) -> bool:
     """The unit's own organiser (or the province, for a unit) runs that unit's judging:
     switch it on, its jury, rubric, stages, ladder, finalisation."""
     return not round_.is_province and policy.can_manage_round(user, round_)
+
+
+def managed_unit_round(session: Session, user: User, contest: Contest, code: str) -> Round | None:
+    """The round of unit `code` (any case) in `contest`, if `user` runs its judging."""
+    round_ = find_unit_round(session, contest, code)
+    if round_ is None or not can_manage_unit_judging(user, round_):
+        return None
+    return round_
 
 
 def can_settle_flag(user: User, flag: LeakFlag) -> bool:

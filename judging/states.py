@@ -1,11 +1,11 @@
 """The states of judging's models: stored strings (CHECK constraints unchanged), translated
-labels, one transition table each. Every change goes through `contest.states.advance`."""
+labels, one transition table each. Every change goes through `contest.platform.states.advance`."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from contest.states import State, describe
+from contest.platform.states import State, describe
 
 
 class StageState(State):

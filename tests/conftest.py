@@ -8,13 +8,14 @@ import re
 import shutil
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 
-from contest.db import db, utcnow
-from contest.intake import extract_typed
+from contest.documents.intake import extract_typed
 from contest.models import Contest, Round, Unit, User
+from contest.platform.db import db, utcnow
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from tests import postgres
@@ -45,6 +46,22 @@ def pytest_configure(config):
         config.addinivalue_line(
             "filterwarnings", "ignore:.*was deleted while still open:ResourceWarning"
         )
+
+
+TESTS = Path(__file__).resolve().parent
+# Servers besides the database that a test starts (tests/redis_server.py, an SMTP inbox is
+# in-process): such tests are left out of `make check`, as the browser's are.
+SERVER_FIXTURES = {"redis_server", "redis_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tiers by folder, not by hand: everything under tests/browser/ is `browser`, every
+    test that starts a Redis server is `redis`. `make check` runs neither."""
+    for item in items:
+        if TESTS / "browser" in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if SERVER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.redis)
 
 
 @pytest.fixture(scope="session", autouse=ON_POSTGRESQL)
@@ -235,7 +252,7 @@ def uploaded_entry(
     contest, author: User, filename: str, data: bytes, *, subject_name: str = "Lò Văn Pánh"
 ):
     """A submitted entry sent as a file, as the entry form would create it (not committed)."""
-    from contest.intake import extract_upload
+    from contest.documents.intake import extract_upload
 
     return create_entry(
         db.session,

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, func, select
 
-from contest.cli import demo_stage_handlers
-from contest.db import db, utcnow
+from contest.cli import run_package_stages
 from contest.demo import DEMO_PASSWORD, STAGES, load_demo
 from contest.models import Entry, Round
+from contest.platform.db import db, utcnow
+from contest.platform.uow import unit_of_work
 from contest.services import forwarding
-from contest.uow import unit_of_work
 from tests.conftest import copy_schema, login, make_app
 
 PAGES = (
@@ -50,12 +50,8 @@ def _demo_app(folder, migrated_database, entries: int):
             contest, _accounts = load_demo(
                 uow.session, seed=5, entries=entries, now=utcnow(), through="awarded"
             )
-        handlers = demo_stage_handlers(app)
-        for stage in STAGES:
-            if stage in handlers:
-                with unit_of_work():
-                    # The jury's loads grow with the entries sent up (judging.demo.make_room).
-                    handlers[stage](contest, 5)
+        # The jury's loads grow with the entries sent up (judging.demo.make_room).
+        run_package_stages(contest, 5, STAGES[-1])
         db.session.remove()
     return app
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from contest.db import db
+from contest.platform.db import db
 from tests.conftest import make_app
 
 
@@ -28,3 +28,45 @@ def test_the_app_never_creates_tables_by_itself(tmp_path):
 
         assert inspect(db.engine).get_table_names() == []
         db.engine.dispose()
+
+
+def _revisions():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from tests.conftest import TESTS
+
+    config = Config()
+    config.set_main_option("script_location", str(TESTS.parent / "migrations"))
+    return ScriptDirectory.from_config(config)
+
+
+def test_the_history_has_a_single_head():
+    """Two branches merged without a merge revision would leave `db upgrade` ambiguous."""
+    assert len(_revisions().get_heads()) == 1
+
+
+# Revisions written before ids were generated; every later one comes from `flask db revision`
+# (Alembic's random ids), never typed by hand as a run of digits.
+TYPED_BY_HAND = {
+    "a7b8c9d0e1f2", "a7c1d2e3f4a5", "b1c2d3e4f5a6", "b3c4d5e6f7a8", "c1d2e3f4a5b6",
+    "c9d0e1f2a3b4", "d1a2b3c4d5e6", "d4e5f6a7b8c9", "e1a2b3c4d5e6", "e5f6a7b8c9d0",
+    "f3a4b5c6d7e8", "f6a7b8c9d0e1",
+}  # fmt: skip
+
+
+def _looks_typed(revision: str) -> bool:
+    """Mostly consecutive hex digits ("a7b8c9…"): a human's id, not a random one."""
+    digits = [int(c, 16) for c in revision]
+    steps = [(b - a) % 16 for a, b in zip(digits, digits[2:], strict=False)]
+    return sum(step == 1 for step in steps) >= 6
+
+
+def test_revision_ids_are_generated():
+    typed = {
+        script.revision
+        for script in _revisions().walk_revisions()
+        if script.revision not in TYPED_BY_HAND and _looks_typed(script.revision)
+    }
+    assert typed == set()
+    assert all(_looks_typed(revision) for revision in TYPED_BY_HAND)

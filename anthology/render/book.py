@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from anthology.colophon import normalise_isbn
 from contest.categories import category_label, category_order
-from contest.text import escape_markdown as esc
-from contest.text import vietnamese_key
+from contest.platform.text import escape_markdown as esc
+from contest.platform.text import vietnamese_key
 
 TOC_MARK = "GUONGSANG-MUC-LUC"
 PROFILE_KEY_PREFIX = "guong-"  # profiles' heading ids; an essay's subheadings have others

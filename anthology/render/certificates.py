@@ -26,8 +26,8 @@ from flask_babel import lazy_gettext as _l
 
 from anthology.render.docx_package import set_vietnamese
 from anthology.render.docx_writer import set_fonts
-from contest.db import utcnow
-from contest.errors import InvalidInput
+from contest.platform.db import utcnow
+from contest.platform.errors import InvalidInput
 
 PLACEHOLDERS = (
     "{co_quan_chu_quan}",

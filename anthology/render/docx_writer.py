@@ -25,8 +25,8 @@ from anthology.render.docx_package import (
     set_vietnamese,
 )
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
-from contest import office
 from contest.categories import category_label
+from contest.documents import office
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run

@@ -8,31 +8,31 @@ import json
 import os
 from collections.abc import Mapping
 
-import pypandoc
 from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
 from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
-from anthology.render.tools import error_tail, run_tool
-from contest import essay_ast
-from contest.converter import MARKDOWN_IN
-from contest.pictures import MIMETYPES
+from contest.documents import converter, essay_ast
+from contest.documents.converter import MARKDOWN_IN
+from contest.documents.pictures import MIMETYPES
 
 DEFAULT_TIMEOUT_SECONDS = 600
 
 
 def run_pandoc(args: list[str], cwd: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> None:
-    """Run pypandoc's pandoc in the build folder, always sandboxed: it reads only the files
-    named on its command line (inputs, reference document, metadata, fonts), never one named
-    inside the book. A failure or an overrun is a BookBuildError."""
-    done = run_tool(
-        [pypandoc.get_pandoc_path(), "--sandbox", *args],
-        _l("Pandoc chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
-        timeout,
-        cwd,
-    )
-    if done.returncode != 0:
-        raise BookBuildError(_l("Pandoc báo lỗi: %(message)s", message=error_tail(done)))
+    """The book's pandoc, through the one runner (`contest.documents.converter.run_pandoc`):
+    sandboxed in the build folder, it reads only the files named on its command line (inputs,
+    reference document, metadata, fonts), never one named inside the book; its heap is not
+    capped (a book is large) and it takes no essay's conversion slot. A failure or an overrun
+    is a BookBuildError."""
+    try:
+        converter.run_pandoc(args, timeout=timeout, cwd=cwd)
+    except converter.PandocError as error:
+        if error.failure == converter.PandocFailure.TIMEOUT:
+            raise BookBuildError(
+                _l("Pandoc chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout)
+            ) from error
+        raise BookBuildError(_l("Pandoc báo lỗi: %(message)s", message=error.detail)) from error
 
 
 def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]:
@@ -98,7 +98,8 @@ def clean_tree_file(
     descriptions: Mapping[str, str] | None = None,
 ) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
-    (`contest.essay_ast`): only http, https and mailto links, and only pictures that are files
+    (`contest.documents.essay_ast`): only http, https and mailto links, and only pictures that
+    are files
     inside the build folder, so building the book never fetches a web address nor copies a
     server file named by an essay. With `inline`, each picture travels inside the tree as a
     data: address, for a pandoc that may read no file. `descriptions` (picture path → text)

@@ -19,12 +19,13 @@ from anthology.render.book import PROFILE_KEY_PREFIX, Book, BookEssay, BookProfi
 from anthology.services import settings as book_settings
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest import jobs, pictures, storage
-from contest.audit import record_event
 from contest.categories import SUBJECT_KINDS
-from contest.config import setting
-from contest.errors import InvalidInput
+from contest.documents import pictures
 from contest.models import Contest, User
+from contest.platform import jobs, storage
+from contest.platform.audit import record_event
+from contest.platform.config import setting
+from contest.platform.errors import InvalidInput
 
 FORMATS = render.FORMATS
 BUILD_JOB = "anthology_build"  # run by anthology.tasks

@@ -15,10 +15,11 @@ from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
 from anthology.services.contents import winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest import office, storage
-from contest.errors import InvalidInput
+from contest.documents import office
 from contest.models import Contest, Round
-from contest.text import nfc, without_control_characters
+from contest.platform import storage
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc, without_control_characters
 from judging.models import Award
 from judging.services import stages, units
 

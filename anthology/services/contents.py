@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 
 from anthology.audit import AnthologyAction
 from anthology.models import AnthologyItem
-from contest import storage
-from contest.audit import record_event
 from contest.categories import category_order
-from contest.config import setting
-from contest.converter import rewrite_markdown
-from contest.errors import InvalidInput
-from contest.essay_ast import LinkPolicy
+from contest.documents.converter import rewrite_markdown
+from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, Entry, ExemplarProfile, User
-from contest.text import nfc, vietnamese_key
+from contest.platform import storage
+from contest.platform.audit import record_event
+from contest.platform.config import setting
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc, vietnamese_key
 from judging.services.reports import awards, prize_order
 
 
@@ -191,7 +191,8 @@ class CleanCopy:
 
 
 def clean_copy(entry: Entry, markdown: str) -> CleanCopy:
-    """Run the organiser's markdown through pandoc (sandboxed) and `contest.essay_ast`: it is
+    """Run the organiser's markdown through pandoc (sandboxed) and `contest.documents.essay_ast`:
+    it is
     as untrusted as an essay. Slow: call it before the unit of work opens."""
     if not markdown.strip():
         raise InvalidInput(_l("Tên bài và nội dung không được để trống."))

@@ -18,12 +18,13 @@ from anthology.audit import AnthologyAction
 from anthology.errors import NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
-from contest import pictures, storage
-from contest.audit import record_event
-from contest.db import utcnow
-from contest.errors import InvalidInput
+from contest.documents import pictures
 from contest.models import Contest, User
-from contest.text import nfc
+from contest.platform import storage
+from contest.platform.audit import record_event
+from contest.platform.db import utcnow
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc
 
 EDITABLE = (
     "title",

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from contest.categories import CATEGORIES
-from contest.config import setting
-from contest.converter import markdowns_to_html
 from contest.demo import text as demo_text
 from contest.demo.units import COMMUNES, DEPARTMENTS, DISTRICTS, ENTERPRISES, VILLAGES
-from contest.intake import ExtractedEssay, extract_typed
+from contest.documents.converter import markdowns_to_html
+from contest.documents.intake import ExtractedEssay, extract_typed
 from contest.models import Contest, Entry, EntryState, Role, Round, Unit, User
+from contest.platform.config import setting
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry, disqualify_entry, withdraw_entry
 from contest.services.forwarding import (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -14,15 +15,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest import passwords
-from contest.audit import ContestAction, record_event
-from contest.config import setting
-from contest.errors import InvalidInput
-from contest.mail import mail_enabled
+from contest.audit import ContestAction
 from contest.models import Entry, EntryState, Role, Unit, User
+from contest.platform import passwords
+from contest.platform.audit import record_event
+from contest.platform.config import setting
+from contest.platform.errors import InvalidInput
+from contest.platform.mail import mail_enabled
+from contest.platform.text import nfc
 from contest.services import notifications
 from contest.services.forwarding import round_for_unit
-from contest.text import nfc
+
+# Accounts an organiser or the operator makes; entrants register themselves.
+STAFF_ROLE_VALUES = (
+    Role.PROVINCE_ORGANISER.value,
+    Role.UNIT_ORGANISER.value,
+    Role.JUDGE.value,
+    Role.HEAD_JUDGE.value,
+)
 
 
 def normalise_phone(phone: str) -> str:
@@ -120,19 +130,56 @@ def create_staff_account(
                 "bật gửi thư để mời người dùng tự đặt mật khẩu."
             )
         )
+    user = open_account(
+        session,
+        actor,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        role=role,
+        unit=unit,
+        password=password or None,
+    )
+    if not password:
+        invite(session, user)
+    return user
+
+
+def open_account(
+    session: Session,
+    actor: User | None,
+    *,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    role: str,
+    unit: Unit | None,
+    password: str | None,
+) -> User:
+    """A staff account made by an organiser, or by the operator (`actor` None: the first
+    province organiser can only come from `flask users create`); audited either way."""
+    if role not in STAFF_ROLE_VALUES:
+        raise InvalidInput(
+            _l("Vai trò phải là một trong: %(roles)s.", roles=", ".join(STAFF_ROLE_VALUES))
+        )
     user = create_user(
         session,
         full_name=full_name,
         email=email,
         phone=phone,
-        password=password or None,
+        password=password,
         role=role,
         unit=unit,
     )
     record_event(session, actor, user, ContestAction.ACCOUNT_CREATED, role=role)
-    if not password:
-        invite(session, user)
     return user
+
+
+def set_password_for(session: Session, actor: User | None, user: User, password: str) -> None:
+    """An operator sets the password of someone who has no e-mail to reset it with (by CLI:
+    `actor` None); the person's sessions end, the act is audited."""
+    set_new_password(session, user, password)
+    record_event(session, actor, user, ContestAction.PASSWORD_SET, how="operator")
 
 
 def update_staff_account(
@@ -168,9 +215,10 @@ def update_staff_account(
     session.flush()
 
 
-def set_account_active(session: Session, actor: User, user: User, active: bool) -> None:
-    """Switch an account off (its sessions end at once) or on again; never one's own."""
-    if user.id == actor.id:
+def set_account_active(session: Session, actor: User | None, user: User, active: bool) -> None:
+    """Switch an account off (its sessions end at once) or on again; never one's own (the
+    operator, `actor` None, may switch any)."""
+    if actor is not None and user.id == actor.id:
         raise InvalidInput(_l("Không thể tự khóa tài khoản của chính mình."))
     if user.is_active_account == active:
         return
@@ -205,9 +253,46 @@ def set_new_password(session: Session, user: User, password: str) -> None:
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """The owner changes their password (their other sessions end); audited."""
     if not user.check_password(current):
         raise InvalidInput(_l("Mật khẩu hiện tại không đúng."))
     set_new_password(session, user, new)
+    record_event(session, user, user, ContestAction.PASSWORD_SET, how="change")
+
+
+def set_password_from_link(session: Session, user: User, password: str, purpose: str) -> None:
+    """A password set from a mailed link (reset or invitation), which it spends; audited."""
+    set_new_password(session, user, password)
+    record_event(session, user, user, ContestAction.PASSWORD_SET, how=purpose)
+
+
+@dataclass
+class LoginAttempt:
+    """What a failed login is recorded against when the login names no account."""
+
+    login: str
+    id: int = 0
+
+    @property
+    def audit_name(self) -> str:
+        return nfc(self.login.strip())[:100]
+
+
+def record_login(
+    session: Session, login: str, user: User | None, known: User | None, address: str
+) -> bool:
+    """Log a login attempt (`user` the account the password opened, `known` the account the
+    login names, if any) and say whether it lets the person in: a switched-off account
+    does not."""
+    allowed = user is not None and user.is_active_account
+    record_event(
+        session,
+        user if allowed else None,
+        known or LoginAttempt(login),
+        ContestAction.LOGGED_IN if allowed else ContestAction.LOGIN_FAILED,
+        address=address,
+    )
+    return allowed
 
 
 def request_password_reset(session: Session, login: str) -> None:

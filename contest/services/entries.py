@@ -4,6 +4,7 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,32 +13,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contest import storage
-from contest.audit import ContestAction, record_event
+from contest.audit import ContestAction
 from contest.categories import CATEGORIES, SUBJECT_KINDS
-from contest.converter import markdown_to_html
-from contest.errors import (
-    DeadlinePassed,
-    EditedElsewhere,
-    EntryLimitReached,
-    IllegalTransition,
-    InvalidInput,
-    NotAllowedToEnter,
-)
-from contest.intake import ExtractedEssay
-from contest.models import (
-    Contest,
-    ContestPhase,
-    Entry,
-    EntryState,
-    ExemplarProfile,
-    Unit,
-    User,
-)
+from contest.documents.converter import markdown_to_html
+from contest.documents.intake import ExtractedEssay
+from contest.errors import DeadlinePassed, EditedElsewhere, EntryLimitReached, NotAllowedToEnter
+from contest.models import Contest, ContestPhase, Entry, EntryState, ExemplarProfile, Unit, User
+from contest.platform import storage
+from contest.platform.audit import record_event
+from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.states import advance
+from contest.platform.text import nfc
 from contest.services import notifications
 from contest.services.forwarding import round_for_unit
-from contest.states import advance
-from contest.text import nfc
 
 
 @dataclass
@@ -145,12 +133,12 @@ def create_entry(
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
     validate_subject(subject)
+    submit = submit and not held_for_checking(essay, entered_by)
     if submit and not declarations_accepted:
         raise InvalidInput(DECLARATIONS_NEEDED)
     round_ = round_for_unit(session, contest, author_unit)
     if round_.closed_at is not None:
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
-    submit = submit and not held_for_checking(essay, entered_by)
     if submit:
         check_word_limits(contest, essay.word_count)
     entry = Entry(
@@ -308,3 +296,15 @@ def disqualify_entry(session: Session, entry: Entry, actor: User | None, reason:
     _transition(session, entry, EntryState.DISQUALIFIED, actor, reason)
     entry.is_marked = False
     session.flush()
+
+
+def open_original(session: Session, actor: User, entry: Entry) -> tuple[str, str] | None:
+    """The file the author sent (its path, and its name as sent), with the download in the
+    audit log in the same unit of work; None when there is no such file."""
+    name = entry.original_filename
+    extension = os.path.splitext(name or "")[1].lower()
+    path = storage.safe_join(storage.entry_dir(entry.storage_key), "original" + extension)
+    if not name or path is None or not os.path.isfile(path):
+        return None
+    record_event(session, actor, entry, ContestAction.ORIGINAL_DOWNLOADED)
+    return path, name

@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.audit import ContestAction, record_event
-from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
+from contest import signals
+from contest.audit import ContestAction
+from contest.errors import QuotaExceeded
 from contest.lifecycles import PENDING_ENTRY_STATES, PENDING_PROFILE_STATES, ContestPhase
-from contest.listing import Page, paginate
 from contest.models import (
     Contest,
     Entry,
@@ -27,9 +27,12 @@ from contest.models import (
     Unit,
     User,
 )
+from contest.platform.audit import record_event
+from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.listing import Page, paginate
+from contest.platform.states import advance
 from contest.services import notifications
 from contest.services.queries import WITHOUT_BODIES
-from contest.states import advance
 
 # Rows of a round page's entry lists (waiting, decided) shown at once.
 ROUND_PAGE_SIZE = 50
@@ -161,6 +164,7 @@ def _marked_count(session: Session, round_: Round, model: type[Entry | ExemplarP
 def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool) -> None:
     """Tick or untick an entry for forwarding; ticking beyond the quota is refused."""
     _check_round_open(round_)
+    signals.check_ticking(round_)
     if entry.round_id != round_.id or not entry.is_pending_in_round:
         raise IllegalTransition(_l("Bài này không nằm trong danh sách chờ của vòng."))
     if marked and not entry.is_marked:
@@ -237,13 +241,18 @@ def forward_round(
     now: datetime,
     entry_ids: Iterable[int] | None = None,
     forward_all: bool = False,
+    by_results: bool = False,
 ) -> ForwardResult:
     """Send the chosen entries and profiles up to the parent round and close this round.
 
     The chosen entries are the ticked ones, or `entry_ids`, or all pending with `forward_all`.
     Pending entries not chosen become 'not selected'. Quota is checked before anything moves.
+    A round forwarding by ticks asks `signals.ticking` first; `by_results` is the way of a
+    round that judged its own entries (judging's forward by results).
     """
     _check_round_open(round_)
+    if not by_results:
+        signals.check_ticking(round_)
     pending = pending_entries(session, round_)
     if forward_all:
         chosen = pending

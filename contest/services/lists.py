@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from contest.i18n import day_end_utc, day_start_utc
-from contest.listing import Page, matches, paginate
-from contest.models import AuditEvent, Contest, Entry, Round, Unit, User
+from contest.models import Contest, Entry, Round, Unit, User
+from contest.platform.i18n import day_end_utc, day_start_utc
+from contest.platform.listing import Page, matches, paginate
+from contest.platform.models import AuditEvent
 from contest.services.queries import WITHOUT_BODIES, units_by_name, units_within
 
 ENTRY_SORTS = ("id", "title", "author", "unit", "words", "state", "submitted")

@@ -1,6 +1,6 @@
 """What the core tells people by mail: a receipt for an essay, its fate at each round, the
 links that set a password. Each function queues one message in the caller's unit of work
-(`contest.mail`); nothing is sent if that rolls back, or if mail is off or they have no
+(`contest.platform.mail`); nothing is sent if that rolls back, or if mail is off or they have no
 address. Messages to authors never name a judge."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from contest import passwords
-from contest.config import setting
-from contest.db import utcnow
-from contest.mail import public_url, queue_mail
 from contest.models import Entry, User
+from contest.platform import passwords
+from contest.platform.config import setting
+from contest.platform.db import utcnow
+from contest.platform.mail import public_url, queue_mail
 
 SIGNATURE = "\n\n— Gương Sáng"
 
@@ -77,7 +77,7 @@ def entry_not_selected(session: Session, entry: Entry, unit: str) -> None:
 
 
 def password_link(user: User, purpose: str) -> str:
-    """A single-use link that lets `user` set a password (see `contest.passwords`)."""
+    """A single-use link that lets `user` set a password (see `contest.platform.passwords`)."""
     token = passwords.make_token(
         setting("SECRET_KEY"),
         purpose,

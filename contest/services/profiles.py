@@ -10,12 +10,14 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from contest import pictures, storage
-from contest.audit import ContestAction, record_event
-from contest.errors import InvalidInput
+from contest.audit import ContestAction
+from contest.documents import pictures
 from contest.models import Contest, ExemplarProfile, ProfileState, Round, User
+from contest.platform import storage
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc
 from contest.services.entries import Subject, validate_subject
-from contest.text import nfc
 
 
 def create_profile(

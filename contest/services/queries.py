@@ -11,21 +11,20 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
 from contest.lifecycles import ContestPhase
-from contest.listing import Page, paginate
 from contest.models import (
-    AuditEvent,
     Contest,
     Entry,
     EntryState,
     ExemplarProfile,
     Forwarding,
-    Job,
     Role,
     Round,
     Unit,
     User,
 )
-from contest.text import vietnamese_key
+from contest.platform.listing import Page, paginate
+from contest.platform.models import AuditEvent, Job
+from contest.platform.text import vietnamese_key
 
 # An entry as a list row: its essay (three copies of the text) is left in the database.
 WITHOUT_BODIES = (defer(Entry.body_markdown), defer(Entry.body_text), defer(Entry.body_html))
@@ -112,6 +111,15 @@ def find_round(session: Session, contest: Contest, unit_id: int | None) -> Round
     """The round a unit runs in a contest, if it runs one."""
     return session.scalar(
         select(Round).where(Round.contest_id == contest.id, Round.unit_id == unit_id)
+    )
+
+
+def find_unit_round(session: Session, contest: Contest, code: str) -> Round | None:
+    """The round of the unit whose code is `code` (codes are case-blind: stored in capitals)."""
+    return session.scalar(
+        select(Round)
+        .join(Unit, Round.unit_id == Unit.id)
+        .where(Round.contest_id == contest.id, Unit.code == code.strip().upper())
     )
 
 

@@ -10,11 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.audit import ContestAction, record_event
-from contest.errors import IllegalTransition, InvalidInput, QuotaExceeded
+from contest.audit import ContestAction
+from contest.errors import QuotaExceeded
 from contest.models import UNIT_KINDS, Contest, Round, Unit, User
+from contest.platform.audit import record_event
+from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.text import nfc
 from contest.services.forwarding import forwarded_count, round_for_unit
-from contest.text import nfc
 
 
 def update_contest(

@@ -29,7 +29,8 @@ function followBuild(panel) {
       .then((response) => response.json())
       .then((status) => {
         step.textContent = status.step;
-        bar.style.width = `${status.percent}%`;
+        bar.value = status.percent;
+        bar.textContent = `${status.percent}%`;
         percent.textContent = status.percent;
         if (status.state === "done" || status.state === "failed") {
           window.location.reload();

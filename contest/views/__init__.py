@@ -1,16 +1,16 @@
 """Pages of the contest core, by audience: entrants, unit rounds, the province.
 
 Views stay thin: load, check the policy, validate the form, call one operation inside
-`contest.web.user_action` (one unit of work, committed once), redirect or render."""
+`contest.platform.web.user_action` (one unit of work, committed once), redirect or render."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from contest.audit import sentence
 from contest.categories import CATEGORIES, SUBJECT_KINDS
-from contest.listing import list_url
 from contest.models import ContestPhase, EntryState, ProfileState
+from contest.platform.audit import sentence
+from contest.platform.listing import list_url
 from contest.views import entrants, errors, province, rounds, staff
 from contest.views.common import bp
 

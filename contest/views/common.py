@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from contest import policy
-from contest.db import db, utcnow
-from contest.errors import DomainError, IntakeError
+from contest.documents.intake import ExtractedEssay, IntakeNotice, extract_typed, extract_upload
 from contest.forms import EntryForm, choices
-from contest.intake import ExtractedEssay, IntakeNotice, extract_typed, extract_upload
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
+from contest.platform.db import db, utcnow
+from contest.platform.errors import DomainError, IntakeError
+from contest.platform.uow import end_reads
 from contest.services import entries, queries
 from contest.services.entries import Subject
-from contest.uow import end_reads
 
 bp = Blueprint("contest", __name__)
 # What an entry form may be refused for: a rule of the contest, or a file that cannot be read.
@@ -102,13 +102,10 @@ def create_entry_from_form(
     submit: bool,
     entered_by: User | None = None,
 ) -> tuple[Entry, list[IntakeNotice]]:
-    """The one operation behind both entry forms (the entrant's and the paper entry).
-
-    An essay that intake had to convert (old font, old Word format, PDF) is kept as a draft
-    for its author to read before submitting; a paper entry is the organiser's copy and goes in."""
+    """The one operation behind both entry forms (the entrant's and the paper entry): the
+    form's values handed to `entries.create_entry`, which holds the rules (an essay that
+    intake had to convert waits as a draft for its author, see `held_for_checking`)."""
     essay, original = essay_input
-    if essay.notices and entered_by is None:
-        submit = False
     entry = entries.create_entry(
         session,
         contest=contest,

@@ -8,13 +8,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from contest import policy, storage
-from contest.audit import ContestAction, record_event
-from contest.db import db, records_reads, utcnow
-from contest.errors import DomainError
-from contest.forms import ConfirmForm, EntryForm, ReasonForm
-from contest.models import EntryState
-from contest.sanitise import essay_markup
+from contest import policy
+from contest.documents import pictures
+from contest.documents.sanitise import essay_markup
+from contest.forms import ConfirmForm, EntryForm, ReasonForm, SubmitEntryForm
+from contest.models import Contest, EntryState
+from contest.platform import storage
+from contest.platform.db import db, records_reads, utcnow
+from contest.platform.errors import DomainError
+from contest.platform.web import user_action
 from contest.services import entries, queries
 from contest.views.common import (
     INPUT_ERRORS,
@@ -26,7 +28,6 @@ from contest.views.common import (
     subject_of,
     visible_entry,
 )
-from contest.web import contest_or_404, picture_response, user_action
 
 
 @bp.route("/")
@@ -47,7 +48,7 @@ def home():
 @bp.route("/c/<slug>/entries")
 @login_required
 def my_entries(slug: str):
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require_entrant()
     own = queries.entries_of_author(db.session, contest, current_user)
     return render_template("contest/my_entries.html", contest=contest, entries=own, now=utcnow())
@@ -64,7 +65,7 @@ def flash_saved(entry) -> None:
 @bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
 @login_required
 def new_entry(slug: str):
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require_entrant()
     try:  # the per-author limit and the dates, before anyone types a whole essay
         entries.check_can_enter(db.session, contest, current_user, utcnow(), by_organiser=False)
@@ -117,7 +118,7 @@ def show_entry(entry_id: int):
 @login_required
 def entry_media(entry_id: int, name: str):
     entry = visible_entry(entry_id)
-    return picture_response(
+    return pictures.picture_response(
         storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
     )
 
@@ -129,13 +130,11 @@ def entry_original(entry_id: int):
     """The file the author sent, as they sent it, for whoever may see the entry; every
     download is in the audit log (recorded and committed before the file is sent)."""
     entry = visible_entry(entry_id)
-    name = entry.original_filename
-    extension = os.path.splitext(name or "")[1].lower()
-    path = storage.safe_join(storage.entry_dir(entry.storage_key), "original" + extension)
-    if not name or path is None or not os.path.isfile(path):
-        abort(404)
     with user_action() as action:
-        record_event(action.session, current_user, entry, ContestAction.ORIGINAL_DOWNLOADED)
+        action.value = entries.open_original(action.session, current_user, entry)
+    if not action.ok or action.value is None:
+        abort(404)
+    path, name = action.value
     response = send_file(
         path, mimetype="application/octet-stream", as_attachment=True, download_name=name
     )
@@ -185,14 +184,15 @@ def edit_entry(entry_id: int):
 def submit_entry(entry_id: int):
     entry = visible_entry(entry_id)
     policy.require(policy.can_edit_entry(current_user, entry))
-    if ConfirmForm().validate_on_submit():
+    form = SubmitEntryForm()
+    if form.validate_on_submit():
         with user_action(_("Đã nộp bài dự thi.")) as action:
             entries.submit_entry(
                 action.session,
                 entry,
                 current_user,
                 utcnow(),
-                declarations_accepted=request.form.get("declarations") == "y",
+                declarations_accepted=form.declarations.data,
             )
     return redirect(url_for("contest.show_entry", entry_id=entry.id))
 

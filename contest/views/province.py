@@ -8,22 +8,23 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from contest import policy
-from contest.audit import action_choices
 from contest.categories import CATEGORIES
-from contest.db import db
 from contest.forms import (
-    ConfirmForm,
     ContestRulesForm,
+    PostedAction,
+    QuotaForm,
     RoundForm,
     UnitForm,
     choices,
 )
-from contest.i18n import day_end_utc, day_start_utc, local_day
-from contest.listing import ListArgs
 from contest.models import Contest, EntryState, Round, Unit
+from contest.platform.audit import action_choices
+from contest.platform.db import db
+from contest.platform.i18n import day_end_utc, day_start_utc, local_day
+from contest.platform.listing import ListArgs
+from contest.platform.web import user_action
 from contest.services import forwarding, lists, queries, setup
 from contest.views.common import bp
-from contest.web import contest_or_404, form_id, user_action
 
 
 @bp.route("/c/<slug>/dashboard")
@@ -31,7 +32,7 @@ from contest.web import contest_or_404, form_id, user_action
 def dashboard(slug: str):
     """Counts, every unit with its round, and the contest's entries one page at a time,
     searched (title, author, unit), filtered (state, unit, category) and sorted."""
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     province_round = contest.province_round(db.session)
     args = ListArgs(request.args)
@@ -90,22 +91,10 @@ def _add_unit(session: Session, contest: Contest, form: UnitForm) -> None:
     )
 
 
-def _whole_number(name: str) -> int | None:
-    """A count typed in a form: digits only ("1e20", "3.5" or nothing is None, refused)."""
-    raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() else None
-
-
-def _set_quota(session: Session, contest: Contest, form: ConfirmForm) -> None:
-    round_ = session.get(Round, form_id("round_id"))
+def _set_quota(session: Session, contest: Contest, form: QuotaForm) -> None:
+    round_ = session.get(Round, form.round_id.data)
     policy.require(round_ is not None and round_.contest_id == contest.id)
-    setup.set_quota(
-        session,
-        round_,
-        _whole_number("quota"),
-        _whole_number("profile_quota"),
-        current_user,
-    )
+    setup.set_quota(session, round_, form.quota.data, form.profile_quota.data, current_user)
 
 
 def _fill_rules(rules: ContestRulesForm, contest: Contest) -> None:
@@ -121,7 +110,7 @@ def _fill_rules(rules: ContestRulesForm, contest: Contest) -> None:
 @login_required
 def contest_settings(slug: str):
     """The province sets the rules, which units run a round, their quotas, and the units."""
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     rules, round_form, unit_form = (
         ContestRulesForm(prefix="rules"),
@@ -140,9 +129,9 @@ def contest_settings(slug: str):
         "rules": (rules, _save_rules, _("Đã lưu thể lệ.")),
         "round": (round_form, _add_round, _("Đã thêm vòng thi.")),
         "unit": (unit_form, _add_unit, _("Đã thêm đơn vị.")),
-        "quota": (ConfirmForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
+        "quota": (QuotaForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
     }
-    chosen = operations.get(request.form.get("action", ""))
+    chosen = operations.get(PostedAction().action.data or "")
     if chosen is not None and chosen[0].validate_on_submit():
         form, operation, success = chosen
         with user_action(success) as action:
@@ -166,7 +155,7 @@ def contest_settings(slug: str):
 def audit_log(slug: str):
     """Every recorded change of the contest, newest first, each told as one sentence;
     filtered by person, kind of change and days, one page at a time."""
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     args = ListArgs(request.args)
     actions = action_choices()

@@ -9,11 +9,13 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from contest import guards, policy, storage
-from contest.db import db, utcnow
-from contest.forms import ConfirmForm, PaperEntryForm, ProfileForm, ReasonForm, choices
-from contest.listing import ListArgs
+from contest import policy
+from contest.forms import ConfirmForm, MarkForm, PaperEntryForm, ProfileForm, ReasonForm, choices
 from contest.models import Entry, ExemplarProfile, Unit
+from contest.platform import storage
+from contest.platform.db import db, utcnow
+from contest.platform.listing import MAX_PAGE, ListArgs
+from contest.platform.web import user_action
 from contest.services import accounts, entries, forwarding, profiles, queries
 from contest.views.common import (
     INPUT_ERRORS,
@@ -25,7 +27,6 @@ from contest.views.common import (
     profile_choices,
     visible_profile,
 )
-from contest.web import user_action
 
 
 @bp.route("/rounds/<int:round_id>")
@@ -63,14 +64,13 @@ def mark_item(round_id: int, kind: str, item_id: int):
     )
     item = db.session.get(model, item_id)
     policy.require(item is not None and item.round_id == round_.id)
-    if ConfirmForm().validate_on_submit():
+    form = MarkForm()
+    if form.validate_on_submit():
         with user_action() as action:
-            if kind == "entries":  # exemplar profiles are ticked either way
-                guards.check_tick_and_forward(round_)
-            mark(action.session, round_, item, request.form.get("marked") == "1")
+            mark(action.session, round_, item, form.marked.data == "1")
     # Back to the row just ticked, on its page, not to the top of a long list.
     anchor = f"entry-{item_id}" if kind == "entries" else f"profile-{item_id}"
-    page = ListArgs(request.form).page()
+    page = min(form.page.data or 1, MAX_PAGE)
     return redirect(
         url_for(
             "contest.show_round",
@@ -102,7 +102,6 @@ def forward_round(round_id: int):
     round_ = managed_round(round_id)
     if ConfirmForm().validate_on_submit():
         with user_action() as action:
-            guards.check_tick_and_forward(round_)
             action.value = forwarding.forward_round(action.session, round_, current_user, utcnow())
         if action.ok:
             flash(

@@ -3,18 +3,27 @@ correct, switch off and on, send a password link) and the background jobs."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from contest import jobs, policy
-from contest.db import db
-from contest.forms import STAFF_ROLES, AccountEditForm, AccountForm, ConfirmForm, choices
-from contest.mail import mail_enabled
-from contest.models import Job, Role, Unit, User
+from contest import policy
+from contest.forms import (
+    STAFF_ROLES,
+    AccountEditForm,
+    AccountForm,
+    ConfirmForm,
+    SwitchForm,
+    choices,
+)
+from contest.models import Role, Unit, User
+from contest.platform import jobs
+from contest.platform.db import db
+from contest.platform.mail import mail_enabled
+from contest.platform.models import Job
+from contest.platform.web import user_action
 from contest.services import accounts, queries
 from contest.views.common import bp
-from contest.web import user_action
 
 
 def _unit_choices():
@@ -120,8 +129,9 @@ def edit_account(user_id: int):
 def set_account_active(user_id: int):
     """Switch an account off (its sessions end at once) or on again."""
     user = _staff_account(user_id)
-    if ConfirmForm().validate_on_submit():
-        active = request.form.get("active") == "1"
+    form = SwitchForm()
+    if form.validate_on_submit():
+        active = form.active.data == "1"
         done = _("Đã mở lại tài khoản.") if active else _("Đã tạm khóa tài khoản.")
         with user_action(done) as action:
             accounts.set_account_active(action.session, current_user, user, active)

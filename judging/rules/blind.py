@@ -1,14 +1,14 @@
 """Blind codes and the judges' copy of an essay's pictures (re-encoded, without metadata).
 
 Pure: reads the original pictures and keeps the clean bytes; writing them is the caller's
-business (through `contest.storage`, so a rollback removes them)."""
+business (through `contest.platform.storage`, so a rollback removes them)."""
 
 from __future__ import annotations
 
 import os
 import secrets
 
-from contest import pictures
+from contest.documents import pictures
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without mistakes
 
@@ -31,7 +31,8 @@ def new_code(prefix: str, taken: set[str]) -> str:
 
 class PictureCopier:
     """For the judges' copy: each picture of the essay re-encoded without metadata under a
-    neutral name (`media/1.png`, `media/2.jpg` …), given to `contest.essay_ast.clean_tree`.
+    neutral name (`media/1.png`, `media/2.jpg` …), given to
+    `contest.documents.essay_ast.clean_tree`.
     A picture outside `source_dir`, missing or not a raster is dropped from the copy."""
 
     def __init__(self, source_dir: str) -> None:

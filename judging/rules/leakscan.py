@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from contest.text import fold
+from contest.platform.text import fold
 
 SELF_REFERENCES = [
     r"tôi tên là",

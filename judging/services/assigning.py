@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contest.audit import record_event
 from contest.models import Contest, ContestPhase, Entry, User
+from contest.platform.audit import record_event
+from contest.platform.states import advance
 from contest.services import forwarding
-from contest.states import advance
 from judging.audit import JudgingAction
 from judging.errors import (
     AssignmentImpossible,

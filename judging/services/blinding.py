@@ -14,15 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest import storage
-from contest.audit import record_event
-from contest.converter import markdown_to_html, markdown_to_text, rewrite_markdown
-from contest.errors import IntakeError, InvalidInput
-from contest.essay_ast import LinkPolicy
+from contest.documents.converter import markdown_to_html, markdown_to_text, rewrite_markdown
+from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, Round, User
+from contest.platform import storage
+from contest.platform.audit import record_event
+from contest.platform.errors import IntakeError, InvalidInput
+from contest.platform.states import advance
+from contest.platform.text import nfc
 from contest.services import forwarding
-from contest.states import advance
-from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import BlindCopy, LeakFlag, in_judging
@@ -49,7 +49,7 @@ def prepare_blind_copies(
     for its decision) a code and a judges' copy, and scan it for leaks.
 
     Entries that already have a copy are left as they are. Returns the number of new flags.
-    The copies' pictures are written through `contest.storage`: gone again on rollback."""
+    The copies' pictures are written through `contest.platform.storage`: gone again on rollback."""
     round_id = round_.id if round_ is not None else None
     copies = {
         c.entry_id: c

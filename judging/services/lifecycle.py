@@ -8,10 +8,10 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from contest.audit import record_event
-from contest.errors import InvalidInput
 from contest.models import Contest, ContestPhase, User
-from contest.states import advance
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed, StageNotReady, TiesUndecided
 from judging.models import Award

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from contest.listing import Page, matches, page_of, paginate
 from contest.models import Contest, Entry, Unit, User
+from contest.platform.listing import Page, matches, page_of, paginate
+from contest.platform.text import fold
 from contest.services.lists import text_order
-from contest.text import fold
 from judging.models import Assignment, BlindCopy, Stage, StageResult, in_judging
 
 PAGE_SIZE = 50

@@ -1,4 +1,5 @@
-"""What judging tells people by mail (through `contest.mail`, after the commit): judges hear of
+"""What judging tells people by mail (through `contest.platform.mail`, after the commit): judges
+hear of
 new work and of a score unlocked for them, by blind code only, never an author's name; authors
 hear their result once it is published, never a judge's name."""
 
@@ -9,8 +10,8 @@ from collections import Counter
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from contest.mail import public_url, queue_mail
 from contest.models import Contest, Entry, User
+from contest.platform.mail import public_url, queue_mail
 from contest.services.notifications import SIGNATURE
 from judging.models import Award, Stage
 

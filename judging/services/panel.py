@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.audit import record_event
-from contest.errors import InvalidInput
 from contest.lifecycles import Role
 from contest.models import Entry, User
-from contest.text import nfc, vietnamese_key
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc, vietnamese_key
 from judging.audit import JudgingAction
 from judging.models import Assignment, Conflict, PanelMember, Stage, UnitJuror
 from judging.services import assigning, blinding
@@ -119,7 +119,7 @@ def _member(session: Session, stage: Stage, judge: User) -> PanelMember | None:
     )
 
 
-def withdraw_judge(session: Session, stage: Stage, judge: User | None, actor: User) -> int:
+def withdraw_judge(session: Session, stage: Stage, judge: User | None, actor: User | None) -> int:
     """A judge leaves the panel: unscored entries go to others, submitted scores are kept.
     Returns how many entries were given to another judge."""
     member = _member(session, stage, judge) if judge is not None else None

@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.audit import record_event
-from contest.errors import InvalidInput
 from contest.models import Contest, User
-from contest.text import nfc
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import PrizeLevel, TieDecision

@@ -6,10 +6,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.models import Contest, Entry, User
-from contest.text import vietnamese_key
+from contest.models import Contest, Entry, Round, User
+from contest.platform.audit import record_event
+from contest.platform.text import vietnamese_key
+from judging.audit import JudgingAction
 from judging.export import ExportData
-from judging.models import Assignment, Award, Score, Stage, StageResult
+from judging.models import Assignment, Award, BlindCopy, Score, Stage, StageResult
+from judging.services.blinding import blind_copies
 from judging.services.prizes import compute_prizes
 from judging.services.stages import final_stage, is_finalised
 
@@ -117,6 +120,28 @@ def export_data(session: Session, contest: Contest, round_id: int | None = None)
             ]
         )
     return ExportData(rows, [c.name for c in criteria], judge_rows)
+
+
+def exported_results(
+    session: Session, actor: User, contest: Contest, fmt: str, round_: Round | None = None
+) -> ExportData:
+    """The results (the province's, or `round_`'s own) for a download, read in the same unit
+    of work that records the download in the audit log."""
+    record_event(
+        session,
+        actor,
+        round_ or contest,
+        JudgingAction.RESULTS_EXPORTED,
+        contest_id=contest.id,
+        format=fmt,
+    )
+    return export_data(session, contest, round_.id if round_ else None)
+
+
+def opened_key(session: Session, actor: User, contest: Contest) -> list[BlindCopy]:
+    """The code → entry key, its opening recorded in the same unit of work."""
+    record_event(session, actor, contest, JudgingAction.KEY_VIEWED)
+    return blind_copies(session, contest)
 
 
 def awards(session: Session, contest: Contest, *, prize_winners_only: bool = False) -> list[Award]:

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.audit import record_event
 from contest.models import Entry, User
-from contest.states import advance
+from contest.platform.audit import record_event
+from contest.platform.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import Assignment, BlindCopy, Score, Stage, StageResult, in_judging

@@ -10,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.audit import record_event
-from contest.errors import InvalidInput
 from contest.models import Entry, User
-from contest.states import advance
-from contest.text import nfc
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.states import advance
+from contest.platform.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import ConflictOfInterest, JudgingClosed, ScoreInvalid
 from judging.models import Assignment, CriterionScore, Score, Stage, StageResult

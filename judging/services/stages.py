@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contest.errors import InvalidInput
 from contest.models import Contest, ContestPhase, Entry, EntryState, Round
+from contest.platform.errors import InvalidInput
+from contest.platform.text import nfc
 from contest.services import forwarding
-from contest.text import nfc
 from judging.errors import JudgingClosed, StageNotReady
 from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging, in_judging
 from judging.states import StageState

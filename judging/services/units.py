@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.audit import record_event
-from contest.errors import InvalidInput
 from contest.lifecycles import PENDING_ENTRY_STATES, Role
 from contest.models import Entry, Round, Unit, User
+from contest.platform.audit import record_event
+from contest.platform.errors import InvalidInput
+from contest.platform.states import advance
+from contest.platform.text import nfc
 from contest.services import accounts, forwarding
-from contest.states import advance
-from contest.text import nfc
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import Award, BlindCopy, LeakFlag, PrizeLevel, UnitJudging, UnitJuror
@@ -227,7 +227,9 @@ def forward_by_results(
         raise InvalidInput(
             _l("Danh sách gửi lên khác với đề xuất theo kết quả chấm: cần ghi rõ lý do.")
         )
-    result = forwarding.forward_round(session, round_, actor, now, entry_ids=entry_ids)
+    result = forwarding.forward_round(
+        session, round_, actor, now, entry_ids=entry_ids, by_results=True
+    )
     record_event(
         session,
         actor,

@@ -6,9 +6,8 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from contest import policy
-from contest.db import db
 from contest.models import Contest
-from contest.web import contest_or_404
+from contest.platform.db import db
 from judging.models import Stage
 from judging.services.stages import current_stage
 
@@ -17,7 +16,7 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 
 def organiser_contest(slug: str) -> Contest:
     """The contest, for a province organiser only."""
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     return contest
 

@@ -12,12 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import policy
-from contest.db import db, utcnow
+from contest.documents import pictures
+from contest.documents.sanitise import essay_markup
 from contest.forms import finite_float
-from contest.sanitise import essay_markup
-from contest.web import contest_or_404, picture_response, user_action
+from contest.models import Contest
+from contest.platform.db import db, utcnow
+from contest.platform.web import user_action
 from judging import policy as judging_policy
-from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm
+from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm, score_form
 from judging.models import Assignment, BlindCopy, Stage
 from judging.services import blinding, results, scoring, stages
 from judging.services.panel import juror_round_id
@@ -37,7 +39,7 @@ def _judges_stage(contest) -> tuple[Stage | None, int | None]:
 
 def _judge_stage_copy(slug: str, code: str) -> tuple[Stage, BlindCopy]:
     """The current stage and the copy with this code, in the judge's own judging; else 404."""
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     stage, round_id = _judges_stage(contest)
     copy = blinding.blind_copy_by_code(db.session, contest, code, round_id)
     policy.require(copy is not None and stage is not None)
@@ -63,7 +65,7 @@ def _blind_body(slug: str, code: str, copy: BlindCopy):
 @bp.route("/<slug>/queue")
 @login_required
 def queue(slug: str):
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     stage, round_id = _judges_stage(contest)
     mine = scoring.judge_assignments(db.session, stage, current_user) if stage else []
     return render_template(
@@ -77,12 +79,12 @@ def queue(slug: str):
     )
 
 
-def _marks(stage: Stage) -> tuple[dict[int, float], list[str]]:
+def _marks(stage: Stage, form: ScoreCommentForm) -> tuple[dict[int, float], list[str]]:
     """The rubric's inputs as numbers (a comma is a decimal point), and what is not one."""
     marks: dict[int, float] = {}
     errors: list[str] = []
     for criterion in stage.criteria:
-        raw = (request.form.get(f"c{criterion.id}") or "").strip()
+        raw = (form[f"c{criterion.id}"].data or "").strip()
         if raw:
             try:
                 marks[criterion.id] = finite_float(raw)
@@ -96,11 +98,11 @@ def _marks(stage: Stage) -> tuple[dict[int, float], list[str]]:
 def score_entry(slug: str, code: str):
     assign_, copy = _judge_assignment(slug, code)
     stage = assign_.stage
-    form = ScoreCommentForm()
+    form = score_form([c.id for c in stage.criteria])
     if request.method == "GET" and assign_.score is not None:
         form.comment.data = assign_.score.comment
     if form.validate_on_submit():
-        marks, errors = _marks(stage)
+        marks, errors = _marks(stage, form)
         for message in errors:
             flash(message, "error")
         if not errors:
@@ -119,7 +121,7 @@ def score_entry(slug: str, code: str):
     given = {m.criterion_id: m.points for m in assign_.score.marks} if assign_.score else {}
     # After a refused save the marks stay as the judge typed them, not as last saved.
     typed = (
-        {c.id: request.form.get(f"c{c.id}", "") for c in stage.criteria}
+        {c.id: form[f"c{c.id}"].data or "" for c in stage.criteria}
         if request.method == "POST"
         else {}
     )
@@ -148,7 +150,7 @@ def blind_media(slug: str, code: str, name: str):
     stage, copy = _judge_stage_copy(slug, code)
     if stage.head_judge_id != current_user.id:
         _judge_assignment(slug, code)
-    return picture_response(blinding.media_path(copy, name))
+    return pictures.picture_response(blinding.media_path(copy, name))
 
 
 @bp.route("/<slug>/e/<code>/recuse", methods=["POST"])
@@ -170,7 +172,7 @@ def recuse(slug: str, code: str):
 @bp.route("/<slug>/head/<code>", methods=["GET", "POST"])
 @login_required
 def head_decision(slug: str, code: str):
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     stage, round_id = _judges_stage(contest)
     copy = blinding.blind_copy_by_code(db.session, contest, code, round_id)
     policy.require(

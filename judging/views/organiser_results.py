@@ -9,18 +9,16 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from contest import policy
-from contest.audit import record_event
 from contest.categories import CATEGORIES
-from contest.db import db, records_reads, utcnow
 from contest.forms import ConfirmForm
-from contest.listing import ListArgs
-from contest.web import attachment, user_action
+from contest.platform.db import db, records_reads, utcnow
+from contest.platform.listing import ListArgs
+from contest.platform.web import attachment, user_action
 from judging import export
-from judging.audit import JudgingAction
 from judging.forms import TieForm
 from judging.models import PrizeLevel
 from judging.rules import charts, reliability
-from judging.services import blinding, lifecycle, lists, prizes, reports, results, stages
+from judging.services import lifecycle, lists, prizes, reports, results, stages
 from judging.views.common import bp, organiser_contest, stage_or_404
 
 
@@ -32,10 +30,8 @@ def key(slug: str):
     (recorded and committed before the key is shown)."""
     contest = organiser_contest(slug)
     with user_action() as action:
-        record_event(action.session, current_user, contest, JudgingAction.KEY_VIEWED)
-    return render_template(
-        "judging/key.html", contest=contest, copies=blinding.blind_copies(db.session, contest)
-    )
+        action.value = reports.opened_key(action.session, current_user, contest)
+    return render_template("judging/key.html", contest=contest, copies=action.value)
 
 
 @bp.route("/<slug>/results", endpoint="results")
@@ -83,7 +79,7 @@ def record_tie_decision(contest, level: PrizeLevel) -> None:
     if not form.validate_on_submit():
         flash(_("Cần ghi rõ lý do."), "error")
         return
-    chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+    chosen = form.chosen.data or []
     with user_action(_("Đã ghi quyết định về bài đồng điểm.")) as action:
         prizes.decide_tie(
             action.session,
@@ -149,10 +145,8 @@ def export_results(slug: str, fmt: str):
     if fmt not in ("xlsx", "csv") or stages.final_stage(db.session, contest) is None:
         abort(404)
     with user_action() as action:
-        record_event(
-            action.session, current_user, contest, JudgingAction.RESULTS_EXPORTED, format=fmt
-        )
-    return export_response(reports.export_data(db.session, contest), fmt, contest.slug)
+        action.value = reports.exported_results(action.session, current_user, contest, fmt)
+    return export_response(action.value, fmt, contest.slug)
 
 
 def export_response(data: export.ExportData, fmt: str, name: str) -> Response:

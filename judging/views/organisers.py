@@ -10,11 +10,11 @@ from flask_login import current_user, login_required
 
 from contest import policy
 from contest.categories import CATEGORIES
-from contest.db import db, utcnow
-from contest.forms import ConfirmForm
-from contest.listing import ListArgs
+from contest.forms import ConfirmForm, PostedAction
+from contest.platform.db import db, utcnow
+from contest.platform.listing import ListArgs
+from contest.platform.web import user_action
 from contest.services import forwarding, queries
-from contest.web import user_action
 from judging import policy as judging_policy
 from judging.forms import (
     ClearForm,
@@ -173,7 +173,7 @@ def save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm, r
     """Handle the setup page's posted form (the province's judging, or `round_`'s); True
     when it saved."""
     round_id = round_.id if round_ is not None else None
-    action = request.form.get("action")
+    action = PostedAction().action.data
     try:
         if action in ("stage", "new_stage") and stage_form.validate_on_submit():
             rubric = parse_lines(stage_form.rubric.data, (str, float, float), _("Thang điểm"))

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import flash, request
+from flask import flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contest.db import db, utcnow
-from contest.forms import ConfirmForm, choices
+from contest.forms import PostedAction, choices
 from contest.lifecycles import Role
 from contest.models import User
-from contest.web import form_id, user_action
-from judging.forms import ConflictForm, HeadJudgeForm, PanelMemberForm, ReopenForm
+from contest.platform.db import db, utcnow
+from contest.platform.web import user_action
+from judging.forms import ConflictForm, HeadJudgeForm, PanelMemberForm, ReopenForm, WithdrawForm
 from judging.services import blinding, scoring
 from judging.services import panel as panel_service
 
@@ -48,7 +48,7 @@ def panel_forms(judges) -> PanelForms:
 def panel_posted(stage, forms: PanelForms) -> bool:
     """Handle a posted panel form for `stage`: True when it saved, False when it was refused
     or was none of them. Codes are looked up in the stage's own judging only."""
-    action = request.form.get("action")
+    action = PostedAction().action.data
     if action == "member" and forms.member.validate_on_submit():
         with user_action(_("Đã cập nhật hội đồng.")) as done:
             panel_service.add_judge(
@@ -65,8 +65,9 @@ def panel_posted(stage, forms: PanelForms) -> bool:
                 done.session, stage, db.session.get(User, forms.head.judge_id.data)
             )
         return done.ok
-    if action == "withdraw" and ConfirmForm().validate_on_submit():
-        judge = db.session.get(User, form_id("judge_id"))
+    withdraw = WithdrawForm()
+    if action == "withdraw" and withdraw.validate_on_submit():
+        judge = db.session.get(User, withdraw.judge_id.data)
         with user_action(_("Giám khảo đã rút; các bài chưa chấm đã được giao lại.")) as done:
             panel_service.withdraw_judge(done.session, stage, judge, current_user)
         return done.ok

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from contest.db import db
-from contest.web import contest_or_404
+from contest.models import Contest
+from contest.platform.db import db
 from judging.services import reports
 from judging.views.common import bp
 
 
 @bp.route("/<slug>/winners")
 def winners(slug: str):
-    contest = contest_or_404(slug)
+    contest = Contest.from_slug_or_404(slug)
     if not contest.is_finalised:
         abort(404)
     return render_template(

@@ -10,20 +10,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from contest.audit import record_event
-from contest.db import db, records_reads, utcnow
-from contest.errors import InvalidInput
-from contest.forms import AccountForm, ConfirmForm, choices
+from contest.forms import AccountForm, ConfirmForm, PostedAction, choices
 from contest.lifecycles import Role
-from contest.models import Round, Unit
+from contest.models import Contest, Round, Unit
+from contest.platform.db import db, records_reads, utcnow
+from contest.platform.errors import InvalidInput
+from contest.platform.web import user_action
 from contest.services import forwarding, queries
-from contest.web import contest_or_404, user_action
 from judging import policy as judging_policy
-from judging.audit import JudgingAction
 from judging.forms import (
     ClearForm,
+    ForwardByResultsForm,
     LadderForm,
     ReasonOnlyForm,
     RedactForm,
@@ -41,10 +39,9 @@ from judging.views.panels import PanelForms, panel_forms, panel_posted
 
 def unit_round_or_404(slug: str, code: str) -> Round:
     """The unit's round of the contest, for those who run its judging; else 404."""
-    contest = contest_or_404(slug)
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    round_ = queries.find_round(db.session, contest, unit.id) if unit else None
-    if round_ is None or not judging_policy.can_manage_unit_judging(current_user, round_):
+    contest = Contest.from_slug_or_404(slug)
+    round_ = judging_policy.managed_unit_round(db.session, current_user, contest, code)
+    if round_ is None:
         abort(404)
     return round_
 
@@ -53,9 +50,8 @@ def unit_round_or_404(slug: str, code: str) -> Round:
 def unit_winners(slug: str, code: str):
     """The unit's own prize winners: to its organisers once it finalised, to everyone once
     the province finalised too (see `can_view_unit_winners`)."""
-    contest = contest_or_404(slug)
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    round_ = queries.find_round(db.session, contest, unit.id) if unit else None
+    contest = Contest.from_slug_or_404(slug)
+    round_ = queries.find_unit_round(db.session, contest, code)
     if round_ is None or not judging_policy.can_view_unit_winners(db.session, current_user, round_):
         abort(404)
     judging = stages.unit_judging(db.session, round_.id)
@@ -179,7 +175,7 @@ def _juror_form(round_: Round) -> AccountForm:
 
 def _jury_action(round_: Round, stage, juror_form, forms: PanelForms) -> bool:
     """Handle the jury page's one posted form; True when it succeeded."""
-    action = request.form.get("action")
+    action = PostedAction().action.data
     if action == "juror" and juror_form.validate_on_submit():
         with user_action(_("Đã tạo tài khoản giám khảo.")) as done:
             units.add_juror(
@@ -335,12 +331,6 @@ def unit_key(slug: str, code: str):
     )
 
 
-def _chosen_ids() -> list[int] | None:
-    """The ticked entries of the forward form, or None when one is not an id."""
-    raw = request.form.getlist("entry_id")
-    return [int(v) for v in raw] if all(v.isdigit() for v in raw) else None
-
-
 @bp.route("/<slug>/unit/<code>/forward", methods=["GET", "POST"])
 @login_required
 def unit_forward(slug: str, code: str):
@@ -353,10 +343,10 @@ def unit_forward(slug: str, code: str):
     proposal = units.forward_proposal(db.session, round_)
     ranked_ids = {a.entry_id for a in proposal.ranked}
     unjudged = [e for e in forwarding.pending_entries(db.session, round_) if e.id not in ranked_ids]
-    form = ConfirmForm()
+    form = ForwardByResultsForm()
     chosen = proposal.proposed
     if form.validate_on_submit():
-        picked = _chosen_ids()
+        picked = form.entry_id.data
         if picked is None:
             flash(_("Danh sách bài không hợp lệ."), "error")
         else:
@@ -368,7 +358,7 @@ def unit_forward(slug: str, code: str):
                     current_user,
                     utcnow(),
                     picked,
-                    request.form.get("reason", ""),
+                    form.reason.data or "",
                 )
             if action.ok:
                 flash(
@@ -390,7 +380,7 @@ def unit_forward(slug: str, code: str):
         left=round_.quota - forwarding.forwarded_count(db.session, round_),
         closed=round_.closed_at is not None,
         form=form,
-        reason=request.form.get("reason", ""),
+        reason=form.reason.data or "",
     )
 
 
@@ -404,13 +394,7 @@ def unit_export(slug: str, code: str, fmt: str):
     if stages.final_stage(db.session, round_.contest, round_.id) is None:
         abort(404)
     with user_action() as action:
-        record_event(
-            action.session,
-            current_user,
-            round_,
-            JudgingAction.RESULTS_EXPORTED,
-            contest_id=round_.contest_id,
-            format=fmt,
+        action.value = reports.exported_results(
+            action.session, current_user, round_.contest, fmt, round_
         )
-    data = reports.export_data(db.session, round_.contest, round_.id)
-    return export_response(data, fmt, f"{slug}-{round_.unit.code.lower()}")
+    return export_response(action.value, fmt, f"{slug}-{round_.unit.code.lower()}")

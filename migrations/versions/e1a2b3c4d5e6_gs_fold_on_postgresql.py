@@ -4,7 +4,7 @@ Revision ID: e1a2b3c4d5e6
 Revises: b1c2d3e4f5a6
 Create Date: 2026-11-28 17:00:00
 
-The SQLite connection registers gs_fold (contest.text.fold) as a Python function; PostgreSQL
+The SQLite connection registers gs_fold (contest.platform.text.fold) as a Python function; PostgreSQL
 gets the same folding in SQL: NFC, each precomposed Latin letter with a diacritic (and Đ/đ)
 to its bare letter, then lower case. Nothing on SQLite.
 """

@@ -49,7 +49,7 @@ audit_event = sa.table(
 
 
 def _row_hash(row, prev_hash):
-    """Canonical form version 1, a frozen copy of contest.audit_chain.canonical."""
+    """Canonical form version 1, a frozen copy of contest.platform.audit_chain.canonical."""
     fields = {name: unicodedata.normalize('NFC', row[name] or '') for name in TEXT_FIELDS}
     fields.update(
         created_at=row['created_at'].isoformat(timespec='microseconds'),

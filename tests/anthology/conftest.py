@@ -13,19 +13,19 @@ from anthology import demo
 from anthology.models import BuildState
 from anthology.services import builds
 from anthology.services.settings import save_settings
-from contest.db import db
-from contest.intake import extract_upload
+from contest.documents.intake import extract_upload
 from contest.models import ProfileState
+from contest.platform.db import db
+from contest.platform.states import advance
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from contest.services.profiles import create_profile
-from contest.states import advance
 from judging.models import Assignment
 from judging.services.lifecycle import finalise
 from judging.services.scoring import save_score
 from tests.conftest import NOW
-from tests.contest.test_intake import rich_docx
+from tests.contest.documents.test_intake import rich_docx
 from tests.judging.conftest import district, marks_for, open_for_judging, panel  # noqa: F401 - fixtures
 
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from anthology import demo
 from anthology.errors import NotFinalised
 from anthology.services import builds, certificates, contents, settings
-from contest.converter import MARKDOWN_IN
-from contest.db import db
-from contest.errors import InvalidInput
+from contest.documents.converter import MARKDOWN_IN
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from judging.models import BlindCopy
 
 
@@ -113,7 +113,7 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
     assert "vertical-align: super" in css and "overflow-wrap: break-word" in css
     # The accessibility claims hold: pictures are announced, and described only if they are.
     undescribed = len(re.findall(r'<img[^>]*alt=""', whole))
-    assert ("schema:accessMode\">visual" in opf) == ("<img" in whole)
+    assert ('schema:accessMode">visual' in opf) == ("<img" in whole)
     assert ("alternativeText" in opf) == (undescribed == 0 and "<img" in whole)
 
 
@@ -369,8 +369,8 @@ def test_pictures_go_into_the_book_at_print_resolution(finalised, tmp_path):
 
     from PIL import Image
 
-    from contest import storage
     from contest.models import ExemplarProfile
+    from contest.platform import storage
 
     profile = db.session.scalars(
         select(ExemplarProfile).where(ExemplarProfile.photo_path.is_not(None))
@@ -512,7 +512,7 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_pat
 
     from PIL import Image
 
-    from contest import office
+    from contest.documents import office
 
     if with_cover:
         buffer = io.BytesIO()
@@ -532,9 +532,7 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_pat
     if with_cover:
         assert pages.pop(0) == ""  # the cover: a picture, no folio
     # Opening pages carry no folio: the others give the offset from folio to PDF page.
-    offsets = {
-        i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()
-    }
+    offsets = {i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()}
     romans = {p.rsplit(" ", 1)[-1]: p for p in pages if re.search(r" [ivx]+$", p)}
     assert len(offsets) == 1, offsets
     offset = offsets.pop()

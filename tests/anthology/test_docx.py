@@ -10,7 +10,7 @@ from PIL import Image
 
 from anthology.render.docx_writer import _finish_pictures
 from anthology.services import builds
-from contest.db import db
+from contest.platform.db import db
 
 
 def _picture(width: int, height: int) -> io.BytesIO:

@@ -8,7 +8,7 @@ import zipfile
 import docx
 
 from anthology.services import builds
-from contest.db import db
+from contest.platform.db import db
 
 
 def test_docx_has_no_template_leftovers(finalised, tmp_path):

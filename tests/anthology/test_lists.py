@@ -7,7 +7,7 @@ import re
 
 from anthology import views
 from anthology.services import contents
-from contest.db import db
+from contest.platform.db import db
 from tests.conftest import csrf_token, login
 
 BOOK = "/anthology/son-la-2019/"

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from anthology.services import builds, contents
-from contest.db import db
+from contest.platform.db import db
 
 THAI_NAME = "ꪼꪕ ꪹꪏꪉ"  # Tai Viet, as a Sơn La author may write a name
 EMOJI = "👨‍👩‍👧"  # one picture made of three people joined

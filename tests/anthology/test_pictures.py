@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from anthology.models import AnthologyItem
 from anthology.services import builds, contents
-from contest.db import db
-from contest.errors import InvalidInput
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from tests.conftest import csrf_token, login
 
 # Typst and markdown specials: the description is data in the tree, never markup or code.

@@ -15,11 +15,11 @@ from anthology import demo
 from anthology.errors import SettingsIncomplete
 from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, settings
-from contest.audit import sentence
-from contest.db import db
-from contest.errors import InvalidInput
-from contest.models import AuditEvent
-from contest.uow import unit_of_work
+from contest.platform.audit import sentence
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
+from contest.platform.models import AuditEvent
+from contest.platform.uow import unit_of_work
 
 
 def _jpeg() -> bytes:

@@ -12,11 +12,11 @@ from anthology.errors import BuildRunning
 from anthology.models import AnthologyBuild, BuildState, BuildStep
 from anthology.render import fonts
 from anthology.services import builds, settings
-from contest.audit import sentence
-from contest.db import db
-from contest.errors import IllegalTransition
-from contest.models import AuditEvent
-from contest.states import advance
+from contest.platform.audit import sentence
+from contest.platform.db import db
+from contest.platform.errors import IllegalTransition
+from contest.platform.models import AuditEvent
+from contest.platform.states import advance
 from tests.anthology.conftest import last_good_build
 
 
@@ -123,10 +123,9 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
     lets the next build start, instead of refusing every build for ever."""
     import socket
 
-    from contest.lifecycles import JobState
-    from contest.models import Job
+    from contest.platform.models import Job, JobState
     from tests.conftest import make_app
-    from tests.contest.test_mail_and_jobs import _dead_pid
+    from tests.contest.platform.test_mail_and_jobs import _dead_pid
 
     contest, actor = finalised["contest"], world["users"]["province"]
     build = _queue(contest, actor)
@@ -168,7 +167,7 @@ def test_two_builds_started_at_once_make_one_build_and_no_error(app, finalised, 
 def test_a_build_from_the_page_runs_on_an_rq_worker(app, client, finalised, world, redis_url):
     """With REDIS_URL the page only queues the build; a worker builds it and the page's
     progress (the jobs table and the build row) tells the outcome."""
-    from contest.job_queue import RedisRunner
+    from contest.platform.job_queue import RedisRunner
     from tests.conftest import csrf_token, login
 
     runner = app.extensions["jobs"] = RedisRunner(redis_url)
@@ -187,10 +186,10 @@ def test_a_build_from_the_page_runs_on_an_rq_worker(app, client, finalised, worl
 def test_a_build_killed_on_an_rq_worker_fails_at_the_next_call(app, finalised, world, redis_url):
     import socket
 
-    from contest.job_queue import RedisRunner
-    from contest.lifecycles import JobState
-    from contest.models import Contest, Job, User
-    from tests.contest.test_mail_and_jobs import _dead_pid
+    from contest.models import Contest, User
+    from contest.platform.job_queue import RedisRunner
+    from contest.platform.models import Job, JobState
+    from tests.contest.platform.test_mail_and_jobs import _dead_pid
 
     contest, actor = finalised["contest"], world["users"]["province"]
     build = _queue(contest, actor)

@@ -14,11 +14,11 @@ import pytest
 
 from anthology.errors import NotFinalised
 from anthology.services import certificates
-from contest.db import db
-from contest.errors import InvalidInput
 from contest.lifecycles import ContestPhase
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from judging.services import units
-from tests.anthology.test_certificates import all_text, needs_office
+from tests.anthology.test_certificates import all_text
 from tests.conftest import NOW, csrf_token, login
 from tests.judging.conftest import open_unit, score_unit_entry
 
@@ -140,7 +140,6 @@ def test_the_organiser_downloads_the_units_certificates(client, world, district)
     assert "cần điền họ tên người ký" in refused.get_data(as_text=True)
 
 
-@needs_office
 def test_the_units_certificates_print_to_pdf(client, world, district):
     won = _finalise(district)
     login(client, district["organiser"])

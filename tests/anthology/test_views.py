@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from anthology.services import builds, settings
-from contest.db import db
+from contest.platform.db import db
 from tests.anthology.conftest import last_good_build
 from tests.conftest import csrf_token, login
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from contest.db import db, utcnow
 from contest.demo import DEMO_PASSWORD, load_demo
-from contest.uow import unit_of_work
+from contest.platform.db import db, utcnow
+from contest.platform.uow import unit_of_work
 from tests.conftest import copy_schema, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

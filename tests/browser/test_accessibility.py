@@ -14,19 +14,16 @@ import time
 from collections import Counter
 from urllib.parse import urljoin, urlparse
 
-import pytest
 from axe_playwright_python.base import AXE_SCRIPT  # axe-core, as the package ships it
 from sqlalchemy import select
 
 from anthology import demo as anthology_demo
-from contest.db import db, utcnow
 from contest.models import Contest
+from contest.platform.db import db, utcnow
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy
 from judging.services import scoring, stages
 from tests.browser.conftest import log_in
-
-pytestmark = pytest.mark.browser
 
 WIDTHS = (1366, 390)
 MAX_PAGES = 25  # per role and phase: one page of each kind is enough

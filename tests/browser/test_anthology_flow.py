@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from anthology import demo as anthology_demo
-from contest.db import db
 from contest.models import Contest
+from contest.platform.db import db
 from judging import demo as judging_demo
 from tests.browser.conftest import log_in
 

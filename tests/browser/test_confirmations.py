@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from contest.db import db, utcnow
-from contest.intake import extract_typed
+from contest.documents.intake import extract_typed
 from contest.models import Contest, Unit
+from contest.platform.db import db, utcnow
+from contest.platform.uow import unit_of_work
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
-from contest.uow import unit_of_work
 from judging.demo import setup_jury
 from tests.browser.conftest import log_in
 from tests.conftest import vietnamese_essay

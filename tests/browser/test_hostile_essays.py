@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from contest.db import db
 from contest.models import User
+from contest.platform.db import db
 from tests import hostile
 from tests.browser.conftest import log_in
 from tests.conftest import vietnamese_essay

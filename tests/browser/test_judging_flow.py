@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.db import db
 from contest.models import Contest
+from contest.platform.db import db
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy
 from judging.services import prizes, stages

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from anthology import demo as anthology_demo
 from anthology import views as anthology_views
-from contest.db import db
 from contest.models import Contest, Entry
+from contest.platform.db import db
 from contest.services import lists
 from judging import demo as judging_demo
 from tests.browser.conftest import log_in

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from contest.text import count_words
+from contest.platform.text import count_words
 from tests.browser.conftest import log_in
 from tests.conftest import OFFICE_EXPECTED_TEXT, docx_bytes, vietnamese_essay
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import docx
 from sqlalchemy import select
 
-from contest.db import db
 from contest.models import Contest, Round, Unit, User
+from contest.platform.db import db
 from contest.services.forwarding import pending_entries
 from judging import demo as judging_demo
 from judging.models import Assignment, Award, BlindCopy

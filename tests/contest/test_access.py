@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from contest.db import db
-from contest.models import AuditEvent
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from contest.services.profiles import create_profile
 from judging.services import units
 from tests.conftest import PASSWORD, csrf_token, login, uploaded_entry, vietnamese_essay
@@ -144,9 +144,9 @@ def objects(world):
 
 def _failed_mail_job():
     """A job to retry (the retry is refused to everyone but the province)."""
-    from contest import jobs
-    from contest.lifecycles import JobState
-    from contest.mail import MAIL
+    from contest.platform import jobs
+    from contest.platform.mail import MAIL
+    from contest.platform.models import JobState
 
     job = jobs.enqueue(db.session, MAIL, {"to": "a@example.com", "subject": "s", "body": "b"})
     job.state, job.last_error = JobState.FAILED, "SMTP down"

@@ -10,9 +10,10 @@ import pytest
 from flask import g
 from sqlalchemy import func, select
 
-from contest import passwords
-from contest.db import db
-from contest.models import AuditEvent, User
+from contest.models import User
+from contest.platform import passwords
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from contest.services import accounts
 from tests.conftest import PASSWORD, csrf_token, login
 from tests.contest.test_views import post_form
@@ -303,7 +304,7 @@ def test_a_forged_host_never_reaches_a_password_link(client, world, mail_on):
 
 
 def test_no_mail_without_the_public_address(app, world, mail_on):
-    from contest.mail import mail_enabled
+    from contest.platform.mail import mail_enabled
 
     app.config["PUBLIC_URL"] = ""
     assert not mail_enabled()

@@ -7,8 +7,8 @@ import json
 
 from sqlalchemy import func, select
 
-from contest.db import db
 from contest.models import Entry, EntryState
+from contest.platform.db import db
 from tests.conftest import (
     OFFICE_EXPECTED_TEXT,
     docx_bytes,

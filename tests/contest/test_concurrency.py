@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from contest.db import db
 from contest.models import Entry, User
+from contest.platform.db import db
 from tests.conftest import csrf_token, entrant, login, run_together
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.db import db
 from contest.models import Entry, EntryState
+from contest.platform.db import db
 from tests.conftest import login, vietnamese_essay
 from tests.contest.test_views import post_form
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from contest.db import db, utcnow
-from contest.i18n import local_day
 from contest.models import EntryState
+from contest.platform.db import db, utcnow
+from contest.platform.i18n import local_day
 from contest.services import lists
 from contest.services.forwarding import forward_round
 from tests.conftest import NOW, entrant, login

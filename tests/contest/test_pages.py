@@ -7,9 +7,11 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from contest.audit import ContestAction, sentence
-from contest.db import db
-from contest.models import AuditEvent, Round, Unit
+from contest.audit import ContestAction
+from contest.models import Round, Unit
+from contest.platform.audit import sentence
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
 from tests.conftest import NOW, csrf_token, login, vietnamese_essay
 from tests.contest.test_views import post_form

@@ -8,8 +8,9 @@ import re
 
 from sqlalchemy import select
 
-from contest.db import db
-from contest.models import AuditEvent, Entry, User
+from contest.models import Entry, User
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
 from tests.conftest import NOW, csrf_token, login
 from tests.contest.test_views import post_form

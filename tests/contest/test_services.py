@@ -8,17 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from contest.audit import ContestAction
-from contest.db import db
-from contest.errors import (
-    DeadlinePassed,
-    EntryLimitReached,
-    IllegalTransition,
-    InvalidInput,
-    NotAllowedToEnter,
-    QuotaExceeded,
-)
-from contest.intake import extract_typed
-from contest.models import AuditEvent, EntryState, Forwarding
+from contest.documents.intake import extract_typed
+from contest.errors import DeadlinePassed, EntryLimitReached, NotAllowedToEnter, QuotaExceeded
+from contest.models import EntryState, Forwarding
+from contest.platform.db import db
+from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.models import AuditEvent
+from contest.platform.states import advance
 from contest.services.accounts import create_user, find_user_by_login
 from contest.services.entries import (
     Subject,
@@ -29,7 +25,6 @@ from contest.services.entries import (
 )
 from contest.services.forwarding import forward_round, mark_entry, mark_profile, round_for_unit
 from contest.services.profiles import create_profile
-from contest.states import advance
 from tests.conftest import NOW, PASSWORD, vietnamese_essay
 
 

@@ -3,7 +3,7 @@ browser security headers, the essays' pictures their own stricter policy."""
 
 from __future__ import annotations
 
-from contest.headers import CONTENT_SECURITY_POLICY
+from contest.platform.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import csrf_token, login
 
 

@@ -3,7 +3,7 @@ logged out at once and cannot log in) and on again."""
 
 from __future__ import annotations
 
-from contest.db import db
+from contest.platform.db import db
 from tests.conftest import csrf_token, login
 from tests.contest.test_views import post_form
 

@@ -8,8 +8,8 @@ import re
 
 from sqlalchemy import func, select
 
-from contest.db import db
 from contest.models import Entry, EntryState, User
+from contest.platform.db import db
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from tests.conftest import (
@@ -109,7 +109,7 @@ def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
 
 
 def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, world):
-    from contest.intake import extract_upload
+    from contest.documents.intake import extract_upload
     from contest.services.entries import Subject, create_entry
     from tests.conftest import NOW
 
@@ -317,7 +317,7 @@ def test_open_redirect_after_login_is_refused(client, world):
 def test_the_pictures_of_an_uploaded_essay_are_shown(client, world, tmp_path):
     import re
 
-    from tests.contest.test_intake import rich_docx
+    from tests.contest.documents.test_intake import rich_docx
 
     login(client, "a@example.com")
     response = post_form(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from contest.db import db
 from contest.models import Unit
+from contest.platform.db import db
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from judging.demo import DEMO_RUBRIC
@@ -57,7 +57,10 @@ def panel(world, make_entry):
         round_ = world["rounds"][code]
         ids = [e.id for e in entries if e.round_id == round_.id]
         round_.quota = 10
-        forward_round(db.session, round_, None, NOW, entry_ids=ids)
+        # A unit holding its own judging sends up by its results; its jury's work is not the
+        # point here, so its round closes as if it had (the others' by ticks).
+        by_results = stages.unit_judging(db.session, round_.id) is not None
+        forward_round(db.session, round_, None, NOW, entry_ids=ids, by_results=by_results)
     contest = world["contest"]
     stage = stages.create_stage(
         db.session, contest, name="Chung khảo", judges_per_entry=2, rubric=DEMO_RUBRIC, seed=7

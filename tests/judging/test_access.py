@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Assignment, BlindCopy, LeakFlag, Score
 from judging.services import assigning, blinding, scoring, stages
 from tests.conftest import csrf_token, login

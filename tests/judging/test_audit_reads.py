@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from contest.audit import sentence, verify_chain
-from contest.db import db
-from contest.models import AuditEvent
+from contest.platform.audit import sentence, verify_chain
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from judging.audit import JudgingAction
 from judging.models import BlindCopy
 from tests.conftest import login
@@ -70,6 +70,6 @@ def test_a_refused_read_records_nothing(client, world, opened, who):
 
 
 def test_the_reading_views_start_as_writers(app):
-    """On SQLite their transaction begins IMMEDIATE, like a POST's (contest.db)."""
+    """On SQLite their transaction begins IMMEDIATE, like a POST's (contest.platform.db)."""
     for endpoint in ("judging.key", "judging.export_results", "contest.entry_original"):
         assert getattr(app.view_functions[endpoint], "records_reads", False), endpoint

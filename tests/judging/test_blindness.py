@@ -15,12 +15,12 @@ from urllib.parse import urljoin, urlparse
 import docx
 from sqlalchemy import select
 
-from contest.db import db
-from contest.intake import extract_upload
+from contest.documents.intake import extract_upload
+from contest.platform.db import db
+from contest.platform.text import fold
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
-from contest.text import fold
 from judging.models import Assignment
 from tests.conftest import NOW, PASSWORD, csrf_token, login, vietnamese_essay
 from tests.judging.conftest import open_for_judging

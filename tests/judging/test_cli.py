@@ -7,9 +7,10 @@ import json
 import openpyxl
 from sqlalchemy import select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import blinding, scoring
+from judging.services import panel as panel_service
 from tests.conftest import NOW
 from tests.judging.conftest import marks_for
 
@@ -58,3 +59,32 @@ def test_open_status_finalise_and_export(runner, world, panel, tmp_path):
     assert all(row[6] in ("", None) for row in early[1:])  # no names before finalisation
     codes = set(db.session.scalars(select(BlindCopy.code)))
     assert {row[0] for row in rows[1:]} == codes
+
+
+def test_the_jury_is_set_from_the_command_line(runner, world, panel):
+    """Judges added by e-mail (two at once), the head judge named, one judge withdrawn; an
+    unknown address or a non-judge is refused and changes nothing."""
+    stage, users = panel["stage"], world["users"]
+    extra = [j for j in panel["judges"] if j.id != users["judge"].id]
+    withdrawn = panel_service.members(db.session, stage)[0].judge
+    done = runner.invoke(
+        args=["judging", "jury", "son-la-2019", "--add", f"{extra[0].email}, {extra[1].email}",
+              "--head", users["head_judge"].email, "--remove", withdrawn.email]
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"{withdrawn.email}\t{withdrawn.full_name} (đã rút)" in done.output
+    assert f"Trưởng ban: {users['head_judge'].full_name}" in done.output
+    active = {m.judge.email for m in panel_service.members(db.session, stage) if not m.is_withdrawn}
+    assert withdrawn.email not in active and {extra[0].email, extra[1].email} <= active
+
+    def seats():
+        return [(m.judge_id, m.is_withdrawn) for m in panel_service.members(db.session, stage)]
+
+    before = seats()
+    for args in (["--add", "ai@example.com"], ["--add", users["entrant_a"].email]):
+        refused = runner.invoke(args=["judging", "jury", "son-la-2019", *args])
+        assert refused.exit_code == 1, refused.output
+    db.session.expire_all()
+    assert [
+        (m.judge_id, m.is_withdrawn) for m in panel_service.members(db.session, stage)
+    ] == before

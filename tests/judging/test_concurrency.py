@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Assignment, Score
 from judging.services import blinding
 from tests.conftest import csrf_token, login, run_together

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from contest.headers import CONTENT_SECURITY_POLICY
+from contest.platform.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import login
 from tests.judging.conftest import open_for_judging
 from tests.judging.test_blindness import crawl

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.db import db
+from contest.platform.db import db
 from tests.conftest import NOW, csrf_token
 from tests.judging.conftest import open_for_judging
 

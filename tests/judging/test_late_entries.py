@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from contest.db import db
-from contest.errors import IllegalTransition
+from contest.platform.db import db
+from contest.platform.errors import IllegalTransition
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round, rounds_still_holding_entries
 from judging.errors import StageNotReady

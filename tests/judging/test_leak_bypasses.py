@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
-from contest import storage
-from contest.db import db
+from contest.platform import storage
+from contest.platform.db import db
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from judging.models import Assignment, BlindCopy, LeakFlag

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contest.intake import extract_upload
+from contest.documents.intake import extract_upload
 from judging.rules.leakscan import scan
 from tests.conftest import legacy_docx
 

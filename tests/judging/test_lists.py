@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import lists, scoring
 from judging.services.lifecycle import finalise

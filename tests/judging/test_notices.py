@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Assignment
 from judging.services import blinding, scoring
 from judging.services.lifecycle import finalise

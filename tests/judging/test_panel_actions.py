@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.db import db
-from contest.models import AuditEvent
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from judging.audit import JudgingAction
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services import blinding, stages

@@ -9,8 +9,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from contest.db import db
-from contest.errors import InvalidInput
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from judging.demo import DEMO_RUBRIC
 from judging.errors import (
     ConflictOfInterest,

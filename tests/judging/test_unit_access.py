@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from contest.audit import AuditEvent
-from contest.db import db
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from judging.models import Assignment, BlindCopy, Score
 from judging.services import stages, units
 from tests.conftest import NOW, csrf_token, login

@@ -8,11 +8,11 @@ import re
 
 from sqlalchemy import select
 
-from contest.db import db
-from contest.intake import extract_upload
+from contest.documents.intake import extract_upload
+from contest.platform.db import db
+from contest.platform.text import fold
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
-from contest.text import fold
 from judging.models import Assignment
 from judging.services import assigning, blinding
 from tests.conftest import NOW, PASSWORD, csrf_token, login

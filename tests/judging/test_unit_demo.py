@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from contest.db import db
 from contest.demo import JUDGED_AT_UNIT
 from contest.lifecycles import EntryState
 from contest.models import Contest, Entry, Round, Unit
+from contest.platform.db import db
 from judging.models import Assignment, Award, StageResult
 from judging.services import panel, stages, units
 from judging.states import ResultState

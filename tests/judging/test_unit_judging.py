@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from contest.db import db
-from contest.errors import InvalidInput, QuotaExceeded
+from contest.errors import QuotaExceeded
 from contest.lifecycles import EntryState
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from contest.services.forwarding import forward_round
 from judging import policy
 from judging.demo import DEMO_RUBRIC

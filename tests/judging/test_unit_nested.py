@@ -3,8 +3,8 @@ district, which judges again under codes of its own; each level's result is kept
 
 from __future__ import annotations
 
-from contest.db import db
 from contest.lifecycles import EntryState
+from contest.platform.db import db
 from judging.demo import DEMO_RUBRIC
 from judging.services import blinding, stages, units
 from judging.services import panel as panel_service

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from contest.db import db
 from contest.lifecycles import EntryState
+from contest.platform.db import db
 from judging.models import Stage, UnitJuror
 from judging.services import blinding, scoring, stages, units
 from judging.states import ResultState

@@ -3,7 +3,7 @@ once it finalised, to its winners — for those who run it; the province's round
 
 from __future__ import annotations
 
-from contest.db import db
+from contest.platform.db import db
 from judging.services import units
 from tests.conftest import NOW, login
 from tests.judging.conftest import open_unit, score_unit_entry

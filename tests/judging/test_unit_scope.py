@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import Stage
 from judging.services import stages
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from contest.audit import AuditEvent
-from contest.db import db
+from contest.platform.db import db
+from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
 from judging.errors import JudgingClosed, StageNotReady
 from judging.models import BlindCopy, LeakFlag, PrizeLevel, Stage, UnitJuror
@@ -33,9 +33,12 @@ def test_switching_off_before_opening_leaves_a_tick_and_forward_round(world, dis
     for model in (Stage, PrizeLevel, BlindCopy, LeakFlag):
         assert _count(model, round_.id) == 0, model
     assert _count(UnitJuror, round_.id) == 4  # the accounts stay for a later switch-on
-    assert db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "unit_judging_off")
-    ).object_id == round_.id
+    assert (
+        db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "unit_judging_off")
+        ).object_id
+        == round_.id
+    )
     sent = forward_round(db.session, round_, organiser, NOW, entry_ids=[district["entries"][0].id])
     assert len(sent.forwarded) == 1  # ticks work again
     db.session.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.db import db
+from contest.platform.db import db
 from judging.models import TieDecision
 from judging.services import stages, units
 from tests.conftest import csrf_token, login

@@ -1,0 +1,185 @@
+"""Pandoc for essays, run the safe way: sandboxed (it reads only the file it is given), its
+heap capped, under a time limit, in a process group killed on timeout and when the worker dies,
+and at most MAX_CONVERSIONS at once on the machine. Also the conversions every stored essay
+goes through: to plain text (word count, leak scan), to HTML (reading pages), and a pass over
+its document tree (`contest.documents.essay_ast`)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+
+import pypandoc
+from flask_babel import lazy_gettext as _l
+
+from contest.documents import essay_ast
+from contest.platform.errors import IntakeError
+from contest.platform.text import nfc
+
+# pandoc's heap, and how many conversions may run at once on the machine (2 cores).
+PANDOC_HEAP_MB = 400
+MAX_CONVERSIONS = 2
+SLOTS_FOLDER = "guong-sang-conversions"
+HEAP_EXHAUSTED = 251  # how a GHC program exits when it reaches its -M limit
+# Children die with the worker: a killed web process leaves no pandoc running.
+_DIE_WITH_PARENT = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"]
+
+# Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
+MARKDOWN_IN = "markdown-raw_html-raw_attribute"
+MARKDOWN_OUT = "markdown-raw_html-raw_attribute-link_attributes"
+
+TOO_COMPLEX = _l("Tệp quá lớn hoặc quá phức tạp để xử lý an toàn. Hãy lưu bài thành tệp nhỏ hơn.")
+_ESSAY_FAILURES = {
+    "timeout": _l("Xử lý tệp quá thời gian cho phép. Tệp có thể bị hỏng."),
+    "heap": TOO_COMPLEX,
+    "error": _l("Không đọc được nội dung tệp. Tệp có thể bị hỏng."),
+}
+
+
+class PandocFailure(StrEnum):
+    TIMEOUT = "timeout"
+    HEAP = "heap"  # the document needs more memory than pandoc may take
+    ERROR = "error"
+
+
+class PandocError(Exception):
+    """pandoc did not finish: `failure` says how, `detail` is the end of its error output."""
+
+    def __init__(self, failure: PandocFailure, detail: str = "") -> None:
+        super().__init__(f"{failure}: {detail}")
+        self.failure, self.detail = failure, detail
+
+
+def run_pandoc(
+    args: list[str],
+    *,
+    timeout: int,
+    stdin: bytes | None = None,
+    cwd: str | None = None,
+    heap_mb: int | None = None,
+) -> bytes:
+    """The one way pandoc runs, for essays and the book alike: the pandoc that
+    pypandoc-binary ships, sandboxed (it reads only the files named on its command line),
+    its heap capped when `heap_mb` is given, in a process group killed on overrun and when
+    this process dies. Its output, or a PandocError."""
+    heap = ["+RTS", f"-M{heap_mb}m", "-RTS"] if heap_mb else []
+    command = [*_DIE_WITH_PARENT, pypandoc.get_pandoc_path(), *heap, "--sandbox", *args]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    try:
+        output, errors = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PandocError(PandocFailure.TIMEOUT) from exc
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    if process.returncode != 0:
+        detail = errors.decode("utf-8", "replace")[-500:]
+        if process.returncode == HEAP_EXHAUSTED or b"Heap exhausted" in errors:
+            raise PandocError(PandocFailure.HEAP, detail)
+        raise PandocError(PandocFailure.ERROR, detail)
+    return output
+
+
+def essay_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | None = None) -> str:
+    """pandoc over an essay: one of the machine's conversion slots, its heap capped, and a
+    failure told to the entrant as an IntakeError."""
+    with conversion_slot(timeout):
+        try:
+            output = run_pandoc(args, timeout=timeout, stdin=stdin, cwd=cwd, heap_mb=PANDOC_HEAP_MB)
+        except PandocError as error:
+            raise IntakeError(_ESSAY_FAILURES[error.failure]) from error
+    return output.decode("utf-8")
+
+
+@contextmanager
+def conversion_slot(timeout: int) -> Iterator[None]:
+    """At most MAX_CONVERSIONS conversions at once on this machine, across threads and
+    worker processes (one lock file per slot; a killed process frees its slot). Waits up to
+    `timeout` seconds, then asks the person to try again."""
+    folder = os.path.join(tempfile.gettempdir(), SLOTS_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        for number in range(MAX_CONVERSIONS):
+            handle = open(os.path.join(folder, f"slot-{number}"), "a+b")  # noqa: SIM115
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                handle.close()  # closing the file releases the lock
+            return
+        if time.monotonic() >= deadline:
+            raise IntakeError(_l("Máy chủ đang bận xử lý nhiều tệp. Vui lòng thử lại sau ít phút."))
+        time.sleep(0.2)
+
+
+def markdown_to_text(markdown: str, timeout: int = 30) -> str:
+    """Plain text of the essay, for the word count and the leak scan: read exactly as the
+    reading pages read it, so "<!-- a name -->", which they show as text, is scanned too."""
+    return nfc(
+        essay_pandoc(["-f", MARKDOWN_IN, "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
+    )
+
+
+def markdown_to_html(markdown: str, timeout: int = 30) -> str:
+    """HTML of the essay for reading pages; raw HTML in the source is not passed through."""
+    return essay_pandoc(
+        ["-f", MARKDOWN_IN, "-t", "html5", "--wrap=none"],
+        markdown.encode(),
+        timeout,
+    )
+
+
+def markdowns_to_html(markdowns: list[str], timeout: int = 60) -> list[str]:
+    """HTML of many essays from one pandoc run (loading a large demo): each essay's own
+    HTML, as `markdown_to_html` makes it, found between marker paragraphs. Should a marker
+    not come out whole (an essay swallowed it), each essay is converted on its own."""
+    if not markdowns:
+        return []
+    marker = f"gs-split-{secrets.token_hex(8)}"
+    joined = f"\n\n{marker}\n\n".join(m.strip() for m in markdowns)
+    parts = markdown_to_html(joined, timeout).split(f"<p>{marker}</p>\n")
+    if len(parts) != len(markdowns):
+        return [markdown_to_html(m, timeout) for m in markdowns]
+    return parts
+
+
+def rewrite_markdown(
+    markdown: str,
+    picture: Callable[[str], str | None],
+    links: essay_ast.LinkPolicy,
+    timeout: int = 30,
+) -> tuple[str, essay_ast.Outcome]:
+    """Stored essay markdown passed through `essay_ast.clean_tree` (see there)."""
+    tree = json.loads(essay_pandoc(["-f", MARKDOWN_IN, "-t", "json"], markdown.encode(), timeout))
+    outcome = essay_ast.clean_tree(tree, picture, links)
+    return tree_to_markdown(tree, timeout), outcome
+
+
+def tree_to_markdown(tree: dict, timeout: int) -> str:
+    return essay_pandoc(
+        ["-f", "json", "-t", MARKDOWN_OUT, "--wrap=none"], json.dumps(tree).encode(), timeout
+    )

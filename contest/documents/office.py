@@ -1,0 +1,304 @@
+"""Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
+
+Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
+forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
+system's programs and that folder (no network, none of the app's files: a picture "linked" to a
+server path cannot be pulled into the essay), under a time limit; the whole process group is
+killed when the limit passes. Nothing of the conversion stays on disk."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+from enum import StrEnum
+from typing import Any
+
+from contest.platform.jobs import CallFailed, WorkersBusy
+
+LEGACY_EXTENSIONS = (".doc", ".rtf")
+# What each kind of file starts with: LibreOffice would read anything else as plain text.
+_MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf", ".docx": b"PK\x03\x04"}
+# What each target is written as: LibreOffice's output filter and the file's extension.
+_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": ("pdf:writer_pdf_Export", ".pdf")}
+
+# A profile in which nothing active runs and nothing linked is fetched: no macro (security
+# "very high", execution disabled), no active content, no linked picture or text from files or
+# the network (untrusted links blocked, links and fields never updated on load), and a proxy
+# that answers nothing as a second guard. Keys from LibreOffice's Common, Writer and Inet schemas.
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+  <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+  <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>
+  <prop oor:name="DisableActiveContent" oor:op="fuse"><value>true</value></prop>
+  <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+</item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">
+  <prop oor:name="Link" oor:op="fuse"><value>2</value></prop>
+  <prop oor:name="Field" oor:op="fuse"><value>false</value></prop>
+</item>
+<item oor:path="/org.openoffice.Inet/Settings">
+  <prop oor:name="ooInetProxyType" oor:op="fuse"><value>1</value></prop>
+  <prop oor:name="ooInetHTTPProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+  <prop oor:name="ooInetHTTPProxyPort" oor:op="fuse"><value>9</value></prop>
+  <prop oor:name="ooInetHTTPSProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+  <prop oor:name="ooInetHTTPSProxyPort" oor:op="fuse"><value>9</value></prop>
+  <prop oor:name="ooInetNoProxy" oor:op="fuse"><value></value></prop>
+</item>
+<item oor:path="/org.openoffice.Office.Common/Misc">
+  <prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop>
+</item>
+</oor:items>
+"""
+
+
+class OfficeFailure(StrEnum):
+    MISSING = "missing"
+    TIMEOUT = "timeout"
+    UNREADABLE = "unreadable"
+    BUSY = "busy"  # no worker took the conversion in time (REDIS_URL, contest.platform.job_queue)
+
+
+class OfficeConversionError(Exception):
+    """LibreOffice could not produce a .docx; `reason` says why, for the user's message."""
+
+    def __init__(self, reason: OfficeFailure) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+def libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def sandbox() -> str | None:
+    return shutil.which("bwrap")
+
+
+# What LibreOffice needs to start, read-only; everything else of the machine stays out of sight.
+_SYSTEM_FILES = (
+    "/etc/fonts",
+    "/etc/alternatives",
+    "/etc/libreoffice",
+    "/etc/ld.so.cache",
+    "/etc/passwd",
+    "/etc/group",
+)
+
+
+def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
+    """The command inside bubblewrap: /usr read-only, the work folder writable, no network."""
+    wrapper = [bwrap, "--ro-bind", "/usr", "/usr"]
+    for link in ("lib", "lib64", "bin", "sbin"):
+        wrapper += ["--symlink", f"usr/{link}", f"/{link}"]
+    for path in _SYSTEM_FILES:
+        if os.path.exists(path):
+            wrapper += ["--ro-bind", path, path]
+    wrapper += [
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--tmpfs", "/tmp",
+        "--bind", workdir, workdir,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+    ]  # fmt: skip
+    return [*wrapper, *command]
+
+
+def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
+    """The .docx LibreOffice writes for a .doc or .rtf file."""
+    return convert(data, extension, "docx", timeout)
+
+
+def to_pdf(data: bytes, timeout: int) -> bytes:
+    """The PDF LibreOffice prints from a .docx the app wrote itself (certificates)."""
+    return convert(data, ".docx", "pdf", timeout)
+
+
+def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
+    """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
+    output_filter, output_extension = _TARGETS[target]
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        outdir = os.path.join(workdir, "out")
+        return _conversion_command(program, profile, outdir, source, output_filter)
+
+    return _in_sandbox(
+        data, extension, _PROFILE, command, os.path.join("out", "essay" + output_extension),
+        timeout,
+    )  # fmt: skip
+
+
+# The one macro a book build runs: every index (the table of contents) of the .docx given
+# is refreshed with LibreOffice's own page layout, and the file is written back as .docx.
+_REFRESH_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
+ script:language="StarBasic">
+Sub RefreshIndexes(path As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = "Hidden" : load(0).Value = True
+  document = StarDesktop.loadComponentFromURL(ConvertToURL(path), "_blank", 0, load())
+  indexes = document.getDocumentIndexes()
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+  Next
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  store(0).Name = "FilterName" : store(0).Value = "MS Word 2007 XML"
+  document.storeToURL(ConvertToURL(path &amp; ".out.docx"), store())
+  document.close(True)
+End Sub
+</script:module>
+"""
+_LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">
+<library:library xmlns:library="http://openoffice.org/2000/library" library:name="Standard"
+ library:readonly="false" library:passwordprotected="false">
+ <library:element library:name="Module1"/>
+</library:library>
+"""
+# The macro profile differs from the conversion one in a single point: macros may run, and
+# the only one that exists is the profile's own (a document's macros stay off: security
+# "very high" runs nothing but the profile's trusted "My Macros").
+_MACRO_PROFILE = _PROFILE.replace(
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>',
+    '<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>false</value></prop>',
+)
+
+
+def refresh_indexes(data: bytes, timeout: int) -> bytes:
+    """The .docx with its table of contents refreshed by LibreOffice (true page numbers)."""
+
+    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+        # LibreOffice's first start copies its presets over the profile's macros, so the
+        # profile is made first and the macro library written into it between two starts.
+        library = os.path.join(workdir, "library")
+        os.makedirs(library)
+        for name, text in (("script.xlb", _LIBRARY), ("Module1.xba", _REFRESH_MACRO)):
+            with open(os.path.join(library, name), "w") as fh:
+                fh.write(text)
+        office = _office_command(program, profile)
+        macro = f'macro:///Standard.Module1.RefreshIndexes("{source}")'
+        basic = os.path.join(profile, "user", "basic", "Standard")
+        script = " && ".join(
+            (
+                shlex.join([*office, "--terminate_after_init"]),
+                shlex.join(["cp", f"{library}/script.xlb", f"{library}/Module1.xba", basic]),
+                shlex.join([*office, macro]),
+            )
+        )
+        return ["/bin/sh", "-c", script]
+
+    return _in_sandbox(data, ".docx", _MACRO_PROFILE, command, "essay.docx.out.docx", timeout)
+
+
+def _in_sandbox(data, extension, profile_text, build_command, result_name, timeout) -> bytes:
+    """Run LibreOffice on `data` in a fresh folder and profile, sandboxed and time-limited;
+    the file it leaves at `result_name` (inside the folder) is the answer."""
+    if not data.startswith(_MAGIC[extension]):
+        raise OfficeConversionError(OfficeFailure.UNREADABLE)
+    program, bwrap = libreoffice(), sandbox()
+    if program is None or bwrap is None:
+        raise OfficeConversionError(OfficeFailure.MISSING)
+    workdir = tempfile.mkdtemp(prefix="office-")
+    try:
+        profile = os.path.join(workdir, "profile")
+        os.makedirs(os.path.join(profile, "user"))
+        with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
+            fh.write(profile_text)
+        source = os.path.join(workdir, "essay" + extension)
+        with open(source, "wb") as fh:
+            fh.write(data)
+        command = _sandboxed(bwrap, build_command(program, profile, workdir, source), workdir)
+        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
+        _run(command, environment, timeout)
+        result = os.path.join(workdir, result_name)
+        if not os.path.exists(result) or os.path.getsize(result) == 0:
+            raise OfficeConversionError(OfficeFailure.UNREADABLE)
+        with open(result, "rb") as fh:
+            return fh.read()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# LibreOffice's address space is capped: a 9 MB RTF of nested groups otherwise grows to 8 GB.
+MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
+
+
+def _office_command(program: str, profile: str) -> list[str]:
+    """LibreOffice headless with its own profile, its address space capped."""
+    return [
+        "/usr/bin/prlimit",
+        f"--as={MEMORY_LIMIT_BYTES}",
+        "--",
+        program,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+    ]
+
+
+def _conversion_command(
+    program: str, profile: str, outdir: str, source: str, output_filter: str
+) -> list[str]:
+    return [
+        *_office_command(program, profile),
+        "--convert-to",
+        output_filter,
+        "--outdir",
+        outdir,
+        source,
+    ]
+
+
+def _run(command: list[str], environment: dict[str, str], timeout: int) -> None:
+    """Run in a process group of its own, so a timeout kills LibreOffice's helpers too."""
+    process = subprocess.Popen(
+        command,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise OfficeConversionError(OfficeFailure.TIMEOUT) from exc
+
+
+def converted_or_reason(data: bytes, extension: str, timeout: int) -> tuple[str, bytes]:
+    """The call a worker runs for `to_docx_by`: ("", the .docx) or (the failure, b"")."""
+    try:
+        return "", to_docx(data, extension, timeout)
+    except OfficeConversionError as error:
+        return error.reason.value, b""
+
+
+def to_docx_by(runner: Any, data: bytes, extension: str, timeout: int) -> bytes:
+    """`to_docx` through the job runner's `call_soon`: on a worker when REDIS_URL is set (the
+    upload waits for it), in this process otherwise."""
+    try:
+        reason, converted = runner.call_soon(
+            converted_or_reason, data, extension, timeout, timeout=timeout
+        )
+    except WorkersBusy as error:
+        raise OfficeConversionError(OfficeFailure.BUSY) from error
+    except CallFailed as error:
+        raise OfficeConversionError(OfficeFailure.UNREADABLE) from error
+    if reason:
+        raise OfficeConversionError(OfficeFailure(reason))
+    return converted

@@ -1,0 +1,88 @@
+"""Mail: written inside the action's unit of work as a job, sent by the job runner after the
+commit (see `contest.platform.jobs`), so no mail leaves for a change that was rolled back and a dead
+mail server delays a message without failing the action.
+
+Off unless MAIL_SERVER and PUBLIC_URL are set. Messages are written in the interface's default
+language when they are queued; the words and links in them are those of that moment."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+from flask import Flask, current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from contest.platform import jobs
+from contest.platform.config import setting
+from contest.platform.models import Job
+
+MAIL = "mail"
+
+
+class Recipient(Protocol):
+    """Whoever mail goes to: an account of the domain, with an address or none."""
+
+    email: str | None
+
+
+def mail_enabled() -> bool:
+    """Mail needs an SMTP server and the site's public address for its links (never taken
+    from the request: a forged Host header would send password links to another site)."""
+    return bool(setting("MAIL_SERVER")) and bool(setting("PUBLIC_URL"))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a message read outside the site, on PUBLIC_URL."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return setting("PUBLIC_URL").rstrip("/") + path
+
+
+def queue_mail(
+    session: Session,
+    recipient: Recipient,
+    write: Callable[[], tuple[str, str]],
+    *,
+    contest_id: int | None = None,
+) -> Job | None:
+    """Queue one message to `recipient`, if mail is on and they have an address. `write()`
+    returns (subject, body); it runs in the default language."""
+    if not mail_enabled() or not recipient.email:
+        return None
+    with force_locale(setting("BABEL_DEFAULT_LOCALE")):
+        subject, body = write()
+    payload = {"to": recipient.email, "subject": str(subject), "body": str(body)}
+    return jobs.enqueue(session, MAIL, payload, contest_id=contest_id, max_attempts=5)
+
+
+def send(payload: dict) -> None:
+    """Hand one message to the SMTP server (a job's work: failures are retried)."""
+    message = EmailMessage()
+    message["From"] = setting("MAIL_SENDER")
+    message["To"] = payload["to"]
+    message["Subject"] = " ".join(payload["subject"].split())  # a title's line breaks, gone
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=setting("MAIL_SENDER").rpartition("@")[2] or None)
+    message.set_content(payload["body"])
+    connect = smtplib.SMTP_SSL if setting("MAIL_USE_SSL") else smtplib.SMTP
+    with connect(
+        setting("MAIL_SERVER"), setting("MAIL_PORT"), timeout=setting("MAIL_TIMEOUT_SECONDS")
+    ) as smtp:
+        if setting("MAIL_USE_TLS"):
+            smtp.starttls()
+        if setting("MAIL_USERNAME"):
+            smtp.login(setting("MAIL_USERNAME"), setting("MAIL_PASSWORD"))
+        smtp.send_message(message)
+
+
+def init_app(app: Flask) -> None:
+    """Mail is a kind of job; a sent message's body (it may hold a password link) is not
+    kept in the jobs table."""
+    jobs.register(
+        app, MAIL, jobs.JobKind(run=send, label=_l("Gửi thư điện tử"), keep_payload=False)
+    )

@@ -1,0 +1,83 @@
+"""Vietnam's administrative units as they stood before the 2025 reorganisation (63 provinces,
+their district-level units and communes), read from the `vietnamadminunits` package's data.
+A pure module: plain rows in, plain rows out, no session.
+
+Codes are the official General Statistics Office codes, unique across levels: a province has
+two digits ("14" Sơn La), a district three ("123"), a commune five ("03646"). The package's
+spellings are normalised: NFC, and the kind words in their usual case ("Thị Xã Mường Lay"
+becomes "Thị xã Mường Lay")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contest.platform.text import fold, nfc
+
+# The kind words that open a name, as a Vietnamese document writes them.
+KIND_WORDS = ("Tỉnh", "Thành phố", "Thị xã", "Quận", "Huyện", "Phường", "Thị trấn", "Xã")
+_KIND_WORD = re.compile(
+    "^(" + "|".join(re.escape(word) for word in KIND_WORDS) + r")\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit to have in the tree: `parent_code` empty for the province."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str = ""
+    organiser_email: str = ""
+
+
+def normalise_name(name: str) -> str:
+    """NFC, single spaces, and the leading kind word written as usual."""
+    name = " ".join(nfc(name).split())
+    match = _KIND_WORD.match(name)
+    if match:
+        usual = next(w for w in KIND_WORDS if w.lower() == match.group(1).lower())
+        name = usual + name[match.end() :]
+    return name
+
+
+def _rows() -> list[dict]:
+    """Every (province, district, commune) row; imported when asked, not at start-up (the
+    package brings its parsers and their geometry library along)."""
+    from vietnamadminunits.database import query
+
+    return query(
+        "SELECT DISTINCT province, provinceCode, district, districtCode, ward, wardCode "
+        "FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"
+    )
+
+
+def provinces() -> list[str]:
+    """The 63 provinces' names, for a message when a name matches none."""
+    return sorted({normalise_name(r["province"]) for r in _rows()})
+
+
+def province_tree(province: str) -> list[UnitRow]:
+    """The province whose name is `province` (with or without "Tỉnh"/"Thành phố", accents
+    or case aside), its district-level units and their communes, parents first."""
+    wanted = fold(normalise_name(province))
+    found: list[UnitRow] = []
+    seen: set[str] = set()
+    for row in _rows():
+        name = normalise_name(row["province"])
+        if wanted not in (fold(name), fold(_without_kind(name))):
+            continue
+        for code, unit_name, kind, parent in (
+            (row["provinceCode"], name, "province", ""),
+            (row["districtCode"], row["district"], "district", row["provinceCode"]),
+            (row["wardCode"], row["ward"], "commune", row["districtCode"]),
+        ):
+            if code and unit_name and code not in seen:
+                seen.add(code)
+                found.append(UnitRow(code, normalise_name(unit_name), kind, parent or ""))
+    return found
+
+
+def _without_kind(name: str) -> str:
+    return _KIND_WORD.sub("", name).strip()

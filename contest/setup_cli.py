@@ -1,0 +1,206 @@
+"""The operator's commands for what a province sets up before any contest: accounts
+(`flask users …`) and, with them, the first province organiser, who can come from nowhere else.
+
+Each command is one unit of work over the same services as the pages."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from contest import registry
+from contest.cli import command_unit_of_work
+from contest.models import Unit, User
+from contest.platform import passwords
+from contest.platform.db import db
+from contest.services import accounts, units
+from contest.services.accounts import STAFF_ROLE_VALUES
+from contest.services.notifications import password_link
+
+users_cli = AppGroup("users", help="Tài khoản cán bộ, giám khảo (và mật khẩu của mọi người).")
+units_cli = AppGroup("units", help="Cây đơn vị: tỉnh, huyện, xã, sở ngành, doanh nghiệp.")
+
+
+def _read_password() -> str:
+    """One line from standard input: a password never sits in the shell's history."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.UsageError(_("--password-stdin: chưa nhận được mật khẩu trên đầu vào chuẩn."))
+    return password
+
+
+def _unit(code: str | None) -> Unit | None:
+    if not code:
+        return None
+    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if unit is None:
+        raise click.ClickException(_("Không có đơn vị mã «%(code)s».", code=code))
+    return unit
+
+
+def _account(login: str) -> User:
+    user = accounts.find_user_by_login(db.session, login)
+    if user is None:
+        raise click.ClickException(_("Không có tài khoản «%(login)s».", login=login))
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(STAFF_ROLE_VALUES), required=True)
+@click.option("--name", "full_name", required=True, help="Họ và tên.")
+@click.option("--unit", "unit_code", help="Mã đơn vị (bắt buộc với unit_organiser).")
+@click.option("--phone", default="", help="Số điện thoại (đăng nhập bằng số cũng được).")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu ban đầu từ đầu vào chuẩn.")
+def create_command(
+    email: str, role: str, full_name: str, unit_code: str | None, phone: str, password_stdin: bool
+) -> None:
+    """Create a staff account; without --password-stdin, print a one-time link to set it."""
+    password = _read_password() if password_stdin else None
+    with command_unit_of_work() as uow:
+        user = accounts.open_account(
+            uow.session,
+            None,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            role=role,
+            unit=_unit(unit_code),
+            password=password,
+        )
+    click.echo(_("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=role))
+    if password is None:
+        click.echo(
+            _(
+                "Gửi cho người dùng liên kết đặt mật khẩu (dùng một lần, trong %(hours)s giờ):",
+                hours=passwords.INVITATION_HOURS,
+            )
+        )
+        click.echo(password_link(user, passwords.INVITATION))
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(["entrant", *STAFF_ROLE_VALUES]))
+@click.option("--json", "as_json", is_flag=True)
+def list_command(role: str | None, as_json: bool) -> None:
+    """Accounts, staff first then by name: e-mail, phone, name, role, unit, active."""
+    query = select(User).order_by(User.role, User.full_name, User.id)
+    if role:
+        query = query.where(User.role == role)
+    rows = [
+        {
+            "email": user.email,
+            "phone": user.phone,
+            "name": user.full_name,
+            "role": str(user.role),
+            "unit": user.unit.code if user.unit else None,
+            "active": user.is_active_account,
+        }
+        for user in db.session.scalars(query)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        state = "" if row["active"] else _(" (đã khóa)")
+        click.echo(
+            f"{row['email'] or row['phone']}\t{row['role']}\t{row['unit'] or '-'}\t"
+            f"{row['name']}{state}"
+        )
+
+
+@users_cli.command("set-password")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, required=True, help="Đọc mật khẩu mới từ stdin.")
+def set_password_command(login: str, password_stdin: bool) -> None:  # noqa: ARG001
+    """Set the password of an account found by e-mail or phone (someone without e-mail)."""
+    password = _read_password()
+    with command_unit_of_work() as uow:
+        user = _account(login)
+        accounts.set_password_for(uow.session, None, user, password)
+    click.echo(_("Đã đặt mật khẩu mới cho %(name)s.", name=user.full_name))
+
+
+@users_cli.command("deactivate")
+@click.argument("login")
+def deactivate_command(login: str) -> None:
+    """Switch an account off: its sessions end at once."""
+    with command_unit_of_work() as uow:
+        user = _account(login)
+        accounts.set_account_active(uow.session, None, user, False)
+    click.echo(_("Đã khóa tài khoản %(name)s.", name=user.full_name))
+
+
+def _report(done: units.UnitImport) -> None:
+    click.echo(
+        _(
+            "Đã thêm %(created)d đơn vị, đổi tên %(renamed)d, chuyển cấp trên %(moved)d.",
+            created=len(done.created),
+            renamed=len(done.renamed),
+            moved=len(done.moved),
+        )
+    )
+    for user in done.organisers:
+        click.echo(
+            _("Tài khoản cán bộ thi đua %(email)s — liên kết đặt mật khẩu:", email=user.email)
+        )
+        click.echo(password_link(user, passwords.INVITATION))
+
+
+@units_cli.command("load")
+@click.option("--province", required=True, help="Tên tỉnh, ví dụ «Sơn La».")
+def load_command(province: str) -> None:
+    """Load a province, its district-level units and communes from the official registry
+    (as before the 2025 reorganisation); units already there are kept as they are."""
+    tree = registry.province_tree(province)
+    if not tree:
+        raise click.ClickException(
+            _("Không có tỉnh «%(name)s» trong danh mục.", name=province)
+            + " "
+            + ", ".join(registry.provinces())
+        )
+    existing = set(db.session.scalars(select(Unit.code)))
+    rows = list(enumerate((row for row in tree if row.code not in existing), start=1))
+    with command_unit_of_work() as uow:
+        done = units.import_units(uow.session, None, rows)
+    click.echo(_("%(name)s: %(n)d đơn vị trong danh mục.", name=tree[0].name, n=len(tree)))
+    _report(done)
+
+
+@units_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path: str) -> None:
+    """Add or update units from a CSV or XLSX file (code,name,kind,parent_code[,organiser_email]),
+    all or nothing."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    with command_unit_of_work() as uow:
+        done = units.import_units(uow.session, None, units.rows_from_file(data, path))
+    _report(done)
+
+
+@units_cli.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def units_list_command(as_json: bool) -> None:
+    """The tree, parents first: code, name, kind, parent's code."""
+    rows = units.unit_rows(db.session)
+    if as_json:
+        listed = [
+            {"code": r.code, "name": r.name, "kind": r.kind, "parent": r.parent_code or None}
+            for r in rows
+        ]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row.code}\t{row.kind}\t{row.parent_code or '-'}\t{row.name}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(units_cli)

@@ -1,0 +1,69 @@
+"""The core's extension points, each a blinker signal declared once here (as Indico's
+`indico/core/signals/`). Packages built on the core connect their receivers in their own
+`hooks.py`, for their app (`connect(receiver, sender=app)`); the core sends with the current
+app as sender and never imports them.
+
+Link signals: each receiver returns a list of (label, url) pairs for the object sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blinker import Namespace
+from flask import current_app
+
+_signals = Namespace()
+
+home_links = _signals.signal(
+    "home-links", doc="Links on the home page under a contest, for the signed-in user."
+)
+public_home_links = _signals.signal(
+    "public-home-links", doc="Links on the home page under a contest, for everyone."
+)
+home_facts = _signals.signal(
+    "home-facts", doc="(label, text) facts about a contest on the home page (its prizes …)."
+)
+nav_links = _signals.signal("nav-links", doc="Places in the header for the newest contest.")
+entry_links = _signals.signal("entry-links", doc="Links on an entry's page (`obj` an Entry).")
+round_links = _signals.signal("round-links", doc="Links on a unit round's page (`obj` a Round).")
+ticking = _signals.signal(
+    "ticking",
+    doc="A round is about to tick entries or forward by ticks (`obj` the Round): a receiver "
+    "raises a domain error to refuse (a unit that holds its own judging forwards by results).",
+)
+demo_stages = _signals.signal(
+    "demo-stages",
+    doc="Each receiver returns {demo stage: handler(contest, seed)}, run after the core's "
+    "part of that stage, in the order the packages connected.",
+)
+
+LINK_SIGNALS = {
+    "extra_home_links": home_links,
+    "public_home_links": public_home_links,
+    "home_facts": home_facts,
+    "nav_links": nav_links,
+    "entry_extra_links": entry_links,
+    "round_extra_links": round_links,
+}
+
+
+def _sender() -> Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def collected(signal, obj) -> list:
+    """Every receiver's list for `obj`, joined in the order they connected."""
+    found: list = []
+    for _receiver, value in signal.send(_sender(), obj=obj):
+        found.extend(value or [])
+    return found
+
+
+def demo_stage_handlers() -> list[dict]:
+    """What each package adds to the demo's stages, in the order they connected."""
+    return [value for _receiver, value in demo_stages.send(_sender())]
+
+
+def check_ticking(round_) -> None:
+    """Run every receiver of `ticking`: one that refuses raises its domain error."""
+    ticking.send(_sender(), obj=round_)
