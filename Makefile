@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
-.PHONY: run serve test install bench bench-locust chromium system-deps test-deps
+.PHONY: run serve test check lint install bench bench-locust chromium system-deps test-deps
 
 $(STAMP): pyproject.toml
 	@pkg-config --exists icu-i18n 2>/dev/null || { $(APT_INSTALL) libicu-dev pkg-config; }
@@ -71,11 +71,19 @@ test-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "PostgreSQL could not be installed" >&2; exit 1; }
 
-# The suite twice: on SQLite, then on PostgreSQL (two processes, each with its own server);
-# tests about the SQLite file itself run in the first pass only.
-test: install system-deps chromium test-deps
+lint: install
 	$(VENV)/bin/ruff check contest judging anthology tests bench wsgi.py
-	$(VENV)/bin/pytest
+	$(VENV)/bin/ruff format --check contest judging anthology tests bench wsgi.py
+
+# Before each commit: lint, then every test that needs neither a browser nor a server of its
+# own (Redis, PostgreSQL), on SQLite, two at a time.
+check: lint system-deps
+	$(VENV)/bin/pytest -n 2 -m "not browser and not redis"
+
+# Everything: on SQLite, then on PostgreSQL (each pytest process with its own server); tests
+# about the SQLite file itself run in the first pass only.
+test: lint system-deps chromium test-deps
+	$(VENV)/bin/pytest -n 2
 	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 -m "not sqlite_only"
 
 bench: install system-deps
