@@ -396,6 +396,19 @@ class UnitForm(Form):
     submit = SubmitField(_l("Thêm đơn vị"))
 
 
+class UnitFileForm(Form):
+    file = FileField(_l("Tệp danh sách đơn vị (.csv hoặc .xlsx)"))
+    submit = SubmitField(_l("Tải lên và cập nhật"))
+
+
+class UnitEditForm(Form):
+    """A unit renamed (Huyện Mộc Châu became Thị xã Mộc Châu) or put under another parent."""
+
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    parent_id = SelectField(_l("Thuộc đơn vị"), coerce=int)
+    submit = SubmitField(_l("Lưu"))
+
+
 UNIT_KIND_LABELS = {
     "district": _l("Huyện, thành phố"),
     "department": _l("Sở, ban, ngành, đoàn thể"),

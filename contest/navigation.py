@@ -38,6 +38,7 @@ def _province_tail() -> list[tuple[str, str]]:
     if not current_user.is_province_organiser:
         return []
     return [
+        (_("Đơn vị"), url_for("contest.units_page")),
         (_("Tài khoản"), url_for("contest.accounts")),
         (_("Việc chạy nền"), url_for("contest.jobs_page")),
     ]

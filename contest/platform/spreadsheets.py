@@ -28,6 +28,13 @@ def csv_safe(value):
     return value
 
 
+def from_csv_safe(value: str) -> str:
+    """Undo `csv_safe` on a file read back: "'=x" was written for "=x"."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def append_as_data(sheet, row: list) -> None:
     """openpyxl stores any text starting with "=" as a formula: keep every text a string."""
     sheet.append(row)
@@ -92,10 +99,6 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     for number, values in enumerate(lines[1:], start=2):
         if not any(value.strip() for value in values):
             continue
-        rows.append(
-            (
-                number,
-                {name: (values[i] if i < len(values) else "") for i, name in enumerate(header)},
-            )
-        )
+        cells = [from_csv_safe(value) for value in values] + [""] * len(header)
+        rows.append((number, dict(zip(header, cells, strict=False))))
     return rows

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
 from contest.errors import QuotaExceeded
-from contest.models import UNIT_KINDS, Contest, Round, Unit, User
+from contest.models import Contest, Round, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.text import nfc
@@ -69,21 +69,6 @@ def update_contest(
     )
     session.flush()
     return contest
-
-
-def create_unit(session: Session, *, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
-    """A unit of the tree; codes are unique."""
-    code = code.strip().upper()
-    if not code or not name.strip():
-        raise InvalidInput(_l("Cần có mã và tên đơn vị."))
-    if kind not in UNIT_KINDS:
-        raise InvalidInput(_l("Loại đơn vị không hợp lệ."))
-    if session.scalar(select(Unit.id).where(Unit.code == code)):
-        raise InvalidInput(_l("Mã đơn vị «%(code)s» đã có.", code=code))
-    unit = Unit(code=code, name=nfc(name.strip()), kind=kind, parent=parent)
-    session.add(unit)
-    session.flush()
-    return unit
 
 
 # More than any unit could send: a larger number is a typing slip (or an attack on the column).

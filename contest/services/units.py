@@ -62,8 +62,9 @@ def clean_row(row: UnitRow) -> UnitRow:
     )
 
 
-def _problems(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tuple[int, str]]:
+def problems_of(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tuple[int, str]]:
     """Every problem of the file, with its line; none means it can be taken whole."""
+    rows = [(line, clean_row(row)) for line, row in rows]
     existing = {u.code: u for u in session.scalars(select(Unit))}
     roots = [u for u in existing.values() if u.parent_id is None]
     in_file: dict[str, int] = {}
@@ -135,7 +136,7 @@ def import_units(
     """Create or update every unit of `rows` ((line number, row) pairs), parents first; a
     row's organiser e-mail opens a unit organiser account (invited by the caller)."""
     rows = [(line, clean_row(row)) for line, row in rows]
-    problems = _problems(session, rows)
+    problems = problems_of(session, rows)
     if problems:
         raise UnitFileError(problems)
     done = UnitImport()
@@ -193,6 +194,28 @@ def _put(
         done.moved.append(unit)
     unit.kind = row.kind
     return unit
+
+
+def add_unit(
+    session: Session,
+    actor: User | None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    organiser_email: str = "",
+) -> Unit:
+    """One unit added by hand (the units page, the contest's settings): the same rules as a
+    file's line, every problem named at once."""
+    row = clean_row(UnitRow(code, name, kind, parent.code if parent else "", organiser_email))
+    if session.scalar(select(Unit.id).where(Unit.code == row.code)):
+        raise InvalidInput(_l("Mã đơn vị «%(code)s» đã có.", code=row.code))
+    try:
+        done = import_units(session, actor, [(1, row)])
+    except UnitFileError as error:
+        raise InvalidInput(" ".join(problem for _line, problem in error.problems)) from error
+    return done.created[0]
 
 
 def rename_unit(session: Session, actor: User | None, unit: Unit, name: str) -> None:

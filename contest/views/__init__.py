@@ -11,10 +11,10 @@ from contest.categories import CATEGORIES, SUBJECT_KINDS
 from contest.models import ContestPhase, EntryState, ProfileState
 from contest.platform.audit import sentence
 from contest.platform.listing import list_url
-from contest.views import entrants, errors, province, rounds, staff
+from contest.views import entrants, errors, province, rounds, staff, units
 from contest.views.common import bp
 
-__all__ = ["bp", "entrants", "init_app", "province", "rounds", "staff"]
+__all__ = ["bp", "entrants", "init_app", "province", "rounds", "staff", "units"]
 
 
 def init_app(app: Flask) -> None:

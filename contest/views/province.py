@@ -23,7 +23,7 @@ from contest.platform.db import db
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
 from contest.platform.listing import ListArgs
 from contest.platform.web import user_action
-from contest.services import forwarding, lists, queries, setup
+from contest.services import forwarding, lists, queries, setup, units
 from contest.views.common import bp
 
 
@@ -82,8 +82,9 @@ def _add_round(session: Session, contest: Contest, form: RoundForm) -> None:
 
 
 def _add_unit(session: Session, contest: Contest, form: UnitForm) -> None:
-    setup.create_unit(
+    units.add_unit(
         session,
+        current_user,
         code=form.code.data,
         name=form.name.data,
         kind=form.kind.data,

@@ -73,6 +73,10 @@ GET_MATRIX = {
     "/jobs": allowed("province"),
     "/accounts/{staff}/edit": allowed("province"),
     "/c/{slug}/settings": allowed("province"),
+    "/units": allowed("province"),
+    "/units.csv": allowed("province"),
+    "/units.xlsx": allowed("province"),
+    "/units/MCH": allowed("province"),
 }
 
 POST_ROUTES = [
@@ -92,6 +96,9 @@ POST_ROUTES = [
     "/rounds/{round}/forward",
     "/rounds/{round}/paper-entry",
     "/rounds/{round}/profiles/new",
+    "/units",
+    "/units/upload",
+    "/units/MCH",
 ]
 POST_ALLOWED = {
     "/c/{slug}/entries/new": {"entrant_a", "entrant_b"},
@@ -103,6 +110,9 @@ POST_ALLOWED = {
     "/jobs/{job}/retry": {"province"},
     "/accounts/{staff}/edit": {"province"},
     "/accounts/{staff}/active": {"province"},
+    "/units": {"province"},
+    "/units/upload": {"province"},
+    "/units/MCH": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

@@ -250,7 +250,7 @@ def test_duplicate_logins_are_refused(world):
 
 def test_unit_lists_follow_the_vietnamese_alphabet(world):
     from contest.services.queries import units_by_name
-    from contest.services.setup import create_unit
+    from contest.services.units import add_unit
 
     province = world["units"]["SL"]
     for code, name in [
@@ -258,7 +258,7 @@ def test_unit_lists_follow_the_vietnamese_alphabet(world):
         ("XDS", "Xã Đông Sang"),
         ("XTL", "Xã Tông Lạnh"),
     ]:
-        create_unit(db.session, code=code, name=name, kind="department", parent=province)
+        add_unit(db.session, None, code=code, name=name, kind="department", parent=province)
     names = [unit.name for unit in units_by_name(db.session)]
     assert names.index("Hội Nông dân tỉnh") < names.index("Huyện Mộc Châu")
     assert names.index("Xã Đông Sang") < names.index("Xã Tông Lạnh")

@@ -1,0 +1,155 @@
+"""The province's units page: the tree with search, a unit added, renamed or moved, the whole
+list downloaded as CSV or XLSX and uploaded back (departments, mass organisations and
+enterprises have no registry; districts and communes come from `flask units load`)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from contest import policy
+from contest.forms import UNIT_KIND_LABELS, UnitEditForm, UnitFileForm, UnitForm, choices
+from contest.models import Unit
+from contest.platform.db import db
+from contest.platform.errors import InvalidInput
+from contest.platform.listing import ListArgs
+from contest.platform.text import fold
+from contest.platform.web import attachment, user_action
+from contest.services import units
+from contest.services.units import UnitFileError
+from contest.views.common import bp
+
+KIND_LABELS = {"province": _l("Tỉnh"), **UNIT_KIND_LABELS}
+MIMETYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _province_only() -> None:
+    policy.require(policy.is_province(current_user))
+
+
+def _tree() -> list[tuple[int, Unit]]:
+    """Every unit with its depth, parents first, children by code."""
+    rows = units.unit_rows(db.session)
+    by_code = {u.code: u for u in db.session.scalars(select(Unit))}
+    depth: dict[str, int] = {}
+    listed = []
+    for row in rows:
+        depth[row.code] = depth.get(row.parent_code, -1) + 1
+        listed.append((depth[row.code], by_code[row.code]))
+    return listed
+
+
+@bp.route("/units", methods=["GET", "POST"])
+@login_required
+def units_page():
+    """The tree (searched by name or code, accents aside) and the form to add one unit."""
+    _province_only()
+    tree = _tree()
+    form = UnitForm()
+    form.parent_id.choices = choices((u.id, f"{u.name} ({u.code})") for _d, u in tree)
+    if form.validate_on_submit():
+        with user_action(_("Đã thêm đơn vị.")) as action:
+            units.add_unit(
+                action.session,
+                current_user,
+                code=form.code.data,
+                name=form.name.data,
+                kind=form.kind.data,
+                parent=action.session.get(Unit, form.parent_id.data),
+            )
+        if action.ok:
+            return redirect(url_for("contest.units_page"))
+    query = ListArgs(request.args).text()
+    shown = [
+        (depth, unit)
+        for depth, unit in tree
+        if not query or fold(query) in fold(f"{unit.code} {unit.name}")
+    ]
+    return render_template(
+        "contest/units.html",
+        shown=shown,
+        total=len(tree),
+        query=query,
+        form=form,
+        upload=UnitFileForm(),
+        kinds=KIND_LABELS,
+    )
+
+
+@bp.route("/units/upload", methods=["POST"])
+@login_required
+def upload_units():
+    """A CSV or XLSX list taken whole or not at all; every problem shown with its line."""
+    _province_only()
+    form = UnitFileForm()
+    if form.validate_on_submit() and form.file.data:
+        data, name = form.file.data.read(), form.file.data.filename or ""
+        try:
+            rows = units.rows_from_file(data, name)
+            problems = units.problems_of(db.session, rows)
+        except UnitFileError as error:
+            problems = error.problems
+        except InvalidInput as error:
+            problems = [(1, str(error))]
+        for line, problem in problems:
+            flash(_("Dòng %(line)s: %(problem)s", line=line, problem=problem), "error")
+        if problems:
+            return redirect(url_for("contest.units_page"))
+        with user_action() as action:
+            done = units.import_units(action.session, current_user, rows)
+        if action.ok:
+            flash(
+                _(
+                    "Đã thêm %(created)d đơn vị, đổi tên %(renamed)d, chuyển cấp trên %(moved)d.",
+                    created=len(done.created),
+                    renamed=len(done.renamed),
+                    moved=len(done.moved),
+                ),
+                "success",
+            )
+    elif form.is_submitted():
+        flash(_("Hãy chọn tệp .csv hoặc .xlsx."), "error")
+    return redirect(url_for("contest.units_page"))
+
+
+@bp.route("/units.<any(csv, xlsx):fmt>")
+@login_required
+def download_units(fmt: str):
+    """The tree as the file the upload reads back."""
+    _province_only()
+    extension = f".{fmt}"
+    return attachment(
+        units.unit_file(db.session, extension), MIMETYPES[extension], f"don-vi{extension}"
+    )
+
+
+@bp.route("/units/<code>", methods=["GET", "POST"])
+@login_required
+def edit_unit(code: str):
+    """Rename a unit, or put it under another parent (never under itself or below it)."""
+    _province_only()
+    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if unit is None:
+        abort(404)
+    form = UnitEditForm(obj=unit) if request.method == "GET" else UnitEditForm()
+    if request.method == "GET":
+        form.parent_id.data = unit.parent_id or 0
+    parents = [u for _d, u in _tree() if not u.is_within(unit)]
+    form.parent_id.choices = choices(
+        [(0, _("— (đơn vị cấp tỉnh)"))] if unit.parent is None else []
+    ) + choices((u.id, f"{u.name} ({u.code})") for u in parents)
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu đơn vị.")) as action:
+            units.rename_unit(action.session, current_user, unit, form.name.data)
+            parent = action.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+            if parent is not None and parent.id != unit.parent_id:
+                units.move_unit(action.session, current_user, unit, parent)
+        if action.ok:
+            return redirect(url_for("contest.units_page", q=unit.code))
+    return render_template("contest/unit_edit.html", unit=unit, form=form, kinds=KIND_LABELS)
