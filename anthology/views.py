@@ -40,7 +40,7 @@ from contest.platform.errors import DomainError, IntakeError
 from contest.platform.listing import ListArgs, page_of
 from contest.platform.text import fold
 from contest.platform.uow import end_reads
-from contest.platform.web import attachment, user_action
+from contest.platform.web import attachment, read_action, user_action
 from judging import policy as judging_policy
 from judging.services import units
 
@@ -351,7 +351,7 @@ CERTIFICATE_TYPES = {
 @login_required
 def certificates_file(slug: str, fmt: str):
     contest = _contest(slug)
-    with user_action() as action:
+    with read_action() as action:
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:
         return _back(slug)

@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -275,8 +276,9 @@ class WholeNumberField(StringField):
         self.data = value if value is not None and value <= MAX_ID else None
 
 
-class IdListField(HiddenField):
-    """The ids ticked on a page (several inputs of one name): None when one is not an id."""
+class IdListField(Field):
+    """The ids ticked on a page (several inputs of one name, drawn by the page itself, so
+    never by `hidden_tag`): None when one is not an id."""
 
     def process_formdata(self, valuelist) -> None:
         ok = all(v.isascii() and v.isdigit() and int(v) <= MAX_ID for v in valuelist)

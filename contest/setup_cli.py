@@ -6,6 +6,7 @@ Each command is one unit of work over the same services as the pages."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -19,6 +20,7 @@ from contest.cli import command_unit_of_work
 from contest.models import Unit, User
 from contest.platform import passwords
 from contest.platform.db import db
+from contest.platform.spreadsheets import MAX_TABLE_BYTES
 from contest.services import accounts, units
 from contest.services.accounts import STAFF_ROLE_VALUES
 from contest.services.notifications import password_link
@@ -167,6 +169,9 @@ def load_command(province: str) -> None:
         )
     existing = set(db.session.scalars(select(Unit.code)))
     rows = list(enumerate((row for row in tree if row.code not in existing), start=1))
+    problems = units.problems_of(db.session, rows)
+    if problems:  # the registry's rows are sound: what refuses them is the tree already here
+        raise click.ClickException("\n".join(sorted({problem for _line, problem in problems})))
     with command_unit_of_work() as uow:
         done = units.import_units(uow.session, None, rows)
     click.echo(_("%(name)s: %(n)d đơn vị trong danh mục.", name=tree[0].name, n=len(tree)))
@@ -178,6 +183,8 @@ def load_command(province: str) -> None:
 def import_command(path: str) -> None:
     """Add or update units from a CSV or XLSX file (code,name,kind,parent_code[,organiser_email]),
     all or nothing."""
+    if os.path.getsize(path) > MAX_TABLE_BYTES:
+        raise click.ClickException(_("Tệp quá lớn (tối đa 5 MB)."))
     with open(path, "rb") as fh:
         data = fh.read()
     with command_unit_of_work() as uow:

@@ -89,7 +89,10 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise InvalidInput(_l("Tệp .csv phải lưu với bảng mã UTF-8.")) from error
-        lines = list(csv.reader(io.StringIO(text)))
+        try:
+            lines = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:  # a field past the csv module's limit, a stray NUL
+            raise InvalidInput(_l("Không đọc được tệp .csv: %(why)s.", why=str(error))) from error
     else:
         raise InvalidInput(_l("Chỉ nhận tệp .csv hoặc .xlsx."))
     if not lines:

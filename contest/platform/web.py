@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from contest.platform.db import db
 from contest.platform.errors import DomainError
-from contest.platform.uow import unit_of_work
+from contest.platform.uow import end_reads, unit_of_work
 
 # The largest id a database row can have (a signed 64-bit integer, in SQLite and PostgreSQL).
 MAX_ID = 2**63 - 1
@@ -60,6 +60,21 @@ def user_action(
     action.ok = True
     if success:
         flash(success, "success")
+
+
+@contextmanager
+def read_action(errors: tuple[type[Exception], ...] = (DomainError,)) -> Iterator[Action]:
+    """A GET that only reads (a download made from what is stored): no writer's lock is
+    taken, nothing is committed, and the transaction ends with the block. A refused rule
+    flashes its message and leaves `action.ok` False."""
+    action = Action(db.session)
+    try:
+        yield action
+        action.ok = True
+    except errors as error:
+        flash(str(error), "error")
+    finally:
+        end_reads(action.session)
 
 
 def attachment(data: bytes, mimetype: str, name: str) -> Response:

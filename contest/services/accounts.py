@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,10 +23,11 @@ from contest.platform.audit import record_event
 from contest.platform.config import setting
 from contest.platform.errors import InvalidInput
 from contest.platform.mail import mail_enabled
-from contest.platform.text import nfc
+from contest.platform.text import nfc, without_control_characters
 from contest.services import notifications
 from contest.services.forwarding import round_for_unit
 
+MAX_NAME = 200
 # Accounts an organiser or the operator makes; entrants register themselves.
 STAFF_ROLE_VALUES = (
     Role.PROVINCE_ORGANISER.value,
@@ -162,6 +164,16 @@ def open_account(
         raise InvalidInput(
             _l("Vai trò phải là một trong: %(roles)s.", roles=", ".join(STAFF_ROLE_VALUES))
         )
+    full_name = " ".join(without_control_characters(full_name).split())
+    if not 1 <= len(full_name) <= MAX_NAME:
+        raise InvalidInput(_l("Họ và tên cần có, không quá %(n)s ký tự.", n=MAX_NAME))
+    if email and email.strip():
+        try:
+            validate_email(email.strip(), check_deliverability=False)
+        except EmailNotValidError as error:
+            raise InvalidInput(
+                _l("Thư điện tử «%(email)s» không hợp lệ.", email=email.strip())
+            ) from error
     user = create_user(
         session,
         full_name=full_name,

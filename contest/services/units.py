@@ -7,12 +7,13 @@ can be downloaded, edited and uploaded again); a rename or a move is audited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
@@ -26,6 +27,8 @@ from contest.registry import UnitRow
 from contest.services.accounts import open_account
 
 MAX_CODE = 32
+# Codes go into addresses (/units/CODE): unaccented letters, digits and a few marks.
+CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9._-]*")
 # The columns of a unit file, in order; the last is optional.
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code", "organiser_email"]
 MAX_NAME = 200
@@ -69,6 +72,20 @@ def problems_of(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[t
     roots = [u for u in existing.values() if u.parent_id is None]
     in_file: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
+    # A unit's name under one parent is unique: an XLSX that turned "03646" into 3646 would
+    # otherwise add the commune a second time under another code.
+    names_under = {
+        (u.parent.code if u.parent else "", u.name.casefold()): u.code for u in existing.values()
+    }
+    emails: dict[str, str] = {}
+    wanted = {row.organiser_email for _line, row in rows if row.organiser_email}
+    accounts_by_email = {
+        u.email: u for u in session.scalars(select(User).where(User.email.in_(wanted)))
+    }
+
+    def _id(code: str) -> int | None:
+        return existing[code].id if code in existing else None
+
     for line, row in rows:
 
         def refuse(message, line=line) -> None:
@@ -76,6 +93,10 @@ def problems_of(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[t
 
         if not row.code or not row.name:
             refuse(_l("thiếu mã hoặc tên đơn vị."))
+        elif not CODE_PATTERN.fullmatch(row.code):
+            refuse(
+                _l("mã «%(code)s» chỉ gồm chữ không dấu, số và dấu «-», «.», «_».", code=row.code)
+            )
         if len(row.code) > MAX_CODE or len(row.name) > MAX_NAME:
             refuse(_l("mã quá %(c)s hoặc tên quá %(n)s ký tự.", c=MAX_CODE, n=MAX_NAME))
         if row.kind not in UNIT_KINDS:
@@ -104,6 +125,27 @@ def problems_of(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[t
                 validate_email(row.organiser_email, check_deliverability=False)
             except EmailNotValidError:
                 refuse(_l("thư điện tử «%(email)s» không hợp lệ.", email=row.organiser_email))
+            holder = accounts_by_email.get(row.organiser_email)
+            if emails.setdefault(row.organiser_email, row.code) != row.code or (
+                holder is not None
+                and not (holder.role == Role.UNIT_ORGANISER and holder.unit_id == _id(row.code))
+            ):
+                refuse(
+                    _l(
+                        "thư điện tử «%(email)s» đã thuộc tài khoản khác.",
+                        email=row.organiser_email,
+                    )
+                )
+        twin = names_under.get((row.parent_code, row.name.casefold()))
+        if twin is not None and twin != row.code:
+            refuse(
+                _l(
+                    "đã có đơn vị «%(name)s» cùng cấp trên, mã «%(code)s».",
+                    name=row.name,
+                    code=twin,
+                )
+            )
+        names_under.setdefault((row.parent_code, row.name.casefold()), row.code)
     for line, row in rows:
         if row.parent_code and row.parent_code not in existing | in_file:
             problems.append(
@@ -153,7 +195,7 @@ def import_units(
         pending = waiting
     for _line, row in rows:
         if row.organiser_email and not session.scalar(
-            select(User.id).where(User.email == row.organiser_email)
+            select(User.id).where(func.lower(User.email) == row.organiser_email)
         ):
             done.organisers.append(
                 open_account(

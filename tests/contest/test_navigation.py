@@ -17,6 +17,7 @@ EXPECTED = {
         "Chấm thi",
         "Kết quả",
         "Nhật ký",
+        "Đơn vị",
         "Tài khoản",
         "Việc chạy nền",
     ],

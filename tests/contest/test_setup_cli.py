@@ -191,3 +191,47 @@ def test_a_move_that_would_close_a_loop_is_refused(runner, tmp_path):
     done = runner.invoke(args=["units", "import", path])
     assert done.exit_code == 1 and "vòng lặp" in done.output
     assert _units()["094"].parent.code == "11"
+
+
+def test_an_operator_s_typing_slips_are_refused_or_cleaned(runner):
+    not_an_address = runner.invoke(
+        args=["users", "create", "khong-phai-email", "--role", "judge", "--name", "A"]
+    )
+    assert not_an_address.exit_code == 1 and "không hợp lệ" in not_an_address.output
+    blank = runner.invoke(args=["users", "create", "a@dienbien.gov.vn", "--role", "judge",
+                                "--name", "   "])  # fmt: skip
+    assert blank.exit_code == 1 and "Họ và tên" in blank.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    done = runner.invoke(
+        args=["users", "create", "b@dienbien.gov.vn", "--role", "judge", "--name",
+              "Lò\u202e Văn\x01  Hùng"]
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert accounts.find_user_by_login(db.session, "b@dienbien.gov.vn").full_name == "Lò Văn Hùng"
+
+
+def test_a_unit_file_s_hidden_traps_are_refused(runner, tmp_path):
+    """Control characters in a code, a cell too long for the csv reader, one e-mail for two
+    units (or someone else's), and a code that a spreadsheet turned into a number."""
+    runner.invoke(args=["units", "load", "--province", "Điện Biên"])
+    runner.invoke(args=["users", "create", "gk@dienbien.gov.vn", "--role", "judge", "--name", "G"])
+    before = len(_units())
+    path = _write(
+        tmp_path,
+        "code,name,kind,parent_code,organiser_email\n"
+        "SN\u202eV,Sở Nội vụ,department,11,\n"
+        "SYT,Sở Y tế,department,11,chung@dienbien.gov.vn\n"
+        "SGD,Sở Giáo dục và Đào tạo,department,11,chung@dienbien.gov.vn\n"
+        "STC,Sở Tài chính,department,11,gk@dienbien.gov.vn\n"
+        "3124,Phường Noong Bua,commune,094,\n",
+    )
+    done = runner.invoke(args=["units", "import", path])
+    assert done.exit_code == 1
+    assert "Dòng 2: mã «SN\u202eV» chỉ gồm chữ không dấu" in done.output
+    assert "Dòng 4: thư điện tử «chung@dienbien.gov.vn» đã thuộc tài khoản khác." in done.output
+    assert "Dòng 5: thư điện tử «gk@dienbien.gov.vn» đã thuộc tài khoản khác." in done.output
+    assert "Dòng 6: đã có đơn vị «Phường Noong Bua» cùng cấp trên, mã «03124»." in done.output
+    huge = _write(tmp_path, "code,name,kind,parent_code\nX," + "a" * 200_000 + ",department,11\n")
+    refused = runner.invoke(args=["units", "import", huge])
+    assert refused.exit_code == 1 and "Không đọc được tệp .csv" in refused.output
+    assert len(_units()) == before

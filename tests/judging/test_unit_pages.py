@@ -318,3 +318,62 @@ def test_the_units_export_names_no_title_before_it_finalises(client, district):
 
 def _unit_code_of(district, entry):
     return blinding.code_of_entry(db.session, entry.id, district["round"].id)
+
+
+def _posted_as_a_browser_would(html: str, holding: str) -> dict[str, list[str]]:
+    """What submitting the page's POST form that holds the field `holding` sends: its hidden
+    and text inputs, its ticked boxes and its text areas, each under its name."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.forms: list[dict[str, list[str]]] = []
+            self.fields: dict[str, list[str]] = {}
+            self.inside = False
+            self.area: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form" and a.get("method") == "post":
+                self.inside, self.fields = True, {}
+            elif self.inside and tag == "input" and a.get("name"):
+                if a.get("type") != "checkbox" or "checked" in a:
+                    self.fields.setdefault(a["name"], []).append(a.get("value") or "")
+            elif self.inside and tag == "textarea":
+                self.area = a["name"]
+                self.fields.setdefault(self.area, []).append("")
+
+        def handle_data(self, data):
+            if self.area:
+                self.fields[self.area][-1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.area = None
+            elif tag == "form" and self.inside:
+                self.inside = False
+                self.forms.append(self.fields)
+
+    parser = Form()
+    parser.feed(html)
+    return next(fields for fields in parser.forms if holding in fields)
+
+
+def test_the_forward_page_sends_what_a_browser_sends(client, district):
+    """The page's own form, posted whole (hidden fields included), forwards the proposal."""
+    entries, round_ = district["entries"], district["round"]
+    open_unit(district)
+    for entry, share in zip(entries, [0.9, 0.7, 0.6, 0.5, 0.45], strict=True):
+        score_unit_entry(district["stage"], entry, [share, share])
+    units.finalise_unit(db.session, round_, district["organiser"], NOW)
+    db.session.commit()
+    login(client, district["organiser"])
+    url = f"{BASE}/MCH/forward"
+    fields = _posted_as_a_browser_would(client.get(url).get_data(as_text=True), "entry_id")
+    assert fields["entry_id"] and "csrf_token" in fields
+    sent = client.post(url, data=fields)
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    db.session.expire_all()
+    forwarded = {e.id for e in entries if e.state == EntryState.FORWARDED}
+    assert forwarded == {int(i) for i in fields["entry_id"]}
