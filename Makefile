@@ -81,10 +81,11 @@ check: lint system-deps
 	$(VENV)/bin/pytest -n 2 -m "not browser and not redis"
 
 # Everything: on SQLite, then on PostgreSQL (each pytest process with its own server); tests
-# about the SQLite file itself run in the first pass only.
+# about the SQLite file itself, and checks of the rendered book that no database changes, run
+# in the first pass only.
 test: lint system-deps chromium test-deps
 	$(VENV)/bin/pytest -n 2
-	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 -m "not sqlite_only"
+	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 -m "not sqlite_only and not render_once"
 
 bench: install system-deps
 	$(PY) -m bench.bench_judging

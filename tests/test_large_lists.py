@@ -146,6 +146,7 @@ def test_a_round_page_shows_one_page_of_its_entries(measured):
     )
 
 
+@pytest.mark.render_once
 def test_every_list_page_stays_small_with_600_entries(tmp_path, migrated_database):
     pages = _measure(_demo_app(tmp_path, migrated_database, 600))
     too_big = {url: size for url, (status, size, _n, _html) in pages.items() if size > MAX_BYTES}

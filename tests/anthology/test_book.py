@@ -46,6 +46,7 @@ def test_refused_before_finalisation(world, runner, tmp_path):
     assert not os.path.exists(tmp_path / "son-la-2019.docx")
 
 
+@pytest.mark.render_once
 def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
     import io
 
@@ -118,6 +119,7 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
     assert ("alternativeText" in opf) == (undescribed == 0 and "<img" in whole)
 
 
+@pytest.mark.render_once
 def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
     written = build(finalised["contest"], tmp_path)
     codes = db.session.scalars(select(BlindCopy.code)).all()
@@ -136,6 +138,7 @@ def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
     assert author.full_name not in core and "python-docx" not in core
 
 
+@pytest.mark.render_once
 def test_docx_is_a_real_book(finalised, tmp_path):
     written = build(finalised["contest"], tmp_path, ("docx",))
     document = docx.Document(written["docx"])
@@ -291,6 +294,7 @@ HOSTILE_BLOCKS = (
 )
 
 
+@pytest.mark.render_once
 @pytest.mark.parametrize("path", ["saved", "stored"])
 def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_file(
     finalised, world, tmp_path, app, path
@@ -362,6 +366,7 @@ def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_
     assert "Ông Lò Văn Pánh" in "".join(epub_files(written["epub"]).values())
 
 
+@pytest.mark.render_once
 def test_pictures_go_into_the_book_at_print_resolution(finalised, tmp_path):
     """A phone photo stored at full size (here 3000 × 2250 of noise, several megabytes) goes
     into the book reduced to print resolution: 300 dpi across the widest text block."""
@@ -429,6 +434,7 @@ def test_a_book_that_fails_its_check_is_not_offered(runner, finalised, tmp_path,
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.render_once
 def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
     """The issuing bodies above the title, "Sơn La, 2020" below it, the colophon the law asks
     for, and the signed foreword, in both formats (the demo's settings)."""
@@ -484,6 +490,7 @@ def test_pandoc_reads_no_file_named_inside_the_book_even_if_cleaning_missed_it(t
         assert not [name for name in archive.namelist() if name.startswith("word/media/")]
 
 
+@pytest.mark.render_once
 def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     """Pandoc, sandboxed, may not read the cover or the stylesheet: both are put into the
     package afterwards, and EPUBCheck still passes."""
@@ -504,6 +511,7 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     assert EpubCheck(written["epub"]).valid
 
 
+@pytest.mark.render_once
 @pytest.mark.parametrize("with_cover", [False, True])
 def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_path, with_cover):
     """Converted by LibreOffice, the DOCX's table of contents names for each heading the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import docx
+import pytest
 from docx.shared import Mm
 from PIL import Image
 
@@ -35,6 +36,7 @@ def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
     assert landscape.width <= Mm(136) and abs(landscape.width - landscape.height * 3) < 10
 
 
+@pytest.mark.render_once
 def test_picture_kept_with_its_caption(finalised, tmp_path):
     written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
     document = docx.Document(written["docx"])

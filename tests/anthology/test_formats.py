@@ -6,11 +6,13 @@ import re
 import zipfile
 
 import docx
+import pytest
 
 from anthology.services import builds
 from contest.platform.db import db
 
 
+@pytest.mark.render_once
 def test_docx_has_no_template_leftovers(finalised, tmp_path):
     written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
     with zipfile.ZipFile(written["docx"]) as archive:
@@ -33,6 +35,7 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
     assert "TOC1" in defined and "Heading2" in defined
 
 
+@pytest.mark.render_once
 def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):
     written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
     styles = docx.Document(written["docx"]).styles

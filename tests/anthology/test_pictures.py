@@ -19,6 +19,7 @@ from tests.conftest import csrf_token, login
 DESCRIPTION = "Ông Lò Văn Pánh #1 đứng giữa rừng pơ mu, *tay* cầm cuốn sổ $tuần tra$ ]\\"
 
 
+@pytest.mark.render_once
 def test_a_description_reaches_the_epub_and_the_docx_but_not_the_page(finalised, world, tmp_path):
     contest, rich = finalised["contest"], finalised["rich"]
     province = world["users"]["province"]

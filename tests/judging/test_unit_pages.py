@@ -181,13 +181,20 @@ def test_a_unit_without_a_stage_says_so_on_opening(client, world):
     assert "Đơn vị chưa có vòng chấm" in page
 
 
-def test_forwarding_by_results_through_the_page(client, world, district):
-    entries, round_ = district["entries"], district["round"]
+def _judged_and_finalised(district, shares: list[float]):
+    """The district's entries scored by both judges at these shares of the marks, and the
+    unit's results finalised; its entries, in order."""
+    entries = district["entries"]
     open_unit(district)
-    for entry, share in zip(entries, [0.9, 0.7, 0.7, 0.5, 0.45], strict=True):
+    for entry, share in zip(entries, shares, strict=True):
         score_unit_entry(district["stage"], entry, [share, share])
-    units.finalise_unit(db.session, round_, district["organiser"], NOW)
+    units.finalise_unit(db.session, district["round"], district["organiser"], NOW)
     db.session.commit()
+    return entries
+
+
+def test_forwarding_by_results_through_the_page(client, world, district):
+    entries = _judged_and_finalised(district, [0.9, 0.7, 0.7, 0.5, 0.45])
     login(client, district["organiser"])
     url = f"{BASE}/MCH/forward"
     page = client.get(url).get_data(as_text=True)
@@ -362,12 +369,7 @@ def _posted_as_a_browser_would(html: str, holding: str) -> dict[str, list[str]]:
 
 def test_the_forward_page_sends_what_a_browser_sends(client, district):
     """The page's own form, posted whole (hidden fields included), forwards the proposal."""
-    entries, round_ = district["entries"], district["round"]
-    open_unit(district)
-    for entry, share in zip(entries, [0.9, 0.7, 0.6, 0.5, 0.45], strict=True):
-        score_unit_entry(district["stage"], entry, [share, share])
-    units.finalise_unit(db.session, round_, district["organiser"], NOW)
-    db.session.commit()
+    entries = _judged_and_finalised(district, [0.9, 0.7, 0.6, 0.5, 0.45])
     login(client, district["organiser"])
     url = f"{BASE}/MCH/forward"
     fields = _posted_as_a_browser_would(client.get(url).get_data(as_text=True), "entry_id")
