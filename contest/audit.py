@@ -37,6 +37,8 @@ class ContestAction(AuditAction):
     UNIT_CREATED = "unit_create"
     UNIT_RENAMED = "unit_rename"
     UNIT_MOVED = "unit_move"
+    UNIT_SWITCHED_OFF = "unit_off"
+    UNIT_SWITCHED_ON = "unit_on"
 
 
 register_sentences(
@@ -80,6 +82,8 @@ register_sentences(
         ContestAction.UNIT_RENAMED: _l(
             "%(actor)s đã đổi tên đơn vị «%(old_name)s» thành «%(new_name)s»"
         ),
+        ContestAction.UNIT_SWITCHED_OFF: _l("%(actor)s đã ngừng đơn vị %(object)s"),
+        ContestAction.UNIT_SWITCHED_ON: _l("%(actor)s đã dùng lại đơn vị %(object)s"),
         ContestAction.UNIT_MOVED: _l(
             "%(actor)s đã chuyển %(object)s từ %(old_parent)s sang %(parent)s"
         ),

@@ -36,7 +36,7 @@ from contest.platform.uow import UnitOfWork, unit_of_work
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
-from contest.services.queries import contest_status, find_round
+from contest.services.queries import contest_status, find_unit_round
 
 IMPORT_COLUMNS = [
     "author_name",
@@ -75,8 +75,8 @@ def get_contest(slug: str) -> Contest:
 
 
 def get_unit_round(contest: Contest, code: str) -> Round:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    round_ = find_round(db.session, contest, unit.id) if unit is not None else None
+    """The round of unit `code` (codes are case-blind: `mch` is `MCH`)."""
+    round_ = find_unit_round(db.session, contest, code)
     if round_ is None:
         raise click.ClickException(
             _("Đơn vị «%(code)s» không có vòng thi trong cuộc thi này.", code=code)

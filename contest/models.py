@@ -43,6 +43,8 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Switched off (a unit that no longer exists, or one loaded by mistake): offered nowhere.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id", back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")

@@ -192,14 +192,38 @@ def import_command(path: str) -> None:
     _report(done)
 
 
+@units_cli.command("deactivate")
+@click.argument("code")
+@click.option("--on", "switch_on", is_flag=True, help="Dùng lại một đơn vị đã ngừng.")
+def units_deactivate_command(code: str, switch_on: bool) -> None:
+    """Switch a unit off (only while nothing of it was entered), or on again with --on."""
+    with command_unit_of_work() as uow:
+        unit = uow.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+        if unit is None:
+            raise click.ClickException(_("Không có đơn vị mã «%(code)s».", code=code))
+        units.set_unit_active(uow.session, None, unit, switch_on)
+    click.echo(
+        _("Đã dùng lại %(unit)s.", unit=unit.name)
+        if switch_on
+        else _("Đã ngừng %(unit)s.", unit=unit.name)
+    )
+
+
 @units_cli.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def units_list_command(as_json: bool) -> None:
     """The tree, parents first: code, name, kind, parent's code."""
     rows = units.unit_rows(db.session)
+    off = set(db.session.scalars(select(Unit.code).where(Unit.is_active.is_(False))))
     if as_json:
         listed = [
-            {"code": r.code, "name": r.name, "kind": r.kind, "parent": r.parent_code or None}
+            {
+                "code": r.code,
+                "name": r.name,
+                "kind": r.kind,
+                "parent": r.parent_code or None,
+                "active": r.code not in off,
+            }
             for r in rows
         ]
         click.echo(json.dumps(listed, ensure_ascii=False, indent=2))

@@ -190,7 +190,8 @@ def rounds_of_contest(session: Session, contest: Contest) -> list[Round]:
 
 def units_by_name(session: Session) -> list[Unit]:
     """Units in Vietnamese order ("Hội …" before "Huyện …", "Đông" after "Dương")."""
-    return sorted(session.scalars(select(Unit)), key=lambda u: vietnamese_key(u.name))
+    units = session.scalars(select(Unit).where(Unit.is_active))
+    return sorted(units, key=lambda u: vietnamese_key(u.name))
 
 
 def units_open_for_entries(session: Session, now: datetime) -> list[Unit]:
@@ -202,13 +203,13 @@ def units_open_for_entries(session: Session, now: datetime) -> list[Unit]:
         .where(Round.closed_at.is_(None), Contest.phase == ContestPhase.SUBMISSION)
         .options(selectinload(Round.unit), selectinload(Round.contest))
     )
-    units = {r.unit for r in rounds if r.contest.accepts_entries(now)}
+    units = {r.unit for r in rounds if r.unit.is_active and r.contest.accepts_entries(now)}
     return sorted(units, key=lambda u: vietnamese_key(u.name))
 
 
 def units_province_first(session: Session) -> list[Unit]:
     return sorted(
-        session.scalars(select(Unit)),
+        session.scalars(select(Unit).where(Unit.is_active)),
         key=lambda u: (not u.is_province, vietnamese_key(u.name)),
     )
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
 from contest.lifecycles import Role
-from contest.models import UNIT_KINDS, Unit, User
+from contest.models import UNIT_KINDS, Entry, ExemplarProfile, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
 from contest.platform.spreadsheets import read_table, table_csv, table_xlsx
@@ -289,6 +289,35 @@ def move_unit(session: Session, actor: User | None, unit: Unit, parent: Unit | N
         parent=parent.name,
     )
     unit.parent = parent
+    session.flush()
+
+
+def set_unit_active(session: Session, actor: User | None, unit: Unit, active: bool) -> None:
+    """Switch a unit off (offered nowhere from then on) or on again. Only a unit that holds
+    nothing: no entry or profile of it, no round that ever took one, no unit still on below
+    it, no account in it; the province never."""
+    if unit.is_active == active:
+        return
+    if not active:
+        if unit.parent is None:
+            raise InvalidInput(_l("Đơn vị cấp tỉnh không ngừng được."))
+        holders = [
+            select(Entry.id).where(Entry.author_unit_id == unit.id),
+            select(ExemplarProfile.id).where(ExemplarProfile.unit_id == unit.id),
+            select(User.id).where(User.unit_id == unit.id),
+            select(Unit.id).where(Unit.parent_id == unit.id, Unit.is_active),
+        ]
+        if any(session.scalar(query.limit(1)) for query in holders):
+            raise InvalidInput(
+                _l(
+                    "%(unit)s còn bài dự thi, hồ sơ, tài khoản hoặc đơn vị cấp dưới đang dùng: "
+                    "không ngừng được.",
+                    unit=unit.name,
+                )
+            )
+    unit.is_active = active
+    action = ContestAction.UNIT_SWITCHED_ON if active else ContestAction.UNIT_SWITCHED_OFF
+    record_event(session, actor, unit, action)
     session.flush()
 
 

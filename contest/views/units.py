@@ -11,7 +11,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from contest import policy
-from contest.forms import UNIT_KIND_LABELS, UnitEditForm, UnitFileForm, UnitForm, choices
+from contest.forms import (
+    UNIT_KIND_LABELS,
+    SwitchForm,
+    UnitEditForm,
+    UnitFileForm,
+    UnitForm,
+    choices,
+)
 from contest.models import Unit
 from contest.platform.db import db
 from contest.platform.errors import InvalidInput
@@ -129,14 +136,34 @@ def download_units(fmt: str):
     )
 
 
+@bp.route("/units/<code>/active", methods=["POST"])
+@login_required
+def switch_unit(code: str):
+    """Switch a unit off (only while nothing of it was entered) or on again."""
+    _province_only()
+    unit = _unit_or_404(code)
+    form = SwitchForm()
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        done = _("Đã dùng lại đơn vị.") if active else _("Đã ngừng đơn vị.")
+        with user_action(done) as action:
+            units.set_unit_active(action.session, current_user, unit, active)
+    return redirect(url_for("contest.edit_unit", code=unit.code))
+
+
+def _unit_or_404(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if unit is None:
+        abort(404)
+    return unit
+
+
 @bp.route("/units/<code>", methods=["GET", "POST"])
 @login_required
 def edit_unit(code: str):
     """Rename a unit, or put it under another parent (never under itself or below it)."""
     _province_only()
-    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
-    if unit is None:
-        abort(404)
+    unit = _unit_or_404(code)
     form = UnitEditForm(obj=unit) if request.method == "GET" else UnitEditForm()
     if request.method == "GET":
         form.parent_id.data = unit.parent_id or 0

@@ -99,6 +99,7 @@ POST_ROUTES = [
     "/units",
     "/units/upload",
     "/units/MCH",
+    "/units/SGD/active",
 ]
 POST_ALLOWED = {
     "/c/{slug}/entries/new": {"entrant_a", "entrant_b"},
@@ -113,6 +114,7 @@ POST_ALLOWED = {
     "/units": {"province"},
     "/units/upload": {"province"},
     "/units/MCH": {"province"},
+    "/units/SGD/active": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

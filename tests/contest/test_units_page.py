@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import func, select
 
-from contest.models import Unit
+from contest.models import Unit, User
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from tests.conftest import csrf_token, login
@@ -110,3 +110,34 @@ def test_a_bad_upload_names_every_line_and_writes_nothing(client, world):
     ).get_data(as_text=True)
     assert "Chỉ nhận tệp .csv hoặc .xlsx." in not_a_table
     assert db.session.scalar(select(func.count(Unit.id))) == count
+
+
+def test_a_unit_is_switched_off_only_while_it_holds_nothing(client, world, runner):
+    """A department nobody belongs to goes off (and out of the registration's list), comes
+    back on; a district with accounts and entries below it stays on."""
+    token = _province(client, world)
+    assert "Sở Giáo dục và Đào tạo" in client.get("/register").get_data(as_text=True)
+    # A judge of the department is an account in it: off only once the judge has moved.
+    refused = client.post(
+        "/units/SGD/active", data={"csrf_token": token, "active": "0"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "không ngừng được" in refused and _unit("SGD").is_active
+    for user in db.session.scalars(select(User).where(User.unit_id == world["units"]["SGD"].id)):
+        user.unit = world["units"]["SL"]
+    db.session.commit()
+    off = client.post("/units/SGD/active", data={"csrf_token": token, "active": "0"})
+    assert off.status_code == 302 and not _unit("SGD").is_active
+    assert "Sở Giáo dục và Đào tạo" not in client.get("/register").get_data(as_text=True)
+    listed = client.get("/units?q=giao duc").get_data(as_text=True)
+    assert "đã ngừng" in listed
+    refused = client.post(
+        "/units/MCH/active", data={"csrf_token": token, "active": "0"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "không ngừng được" in refused and _unit("MCH").is_active
+    back = runner.invoke(args=["units", "deactivate", "sgd", "--on"])
+    assert back.exit_code == 0, back.output
+    assert _unit("SGD").is_active
+    province = runner.invoke(args=["units", "deactivate", "SL"])
+    assert province.exit_code == 1 and "cấp tỉnh" in province.output
+    logged = select(AuditEvent.action).where(AuditEvent.object_type == "Unit")
+    assert {"unit_off", "unit_on"} <= set(db.session.scalars(logged))
