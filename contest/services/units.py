@@ -321,32 +321,42 @@ def set_unit_active(session: Session, actor: User | None, unit: Unit, active: bo
     session.flush()
 
 
+def tree_order(session: Session) -> list[tuple[int, Unit]]:
+    """Every unit with its depth, parents first and children by code, from one query (the
+    tree is walked in memory, never a query per unit)."""
+    everyone = list(session.scalars(select(Unit).order_by(Unit.code)))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in everyone:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[int, Unit]] = []
+    stack = [(0, root) for root in reversed(children.get(None, []))]
+    while stack:
+        depth, unit = stack.pop()
+        ordered.append((depth, unit))
+        stack.extend((depth + 1, child) for child in reversed(children.get(unit.id, [])))
+    return ordered
+
+
 def unit_rows(session: Session) -> list[UnitRow]:
     """The whole tree as rows, parents first, for `units list` and the download."""
-    ordered: list[UnitRow] = []
     organisers = {
         u.unit_id: u.email
         for u in session.scalars(
             select(User).where(User.role == Role.UNIT_ORGANISER).order_by(User.id.desc())
         )
     }
-
-    def walk(unit: Unit) -> None:
-        ordered.append(
-            UnitRow(
-                unit.code,
-                unit.name,
-                unit.kind,
-                unit.parent.code if unit.parent else "",
-                organisers.get(unit.id) or "",
-            )
+    units = tree_order(session)
+    codes = {unit.id: unit.code for _depth, unit in units}
+    return [
+        UnitRow(
+            unit.code,
+            unit.name,
+            unit.kind,
+            codes.get(unit.parent_id, ""),
+            organisers.get(unit.id) or "",
         )
-        for child in sorted(unit.children, key=lambda u: u.code):
-            walk(child)
-
-    for root in session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)):
-        walk(root)
-    return ordered
+        for _depth, unit in units
+    ]
 
 
 def rows_from_file(data: bytes, filename: str) -> list[tuple[int, UnitRow]]:

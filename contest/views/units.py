@@ -40,24 +40,12 @@ def _province_only() -> None:
     policy.require(policy.is_province(current_user))
 
 
-def _tree() -> list[tuple[int, Unit]]:
-    """Every unit with its depth, parents first, children by code."""
-    rows = units.unit_rows(db.session)
-    by_code = {u.code: u for u in db.session.scalars(select(Unit))}
-    depth: dict[str, int] = {}
-    listed = []
-    for row in rows:
-        depth[row.code] = depth.get(row.parent_code, -1) + 1
-        listed.append((depth[row.code], by_code[row.code]))
-    return listed
-
-
 @bp.route("/units", methods=["GET", "POST"])
 @login_required
 def units_page():
     """The tree (searched by name or code, accents aside) and the form to add one unit."""
     _province_only()
-    tree = _tree()
+    tree = units.tree_order(db.session)
     form = UnitForm()
     form.parent_id.choices = choices((u.id, f"{u.name} ({u.code})") for _d, u in tree)
     if form.validate_on_submit():
@@ -167,7 +155,7 @@ def edit_unit(code: str):
     form = UnitEditForm(obj=unit) if request.method == "GET" else UnitEditForm()
     if request.method == "GET":
         form.parent_id.data = unit.parent_id or 0
-    parents = [u for _d, u in _tree() if not u.is_within(unit)]
+    parents = [u for _d, u in units.tree_order(db.session) if not u.is_within(unit)]
     form.parent_id.choices = choices(
         [(0, _("— (đơn vị cấp tỉnh)"))] if unit.parent is None else []
     ) + choices((u.id, f"{u.name} ({u.code})") for u in parents)

@@ -161,7 +161,7 @@ def test_departments_come_from_a_file_and_their_organisers_are_invited(runner, t
     assert "/password/invitation/" in done.output
     listed = json.loads(runner.invoke(args=["units", "list", "--json"]).output)
     assert {"code": "SNV-VP", "name": "Văn phòng Sở Nội vụ", "kind": "office",
-            "parent": "SNV"} in listed  # fmt: skip
+            "parent": "SNV", "active": True} in listed  # fmt: skip
     assert listed[0]["code"] == "11" and listed[0]["parent"] is None
 
 
