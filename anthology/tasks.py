@@ -1,10 +1,9 @@
 """The build job: a queued build carried out step by step, each step in its own unit of work,
 so the page polling the build's row sees its progress. Pandoc runs between the steps, outside
 any transaction. Whatever goes wrong ends the build as failed, with the reason, and removes
-its folder; the last good book stays. The build runs as a
-`contest.platform.jobs` job queued with it,
-so a worker killed mid-build leaves a failed build (with the reason) at the next start-up,
-never one "running" for ever that refuses every later build."""
+its folder; the last good book stays. The build runs as a `contest.platform.jobs` job queued
+with it, so a worker killed mid-build leaves a failed build (with the reason) at the next
+start-up, never one "running" for ever that refuses every later build."""
 
 from __future__ import annotations
 

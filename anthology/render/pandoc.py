@@ -99,8 +99,7 @@ def clean_tree_file(
 ) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
     (`contest.documents.essay_ast`): only http, https and mailto links, and only pictures that
-    are files
-    inside the build folder, so building the book never fetches a web address nor copies a
+    are files inside the build folder, so building the book never fetches a web address nor copies a
     server file named by an essay. With `inline`, each picture travels inside the tree as a
     data: address, for a pandoc that may read no file. `descriptions` (picture path → text)
     become the pictures' text alternatives. An essay's own subheadings stay out of the

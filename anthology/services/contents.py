@@ -192,8 +192,7 @@ class CleanCopy:
 
 def clean_copy(entry: Entry, markdown: str) -> CleanCopy:
     """Run the organiser's markdown through pandoc (sandboxed) and `contest.documents.essay_ast`:
-    it is
-    as untrusted as an essay. Slow: call it before the unit of work opens."""
+    it is as untrusted as an essay. Slow: call it before the unit of work opens."""
     if not markdown.strip():
         raise InvalidInput(_l("Tên bài và nội dung không được để trống."))
     media = os.path.join(storage.entry_dir(entry.storage_key), "media")

@@ -7,9 +7,8 @@ The names of the object and of anything else the sentence needs are kept with th
 they were at that moment, so the log still reads right after a unit or an entry is renamed.
 
 The log is append-only and chained (`contest.platform.audit_chain`): every new event is linked
-to the
-last one as the session flushes it (`_chain_new_events`), the database refuses UPDATE and
-DELETE on it, and `verify_chain` walks the chain for `flask --app wsgi audit verify`."""
+to the last one as the session flushes it (`_chain_new_events`), the database refuses UPDATE
+and DELETE on it, and `verify_chain` walks the chain for `flask --app wsgi audit verify`."""
 
 from __future__ import annotations
 

@@ -6,11 +6,10 @@ commit, so mail never leaves for a change that was rolled back.
 
 Each package registers the kinds it runs (`register`). With REDIS_URL, RQ workers run them
 (`contest.platform.job_queue`); without, the embedded runner, one thread per process, takes
-queued jobs
-one at a time; several processes share the
-table safely because a job is claimed inside a writing transaction. At start-up, work that a
-dead process left "running" is marked failed with the reason, and its kind may clean up after
-it; failed jobs can be queued again from the jobs page."""
+queued jobs one at a time; several processes share the table safely because a job is claimed
+inside a writing transaction. At start-up, work that a dead process left "running" is marked
+failed with the reason, and its kind may clean up after it; failed jobs can be queued again
+from the jobs page."""
 
 from __future__ import annotations
 

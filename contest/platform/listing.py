@@ -83,8 +83,7 @@ def page_of(items: Sequence[Any], number: int, size: int = DEFAULT_PAGE_SIZE) ->
 def matches(session: Session, text: str, *columns: ColumnElement) -> ColumnElement[bool]:
     """Every word of `text` in at least one of `columns`, case- and accent-blind ("nguoi giu
     rung" finds "Người giữ rừng"): gs_fold is contest.platform.text.fold on SQLite, and the same
-    folding
-    in SQL on PostgreSQL (migration e1a2b3c4d5e6)."""
+    folding in SQL on PostgreSQL (migration e1a2b3c4d5e6)."""
     conditions = []
     for word in text.split():
         needle = fold(word)

@@ -32,8 +32,8 @@ def new_code(prefix: str, taken: set[str]) -> str:
 class PictureCopier:
     """For the judges' copy: each picture of the essay re-encoded without metadata under a
     neutral name (`media/1.png`, `media/2.jpg` …), given to
-    `contest.documents.essay_ast.clean_tree`.
-    A picture outside `source_dir`, missing or not a raster is dropped from the copy."""
+    `contest.documents.essay_ast.clean_tree`. A picture outside `source_dir`, missing or not a
+    raster is dropped from the copy."""
 
     def __init__(self, source_dir: str) -> None:
         self.source_dir = os.path.realpath(source_dir)

@@ -1,7 +1,6 @@
-"""What judging tells people by mail (through `contest.platform.mail`, after the commit): judges
-hear of
-new work and of a score unlocked for them, by blind code only, never an author's name; authors
-hear their result once it is published, never a judge's name."""
+"""What judging tells people by mail (through `contest.platform.mail`, after the commit):
+judges hear of new work and of a score unlocked for them, by blind code only, never an
+author's name; authors hear their result once it is published, never a judge's name."""
 
 from __future__ import annotations
 
