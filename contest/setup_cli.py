@@ -169,11 +169,14 @@ def load_command(province: str) -> None:
         )
     existing = set(db.session.scalars(select(Unit.code)))
     rows = list(enumerate((row for row in tree if row.code not in existing), start=1))
-    problems = units.problems_of(db.session, rows)
-    if problems:  # the registry's rows are sound: what refuses them is the tree already here
-        raise click.ClickException("\n".join(sorted({problem for _line, problem in problems})))
     with command_unit_of_work() as uow:
-        done = units.import_units(uow.session, None, rows)
+        try:
+            done = units.import_units(uow.session, None, rows)
+        except units.UnitFileError as error:
+            # The registry's rows are sound: what refuses them is the tree already here, and
+            # its lines are no lines of a file the operator wrote.
+            problems = sorted({problem for _line, problem in error.problems})
+            raise click.ClickException("\n".join(problems)) from error
     click.echo(_("%(name)s: %(n)d đơn vị trong danh mục.", name=tree[0].name, n=len(tree)))
     _report(done)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from unicodedata import category
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -55,17 +56,19 @@ class UnitImport:
 
 
 def clean_row(row: UnitRow) -> UnitRow:
-    """One spelling per value: codes in capitals, names NFC with single spaces."""
+    """One spelling per value: codes in capitals, names NFC with single spaces and without
+    invisible format characters (a zero-width space would make a twin name look new)."""
+    name = "".join(ch for ch in without_control_characters(row.name) if category(ch) != "Cf")
     return UnitRow(
         code=row.code.strip().upper(),
-        name=" ".join(nfc(without_control_characters(row.name)).split()),
+        name=" ".join(nfc(name).split()),
         kind=row.kind.strip().lower(),
         parent_code=row.parent_code.strip().upper(),
         organiser_email=row.organiser_email.strip().lower(),
     )
 
 
-def problems_of(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tuple[int, str]]:
+def _problems(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tuple[int, str]]:
     """Every problem of the file, with its line; none means it can be taken whole."""
     rows = [(line, clean_row(row)) for line, row in rows]
     existing = {u.code: u for u in session.scalars(select(Unit))}
@@ -178,7 +181,7 @@ def import_units(
     """Create or update every unit of `rows` ((line number, row) pairs), parents first; a
     row's organiser e-mail opens a unit organiser account (invited by the caller)."""
     rows = [(line, clean_row(row)) for line, row in rows]
-    problems = problems_of(session, rows)
+    problems = _problems(session, rows)
     if problems:
         raise UnitFileError(problems)
     done = UnitImport()

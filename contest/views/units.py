@@ -85,20 +85,22 @@ def upload_units():
     form = UnitFileForm()
     if form.validate_on_submit() and form.file.data:
         data, name = form.file.data.read(), form.file.data.filename or ""
+        problems: list[tuple[int, str]] = []
         try:
             rows = units.rows_from_file(data, name)
-            problems = units.problems_of(db.session, rows)
         except UnitFileError as error:
             problems = error.problems
         except InvalidInput as error:
             problems = [(1, str(error))]
+        else:
+            with user_action() as action:
+                try:  # refused before anything is written: the unit of work commits nothing
+                    done = units.import_units(action.session, current_user, rows)
+                except UnitFileError as error:
+                    problems = error.problems
         for line, problem in problems:
             flash(_("Dòng %(line)s: %(problem)s", line=line, problem=problem), "error")
-        if problems:
-            return redirect(url_for("contest.units_page"))
-        with user_action() as action:
-            done = units.import_units(action.session, current_user, rows)
-        if action.ok:
+        if not problems and action.ok:
             flash(
                 _(
                     "Đã thêm %(created)d đơn vị, đổi tên %(renamed)d, chuyển cấp trên %(moved)d.",

@@ -223,7 +223,8 @@ def test_a_unit_file_s_hidden_traps_are_refused(runner, tmp_path):
         "SYT,Sở Y tế,department,11,chung@dienbien.gov.vn\n"
         "SGD,Sở Giáo dục và Đào tạo,department,11,chung@dienbien.gov.vn\n"
         "STC,Sở Tài chính,department,11,gk@dienbien.gov.vn\n"
-        "3124,Phường Noong Bua,commune,094,\n",
+        "3124,Phường Noong Bua,commune,094,\n"
+        "03999,Phường\u200b Noong Bua,commune,094,\n",
     )
     done = runner.invoke(args=["units", "import", path])
     assert done.exit_code == 1
@@ -231,6 +232,7 @@ def test_a_unit_file_s_hidden_traps_are_refused(runner, tmp_path):
     assert "Dòng 4: thư điện tử «chung@dienbien.gov.vn» đã thuộc tài khoản khác." in done.output
     assert "Dòng 5: thư điện tử «gk@dienbien.gov.vn» đã thuộc tài khoản khác." in done.output
     assert "Dòng 6: đã có đơn vị «Phường Noong Bua» cùng cấp trên, mã «03124»." in done.output
+    assert "Dòng 7: đã có đơn vị «Phường Noong Bua» cùng cấp trên, mã «03124»." in done.output
     huge = _write(tmp_path, "code,name,kind,parent_code\nX," + "a" * 200_000 + ",department,11\n")
     refused = runner.invoke(args=["units", "import", huge])
     assert refused.exit_code == 1 and "Không đọc được tệp .csv" in refused.output
