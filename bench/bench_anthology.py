@@ -18,8 +18,10 @@ from anthology.render.docx_writer import write_docx
 from anthology.render.epub_writer import write_epub
 from anthology.render.fonts import FONT_FILES
 from anthology.render.pandoc import run_pandoc
-from contest.categories import CATEGORIES
+from contest.categories import default_categories
 from contest.demo import text as demo_text
+
+CATEGORY_NAMES = {c.code: c.name for c in default_categories()}
 
 
 def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
@@ -34,11 +36,12 @@ def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
         foreword="Lời giới thiệu.",
         place="Sơn La",
         issuing_bodies=["ỦY BAN NHÂN DÂN TỈNH SƠN LA"],
+        categories=CATEGORY_NAMES,
     )
     for index in range(n_essays):
         subject = demo_text.person_name(rng)
         title, body = demo_text.essay(
-            rng, subject, "bản Mòng", rng.choice(list(CATEGORIES)), rng.randint(900, 1500)
+            rng, subject, "bản Mòng", rng.choice(list(CATEGORY_NAMES)), rng.randint(900, 1500)
         )
         body = body.replace(".", ".[^1]", 1) + "\n\n[^1]: Chú thích của tác giả.\n"
         book.essays.append(
@@ -57,7 +60,7 @@ def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
                 f"guong-{index}",
                 demo_text.person_name(rng),
                 "Cá nhân",
-                rng.choice(list(CATEGORIES)),
+                rng.choice(list(CATEGORY_NAMES)),
                 "Huyện Mai Sơn",
                 "Bản Hụm",
                 "Nông dân",

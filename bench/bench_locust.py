@@ -27,8 +27,10 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from bench.bench_load import free_port
+from contest.categories import default_categories
 from contest.demo import DEMO_PASSWORD, DEMO_SLUG
 from contest.documents.intake import extract_typed
+from contest.lifecycles import ContestPhase
 from contest.models import Contest, Role, Round, Unit, User
 from contest.platform.db import db, utcnow
 from contest.platform.uow import unit_of_work
@@ -107,7 +109,9 @@ def _drafts_contest(entrants: int) -> list[tuple[str, int]]:
             title="Cuộc thi thử tải: viết về người tốt, việc tốt",
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=30),
+            phase=ContestPhase.SUBMISSION,
         )
+        contest.categories = default_categories()
         top = Round(contest=contest, unit=province)
         session.add_all([contest, top, Round(contest=contest, unit=unit, parent=top, quota=5)])
         session.flush()

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask
 
-from contest import auth, cli, navigation, setup_cli, views
+from contest import auth, cli, navigation, setup_cli, tasks, views
 from contest.documents import intake
 from contest.platform import (
     config,
@@ -56,6 +56,7 @@ def create_core_app(
     views.init_app(app)
     cli.init_app(app)
     setup_cli.init_app(app)
+    tasks.init_app(app)
     # What a worker killed mid-request left behind: conversion folders, half-written files.
     intake.sweep_work_folders()
     storage.sweep_staging(app.config["STORAGE_DIR"])

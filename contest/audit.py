@@ -39,6 +39,11 @@ class ContestAction(AuditAction):
     UNIT_MOVED = "unit_move"
     UNIT_SWITCHED_OFF = "unit_off"
     UNIT_SWITCHED_ON = "unit_on"
+    CONTEST_CREATED = "contest_create"
+    CONTEST_PUBLISHED = "contest_publish"
+    LEVELS_CHANGED = "levels"
+    CATEGORIES_CHANGED = "categories"
+    ROUND_CLOSED_BY_DEADLINE = "close_deadline"
 
 
 register_sentences(
@@ -56,6 +61,13 @@ register_sentences(
             "%(object)s đã gửi %(entries)s bài và %(profiles)s hồ sơ lên %(parent)s"
         ),
         ContestAction.ITEM_FORWARDED: _l("%(unit)s đã gửi %(object)s lên %(parent)s"),
+        ContestAction.CONTEST_CREATED: _l("%(actor)s đã tạo bản nháp cuộc thi %(object)s"),
+        ContestAction.CONTEST_PUBLISHED: _l("%(actor)s đã công bố cuộc thi %(object)s"),
+        ContestAction.LEVELS_CHANGED: _l(
+            "%(actor)s đã đổi chỉ tiêu và hạn gửi lên của cấp %(kind)s"
+        ),
+        ContestAction.CATEGORIES_CHANGED: _l("%(actor)s đã sửa các lĩnh vực và tiêu chí"),
+        ContestAction.ROUND_CLOSED_BY_DEADLINE: _l("%(object)s hết hạn gửi lên: vòng thi tự đóng"),
         ContestAction.NOT_SELECTED: _l("%(object)s không được %(unit)s chọn gửi lên"),
         ContestAction.ENTRY_CREATED: _l("%(actor)s đã viết bài %(object)s"),
         ContestAction.ENTRY_ENTERED_FOR_AUTHOR: _l(

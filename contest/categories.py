@@ -1,29 +1,19 @@
-"""The seed's exemplar categories (Plan 55/KH-UBND, section III), with their exact names."""
+"""The categories of exemplars a contest takes, each with its criteria. A new contest starts
+from the seed's (Plan 55/KH-UBND, sections II.2 and III: `default_categories.toml`); the
+organisers may change them while the contest is a draft."""
 
 from __future__ import annotations
 
+import json
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-COLLECTIVE_CATEGORIES: dict[str, str] = {
-    "1.1": "Gương điển hình tiên tiến trong sản xuất – kinh doanh",
-    "1.2": "Gương điển hình tiên tiến trong xây dựng đời sống văn hóa ở khu dân cư",
-    "1.3": "Gương điển hình tiên tiến trong xây dựng nông thôn mới",
-    "1.4": "Gương điển hình tiên tiến trong giáo dục – đào tạo",
-    "1.5": "Gương điển hình tiên tiến trong y tế, chăm sóc sức khỏe nhân dân",
-    "1.6": "Gương điển hình tiên tiến trong quốc phòng – an ninh",
-    "1.7": "Gương điển hình tiên tiến trong hoạt động của các tổ chức hội, đoàn thể",
-    "1.8": "Gương điển hình tiên tiến trong cơ quan, đơn vị hành chính nhà nước",
-    "1.9": "Gương điển hình tiên tiến trong phát triển kinh tế hộ gia đình",
-}
-INDIVIDUAL_CATEGORIES: dict[str, str] = {
-    "2.1": "Cán bộ, công chức, viên chức",
-    "2.2": "Cá nhân giữ chức vụ lãnh đạo, quản lý",
-    "2.3": "Công nhân, người lao động",
-    "2.4": "Người dân trong cộng đồng dân cư",
-}
-CATEGORIES: dict[str, str] = {**COLLECTIVE_CATEGORIES, **INDIVIDUAL_CATEGORIES}
+DEFAULTS_FILE = Path(__file__).with_name("default_categories.toml")
 
 # Shown in the interface's language; the book, built outside a request, prints Vietnamese.
 SUBJECT_KINDS: dict[str, Any] = {
@@ -33,12 +23,38 @@ SUBJECT_KINDS: dict[str, Any] = {
 }
 
 
-def category_label(code: str) -> str:
-    """`1.3 – Gương điển hình …` for lists and the book."""
-    return f"{code} – {CATEGORIES.get(code, '')}"
+@dataclass(frozen=True)
+class Category:
+    """`group` says which kind of subject the category is for (one of SUBJECT_KINDS)."""
+
+    code: str
+    group: str
+    name: str
+    criteria: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
 
 
-def category_order(code: str) -> tuple[int, int]:
-    """Sort key: collectives 1.1–1.9, then individuals 2.1–2.4."""
-    major, minor = code.split(".")
-    return int(major), int(minor)
+@lru_cache(maxsize=64)
+def parsed_categories(text: str) -> tuple[Category, ...]:
+    """A contest's stored categories (JSON). Lists of hundreds of rows each ask for their
+    names: parsed once."""
+    return tuple(Category(**item) for item in json.loads(text))
+
+
+@cache
+def _defaults() -> dict[str, Any]:
+    with DEFAULTS_FILE.open("rb") as file:
+        return tomllib.load(file)
+
+
+def default_categories() -> list[Category]:
+    return [
+        Category(**(item | {"criteria": item["criteria"].strip()}))
+        for item in _defaults()["categories"]
+    ]
+
+
+def default_general_criteria() -> str:
+    return _defaults()["general_criteria"].strip()

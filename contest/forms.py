@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     HiddenField,
@@ -25,16 +24,16 @@ from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.categories import SUBJECT_KINDS
 from contest.form_messages import FORM_MESSAGES
 from contest.lifecycles import Role
+from contest.models import Contest
 from contest.platform.passwords import RULE_TEXT, password_problem
 from contest.platform.text import vietnamese_key, without_control_characters
 from contest.platform.web import MAX_ID
@@ -212,8 +211,8 @@ def kind_choices() -> list[SelectChoice]:
     return choices(SUBJECT_KINDS.items())
 
 
-def category_choices() -> list[SelectChoice]:
-    return choices((code, f"{code} – {name}") for code, name in CATEGORIES.items())
+def category_choices(contest: Contest) -> list[SelectChoice]:
+    return choices((code, f"{code} – {name}") for code, name in contest.category_names.items())
 
 
 class EntryForm(Form):
@@ -228,12 +227,16 @@ class EntryForm(Form):
     )
     subject_address = StringField(_l("Địa chỉ của người / tập thể"), validators=[Length(max=300)])
     subject_kind = SelectField(_l("Loại đối tượng"), choices=kind_choices)
-    subject_category = SelectField(_l("Lĩnh vực"), choices=category_choices)
+    subject_category = SelectField(_l("Lĩnh vực"))
     body = TextAreaField(_l("Nội dung bài viết (gõ hoặc dán)"))
     file = FileField(_l("Hoặc tải tệp lên (.docx, .doc, .odt, .rtf, .pdf, .txt; tối đa 10 MB)"))
     declarations = BooleanField(_l("Tôi xin cam kết các điều trên"))
     save = SubmitField(_l("Lưu nháp"))
     submit_now = SubmitField(_l("Lưu và nộp bài"))
+
+    def __init__(self, contest: Contest, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.subject_category.choices = category_choices(contest)
 
 
 class PaperEntryForm(EntryForm):
@@ -322,13 +325,17 @@ class QuotaForm(ConfirmForm):
 class ProfileForm(Form):
     name = StringField(_l("Tên tập thể / cá nhân"), validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Loại"), choices=kind_choices)
-    category = SelectField(_l("Lĩnh vực"), choices=category_choices)
+    category = SelectField(_l("Lĩnh vực"))
     address = StringField(_l("Địa chỉ"))
     position = StringField(_l("Chức vụ hoặc nghề nghiệp"))
     achievements = TextAreaField(_l("Thành tích"), validators=[DataRequired(REQUIRED)])
     commendations = TextAreaField(_l("Khen thưởng đã nhận"))
     photo = FileField(_l("Ảnh (JPEG hoặc PNG)"))
     submit = SubmitField(_l("Lưu hồ sơ"))
+
+    def __init__(self, contest: Contest, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = category_choices(contest)
 
 
 STAFF_ROLES = {
@@ -364,58 +371,3 @@ class AccountForm(AccountEditForm):
         validators=[Optional(), PasswordRule("email", "phone")],
     )
     submit = SubmitField(_l("Tạo tài khoản"))
-
-
-class ContestRulesForm(Form):
-    title = StringField(_l("Tên cuộc thi"), validators=[DataRequired(REQUIRED)])
-    opens_on = DateField(_l("Ngày bắt đầu nhận bài"), validators=[InputRequired(REQUIRED)])
-    closes_on = DateField(
-        _l("Ngày hết hạn (nhận hết ngày này)"), validators=[InputRequired(REQUIRED)]
-    )
-    min_words = IntegerField(_l("Số chữ tối thiểu"), validators=[NumberRange(min=0)])
-    max_words = IntegerField(_l("Số chữ tối đa"), validators=[NumberRange(min=1)])
-    max_entries_per_entrant = IntegerField(
-        _l("Số bài tối đa mỗi tác giả"), validators=[NumberRange(min=1)]
-    )
-    declarations = TextAreaField(_l("Các cam kết (mỗi dòng một cam kết)"))
-    submit = SubmitField(_l("Lưu thể lệ"))
-
-
-class RoundForm(Form):
-    unit_id = SelectField(_l("Đơn vị tham gia"), coerce=int)
-    quota = IntegerField(_l("Chỉ tiêu bài gửi lên"), default=3, validators=[NumberRange(min=0)])
-    profile_quota = IntegerField(
-        _l("Chỉ tiêu hồ sơ gửi lên"), default=3, validators=[NumberRange(min=0)]
-    )
-    submit = SubmitField(_l("Thêm vòng thi"))
-
-
-class UnitForm(Form):
-    code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), Length(max=32)])
-    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField(_l("Loại"), choices=lambda: choices(UNIT_KIND_LABELS.items()))
-    parent_id = SelectField(_l("Thuộc đơn vị"), coerce=int)
-    submit = SubmitField(_l("Thêm đơn vị"))
-
-
-class UnitFileForm(Form):
-    file = FileField(_l("Tệp danh sách đơn vị (.csv hoặc .xlsx)"))
-    submit = SubmitField(_l("Tải lên và cập nhật"))
-
-
-class UnitEditForm(Form):
-    """A unit renamed (Huyện Mộc Châu became Thị xã Mộc Châu) or put under another parent."""
-
-    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    parent_id = SelectField(_l("Thuộc đơn vị"), coerce=int)
-    submit = SubmitField(_l("Lưu"))
-
-
-UNIT_KIND_LABELS = {
-    "district": _l("Huyện, thành phố"),
-    "department": _l("Sở, ban, ngành, đoàn thể"),
-    "enterprise": _l("Doanh nghiệp"),
-    "commune": _l("Xã, phường, thị trấn"),
-    "village": _l("Bản, tiểu khu, tổ dân phố"),
-    "office": _l("Cơ quan, đơn vị"),
-}

@@ -96,6 +96,7 @@ PENDING_PROFILE_STATES = (ProfileState.NOMINATED, ProfileState.FORWARDED)
 
 
 class ContestPhase(State):
+    DRAFT = "draft"
     SUBMISSION = "submission"
     JUDGING = "judging"
     FINALISED = "finalised"
@@ -104,11 +105,14 @@ class ContestPhase(State):
 describe(
     ContestPhase,
     labels={
+        ContestPhase.DRAFT: _l("Bản nháp"),
         ContestPhase.SUBMISSION: _l("Nhận bài"),
         ContestPhase.JUDGING: _l("Chấm thi"),
         ContestPhase.FINALISED: _l("Đã công bố kết quả"),
     },
     transitions={
+        # A draft is seen by the organisers only; publishing checks it first (publishing.py).
+        ContestPhase.DRAFT: (ContestPhase.SUBMISSION,),
         ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
         ContestPhase.JUDGING: (ContestPhase.FINALISED,),
         ContestPhase.FINALISED: (),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin
+from flask_login import UserMixin, current_user
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -22,10 +24,13 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.categories import SUBJECT_KINDS, Category, parsed_categories
 from contest.lifecycles import PENDING_ENTRY_STATES, ContestPhase, EntryState, ProfileState, Role
 from contest.platform.db import created_at, db, intpk, one_of
 from contest.platform.states import StateColumn
+
+if TYPE_CHECKING:  # defined beside the forwardings, in `contest.quotas`
+    from contest.quotas import ContestLevel
 
 UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
 ROLES = tuple(role.value for role in Role)
@@ -143,8 +148,14 @@ class User(UserMixin, db.Model):
         return self.role not in JURY_OR_BOARD_ROLES
 
 
+def sees_drafts(user) -> bool:
+    """Organisers (the province's and the units') see contests before they are published."""
+    return user.is_authenticated and user.role in (Role.PROVINCE_ORGANISER, Role.UNIT_ORGANISER)
+
+
 class Contest(db.Model):
-    """One contest with its rules (the demo's lives in `contest.demo`)."""
+    """One contest with its rules, its categories and its levels (a contest file holds all of
+    them: `services.contest_file`). It starts as a draft that only the organisers see."""
 
     __tablename__ = "contest"
     __table_args__ = (
@@ -164,17 +175,30 @@ class Contest(db.Model):
     max_entries_per_entrant: Mapped[int] = mapped_column(default=3)
     declarations_json: Mapped[str] = mapped_column(Text, default="[]")
     phase: Mapped[ContestPhase] = mapped_column(
-        StateColumn(ContestPhase), default=ContestPhase.SUBMISSION
+        StateColumn(ContestPhase), default=ContestPhase.DRAFT
     )
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What the public home page says of the contest (plain text, paragraphs by blank lines).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The province's jury finishes by then (the last of the deadlines; shown, not enforced).
+    judging_by: Mapped[datetime | None] = mapped_column(DateTime)
+    # The plan's general criteria, shown above every category's own.
+    general_criteria: Mapped[str] = mapped_column(Text, default="", server_default="")
+    categories_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     rounds: Mapped[list[Round]] = relationship(back_populates="contest")
+    levels: Mapped[list[ContestLevel]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="ContestLevel.id"
+    )
 
     @classmethod
     def from_slug_or_404(cls, slug: str) -> Contest:
         """The contest a page's address names (an unknown slug is a 404, as Indico's
-        `get_or_404`)."""
-        return db.one_or_404(select(cls).where(cls.slug == slug))
+        `get_or_404`); a draft is a 404 too, to anyone but the organisers."""
+        contest = db.one_or_404(select(cls).where(cls.slug == slug))
+        if contest.is_draft and not sees_drafts(current_user):
+            abort(404)
+        return contest
 
     @property
     def audit_contest_id(self) -> int:
@@ -190,6 +214,36 @@ class Contest(db.Model):
         self.declarations_json = json.dumps(value, ensure_ascii=False)
 
     @property
+    def categories(self) -> list[Category]:
+        return list(parsed_categories(self.categories_json))
+
+    @categories.setter
+    def categories(self, value: list[Category]) -> None:
+        self.categories_json = json.dumps([c.as_dict() for c in value], ensure_ascii=False)
+
+    @property
+    def category_names(self) -> dict[str, str]:
+        """code → name, in the contest's order: for choices, filters and labels."""
+        return {c.code: c.name for c in parsed_categories(self.categories_json)}
+
+    def category_position(self, code: str) -> int:
+        """Sort key: the contest's own order of its categories (unknown codes last)."""
+        codes = list(self.category_names)
+        return codes.index(code) if code in codes else len(codes)
+
+    def category_label(self, code: str) -> str:
+        """`1.3 – Gương điển hình …` for lists and the book."""
+        return f"{code} – {self.category_names.get(code, '')}"
+
+    def level_for(self, kind: str) -> ContestLevel | None:
+        """The rules for units of this kind; None when that kind does not take part."""
+        return next((level for level in self.levels if level.unit_kind == kind), None)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.phase == ContestPhase.DRAFT
+
+    @property
     def is_finalised(self) -> bool:
         return self.phase == ContestPhase.FINALISED
 
@@ -201,6 +255,8 @@ class Contest(db.Model):
             if now <= self.closes_at:
                 return str(_l("Đang nhận bài"))
             return str(_l("Hết hạn nhận bài: các đơn vị đang xét chọn (sơ khảo)"))
+        if self.phase == ContestPhase.DRAFT:
+            return str(_l("Bản nháp: chưa công bố"))
         if self.phase == ContestPhase.JUDGING:
             return str(_l("Đang chấm chung khảo cấp tỉnh"))
         return str(_l("Đã công bố kết quả"))
@@ -247,6 +303,33 @@ class Round(db.Model):
         return self.parent_id is None
 
     @property
+    def level(self) -> ContestLevel | None:
+        return None if self.is_province else self.contest.level_for(self.unit.kind)
+
+    @property
+    def forward_by(self) -> datetime | None:
+        """When this round must have sent its choice up (its level's date)."""
+        level = self.level
+        return level.forward_by if level is not None else None
+
+    @property
+    def quota_min(self) -> int:
+        level = self.level
+        return level.quota_min if level is not None else 0
+
+    @property
+    def entries_close_at(self) -> datetime:
+        """The last moment an entrant of this round may send: the contest's closing date, or
+        an earlier date by which this round or one above it must forward."""
+        dates = [self.contest.closes_at]
+        node: Round | None = self
+        while node is not None:
+            if node.forward_by is not None:
+                dates.append(node.forward_by)
+            node = node.parent
+        return min(dates)
+
+    @property
     def audit_name(self) -> str:
         return self.unit.name
 
@@ -257,7 +340,6 @@ class ExemplarProfile(db.Model):
     __tablename__ = "exemplar_profile"
     __table_args__ = (
         CheckConstraint(one_of("kind", tuple(SUBJECT_KINDS)), name="kind"),
-        CheckConstraint(one_of("category", tuple(CATEGORIES)), name="category"),
         CheckConstraint(one_of("state", ProfileState.values()), name="state"),
     )
 
@@ -296,7 +378,6 @@ class Entry(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("state", EntryState.values()), name="state"),
         CheckConstraint(one_of("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
-        CheckConstraint(one_of("subject_category", tuple(CATEGORIES)), name="subject_category"),
         CheckConstraint("word_count >= 0", name="word_count"),
         CheckConstraint(
             f"state != '{EntryState.DISQUALIFIED.value}' OR length(disqualify_reason) > 0",
@@ -367,22 +448,3 @@ class Entry(db.Model):
     @property
     def audit_name(self) -> str:
         return f"«{self.title}»"
-
-
-class Forwarding(db.Model):
-    """One item sent from a round to its parent: the record the quotas are counted on."""
-
-    __tablename__ = "forwarding"
-    __table_args__ = (
-        CheckConstraint("(entry_id IS NULL) != (profile_id IS NULL)", name="one_item"),
-        UniqueConstraint("from_round_id", "entry_id"),
-        UniqueConstraint("from_round_id", "profile_id"),
-    )
-
-    id: Mapped[intpk]
-    from_round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
-    to_round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
-    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
-    profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[created_at]

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest import signals
-from contest.models import Contest
+from contest.models import Contest, sees_drafts
 from contest.platform.db import db
 from contest.services import queries
 
@@ -48,7 +48,7 @@ def role_navigation() -> list[tuple[str, str, bool]]:
     """(label, url, is the current page) for the signed-in user; nothing for visitors."""
     if not current_user.is_authenticated:
         return []
-    contests = queries.contests_newest_first(db.session)
+    contests = queries.contests_newest_first(db.session, sees_drafts(current_user))
     links: list[tuple[str, str]] = []
     if contests:
         contest = contests[0]

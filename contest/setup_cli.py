@@ -1,5 +1,6 @@
-"""The operator's commands for what a province sets up before any contest: accounts
-(`flask users …`) and, with them, the first province organiser, who can come from nowhere else.
+"""The operator's commands for what a province sets up: accounts (`flask users …`) and, with
+them, the first province organiser, who can come from nowhere else; the unit tree (`flask
+units …`); a contest from its file (`flask contest export | create | publish`).
 
 Each command is one unit of work over the same services as the pages."""
 
@@ -16,12 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contest import registry
-from contest.cli import command_unit_of_work
+from contest.cli import command_unit_of_work, contest_cli, get_contest
 from contest.models import Unit, User
 from contest.platform import passwords
 from contest.platform.db import db
 from contest.platform.spreadsheets import MAX_TABLE_BYTES
-from contest.services import accounts, units
+from contest.services import accounts, contest_file, publishing, units
 from contest.services.accounts import STAFF_ROLE_VALUES
 from contest.services.notifications import password_link
 
@@ -233,6 +234,48 @@ def units_list_command(as_json: bool) -> None:
         return
     for row in rows:
         click.echo(f"{row.code}\t{row.kind}\t{row.parent_code or '-'}\t{row.name}")
+
+
+@contest_cli.command("export")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+def contest_export(slug: str, out: str) -> None:
+    """Write everything that defines a contest (not its units, entries or people) as TOML."""
+    text = contest_file.to_toml(contest_file.dump(db.session, get_contest(slug)))
+    with open(out, "w", encoding="utf-8") as file:
+        file.write(text)
+    click.echo(_("Đã ghi thể lệ cuộc thi «%(slug)s» vào %(file)s.", slug=slug, file=out))
+
+
+@contest_cli.command("create")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False))
+def contest_create(path: str) -> None:
+    """A draft contest from a contest file, with a round for each unit of the levels that take
+    part; a bad file is refused whole, every problem named."""
+    with open(path, "rb") as file:
+        raw = file.read(contest_file.MAX_FILE_BYTES + 1)
+    with command_unit_of_work() as uow:
+        contest = contest_file.create_draft(uow.session, contest_file.parse(raw), None)
+        rounds = len(contest.rounds)
+    click.echo(
+        _(
+            "Đã tạo bản nháp «%(slug)s» với %(n)s vòng thi. Kiểm tra rồi công bố: "
+            "flask --app wsgi contest publish %(slug)s",
+            slug=contest.slug,
+            n=rounds,
+        )
+    )
+
+
+@contest_cli.command("publish")
+@click.argument("slug")
+def contest_publish(slug: str) -> None:
+    """Check a draft and publish it: entrants may send from its opening day."""
+    with command_unit_of_work() as uow:
+        booked = publishing.publish(uow.session, get_contest(slug), None)
+    click.echo(
+        _("Đã công bố cuộc thi «%(slug)s»; %(n)s hạn gửi lên được hẹn giờ.", slug=slug, n=booked)
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -36,6 +36,11 @@ demo_stages = _signals.signal(
     doc="Each receiver returns {demo stage: handler(contest, seed)}, run after the core's "
     "part of that stage, in the order the packages connected.",
 )
+contest_file = _signals.signal(
+    "contest-file",
+    doc="Each receiver returns a `services.contest_file.FileSection`: the key it owns in a "
+    "contest file, and how to write, check and load it (judging's rubric, stages, prizes).",
+)
 
 LINK_SIGNALS = {
     "extra_home_links": home_links,
@@ -62,6 +67,11 @@ def collected(signal, obj) -> list:
 def demo_stage_handlers() -> list[dict]:
     """What each package adds to the demo's stages, in the order they connected."""
     return [value for _receiver, value in demo_stages.send(_sender())]
+
+
+def contest_file_sections() -> list:
+    """Every package's section of a contest file, in the order the packages connected."""
+    return [value for _receiver, value in contest_file.send(_sender())]
 
 
 def check_ticking(round_) -> None:

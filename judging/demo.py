@@ -12,6 +12,7 @@ from contest.demo import (
     DEMO_PASSWORD,
     JUDGED_AT_UNIT,
     STAFF_DOMAIN,
+    demo_contest_data,
     forward_kept_open_rounds,
 )
 from contest.demo.text import person_name
@@ -32,19 +33,11 @@ from judging.services import (
 )
 from judging.states import ResultState
 
-# The demo's rubric (criterion, max points, step) and prize ladder (name, how many, minimum
-# score): the Sơn La 2019 rules. A real contest fills in its own on the setup page.
+# The demo's rubric (criterion, max points, step), as its contest file gives the province's
+# stage: the unit jury of Huyện Mộc Châu scores on it too.
 DEMO_RUBRIC = [
-    ("Tính chân thực, cụ thể", 30.0, 0.5),
-    ("Tính tiêu biểu, giá trị nêu gương", 30.0, 0.5),
-    ("Nội dung, bố cục", 20.0, 0.5),
-    ("Văn phong, ngôn ngữ", 20.0, 0.5),
-]
-DEMO_PRIZES = [
-    ("Giải Nhất", 1, 80.0),
-    ("Giải Nhì", 2, 75.0),
-    ("Giải Ba", 3, 70.0),
-    ("Giải Khuyến khích", 10, 60.0),
+    (c["name"], c["max_points"], c["step"])
+    for c in demo_contest_data()["judging"]["stages"][0]["criteria"]
 ]
 
 JUDGE_TEMPER = {1: -4.0, 2: 3.0, 3: 0.0, 4: -1.5, 5: 5.0, 6: -6.0}  # severity of giamkhao1..6
@@ -71,17 +64,16 @@ def _organiser() -> User:
 
 
 def setup_jury(contest: Contest, seed: int) -> None:
-    """Before judging: the stage and its rubric, the panel, the head judge, the prize ladder,
-    and the leak scan settled, so that `flask judging open` can run straight away."""
-    stage = stages.create_stage(
-        db.session, contest, name="Chung khảo", judges_per_entry=2, rubric=DEMO_RUBRIC, seed=seed
-    )
+    """Before judging (the stage, its rubric and the prize ladder came with the contest's
+    file): the panel, the head judge, and the leak scan settled, so that `flask judging open`
+    can run straight away."""
+    stage = stages.current_stage(db.session, contest)
+    stage.seed = seed
     accounts = sorted(panel.judge_accounts(db.session), key=lambda u: u.id)  # no unit jury
     for judge in (u for u in accounts if u.role == Role.JUDGE):
         panel.add_judge(db.session, stage, judge, min_load=0, max_load=40)
     head = next(u for u in accounts if u.role == Role.HEAD_JUDGE)
     panel.set_head_judge(db.session, stage, head)
-    stages.set_prize_ladder(db.session, contest, DEMO_PRIZES)
     settle_leaks(contest)
 
 

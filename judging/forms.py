@@ -118,10 +118,23 @@ def score_form(criteria_ids: list[int]) -> ScoreCommentForm:
     return type("ScoreForm", (ScoreCommentForm,), fields)()
 
 
+class Money(int):
+    """A cell's kind for an amount in đồng, typed as "5.000.000", "5,000,000" or "5000000"."""
+
+
+# A prize of more than ten billion đồng is a typing slip.
+LARGEST_AMOUNT = 10_000_000_000
+
+
 def _cell(kind: type, text: str):
-    """One cell as its kind: text as is, numbers within LARGEST_COUNT."""
+    """One cell as its kind: text as is, numbers within LARGEST_COUNT, money in whole đồng."""
     if kind is str:
         return text
+    if kind is Money:
+        digits = "".join(text.split()).replace(".", "").replace(",", "")
+        if not digits.isdigit() or int(digits) > LARGEST_AMOUNT:
+            raise ValueError(text)
+        return int(digits)
     value = finite_float(text)
     if kind is int:
         if not value.is_integer():
@@ -134,15 +147,16 @@ def _cell(kind: type, text: str):
 NAME_LENGTH = 100
 
 
-def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
-    """Rows of `a | b | c` text, one per line, each cell converted to its kind. A bad line
-    raises ValueError naming its number, in the interface's language."""
+def parse_lines(text: str, kinds: tuple[type, ...], what: str, optional: int = 0) -> list[tuple]:
+    """Rows of `a | b | c` text, one per line, each cell converted to its kind; the last
+    `optional` cells may be left off. A bad line raises ValueError naming its number, in the
+    interface's language."""
     rows = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) != len(kinds) or not cells[0]:
+        if not len(kinds) - optional <= len(cells) <= len(kinds) or not cells[0]:
             raise ValueError(
                 _(
                     "%(what)s, dòng %(n)s: cần %(k)s cột ngăn bởi dấu |.",
@@ -161,7 +175,7 @@ def parse_lines(text: str, kinds: tuple[type, ...], what: str) -> list[tuple]:
                 )
             )
         try:
-            rows.append(tuple(_cell(kind, c) for kind, c in zip(kinds, cells, strict=True)))
+            rows.append(tuple(_cell(kind, c) for kind, c in zip(kinds, cells, strict=False)))
         except ValueError as exc:
             raise ValueError(
                 _("%(what)s, dòng %(n)s: số không hợp lệ.", what=what, n=number)
@@ -203,7 +217,10 @@ class StageForm(Form):
 
 class LadderForm(Form):
     ladder = TextAreaField(
-        _l("Cơ cấu giải: mỗi dòng «Tên giải | số lượng | điểm tối thiểu»"),
+        _l(
+            "Cơ cấu giải: mỗi dòng «Tên giải | số lượng | điểm tối thiểu | tiền thưởng mỗi giải "
+            "(đồng, có thể bỏ trống)»"
+        ),
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Lưu cơ cấu giải"))

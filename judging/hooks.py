@@ -4,14 +4,16 @@ pages, its rule on ticking, its demo stages — connected for one app by `connec
 from __future__ import annotations
 
 from flask import Flask, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest import signals
 from contest.platform.db import db
 from contest.platform.errors import IllegalTransition
+from contest.services.contest_file import FileSection
 from contest.services.queries import find_round
-from judging import demo
+from judging import contest_file, demo
 from judging.policy import can_manage_unit_judging, can_view_unit_winners, sees_unit_results
 from judging.services.panel import juror_round_id
 from judging.services.reports import official_result
@@ -73,7 +75,17 @@ def _home_facts(sender, obj) -> list[tuple[str, str]]:
     levels = prize_levels(db.session, contest)
     if not levels:
         return []
-    ladder = "; ".join(_("%(name)s: %(n)s giải", name=lv.name, n=lv.quota) for lv in levels)
+    ladder = "; ".join(
+        _(
+            "%(name)s: %(n)s giải, mỗi giải %(amount)s đồng",
+            name=lv.name,
+            n=lv.quota,
+            amount=format_decimal(lv.amount),
+        )
+        if lv.amount
+        else _("%(name)s: %(n)s giải", name=lv.name, n=lv.quota)
+        for lv in levels
+    )
     return [(_("Cơ cấu giải"), ladder)]
 
 
@@ -161,6 +173,10 @@ def _demo_stages(sender) -> dict:  # noqa: ARG001
     return demo.HANDLERS
 
 
+def _contest_file_section(sender) -> FileSection:  # noqa: ARG001
+    return contest_file.SECTION
+
+
 def connect(app: Flask) -> None:
     """Connect judging's receivers for `app`."""
     for signal, receiver in (
@@ -173,5 +189,6 @@ def connect(app: Flask) -> None:
         (signals.home_facts, _home_facts),
         (signals.ticking, _judged_rounds_forward_by_results),
         (signals.demo_stages, _demo_stages),
+        (signals.contest_file, _contest_file_section),
     ):
         signal.connect(receiver, sender=app)

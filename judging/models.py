@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     Float,
@@ -317,6 +318,7 @@ class PrizeLevel(db.Model):
         UniqueConstraint("contest_id", "round_id", "position"),
         province_unique("uq_prize_level_province_position", "contest_id", "position"),
         CheckConstraint("quota >= 0", name="quota"),
+        CheckConstraint("amount >= 0", name="amount"),
     )
 
     id: Mapped[intpk]
@@ -327,6 +329,8 @@ class PrizeLevel(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     quota: Mapped[int] = mapped_column()
     min_score: Mapped[float] = mapped_column(Float, default=0.0)
+    # What each winner of this rung receives, in đồng (0: a certificate only).
+    amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     @property
     def audit_name(self) -> str:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 
+from contest.categories import default_categories
 from contest.documents.intake import extract_typed
+from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, Unit, User
 from contest.platform.db import db, utcnow
 from contest.services.accounts import create_user
@@ -161,8 +163,10 @@ def world(app):
         min_words=20,
         max_words=400,
         max_entries_per_entrant=2,
+        phase=ContestPhase.SUBMISSION,
     )
     contest.declarations = ["Bài viết về người thật, việc thật."]
+    contest.categories = default_categories()
     db.session.add(contest)
     r_prov = Round(contest=contest, unit=province)
     r_d1 = Round(contest=contest, unit=d1, parent=r_prov, quota=2, profile_quota=1)

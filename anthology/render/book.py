@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from anthology.colophon import normalise_isbn
-from contest.categories import category_label, category_order
 from contest.platform.text import escape_markdown as esc
 from contest.platform.text import vietnamese_key
 
@@ -72,6 +71,8 @@ class Book:
     colophon_closing: list[str] = field(default_factory=list)
     isbn: str = ""
     book_uuid: str = ""
+    # The contest's categories, code → name, in its order: Part II follows it.
+    categories: dict[str, str] = field(default_factory=dict)
     essays: list[BookEssay] = field(default_factory=list)
     profiles: list[BookProfile] = field(default_factory=list)
     cover: str | None = None
@@ -97,11 +98,20 @@ class Book:
         }
 
     def profile_groups(self) -> list[tuple[str, list[BookProfile]]]:
-        """Profiles by the seed's categories: collectives 1.1–1.9, then individuals 2.1–2.4."""
+        """Profiles by the contest's categories, in its order (the seed's: collectives 1.1–1.9,
+        then individuals 2.1–2.4)."""
         groups: dict[str, list[BookProfile]] = {}
         for profile in self.profiles:
             groups.setdefault(profile.category, []).append(profile)
-        return [(code, groups[code]) for code in sorted(groups, key=category_order)]
+        order = list(self.categories)
+        return [
+            (code, groups[code])
+            for code in sorted(groups, key=lambda c: order.index(c) if c in order else len(order))
+        ]
+
+    def category_label(self, code: str) -> str:
+        """`1.3 – Gương điển hình …` for Part II's headings and the table of contents."""
+        return f"{code} – {self.categories.get(code, '')}"
 
     def author_index(self) -> list[tuple[str, list[str]]]:
         """Authors in Vietnamese order (by given name, then the rest), with their essays."""
@@ -227,7 +237,7 @@ def render_body(book: Book, *, winners: bool = True) -> str:
         add(_essay_markdown(essay).strip() + "\n")
     add("# Phần II. Gương điển hình tiên tiến {#phan-2}\n")
     for code, profiles in book.profile_groups():
-        add(f"## {esc(category_label(code))} {{#linh-vuc-{code.replace('.', '-')}}}\n")
+        add(f"## {esc(book.category_label(code))} {{#linh-vuc-{code.replace('.', '-')}}}\n")
         for profile in profiles:
             add(f"### {esc(profile.name)} {{#{profile.key}}}\n")
             if profile.photo:

@@ -25,7 +25,6 @@ from anthology.render.docx_package import (
     set_vietnamese,
 )
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
-from contest.categories import category_label
 from contest.documents import office
 
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
@@ -162,7 +161,7 @@ def _planned_toc(book: Book) -> list[tuple[str, str, str]]:
     entries = [("TOC 1", "Phần I. Những bài viết đoạt giải")]
     entries += [("TOC 2", essay.title) for essay in book.essays]
     entries.append(("TOC 1", "Phần II. Gương điển hình tiên tiến"))
-    entries += [("TOC 2", category_label(code)) for code, _profiles in book.profile_groups()]
+    entries += [("TOC 2", book.category_label(code)) for code, _profiles in book.profile_groups()]
     entries += [("TOC 1", "Danh sách tác giả đoạt giải"), ("TOC 1", "Chỉ mục tác giả")]
     return [(style, text, "") for style, text in entries]
 

@@ -129,6 +129,7 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         colophon_closing=closing,
         isbn=settings.isbn,
         book_uuid=settings.book_uuid,
+        categories=contest.category_names,
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.is_essay:

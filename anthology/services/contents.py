@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from anthology.audit import AnthologyAction
 from anthology.models import AnthologyItem
-from contest.categories import category_order
 from contest.documents.converter import rewrite_markdown
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, Entry, ExemplarProfile, User
@@ -44,7 +43,9 @@ def default_profiles(session: Session, contest: Contest) -> list[ExemplarProfile
         )
     )
     profiles = session.scalars(select(ExemplarProfile).where(ExemplarProfile.id.in_(chosen))).all()
-    return sorted(profiles, key=lambda p: (category_order(p.category), vietnamese_key(p.name)))
+    return sorted(
+        profiles, key=lambda p: (contest.category_position(p.category), vietnamese_key(p.name))
+    )
 
 
 def items(session: Session, contest: Contest) -> list[AnthologyItem]:

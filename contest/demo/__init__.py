@@ -6,18 +6,20 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from contest.categories import CATEGORIES
+from contest.categories import default_categories
 from contest.demo import text as demo_text
 from contest.demo.units import COMMUNES, DEPARTMENTS, DISTRICTS, ENTERPRISES, VILLAGES
 from contest.documents.converter import markdowns_to_html
 from contest.documents.intake import ExtractedEssay, extract_typed
-from contest.models import Contest, Entry, EntryState, Role, Round, Unit, User
+from contest.models import Contest, Entry, EntryState, Role, Unit, User
 from contest.platform.config import setting
+from contest.services import contest_file, publishing
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry, disqualify_entry, withdraw_entry
 from contest.services.forwarding import (
@@ -36,19 +38,14 @@ DEFAULT_SEED = 2019
 STAFF_DOMAIN = "@sonla.gov.vn"
 # Essays converted to HTML by one pandoc run (see `_save_demo_entries`).
 ESSAY_BATCH = 200
+CATEGORY_CODES = tuple(c.code for c in default_categories())
 STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
 
-QUOTAS = {"commune": (3, 3), "district": (10, 5), "department": (5, 3), "enterprise": (3, 2)}
+DEMO_FILE = Path(__file__).with_name("contest.toml")
 KEPT_OPEN = ("VHO", "SYT")  # left open in the demo so a new entrant can still send an essay
 # Left to the judging side's demo, which gives the round its own jury, judges it and sends
 # its best up by results (issue 14): the core's demo never ticks and forwards it.
 JUDGED_AT_UNIT = ("MCH",)
-DECLARATIONS = [
-    "Bài viết về người thật, việc thật; có ghi rõ họ tên, địa chỉ của người hoặc tập thể "
-    "được viết về.",
-    "Bài viết chưa từng đăng trên báo chí, sách, trang mạng hay mạng xã hội.",
-    "Tôi là tác giả của bài viết và chịu trách nhiệm về nội dung.",
-]
 
 
 @dataclass
@@ -84,46 +81,24 @@ def build_units(session: Session) -> dict[str, Unit]:
     return units
 
 
-def build_contest(session: Session, units: dict[str, Unit], now: datetime) -> Contest:
-    """The contest and one round per participating unit. The demo's dates are around today so
-    that the submission side can be tried live; the contest itself is the 2019 one."""
-    contest = Contest(
-        slug=DEMO_SLUG,
-        title="Cuộc thi viết về gương điển hình tiên tiến, người tốt, việc tốt tỉnh Sơn La "
-        "năm 2019",
-        opens_at=now - timedelta(days=60),
-        closes_at=now + timedelta(days=30),
-        min_words=500,
-        max_words=2000,
-        max_entries_per_entrant=3,
-    )
-    contest.declarations = DECLARATIONS
-    session.add(contest)
-    province_round = Round(contest=contest, unit=units["SL"])
-    session.add(province_round)
-    rounds = {"SL": province_round}
-    for code, unit in units.items():
-        if unit.kind in ("district", "department", "enterprise"):
-            quota, profile_quota = QUOTAS[unit.kind]
-            rounds[code] = Round(
-                contest=contest,
-                unit=unit,
-                parent=province_round,
-                quota=quota,
-                profile_quota=profile_quota,
-            )
-    for code, unit in units.items():
-        if unit.kind == "commune":
-            quota, profile_quota = QUOTAS["commune"]
-            rounds[code] = Round(
-                contest=contest,
-                unit=unit,
-                parent=rounds[unit.parent.code],
-                quota=quota,
-                profile_quota=profile_quota,
-            )
-    session.add_all(rounds.values())
-    session.flush()
+def demo_contest_data(now: datetime | None = None) -> dict:
+    """The demo's contest file; with `now`, its 2019 calendar is replayed so that entries
+    opened 60 days before `now` (every deadline keeps its distance)."""
+    data = contest_file.parse(DEMO_FILE.read_bytes())
+    if now is not None:
+        shift = (now.date() - timedelta(days=60)) - data["opens"]
+        for key in ("opens", "closes", "judging_by"):
+            data[key] += shift
+        for level in data["levels"]:
+            level["forward_by"] += shift
+    return data
+
+
+def build_contest(session: Session, now: datetime) -> Contest:
+    """The contest through the front door: created from the demo's file as a draft, with a
+    round for every unit of a level that takes part, then published."""
+    contest = contest_file.create_draft(session, demo_contest_data(now), None)
+    publishing.publish(session, contest, None)
     return contest
 
 
@@ -156,8 +131,11 @@ def load_demo(
     rng = random.Random(seed)
     accounts = DemoAccounts()
     units = build_units(session)
-    contest = build_contest(session, units, now)
-    rounds = {r.unit.code: r for r in contest.rounds}
+    contest = build_contest(session, now)
+    # In the order of the demo's unit lists (districts, departments, …, communes), which the
+    # seeded draws below follow.
+    by_code = {r.unit.code: r for r in contest.rounds}
+    rounds = {code: by_code[code] for code in units if code in by_code}
     _user(
         session,
         accounts,
@@ -262,7 +240,7 @@ class DemoEssay:
 
 
 def _demo_essay(rng: random.Random, author: User, now: datetime) -> DemoEssay:
-    category = rng.choice(list(CATEGORIES))
+    category = rng.choice(CATEGORY_CODES)
     kind = "household" if category == "1.9" else ("collective" if category < "2" else "individual")
     subject = (
         demo_text.person_name(rng)
@@ -314,7 +292,7 @@ def _create_profiles(session, rng, contest, rounds, organisers) -> None:
         if code == "SL" or round_.unit.kind == "department" and rng.random() < 0.5:
             continue
         for _ in range(rng.randint(1, 3)):
-            category = rng.choice(list(CATEGORIES))
+            category = rng.choice(CATEGORY_CODES)
             kind = (
                 "household"
                 if category == "1.9"

@@ -20,7 +20,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -94,8 +94,11 @@ def enqueue(
     *,
     contest_id: int | None = None,
     max_attempts: int = 3,
+    run_after: datetime | None = None,
 ) -> Job:
-    """Queue a job in the caller's unit of work; it runs once that commits."""
+    """Queue a job in the caller's unit of work; it runs once that commits, or at
+    `run_after` (naive UTC) if that is later: a deadline's work waits in the table, which
+    survives restarts, and the runners read it every sweep."""
     assert kind in _kinds(), f"unknown job kind {kind}"
     job = Job(
         kind=kind,
@@ -103,7 +106,7 @@ def enqueue(
         payload_json=json.dumps(payload, ensure_ascii=False),
         contest_id=contest_id,
         max_attempts=max_attempts,
-        run_after=utcnow(),
+        run_after=max(run_after or utcnow(), utcnow()),
     )
     session.add(job)
     session.flush()
@@ -180,12 +183,16 @@ def run_due() -> int:
 def recover_abandoned(app: Flask) -> int:
     """At start-up: jobs "running" in a process of this machine that no longer exists died
     with it. Work that can simply run again (mail) is queued again while attempts remain;
-    the rest is marked failed with the reason, and its kind cleans up after it."""
+    the rest is marked failed with the reason, and its kind cleans up after it. Queued work
+    (a deadline booked for later) wakes a runner."""
     with app.app_context():
         if not inspect(db.engine).has_table(Job.__tablename__):
             return 0  # before the first migration
         settled = settle_abandoned()
+        waiting = db.session.scalar(select(Job.id).where(Job.state == JobState.QUEUED).limit(1))
         db.session.remove()
+        if waiting is not None:  # work booked for later (a deadline) outlives the restart
+            app.extensions["jobs"].wake()
         return settled
 
 

@@ -14,14 +14,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
-from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.categories import SUBJECT_KINDS
 from contest.documents.converter import markdown_to_html
 from contest.documents.intake import ExtractedEssay
 from contest.errors import DeadlinePassed, EditedElsewhere, EntryLimitReached, NotAllowedToEnter
-from contest.models import Contest, ContestPhase, Entry, EntryState, ExemplarProfile, Unit, User
+from contest.models import (
+    Contest,
+    ContestPhase,
+    Entry,
+    EntryState,
+    ExemplarProfile,
+    Round,
+    Unit,
+    User,
+)
 from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.i18n import format_date
 from contest.platform.states import advance
 from contest.platform.text import nfc
 from contest.services import notifications
@@ -43,12 +53,12 @@ class Subject:
         return cls(profile.name, profile.address, profile.kind, profile.category, profile)
 
 
-def validate_subject(subject: Subject) -> None:
+def validate_subject(contest: Contest, subject: Subject) -> None:
     if not subject.name.strip():
         raise InvalidInput(_l("Cần ghi tên người hoặc tập thể được viết về."))
     if subject.kind not in SUBJECT_KINDS:
         raise InvalidInput(_l("Loại đối tượng không hợp lệ."))
-    if subject.category not in CATEGORIES:
+    if subject.category not in contest.category_names:
         raise InvalidInput(_l("Lĩnh vực gương điển hình không hợp lệ."))
 
 
@@ -85,6 +95,8 @@ def check_can_enter(
 ) -> None:
     if not author.may_enter:
         raise NotAllowedToEnter(_l("Thành viên Ban Tổ chức và Ban Giám khảo không được dự thi."))
+    if contest.phase == ContestPhase.DRAFT:
+        raise DeadlinePassed(_l("Cuộc thi chưa công bố, chưa nhận bài."))
     if contest.phase != ContestPhase.SUBMISSION:
         raise DeadlinePassed(_l("Cuộc thi đã hết hạn nhận bài."))
     if not by_organiser and not (contest.opens_at <= now <= contest.closes_at):
@@ -95,6 +107,8 @@ def check_can_enter(
                 closes=f"{contest.closes_at:%d/%m/%Y}",
             )
         )
+    if not by_organiser and author.unit is not None:
+        check_unit_deadline(round_for_unit(session, contest, author.unit), now)
     query = select(func.count(Entry.id)).where(
         Entry.contest_id == contest.id,
         Entry.author_id == author.id,
@@ -109,6 +123,36 @@ def check_can_enter(
                 n=contest.max_entries_per_entrant,
             )
         )
+
+
+def check_unit_deadline(round_: Round, now: datetime) -> None:
+    """An entrant's own unit may stop taking essays before the contest does: its round, or
+    one above it, must forward by then (the level's deadline)."""
+    if now > round_.entries_close_at:
+        raise DeadlinePassed(
+            _l(
+                "%(unit)s đã hết hạn nhận bài (hết ngày %(day)s).",
+                unit=round_.unit.name,
+                day=format_date(round_.entries_close_at),
+            )
+        )
+
+
+def own_closing(
+    session: Session, contests: list[Contest], author: User
+) -> dict[int, tuple[str, datetime]]:
+    """contest id → (the author's unit round's name, its last moment for entries): what the
+    home page tells an entrant whose unit closes before the contest does."""
+    found = {}
+    for contest in contests:
+        if author.unit is None or contest.phase != ContestPhase.SUBMISSION:
+            continue
+        try:
+            round_ = round_for_unit(session, contest, author.unit)
+        except InvalidInput:  # the unit takes no part in this contest
+            continue
+        found[contest.id] = (round_.unit.name, round_.entries_close_at)
+    return found
 
 
 def create_entry(
@@ -132,7 +176,7 @@ def create_entry(
     check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
-    validate_subject(subject)
+    validate_subject(contest, subject)
     submit = submit and not held_for_checking(essay, entered_by)
     if submit and not declarations_accepted:
         raise InvalidInput(DECLARATIONS_NEEDED)
@@ -214,11 +258,11 @@ def update_entry(
         )
     if not entry.is_editable:
         raise IllegalTransition(_l("Bài đã được xét ở vòng đơn vị, không thể sửa."))
-    if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
+    if not (entry.contest.opens_at <= now <= entry.round.entries_close_at):
         raise DeadlinePassed(_l("Đã hết hạn sửa bài."))
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
-    validate_subject(subject)
+    validate_subject(entry.contest, subject)
     if essay is not None and entry.state == EntryState.SUBMITTED:
         check_word_limits(entry.contest, essay.word_count)
     entry.title = nfc(title.strip())
@@ -264,7 +308,7 @@ def submit_entry(
     contest's declarations (a draft may be saved before)."""
     if not declarations_accepted:
         raise InvalidInput(DECLARATIONS_NEEDED)
-    if not (entry.contest.opens_at <= now <= entry.contest.closes_at):
+    if not (entry.contest.opens_at <= now <= entry.round.entries_close_at):
         raise DeadlinePassed(_l("Đã hết hạn nộp bài."))
     if entry.round.closed_at is not None:
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))

@@ -21,7 +21,6 @@ from contest.models import (
     Entry,
     EntryState,
     ExemplarProfile,
-    Forwarding,
     ProfileState,
     Round,
     Unit,
@@ -31,8 +30,9 @@ from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.listing import Page, paginate
 from contest.platform.states import advance
+from contest.quotas import Forwarding
 from contest.services import notifications
-from contest.services.queries import WITHOUT_BODIES
+from contest.services.queries import WITH_AUTHORS, WITHOUT_BODIES
 
 # Rows of a round page's entry lists (waiting, decided) shown at once.
 ROUND_PAGE_SIZE = 50
@@ -76,9 +76,7 @@ def _pending(session: Session, round_: Round, model: type[Entry | ExemplarProfil
 def pending_entries_page(session: Session, round_: Round, number: int) -> Page:
     """One page of the entries waiting for this round's decision, their authors and units
     read with it: a district may hold thousands, the round page shows a page."""
-    query = _pending_query(round_, Entry).options(
-        selectinload(Entry.author), selectinload(Entry.author_unit), *WITHOUT_BODIES
-    )
+    query = _pending_query(round_, Entry).options(*WITH_AUTHORS, *WITHOUT_BODIES)
     return paginate(session, query, number, ROUND_PAGE_SIZE)
 
 
@@ -123,6 +121,8 @@ def rounds_still_holding_entries(session: Session, contest: Contest) -> list[tup
 
 
 def _check_round_open(round_: Round) -> None:
+    if round_.contest.phase == ContestPhase.DRAFT:
+        raise IllegalTransition(_l("Cuộc thi chưa công bố: chưa có gì để gửi lên."))
     if round_.contest.phase != ContestPhase.SUBMISSION:
         raise IllegalTransition(
             _l(
@@ -242,13 +242,15 @@ def forward_round(
     entry_ids: Iterable[int] | None = None,
     forward_all: bool = False,
     by_results: bool = False,
+    overdue: bool = False,
 ) -> ForwardResult:
     """Send the chosen entries and profiles up to the parent round and close this round.
 
     The chosen entries are the ticked ones, or `entry_ids`, or all pending with `forward_all`.
     Pending entries not chosen become 'not selected'. Quota is checked before anything moves.
     A round forwarding by ticks asks `signals.ticking` first; `by_results` is the way of a
-    round that judged its own entries (judging's forward by results).
+    round that judged its own entries (judging's forward by results). The level's minimum is
+    asked of an organiser, never of a round its deadline closes (`overdue`).
     """
     _check_round_open(round_)
     if not by_results:
@@ -276,6 +278,16 @@ def forward_round(
                 "Đã chọn %(n)d bài.",
                 unit=round_.unit.name,
                 quota=round_.quota,
+                n=len(chosen),
+            )
+        )
+    minimum = min(round_.quota_min, len(pending))
+    if not (overdue or by_results) and len(chosen) < minimum:
+        raise QuotaExceeded(
+            _l(
+                "%(unit)s cần gửi lên ít nhất %(minimum)d bài (đang chọn %(n)d).",
+                unit=round_.unit.name,
+                minimum=minimum,
                 n=len(chosen),
             )
         )

@@ -36,7 +36,7 @@ def create_profile(
     photo: tuple[str, bytes] | None = None,
 ) -> ExemplarProfile:
     """A unit organiser records an exemplar; it waits in the unit's round to be nominated."""
-    validate_subject(Subject(name, address, kind, category))
+    validate_subject(contest, Subject(name, address, kind, category))
     profile = ExemplarProfile(
         contest=contest,
         unit=round_.unit,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from contest.audit import ENTRY_EVENTS_FOR_EVERYONE
 from contest.lifecycles import ContestPhase
@@ -16,7 +16,6 @@ from contest.models import (
     Entry,
     EntryState,
     ExemplarProfile,
-    Forwarding,
     Role,
     Round,
     Unit,
@@ -25,6 +24,7 @@ from contest.models import (
 from contest.platform.listing import Page, paginate
 from contest.platform.models import AuditEvent, Job
 from contest.platform.text import vietnamese_key
+from contest.quotas import Forwarding
 
 # An entry as a list row: its essay (three copies of the text) is left in the database.
 WITHOUT_BODIES = (defer(Entry.body_markdown), defer(Entry.body_text), defer(Entry.body_html))
@@ -103,8 +103,12 @@ def entry_history(session: Session, entry: Entry, *, everything: bool) -> list[A
     )
 
 
-def contests_newest_first(session: Session) -> list[Contest]:
-    return list(session.scalars(select(Contest).order_by(Contest.opens_at.desc())))
+def contests_newest_first(session: Session, with_drafts: bool = False) -> list[Contest]:
+    """Drafts only for those who may see them (`models.sees_drafts`)."""
+    query = select(Contest).order_by(Contest.opens_at.desc())
+    if not with_drafts:
+        query = query.where(Contest.phase != ContestPhase.DRAFT)
+    return list(session.scalars(query))
 
 
 def find_round(session: Session, contest: Contest, unit_id: int | None) -> Round | None:
@@ -141,6 +145,11 @@ def profiles_of_contest(session: Session, contest: Contest) -> list[ExemplarProf
     return sorted(profiles, key=lambda p: vietnamese_key(p.name))
 
 
+# A list's authors and their units read in the list's own query: one statement however many
+# rows, and none more for a list that is empty in a small contest and full in a large one.
+WITH_AUTHORS = (joinedload(Entry.author), joinedload(Entry.author_unit))
+
+
 def forwarded_from(session: Session, round_: Round) -> list[Entry]:
     """Entries this round has sent up."""
     return list(
@@ -148,6 +157,7 @@ def forwarded_from(session: Session, round_: Round) -> list[Entry]:
             select(Entry)
             .join(Forwarding, Forwarding.entry_id == Entry.id)
             .where(Forwarding.from_round_id == round_.id)
+            .options(*WITH_AUTHORS, *WITHOUT_BODIES)
             .order_by(Entry.id)
         )
     )
@@ -159,7 +169,7 @@ def decided_page(session: Session, round_: Round, number: int, size: int) -> Pag
     query = (
         select(Entry)
         .where(Entry.round_id == round_.id, Entry.state.in_(DECIDED_ENTRY_STATES))
-        .options(*WITHOUT_BODIES)
+        .options(*WITH_AUTHORS, *WITHOUT_BODIES)
         .order_by(Entry.id)
     )
     return paginate(session, query, number, size)
@@ -259,5 +269,30 @@ def organiser_contacts(session: Session) -> list[User]:
             select(User)
             .where(User.role == Role.PROVINCE_ORGANISER, User.is_active_account)
             .order_by(User.id)
+        )
+    )
+
+
+def tree_order(session: Session) -> list[tuple[int, Unit]]:
+    """Every unit with its depth, parents first and children by code, from one query (the
+    tree is walked in memory, never a query per unit)."""
+    everyone = list(session.scalars(select(Unit).order_by(Unit.code)))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in everyone:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[int, Unit]] = []
+    stack = [(0, root) for root in reversed(children.get(None, []))]
+    while stack:
+        depth, unit = stack.pop()
+        ordered.append((depth, unit))
+        stack.extend((depth + 1, child) for child in reversed(children.get(unit.id, [])))
+    return ordered
+
+
+def contests_taking_units(session: Session) -> list[Contest]:
+    """Contests a unit added now still joins: drafts, and those taking entries."""
+    return list(
+        session.scalars(
+            select(Contest).where(Contest.phase.in_((ContestPhase.DRAFT, ContestPhase.SUBMISSION)))
         )
     )

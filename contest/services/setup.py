@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
+from contest.contest_plan import MAX_ENTRIES_PER_ENTRANT, MAX_QUOTA, MAX_WORDS
 from contest.errors import QuotaExceeded
 from contest.models import Contest, Round, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.text import nfc
 from contest.services.forwarding import forwarded_count, round_for_unit
+from contest.services.queries import tree_order
 
 
 def update_contest(
@@ -71,13 +73,6 @@ def update_contest(
     return contest
 
 
-# More than any unit could send: a larger number is a typing slip (or an attack on the column).
-MAX_QUOTA = 100_000
-# Limits of the rules, for the same reason.
-MAX_WORDS = 1_000_000
-MAX_ENTRIES_PER_ENTRANT = 100
-
-
 def check_quotas(quota: int | None, profile_quota: int | None) -> None:
     for value in (quota, profile_quota):
         if value is None or not 0 <= value <= MAX_QUOTA:
@@ -128,3 +123,31 @@ def set_quota(
         session, actor, round_, ContestAction.QUOTA_SET, entries=quota, profiles=profile_quota
     )
     session.flush()
+
+
+def rounds_for_tree(session: Session, contest: Contest) -> list[Round]:
+    """A round for every switched-on unit of a level that takes part and has none yet, each
+    sending up to the round of its nearest ancestor (parents are met first)."""
+    existing = {
+        r.unit_id: r for r in session.scalars(select(Round).where(Round.contest == contest))
+    }
+    added: list[Round] = []
+    for _depth, unit in tree_order(session):
+        level = contest.level_for(unit.kind)
+        if unit.id in existing or level is None or not unit.is_active:
+            continue
+        parent = next((existing[a.id] for a in unit.ancestors() if a.id in existing), None)
+        if parent is None or parent.closed_at is not None:
+            continue
+        round_ = Round(
+            contest=contest,
+            unit=unit,
+            parent=parent,
+            quota=level.quota_max,
+            profile_quota=level.profile_quota,
+        )
+        session.add(round_)
+        existing[unit.id] = round_
+        added.append(round_)
+    session.flush()
+    return added

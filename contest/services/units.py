@@ -25,6 +25,7 @@ from contest.platform.errors import InvalidInput
 from contest.platform.spreadsheets import read_table, table_csv, table_xlsx
 from contest.platform.text import nfc, without_control_characters
 from contest.registry import UnitRow
+from contest.services import queries, setup
 from contest.services.accounts import open_account
 
 MAX_CODE = 32
@@ -213,6 +214,8 @@ def import_units(
                 )
             )
     session.flush()
+    for contest in queries.contests_taking_units(session):
+        setup.rounds_for_tree(session, contest)  # a unit added later takes part too
     return done
 
 
@@ -324,22 +327,6 @@ def set_unit_active(session: Session, actor: User | None, unit: Unit, active: bo
     session.flush()
 
 
-def tree_order(session: Session) -> list[tuple[int, Unit]]:
-    """Every unit with its depth, parents first and children by code, from one query (the
-    tree is walked in memory, never a query per unit)."""
-    everyone = list(session.scalars(select(Unit).order_by(Unit.code)))
-    children: dict[int | None, list[Unit]] = {}
-    for unit in everyone:
-        children.setdefault(unit.parent_id, []).append(unit)
-    ordered: list[tuple[int, Unit]] = []
-    stack = [(0, root) for root in reversed(children.get(None, []))]
-    while stack:
-        depth, unit = stack.pop()
-        ordered.append((depth, unit))
-        stack.extend((depth + 1, child) for child in reversed(children.get(unit.id, [])))
-    return ordered
-
-
 def unit_rows(session: Session) -> list[UnitRow]:
     """The whole tree as rows, parents first, for `units list` and the download."""
     organisers = {
@@ -348,7 +335,7 @@ def unit_rows(session: Session) -> list[UnitRow]:
             select(User).where(User.role == Role.UNIT_ORGANISER).order_by(User.id.desc())
         )
     }
-    units = tree_order(session)
+    units = queries.tree_order(session)
     codes = {unit.id: unit.code for _depth, unit in units}
     return [
         UnitRow(

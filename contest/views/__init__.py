@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from contest.categories import CATEGORIES, SUBJECT_KINDS
+from contest.categories import SUBJECT_KINDS
 from contest.models import ContestPhase, EntryState, ProfileState
 from contest.platform.audit import sentence
 from contest.platform.listing import list_url
@@ -22,7 +22,6 @@ def init_app(app: Flask) -> None:
     import) use."""
     errors.init_app(app)
     app.jinja_env.globals.update(
-        CATEGORIES=CATEGORIES,
         SUBJECT_KINDS=SUBJECT_KINDS,
         EntryState=EntryState,
         ProfileState=ProfileState,

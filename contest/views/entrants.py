@@ -12,7 +12,7 @@ from contest import policy
 from contest.documents import pictures
 from contest.documents.sanitise import essay_markup
 from contest.forms import ConfirmForm, EntryForm, ReasonForm, SubmitEntryForm
-from contest.models import Contest, EntryState
+from contest.models import Contest, EntryState, sees_drafts
 from contest.platform import storage
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.errors import DomainError
@@ -32,7 +32,7 @@ from contest.views.common import (
 
 @bp.route("/")
 def home():
-    contests = queries.contests_newest_first(db.session)
+    contests = queries.contests_newest_first(db.session, sees_drafts(current_user))
     my_round = None
     if current_user.is_authenticated and current_user.is_unit_organiser and contests:
         my_round = queries.find_round(db.session, contests[0], current_user.unit_id)
@@ -40,6 +40,11 @@ def home():
         "contest/home.html",
         contests=contests,
         my_round=my_round,
+        own_closing=(
+            entries.own_closing(db.session, contests, current_user)
+            if current_user.is_authenticated and current_user.may_enter
+            else {}
+        ),
         now=utcnow(),
         contacts=queries.organiser_contacts(db.session),
     )
@@ -72,7 +77,7 @@ def new_entry(slug: str):
     except DomainError as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("contest.my_entries", slug=contest.slug))
-    form = EntryForm()
+    form = EntryForm(contest)
     form.subject_profile_id.choices = profile_choices(contest)
     if form.validate_on_submit() and (essay_input := convert_essay(form, required=True)):
         with user_action(None, INPUT_ERRORS) as action:
@@ -148,7 +153,7 @@ def entry_original(entry_id: int):
 def edit_entry(entry_id: int):
     entry = visible_entry(entry_id)
     policy.require(policy.can_edit_entry(current_user, entry))
-    form = EntryForm(obj=entry)
+    form = EntryForm(entry.contest, obj=entry)
     form.subject_profile_id.choices = profile_choices(entry.contest)
     if request.method == "GET":
         form.subject_profile_id.data = entry.subject_profile_id or 0

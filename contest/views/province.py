@@ -1,4 +1,5 @@
-"""The province's pages: dashboard, rules and rounds, staff accounts, audit log."""
+"""The province's pages: a new contest, its dashboard, rules, levels and rounds, publishing,
+staff accounts, audit log."""
 
 from __future__ import annotations
 
@@ -8,22 +9,31 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from contest import policy
-from contest.categories import CATEGORIES
-from contest.forms import (
-    ContestRulesForm,
-    PostedAction,
-    QuotaForm,
-    RoundForm,
-    UnitForm,
-    choices,
-)
+from contest.forms import ConfirmForm, PostedAction, QuotaForm, choices
 from contest.models import Contest, EntryState, Round, Unit
 from contest.platform.audit import action_choices
 from contest.platform.db import db
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
 from contest.platform.listing import ListArgs
-from contest.platform.web import user_action
-from contest.services import forwarding, lists, queries, setup, units
+from contest.platform.web import attachment, user_action
+from contest.services import (
+    contest_file,
+    forwarding,
+    levels,
+    lists,
+    publishing,
+    queries,
+    setup,
+    units,
+)
+from contest.setup_forms import (
+    UNIT_KIND_LABELS,
+    ContestRulesForm,
+    LevelForm,
+    NewContestForm,
+    RoundForm,
+    UnitForm,
+)
 from contest.views.common import bp
 
 
@@ -41,7 +51,7 @@ def dashboard(slug: str):
         text=args.text(),
         state=args.choice("state", EntryState.values()),
         unit_id=args.number("unit"),
-        category=args.choice("category", CATEGORIES),
+        category=args.choice("category", contest.category_names),
         sort=sort,
         descending=descending,
     )
@@ -98,6 +108,19 @@ def _set_quota(session: Session, contest: Contest, form: QuotaForm) -> None:
     setup.set_quota(session, round_, form.quota.data, form.profile_quota.data, current_user)
 
 
+def _set_level(session: Session, contest: Contest, form: LevelForm) -> None:
+    levels.set_level(
+        session,
+        contest,
+        current_user,
+        kind=form.kind.data,
+        quota_min=form.quota_min.data,
+        quota_max=form.quota_max.data,
+        profile_quota=form.profile_quota.data,
+        forward_by=day_end_utc(form.forward_by.data) if form.forward_by.data else None,
+    )
+
+
 def _fill_rules(rules: ContestRulesForm, contest: Contest) -> None:
     rules.title.data = contest.title
     rules.opens_on.data = local_day(contest.opens_at)
@@ -113,11 +136,13 @@ def contest_settings(slug: str):
     """The province sets the rules, which units run a round, their quotas, and the units."""
     contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
-    rules, round_form, unit_form = (
+    rules, round_form, unit_form, level_form = (
         ContestRulesForm(prefix="rules"),
         RoundForm(prefix="round"),
         UnitForm(prefix="unit"),
+        LevelForm(prefix="level"),
     )
+    level_form.kind.choices = choices(UNIT_KIND_LABELS.items())
     units = queries.units_by_name(db.session)
     rounds = queries.rounds_of_contest(db.session, contest)
     with_round = {r.unit_id for r in rounds}
@@ -131,6 +156,7 @@ def contest_settings(slug: str):
         "round": (round_form, _add_round, _("Đã thêm vòng thi.")),
         "unit": (unit_form, _add_unit, _("Đã thêm đơn vị.")),
         "quota": (QuotaForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
+        "level": (level_form, _set_level, _("Đã lưu chỉ tiêu và hạn của cấp này.")),
     }
     chosen = operations.get(PostedAction().action.data or "")
     if chosen is not None and chosen[0].validate_on_submit():
@@ -147,8 +173,67 @@ def contest_settings(slug: str):
         rules=rules,
         round_form=round_form,
         unit_form=unit_form,
+        level_form=level_form,
+        kinds=UNIT_KIND_LABELS,
         rounds=rounds,
+        problems=publishing.problems(db.session, contest) if contest.is_draft else [],
+        publish_form=ConfirmForm(),
     )
+
+
+@bp.route("/contests/new", methods=["GET", "POST"])
+@login_required
+def new_contest():
+    """ "Tạo cuộc thi": a draft from the starter settings, a copy of an earlier contest
+    ("Nhân bản", `?copy_from=slug`), or an uploaded contest file; the draft's settings page
+    then lists what stops it from being published."""
+    policy.require(policy.is_province(current_user))
+    form = NewContestForm()
+    earlier = queries.contests_newest_first(db.session, with_drafts=True)
+    form.copy_from.choices = choices(
+        [("", _("Thể lệ mặc định (lĩnh vực theo Kế hoạch 55)"))]
+        + [(c.slug, c.title) for c in earlier]
+    )
+    if request.method == "GET":
+        form.copy_from.data = request.args.get("copy_from", "")
+    if form.validate_on_submit():
+        source = next((c for c in earlier if c.slug == form.copy_from.data), None)
+        raw = form.file.data.read() if form.file.data else None
+        with user_action(_("Đã tạo bản nháp. Hoàn tất các mục dưới đây rồi công bố.")) as made:
+            made.value = contest_file.new_draft(
+                made.session,
+                current_user,
+                slug=form.slug.data,
+                title=form.title.data,
+                opens=form.opens_on.data,
+                closes=form.closes_on.data,
+                source=source,
+                raw=raw,
+            )
+        if made.ok:
+            return redirect(url_for("contest.contest_settings", slug=made.value.slug))
+    return render_template("contest/new_contest.html", form=form)
+
+
+@bp.route("/c/<slug>/publish", methods=["POST"])
+@login_required
+def publish_contest(slug: str):
+    contest = Contest.from_slug_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã công bố cuộc thi: người dự thi gửi bài được từ ngày mở.")) as done:
+            publishing.publish(done.session, contest, current_user)
+    return redirect(url_for("contest.contest_settings", slug=slug))
+
+
+@bp.route("/c/<slug>/contest.toml")
+@login_required
+def download_contest_file(slug: str):
+    """Everything that defines the contest, as the file `flask contest create` reads."""
+    contest = Contest.from_slug_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    text = contest_file.to_toml(contest_file.dump(db.session, contest))
+    return attachment(text.encode("utf-8"), "application/toml", f"{contest.slug}.toml")
 
 
 @bp.route("/c/<slug>/audit")

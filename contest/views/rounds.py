@@ -121,7 +121,7 @@ def forward_round(round_id: int):
 def paper_entry(round_id: int):
     """An entry collected on paper or by e-mail, entered for its author by the organiser."""
     round_ = managed_round(round_id)
-    form = PaperEntryForm()
+    form = PaperEntryForm(round_.contest)
     form.subject_profile_id.choices = profile_choices(round_.contest)
     form.author_unit_id.choices = choices(
         (u.id, u.name) for u in queries.units_within(db.session, round_.unit)
@@ -162,7 +162,7 @@ def paper_entry(round_id: int):
 @login_required
 def new_profile(round_id: int):
     round_ = managed_round(round_id)
-    form = ProfileForm()
+    form = ProfileForm(round_.contest)
     if form.validate_on_submit():
         photo = None
         if form.photo.data and form.photo.data.filename:

@@ -11,22 +11,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from contest import policy
-from contest.forms import (
-    UNIT_KIND_LABELS,
-    SwitchForm,
-    UnitEditForm,
-    UnitFileForm,
-    UnitForm,
-    choices,
-)
+from contest.forms import SwitchForm, choices
 from contest.models import Unit
 from contest.platform.db import db
 from contest.platform.errors import InvalidInput
 from contest.platform.listing import ListArgs
 from contest.platform.text import fold
 from contest.platform.web import attachment, user_action
-from contest.services import units
+from contest.services import queries, units
 from contest.services.units import UnitFileError
+from contest.setup_forms import UNIT_KIND_LABELS, UnitEditForm, UnitFileForm, UnitForm
 from contest.views.common import bp
 
 KIND_LABELS = {"province": _l("Tỉnh"), **UNIT_KIND_LABELS}
@@ -45,7 +39,7 @@ def _province_only() -> None:
 def units_page():
     """The tree (searched by name or code, accents aside) and the form to add one unit."""
     _province_only()
-    tree = units.tree_order(db.session)
+    tree = queries.tree_order(db.session)
     form = UnitForm()
     form.parent_id.choices = choices((u.id, f"{u.name} ({u.code})") for _d, u in tree)
     if form.validate_on_submit():
@@ -157,7 +151,7 @@ def edit_unit(code: str):
     form = UnitEditForm(obj=unit) if request.method == "GET" else UnitEditForm()
     if request.method == "GET":
         form.parent_id.data = unit.parent_id or 0
-    parents = [u for _d, u in units.tree_order(db.session) if not u.is_within(unit)]
+    parents = [u for _d, u in queries.tree_order(db.session) if not u.is_within(unit)]
     form.parent_id.choices = choices(
         [(0, _("— (đơn vị cấp tỉnh)"))] if unit.parent is None else []
     ) + choices((u.id, f"{u.name} ({u.code})") for u in parents)

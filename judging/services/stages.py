@@ -183,12 +183,15 @@ def is_finalised(session: Session, contest: Contest, round_id: int | None = None
 def set_prize_ladder(
     session: Session,
     contest: Contest,
-    ladder: Sequence[tuple[str, int, float]],
+    ladder: Sequence[tuple],
     round_id: int | None = None,
 ) -> list[PrizeLevel]:
-    """Replace the ladder (before finalisation): name, how many, minimum score."""
+    """Replace the ladder (before finalisation): name, how many, minimum score, and what each
+    winner receives in đồng (left off: nothing)."""
     if is_finalised(session, contest, round_id):
         raise JudgingClosed(_l("Kết quả đã công bố, không thể đổi cơ cấu giải."))
+    if any(rung[1] < 0 or (len(rung) > 3 and rung[3] < 0) for rung in ladder):
+        raise InvalidInput(_l("Số lượng giải và tiền thưởng không được âm."))
     for level in prize_levels(session, contest, round_id):
         session.delete(level)
     session.flush()
@@ -200,8 +203,9 @@ def set_prize_ladder(
             name=nfc(name),
             quota=quota,
             min_score=min_score,
+            amount=amount[0] if amount else 0,
         )
-        for i, (name, quota, min_score) in enumerate(ladder, start=1)
+        for i, (name, quota, min_score, *amount) in enumerate(ladder, start=1)
     ]
     session.add_all(levels)
     session.flush()

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from contest import policy
-from contest.categories import CATEGORIES
 from contest.forms import ConfirmForm
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.listing import ListArgs
@@ -51,7 +50,7 @@ def results_page(slug: str):
     wanted = lists.ResultFilter(
         text=args.text(),
         prize=args.choice("prize", [*levels, "none"]),
-        category=args.choice("category", CATEGORIES),
+        category=args.choice("category", contest.category_names),
         sort=sort,
         descending=descending,
     )

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from contest import policy
-from contest.categories import CATEGORIES
 from contest.forms import ConfirmForm, PostedAction
 from contest.platform.db import db, utcnow
 from contest.platform.listing import ListArgs
@@ -19,6 +18,7 @@ from judging import policy as judging_policy
 from judging.forms import (
     ClearForm,
     LadderForm,
+    Money,
     RedactForm,
     StageForm,
     parse_lines,
@@ -62,7 +62,7 @@ def overview(slug: str):
     wanted = lists.StageFilter(
         text=args.text(),
         state=args.choice("state", ResultState.values()),
-        category=args.choice("category", CATEGORIES),
+        category=args.choice("category", contest.category_names),
         unit_id=args.number("unit") if contest.is_finalised else None,
         sort=sort,
         descending=descending,
@@ -183,7 +183,9 @@ def save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm, r
                 stages.save_stage(done.session, contest, target, round_, rubric=rubric, **values)
             return done.ok
         if action == "ladder" and ladder_form.validate_on_submit():
-            ladder = parse_lines(ladder_form.ladder.data, (str, int, float), _("Cơ cấu giải"))
+            ladder = parse_lines(
+                ladder_form.ladder.data, (str, int, float, Money), _("Cơ cấu giải"), optional=1
+            )
             with user_action(_("Đã lưu cơ cấu giải.")) as done:
                 stages.set_prize_ladder(done.session, contest, ladder, round_id)
             return done.ok
@@ -226,7 +228,7 @@ def fill_setup(
             f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria
         )
     ladder_form.ladder.data = "\n".join(
-        f"{lv.name} | {lv.quota} | {lv.min_score:g}"
+        f"{lv.name} | {lv.quota} | {lv.min_score:g} | {lv.amount}"
         for lv in stages.prize_levels(db.session, contest, round_id)
     )
 

@@ -77,6 +77,8 @@ GET_MATRIX = {
     "/units.csv": allowed("province"),
     "/units.xlsx": allowed("province"),
     "/units/MCH": allowed("province"),
+    "/contests/new": allowed("province"),
+    "/c/{slug}/contest.toml": allowed("province"),
 }
 
 POST_ROUTES = [
@@ -100,6 +102,8 @@ POST_ROUTES = [
     "/units/upload",
     "/units/MCH",
     "/units/SGD/active",
+    "/contests/new",
+    "/c/{slug}/publish",
 ]
 POST_ALLOWED = {
     "/c/{slug}/entries/new": {"entrant_a", "entrant_b"},
@@ -115,6 +119,8 @@ POST_ALLOWED = {
     "/units/upload": {"province"},
     "/units/MCH": {"province"},
     "/units/SGD/active": {"province"},
+    "/contests/new": {"province"},
+    "/c/{slug}/publish": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

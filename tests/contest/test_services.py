@@ -10,11 +10,12 @@ from sqlalchemy import select
 from contest.audit import ContestAction
 from contest.documents.intake import extract_typed
 from contest.errors import DeadlinePassed, EntryLimitReached, NotAllowedToEnter, QuotaExceeded
-from contest.models import EntryState, Forwarding
+from contest.models import EntryState
 from contest.platform.db import db
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.models import AuditEvent
 from contest.platform.states import advance
+from contest.quotas import Forwarding
 from contest.services.accounts import create_user, find_user_by_login
 from contest.services.entries import (
     Subject,

@@ -1,0 +1,64 @@
+"""Which kinds of unit take part in a contest, with their quotas and deadlines.
+
+Services take the session and plain values, may flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from contest.audit import ContestAction
+from contest.errors import ContestProblems
+from contest.lifecycles import ContestPhase
+from contest.models import Contest, User
+from contest.platform.audit import record_event
+from contest.platform.errors import IllegalTransition
+from contest.quotas import ContestLevel
+from contest.services import contest_file, deadlines
+from contest.services.forwarding import forwarded_count
+from contest.services.setup import check_quotas, rounds_for_tree
+
+
+def set_level(
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    *,
+    kind: str,
+    quota_min: int,
+    quota_max: int,
+    profile_quota: int,
+    forward_by: datetime | None,
+) -> ContestLevel:
+    """A kind of unit takes part, or changes its quotas or deadline: its units get rounds, the
+    open ones take the new maximum (never below what they sent), a published contest books
+    the new deadline. The whole contest is checked again; any problem refuses the change."""
+    if contest.phase not in (ContestPhase.DRAFT, ContestPhase.SUBMISSION):
+        raise IllegalTransition(_l("Cấp tỉnh đã mở chấm: không đổi chỉ tiêu và hạn được nữa."))
+    check_quotas(quota_min, quota_max)
+    check_quotas(profile_quota, 0)
+    level = contest.level_for(kind)
+    if level is None:
+        level = ContestLevel(unit_kind=kind)
+        contest.levels.append(level)
+    level.quota_min, level.quota_max = quota_min, quota_max
+    level.profile_quota, level.forward_by = profile_quota, forward_by
+    session.flush()
+    found = contest_file.problems(session, contest_file.dump(session, contest))
+    if found:
+        raise ContestProblems(found)
+    rounds_for_tree(session, contest)
+    for round_ in contest.rounds:
+        if round_.unit.kind == kind and round_.closed_at is None and not round_.is_province:
+            sent = forwarded_count(session, round_)
+            round_.quota = max(quota_max, sent)
+            round_.profile_quota = max(
+                profile_quota, forwarded_count(session, round_, profiles=True)
+            )
+    if forward_by is not None and contest.phase == ContestPhase.SUBMISSION:
+        deadlines.book(session, contest, forward_by)
+    record_event(session, actor, contest, ContestAction.LEVELS_CHANGED, kind=kind)
+    session.flush()
+    return level

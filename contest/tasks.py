@@ -1,0 +1,27 @@
+"""The core's kinds of background job: a level's deadline passing (`services.deadlines`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from contest.models import Contest
+from contest.platform import jobs
+from contest.platform.db import utcnow
+from contest.platform.uow import unit_of_work
+from contest.services import deadlines
+
+
+def _close_overdue(payload: dict) -> None:
+    with unit_of_work() as uow:
+        contest = uow.session.get(Contest, payload["contest_id"])
+        if contest is not None:
+            deadlines.close_overdue(uow.session, contest, utcnow())
+
+
+def init_app(app: Flask) -> None:
+    jobs.register(
+        app,
+        deadlines.DEADLINE_JOB,
+        jobs.JobKind(run=_close_overdue, label=_l("Đóng các vòng thi quá hạn gửi lên")),
+    )

@@ -1,0 +1,141 @@
+"""A contest from nothing in the browser's pages: "Tạo cuộc thi", the draft's problems, its
+levels, the judging filled in, publishing; "Nhân bản" and the contest file download."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+from sqlalchemy import select
+
+from contest.lifecycles import ContestPhase, Role
+from contest.models import Contest, Unit
+from contest.platform.db import db
+from contest.services import accounts, units
+from tests.conftest import PASSWORD, csrf_token, login
+
+SLUG = "dien-bien-2025"
+
+
+def post_form(client, url: str, data: dict, page: str | None = None):
+    token = csrf_token(client.get(page or url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def empty_province():
+    province = Unit(code="11", name="Tỉnh Điện Biên", kind="province")
+    db.session.add(province)
+    db.session.flush()
+    for code, name in (("094", "Huyện Mường Nhé"), ("095", "Huyện Mường Chà")):
+        units.add_unit(db.session, None, code=code, name=name, kind="district", parent=province)
+    accounts.open_account(
+        db.session,
+        None,
+        full_name="Ban Thi đua tỉnh",
+        email="btc@dienbien.gov.vn",
+        phone=None,
+        role=Role.PROVINCE_ORGANISER,
+        unit=province,
+        password=PASSWORD,
+    )
+    db.session.commit()
+
+
+def test_a_contest_is_made_checked_and_published_in_the_pages(app, client):
+    empty_province()
+    login(client, "btc@dienbien.gov.vn")
+    assert "Tạo cuộc thi" in client.get("/").get_data(as_text=True)
+    made = post_form(
+        client,
+        "/contests/new",
+        {"title": "Cuộc thi viết Điện Biên 2025", "slug": SLUG, "opens_on": "2025-03-01",
+         "closes_on": "2099-07-31", "copy_from": ""},
+    )  # fmt: skip
+    assert made.status_code == 302 and made.location.endswith(f"/c/{SLUG}/settings")
+    contest = db.session.scalar(select(Contest).where(Contest.slug == SLUG))
+    assert contest.is_draft and {r.unit.code for r in contest.rounds} == {"11", "094", "095"}
+    page = client.get(f"/c/{SLUG}/settings").get_data(as_text=True)
+    assert "Bản nháp: chưa công bố" in page and "Cần ít nhất một vòng chấm" in page
+    assert "70%" in page  # the criteria of 1.3, shown with its category
+    # A deadline before the window opens is refused, and nothing changes.
+    bad = post_form(
+        client,
+        f"/c/{SLUG}/settings",
+        {"action": "level", "level-kind": "district", "level-quota_min": "1",
+         "level-quota_max": "4", "level-profile_quota": "2", "level-forward_by": "2025-01-01"},
+    )  # fmt: skip
+    assert "trước ngày bắt đầu nhận bài" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).level_for("district").forward_by is None
+    post_form(
+        client,
+        f"/c/{SLUG}/settings",
+        {"action": "level", "level-kind": "district", "level-quota_min": "1",
+         "level-quota_max": "4", "level-profile_quota": "2", "level-forward_by": "2099-08-15"},
+    )  # fmt: skip
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).rounds[1].quota == 4
+    post_form(
+        client,
+        f"/judging/{SLUG}/setup",
+        {"action": "new_stage", "stage-name": "Chung khảo", "stage-judges_per_entry": "2",
+         "stage-agree_gap": "10", "stage-head_gap": "15", "stage-three_mean_gap": "25",
+         "stage-rubric": "Nội dung | 60 | 0.5\nVăn phong | 40 | 0.5"},
+    )  # fmt: skip
+    post_form(
+        client,
+        f"/judging/{SLUG}/setup",
+        {"action": "ladder", "ladder-ladder": "Giải Nhất | 1 | 80 | 5000000\nGiải Nhì | 2 | 70"},
+    )  # fmt: skip
+    page = client.get(f"/c/{SLUG}/settings").get_data(as_text=True)
+    assert "Thể lệ nhất quán" in page, page
+    published = post_form(client, f"/c/{SLUG}/publish", {}, page=f"/c/{SLUG}/settings")
+    assert published.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).phase == ContestPhase.SUBMISSION
+    home = client.get("/").get_data(as_text=True)
+    assert "Giải Nhất: 1 giải, mỗi giải 5.000.000 đồng" in home
+
+    # The file it is defined by, and a copy of it for next year.
+    data = tomllib.loads(client.get(f"/c/{SLUG}/contest.toml").get_data(as_text=True))
+    assert data["slug"] == SLUG and data["judging"]["prizes"][1]["amount"] == 0
+    copy = post_form(
+        client,
+        "/contests/new",
+        {"title": "Cuộc thi viết Điện Biên 2026", "slug": "dien-bien-2026",
+         "opens_on": "2026-03-01", "closes_on": "2026-07-31", "copy_from": SLUG},
+    )  # fmt: skip
+    assert copy.status_code == 302
+    twin = db.session.scalar(select(Contest).where(Contest.slug == "dien-bien-2026"))
+    assert twin.is_draft and twin.level_for("district").quota_max == 4
+
+
+def test_a_bad_contest_file_is_refused_whole_in_the_page(app, client, tmp_path):
+    empty_province()
+    login(client, "btc@dienbien.gov.vn")
+    token = csrf_token(client.get("/contests/new").get_data(as_text=True))
+    bad = 'min_words = 900\nmax_words = 100\n[[levels]]\nkind = "bản"\n'.encode()
+    refused = client.post(
+        "/contests/new",
+        data={"csrf_token": token, "title": "X", "slug": "x-2025", "opens_on": "2025-03-01",
+              "closes_on": "2025-07-31", "copy_from": "", "file": (io.BytesIO(bad), "x.toml")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Số chữ tối thiểu lớn hơn số chữ tối đa" in text and "kind phải là một trong" in text
+    assert db.session.scalar(select(Contest.id)) is None
+
+
+def test_a_draft_stays_out_of_sight_of_entrants(app, client):
+    empty_province()
+    login(client, "btc@dienbien.gov.vn")
+    post_form(
+        client,
+        "/contests/new",
+        {"title": "Bản nháp bí mật", "slug": SLUG, "opens_on": "2025-03-01",
+         "closes_on": "2099-07-31", "copy_from": ""},
+    )  # fmt: skip
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    assert "Bản nháp bí mật" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/judging/{SLUG}/winners").status_code == 404
