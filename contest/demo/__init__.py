@@ -66,7 +66,7 @@ def _unit(session: Session, code: str, name: str, kind: str, parent: Unit | None
 
 
 def build_units(session: Session) -> dict[str, Unit]:
-    """Sơn La's real district-level units, a dozen departments, communes under four districts."""
+    """Sơn La's real district-level units, its departments, communes under four districts."""
     province = _unit(session, "SL", "Tỉnh Sơn La", "province", None)
     units = {"SL": province}
     for code, name in DISTRICTS:
