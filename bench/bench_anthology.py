@@ -41,7 +41,12 @@ def make_book(n_essays=300, n_profiles=150, seed=3) -> Book:
     for index in range(n_essays):
         subject = demo_text.person_name(rng)
         title, body = demo_text.essay(
-            rng, subject, "bản Mòng", rng.choice(list(CATEGORY_NAMES)), rng.randint(900, 1500)
+            rng,
+            subject,
+            "bản Mòng",
+            rng.choice(list(demo_text.THEMES)),
+            rng.randint(900, 1500),
+            year=2019,
         )
         body = body.replace(".", ".[^1]", 1) + "\n\n[^1]: Chú thích của tác giả.\n"
         book.essays.append(

@@ -45,7 +45,9 @@ def essay_docx(seed: int = 1, essays: int = 20, photos: int = 1) -> bytes:
     rng = random.Random(seed)
     document = docx.Document()
     for _ in range(essays):
-        _title, body = demo_text.essay(rng, demo_text.person_name(rng), "bản Mòng", "2.4", 800)
+        _title, body = demo_text.essay(
+            rng, demo_text.person_name(rng), "bản Mòng", "culture", 800, year=2019
+        )
         for paragraph in body.split("\n\n"):
             document.add_paragraph(paragraph)
     for _ in range(photos):
@@ -62,7 +64,9 @@ def heavy_text_docx(target_bytes: int = 9 * TARGET_BYTES) -> bytes:
     def document_of(paragraphs: int) -> bytes:
         rng = random.Random(3)
         document = docx.Document()
-        words = demo_text.essay(rng, "Lò Văn Pánh", "bản Mòng", "2.4", 4000)[1].split()
+        words = demo_text.essay(rng, "Lò Văn Pánh", "bản Mòng", "culture", 4000, year=2019)[
+            1
+        ].split()
         for _ in range(paragraphs):
             paragraph = document.add_paragraph()
             for _ in range(8):

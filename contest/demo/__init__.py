@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from contest.categories import default_categories
 from contest.demo import text as demo_text
+from contest.demo.places import home_of
+from contest.demo.subjects import draw_new_subject, draw_subject
 from contest.demo.units import COMMUNES, DEPARTMENTS, DISTRICTS, ENTERPRISES, VILLAGES
 from contest.documents.converter import markdowns_to_html
 from contest.documents.intake import ExtractedEssay, extract_typed
@@ -38,7 +39,6 @@ DEFAULT_SEED = 2019
 STAFF_DOMAIN = "@sonla.gov.vn"
 # Essays converted to HTML by one pandoc run (see `_save_demo_entries`).
 ESSAY_BATCH = 200
-CATEGORY_CODES = tuple(c.code for c in default_categories())
 STAGES = ("submitted", "forwarded", "judging", "scored", "awarded")
 
 DEMO_FILE = Path(__file__).with_name("contest.toml")
@@ -63,7 +63,7 @@ def _unit(session: Session, code: str, name: str, kind: str, parent: Unit | None
 
 
 def build_units(session: Session) -> dict[str, Unit]:
-    """Sơn La's real district-level units, a dozen departments, communes under four districts."""
+    """Sơn La's real district-level units, its departments, communes under four districts."""
     province = _unit(session, "SL", "Tỉnh Sơn La", "province", None)
     units = {"SL": province}
     for code, name in DISTRICTS:
@@ -82,15 +82,19 @@ def build_units(session: Session) -> dict[str, Unit]:
 
 
 def demo_contest_data(now: datetime | None = None) -> dict:
-    """The demo's contest file; with `now`, its 2019 calendar is replayed so that entries
-    opened 60 days before `now` (every deadline keeps its distance)."""
+    """The demo's contest file; with `now`, its calendar is replayed so that entries opened
+    60 days before `now` (every deadline keeps its distance), and the rest of the demo keeps
+    to that calendar (`contest_year`)."""
     data = contest_file.parse(DEMO_FILE.read_bytes())
     if now is not None:
         shift = (now.date() - timedelta(days=60)) - data["opens"]
+        year = data["opens"].year
         for key in ("opens", "closes", "judging_by"):
             data[key] += shift
         for level in data["levels"]:
             level["forward_by"] += shift
+        # The title names the year of the calendar it runs on (`contest_year`).
+        data["title"] = data["title"].replace(f"năm {year}", f"năm {data['opens'].year}")
     return data
 
 
@@ -100,6 +104,13 @@ def build_contest(session: Session, now: datetime) -> Contest:
     contest = contest_file.create_draft(session, demo_contest_data(now), None)
     publishing.publish(session, contest, None)
     return contest
+
+
+def contest_year(contest: Contest) -> int:
+    """The demo's calendar, anchored on the day it is loaded: the contest is named after the
+    year it opens; what its essays and profiles tell happened in the years before; the prizes
+    are given and the book appears in the year after (`anthology.demo`)."""
+    return contest.opens_at.year
 
 
 def _user(
@@ -180,6 +191,7 @@ def load_demo(
 
     _create_profiles(session, rng, contest, rounds, organisers)
     entrant_units = [code for code in rounds if code != "SL"]
+    districts = [unit for unit in units.values() if unit.kind == "district"]
     authors: list[User] = []
     # One hash for every entrant (they share the demo password): thousands of scrypt runs
     # would be most of the time a large demo takes.
@@ -200,7 +212,7 @@ def load_demo(
             phone=phone,
             password=None,
             unit=unit,
-            address=f"{rng.choice(demo_text.VILLAGES)}, {unit.name}",
+            address=home_of(rng, unit).address,
         )
         author.password_hash = password_hash
         authors.append(author)
@@ -215,7 +227,10 @@ def load_demo(
             continue
         written[author.id] += 1
         created += 1
-        batch.append(_demo_essay(rng, author, now))
+        # Most essays are about someone elsewhere in the province, the rest about the
+        # author's own commune, district or body.
+        about = rng.choice(districts) if rng.random() < 0.7 else author.unit
+        batch.append(_demo_essay(rng, author, about, contest_year(contest), now))
         if len(batch) == ESSAY_BATCH or created == entries:
             _save_demo_entries(session, contest, batch)
             batch = []
@@ -239,28 +254,21 @@ class DemoEssay:
     submit: bool
 
 
-def _demo_essay(rng: random.Random, author: User, now: datetime) -> DemoEssay:
-    category = rng.choice(CATEGORY_CODES)
-    kind = "household" if category == "1.9" else ("collective" if category < "2" else "individual")
-    subject = (
-        demo_text.person_name(rng)
-        if kind == "individual"
-        else (
-            "Hộ gia đình ông " + demo_text.person_name(rng)
-            if kind == "household"
-            else "Hợp tác xã " + rng.choice(demo_text.VILLAGES).split(" ", 1)[1]
-        )
+def _demo_essay(
+    rng: random.Random, author: User, about: Unit, year: int, now: datetime
+) -> DemoEssay:
+    """An essay about a subject of `about`, written within the contest's window."""
+    subject = draw_subject(rng, about)
+    title, body = demo_text.essay(
+        rng, subject.name, subject.place.local, subject.theme, rng.randint(560, 1700), year=year
     )
-    district = rng.choice(DISTRICTS)[1] if rng.random() < 0.7 else author.unit.name
-    place = f"{rng.choice(demo_text.VILLAGES)}, {district}"
-    title, body = demo_text.essay(rng, subject, place, category, rng.randint(560, 1700))
     if rng.random() < 0.12:
         # As on paper, some authors sign their essay: the leak scan must catch it.
         body += f"\n\n{author.full_name}"
     return DemoEssay(
         author=author,
         title=title,
-        subject=Subject(subject, place, kind, category),
+        subject=Subject(subject.name, subject.place.address, subject.kind, subject.category),
         essay=extract_typed(body),
         written_at=now - timedelta(days=rng.randint(1, 50)),
         submit=rng.random() > 0.06,
@@ -288,47 +296,29 @@ def _save_demo_entries(session: Session, contest: Contest, batch: list[DemoEssay
 
 
 def _create_profiles(session, rng, contest, rounds, organisers) -> None:
+    """Each round nominates a few exemplars of its own, each about someone else; their
+    commendations and achievements are of the year before the contest."""
+    year = contest_year(contest) - 1
+    taken: set[str] = set()
     for code, round_ in rounds.items():
         if code == "SL" or round_.unit.kind == "department" and rng.random() < 0.5:
             continue
         for _ in range(rng.randint(1, 3)):
-            category = rng.choice(CATEGORY_CODES)
-            kind = (
-                "household"
-                if category == "1.9"
-                else "collective"
-                if category < "2"
-                else "individual"
-            )
-            name = (
-                demo_text.person_name(rng)
-                if kind == "individual"
-                else "Hộ gia đình ông " + demo_text.person_name(rng)
-                if kind == "household"
-                else "Tập thể " + rng.choice(demo_text.VILLAGES)
-            )
+            drawn = draw_new_subject(rng, round_.unit, taken)
             create_profile(
                 session,
                 contest=contest,
                 round_=round_,
                 actor=organisers[code],
-                name=name,
-                kind=kind,
-                category=category,
-                address=f"{rng.choice(demo_text.VILLAGES)}, {round_.unit.name}",
-                position="Nông dân" if kind == "individual" else "",
-                achievements=" ".join(
-                    demo_text.THEMES[rng.choice("123")][i].format(
-                        name=name,
-                        place=round_.unit.name,
-                        crop=rng.choice(demo_text.CROPS),
-                        year=2018,
-                        money=rng.randint(150, 900),
-                        count=rng.randint(3, 40),
-                    )
-                    for i in range(3)
+                name=drawn.name,
+                kind=drawn.kind,
+                category=drawn.category,
+                address=drawn.place.address,
+                position=drawn.position,
+                achievements=demo_text.achievements(
+                    rng, drawn.name, drawn.place.local, drawn.theme, year
                 ),
-                commendations="Bằng khen của Chủ tịch UBND tỉnh năm 2018",
+                commendations=f"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh năm {year}",
             )
 
 

@@ -1,5 +1,6 @@
-"""The demo's units: Sơn La's real district-level units, a dozen departments and agencies,
-one enterprise, communes under four districts and two villages (DOMAIN.md)."""
+"""The demo's units: Sơn La's real district-level units, the departments, agencies and mass
+organisations the seed names, one enterprise, communes under four districts and two villages
+(DOMAIN.md)."""
 
 DISTRICTS = [
     ("SLC", "Thành phố Sơn La"),
@@ -28,6 +29,10 @@ DEPARTMENTS = [
     ("HPN", "Hội Liên hiệp Phụ nữ tỉnh"),
     ("LDL", "Liên đoàn Lao động tỉnh"),
     ("MTT", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+    # The seed's section VI.2 gives these two the news side of the plan; Sở TT&TT also
+    # licenses the demo's book.
+    ("STT", "Sở Thông tin và Truyền thông"),
+    ("BTG", "Ban Tuyên giáo Tỉnh ủy"),
 ]
 ENTERPRISES = [("MCM", "Công ty Cổ phần Giống bò sữa Mộc Châu")]
 COMMUNES = {

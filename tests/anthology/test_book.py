@@ -444,7 +444,7 @@ def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
     assert styled[:5] == [
         ("Issuing Bodies", "ỦY BAN NHÂN DÂN TỈNH SƠN LA\nHỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"),
         ("Title", demo.book_settings_values(2019)["title"]),
-        ("Subtitle", "Chào mừng Đại hội Thi đua yêu nước tỉnh Sơn La lần thứ V"),
+        ("Subtitle", "Chào mừng Hội nghị biểu dương điển hình tiên tiến tỉnh Sơn La năm 2020"),
         ("Title Page Place", "Sơn La, 2020"),
         ("Heading 1", "Thông tin xuất bản"),
     ]
@@ -455,7 +455,7 @@ def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
         "Trình bày, bìa: Cầm Thị Hoa",
         "Sửa bản in: Ban biên tập",
         "In 500 bản, khổ 17,6 × 25 cm, tại Công ty cổ phần In Sơn La",
-        "Giấy phép xuất bản số 08/GP-STTTT ngày 16/3/2020",
+        "Giấy phép xuất bản số 08/GP-STTTT ngày 20/4/2020",
         "In xong và nộp lưu chiểu quý II năm 2020.",
         "BAN BIÊN TẬP",
         "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG TỈNH\nCHỦ TỊCH\nLò Văn Minh",
