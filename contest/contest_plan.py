@@ -28,6 +28,8 @@ MAX_ENTRIES_PER_ENTRANT = 100
 MAX_TITLE = 300
 MAX_CATEGORY_NAME = 200
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+# Dates outside these years are typing slips (and year 1 cannot be turned into UTC).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 CATEGORY_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.]{0,7}")
 # Kinds of unit that may hold a round below the province, deepest last: a deeper level must
 # forward no later than a shallower one.
@@ -126,6 +128,11 @@ def _day(data: dict, key: str, plan: ContestPlan, label: Any, required: bool) ->
     if not isinstance(value, date) or hasattr(value, "hour"):
         plan.problem(_l("%(what)s phải là một ngày, viết dạng 2019-03-01.", what=label))
         return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        plan.problem(
+            _l("%(what)s phải trong các năm %(a)s–%(b)s.", what=label, a=FIRST_YEAR, b=LAST_YEAR)
+        )
+        return None
     return value
 
 
@@ -146,7 +153,7 @@ def _categories(items: Any, plan: ContestPlan) -> None:
             plan.problem(_l("%(where)s: mã «%(code)s» bị trùng.", where=where, code=code))
         seen.add(str(code))
         group = item.get("group")
-        if group not in SUBJECT_KINDS:
+        if not isinstance(group, str) or group not in SUBJECT_KINDS:
             plan.problem(
                 _l(
                     "%(where)s: group phải là một trong %(kinds)s.",
@@ -177,7 +184,7 @@ def _levels(items: Any, plan: ContestPlan) -> None:
             plan.problem(_l("%(where)s không đúng dạng bảng.", where=where))
             continue
         kind = item.get("kind")
-        if kind not in LEVEL_DEPTH:
+        if not isinstance(kind, str) or kind not in LEVEL_DEPTH:
             plan.problem(
                 _l(
                     "%(where)s: kind phải là một trong %(kinds)s.",
@@ -224,13 +231,14 @@ def _dates_in_order(plan: ContestPlan) -> None:
                 _l("Hạn gửi lên của cấp «%(kind)s» sau hạn chấm cấp tỉnh.", kind=level.kind)
             )
         for above in dated:
+            # Strictly before: the higher level needs its own days to choose among them.
             if (
                 LEVEL_DEPTH[level.kind] > LEVEL_DEPTH[above.kind]
-                and level.forward_by > above.forward_by
+                and level.forward_by >= above.forward_by
             ):
                 plan.problem(
                     _l(
-                        "Cấp «%(low)s» phải gửi lên trước hoặc cùng ngày với cấp «%(high)s».",
+                        "Cấp «%(low)s» phải gửi lên trước ngày cấp «%(high)s» gửi lên.",
                         low=level.kind,
                         high=above.kind,
                     )

@@ -50,8 +50,8 @@ def role_navigation() -> list[tuple[str, str, bool]]:
         return []
     contests = queries.contests_newest_first(db.session, sees_drafts(current_user))
     links: list[tuple[str, str]] = []
-    if contests:
-        contest = contests[0]
+    contest = queries.leading_contest(contests)
+    if contest is not None:
         links += _core_links(contest)
         links += signals.collected(signals.nav_links, contest)
         if current_user.is_province_organiser:

@@ -28,9 +28,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contest.forms import LARGEST_COUNT
 from contest.models import Contest, Round
 from contest.services.contest_file import FileSection
-from judging.forms import LARGEST_AMOUNT
+from judging.forms import LARGEST_AMOUNT, NAME_LENGTH
 from judging.models import PanelMember
 from judging.services import stages
 
@@ -38,6 +39,8 @@ KEY = "judging"
 # The scale every prize's minimum score is read on.
 FULL_MARKS = 100.0
 MAX_JUDGES_PER_ENTRY = 9
+# What a criterion's name column holds (a stage's and a prize's: NAME_LENGTH).
+CRITERION_NAME_LENGTH = 200
 STAGE_KEYS = {
     "name",
     "judges_per_entry",
@@ -75,8 +78,17 @@ def dump(session: Session, contest: Contest) -> dict:
     return data
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_number(value: Any, low: float = 0.0, high: float = LARGEST_COUNT) -> bool:
+    """A number (never a yes/no) within the bounds: what the columns and the rules can hold."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+
+
+def _is_count(value: Any, low: int = 0, high: int = LARGEST_COUNT) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _is_name(value: Any, limit: int = NAME_LENGTH) -> bool:
+    return isinstance(value, str) and 0 < len(value.strip()) <= limit
 
 
 def _stage_problems(number: int, item: Any) -> list[str]:
@@ -92,14 +104,20 @@ def _stage_problems(number: int, item: Any) -> list[str]:
                 keys=", ".join(sorted(set(item) - STAGE_KEYS)),
             )
         )
-    if not isinstance(item.get("name"), str) or not item["name"].strip():
-        found.append(_l("%(where)s: cần có tên.", where=where))
-    judges = item.get("judges_per_entry", 2)
-    if (
-        not isinstance(judges, int)
-        or isinstance(judges, bool)
-        or not 1 <= judges <= MAX_JUDGES_PER_ENTRY
+    if not _is_name(item.get("name")):
+        found.append(
+            _l("%(where)s: cần có tên, không quá %(n)s ký tự.", where=where, n=NAME_LENGTH)
+        )
+    if not _is_count(item.get("advance_top_n", 1), 1) or not _is_number(
+        item.get("advance_min_score", 0.0), high=FULL_MARKS
     ):
+        found.append(
+            _l(
+                "%(where)s: advance_top_n phải là số nguyên dương, advance_min_score từ 0 đến 100.",
+                where=where,
+            )
+        )
+    if not _is_count(item.get("judges_per_entry", 2), 1, MAX_JUDGES_PER_ENTRY):
         found.append(
             _l(
                 "%(where)s: judges_per_entry phải từ 1 đến %(n)s.",
@@ -109,7 +127,7 @@ def _stage_problems(number: int, item: Any) -> list[str]:
         )
     gaps = [item.get(k, d) for k, d in (("agree_gap", 10.0), ("head_gap", 15.0))]
     third = item.get("three_mean_gap", 25.0)
-    if not all(_is_number(g) for g in [*gaps, third]) or not 0 <= gaps[0] <= gaps[1] or third < 0:
+    if not all(_is_number(g, high=FULL_MARKS) for g in [*gaps, third]) or gaps[0] > gaps[1]:
         found.append(
             _l("%(where)s: các mức chênh lệch phải tăng dần: agree_gap ≤ head_gap.", where=where)
         )
@@ -121,17 +139,15 @@ def _stage_problems(number: int, item: Any) -> list[str]:
     for index, criterion in enumerate(criteria, start=1):
         ok = (
             isinstance(criterion, dict)
-            and isinstance(criterion.get("name"), str)
-            and criterion["name"].strip()
-            and _is_number(criterion.get("max_points"))
-            and criterion["max_points"] > 0
-            and _is_number(criterion.get("step", 0.5))
-            and criterion.get("step", 0.5) > 0
+            and _is_name(criterion.get("name"), CRITERION_NAME_LENGTH)
+            and _is_number(criterion.get("max_points"), 0.01, FULL_MARKS)
+            and _is_number(criterion.get("step", 0.5), 0.01, FULL_MARKS)
         )
         if not ok:
             found.append(
                 _l(
-                    "%(where)s, tiêu chí thứ %(i)s: cần name, max_points > 0 và step > 0.",
+                    "%(where)s, tiêu chí thứ %(i)s: cần name (tối đa 200 ký tự), max_points và "
+                    "step từ 0,01 đến 100.",
                     where=where,
                     i=index,
                 )
@@ -158,21 +174,17 @@ def _prize_problems(prizes: Any) -> tuple[list[str], int]:
     for index, prize in enumerate(prizes, start=1):
         ok = (
             isinstance(prize, dict)
-            and isinstance(prize.get("name"), str)
-            and prize["name"].strip()
-            and isinstance(prize.get("count"), int)
-            and prize["count"] >= 0
-            and _is_number(prize.get("min_score", 0.0))
-            and 0 <= prize.get("min_score", 0.0) <= FULL_MARKS
-            and isinstance(prize.get("amount", 0), int)
-            and 0 <= prize.get("amount", 0) <= LARGEST_AMOUNT
+            and _is_name(prize.get("name"))
+            and _is_count(prize.get("count"))
+            and _is_number(prize.get("min_score", 0.0), high=FULL_MARKS)
+            and _is_count(prize.get("amount", 0), high=LARGEST_AMOUNT)
         )
         if not ok:
             found.append(
                 str(
                     _l(
-                        "Giải thứ %(i)s: cần name, count ≥ 0, min_score từ 0 đến 100 và amount "
-                        "(đồng) ≥ 0.",
+                        "Giải thứ %(i)s: cần name (tối đa 100 ký tự), count từ 0 đến 100000, "
+                        "min_score từ 0 đến 100 và amount (đồng) ≥ 0.",
                         i=index,
                     )
                 )

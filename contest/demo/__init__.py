@@ -87,12 +87,8 @@ def demo_contest_data(now: datetime | None = None) -> dict:
     to that calendar (`contest_year`)."""
     data = contest_file.parse(DEMO_FILE.read_bytes())
     if now is not None:
-        shift = (now.date() - timedelta(days=60)) - data["opens"]
         year = data["opens"].year
-        for key in ("opens", "closes", "judging_by"):
-            data[key] += shift
-        for level in data["levels"]:
-            level["forward_by"] += shift
+        contest_file.move_calendar(data, now.date() - timedelta(days=60))
         # The title names the year of the calendar it runs on (`contest_year`).
         data["title"] = data["title"].replace(f"năm {year}", f"năm {data['opens'].year}")
     return data

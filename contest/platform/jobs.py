@@ -125,7 +125,13 @@ def retry(session: Session, job: Job) -> None:
 
 
 def _claim_next() -> tuple[int, str, dict] | None:
-    """Take the oldest job that is due, in a writing transaction: no other worker gets it."""
+    """Take the oldest job that is due, in a writing transaction: no other worker gets it.
+    A runner's idle sweep only reads: the writer's lock is taken when something is due (a
+    deadline booked weeks ahead keeps no one waiting)."""
+    due = select(Job.id).where(Job.state == JobState.QUEUED, Job.run_after <= utcnow()).limit(1)
+    with db.engine.connect() as connection:
+        if connection.scalar(due) is None:
+            return None
     with unit_of_work() as uow:
         job = uow.session.scalar(
             select(Job)

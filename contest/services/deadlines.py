@@ -10,7 +10,7 @@ are checked at every submission (`Round.entries_close_at`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,10 +23,13 @@ from contest.platform import jobs
 from contest.platform.audit import record_event
 from contest.platform.errors import DomainError
 from contest.platform.mail import public_url, queue_mail
-from contest.services.forwarding import forward_round, marked_count
+from contest.services.forwarding import forward_round, forwarded_count, pending_entries
 from contest.services.notifications import SIGNATURE
 
 DEADLINE_JOB = "round_deadline"
+# A round that received entries from its overdue children in the same run closes this much
+# later, so that its organiser can still choose among them.
+GRACE = timedelta(days=1)
 
 
 def schedule(session: Session, contest: Contest) -> int:
@@ -60,24 +63,40 @@ def overdue_rounds(session: Session, contest: Contest, now: datetime) -> list[Ro
 
 
 def close_overdue(session: Session, contest: Contest, now: datetime) -> list[Round]:
-    """Close every overdue round of a contest still taking entries; the rounds closed."""
+    """Close every overdue round of a contest still taking entries; the rounds closed.
+
+    A round that received entries in this very run (a late job, its children overdue too)
+    is left for a job a day later: its organiser gets those days to choose among them."""
     if contest.phase != ContestPhase.SUBMISSION:
         return []
-    closed = []
+    closed: list[Round] = []
+    waiting = False
     for round_ in overdue_rounds(session, contest, now):
-        ticked = marked_count(session, round_)
+        if any(child.parent_id == round_.id for child in closed):
+            waiting = True
+            continue
+        chosen = _ticked_within_quota(session, round_)
         try:
             with session.begin_nested():
-                forward_round(session, round_, None, now, overdue=True)
+                forward_round(session, round_, None, now, entry_ids=chosen, overdue=True)
         except DomainError as refusal:  # a round judging its own entries: tell, do not close
             _tell(session, round_, str(refusal), closed=False)
             continue
         record_event(
             session, None, round_, ContestAction.ROUND_CLOSED_BY_DEADLINE, contest_id=contest.id
         )
-        _tell(session, round_, _("%(n)s bài đã đánh dấu được gửi lên.", n=ticked), closed=True)
+        _tell(session, round_, _("%(n)s bài đã đánh dấu được gửi lên.", n=len(chosen)), closed=True)
         closed.append(round_)
+    if waiting:
+        book(session, contest, now + GRACE)
     return closed
+
+
+def _ticked_within_quota(session: Session, round_: Round) -> list[int]:
+    """The ticked entries, the first ones only when a quota lowered since leaves no room for
+    all of them."""
+    room = max(round_.quota - forwarded_count(session, round_), 0)
+    return [entry.id for entry in pending_entries(session, round_) if entry.is_marked][:room]
 
 
 def _tell(session: Session, round_: Round, detail: str, *, closed: bool) -> None:

@@ -136,6 +136,15 @@ def _check_round_open(round_: Round) -> None:
         )
     if round_.closed_at is not None:
         raise IllegalTransition(_l("Vòng này đã gửi kết quả lên cấp trên."))
+    if round_.parent is not None and round_.parent.closed_at is not None:
+        raise IllegalTransition(
+            _l(
+                "%(parent)s đã đóng vòng thi (gửi lên hoặc hết hạn): không nhận thêm bài từ "
+                "%(unit)s.",
+                parent=round_.parent.unit.name,
+                unit=round_.unit.name,
+            )
+        )
 
 
 def _entry_quota_exceeded(round_: Round) -> QuotaExceeded:

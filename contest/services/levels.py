@@ -14,7 +14,8 @@ from contest.errors import ContestProblems
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, User
 from contest.platform.audit import record_event
-from contest.platform.errors import IllegalTransition
+from contest.platform.db import utcnow
+from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.quotas import ContestLevel
 from contest.services import contest_file, deadlines
 from contest.services.forwarding import forwarded_count
@@ -34,19 +35,25 @@ def set_level(
 ) -> ContestLevel:
     """A kind of unit takes part, or changes its quotas or deadline: its units get rounds, the
     open ones take the new maximum (never below what they sent), a published contest books
-    the new deadline. The whole contest is checked again; any problem refuses the change."""
+    the new deadline. The contest's rules are checked again; any problem refuses the change."""
     if contest.phase not in (ContestPhase.DRAFT, ContestPhase.SUBMISSION):
         raise IllegalTransition(_l("Cấp tỉnh đã mở chấm: không đổi chỉ tiêu và hạn được nữa."))
     check_quotas(quota_min, quota_max)
     check_quotas(profile_quota, 0)
+    if quota_min > quota_max:
+        raise InvalidInput(_l("Số bài gửi lên ít nhất không được lớn hơn số nhiều nhất."))
+    published = contest.phase == ContestPhase.SUBMISSION
+    if published and forward_by is not None and forward_by < utcnow():
+        raise InvalidInput(_l("Hạn gửi lên đã qua: hãy chọn một ngày sắp tới."))
     level = contest.level_for(kind)
     if level is None:
         level = ContestLevel(unit_kind=kind)
         contest.levels.append(level)
+    moved = level.forward_by != forward_by
     level.quota_min, level.quota_max = quota_min, quota_max
     level.profile_quota, level.forward_by = profile_quota, forward_by
     session.flush()
-    found = contest_file.problems(session, contest_file.dump(session, contest))
+    found = contest_file.rule_problems(session, contest)
     if found:
         raise ContestProblems(found)
     rounds_for_tree(session, contest)
@@ -57,7 +64,7 @@ def set_level(
             round_.profile_quota = max(
                 profile_quota, forwarded_count(session, round_, profiles=True)
             )
-    if forward_by is not None and contest.phase == ContestPhase.SUBMISSION:
+    if published and forward_by is not None and moved:
         deadlines.book(session, contest, forward_by)
     record_event(session, actor, contest, ContestAction.LEVELS_CHANGED, kind=kind)
     session.flush()

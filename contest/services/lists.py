@@ -15,7 +15,7 @@ from contest.models import Contest, Entry, Round, Unit, User
 from contest.platform.i18n import day_end_utc, day_start_utc
 from contest.platform.listing import Page, matches, paginate
 from contest.platform.models import AuditEvent
-from contest.services.queries import WITHOUT_BODIES, units_by_name, units_within
+from contest.services.queries import WITH_AUTHORS, WITHOUT_BODIES, units_by_name, units_within
 
 ENTRY_SORTS = ("id", "title", "author", "unit", "words", "state", "submitted")
 ENTRY_PAGE_SIZE = 50
@@ -74,7 +74,7 @@ def entries_page(session: Session, contest: Contest, wanted: EntryFilter, page: 
     order = column.desc().nulls_last() if wanted.descending else column.asc().nulls_first()
     found = paginate(session, query.order_by(order, Entry.id), page, ENTRY_PAGE_SIZE)
     rows = session.scalars(
-        select(Entry).where(Entry.id.in_(found.items)).options(*WITHOUT_BODIES)
+        select(Entry).where(Entry.id.in_(found.items)).options(*WITH_AUTHORS, *WITHOUT_BODIES)
     ).all()
     by_id = {entry.id: entry for entry in rows}
     found.items = [by_id[entry_id] for entry_id in found.items]

@@ -14,6 +14,7 @@ from contest.errors import ContestProblems
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, User
 from contest.platform.audit import record_event
+from contest.platform.db import utcnow
 from contest.platform.errors import IllegalTransition
 from contest.platform.states import advance
 from contest.services import contest_file, deadlines
@@ -29,6 +30,18 @@ def problems(session: Session, contest: Contest) -> list[str]:
         found.append(
             str(_l("Chưa đơn vị nào tham gia: hãy nạp cây đơn vị và chọn các cấp tham gia."))
         )
+    now = utcnow()
+    for level in contest.levels:
+        if level.forward_by is not None and level.forward_by < now:
+            found.append(
+                str(
+                    _l(
+                        "Hạn gửi lên của cấp «%(kind)s» đã qua: các vòng của cấp này sẽ đóng "
+                        "ngay khi công bố. Hãy dời hạn.",
+                        kind=level.unit_kind,
+                    )
+                )
+            )
     return found
 
 

@@ -111,6 +111,12 @@ def contests_newest_first(session: Session, with_drafts: bool = False) -> list[C
     return list(session.scalars(query))
 
 
+def leading_contest(contests: list[Contest]) -> Contest | None:
+    """The contest the header's links and a unit organiser's round lead to: the newest one
+    published (next year's draft does not take over a running contest), else the newest."""
+    return next((c for c in contests if not c.is_draft), contests[0] if contests else None)
+
+
 def find_round(session: Session, contest: Contest, unit_id: int | None) -> Round | None:
     """The round a unit runs in a contest, if it runs one."""
     return session.scalar(

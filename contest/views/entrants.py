@@ -35,7 +35,9 @@ def home():
     contests = queries.contests_newest_first(db.session, sees_drafts(current_user))
     my_round = None
     if current_user.is_authenticated and current_user.is_unit_organiser and contests:
-        my_round = queries.find_round(db.session, contests[0], current_user.unit_id)
+        my_round = queries.find_round(
+            db.session, queries.leading_contest(contests), current_user.unit_id
+        )
     return render_template(
         "contest/home.html",
         contests=contests,

@@ -84,7 +84,21 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("UPDATE contest SET phase = 'submission' WHERE phase = 'draft'")
+    # Going back would publish every draft, or lose entries filed under a contest's own
+    # categories: refused while there are any (delete the drafts first, on purpose).
+    bind = op.get_bind()
+    drafts = bind.execute(sa.text("SELECT count(*) FROM contest WHERE phase = 'draft'")).scalar()
+    own_codes = bind.execute(
+        sa.text(
+            f"SELECT (SELECT count(*) FROM entry WHERE subject_category NOT IN {CATEGORY_CODES})"
+            f" + (SELECT count(*) FROM exemplar_profile WHERE category NOT IN {CATEGORY_CODES})"
+        )
+    ).scalar()
+    if drafts or own_codes:
+        raise RuntimeError(
+            f"{drafts} draft contest(s) and {own_codes} entries or profiles under categories "
+            "of a contest's own: the older schema holds neither. Nothing was changed."
+        )
     with op.batch_alter_table('exemplar_profile', schema=None) as batch_op:
         batch_op.create_check_constraint(
             op.f('ck_exemplar_profile_category'), f"category IN {CATEGORY_CODES}"

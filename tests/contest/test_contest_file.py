@@ -13,6 +13,7 @@ from contest.lifecycles import ContestPhase, EntryState
 from contest.models import Contest, Entry, Round, Unit
 from contest.platform import jobs
 from contest.platform.db import db, utcnow
+from contest.platform.errors import IllegalTransition
 from contest.platform.models import Job
 from contest.quotas import ContestLevel
 from contest.services import contest_file, deadlines, forwarding, publishing, units
@@ -52,7 +53,7 @@ def test_a_contest_goes_out_and_comes_back_the_same(app):
     rounds = {r.unit.code: r for r in contest.rounds}
     assert set(rounds) == {"DB", "DB-MN", "DB-MN-CH"}
     assert rounds["DB-MN-CH"].parent is rounds["DB-MN"]
-    assert (rounds["DB-MN"].quota, rounds["DB-MN"].quota_min) == (10, 3)
+    assert (rounds["DB-MN"].quota, rounds["DB-MN"].quota_min) == (10, 1)
 
 
 def test_a_bad_file_is_refused_whole_with_every_problem_named(app):
@@ -214,3 +215,90 @@ def test_the_minimum_is_asked_of_an_organiser(app, world, make_entry):
         make_entry(author=entrant(world, f"m{n}@example.com", "YCH"))
     with pytest.raises(Exception, match="cần gửi lên ít nhất 2 bài"):
         forwarding.forward_round(db.session, world["rounds"]["YCH"], None, NOW)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"min_words = " + b"9" * 5000,  # more digits than Python turns into an int
+        b"a = " + b"[" * 100_000,  # nested past the parser's recursion
+    ],
+)
+def test_a_hostile_file_is_refused_not_crashed_on(app, raw):
+    with pytest.raises(ContestProblems):
+        contest_file.parse(raw)
+
+
+def test_wrong_types_and_sizes_are_named_before_anything_is_written(app):
+    small_tree()
+    data = file_data()
+    data["categories"] = [{"code": "1.1", "group": ["collective"], "name": "x"}]
+    data["levels"][0]["kind"] = {"a": 1}
+    stage = data["judging"]["stages"][0]
+    stage["advance_top_n"] = "ba"
+    stage["name"] = "V" * 101
+    data["judging"]["prizes"][0]["count"] = 10**10
+    data["judging"]["prizes"][1]["amount"] = True
+    with pytest.raises(ContestProblems) as refused:
+        contest_file.create_draft(db.session, data, None)
+    problems = "\n".join(refused.value.problems)
+    for expected in ("group phải là", "kind phải là", "advance_top_n", "không quá 100 ký tự"):
+        assert expected in problems
+    assert problems.count("Giải thứ") == 2
+    assert db.session.scalar(select(func.count(Contest.id))) == 0
+
+
+def test_a_copy_of_a_dated_contest_moves_its_deadlines_with_it(app):
+    small_tree()
+    source = contest_file.create_draft(db.session, file_data(), None)
+    copy = contest_file.new_draft(
+        db.session,
+        None,
+        slug="dien-bien-2026",
+        title="Cuộc thi 2026",
+        opens=date(2099, 3, 1),
+        closes=date(2099, 5, 30),
+        source=source,
+    )
+    gap = source.level_for("district").forward_by - source.opens_at
+    assert copy.level_for("district").forward_by - copy.opens_at == gap
+
+
+def test_a_late_job_leaves_the_parent_a_day_to_choose(app, world, make_entry):
+    """Commune and district both overdue in one run: the commune sends up, its district
+    closes a day later, not before its organiser can choose among what arrived."""
+    author = world["users"]["entrant_a"]  # of Xã Chiềng Sơn, under Huyện Mộc Châu
+    entry = make_entry(author=author)
+    forwarding.mark_entry(db.session, world["rounds"]["MCH-CSO"], entry, True)
+    contest = deadline_world(world)
+    contest.level_for("commune").forward_by = NOW - timedelta(days=2)
+    closed = deadlines.close_overdue(db.session, contest, NOW)
+    assert world["rounds"]["MCH-CSO"] in closed and world["rounds"]["MCH"] not in closed
+    assert entry.state == EntryState.FORWARDED and entry.round is world["rounds"]["MCH"]
+    booked = db.session.scalars(select(Job).where(Job.kind == deadlines.DEADLINE_JOB)).all()
+    assert [job.run_after.date() for job in booked] == [(NOW + timedelta(days=1)).date()]
+
+
+def test_nothing_is_sent_into_a_round_that_has_closed(app, world):
+    forwarding.forward_round(db.session, world["rounds"]["MCH"], None, NOW)
+    with pytest.raises(IllegalTransition, match="Huyện Mộc Châu đã đóng vòng thi"):
+        forwarding.forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW)
+
+
+def test_a_quota_lowered_below_the_ticks_still_closes_at_the_deadline(app, world, make_entry):
+    entries = [make_entry(author=entrant(world, f"q{n}@example.com", "YCH")) for n in range(2)]
+    for entry in entries:
+        forwarding.mark_entry(db.session, world["rounds"]["YCH"], entry, True)
+    world["rounds"]["YCH"].quota = 1
+    contest = deadline_world(world)
+    assert world["rounds"]["YCH"] in deadlines.close_overdue(db.session, contest, NOW)
+    assert [e.state for e in entries] == [EntryState.FORWARDED, EntryState.NOT_SELECTED]
+
+
+def test_a_deadline_already_past_stops_publishing(app):
+    small_tree()
+    data = file_data()
+    data["opens"] = NOW.date() - timedelta(days=30)
+    data["levels"][0]["forward_by"] = NOW.date() - timedelta(days=1)
+    contest = contest_file.create_draft(db.session, data, None)
+    assert any("đã qua" in p for p in publishing.problems(db.session, contest))

@@ -65,6 +65,13 @@ def test_a_contest_is_made_checked_and_published_in_the_pages(app, client):
          "level-quota_max": "4", "level-profile_quota": "2", "level-forward_by": "2025-01-01"},
     )  # fmt: skip
     assert "trước ngày bắt đầu nhận bài" in bad.get_data(as_text=True)
+    upside_down = post_form(
+        client,
+        f"/c/{SLUG}/settings",
+        {"action": "level", "level-kind": "district", "level-quota_min": "5",
+         "level-quota_max": "2", "level-profile_quota": "2", "level-forward_by": ""},
+    )  # fmt: skip
+    assert "ít nhất không được lớn hơn số nhiều nhất" in upside_down.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Contest, contest.id).level_for("district").forward_by is None
     post_form(
@@ -108,6 +115,9 @@ def test_a_contest_is_made_checked_and_published_in_the_pages(app, client):
     assert copy.status_code == 302
     twin = db.session.scalar(select(Contest).where(Contest.slug == "dien-bien-2026"))
     assert twin.is_draft and twin.level_for("district").quota_max == 4
+    # Next year's draft does not take the header over from the running contest.
+    header = client.get("/").get_data(as_text=True).split("</nav>")[0]
+    assert f'href="/c/{SLUG}/dashboard"' in header and "dien-bien-2026" not in header
 
 
 def test_a_bad_contest_file_is_refused_whole_in_the_page(app, client, tmp_path):
