@@ -44,6 +44,8 @@ class ContestAction(AuditAction):
     LEVELS_CHANGED = "levels"
     CATEGORIES_CHANGED = "categories"
     ROUND_CLOSED_BY_DEADLINE = "close_deadline"
+    DOCUMENT_ADDED = "document_add"
+    DOCUMENT_REMOVED = "document_remove"
 
 
 register_sentences(
@@ -67,6 +69,8 @@ register_sentences(
             "%(actor)s đã đổi chỉ tiêu và hạn gửi lên của cấp %(kind)s"
         ),
         ContestAction.CATEGORIES_CHANGED: _l("%(actor)s đã sửa các lĩnh vực và tiêu chí"),
+        ContestAction.DOCUMENT_ADDED: _l("%(actor)s đã đăng tài liệu %(object)s"),
+        ContestAction.DOCUMENT_REMOVED: _l("%(actor)s đã gỡ tài liệu %(object)s"),
         ContestAction.ROUND_CLOSED_BY_DEADLINE: _l("%(object)s hết hạn gửi lên: vòng thi tự đóng"),
         ContestAction.NOT_SELECTED: _l("%(object)s không được %(unit)s chọn gửi lên"),
         ContestAction.ENTRY_CREATED: _l("%(actor)s đã viết bài %(object)s"),

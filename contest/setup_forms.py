@@ -59,6 +59,17 @@ class LevelForm(Form):
     submit = SubmitField(_l("Lưu cấp này"))
 
 
+class DocumentForm(Form):
+    """A launch document: the plan, the rules, a form to fill in (PDF or Word)."""
+
+    title = StringField(
+        _l("Tên tài liệu (ví dụ: Kế hoạch số 55/KH-UBND)"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+    )
+    file = FileField(_l("Tệp PDF, DOCX, DOC hoặc ODT (tối đa 10 MB)"))
+    submit = SubmitField(_l("Đăng tài liệu"))
+
+
 class RoundForm(Form):
     unit_id = SelectField(_l("Đơn vị tham gia"), coerce=int)
     quota = IntegerField(_l("Chỉ tiêu bài gửi lên"), default=3, validators=[NumberRange(min=0)])

@@ -12,12 +12,13 @@ from contest import policy
 from contest.documents import pictures
 from contest.documents.sanitise import essay_markup
 from contest.forms import ConfirmForm, EntryForm, ReasonForm, SubmitEntryForm
+from contest.launch import ContestDocument
 from contest.models import Contest, EntryState, sees_drafts
 from contest.platform import storage
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.errors import DomainError
-from contest.platform.web import user_action
-from contest.services import entries, queries
+from contest.platform.web import attachment, user_action
+from contest.services import entries, launch, queries
 from contest.views.common import (
     INPUT_ERRORS,
     bp,
@@ -42,6 +43,7 @@ def home():
         "contest/home.html",
         contests=contests,
         my_round=my_round,
+        documents={c.id: launch.documents(db.session, c) for c in contests},
         own_closing=(
             entries.own_closing(db.session, contests, current_user)
             if current_user.is_authenticated and current_user.may_enter
@@ -50,6 +52,18 @@ def home():
         now=utcnow(),
         contacts=queries.organiser_contacts(db.session),
     )
+
+
+@bp.route("/c/<slug>/documents/<int:document_id>")
+def launch_document(slug: str, document_id: int):
+    """A launch document, for everyone once the contest is published (as a file to save:
+    the browser never opens it in the site's own origin)."""
+    contest = Contest.from_slug_or_404(slug)
+    document = db.get_or_404(ContestDocument, document_id)
+    if document.contest_id != contest.id or document.removed_at is not None:
+        abort(404)
+    data, mimetype = launch.document_file(document)
+    return attachment(data, mimetype, document.filename)
 
 
 @bp.route("/c/<slug>/entries")

@@ -10,15 +10,18 @@ from sqlalchemy.orm import Session
 
 from contest import policy
 from contest.forms import ConfirmForm, PostedAction, QuotaForm, choices
+from contest.launch import ContestDocument
 from contest.models import Contest, EntryState, Round, Unit
 from contest.platform.audit import action_choices
 from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
 from contest.platform.listing import ListArgs
 from contest.platform.web import attachment, user_action
 from contest.services import (
     contest_file,
     forwarding,
+    launch,
     levels,
     lists,
     publishing,
@@ -29,6 +32,7 @@ from contest.services import (
 from contest.setup_forms import (
     UNIT_KIND_LABELS,
     ContestRulesForm,
+    DocumentForm,
     LevelForm,
     NewContestForm,
     RoundForm,
@@ -108,6 +112,15 @@ def _set_quota(session: Session, contest: Contest, form: QuotaForm) -> None:
     setup.set_quota(session, round_, form.quota.data, form.profile_quota.data, current_user)
 
 
+def _add_document(session: Session, contest: Contest, form: DocumentForm) -> None:
+    upload = form.file.data
+    if not upload:
+        raise InvalidInput(_("Hãy chọn tệp tài liệu."))
+    launch.add_document(
+        session, contest, current_user, form.title.data, upload.filename or "", upload.read()
+    )
+
+
 def _set_level(session: Session, contest: Contest, form: LevelForm) -> None:
     levels.set_level(
         session,
@@ -142,6 +155,7 @@ def contest_settings(slug: str):
         UnitForm(prefix="unit"),
         LevelForm(prefix="level"),
     )
+    document_form = DocumentForm(prefix="document")
     level_form.kind.choices = choices(UNIT_KIND_LABELS.items())
     units = queries.units_by_name(db.session)
     rounds = queries.rounds_of_contest(db.session, contest)
@@ -157,6 +171,7 @@ def contest_settings(slug: str):
         "unit": (unit_form, _add_unit, _("Đã thêm đơn vị.")),
         "quota": (QuotaForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
         "level": (level_form, _set_level, _("Đã lưu chỉ tiêu và hạn của cấp này.")),
+        "document": (document_form, _add_document, _("Đã đăng tài liệu.")),
     }
     chosen = operations.get(PostedAction().action.data or "")
     if chosen is not None and chosen[0].validate_on_submit():
@@ -177,6 +192,8 @@ def contest_settings(slug: str):
         kinds=UNIT_KIND_LABELS,
         rounds=rounds,
         problems=publishing.problems(db.session, contest) if contest.is_draft else [],
+        document_form=document_form,
+        documents=launch.documents(db.session, contest),
         publish_form=ConfirmForm(),
     )
 
@@ -223,6 +240,19 @@ def publish_contest(slug: str):
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã công bố cuộc thi: người dự thi gửi bài được từ ngày mở.")) as done:
             publishing.publish(done.session, contest, current_user)
+    return redirect(url_for("contest.contest_settings", slug=slug))
+
+
+@bp.route("/c/<slug>/documents/<int:document_id>/remove", methods=["POST"])
+@login_required
+def remove_document(slug: str, document_id: int):
+    contest = Contest.from_slug_or_404(slug)
+    policy.require(policy.is_province(current_user))
+    document = db.get_or_404(ContestDocument, document_id)
+    policy.require(document.contest_id == contest.id and document.removed_at is None)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã gỡ tài liệu.")) as done:
+            launch.remove_document(done.session, document, current_user)
     return redirect(url_for("contest.contest_settings", slug=slug))
 
 

@@ -79,6 +79,8 @@ GET_MATRIX = {
     "/units/MCH": allowed("province"),
     "/contests/new": allowed("province"),
     "/c/{slug}/contest.toml": allowed("province"),
+    # No such document (the pages' own test downloads real ones): nobody learns more.
+    "/c/{slug}/documents/999": {r: DENIED for r in ROLES},
 }
 
 POST_ROUTES = [
@@ -104,6 +106,7 @@ POST_ROUTES = [
     "/units/SGD/active",
     "/contests/new",
     "/c/{slug}/publish",
+    "/c/{slug}/documents/999/remove",
 ]
 POST_ALLOWED = {
     "/c/{slug}/entries/new": {"entrant_a", "entrant_b"},
@@ -121,6 +124,7 @@ POST_ALLOWED = {
     "/units/SGD/active": {"province"},
     "/contests/new": {"province"},
     "/c/{slug}/publish": {"province"},
+    "/c/{slug}/documents/999/remove": {"province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

@@ -8,6 +8,7 @@ import tomllib
 
 from sqlalchemy import select
 
+from contest.launch import ContestDocument
 from contest.lifecycles import ContestPhase, Role
 from contest.models import Contest, Unit
 from contest.platform.db import db
@@ -149,3 +150,41 @@ def test_a_draft_stays_out_of_sight_of_entrants(app, client):
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     assert "Bản nháp bí mật" not in client.get("/").get_data(as_text=True)
     assert client.get(f"/judging/{SLUG}/winners").status_code == 404
+
+
+def test_launch_documents_are_offered_once_published_and_checked_for_what_they_are(app, client):
+    empty_province()
+    login(client, "btc@dienbien.gov.vn")
+    post_form(
+        client,
+        "/contests/new",
+        {"title": "Cuộc thi 2025", "slug": SLUG, "opens_on": "2025-03-01",
+         "closes_on": "2099-07-31", "copy_from": ""},
+    )  # fmt: skip
+
+    def upload(title: str, data: bytes, name: str):
+        token = csrf_token(client.get(f"/c/{SLUG}/settings").get_data(as_text=True))
+        return client.post(
+            f"/c/{SLUG}/settings",
+            data={"csrf_token": token, "action": "document", "document-title": title,
+                  "document-file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )  # fmt: skip
+
+    fake = upload("Thể lệ", b"PK\x03\x04 a zip, not a PDF", "the-le.pdf")
+    assert "Tệp không đúng là PDF" in fake.get_data(as_text=True)
+    pdf = "%PDF-1.4\n% Kế hoạch\n".encode()
+    assert upload("Kế hoạch số 55/KH-UBND", pdf, "ke-hoach-55.pdf").status_code == 302
+    [document] = db.session.scalars(select(ContestDocument)).all()
+    url = f"/c/{SLUG}/documents/{document.id}"
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    assert client.get(url).status_code == 404  # the contest is still a draft
+    db.session.get(Contest, document.contest_id).phase = ContestPhase.SUBMISSION
+    db.session.commit()
+    assert "Kế hoạch số 55/KH-UBND" in client.get("/").get_data(as_text=True)
+    got = client.get(url)
+    assert got.data == pdf and "attachment" in got.headers["Content-Disposition"]
+    login(client, "btc@dienbien.gov.vn")
+    token = csrf_token(client.get(f"/c/{SLUG}/settings").get_data(as_text=True))
+    client.post(f"{url}/remove", data={"csrf_token": token})
+    assert client.get(url).status_code == 404
