@@ -173,6 +173,13 @@ def _categories(items: Any, plan: ContestPlan) -> None:
         plan.categories.append(Category(str(code), str(group), name, criteria))
 
 
+def read_categories(items: Any) -> tuple[list[Category], list[str]]:
+    """A list of categories as the rules page sends it: the categories, and their problems."""
+    plan = ContestPlan()
+    _categories(items, plan)
+    return plan.categories, plan.problems
+
+
 def _levels(items: Any, plan: ContestPlan) -> None:
     if not isinstance(items, list) or not items:
         plan.problem(_l("Cần ít nhất một cấp đơn vị tham gia ([[levels]])."))

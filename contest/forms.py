@@ -11,6 +11,8 @@ from wtforms import (
     BooleanField,
     EmailField,
     Field,
+    FieldList,
+    FormField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -49,6 +51,8 @@ class Form(FlaskForm):
             return FORM_MESSAGES
 
         def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                return unbound_field.bind(form=form, **options)  # their fields are filtered
             filters = [without_control_characters, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from contest.categories import SUBJECT_KINDS
 from contest.contest_plan import MAX_TITLE
 from contest.forms import REQUIRED, Form, choices
 
@@ -68,6 +79,24 @@ class DocumentForm(Form):
     )
     file = FileField(_l("Tệp PDF, DOCX, DOC hoặc ODT (tối đa 10 MB)"))
     submit = SubmitField(_l("Đăng tài liệu"))
+
+
+class CategoryRow(Form):
+    """One category of a draft; an empty row is left out, a ticked one is removed."""
+
+    class Meta:
+        csrf = False  # a row of the form below, which carries the token
+
+    code = StringField(_l("Mã"), validators=[Length(max=8)])
+    group = SelectField(_l("Dành cho"), choices=lambda: choices(SUBJECT_KINDS.items()))
+    name = StringField(_l("Tên lĩnh vực"), validators=[Length(max=200)])
+    criteria = TextAreaField(_l("Tiêu chí"), validators=[Length(max=20_000)])
+    remove = BooleanField(_l("Bỏ lĩnh vực này"))
+
+
+class CategoriesForm(Form):
+    rows = FieldList(FormField(CategoryRow), max_entries=100)
+    submit = SubmitField(_l("Lưu các lĩnh vực"))
 
 
 class RoundForm(Form):

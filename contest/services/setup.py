@@ -11,8 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
-from contest.contest_plan import MAX_ENTRIES_PER_ENTRANT, MAX_QUOTA, MAX_WORDS
-from contest.errors import QuotaExceeded
+from contest.contest_plan import (
+    MAX_ENTRIES_PER_ENTRANT,
+    MAX_QUOTA,
+    MAX_WORDS,
+    read_categories,
+)
+from contest.errors import ContestProblems, QuotaExceeded
 from contest.models import Contest, Round, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
@@ -151,3 +156,17 @@ def rounds_for_tree(session: Session, contest: Contest) -> list[Round]:
         added.append(round_)
     session.flush()
     return added
+
+
+def set_categories(session: Session, contest: Contest, actor: User | None, items: list[dict]):
+    """The draft's categories and their criteria, replaced whole (code, group, name,
+    criteria each); refused with every problem named. Once published, entries are filed
+    under them: they no longer change."""
+    if not contest.is_draft:
+        raise IllegalTransition(_l("Cuộc thi đã công bố: lĩnh vực không đổi được nữa."))
+    categories, found = read_categories([{k: nfc(v) for k, v in item.items()} for item in items])
+    if found:
+        raise ContestProblems(found)
+    contest.categories = categories
+    record_event(session, actor, contest, ContestAction.CATEGORIES_CHANGED, contest_id=contest.id)
+    session.flush()

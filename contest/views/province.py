@@ -31,6 +31,7 @@ from contest.services import (
 )
 from contest.setup_forms import (
     UNIT_KIND_LABELS,
+    CategoriesForm,
     ContestRulesForm,
     DocumentForm,
     LevelForm,
@@ -121,6 +122,22 @@ def _add_document(session: Session, contest: Contest, form: DocumentForm) -> Non
     )
 
 
+def _set_categories(session: Session, contest: Contest, form: CategoriesForm) -> None:
+    rows = [
+        {key: (row[key] or "").strip() for key in ("code", "group", "name", "criteria")}
+        for row in form.rows.data
+        if not row["remove"] and ((row["code"] or "").strip() or (row["name"] or "").strip())
+    ]
+    setup.set_categories(session, contest, current_user, rows)
+
+
+def _fill_categories(form: CategoriesForm, contest: Contest) -> None:
+    """The contest's categories, and an empty row to add one."""
+    for category in contest.categories:
+        form.rows.append_entry(category.as_dict())
+    form.rows.append_entry({"group": "collective"})
+
+
 def _set_level(session: Session, contest: Contest, form: LevelForm) -> None:
     levels.set_level(
         session,
@@ -156,6 +173,7 @@ def contest_settings(slug: str):
         LevelForm(prefix="level"),
     )
     document_form = DocumentForm(prefix="document")
+    categories_form = CategoriesForm(prefix="categories")
     level_form.kind.choices = choices(UNIT_KIND_LABELS.items())
     units = queries.units_by_name(db.session)
     rounds = queries.rounds_of_contest(db.session, contest)
@@ -172,6 +190,7 @@ def contest_settings(slug: str):
         "quota": (QuotaForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
         "level": (level_form, _set_level, _("Đã lưu chỉ tiêu và hạn của cấp này.")),
         "document": (document_form, _add_document, _("Đã đăng tài liệu.")),
+        "categories": (categories_form, _set_categories, _("Đã lưu các lĩnh vực và tiêu chí.")),
     }
     chosen = operations.get(PostedAction().action.data or "")
     if chosen is not None and chosen[0].validate_on_submit():
@@ -182,6 +201,7 @@ def contest_settings(slug: str):
             return redirect(url_for("contest.contest_settings", slug=slug))
     if request.method == "GET":
         _fill_rules(rules, contest)
+        _fill_categories(categories_form, contest)
     return render_template(
         "contest/settings.html",
         contest=contest,
@@ -193,6 +213,7 @@ def contest_settings(slug: str):
         rounds=rounds,
         problems=publishing.problems(db.session, contest) if contest.is_draft else [],
         document_form=document_form,
+        categories_form=categories_form,
         documents=launch.documents(db.session, contest),
         publish_form=ConfirmForm(),
     )

@@ -16,7 +16,7 @@ from contest.platform.db import db, utcnow
 from contest.platform.errors import IllegalTransition
 from contest.platform.models import Job
 from contest.quotas import ContestLevel
-from contest.services import contest_file, deadlines, forwarding, publishing, units
+from contest.services import contest_file, deadlines, forwarding, publishing, setup, units
 from contest.services.entries import check_can_enter
 from tests.conftest import entrant, login
 
@@ -302,3 +302,8 @@ def test_a_deadline_already_past_stops_publishing(app):
     data["levels"][0]["forward_by"] = NOW.date() - timedelta(days=1)
     contest = contest_file.create_draft(db.session, data, None)
     assert any("đã qua" in p for p in publishing.problems(db.session, contest))
+
+
+def test_a_published_contest_s_categories_no_longer_change(app, world):
+    with pytest.raises(IllegalTransition, match="lĩnh vực không đổi được nữa"):
+        setup.set_categories(db.session, world["contest"], None, [])

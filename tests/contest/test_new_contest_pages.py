@@ -188,3 +188,40 @@ def test_launch_documents_are_offered_once_published_and_checked_for_what_they_a
     token = csrf_token(client.get(f"/c/{SLUG}/settings").get_data(as_text=True))
     client.post(f"{url}/remove", data={"csrf_token": token})
     assert client.get(url).status_code == 404
+
+
+def test_a_draft_s_categories_are_edited_in_the_page(app, client):
+    empty_province()
+    login(client, "btc@dienbien.gov.vn")
+    post_form(
+        client,
+        "/contests/new",
+        {"title": "Cuộc thi 2025", "slug": SLUG, "opens_on": "2025-03-01",
+         "closes_on": "2099-07-31", "copy_from": ""},
+    )  # fmt: skip
+    contest = db.session.scalar(select(Contest).where(Contest.slug == SLUG))
+    rows = [c.as_dict() for c in contest.categories]
+    rows[0]["name"] = "Sản xuất – kinh doanh giỏi"
+    rows[-1]["remove"] = "y"
+    rows.append({"code": "3.1", "group": "collective", "name": "Chuyển đổi số",
+                 "criteria": "- Ứng dụng công nghệ số\n- Có kết quả đo được"})  # fmt: skip
+
+    def send(rows):
+        data = {"action": "categories"}
+        for n, row in enumerate(rows):
+            for key, value in row.items():
+                data[f"categories-rows-{n}-{key}"] = value
+        return post_form(client, f"/c/{SLUG}/settings", data)
+
+    bad = send([*rows, {"code": "1.1", "group": "collective", "name": ""}])
+    text = bad.get_data(as_text=True)
+    assert "mã «1.1» bị trùng" in text and "Cần có tên Lĩnh vực thứ 14" in text
+    db.session.expire_all()
+    assert len(db.session.get(Contest, contest.id).categories) == 13
+    assert send(rows).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Contest, contest.id)
+    codes = [c.code for c in saved.categories]
+    assert codes[-1] == "3.1" and "2.4" not in codes and len(codes) == 13
+    assert saved.category_names["1.1"] == "Sản xuất – kinh doanh giỏi"
+    assert "\n- Có kết quả" in saved.categories[-1].criteria
