@@ -8,6 +8,7 @@ judging's rubric and prizes) are checked by their own code (`services.contest_fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -136,16 +137,42 @@ def _day(data: dict, key: str, plan: ContestPlan, label: Any, required: bool) ->
     return value
 
 
-def _categories(items: Any, plan: ContestPlan) -> None:
+def _tables(
+    items: Any, plan: ContestPlan, missing: Any, place: Callable[[int], Any], keys: frozenset[str]
+) -> Iterator[tuple[Any, dict]]:
+    """Each table of a list (`[[categories]]`, `[[levels]]`) with the words that place it
+    ("Lĩnh vực thứ 3"); a missing list, a row that is no table and unknown keys are named."""
     if not isinstance(items, list) or not items:
-        plan.problem(_l("Cần ít nhất một lĩnh vực ([[categories]])."))
+        plan.problem(missing)
         return
-    seen: set[str] = set()
     for number, item in enumerate(items, start=1):
-        where = _l("Lĩnh vực thứ %(n)s", n=number)
+        where = place(number)
         if not isinstance(item, dict):
             plan.problem(_l("%(where)s không đúng dạng bảng.", where=where))
             continue
+        if unknown := set(item) - keys:
+            plan.problem(
+                _l("%(where)s có khóa lạ: %(keys)s.", where=where, keys=", ".join(sorted(unknown)))
+            )
+        yield where, item
+
+
+def _category_place(number: int) -> Any:
+    return _l("Lĩnh vực thứ %(n)s", n=number)
+
+
+def _level_place(number: int) -> Any:
+    return _l("Cấp thứ %(n)s", n=number)
+
+
+CATEGORY_KEYS = frozenset({"code", "group", "name", "criteria"})
+LEVEL_KEYS = frozenset({"kind", "quota_min", "quota_max", "profile_quota", "forward_by"})
+
+
+def _categories(items: Any, plan: ContestPlan) -> None:
+    seen: set[str] = set()
+    missing = _l("Cần ít nhất một lĩnh vực ([[categories]]).")
+    for where, item in _tables(items, plan, missing, _category_place, CATEGORY_KEYS):
         code = item.get("code")
         if not isinstance(code, str) or not CATEGORY_CODE.fullmatch(code):
             plan.problem(_l("%(where)s: mã phải như «1.3» (tối đa 8 ký tự).", where=where))
@@ -165,11 +192,6 @@ def _categories(items: Any, plan: ContestPlan) -> None:
         criteria = _text(
             item, "criteria", plan, _l("tiêu chí của %(where)s", where=where), False, 20_000
         )
-        unknown = set(item) - {"code", "group", "name", "criteria"}
-        if unknown:
-            plan.problem(
-                _l("%(where)s có khóa lạ: %(keys)s.", where=where, keys=", ".join(sorted(unknown)))
-            )
         plan.categories.append(Category(str(code), str(group), name, criteria))
 
 
@@ -181,15 +203,9 @@ def read_categories(items: Any) -> tuple[list[Category], list[str]]:
 
 
 def _levels(items: Any, plan: ContestPlan) -> None:
-    if not isinstance(items, list) or not items:
-        plan.problem(_l("Cần ít nhất một cấp đơn vị tham gia ([[levels]])."))
-        return
     seen: set[str] = set()
-    for number, item in enumerate(items, start=1):
-        where = _l("Cấp thứ %(n)s", n=number)
-        if not isinstance(item, dict):
-            plan.problem(_l("%(where)s không đúng dạng bảng.", where=where))
-            continue
+    missing = _l("Cần ít nhất một cấp đơn vị tham gia ([[levels]]).")
+    for where, item in _tables(items, plan, missing, _level_place, LEVEL_KEYS):
         kind = item.get("kind")
         if not isinstance(kind, str) or kind not in LEVEL_DEPTH:
             plan.problem(
@@ -214,11 +230,6 @@ def _levels(items: Any, plan: ContestPlan) -> None:
             item, "profile_quota", plan, _l("%(where)s: profile_quota", where=where), 0, MAX_QUOTA
         )
         forward_by = _day(item, "forward_by", plan, _l("%(where)s: forward_by", where=where), False)
-        unknown = set(item) - {"kind", "quota_min", "quota_max", "profile_quota", "forward_by"}
-        if unknown:
-            plan.problem(
-                _l("%(where)s có khóa lạ: %(keys)s.", where=where, keys=", ".join(sorted(unknown)))
-            )
         plan.levels.append(Level(str(kind), low, high, profiles, forward_by))
 
 

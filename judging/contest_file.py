@@ -41,32 +41,27 @@ FULL_MARKS = 100.0
 MAX_JUDGES_PER_ENTRY = 9
 # What a criterion's name column holds (a stage's and a prize's: NAME_LENGTH).
 CRITERION_NAME_LENGTH = 200
-STAGE_KEYS = {
-    "name",
-    "judges_per_entry",
-    "agree_gap",
-    "head_gap",
-    "three_mean_gap",
-    "advance_top_n",
-    "advance_min_score",
-    "criteria",
+STAGE_KEYS = {*stages.STAGE_SETTINGS, "criteria"}
+# What a stage left without a setting takes (the stage's own defaults).
+STAGE_DEFAULTS = {
+    "judges_per_entry": 2,
+    "agree_gap": 10.0,
+    "head_gap": 15.0,
+    "three_mean_gap": 25.0,
+    "advance_top_n": None,
+    "advance_min_score": None,
 }
 
 
 def dump(session: Session, contest: Contest) -> dict:
     data: dict[str, Any] = {"stages": [], "prizes": []}
     for stage in stages.stages(session, contest):
+        # TOML has no "nothing": a setting left unset is left out.
         item: dict[str, Any] = {
-            "name": stage.name,
-            "judges_per_entry": stage.judges_per_entry,
-            "agree_gap": stage.agree_gap,
-            "head_gap": stage.head_gap,
-            "three_mean_gap": stage.three_mean_gap,
+            key: getattr(stage, key)
+            for key in stages.STAGE_SETTINGS
+            if getattr(stage, key) is not None
         }
-        if stage.advance_top_n is not None:
-            item["advance_top_n"] = stage.advance_top_n
-        if stage.advance_min_score is not None:
-            item["advance_min_score"] = stage.advance_min_score
         item["criteria"] = [
             {"name": c.name, "max_points": c.max_points, "step": c.step} for c in stage.criteria
         ]
@@ -108,8 +103,9 @@ def _stage_problems(number: int, item: Any) -> list[str]:
         found.append(
             _l("%(where)s: cần có tên, không quá %(n)s ký tự.", where=where, n=NAME_LENGTH)
         )
-    if not _is_count(item.get("advance_top_n", 1), 1) or not _is_number(
-        item.get("advance_min_score", 0.0), high=FULL_MARKS
+    top_n, min_score = item.get("advance_top_n"), item.get("advance_min_score")
+    if (top_n is not None and not _is_count(top_n, 1)) or (
+        min_score is not None and not _is_number(min_score, high=FULL_MARKS)
     ):
         found.append(
             _l(
@@ -117,7 +113,9 @@ def _stage_problems(number: int, item: Any) -> list[str]:
                 where=where,
             )
         )
-    if not _is_count(item.get("judges_per_entry", 2), 1, MAX_JUDGES_PER_ENTRY):
+    if not _is_count(
+        item.get("judges_per_entry", STAGE_DEFAULTS["judges_per_entry"]), 1, MAX_JUDGES_PER_ENTRY
+    ):
         found.append(
             _l(
                 "%(where)s: judges_per_entry phải từ 1 đến %(n)s.",
@@ -125,8 +123,8 @@ def _stage_problems(number: int, item: Any) -> list[str]:
                 n=MAX_JUDGES_PER_ENTRY,
             )
         )
-    gaps = [item.get(k, d) for k, d in (("agree_gap", 10.0), ("head_gap", 15.0))]
-    third = item.get("three_mean_gap", 25.0)
+    gaps = [item.get(k, STAGE_DEFAULTS[k]) for k in ("agree_gap", "head_gap")]
+    third = item.get("three_mean_gap", STAGE_DEFAULTS["three_mean_gap"])
     if not all(_is_number(g, high=FULL_MARKS) for g in [*gaps, third]) or gaps[0] > gaps[1]:
         found.append(
             _l("%(where)s: các mức chênh lệch phải tăng dần: agree_gap ≤ head_gap.", where=where)
@@ -265,12 +263,7 @@ def load(session: Session, contest: Contest, data: dict) -> None:
             session,
             stage,
             name=item["name"],
-            judges_per_entry=item.get("judges_per_entry", 2),
-            agree_gap=float(item.get("agree_gap", 10.0)),
-            head_gap=float(item.get("head_gap", 15.0)),
-            three_mean_gap=float(item.get("three_mean_gap", 25.0)),
-            advance_top_n=item.get("advance_top_n"),
-            advance_min_score=item.get("advance_min_score"),
+            **{key: item.get(key, default) for key, default in STAGE_DEFAULTS.items()},
             rubric=[
                 (c["name"], float(c["max_points"]), float(c.get("step", 0.5)))
                 for c in item["criteria"]

@@ -125,22 +125,30 @@ def to_toml(data: dict) -> str:
 
 def problems(session: Session, data: dict, contest: Contest | None = None) -> list[str]:
     """Every problem of a contest file (and of `contest`'s units and rounds, once it exists)."""
-    sections = _sections()
-    plan = read_plan(data, frozenset(s.key for s in sections))
+    return _read(session, data, contest)[1]
+
+
+def _plan(data: dict) -> ContestPlan:
+    """The core of the file; the other packages' keys are theirs to read."""
+    return read_plan(data, frozenset(s.key for s in _sections()))
+
+
+def _read(session: Session, data: dict, contest: Contest | None) -> tuple[ContestPlan, list[str]]:
+    plan = _plan(data)
     found = list(plan.problems)
-    for section in sections:
+    for section in _sections():
         part = data.get(section.key, {})
         if not isinstance(part, dict):
             found.append(str(_l("[%(key)s] phải là một bảng.", key=section.key)))
             continue
         found += section.problems(session, part, contest)
-    return found
+    return plan, found
 
 
 def rule_problems(session: Session, contest: Contest) -> list[str]:
     """The contest's own rules checked again (dates, levels, categories), not the other
     packages' sections: a level's change is not refused for a rubric still being typed."""
-    return read_plan(dump(session, contest), frozenset(s.key for s in _sections())).problems
+    return _plan(dump(session, contest)).problems
 
 
 def _province(session: Session) -> Unit | None:
@@ -150,8 +158,7 @@ def _province(session: Session) -> Unit | None:
 def create_draft(session: Session, data: dict, actor: User | None) -> Contest:
     """A new draft from a contest file, with a round for every unit of a level that takes
     part (in the unit tree as it is now); refused whole, with every problem named."""
-    found = problems(session, data)
-    plan = read_plan(data, frozenset(s.key for s in _sections()))
+    plan, found = _read(session, data, None)
     if session.scalar(select(Contest.id).where(Contest.slug == plan.slug)):
         found.append(str(_l("Đã có cuộc thi với slug «%(slug)s».", slug=plan.slug)))
     province = _province(session)

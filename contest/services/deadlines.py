@@ -111,28 +111,28 @@ def _tell(session: Session, round_: Round, detail: str, *, closed: bool) -> None
     for person in people:
 
         def write(person=person) -> tuple[str, str]:
+            unit = round_.unit.name
+            facts = {
+                "name": person.full_name,
+                "unit": unit,
+                "contest": round_.contest.title,
+                "detail": detail,
+                "url": public_url("contest.show_round", round_id=round_.id),
+            }
             if closed:
-                subject = _("%(unit)s: vòng thi đã tự đóng khi hết hạn", unit=round_.unit.name)
+                subject = _("%(unit)s: vòng thi đã tự đóng khi hết hạn", unit=unit)
                 body = _(
                     "Chào %(name)s,\n\nĐã hết hạn gửi bài lên của %(unit)s trong %(contest)s: "
                     "vòng thi tự đóng. %(detail)s Các bài chưa được chọn không còn chờ xét."
                     "\n\nXem vòng thi: %(url)s",
-                    name=person.full_name,
-                    unit=round_.unit.name,
-                    contest=round_.contest.title,
-                    detail=detail,
-                    url=public_url("contest.show_round", round_id=round_.id),
+                    **facts,
                 )
             else:
-                subject = _("%(unit)s: đã quá hạn gửi bài lên", unit=round_.unit.name)
+                subject = _("%(unit)s: đã quá hạn gửi bài lên", unit=unit)
                 body = _(
                     "Chào %(name)s,\n\nĐã hết hạn gửi bài lên của %(unit)s trong %(contest)s "
                     "nhưng vòng thi chưa đóng: %(detail)s\n\nXem vòng thi: %(url)s",
-                    name=person.full_name,
-                    unit=round_.unit.name,
-                    contest=round_.contest.title,
-                    detail=detail,
-                    url=public_url("contest.show_round", round_id=round_.id),
+                    **facts,
                 )
             return subject, body + SIGNATURE
 

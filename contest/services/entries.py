@@ -141,8 +141,8 @@ def check_unit_deadline(round_: Round, now: datetime) -> None:
 def own_closing(
     session: Session, contests: list[Contest], author: User
 ) -> dict[int, tuple[str, datetime]]:
-    """contest id → (the author's unit round's name, its last moment for entries): what the
-    home page tells an entrant whose unit closes before the contest does."""
+    """contest id → (the author's unit round's name, its last moment for entries), for each
+    contest the author's unit stops taking entries before: what the home page tells them."""
     found = {}
     for contest in contests:
         if author.unit is None or contest.phase != ContestPhase.SUBMISSION:
@@ -151,7 +151,8 @@ def own_closing(
             round_ = round_for_unit(session, contest, author.unit)
         except InvalidInput:  # the unit takes no part in this contest
             continue
-        found[contest.id] = (round_.unit.name, round_.entries_close_at)
+        if round_.entries_close_at < contest.closes_at:
+            found[contest.id] = (round_.unit.name, round_.entries_close_at)
     return found
 
 

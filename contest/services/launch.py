@@ -40,13 +40,22 @@ MAX_TITLE = 200
 
 
 def documents(session: Session, contest: Contest) -> list[ContestDocument]:
-    return list(
-        session.scalars(
-            select(ContestDocument)
-            .where(ContestDocument.contest_id == contest.id, ContestDocument.removed_at.is_(None))
-            .order_by(ContestDocument.id)
+    return documents_of(session, [contest]).get(contest.id, [])
+
+
+def documents_of(session: Session, contests: list[Contest]) -> dict[int, list[ContestDocument]]:
+    """contest id → its documents on offer, for a whole list of contests in one query."""
+    found: dict[int, list[ContestDocument]] = {}
+    for document in session.scalars(
+        select(ContestDocument)
+        .where(
+            ContestDocument.contest_id.in_([c.id for c in contests]),
+            ContestDocument.removed_at.is_(None),
         )
-    )
+        .order_by(ContestDocument.id)
+    ):
+        found.setdefault(document.contest_id, []).append(document)
+    return found
 
 
 def add_document(

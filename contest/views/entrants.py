@@ -43,7 +43,7 @@ def home():
         "contest/home.html",
         contests=contests,
         my_round=my_round,
-        documents={c.id: launch.documents(db.session, c) for c in contests},
+        documents=launch.documents_of(db.session, contests),
         own_closing=(
             entries.own_closing(db.session, contests, current_user)
             if current_user.is_authenticated and current_user.may_enter

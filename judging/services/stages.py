@@ -22,6 +22,18 @@ from judging.errors import JudgingClosed, StageNotReady
 from judging.models import Criterion, PrizeLevel, Stage, StageResult, UnitJudging, in_judging
 from judging.states import StageState
 
+# A stage's rules besides its rubric: what `configure_stage` takes, the setup page edits and
+# a contest file holds.
+STAGE_SETTINGS = (
+    "name",
+    "judges_per_entry",
+    "agree_gap",
+    "head_gap",
+    "three_mean_gap",
+    "advance_top_n",
+    "advance_min_score",
+)
+
 
 def stages(session: Session, contest: Contest, round_id: int | None = None) -> list[Stage]:
     """The stages of the province's judging, or of one unit round's when `round_id` is given."""

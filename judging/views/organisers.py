@@ -30,16 +30,6 @@ from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 from judging.views.common import bp, organiser_contest, stage_or_404
 from judging.views.panels import panel_forms, panel_posted
 
-STAGE_FIELDS = (
-    "name",
-    "judges_per_entry",
-    "agree_gap",
-    "head_gap",
-    "three_mean_gap",
-    "advance_top_n",
-    "advance_min_score",
-)
-
 
 def _unit_options(contest) -> list[tuple[int, str]]:
     """Units to filter by, once names may be seen (a unit next to a code unblinds it)."""
@@ -178,7 +168,7 @@ def save_setup(contest, stage, stage_form: StageForm, ladder_form: LadderForm, r
         if action in ("stage", "new_stage") and stage_form.validate_on_submit():
             rubric = parse_lines(stage_form.rubric.data, (str, float, float), _("Thang điểm"))
             target = stage if action == "stage" else None
-            values = {k: getattr(stage_form, k).data for k in STAGE_FIELDS}
+            values = {k: getattr(stage_form, k).data for k in stages.STAGE_SETTINGS}
             with user_action(_("Đã lưu vòng chấm.")) as done:
                 stages.save_stage(done.session, contest, target, round_, rubric=rubric, **values)
             return done.ok
@@ -222,7 +212,7 @@ def fill_setup(
 ) -> None:
     """The setup forms as stored: the stage's rules and rubric, the ladder, one per line."""
     if stage is not None:
-        for name in STAGE_FIELDS:
+        for name in stages.STAGE_SETTINGS:
             getattr(stage_form, name).data = getattr(stage, name)
         stage_form.rubric.data = "\n".join(
             f"{c.name} | {c.max_points:g} | {c.step:g}" for c in stage.criteria

@@ -31,22 +31,28 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_app(tmp_path, migrated_database):
     """A fresh database with a small demo, served on a free loopback port."""
-    yield from _serve(tmp_path, migrated_database, seed=11, entries=8)
+    yield from serve(tmp_path, migrated_database, _demo(seed=11, entries=8))
 
 
 @pytest.fixture
 def live_district_app(tmp_path, migrated_database):
     """The same with a demo large enough that Huyện Mộc Châu, which the core's demo leaves
     to its own jury, holds several entries."""
-    yield from _serve(tmp_path, migrated_database, seed=3, entries=40)
+    yield from serve(tmp_path, migrated_database, _demo(seed=3, entries=40))
 
 
-def _serve(tmp_path, migrated_database, *, seed: int, entries: int):
+def _demo(*, seed: int, entries: int):
+    return lambda session: load_demo(session, seed=seed, entries=entries, now=utcnow())
+
+
+def serve(tmp_path, migrated_database, fill):
+    """A fresh database that `fill(session)` sets up in one unit of work, served on a free
+    loopback port until the test ends."""
     copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
     with app.app_context():
         with unit_of_work() as uow:
-            load_demo(uow.session, seed=seed, entries=entries, now=utcnow())
+            fill(uow.session)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -106,6 +112,13 @@ def new_page(browser, request):
                 )
     for context in contexts:
         context.close()
+
+
+def click_confirmed(page, label: str) -> None:
+    """Click a button that asks first (data-confirm), and say yes."""
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"button:has-text('{label}')")
+    page.wait_for_load_state("networkidle")
 
 
 def log_in(page, base: str, login: str, password: str = DEMO_PASSWORD) -> None:

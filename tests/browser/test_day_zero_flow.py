@@ -5,61 +5,40 @@ registers in a commune of the new contest and may send an essay."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from werkzeug.serving import make_server
+from sqlalchemy import select
 
 from contest import registry
 from contest.lifecycles import Role
 from contest.models import Unit
-from contest.platform.db import db, utcnow
-from contest.platform.uow import unit_of_work
+from contest.platform.db import utcnow
 from contest.services import accounts, units
-from tests.browser.conftest import log_in
-from tests.conftest import copy_schema, make_app
+from tests.browser.conftest import click_confirmed, log_in, serve
 
 PASSWORD = "mot-mat-khau-rat-dai-2025"
 SLUG = "son-la-2025"
 
 
+def _day_zero(session) -> None:
+    """The CLI's day zero done: Sơn La's tree and one province organiser, nothing else."""
+    units.import_units(session, None, list(enumerate(registry.province_tree("Sơn La"), start=1)))
+    accounts.open_account(
+        session,
+        None,
+        full_name="Ban Thi đua – Khen thưởng tỉnh",
+        email="btc@sonla.gov.vn",
+        phone=None,
+        role=Role.PROVINCE_ORGANISER,
+        unit=session.scalar(select(Unit).where(Unit.parent_id.is_(None))),
+        password=PASSWORD,
+    )
+
+
 @pytest.fixture
 def empty_server(tmp_path, migrated_database):
-    """The CLI's day zero done: Sơn La's tree and one province organiser, nothing else."""
-    copy_schema(migrated_database, tmp_path)
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
-    with app.app_context():
-        with unit_of_work() as uow:
-            rows = list(enumerate(registry.province_tree("Sơn La"), start=1))
-            units.import_units(uow.session, None, rows)
-            province = uow.session.query(Unit).filter(Unit.parent_id.is_(None)).one()
-            accounts.open_account(
-                uow.session,
-                None,
-                full_name="Ban Thi đua – Khen thưởng tỉnh",
-                email="btc@sonla.gov.vn",
-                phone=None,
-                role=Role.PROVINCE_ORGANISER,
-                unit=province,
-                password=PASSWORD,
-            )
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
-
-
-def _confirm_click(page, label: str) -> None:
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click(f"button:has-text('{label}')")
-    page.wait_for_load_state("networkidle")
+    yield from serve(tmp_path, migrated_database, _day_zero)
 
 
 def test_a_province_creates_and_publishes_its_first_contest(empty_server, new_page):
@@ -95,7 +74,7 @@ def test_a_province_creates_and_publishes_its_first_contest(empty_server, new_pa
 
     board.goto(f"{base}/c/{SLUG}/settings")
     assert board.locator("#problems").count() == 0
-    _confirm_click(board, "Công bố cuộc thi")
+    click_confirmed(board, "Công bố cuộc thi")
     assert "Đã công bố cuộc thi" in board.inner_text("main")
 
     entrant = new_page()

@@ -15,7 +15,7 @@ from contest.services.forwarding import pending_entries
 from judging import demo as judging_demo
 from judging.models import Assignment, Award, BlindCopy
 from judging.services import stages
-from tests.browser.conftest import log_in
+from tests.browser.conftest import click_confirmed, log_in
 from tests.browser.test_judging_flow import _score_in_browser
 
 SLUG = "son-la-2019"
@@ -29,16 +29,10 @@ JURY = [
 JUROR_PASSWORD = "Moc-chau-2019-gk"
 
 
-def _click_confirmed(page, label: str) -> None:
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click(f"button:has-text('{label}')")
-    page.wait_for_load_state("networkidle")
-
-
 def _set_up_the_jury(page, base: str) -> None:
     """Switch on, the rules and ladder, four accounts, the panel and its head judge."""
     page.goto(f"{base}{UNIT}/")
-    _click_confirmed(page, "Bật chấm thi riêng")
+    click_confirmed(page, "Bật chấm thi riêng")
     page.goto(f"{base}{UNIT}/setup")
     page.fill("#stage-name", "Chấm cấp huyện")
     page.fill("#stage-rubric", "Nội dung | 60 | 0.5\nHình thức | 40 | 0.5")
@@ -90,7 +84,7 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
         hide.first.click()
         organiser.wait_for_load_state("networkidle")
     organiser.goto(f"{base}{UNIT}/")
-    _click_confirmed(organiser, "Mở chấm và giao bài")
+    click_confirmed(organiser, "Mở chấm và giao bài")
     assert "Tiến độ chấm" in organiser.content()
 
     with app.app_context():
@@ -134,7 +128,7 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
     _score_in_browser(judge, base, SLUG, plan[0][0], 0.75)
 
     organiser.goto(f"{base}{UNIT}/")
-    _click_confirmed(organiser, "Công bố kết quả của đơn vị")
+    click_confirmed(organiser, "Công bố kết quả của đơn vị")
     assert "Kết quả của đơn vị" in organiser.content(), organiser.inner_text("main")[:600]
     organiser.click("text=Danh sách đoạt giải")
     organiser.wait_for_load_state()
