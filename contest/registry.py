@@ -4,8 +4,16 @@ A pure module: plain rows in, plain rows out, no session.
 
 Codes are the official General Statistics Office codes, unique across levels: a province has
 two digits ("14" Sơn La), a district three ("123"), a commune five ("03646"). The package's
-spellings are normalised: NFC, and the kind words in their usual case ("Thị Xã Mường Lay"
-becomes "Thị xã Mường Lay")."""
+spellings are normalised: NFC, the kind words in their usual case ("Thị Xã Mường Lay"
+becomes "Thị xã Mường Lay") and every syllable of the place's own name capitalised ("Xã Mường
+é" becomes "Xã Mường É"), save the common noun of "Nông trường".
+
+`short_codes` offers a documented alternative to the official codes, for people who type them
+(a CSV's parent_code, a unit organiser's label): the province's initials ("SL"); a
+district-level unit's initials but for its last word, of which it takes two letters ("Mộc
+Châu" → "MCH", "Thành phố Sơn La" → "SLA"); a commune the same after its district's code and
+a dash ("MCH-CSO"). Accents are folded ("Đ" → "D"); a code already given takes 2, 3, … in the
+registry's order, so loading the same province again gives the same codes."""
 
 from __future__ import annotations
 
@@ -36,10 +44,18 @@ def normalise_name(name: str) -> str:
     """NFC, single spaces, and the leading kind word written as usual."""
     name = " ".join(nfc(name).split())
     match = _KIND_WORD.match(name)
-    if match:
-        usual = next(w for w in KIND_WORDS if w.lower() == match.group(1).lower())
-        name = usual + name[match.end() :]
-    return name
+    if not match:
+        return _capitalised(name)
+    usual = next(w for w in KIND_WORDS if w.lower() == match.group(1).lower())
+    return usual + " " + _capitalised(name[match.end() :].strip())
+
+
+def _capitalised(place: str) -> str:
+    words = place.split()
+    return " ".join(
+        word if previous == "Nông" and word == "trường" else word[:1].upper() + word[1:]
+        for previous, word in zip(["", *words], words, strict=False)
+    )
 
 
 def _rows() -> list[dict]:
@@ -77,6 +93,31 @@ def province_tree(province: str) -> list[UnitRow]:
                 seen.add(code)
                 found.append(UnitRow(code, normalise_name(unit_name), kind, parent or ""))
     return found
+
+
+def short_codes(tree: list[UnitRow]) -> list[UnitRow]:
+    """`tree` (parents first) with the short codes described above in place of the official
+    ones."""
+    given: dict[str, str] = {}
+    taken: set[str] = set()
+    renamed = []
+    for row in tree:
+        words = [w for w in fold(_without_kind(row.name)).upper().split() if w.isalnum()]
+        if row.kind == "province":
+            stem = "".join(w[0] for w in words)
+        else:
+            stem = "".join(w[0] for w in words[:-1]) + (words[-1][:2] if words else "")
+        parent = given.get(row.parent_code, "")
+        if row.kind == "commune" and parent:
+            stem = f"{parent}-{stem}"
+        code, n = stem, 1
+        while code in taken:
+            n += 1
+            code = f"{stem}{n}"
+        taken.add(code)
+        given[row.code] = code
+        renamed.append(UnitRow(code, row.name, row.kind, parent, row.organiser_email))
+    return renamed
 
 
 def _without_kind(name: str) -> str:

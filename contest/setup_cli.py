@@ -16,7 +16,6 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from contest import registry
 from contest.cli import command_unit_of_work, contest_cli, get_contest
 from contest.models import Unit, User
 from contest.platform import passwords
@@ -158,26 +157,16 @@ def _report(done: units.UnitImport) -> None:
 
 @units_cli.command("load")
 @click.option("--province", required=True, help="Tên tỉnh, ví dụ «Sơn La».")
-def load_command(province: str) -> None:
+@click.option(
+    "--short-codes",
+    is_flag=True,
+    help="Mã ngắn theo tên (SL, MCH, MCH-CSO) thay cho mã thống kê (14, 123, 03985).",
+)
+def load_command(province: str, short_codes: bool) -> None:
     """Load a province, its district-level units and communes from the official registry
     (as before the 2025 reorganisation); units already there are kept as they are."""
-    tree = registry.province_tree(province)
-    if not tree:
-        raise click.ClickException(
-            _("Không có tỉnh «%(name)s» trong danh mục.", name=province)
-            + " "
-            + ", ".join(registry.provinces())
-        )
-    existing = set(db.session.scalars(select(Unit.code)))
-    rows = list(enumerate((row for row in tree if row.code not in existing), start=1))
     with command_unit_of_work() as uow:
-        try:
-            done = units.import_units(uow.session, None, rows)
-        except units.UnitFileError as error:
-            # The registry's rows are sound: what refuses them is the tree already here, and
-            # its lines are no lines of a file the operator wrote.
-            problems = sorted({problem for _line, problem in error.problems})
-            raise click.ClickException("\n".join(problems)) from error
+        tree, done = units.load_province(uow.session, None, province, short_codes=short_codes)
     click.echo(_("%(name)s: %(n)d đơn vị trong danh mục.", name=tree[0].name, n=len(tree)))
     _report(done)
 

@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -68,6 +69,12 @@ class LevelForm(Form):
     )
     forward_by = DateField(_l("Hạn gửi lên (hết ngày)"), validators=[Optional()])
     submit = SubmitField(_l("Lưu cấp này"))
+
+
+class RemoveLevelForm(Form):
+    """A kind of unit taken out of a draft (one button per level)."""
+
+    unit_kind = HiddenField(validators=[DataRequired()])
 
 
 class DocumentForm(Form):

@@ -15,12 +15,13 @@ from werkzeug.security import generate_password_hash
 from contest.demo import text as demo_text
 from contest.demo.places import home_of
 from contest.demo.subjects import draw_new_subject, draw_subject
-from contest.demo.units import COMMUNES, DEPARTMENTS, DISTRICTS, ENTERPRISES, VILLAGES
+from contest.demo.units import COMMUNES, DISTRICTS, PROVINCE, UNIT_FILE
 from contest.documents.converter import markdowns_to_html
 from contest.documents.intake import ExtractedEssay, extract_typed
 from contest.models import Contest, Entry, EntryState, Role, Unit, User
 from contest.platform.config import setting
 from contest.services import contest_file, publishing
+from contest.services import units as unit_service
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry, disqualify_entry, withdraw_entry
 from contest.services.forwarding import (
@@ -56,29 +57,29 @@ class DemoAccounts:
         self.lines.append((role, user.email or user.phone or "", DEMO_PASSWORD))
 
 
-def _unit(session: Session, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
-    unit = Unit(code=code, name=name, kind=kind, parent=parent)
-    session.add(unit)
-    return unit
-
-
 def build_units(session: Session) -> dict[str, Unit]:
-    """Sơn La's real district-level units, its departments, communes under four districts."""
-    province = _unit(session, "SL", "Tỉnh Sơn La", "province", None)
-    units = {"SL": province}
-    for code, name in DISTRICTS:
-        units[code] = _unit(session, code, name, "district", province)
-    for code, name in DEPARTMENTS:
-        units[code] = _unit(session, code, name, "department", province)
-    for code, name in ENTERPRISES:
-        units[code] = _unit(session, code, name, "enterprise", province)
-    for district, communes in COMMUNES.items():
-        for code, name, kind in communes:
-            units[code] = _unit(session, code, name, kind, units[district])
-    for code, name, parent in VILLAGES:
-        units[code] = _unit(session, code, name, "village", units[parent])
-    session.flush()
-    return units
+    """The tree as a province builds it (`contest.demo.units`), in the demo's order:
+    province, districts, the file's bodies, communes with a round, villages."""
+    unit_service.load_province(session, None, PROVINCE, short_codes=True)
+    tree = {unit.code: unit for unit in session.scalars(select(Unit))}
+    for code, name in DISTRICTS + COMMUNES:
+        unit_service.rename_unit(session, None, tree[code], name)
+    rows = unit_service.rows_from_file(UNIT_FILE.read_bytes(), UNIT_FILE.name)
+    unit_service.import_units(session, None, rows)
+    tree = {unit.code: unit for unit in session.scalars(select(Unit))}
+    with_round = {code for code, _name in COMMUNES}
+    for unit in tree.values():
+        if unit.kind == "commune" and unit.code not in with_round:
+            unit_service.set_unit_active(session, None, unit, False)
+    filed = [row for _line, row in rows]
+    order = [
+        "SL",
+        *(code for code, _name in DISTRICTS),
+        *(row.code for row in filed if row.kind != "village"),
+        *(code for code, _name in COMMUNES),
+        *(row.code for row in filed if row.kind == "village"),
+    ]
+    return {code: tree[code] for code in order}
 
 
 def demo_contest_data(now: datetime | None = None) -> dict:

@@ -12,7 +12,7 @@ from contest.models import Unit
 
 # District code → its communes, each with some of its villages (bản, tiểu khu, tổ dân phố).
 GAZETTEER: dict[str, dict[str, tuple[str, ...]]] = {
-    "SLC": {
+    "SLA": {
         "phường Chiềng Lề": ("tổ dân phố 2", "tổ dân phố 5", "tổ dân phố 7"),
         "phường Tô Hiệu": ("tổ dân phố 1", "tổ dân phố 4", "tổ dân phố 6"),
         "phường Quyết Thắng": ("tổ dân phố 3", "tổ dân phố 8", "bản Hẹo"),
@@ -80,7 +80,7 @@ GAZETTEER: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # Where each provincial body's own offices are; the dairy company is at Mộc Châu.
 SEATS = {
-    "department": ("SLC", "phường Tô Hiệu"),
+    "department": ("SLA", "phường Tô Hiệu"),
     "enterprise": ("MCH", "thị trấn Nông trường Mộc Châu"),
 }
 # The share of a department's or agency's staff who live in the provincial capital.
@@ -154,5 +154,5 @@ def home_of(rng: random.Random, unit: Unit) -> Place:
     if unit.kind == "enterprise":
         return place_in(rng, SEATS["enterprise"][0])
     if rng.random() < CAPITAL_SHARE:
-        return place_in(rng, "SLC")
+        return place_in(rng, "SLA")
     return place_in(rng, rng.choice(sorted(GAZETTEER)))

@@ -1,9 +1,17 @@
-"""The demo's units: Sơn La's real district-level units, the departments, agencies and mass
-organisations the seed names, one enterprise, communes under four districts and two villages
-(DOMAIN.md)."""
+"""The demo's units, through the front door: Sơn La's tree from the registry under its short
+codes (`contest.registry.short_codes`), renamed where a name changed after 2019 (Mộc Châu
+became a thị xã in 2020, Đông Sang a phường), the departments, agencies and mass
+organisations the seed names, one enterprise and two villages from `units.csv` (the file a
+province uploads), and only the communes of four districts holding a round of their own: the
+others are switched off (DOMAIN.md)."""
 
+from pathlib import Path
+
+PROVINCE = "Sơn La"
+UNIT_FILE = Path(__file__).with_name("units.csv")
+# The district-level units as they were named in 2019, in the demo's order.
 DISTRICTS = [
-    ("SLC", "Thành phố Sơn La"),
+    ("SLA", "Thành phố Sơn La"),
     ("TCH", "Huyện Thuận Châu"),
     ("QNH", "Huyện Quỳnh Nhai"),
     ("MLA", "Huyện Mường La"),
@@ -16,45 +24,18 @@ DISTRICTS = [
     ("MCH", "Huyện Mộc Châu"),
     ("VHO", "Huyện Vân Hồ"),
 ]
-DEPARTMENTS = [
-    ("SNV", "Sở Nội vụ"),
-    ("SGD", "Sở Giáo dục và Đào tạo"),
-    ("SYT", "Sở Y tế"),
-    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn"),
-    ("SVH", "Sở Văn hóa, Thể thao và Du lịch"),
-    ("CAT", "Công an tỉnh"),
-    ("BCH", "Bộ Chỉ huy Quân sự tỉnh"),
-    ("TDO", "Tỉnh đoàn Sơn La"),
-    ("HND", "Hội Nông dân tỉnh"),
-    ("HPN", "Hội Liên hiệp Phụ nữ tỉnh"),
-    ("LDL", "Liên đoàn Lao động tỉnh"),
-    ("MTT", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
-    # The seed's section VI.2 gives these two the news side of the plan; Sở TT&TT also
-    # licenses the demo's book.
-    ("STT", "Sở Thông tin và Truyền thông"),
-    ("BTG", "Ban Tuyên giáo Tỉnh ủy"),
-]
-ENTERPRISES = [("MCM", "Công ty Cổ phần Giống bò sữa Mộc Châu")]
-COMMUNES = {
-    "SLC": [
-        ("SLC-CLE", "Phường Chiềng Lề", "commune"),
-        ("SLC-THI", "Phường Tô Hiệu", "commune"),
-        ("SLC-QTH", "Phường Quyết Thắng", "commune"),
-        ("SLC-CNG", "Xã Chiềng Ngần", "commune"),
-    ],
-    "MCH": [
-        ("MCH-NTM", "Thị trấn Nông trường Mộc Châu", "commune"),
-        ("MCH-CSO", "Xã Chiềng Sơn", "commune"),
-        ("MCH-DSA", "Xã Đông Sang", "commune"),
-    ],
-    "TCH": [
-        ("TCH-TTR", "Thị trấn Thuận Châu", "commune"),
-        ("TCH-CPA", "Xã Chiềng Pấc", "commune"),
-        ("TCH-TLA", "Xã Tông Lạnh", "commune"),
-    ],
-    "MSO": [("MSO-HLO", "Thị trấn Hát Lót", "commune"), ("MSO-CNO", "Xã Cò Nòi", "commune")],
-}
-VILLAGES = [
-    ("SLC-CLE-TDP2", "Tổ dân phố 2, phường Chiềng Lề", "SLC-CLE"),
-    ("MCH-CSO-BLU", "Bản Lướt, xã Chiềng Sơn", "MCH-CSO"),
+# The communes that hold their own round, as they were named in 2019.
+COMMUNES = [
+    ("SLA-CLE", "Phường Chiềng Lề"),
+    ("SLA-THI", "Phường Tô Hiệu"),
+    ("SLA-QTH", "Phường Quyết Thắng"),
+    ("SLA-CNG", "Xã Chiềng Ngần"),
+    ("MCH-CHA", "Xã Chiềng Hắc"),
+    ("MCH-CSO", "Xã Chiềng Sơn"),
+    ("MCH-DSA", "Xã Đông Sang"),
+    ("TCH-TCH", "Thị trấn Thuận Châu"),
+    ("TCH-CPA", "Xã Chiềng Pấc"),
+    ("TCH-TLA", "Xã Tông Lạnh"),
+    ("MSO-HLO", "Thị trấn Hát Lót"),
+    ("MSO-CNO", "Xã Cò Nòi"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contest.audit import ContestAction
@@ -69,3 +70,36 @@ def set_level(
     record_event(session, actor, contest, ContestAction.LEVELS_CHANGED, kind=kind)
     session.flush()
     return level
+
+
+def remove_level(session: Session, contest: Contest, actor: User | None, kind: str) -> None:
+    """A kind of unit no longer takes part in a draft: its rounds go, and the rounds below
+    them send to the nearest round above. Only a draft: once published, the units of that
+    kind may hold entries, and their entrants were told where to send."""
+    if not contest.is_draft:
+        raise IllegalTransition(_l("Cuộc thi đã công bố: không bỏ một cấp tham gia được nữa."))
+    level = contest.level_for(kind)
+    if level is None:
+        raise InvalidInput(_l("Cấp này không tham gia cuộc thi."))
+    going = [r for r in contest.rounds if r.unit.kind == kind and not r.is_province]
+    try:
+        with session.begin_nested():
+            for round_ in contest.rounds:
+                if round_ in going:
+                    continue
+                while round_.parent in going:
+                    round_.parent = round_.parent.parent
+            session.flush()
+            for round_ in going:
+                session.delete(round_)
+            contest.levels.remove(level)
+            session.flush()
+    except IntegrityError as error:
+        # Only the judging of a unit's own round (its jury, its stages) points at a draft's
+        # round: those are taken down first, where they were set.
+        raise InvalidInput(
+            _l("Một đơn vị của cấp này đã có ban giám khảo hoặc cách chấm riêng: hãy gỡ trước.")
+        ) from error
+    session.expire(contest, ["rounds"])
+    record_event(session, actor, contest, ContestAction.LEVELS_CHANGED, kind=kind, removed=True)
+    session.flush()

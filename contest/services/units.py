@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contest import registry
 from contest.audit import ContestAction
 from contest.lifecycles import Role
 from contest.models import UNIT_KINDS, Entry, ExemplarProfile, Unit, User
@@ -217,6 +218,31 @@ def import_units(
     for contest in queries.contests_taking_units(session):
         setup.rounds_for_tree(session, contest)  # a unit added later takes part too
     return done
+
+
+def load_province(
+    session: Session, actor: User | None, province: str, *, short_codes: bool = False
+) -> tuple[list[UnitRow], UnitImport]:
+    """The province named `province` from the registry, with its district-level units and
+    communes (under their official codes, or the documented short codes); units already in
+    the tree are kept as they are."""
+    tree = registry.province_tree(province)
+    if not tree:
+        raise InvalidInput(
+            _l("Không có tỉnh «%(name)s» trong danh mục.", name=province)
+            + " "
+            + ", ".join(registry.provinces())
+        )
+    if short_codes:
+        tree = registry.short_codes(tree)
+    existing = set(session.scalars(select(Unit.code)))
+    rows = list(enumerate((row for row in tree if row.code not in existing), start=1))
+    try:
+        return tree, import_units(session, actor, rows)
+    except UnitFileError as error:
+        # The registry's rows are sound: what refuses them is the tree already here, and
+        # its lines are no lines of a file anyone wrote.
+        raise InvalidInput(" ".join(sorted({p for _line, p in error.problems}))) from error
 
 
 def _put(

@@ -36,6 +36,7 @@ from contest.setup_forms import (
     DocumentForm,
     LevelForm,
     NewContestForm,
+    RemoveLevelForm,
     RoundForm,
     UnitForm,
 )
@@ -151,6 +152,10 @@ def _set_level(session: Session, contest: Contest, form: LevelForm) -> None:
     )
 
 
+def _remove_level(session: Session, contest: Contest, form: RemoveLevelForm) -> None:
+    levels.remove_level(session, contest, current_user, form.unit_kind.data)
+
+
 def _fill_rules(rules: ContestRulesForm, contest: Contest) -> None:
     rules.title.data = contest.title
     rules.opens_on.data = local_day(contest.opens_at)
@@ -189,6 +194,7 @@ def contest_settings(slug: str):
         "unit": (unit_form, _add_unit, _("Đã thêm đơn vị.")),
         "quota": (QuotaForm(), _set_quota, _("Đã đổi chỉ tiêu.")),
         "level": (level_form, _set_level, _("Đã lưu chỉ tiêu và hạn của cấp này.")),
+        "level_remove": (RemoveLevelForm(), _remove_level, _("Đã bỏ cấp này.")),
         "document": (document_form, _add_document, _("Đã đăng tài liệu.")),
         "categories": (categories_form, _set_categories, _("Đã lưu các lĩnh vực và tiêu chí.")),
     }

@@ -4,6 +4,7 @@ keeps to one calendar (the contest named after the year it opens, around today).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -11,13 +12,20 @@ import pytest
 from sqlalchemy import select
 
 from anthology.services.settings import settings_for
+from contest.audit import ContestAction
 from contest.demo import contest_year
 from contest.demo.text import ETHNIC_NAMES
-from contest.demo.units import DEPARTMENTS, ENTERPRISES
+from contest.demo.units import UNIT_FILE
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.platform.db import db
+from contest.platform.models import AuditEvent
+from contest.services.units import rows_from_file
 
-NON_GEOGRAPHIC = [name for _code, name in DEPARTMENTS + ENTERPRISES]
+NON_GEOGRAPHIC = [
+    row.name
+    for _line, row in rows_from_file(UNIT_FILE.read_bytes(), UNIT_FILE.name)
+    if row.kind in ("department", "enterprise")
+]
 KINH_SURNAMES = set(ETHNIC_NAMES["Kinh"][0]) - set(ETHNIC_NAMES["Mường"][0])
 # What a collective's name must say it is, by category.
 COLLECTIVE_WORDS = {
@@ -150,3 +158,23 @@ def test_the_news_bodies_of_the_seed_take_part(demo):
         assert db.session.scalar(
             select(User).where(User.email == f"tdkt.{code.lower()}@sonla.gov.vn")
         )
+
+
+def test_the_demo_s_tree_comes_through_the_front_door(demo):
+    """The registry's Sơn La under its short codes, named as in 2019 (renames audited), the
+    province's own file of bodies, and communes without a round switched off."""
+    tree = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    assert sum(u.kind == "district" for u in tree.values()) == 12
+    assert sum(u.kind == "commune" for u in tree.values()) > 150
+    assert tree["MCH"].name == "Huyện Mộc Châu"  # Thị xã since 2020, in the registry
+    renamed = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == ContestAction.UNIT_RENAMED, AuditEvent.object_id == tree["MCH"].id
+        )
+    ).all()
+    assert [json.loads(e.params_json)["old_name"] for e in renamed] == ["Thị xã Mộc Châu"]
+    assert set(NON_GEOGRAPHIC) <= {u.name for u in tree.values()}
+    with_round = {r.unit.code for r in db.session.scalars(select(Round))}
+    active_communes = {c for c, u in tree.items() if u.kind == "commune" and u.is_active}
+    assert active_communes and active_communes <= with_round
+    assert not any(u.is_active for c, u in tree.items() if c in ("TCH-ME", "MSO-HLO2"))

@@ -225,3 +225,42 @@ def test_a_draft_s_categories_are_edited_in_the_page(app, client):
     assert codes[-1] == "3.1" and "2.4" not in codes and len(codes) == 13
     assert saved.category_names["1.1"] == "Sản xuất – kinh doanh giỏi"
     assert "\n- Có kết quả" in saved.categories[-1].criteria
+
+
+def test_a_level_is_taken_out_of_a_draft_and_its_children_send_higher(app, client):
+    empty_province()
+    province = db.session.scalar(select(Unit).where(Unit.code == "11"))
+    district = db.session.scalar(select(Unit).where(Unit.code == "094"))
+    units.add_unit(db.session, None, code="03160", name="Xã Chung Chải", kind="commune",
+                   parent=district)  # fmt: skip
+    units.add_unit(db.session, None, code="SGD", name="Sở Giáo dục và Đào tạo",
+                   kind="department", parent=province)  # fmt: skip
+    db.session.commit()
+    login(client, "btc@dienbien.gov.vn")
+    post_form(client, "/contests/new",
+              {"title": "Cuộc thi Điện Biên", "slug": SLUG, "opens_on": "2025-03-01",
+               "closes_on": "2099-07-31", "copy_from": ""})  # fmt: skip
+    contest = db.session.scalar(select(Contest).where(Contest.slug == SLUG))
+    by_code = {r.unit.code: r for r in contest.rounds}
+    assert by_code["03160"].parent.unit.code == "094"
+    page = client.get(f"/c/{SLUG}/settings").get_data(as_text=True)
+    assert "Bỏ cấp này" in page
+    gone = post_form(client, f"/c/{SLUG}/settings",
+                     {"action": "level_remove", "unit_kind": "district"})  # fmt: skip
+    assert gone.status_code == 302
+    db.session.expire_all()
+    contest = db.session.get(Contest, contest.id)
+    by_code = {r.unit.code: r for r in contest.rounds}
+    assert set(by_code) == {"11", "03160", "SGD"} and contest.level_for("district") is None
+    assert by_code["03160"].parent.unit.code == "11"  # the commune now sends to the province
+    unknown = post_form(client, f"/c/{SLUG}/settings",
+                        {"action": "level_remove", "unit_kind": "district"})  # fmt: skip
+    assert "Cấp này không tham gia cuộc thi" in unknown.get_data(as_text=True)
+    # Once published, no level leaves: its units' entrants were told where to send.
+    contest.phase = ContestPhase.SUBMISSION
+    db.session.commit()
+    late = post_form(client, f"/c/{SLUG}/settings",
+                     {"action": "level_remove", "unit_kind": "commune"})  # fmt: skip
+    assert "không bỏ một cấp tham gia được nữa" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).level_for("commune") is not None

@@ -108,6 +108,27 @@ def test_kind_words_are_spelled_as_documents_write_them():
     assert registry.normalise_name("THỊ XÃ  Mường Lay") == "Thị xã Mường Lay"
     assert registry.normalise_name("thành phố Sơn La") == "Thành phố Sơn La"
     assert registry.normalise_name("Xã Chiềng Xôm") == "Xã Chiềng Xôm"
+    # The data's lower-case syllables (Xã Mường é) are capitals; Nông trường keeps its noun.
+    assert registry.normalise_name("Xã Mường é") == "Xã Mường É"
+    assert registry.normalise_name("Thị trấn Nông trường Mộc Châu") == (
+        "Thị trấn Nông trường Mộc Châu"
+    )
+
+
+def test_short_codes_follow_the_documented_rule_and_never_repeat(runner):
+    done = runner.invoke(args=["units", "load", "--province", "Sơn La", "--short-codes"])
+    assert done.exit_code == 0, done.output
+    tree = _units()
+    assert tree["SL"].name == "Tỉnh Sơn La"
+    assert tree["MCH"].name == "Thị xã Mộc Châu" and tree["MCH"].parent == tree["SL"]
+    assert tree["SLA"].name == "Thành phố Sơn La"
+    assert tree["MCH-CSO"].name == "Xã Chiềng Sơn" and tree["MCH-CSO"].parent == tree["MCH"]
+    # Thị trấn Hát Lót came first in the registry; Xã Hát Lót takes the next number.
+    assert (tree["MSO-HLO"].name, tree["MSO-HLO2"].name) == ("Thị trấn Hát Lót", "Xã Hát Lót")
+    assert len(tree) == len(registry.province_tree("Sơn La"))
+    # The same codes again: loading twice adds nothing.
+    again = runner.invoke(args=["units", "load", "--province", "Sơn La", "--short-codes"])
+    assert again.exit_code == 0 and "Đã thêm 0 đơn vị" in again.output
 
 
 def _write(folder, text: str):
