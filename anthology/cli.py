@@ -12,6 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from anthology.errors import BookBuildError
 from anthology.services import builds, certificates
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.platform import storage
@@ -31,10 +32,18 @@ anthology_cli = AppGroup("anthology", help="Tuyển tập.")
 def build_command(slug: str, out: str, formats: str) -> None:
     """Write OUT/SLUG.docx, .epub and .pdf (or the formats asked for); print their paths."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    notes: list[str] = []
     try:
         with command_unit_of_work() as uow:
             contest = get_contest(slug)
-            written = builds.build_book(uow.session, contest, os.path.abspath(out), wanted)
+            try:
+                written = builds.build_book(
+                    uow.session, contest, os.path.abspath(out), wanted, notes
+                )
+            except BookBuildError as error:  # which format stopped, and why (`write_book`)
+                raise click.ClickException(
+                    _("Không dựng được sách: %(reason)s", reason=str(error))
+                ) from error
     except (click.ClickException, DomainError):
         raise
     except Exception as error:  # an operator gets the reason, not a traceback; nothing written
@@ -44,6 +53,8 @@ def build_command(slug: str, out: str, formats: str) -> None:
         ) from error
     for fmt in wanted:
         click.echo(written[fmt])
+    for line in notes:
+        click.echo(line, err=True)
 
 
 @anthology_cli.command("certificates")

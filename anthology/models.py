@@ -196,6 +196,8 @@ class AnthologyBuild(db.Model):
     step: Mapped[str] = mapped_column(String(200), default="")
     percent: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # What the build changed in the winners' text to make the book, a line each.
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     folder: Mapped[str] = mapped_column(String(300))
     formats: Mapped[str] = mapped_column(String(40), default="docx,epub")
     created_at: Mapped[created_at]

@@ -38,11 +38,12 @@ def _record_step(build_id: int, step: BuildStep) -> None:
         build.step, build.percent = step, STEP_PERCENT[step]
 
 
-def _finish(build_id: int, state: BuildState, error: str = "") -> None:
+def _finish(build_id: int, state: BuildState, error: str = "", notes: list[str] = ()) -> None:
     with unit_of_work() as uow:
         build = uow.session.get(AnthologyBuild, build_id)
         advance(build, state)
         build.error, build.finished_at = error, utcnow()
+        build.notes = "\n".join(notes)
         if state == BuildState.DONE:
             build.step, build.percent = BuildStep.DONE, 100
 
@@ -70,7 +71,7 @@ def run_build(build_id: int) -> None:
                 before_format=lambda fmt: _record_step(build_id, BuildStep(fmt)),
             )
         # Inside the guard: if recording success fails, the files go and the build fails.
-        _finish(build_id, BuildState.DONE)
+        _finish(build_id, BuildState.DONE, notes=book.notes)
     except Exception as error:  # every failure ends the build, never leaves it "running"
         if not isinstance(error, DomainError):
             log.exception("anthology build %s failed", build_id)

@@ -29,7 +29,7 @@ from judging.states import (
     StageState,
     UnitJudgingState,
 )
-from judging.wording import rule_text
+from judging.wording import leak_rule_text, rule_text
 
 
 def in_judging(column, round_id: int | None):
@@ -193,6 +193,8 @@ class LeakFlag(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     snippet: Mapped[str] = mapped_column(Text)
+    # How the scan found it (`leakscan.Flag.rule`), shown through `rule_text`.
+    rule: Mapped[str] = mapped_column(String(80), default="", server_default="")
     state: Mapped[FlagState] = mapped_column(StateColumn(FlagState, 10), default=FlagState.OPEN)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -200,6 +202,11 @@ class LeakFlag(db.Model):
 
     entry: Mapped[Entry] = relationship()
     round: Mapped[Round | None] = relationship()
+
+    @property
+    def rule_text(self) -> str:
+        """How the scan found the snippet, in the interface's language."""
+        return leak_rule_text(self.rule)
 
 
 class Assignment(db.Model):

@@ -57,3 +57,21 @@ def rule_text(stored: str) -> str:
         return stored
     numbers = {k: f"{v:g}" if isinstance(v, int | float) else v for k, v in data.items()}
     return explain(numbers)
+
+
+def _leak_rules() -> dict[str, str]:
+    return {
+        "full": _("họ tên đầy đủ"),
+        "two": _("họ và tên gọi (hai chữ, thứ tự nào cũng được)"),
+        "initials": _("họ tên viết tắt"),
+        "joined": _("các chữ viết liền hoặc nối bằng dấu"),
+        "disguised": _("có ký tự ẩn hoặc chữ nước ngoài trông giống chữ Việt"),
+        "encoded": _("mã hóa phần trăm trong địa chỉ liên kết"),
+        "spelled": _("viết bằng chữ hoặc ký hiệu thay cho số, @ hay dấu chấm"),
+    }
+
+
+def leak_rule_text(stored: str) -> str:
+    """How the leak scan found a snippet (`judging.rules.leakscan.RULES`), as words."""
+    labels = _leak_rules()
+    return "; ".join(labels.get(rule, rule) for rule in stored.split(",") if rule)

@@ -4,12 +4,16 @@ Nothing here touches the database: plain data in, files out."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from flask_babel import lazy_gettext as _l
+
+from anthology.errors import BookBuildError
 from anthology.render.book import Book, PageSetup
 from anthology.render.checks import check_file
 from anthology.render.docx_writer import write_docx
@@ -18,6 +22,7 @@ from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS
 from anthology.render.pdf_writer import write_pdf
 
 FORMATS = ("docx", "epub", "pdf")
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -48,13 +53,21 @@ def write_book(
     for fmt in formats:
         before_format(fmt)
         out = os.path.join(work, f"{book.slug}.{fmt}")
-        if fmt == "docx":
-            finished[fmt] = write_docx(book, work, out, page, timeout)
-        elif fmt == "pdf":
-            finished[fmt] = write_pdf(book, work, out, page, timeout)
-        else:
-            finished[fmt] = write_epub(book, work, out, timeout)
-        check_file(fmt, finished[fmt])
+        try:
+            if fmt == "docx":
+                finished[fmt] = write_docx(book, work, out, page, timeout)
+            elif fmt == "pdf":
+                finished[fmt] = write_pdf(book, work, out, page, timeout)
+            else:
+                finished[fmt] = write_epub(book, work, out, timeout)
+            check_file(fmt, finished[fmt])
+        except Exception as error:  # the organiser reads which format stopped, and why
+            if not isinstance(error, BookBuildError):
+                log.exception("book %s: the %s step failed", book.slug, fmt)
+            reason = str(error) if isinstance(error, BookBuildError) else repr(error)
+            raise BookBuildError(
+                _l("Bản %(format)s chưa dựng được. %(reason)s", format=fmt.upper(), reason=reason)
+            ) from error
     written = {}
     for fmt, path in finished.items():
         written[fmt] = os.path.join(folder, os.path.basename(path))

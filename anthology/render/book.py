@@ -76,6 +76,8 @@ class Book:
     essays: list[BookEssay] = field(default_factory=list)
     profiles: list[BookProfile] = field(default_factory=list)
     cover: str | None = None
+    # What a build changed in the winners' text to make the book, for the organiser.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def date_line(self) -> str:

@@ -57,7 +57,9 @@ def clean_template_leftovers(document) -> None:
     _drop_part(document, "/extended-properties")
     _drop_part(document, "/custom-properties")
     for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/comments") and b"<w:comment " not in rel.target_part.blob:
+        if rel.is_external or not rel.reltype.endswith("/comments"):
+            continue
+        if b"<w:comment " not in rel.target_part.blob:
             del document.part.rels[rel_id]
 
 
@@ -65,7 +67,10 @@ def drop_unused_styles(document) -> None:
     """Keep the styles the book uses (with those they are based on, linked to or followed
     by) and the defaults; python-docx's template brings some two hundred others."""
     styles = document.styles.element
-    parts = [document.part, *(rel.target_part for rel in document.part.rels.values())]
+    parts = [
+        document.part,
+        *(rel.target_part for rel in document.part.rels.values() if not rel.is_external),
+    ]
     used = set()
     for part in parts:
         element = getattr(part, "element", None)

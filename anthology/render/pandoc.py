@@ -7,6 +7,7 @@ import base64
 import json
 import os
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from flask_babel import lazy_gettext as _l
 
@@ -39,13 +40,7 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
     folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
-    tree_path = clean_tree_file(
-        render(book, for_docx=for_docx),
-        name,
-        folder,
-        inline=True,
-        descriptions=book.picture_descriptions(),
-    )
+    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder, book, inline=True)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
     pictures, described = describe_pictures(tree)
@@ -90,18 +85,14 @@ def describe_pictures(tree: dict) -> tuple[int, int]:
 
 
 def clean_tree_file(
-    markdown: str,
-    name: str,
-    folder: str,
-    *,
-    inline: bool = False,
-    descriptions: Mapping[str, str] | None = None,
+    markdown: str, name: str, folder: str, book: Book, *, inline: bool = False
 ) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
     (`contest.documents.essay_ast`): only http, https and mailto links, and only pictures that
     are files inside the build folder, so building the book never fetches a web address nor copies a
-    server file named by an essay. With `inline`, each picture travels inside the tree as a
-    data: address, for a pandoc that may read no file. `descriptions` (picture path → text)
+    server file named by an essay; a jump to a bookmark the book does not have keeps its words
+    only, noted in `book.notes`. With `inline`, each picture travels inside the tree as a
+    data: address, for a pandoc that may read no file. The organiser's picture descriptions
     become the pictures' text alternatives. An essay's own subheadings stay out of the
     contents, which list parts, essays, profile groups and profiles."""
     source = os.path.join(folder, f"{name}.md")
@@ -111,10 +102,12 @@ def clean_tree_file(
     run_pandoc(["-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
+    descriptions = book.picture_descriptions()
     if descriptions:
         _describe(tree, descriptions)
     keep = _inline if inline else _inside
     essay_ast.clean_tree(tree, lambda target: keep(folder, target))
+    _drop_broken_jumps(tree, book)
     for block in tree["blocks"]:
         if block["t"] == "Header" and block["c"][0] >= 3:
             identifier, classes, _pairs = block["c"][1]
@@ -123,6 +116,66 @@ def clean_tree_file(
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     return tree_path
+
+
+def _identifiers(value, found: set[str]) -> set[str]:
+    """Every identifier the tree defines: any node's attributes ([id, classes, pairs])."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _identifiers(item, found)
+    elif isinstance(value, list):
+        is_attr = (
+            len(value) == 3
+            and isinstance(value[0], str)
+            and isinstance(value[1], list)
+            and isinstance(value[2], list)
+            and all(isinstance(c, str) for c in value[1])
+        )
+        if is_attr and value[0]:
+            found.add(value[0])
+        for item in value:
+            _identifiers(item, found)
+    return found
+
+
+def _drop_broken_jumps(tree: dict, book: Book) -> None:
+    """A link to a bookmark the book does not have (an essay's "[above](#nowhere)", a Word
+    table of contents' "#_Toc…") keeps its words only: EPUBCheck refuses it and Typst stops
+    on it. The essay it was in goes into `book.notes`."""
+    known = _identifiers(tree["blocks"], set())
+    titles = {essay.key: essay.title for essay in book.essays}
+    current = ""
+
+    def unlinked(value) -> bool:
+        dropped = False
+        if isinstance(value, list):
+            rebuilt = []
+            for item in value:
+                if isinstance(item, dict) and item.get("t") == "Link":
+                    target = unquote(item["c"][2][0])
+                    if target.startswith("#") and target[1:] not in known:
+                        dropped = True
+                        unlinked(item["c"][1])
+                        rebuilt.extend(item["c"][1])
+                        continue
+                dropped |= unlinked(item)
+                rebuilt.append(item)
+            value[:] = rebuilt
+        elif isinstance(value, dict):
+            for item in value.values():
+                dropped |= unlinked(item)
+        return dropped
+
+    for block in tree["blocks"]:
+        if block["t"] == "Header" and block["c"][1][0] in titles:
+            current = titles[block["c"][1][0]]
+        if unlinked(block):
+            note = str(
+                _l("Bài «%(title)s»: bỏ liên kết tới mục không có trong bài (giữ lại chữ).",
+                   title=current or "?")
+            )  # fmt: skip
+            if note not in book.notes:
+                book.notes.append(note)
 
 
 def _describe(value, descriptions: Mapping[str, str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 
@@ -19,14 +20,20 @@ from anthology.render.book import Book, PageSetup, render_body
 from anthology.render.fonts import FAMILIES, font_files
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
 from anthology.render.tools import error_tail, run_tool
+from contest.documents.essay_ast import shown_target
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
 PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 GUTTER_MM = 5  # the binding's extra inner margin
-# Typst runs in a process of its own, so a layout that never ends can be stopped.
+# Typst runs in a process of its own, so a layout that never ends can be stopped; its error
+# goes out with the place in the source (`failing_essay` reads it).
 _COMPILE = (
-    "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
-    "font_paths=[sys.argv[4]], ignore_system_fonts=True)"
+    "import sys, typst\n"
+    "try:\n"
+    "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
+    "font_paths=[sys.argv[4]], ignore_system_fonts=True)\n"
+    "except typst.TypstError as error:\n"
+    "    sys.exit(error.diagnostic or str(error))\n"
 )
 
 
@@ -37,6 +44,28 @@ def fonts_folder(folder: str) -> str:
     for path in font_files():
         shutil.copy(path, fonts)
     return fonts
+
+
+def addresses_in_print(value) -> None:
+    """On paper a link is its words and its address: "trang của xã (https://…)"; a link that
+    shows its own address stays as it is. The link stays live for reading on screen."""
+    if isinstance(value, dict):
+        for item in value.values():
+            addresses_in_print(item)
+        return
+    if not isinstance(value, list):
+        return
+    rebuilt = []
+    for item in value:
+        addresses_in_print(item)
+        rebuilt.append(item)
+        if isinstance(item, dict) and item.get("t") == "Link":
+            url = item["c"][2][0]
+            shown = shown_target(url)
+            words = "".join(n.get("c", " ") for n in item["c"][1] if n.get("t") in ("Str", "Space"))
+            if not url.startswith("#") and words.strip() not in (url, shown):
+                rebuilt += [{"t": "Space"}, {"t": "Str", "c": f"({shown})"}]
+    value[:] = rebuilt
 
 
 def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
@@ -105,15 +134,11 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
 def write_pdf(
     book: Book, folder: str, out: str, page: PageSetup, timeout: int = DEFAULT_TIMEOUT_SECONDS
 ) -> str:
-    tree_path = clean_tree_file(
-        render_body(book, winners=False),
-        "book-pdf",
-        folder,
-        descriptions=book.picture_descriptions(),
-    )
+    tree_path = clean_tree_file(render_body(book, winners=False), "book-pdf", folder, book)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
     size_pictures(tree, folder, page)
+    addresses_in_print(tree["blocks"])
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))
     body = os.path.join(folder, "body.typ")
@@ -130,7 +155,28 @@ def write_pdf(
         timeout,
     )
     if done.returncode != 0:
-        raise BookBuildError(
-            _l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=error_tail(done))
-        )
+        message = error_tail(done)
+        essay = failing_essay(book, body, done.stderr.decode("utf-8", "replace"))
+        if essay:
+            raise BookBuildError(
+                _l("Typst báo lỗi khi dàn trang PDF, ở bài «%(title)s»: %(message)s",
+                   title=essay, message=message)
+            )  # fmt: skip
+        raise BookBuildError(_l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message))
     return out
+
+
+def failing_essay(book: Book, body: str, message: str) -> str:
+    """The title of the essay whose part of the body Typst's error points at ("body.typ:812"):
+    the last essay label (`<bai-3>`, from its heading) before that line; "" if none."""
+    match = re.search(r"body\.typ:(\d+)", message)
+    if match is None:
+        return ""
+    titles = {f"<{essay.key}>": essay.title for essay in book.essays}
+    found = ""
+    with open(body, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number > int(match.group(1)):
+                break
+            found = titles.get(line.strip(), found)
+    return found

@@ -212,11 +212,19 @@ def pandoc_timeout() -> int:
 
 
 def build_book(
-    session: Session, contest: Contest, folder: str, formats: tuple[str, ...]
+    session: Session,
+    contest: Contest,
+    folder: str,
+    formats: tuple[str, ...],
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
-    """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path.
+    """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path,
+    and adds to `notes` what the build changed in the winners' text (`Book.notes`).
     (The background job runs the same two steps with progress between them: see tasks.py.)"""
     check_formats(formats)
     with render.work_folder(folder) as work:
         book, page = assemble_book(session, contest, work)
-        return render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
+        written = render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
+    if notes is not None:
+        notes.extend(book.notes)
+    return written

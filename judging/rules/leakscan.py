@@ -1,12 +1,20 @@
 """The leak scan of rọc phách: does an essay reveal its author? Pure text in, flags out.
 
-Looks for the author's name (with and without diacritics), phone, e-mail, the author's unit,
-self-references ("tác giả", "người viết", "tôi tên là") and a signature block at the end, in
-the title, the subject's name and the text (which carries link targets and picture captions).
+Looks for the author's name, phone, e-mail, the author's unit, self-references ("tác giả",
+"người viết", "tôi tên là") and a signature block at the end, in the title, the subject's name
+and the text (which carries link targets and picture descriptions), and again in the same with
+percent-escapes decoded (`Ho%C3%A0ng%20V%C4%83n` in a link is "Hoàng Văn").
 
-It fails closed: the comparison folds case and diacritics character by character and maps every
-match back to the original text, so no stray accent or odd character can switch a check off;
-an author who writes about someone of the same name is flagged for the organiser to decide."""
+It fails closed. Everything is compared in a normalised form, character by character, each
+mapped back to the original text: compatibility forms unified (NFKC), case and accents folded,
+invisible format characters (category Cf) dropped, blank look-alikes (U+2800, Hangul fillers)
+read as spaces, and letters of other scripts that look Latin (Cyrillic "а", Cherokee "Ꮋ")
+read as the Latin letter they imitate (ICU's confusable skeleton). A name is found in any of
+its variants (`name_patterns`), its words joined by anything or nothing; a phone by its digits,
+written with O for 0 or l for 1 or as Vietnamese number words, in any spacing; an e-mail also
+when written with [at] and [dot]. Each flag says which rule fired (`Flag.rule`); a common given
+name alone is never flagged, and an author who writes about someone of the same name is flagged
+for the organiser to decide."""
 
 from __future__ import annotations
 
@@ -14,6 +22,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
+
+import icu
 
 from contest.platform.text import fold
 
@@ -33,6 +44,24 @@ SELF_REFERENCES = [
     r"thư điện tử\s*:",
 ]
 SIGNATURE_LINES = 3
+# Characters that show as blank space but are letters or symbols to Unicode.
+BLANK_LOOKALIKES = frozenset("\u2800\u3164\u115f\u1160\uffa0\u2003\u17b4\u17b5")
+# Vietnamese digits in words, folded ("bẩy" and "bảy", "tư" and "bốn", "lăm", "linh").
+NUMBER_WORDS = {
+    "khong": "0", "linh": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4",
+    "nam": "5", "lam": "5", "sau": "6", "bay": "7", "tam": "8", "chin": "9",
+}  # fmt: skip
+# A letter written for a digit inside a number: O for 0, l, I or | for 1 (folded).
+DIGIT_LOOKALIKES = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1"})
+# Between the words of a name: nothing, or up to five spaces, dots, dashes, underscores…
+_NAME_GAP = r"[\W_]{0,5}"
+_INITIAL_GAP = r"[\W_]{0,3}"
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|a\s*cong)\s*[\])}>]\s*|\s+(?:at|a\s*cong)\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*(?:dot|cham)\s*[\])}>]\s*|\s+(?:dot|cham)\s+)"
+# What each rule says, for the organiser reading the flag (`judging.wording`).
+RULES = ("full", "two", "initials", "joined", "disguised", "encoded", "spelled")
+_SKELETON = icu.SpoofChecker()
 
 
 @dataclass(frozen=True)
@@ -40,19 +69,37 @@ class Flag:
     # name | name_is_subject | phone | email | unit | self_reference | signature | unscanned
     kind: str
     snippet: str
+    # Which rules found it, comma-separated (`RULES`), e.g. "initials,encoded".
+    rule: str = ""
 
 
 def _context(text: str, start: int, end: int, width: int = 30) -> str:
     return text[max(0, start - width) : end + width].replace("\n", " ").strip()
 
 
+@lru_cache(maxsize=4096)
 def _fold_character(character: str) -> str:
-    """One character as the scan compares it: compatibility forms unified (full-width
-    `Ｎ` and `０` are N and 0), case and diacritics dropped, and invisible format characters
-    (zero-width space and joiner, word joiner, soft hyphen) dropped altogether."""
+    """One character as the scan compares it (see the module's docstring): "" for an
+    invisible one, " " for a blank, else lower-case ASCII where any reading gives it."""
     if unicodedata.category(character) == "Cf":
         return ""
-    return fold(unicodedata.normalize("NFKC", character))
+    if character in BLANK_LOOKALIKES or unicodedata.category(character) == "Zs":
+        return " "
+    compatible = unicodedata.normalize("NFKC", character)
+    plain = fold(compatible)
+    if plain.isascii():
+        return plain
+    # Cyrillic "і" imitates "i" but its capital "І" an "l": the small letter's prototype
+    # first, the capital's where the small one has none ("н" imitates nothing, "Н" an "H").
+    for form in (compatible.lower(), compatible):
+        skeleton = fold(_SKELETON.getSkeleton(0, form))
+        if skeleton.isascii() and skeleton.strip():
+            return skeleton
+    return plain
+
+
+def _key(text: str) -> str:
+    return "".join(map(_fold_character, text))
 
 
 @lru_cache(maxsize=8)
@@ -69,13 +116,65 @@ def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(folded), tuple(positions)
 
 
-def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:
-    """Spans of `needle` in `text`, ignoring case and diacritics, on word boundaries."""
-    folded_needle = "".join(map(_fold_character, needle)).strip()
-    if not folded_needle:
-        return []
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in folded_needle.split()) + r"(?!\w)"
-    return _find_pattern(text, pattern)
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", _key(text))
+
+
+def _joined(words: list[str], gap: str = _NAME_GAP) -> str:
+    return _EDGE_BEFORE + gap.join(re.escape(w) for w in words) + _EDGE_AFTER
+
+
+def name_patterns(name: str) -> list[tuple[str, str, str]]:
+    """(rule, pattern, spelling) for every way an author's name gives them away: the full
+    name; family and given name in either order (the e-mail habit "cong.hoang"); the initials
+    of the family and middle names with the given name ("H.V.T. Công", "hvtcong"), and the
+    family name with the other initials ("Hoàng V.T.C."). Never the given name alone.
+    `spelling` is the variant with its accents, which a short variant must keep (below)."""
+    words, marked = _words(name), _accented_words(name)
+    if not words or len(words) != len(marked):
+        return [("full", _joined(words), "")] if words else []
+    found = [("full", _joined(words), "")]
+    if len(words) >= 2:
+        family, given = words[0], words[-1]
+        if len(words) > 2:
+            found.append(("two", _joined([family, given]), marked[0] + marked[-1]))
+        found.append(("two", _joined([given, family]), marked[-1] + marked[0]))
+        initials = [w[0] for w in words[:-1]] + [given]
+        found.append(
+            ("initials", _joined(initials, _INITIAL_GAP),
+             "".join(w[0] for w in marked[:-1]) + marked[-1])
+        )  # fmt: skip
+    if len(words) >= 3:
+        initials = [family] + [w[0] for w in words[1:]]
+        found.append(
+            ("initials", _joined(initials, _INITIAL_GAP),
+             marked[0] + "".join(w[0] for w in marked[1:]))
+        )  # fmt: skip
+    return found
+
+
+def _accented_words(text: str) -> list[str]:
+    """Lower-case words with their accents (look-alike letters read as Latin ones)."""
+    letters = []
+    for character in text:
+        if unicodedata.category(character) == "Cf":
+            continue
+        compatible = unicodedata.normalize("NFKC", character).lower()
+        if not fold(compatible).isascii():
+            compatible = _fold_character(character)
+        letters.append(compatible)
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFC", "".join(letters)))
+
+
+def _plausible(snippet: str, spelling: str) -> bool:
+    """Whether a short variant's match is the name and not ordinary words that fold alike:
+    written with the name's own accents ("Hoàng Công", not "hoàng công" in "công tác"… nor
+    "mưa lũ" for Mùa Lử), or with no accent at all as in an e-mail address ("cong.hoang"),
+    and then not a short word of its own ("doanh" is not Đỗ Anh)."""
+    got = "".join(_accented_words(snippet))
+    if got.isascii():
+        return len(got) >= 6 or bool(re.search(r"[\W_]", _key(snippet).strip()))
+    return got == spelling
 
 
 def _find_pattern(text: str, pattern: str) -> list[tuple[int, int]]:
@@ -83,6 +182,8 @@ def _find_pattern(text: str, pattern: str) -> list[tuple[int, int]]:
     folded_text, positions = _folded_with_positions(text)
     spans = []
     for match in re.finditer(pattern, folded_text):
+        if match.end() == match.start():
+            continue
         start, end = positions[match.start()], positions[match.end() - 1] + 1
         while end < len(text) and not _fold_character(text[end]):
             end += 1  # a trailing combining mark belongs to the match
@@ -90,19 +191,131 @@ def _find_pattern(text: str, pattern: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Between two digits of a phone number: up to three spaces, dots, dashes, slashes, brackets…
-_PHONE_GAP = r"[^\w]{0,3}"
+def _find_folded(text: str, needle: str) -> list[tuple[int, int]]:
+    """Spans of `needle` in `text`, ignoring case, accents, look-alikes and invisible
+    characters, its words joined by anything or nothing, on word boundaries."""
+    words = _words(needle)
+    return _find_pattern(text, _joined(words)) if words else []
 
 
-def _digits_pattern(phone: str) -> str | None:
-    """A phone number however it is written: 0912 345 678, (0912) 345-678, 0912/345/678,
-    +84 (0) 912 345 678; full-width digits and invisible characters are folded away first."""
-    digits = re.sub(r"\D", "", phone)
+def _disguise(snippet: str, words: int) -> list[str]:
+    """The rules a match needed beyond plain folding: look-alikes or invisible characters
+    ("disguised"), words run together or joined by marks ("joined")."""
+    rules = []
+    if any(_fold_character(c) != fold(unicodedata.normalize("NFKC", c)) for c in snippet):
+        rules.append("disguised")
+    if words > 1 and len(_key(snippet).split()) < words:
+        rules.append("joined")
+    return rules
+
+
+def _number_runs(text: str) -> list[tuple[str, list[tuple[int, int, int]]]]:
+    """Runs of number-like words in `text`: digits, digits with look-alike letters (O912),
+    Vietnamese number words, each apart from the next by at most five spaces or marks. Each
+    run is its digits and, per word, (first digit's index, start, end) in `text`."""
+    folded, positions = _folded_with_positions(text)
+    runs: list[tuple[str, list[tuple[int, int, int]]]] = []
+    digits, words, last_end = "", [], -10
+    for match in re.finditer(r"[a-z0-9|]+", folded):
+        token = match.group()
+        if token in NUMBER_WORDS:
+            value = NUMBER_WORDS[token]
+        elif re.fullmatch(r"[0-9oli|]+", token) and re.search(r"\d", token):
+            value = token.translate(DIGIT_LOOKALIKES)
+        else:
+            value = ""
+        if not value or match.start() - last_end > 5:
+            if digits:
+                runs.append((digits, words))
+            digits, words = "", []
+        if value:
+            start, end = positions[match.start()], positions[match.end() - 1] + 1
+            words.append((len(digits), start, end))
+            digits += value
+            last_end = match.end()
+    if digits:
+        runs.append((digits, words))
+    return runs
+
+
+def _find_phone(text: str, phone: str) -> list[tuple[int, int, bool]]:
+    """Spans of `phone` in `text` however it is written, and whether letters or words stood
+    for its digits. A longer number that merely holds it is no match."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
     if len(digits) < 8:
-        return None
-    tail = digits[1:] if digits.startswith("0") else digits
-    prefix = rf"(?:\+?84{_PHONE_GAP}(?:0{_PHONE_GAP})?|0{_PHONE_GAP})"
-    return r"(?<!\d)" + prefix + _PHONE_GAP.join(tail) + r"(?!\d)"
+        return []
+    tail = digits[1:] if digits.startswith("0") else digits.removeprefix("84")
+    spans = []
+    for run, words in _number_runs(text):
+        starts = {index: start for index, start, _end in words}
+        bounds = [index for index, _start, _end in words[1:]] + [len(run)]
+        ends = {bound: end for bound, (_index, _start, end) in zip(bounds, words, strict=True)}
+        for written in (f"0{tail}", f"84{tail}", f"840{tail}"):
+            for match in re.finditer(re.escape(written), run):
+                if match.start() in starts and match.end() in ends:
+                    start, end = starts[match.start()], ends[match.end()]
+                    spelled = not re.fullmatch(r"[\d\W_]+", text[start:end])
+                    spans.append((start, end, spelled))
+    # "+84 (0) 912…" holds "0912…": the number once, as far as it is written.
+    return [
+        (start, end, spelled)
+        for start, end, spelled in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+    ]
+
+
+def _email_pattern(email: str) -> str:
+    """An e-mail address written plainly or spelled out ("teo [at] example [dot] vn")."""
+    key = _key(email.strip())
+    parts = []
+    for character in key:
+        if character == "@":
+            parts.append(_AT)
+        elif character == ".":
+            parts.append(_DOT)
+        else:
+            parts.append(re.escape(character))
+    return _EDGE_BEFORE + "".join(parts) + _EDGE_AFTER
+
+
+def _scan_one(
+    whole: str,
+    text: str,
+    author_name: str,
+    phone: str | None,
+    email: str | None,
+    unit_names: tuple[str, ...],
+    same_name: bool,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    name_words = len(_words(author_name))
+    for rule, pattern, spelling in name_patterns(author_name) if author_name else []:
+        kind = "name_is_subject" if same_name else "name"
+        for start, end in _find_pattern(whole, pattern):
+            snippet = whole[start:end]
+            if spelling and not _plausible(snippet, spelling):
+                continue
+            rules = [rule, *_disguise(snippet, name_words if rule == "full" else 2)]
+            flags.append(Flag(kind, snippet, ",".join(rules)))
+    for start, end, spelled in _find_phone(whole, phone) if phone else []:
+        flags.append(Flag("phone", whole[start:end], "spelled" if spelled else ""))
+    if email and "@" in email:
+        for start, end in _find_pattern(whole, _email_pattern(email)):
+            snippet = whole[start:end]
+            flags.append(Flag("email", snippet, "" if "@" in _key(snippet) else "spelled"))
+    for unit in unit_names:
+        for start, end in _find_folded(whole, unit):
+            flags.append(Flag("unit", whole[start:end]))
+    for reference in SELF_REFERENCES:
+        for start, end in _find_pattern(whole, _EDGE_BEFORE + fold(reference)):
+            flags.append(Flag("self_reference", _context(whole, start, end)))
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    for line in lines[-SIGNATURE_LINES:]:
+        words = line.split()
+        looks_like_name = 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words)
+        if looks_like_name and not line.endswith((".", "!", "?", "…")):
+            flags.append(Flag("signature", line))
+    return flags
 
 
 def scan(
@@ -115,43 +328,36 @@ def scan(
     unit_names: tuple[str, ...] = (),
     subject_name: str = "",
 ) -> list[Flag]:
-    """Everything in the title, the subject's name and the text that may identify the author."""
-    flags: list[Flag] = []
+    """Everything in the title, the subject's name and the text that may identify the
+    author; what only the percent-decoded text shows is flagged with the rule "encoded"."""
+    same_name = bool(author_name) and _words(author_name) == _words(subject_name)
     whole = f"{title}\n{subject_name}\n{text}"
+    found = _scan_one(whole, text, author_name, phone, email, unit_names, same_name)
+    decoded = unquote(whole)
+    if decoded != whole:
+        known = {(f.kind, _key(f.snippet)) for f in found}
+        for flag in _scan_one(
+            decoded, unquote(text), author_name, phone, email, unit_names, same_name
+        ):
+            if (flag.kind, _key(flag.snippet)) not in known:
+                rule = ",".join(filter(None, [flag.rule, "encoded"]))
+                found.append(Flag(flag.kind, flag.snippet, rule))
+    flags: list[Flag] = []
     seen: set[tuple[str, str]] = set()
-
-    def add(kind: str, snippet: str) -> None:
-        if (kind, snippet) not in seen:
-            seen.add((kind, snippet))
-            flags.append(Flag(kind, snippet))
-
-    same_name = fold(author_name).strip() == fold(subject_name).strip()
-    for start, end in _find_folded(whole, author_name) if author_name else []:
-        add("name_is_subject" if same_name else "name", whole[start:end])
-    if phone and (pattern := _digits_pattern(phone)):
-        for start, end in _find_pattern(whole, pattern):
-            add("phone", whole[start:end])
-    if email:
-        for start, end in _find_folded(whole, email):
-            add("email", whole[start:end])
-    for unit in unit_names:
-        for start, end in _find_folded(whole, unit):
-            add("unit", whole[start:end])
-    for reference in SELF_REFERENCES:
-        for match in re.finditer(reference, whole, flags=re.IGNORECASE):
-            add("self_reference", _context(whole, match.start(), match.end()))
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    for line in lines[-SIGNATURE_LINES:]:
-        words = line.split()
-        looks_like_name = 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words)
-        if looks_like_name and not line.endswith((".", "!", "?", "…")):
-            add("signature", line)
+    for flag in found:
+        if (flag.kind, flag.snippet) not in seen:
+            seen.add((flag.kind, flag.snippet))
+            flags.append(flag)
     return flags
 
 
 def redact(markdown: str, snippet: str, mark: str = "[…]") -> str:
     """Replace every occurrence of `snippet` (ignoring case and diacritics) with the mark."""
     spans = _find_folded(markdown, snippet)
+    if not spans and unquote(markdown) != markdown:
+        # Found in a percent-encoded link target: the judges' copy takes the decoded text.
+        markdown = unquote(markdown)
+        spans = _find_folded(markdown, snippet)
     for start, end in reversed(spans):
         markdown = markdown[:start] + mark + markdown[end:]
     if not spans and snippet in markdown:

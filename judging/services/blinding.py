@@ -136,7 +136,13 @@ def _scan(session: Session, entry: Entry, copy: BlindCopy, round_id: int | None)
         )
     for flag in flags:
         session.add(
-            LeakFlag(entry_id=entry.id, round_id=round_id, kind=flag.kind, snippet=flag.snippet)
+            LeakFlag(
+                entry_id=entry.id,
+                round_id=round_id,
+                kind=flag.kind,
+                snippet=flag.snippet,
+                rule=flag.rule,
+            )
         )
     return len(flags)
 

@@ -62,7 +62,8 @@ def test_an_unexpected_error_fails_the_build_and_frees_the_next(app, finalised, 
     monkeypatch.setattr(render, "write_epub", broken)
     tasks.run_build(failing.id)
     db.session.expire_all()
-    assert failing.state == BuildState.FAILED and failing.error == "the writer broke"
+    assert failing.state == BuildState.FAILED and "the writer broke" in failing.error
+    assert failing.error.startswith("Bản EPUB chưa dựng được.")  # which step stopped
     folder = os.path.join(app.config["STORAGE_DIR"], failing.folder)
     assert not os.path.exists(folder)  # not even the DOCX written before the EPUB failed
     assert _queue(contest, actor).state == BuildState.QUEUED  # the next build is allowed
@@ -75,10 +76,10 @@ def test_a_failure_to_record_success_fails_the_build_and_removes_its_files(
     build = _queue(contest, actor)
     real_finish = tasks._finish
 
-    def finish(build_id, state, error=""):
+    def finish(build_id, state, error="", notes=()):
         if state == BuildState.DONE:
             raise RuntimeError("database went away")
-        real_finish(build_id, state, error)
+        real_finish(build_id, state, error, notes)
 
     monkeypatch.setattr(tasks, "_finish", finish)
     tasks.run_build(build.id)
