@@ -1,6 +1,6 @@
 """Intake of a 1 MB essay (as .docx, and as the Word 97–2003 .doc an office would send), of
-0.1 MB and 1.5 MB .docx files of dense text and of two 9 MB .docx files (one mostly text,
-one mostly photos).
+0.1 MB and 1.5 MB .docx files of dense text, of two 9 MB .docx files (one mostly text,
+one mostly photos), and of the heaviest pictures the budget accepts and just past it.
 
 Run: `.venv/bin/python -m bench.bench_intake`. Prints the size and the wall time of each
 (best and median of five), then, each in a fresh process, the outcome, time and peak memory of
@@ -81,6 +81,24 @@ def heavy_text_docx(target_bytes: int = 9 * TARGET_BYTES) -> bytes:
     return document_of(max(1, round(target_bytes * 400 / sample)))
 
 
+def pictures_docx(count: int, side: int) -> bytes:
+    """A short essay with `count` palette pictures of side × side pixels: tiny files that cost
+    what their pixels cost to decode (the attack of issue 25)."""
+    document = docx.Document()
+    document.add_paragraph(
+        demo_text.essay(random.Random(4), "Lò Văn Pánh", "bản Mòng", "culture", 400, year=2019)[1]
+    )
+    for index in range(count):
+        picture, image = io.BytesIO(), Image.new("P", (side, side), 0)
+        image.putpixel((index, 0), 1 + index % 200)  # each its own file: none shared
+        image.save(picture, "PNG", optimize=True)
+        picture.seek(0)
+        document.add_picture(picture, width=docx.shared.Cm(4))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _peak(path: str, filename: str) -> str:
     """Intake of one file in a fresh process: outcome, seconds, peak memory of both sides.
 
@@ -89,7 +107,7 @@ def _peak(path: str, filename: str) -> str:
     resident size as GNU time reports it."""
     code = (
         "import sys, tempfile, time\n"
-        "from contest import converter\n"
+        "from contest.documents import converter\n"
         "from contest.documents.intake import extract_upload\n"
         "from contest.platform.errors import IntakeError\n"
         "log = tempfile.mktemp()\n"
@@ -98,7 +116,7 @@ def _peak(path: str, filename: str) -> str:
         "data = open(sys.argv[1], 'rb').read()\n"
         "started = time.perf_counter()\n"
         "try:\n"
-        "    essay = extract_upload(sys.argv[2], data, 12 * 1024 * 1024, timeout=60)\n"
+        "    essay = extract_upload(sys.argv[2], data, 12 * 1024 * 1024, seconds=60)\n"
         "    outcome = f'{essay.word_count} words, {len(essay.media)} pictures'\n"
         "except IntakeError as error:\n"
         "    outcome = f'refused: {error}'\n"
@@ -121,7 +139,7 @@ def timed(filename: str, data: bytes, runs: int = 5) -> list[float]:
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()
-        essay = extract_upload(filename, data, 12 * 1024 * 1024, timeout=120)
+        essay = extract_upload(filename, data, 12 * 1024 * 1024, seconds=120)
         seconds.append(time.perf_counter() - started)
     assert essay.word_count > 10_000
     return seconds
@@ -143,6 +161,11 @@ def main() -> None:
             ("denser-text.docx", heavy_text_docx(TARGET_BYTES * 3 // 2)),
             ("heavy-text.docx", heavy_text_docx()),
             ("heavy-photos.docx", essay_docx(essays=2, photos=9)),
+            # The worst the picture budget accepts, and just past it (refused from headers).
+            ("budget-2-pictures-of-50-mp.docx", pictures_docx(2, 7071)),
+            ("budget-40-pictures-of-2.5-mp.docx", pictures_docx(40, 1581)),
+            ("over-budget-41-pictures.docx", pictures_docx(41, 100)),
+            ("over-budget-3-pictures-of-40-mp.docx", pictures_docx(3, 6325)),
         ]
         for name, payload in cases:
             path = os.path.join(folder, name)

@@ -216,7 +216,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         os.path.basename(path),
         data,
         setting("MAX_UPLOAD_BYTES"),
-        setting("PANDOC_TIMEOUT_SECONDS"),
+        setting("INTAKE_SECONDS"),
     )
     author = find_or_create_author(
         session,

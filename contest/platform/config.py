@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     "PANDOC_TIMEOUT_SECONDS": 30,
+    # The whole intake of one uploaded essay (LibreOffice, pandoc, its pictures).
+    "INTAKE_SECONDS": 60,
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "LANGUAGES": ["vi", "en"],

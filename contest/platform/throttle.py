@@ -1,14 +1,14 @@
 """Throttling with Flask-Limiter: failed logins per account and per address, registrations and
-reset requests per address. Past a limit the answer is 429 with a Vietnamese page saying how
-long to wait; the counters live in RATELIMIT_STORAGE_URI (memory for one process, Redis when
-several share the load)."""
+reset requests per address, essay files per account and per address. Past a limit the answer
+is 429 with a Vietnamese page saying how long to wait; the counters live in
+RATELIMIT_STORAGE_URI (memory for one process, Redis when several share the load)."""
 
 from __future__ import annotations
 
 import math
 import time
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -22,6 +22,10 @@ FAILED_LOGINS_PER_ADDRESS = "30 per 15 minutes"
 REGISTRATIONS_PER_ADDRESS = "20 per hour"
 RESET_REQUESTS_PER_ADDRESS = "10 per hour"
 RESET_REQUESTS_PER_ACCOUNT = "3 per hour"
+# Essay files, new or replacing a draft's: each costs seconds of LibreOffice, pandoc and
+# picture work (bench/README.md). Typed saves are not counted.
+UPLOADS_PER_ACCOUNT = "6 per 10 minutes;40 per day"
+UPLOADS_PER_ADDRESS = "60 per hour"
 
 
 def own_account_key() -> str:
@@ -29,6 +33,30 @@ def own_account_key() -> str:
     from flask_login import current_user
 
     return f"user:{current_user.get_id().partition('.')[0]}"
+
+
+def carries_no_file() -> bool:
+    upload = request.files.get("file")
+    return not (upload and upload.filename)
+
+
+def throttle_uploads(view):
+    """An essay-file route: uploads counted per account and per address, whichever route
+    (a new entry or a draft's edit) they come through."""
+    per_account = limiter.shared_limit(
+        UPLOADS_PER_ACCOUNT,
+        scope="essay-upload-account",
+        key_func=own_account_key,
+        methods=["POST"],
+        exempt_when=carries_no_file,
+    )
+    per_address = limiter.shared_limit(
+        UPLOADS_PER_ADDRESS,
+        scope="essay-upload-address",
+        methods=["POST"],
+        exempt_when=carries_no_file,
+    )
+    return per_address(per_account(view))
 
 
 def answered_with_form(response) -> bool:

@@ -66,7 +66,7 @@ def read_essay(
             upload.filename,
             data,
             current_app.config["MAX_UPLOAD_BYTES"],
-            current_app.config["PANDOC_TIMEOUT_SECONDS"],
+            current_app.config["INTAKE_SECONDS"],
         )
         return essay, (os.path.basename(upload.filename), data)
     if form.body.data and form.body.data.strip():

@@ -17,6 +17,7 @@ from contest.models import Contest, EntryState, sees_drafts
 from contest.platform import storage
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.errors import DomainError
+from contest.platform.throttle import throttle_uploads
 from contest.platform.web import attachment, user_action
 from contest.services import entries, launch, queries
 from contest.views.common import (
@@ -85,6 +86,7 @@ def flash_saved(entry) -> None:
 
 @bp.route("/c/<slug>/entries/new", methods=["GET", "POST"])
 @login_required
+@throttle_uploads
 def new_entry(slug: str):
     contest = Contest.from_slug_or_404(slug)
     policy.require_entrant()
@@ -166,6 +168,7 @@ def entry_original(entry_id: int):
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
+@throttle_uploads
 def edit_entry(entry_id: int):
     entry = visible_entry(entry_id)
     policy.require(policy.can_edit_entry(current_user, entry))

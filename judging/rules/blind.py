@@ -30,7 +30,7 @@ def new_code(prefix: str, taken: set[str]) -> str:
 
 
 class PictureCopier:
-    """For the judges' copy: each picture of the essay re-encoded without metadata under a
+    """For the judges' copy: each picture of the essay, without metadata, under a
     neutral name (`media/1.png`, `media/2.jpg` …), given to
     `contest.documents.essay_ast.clean_tree`. A picture outside `source_dir`, missing or not a
     raster is dropped from the copy."""
@@ -46,10 +46,13 @@ class PictureCopier:
             if not path.startswith(self.source_dir + os.sep) or not os.path.isfile(path):
                 return None
             with open(path, "rb") as fh:
-                try:
-                    picture = pictures.clean(fh.read())
-                except pictures.NotAPicture:
-                    return None
+                data = fh.read()
+            try:
+                # Intake stored it cleaned already: copied without decoding, so opening the
+                # judging does no picture work; anything else is cleaned here.
+                picture = pictures.as_cleaned(data) or pictures.clean(data)
+            except pictures.NotAPicture:
+                return None
             self.names[target] = f"media/{len(self.pictures) + 1}{picture.extension}"
             self.pictures[self.names[target]] = picture.data
         return self.names[target]

@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
+from contest.documents import pictures
 from contest.platform import storage
 from contest.platform.db import db
 from contest.services.accounts import create_user
@@ -234,3 +235,23 @@ def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, 
     flagged = any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
     assert flagged or AUTHOR not in copy.html  # whatever judges would see, the scan read
     assert "title=" not in copy.html and "class=" not in copy.html
+
+
+def test_opening_the_judging_copies_stored_pictures_without_decoding(
+    app, world, panel, tmp_path, monkeypatch
+):
+    """Intake stored the pictures cleaned: the judges' copy takes them as they are, so opening
+    the judging (one transaction) does no picture work."""
+    entry = _entry_at_province(
+        world, panel, tmp_path, hostile.docx_with_picture(tmp_path, hostile.png(800, 600))
+    )
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a picture was decoded")
+
+    monkeypatch.setattr(pictures, "clean", refuse)
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    assert "media/1.png" in copy.markdown
+    with open(os.path.join(blinding.blind_dir(copy.media_key), "media", "1.png"), "rb") as fh:
+        assert fh.read().startswith(b"\x89PNG")

@@ -30,7 +30,7 @@ def paragraphs(text: str) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["docx", "doc", "rtf", "odt"])
 def test_legacy_runs_come_out_in_unicode_word_for_word(samples, kind):
-    essay = extract_upload(f"bai.{kind}", samples[kind], MAX, timeout=60)
+    essay = extract_upload(f"bai.{kind}", samples[kind], MAX, seconds=60)
     assert paragraphs(essay.text) == LEGACY_UNICODE
     assert IntakeNotice.LEGACY_FONT in essay.notices
     assert (IntakeNotice.OLD_WORD_FORMAT in essay.notices) == (kind in ("doc", "rtf"))
@@ -45,7 +45,7 @@ def test_a_unicode_docx_is_left_as_it_is():
 
 
 def test_a_text_pdf_gives_its_paragraphs(samples):
-    essay = extract_upload("bai.pdf", samples["pdf"], MAX, timeout=60)
+    essay = extract_upload("bai.pdf", samples["pdf"], MAX, seconds=60)
     assert paragraphs(essay.text) == LEGACY_UNICODE[1:3]
     assert essay.notices == [IntakeNotice.PDF_TEXT_ONLY]
 
@@ -113,13 +113,13 @@ def test_a_conversion_that_hangs_is_stopped(samples, monkeypatch):
     monkeypatch.setattr(office, "libreoffice", lambda: "/bin/sleep")
     monkeypatch.setattr(office, "_conversion_command", lambda program, *rest: [program, "30"])
     with pytest.raises(IntakeError, match="quá thời gian"):
-        extract_upload("bai.doc", samples["doc"], MAX, timeout=1)
+        extract_upload("bai.doc", samples["doc"], MAX, seconds=1)
 
 
 def test_an_encrypted_doc_is_refused(samples):
     ole_with_nothing_readable = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 4096
     with pytest.raises(IntakeError, match="mật khẩu"):
-        extract_upload("bai.doc", ole_with_nothing_readable, MAX, timeout=60)
+        extract_upload("bai.doc", ole_with_nothing_readable, MAX, seconds=60)
 
 
 def test_odt_without_legacy_fonts_is_returned_untouched(samples):
@@ -146,7 +146,7 @@ def test_a_picture_linked_to_a_server_file_or_the_network_is_never_pulled_in(tmp
         + r"}{\fldrslt }}\par}"
     )
     (tmp_path / "secret.txt").write_text("MAT-KHAU-BI-MAT")
-    essay = extract_upload("bai.rtf", rtf.encode(), MAX, timeout=60)
+    essay = extract_upload("bai.rtf", rtf.encode(), MAX, seconds=60)
     assert "tam guong sang" in essay.text
     assert essay.media == {} and "MAT-KHAU" not in essay.markdown
 
@@ -171,4 +171,4 @@ def test_a_crafted_pdf_is_refused_from_its_child_process():
     out = io.BytesIO()
     writer.write(out)
     with pytest.raises(IntakeError):
-        extract_upload("bai.pdf", out.getvalue(), MAX, timeout=3)
+        extract_upload("bai.pdf", out.getvalue(), MAX, seconds=3)

@@ -224,7 +224,7 @@ def test_an_old_word_upload_is_converted_by_a_worker(
         # A loaded machine may take many seconds to start the worker: the upload waits for a
         # worker only once one holds its lease (its wait for a free worker is the product's).
         _wait_for(lambda: _holds_lease(redis_url, worker), what="the worker's lease")
-        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, timeout=60)
+        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, seconds=60)
     finally:
         errors = _stop(worker)
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices and essay.word_count > 20, errors
@@ -261,7 +261,7 @@ def test_no_free_worker_gives_a_message_and_leaves_nothing_queued(
 def test_redis_away_an_old_word_upload_is_converted_here(app, office_samples, caplog):
     _on_redis(app, f"redis://127.0.0.1:{_closed_port()}/0")
     with caplog.at_level(logging.WARNING, logger="contest.platform.job_queue"):
-        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, timeout=60)
+        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, seconds=60)
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices
     assert "running the call in this process" in caplog.text
 
