@@ -41,10 +41,19 @@ from contest.platform.web import user_action
 from contest.services import accounts, queries
 from contest.services.accounts import create_user, normalise_login
 
+# Where a mailed password link waits, in the signed session, while its page is open.
+PASSWORD_LINK = "password_link"
+
 
 def login_key() -> str:
-    """The account being tried, however it is spelled (case, spaces, +84)."""
+    """The account being asked about, however it is spelled (case, spaces, +84)."""
     return "login:" + normalise_login(LoginForm().login.data or "")
+
+
+def login_attempt_key() -> str:
+    """The account being tried from this address: a stranger's wrong guesses slow the
+    stranger down, never the owner elsewhere (nobody can lock the board out of its account)."""
+    return f"{login_key()}@{request.remote_addr or ''}"
 
 
 bp = Blueprint("auth", __name__)
@@ -84,10 +93,13 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    FAILED_LOGINS_PER_ACCOUNT, key_func=login_key, methods=["POST"], deduct_when=answered_with_form
+    FAILED_LOGINS_PER_ACCOUNT,
+    key_func=login_attempt_key,
+    methods=["POST"],
+    deduct_when=answered_with_form,
 )
 @limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=answered_with_form)
-@limiter.limit(LOGIN_ATTEMPTS_PER_ACCOUNT, key_func=login_key, methods=["POST"])
+@limiter.limit(LOGIN_ATTEMPTS_PER_ACCOUNT, key_func=login_attempt_key, methods=["POST"])
 @reads_first
 def login():
     form = LoginForm()
@@ -146,13 +158,31 @@ def forgot_password():
     return render_template("contest/forgot_password.html", form=form)
 
 
-@bp.route(
-    "/password/<any('password-reset', 'invitation'):purpose>/<token>", methods=["GET", "POST"]
-)
-def set_password(purpose: str, token: str):
-    """Set a password from a mailed link; the link is spent once the password is set."""
+PASSWORD_PURPOSES = "<any('password-reset', 'invitation'):purpose>"
+
+
+@bp.route(f"/password/{PASSWORD_PURPOSES}/<token>")
+def open_password_link(purpose: str, token: str):
+    """A mailed link: checked, kept in the session, and left at once for an address without
+    the token, so the page's own requests (their Referer) and the access log of everything
+    after carry no token (`contest.platform.logs` masks it in this one request's line)."""
     try:
-        user = accounts.user_for_link(db.session, purpose, token)
+        accounts.user_for_link(db.session, purpose, token)
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.forgot_password"))
+    session[PASSWORD_LINK] = [purpose, token]
+    return redirect(url_for("auth.set_password", purpose=purpose))
+
+
+@bp.route(f"/password/{PASSWORD_PURPOSES}", methods=["GET", "POST"])
+def set_password(purpose: str):
+    """Set a password from a mailed link; the link is spent once the password is set."""
+    stored = session.get(PASSWORD_LINK) or ["", ""]
+    try:
+        if stored[0] != purpose:
+            raise InvalidInput(_("Liên kết không hợp lệ hoặc đã được dùng."))
+        user = accounts.user_for_link(db.session, purpose, stored[1])
     except InvalidInput as error:
         flash(str(error), "error")
         return redirect(url_for("auth.forgot_password"))
@@ -161,6 +191,7 @@ def set_password(purpose: str, token: str):
         with user_action(_("Đã đặt mật khẩu. Hãy đăng nhập bằng mật khẩu mới.")) as action:
             accounts.set_password_from_link(action.session, user, form.password.data, purpose)
         if action.ok:
+            session.pop(PASSWORD_LINK, None)
             logout_user()
             return redirect(url_for("auth.login"))
     return render_template("contest/set_password.html", form=form, user=user)

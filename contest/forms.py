@@ -219,6 +219,11 @@ def category_choices(contest: Contest) -> list[SelectChoice]:
     return choices((code, f"{code} – {name}") for code, name in contest.category_names.items())
 
 
+# A typed essay longer than any contest allows; the request's form may be larger still
+# (MAX_FORM_MEMORY_SIZE), so the text comes back in the form with this message, not lost.
+MAX_TYPED_CHARACTERS = 200_000
+
+
 class EntryForm(Form):
     # The entry's version when the form was opened (see Entry.version).
     version = HiddenField(validators=[Optional()])
@@ -232,7 +237,17 @@ class EntryForm(Form):
     subject_address = StringField(_l("Địa chỉ của người / tập thể"), validators=[Length(max=300)])
     subject_kind = SelectField(_l("Loại đối tượng"), choices=kind_choices)
     subject_category = SelectField(_l("Lĩnh vực"))
-    body = TextAreaField(_l("Nội dung bài viết (gõ hoặc dán)"))
+    body = TextAreaField(
+        _l("Nội dung bài viết (gõ hoặc dán)"),
+        validators=[
+            Length(
+                max=MAX_TYPED_CHARACTERS,
+                message=_l(
+                    "Bài gõ dài quá %(max)d ký tự: hãy rút gọn, hoặc tải bài lên dưới dạng tệp."
+                ),
+            )
+        ],
+    )
     file = FileField(_l("Hoặc tải tệp lên (.docx, .doc, .odt, .rtf, .pdf, .txt; tối đa 10 MB)"))
     declarations = BooleanField(_l("Tôi xin cam kết các điều trên"))
     save = SubmitField(_l("Lưu nháp"))

@@ -104,6 +104,7 @@ def make_app(folder, **extra):
             "STORAGE_DIR": str(folder / "storage"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "JOBS_RUNNER": "manual",
+            "RATELIMIT_STORAGE_URI": f"sqlite-file://{folder}/throttle.sqlite",
             **extra,
         }
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -203,8 +204,8 @@ def _fill(paragraph: Paragraph, values: dict[str, str]) -> None:
     runs = paragraph.runs
     if "{" not in text or not runs:
         return
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
+    # One pass: a value that itself holds "{nguoi_ky}" is printed as written, never expanded.
+    text = re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
     runs[0].text = text
     for run in runs[1:]:
         run.text = ""

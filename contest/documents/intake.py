@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
 import re
 import shutil
@@ -22,7 +21,7 @@ from enum import StrEnum
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from contest.documents import essay_ast, legacy_documents, office, pdf_text, pictures
+from contest.documents import budget, essay_ast, legacy_documents, office, pdf_text, pictures
 from contest.documents.converter import (
     TOO_COMPLEX,
     essay_pandoc,
@@ -49,17 +48,6 @@ MAX_COMPRESSION_RATIO = 200
 # essay has at most a few thousand words. Much more XML costs pandoc and the document tree
 # seconds and hundreds of MB, and is no essay (figures in bench/README.md).
 MAX_XML_BYTES = 3 * 1024 * 1024 // 2
-# A file's pictures, counted and their pixels summed from their headers before any is decoded:
-# decoding and re-encoding is what costs time and memory (bench/README.md). Forty pictures, or
-# two 48-megapixel phone photos, are more than an essay needs.
-MAX_PICTURES = 40
-MAX_PICTURE_MEGAPIXELS = 100
-# The whole intake of one upload (LibreOffice, pandoc, pictures) ends by then (the app's
-# INTAKE_SECONDS setting).
-INTAKE_SECONDS = 60
-# Field codes that make Word or LibreOffice read another file (a picture from the server's
-# disk): renamed in place in a .doc or .rtf, same length, so the converter sees only the upload.
-LINKED_FILE_FIELDS = (b"INCLUDEPICTURE", b"INCLUDETEXT")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 WORK_PREFIX = "guong-sang-intake-"
@@ -99,27 +87,6 @@ _NOTICES = {
         "Một số liên kết không dẫn tới trang web hay địa chỉ e-mail nên chỉ giữ lại chữ."
     ),
 }
-
-
-class Deadline:
-    """One time limit for a whole upload: each step gets what is left of it, and a step that
-    would start with nothing left refuses the file with a message naming the limit."""
-
-    def __init__(self, seconds: int) -> None:
-        self.seconds = seconds
-        self.ends = time.monotonic() + seconds
-
-    def left(self) -> int:
-        remaining = math.ceil(self.ends - time.monotonic())
-        if remaining <= 0:
-            raise IntakeError(
-                _l(
-                    "Tệp cần hơn %(seconds)s giây để xử lý, quá giới hạn cho một bài. Hãy bớt "
-                    "hoặc thu nhỏ hình ảnh rồi gửi lại.",
-                    seconds=self.seconds,
-                )
-            )
-        return remaining
 
 
 @dataclass
@@ -223,11 +190,11 @@ def extract_typed(text: str, timeout: int = 30) -> ExtractedEssay:
 
 
 def extract_upload(
-    filename: str, data: bytes, max_bytes: int, seconds: int = INTAKE_SECONDS
+    filename: str, data: bytes, max_bytes: int, seconds: int = budget.INTAKE_SECONDS
 ) -> ExtractedEssay:
     """An uploaded essay: validate, convert to Unicode markdown, keep the pictures; all of it
     within `seconds`."""
-    deadline = Deadline(seconds)
+    deadline = budget.Deadline(seconds)
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".docm":
         raise IntakeError(
@@ -245,11 +212,11 @@ def extract_upload(
         return _extract_pdf(data, deadline)
     notices: list[IntakeNotice] = []
     if extension in office.LEGACY_EXTENSIONS:
-        data = _from_old_word_format(without_linked_files(data), extension, deadline.left())
+        data = _from_old_word_format(office.without_linked_files(data), extension, deadline.left())
         _check_size(data, max_bytes)
         extension = ".docx"
         notices.append(IntakeNotice.OLD_WORD_FORMAT)
-    _check_pictures(_check_zip(data, extension))
+    budget.check_pictures(_check_zip(data, extension))
     try:
         converted = (
             legacy_documents.convert_docx(data)
@@ -275,43 +242,6 @@ def extract_upload(
         notices.append(IntakeNotice.LINKS_DROPPED)
     essay.notices = notices
     return essay
-
-
-def without_linked_files(data: bytes) -> bytes:
-    """A .doc or .rtf whose fields can no longer name another file to include: each such field
-    code is overwritten with as many X (in the file's 8-bit and UTF-16 forms), so offsets in a
-    binary .doc stay where they were."""
-    for word in LINKED_FILE_FIELDS:
-        for encoded, blank in ((word, b"X" * len(word)), (
-            word.decode().encode("utf-16-le"), ("X" * len(word)).encode("utf-16-le")
-        )):  # fmt: skip
-            data = re.sub(re.escape(encoded), blank, data, flags=re.IGNORECASE)
-    return data
-
-
-def _check_pictures(archive: zipfile.ZipFile) -> None:
-    """The file's pictures within the count and the pixels an essay may bring, read from their
-    headers before any of them is decoded."""
-    count = pixels = 0
-    for member in archive.infolist():
-        name = member.filename
-        if not (name.startswith(("word/media/", "Pictures/", "media/")) or "/media/" in name):
-            continue
-        count += 1
-        if count > MAX_PICTURES:
-            raise IntakeError(
-                _l("Tệp có hơn %(n)d hình; mỗi bài nhận tối đa %(n)d hình.", n=MAX_PICTURES)
-            )
-        with archive.open(member) as fh:
-            pixels += pictures.header_pixels(fh)
-        if pixels > MAX_PICTURE_MEGAPIXELS * 1_000_000:
-            raise IntakeError(
-                _l(
-                    "Các hình trong tệp cộng lại hơn %(mp)d megapixel, quá giới hạn cho một bài. "
-                    "Hãy thu nhỏ ảnh (trong Word: Nén ảnh – Compress Pictures) rồi gửi lại.",
-                    mp=MAX_PICTURE_MEGAPIXELS,
-                )
-            )
 
 
 def sweep_work_folders(max_age_seconds: int = 3600) -> int:
@@ -389,7 +319,7 @@ _OFFICE_MESSAGES = {
 }
 
 
-def _extract_pdf(data: bytes, deadline: Deadline) -> ExtractedEssay:
+def _extract_pdf(data: bytes, deadline: budget.Deadline) -> ExtractedEssay:
     """The PDF's text layer as typed text; a scan or a locked file is refused."""
     try:
         text = pdf_text.extract_text(data, deadline.left())
@@ -410,7 +340,7 @@ def _extract_pdf(data: bytes, deadline: Deadline) -> ExtractedEssay:
 
 
 def _convert_in(
-    workdir: str, source: str, extension: str, deadline: Deadline
+    workdir: str, source: str, extension: str, deadline: budget.Deadline
 ) -> tuple[str, dict[str, bytes], essay_ast.Outcome]:
     """Convert inside the work folder so extracted media land there and nowhere else; keep
     only safe links and the pictures that decode as rasters, re-encoded under neutral names."""

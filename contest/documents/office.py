@@ -9,6 +9,7 @@ killed when the limit passes. Nothing of the conversion stays on disk."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -302,3 +303,20 @@ def to_docx_by(runner: Any, data: bytes, extension: str, timeout: int) -> bytes:
     if reason:
         raise OfficeConversionError(OfficeFailure(reason))
     return converted
+
+
+# Field codes that make Word or LibreOffice read another file (a picture from the server's
+# disk): renamed in place in a .doc or .rtf, same length, so the converter sees only the upload.
+LINKED_FILE_FIELDS = (b"INCLUDEPICTURE", b"INCLUDETEXT")
+
+
+def without_linked_files(data: bytes) -> bytes:
+    """A .doc or .rtf whose fields can no longer name another file to include: each such field
+    code is overwritten with as many X (in the file's 8-bit and UTF-16 forms), so offsets in a
+    binary .doc stay where they were."""
+    for word in LINKED_FILE_FIELDS:
+        for encoded, blank in ((word, b"X" * len(word)), (
+            word.decode().encode("utf-16-le"), ("X" * len(word)).encode("utf-16-le")
+        )):  # fmt: skip
+            data = re.sub(re.escape(encoded), blank, data, flags=re.IGNORECASE)
+    return data

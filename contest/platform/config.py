@@ -9,9 +9,14 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from contest.platform import throttle_store
+
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    # A form's text fields together (Werkzeug's default, 500 kB, is a typed essay of about
+    # 100,000 words with accents): past it the answer is a bare 413 and the text is lost.
+    "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
     "PANDOC_TIMEOUT_SECONDS": 30,
     # The whole intake of one uploaded essay (LibreOffice, pandoc, its pictures).
@@ -31,8 +36,9 @@ DEFAULTS: dict[str, Any] = {
     # Background jobs on RQ workers (`flask --app wsgi worker`) when set, e.g. redis://host:6379/0;
     # throttling counters are then kept there too, shared by every web process.
     "REDIS_URL": "",
-    # Throttling counters: one process keeps them in memory; several share Redis (redis://…).
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Throttling counters: in Redis when there is one (redis://…), else in a SQLite file in the
+    # instance folder that every web process of the machine shares (`throttle_store`).
+    "RATELIMIT_STORAGE_URI": "",
     "RATELIMIT_HEADERS_ENABLED": True,
     # Mail is off until MAIL_SERVER names an SMTP server.
     "MAIL_SERVER": "",
@@ -79,10 +85,13 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if test_config:
         app.config.update(test_config)
-    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or (
+            throttle_store.SCHEME + os.path.join(app.instance_path, "throttle.sqlite")
+        )
     if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        # Redis away: each process counts in memory meanwhile, logins keep answering.
+        # Redis (or the file) away: each process counts in memory meanwhile, logins keep
+        # answering.
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI",

@@ -6,6 +6,7 @@ essays' pictures: `sandbox`) keeps it."""
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -58,4 +59,10 @@ def init_app(app: Flask) -> None:
             response.cache_control.public = True
             response.cache_control.max_age = STATIC_MAX_AGE_SECONDS
             response.cache_control.no_cache = None
+        elif current_user.is_authenticated and not response.cache_control.max_age:
+            # A signed-in page (an essay, a score sheet, a list of names) stays in no cache,
+            # the browser's included: the next person at a shared office computer cannot
+            # bring it back with the Back button after logout.
+            response.cache_control.no_store = True
+            response.cache_control.private = True
         return response

@@ -12,6 +12,22 @@ from flask import Flask, g, has_request_context, request
 
 FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# A mailed password link's token, as it appears in a request line.
+_PASSWORD_TOKEN = re.compile(r"(/password/(?:password-reset|invitation)/)[^\s/?\"]+")
+# The servers' access logs: Werkzeug's (flask run) and gunicorn's (make serve).
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class TokenMaskFilter(logging.Filter):
+    """An access log line keeps the request but not a password link's token: whoever reads
+    the log cannot set anyone's password."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = _PASSWORD_TOKEN.sub(r"\1…", message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -32,6 +48,8 @@ def _configure_once(level: str) -> None:
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(level)
+    for name in ACCESS_LOGGERS:
+        logging.getLogger(name).addFilter(TokenMaskFilter())
 
 
 def _assign_request_id() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
@@ -14,23 +15,28 @@ from openpyxl.styles import Font
 
 from contest.platform.errors import InvalidInput
 
-# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # An upload larger than any real list: refused before it is parsed.
 MAX_TABLE_BYTES = 5 * 1024 * 1024
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection: = + - @,
+# a tab or a return first), also after a ";" or ",": a spreadsheet set to Vietnamese opens a
+# CSV split on ";" (some on ","), each piece a cell of its own.
+_PIECE_STARTS_FORMULA = re.compile(r"(?:^|[;,])\s*[=+\-@]|^[\t\r]")
+
+
 def csv_safe(value):
-    """Text a spreadsheet would run as a formula (an author named "=HYPERLINK(…)") gets a
-    leading apostrophe, which shows it as the text it is; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a spreadsheet would run as a formula (an author named "=HYPERLINK(…)", or
+    "x;=HYPERLINK(…)" for one that splits on semicolons) gets a leading apostrophe, which
+    shows it as the text it is; numbers stay numbers."""
+    if isinstance(value, str) and _PIECE_STARTS_FORMULA.search(value):
         return "'" + value
     return value
 
 
 def from_csv_safe(value: str) -> str:
     """Undo `csv_safe` on a file read back: "'=x" was written for "=x"."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and _PIECE_STARTS_FORMULA.search(value[1:]):
         return value[1:]
     return value
 

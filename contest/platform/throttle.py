@@ -1,7 +1,8 @@
 """Throttling with Flask-Limiter: failed logins per account and per address, registrations and
 reset requests per address, essay files per account and per address. Past a limit the answer
 is 429 with a Vietnamese page saying how long to wait; the counters live in
-RATELIMIT_STORAGE_URI (memory for one process, Redis when several share the load)."""
+RATELIMIT_STORAGE_URI (Redis when there is one, else a SQLite file every web process of the
+machine shares: `throttle_store`)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from contest.platform import throttle_store  # noqa: F401 - registers sqlite-file://
+
 limiter = Limiter(key_func=get_remote_address)
 
-FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes"
+# Counted per account and address (`contest.auth.login_attempt_key`), the wait growing with the
+# failures: five, then twenty in a day.
+FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes;20 per day"
 # Failures are counted once answered; a burst of parallel guesses is counted on arrival.
 LOGIN_ATTEMPTS_PER_ACCOUNT = "10 per minute"
 FAILED_LOGINS_PER_ADDRESS = "30 per 15 minutes"

@@ -308,9 +308,10 @@ def record_login(
 
 
 def request_password_reset(session: Session, login: str) -> None:
-    """Mail a reset link if the login is known and has an e-mail; say nothing either way."""
+    """Mail a reset link if the login is known, switched on and has an e-mail; say nothing
+    either way."""
     user = find_user_by_login(session, login)
-    if user is not None and user.email:
+    if user is not None and user.email and user.is_active_account:
         notifications.password_reset(session, user)
 
 

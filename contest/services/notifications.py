@@ -84,7 +84,7 @@ def password_link(user: User, purpose: str) -> str:
         user.id,
         passwords.fingerprint(user.password_hash, user.session_version, user.email, user.phone),
     )
-    return public_url("auth.set_password", purpose=purpose, token=token)
+    return public_url("auth.open_password_link", purpose=purpose, token=token)
 
 
 def password_reset(session: Session, user: User) -> None:

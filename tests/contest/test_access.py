@@ -51,6 +51,9 @@ GET_MATRIX = {
     "/password/forgot": {**ALL_LOGGED_IN, "anonymous": OK},
     "/password/password-reset/forged": {r: LOGIN for r in ROLES},
     "/password/invitation/forged": {r: LOGIN for r in ROLES},
+    # Without a checked link in the session: back to "forgot password".
+    "/password/password-reset": {r: LOGIN for r in ROLES},
+    "/password/invitation": {r: LOGIN for r in ROLES},
     "/account/password": ALL_LOGGED_IN,
     "/account/unit": ALL_LOGGED_IN,
     "/c/{slug}/entries": allowed("entrant_a", "entrant_b", otherwise=FORBIDDEN),
@@ -277,7 +280,7 @@ def test_the_matrix_covers_every_route_of_the_core(app, objects):
         "POST /lang/<code>",
         "POST /login",
         "POST /logout",
-        "POST /password/<any('password-reset', 'invitation'):purpose>/<token>",
+        "POST /password/<any('password-reset', 'invitation'):purpose>",
         "POST /password/forgot",
         "POST /register",
     ]

@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from contest.documents import intake, pictures
+from contest.documents import budget, office, pictures
 from contest.documents.intake import extract_upload
 from contest.platform.errors import IntakeError
 from tests import hostile
@@ -42,9 +42,9 @@ def _never_decoded(monkeypatch):
 
 
 def test_too_many_pictures_are_refused_before_any_is_decoded(tmp_path, monkeypatch):
-    data = _docx_with_pictures(tmp_path, intake.MAX_PICTURES + 1)
+    data = _docx_with_pictures(tmp_path, budget.MAX_PICTURES + 1)
     _never_decoded(monkeypatch)
-    with pytest.raises(IntakeError, match=f"tối đa {intake.MAX_PICTURES} hình"):
+    with pytest.raises(IntakeError, match=f"tối đa {budget.MAX_PICTURES} hình"):
         extract_upload("bai.docx", data, LIMIT)
 
 
@@ -53,7 +53,7 @@ def test_pictures_heavy_in_pixels_are_refused_from_their_headers(tmp_path, monke
     data = _docx_with_pictures(tmp_path, 3, 7000, 5000)
     assert len(data) < 200_000
     _never_decoded(monkeypatch)
-    with pytest.raises(IntakeError, match=f"hơn {intake.MAX_PICTURE_MEGAPIXELS} megapixel"):
+    with pytest.raises(IntakeError, match=f"hơn {budget.MAX_PICTURE_MEGAPIXELS} megapixel"):
         extract_upload("bai.docx", data, LIMIT)
 
 
@@ -77,9 +77,9 @@ def test_the_whole_intake_has_one_deadline(tmp_path, monkeypatch):
 
 
 def test_a_deadline_says_how_long_the_limit_was(monkeypatch):
-    deadline = intake.Deadline(45)
+    deadline = budget.Deadline(45)
     assert 44 <= deadline.left() <= 45
-    monkeypatch.setattr(intake.time, "monotonic", lambda: deadline.ends + 1)
+    monkeypatch.setattr(budget.time, "monotonic", lambda: deadline.ends + 1)
     with pytest.raises(IntakeError, match="hơn 45 giây"):
         deadline.left()
 
@@ -103,7 +103,7 @@ def test_an_rtf_cannot_pull_a_server_file_into_the_essay():
 def test_linked_file_fields_are_blanked_in_both_encodings():
     utf16 = "INCLUDEPICTURE".encode("utf-16-le")
     data = b"\x00abc includePicture x " + utf16 + b" INCLUDETEXT"
-    cleaned = intake.without_linked_files(data)
+    cleaned = office.without_linked_files(data)
     assert len(cleaned) == len(data) and b"INCLUDE" not in cleaned.upper()
     assert "X".encode("utf-16-le") * 14 in cleaned
 
