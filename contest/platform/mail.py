@@ -3,16 +3,21 @@ commit (see `contest.platform.jobs`), so no mail leaves for a change that was ro
 mail server delays a message without failing the action.
 
 Off unless MAIL_SERVER and PUBLIC_URL are set. Messages are written in the interface's default
-language when they are queued; the words and links in them are those of that moment."""
+language when they are queued; the words and links in them are those of that moment. Until it
+is sent, a message's body is sealed with a key drawn from SECRET_KEY (Fernet): a backup taken
+meanwhile holds no password link anyone could use."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import smtplib
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -56,8 +61,26 @@ def queue_mail(
         return None
     with force_locale(setting("BABEL_DEFAULT_LOCALE")):
         subject, body = write()
-    payload = {"to": recipient.email, "subject": str(subject), "body": str(body)}
+    payload = {"to": recipient.email, "subject": str(subject), "sealed": seal(str(body))}
     return jobs.enqueue(session, MAIL, payload, contest_id=contest_id, max_attempts=5)
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"guong-sang mail\0" + setting("SECRET_KEY").encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(body: str) -> str:
+    return _fernet().encrypt(body.encode()).decode()
+
+
+def unseal(sealed: str) -> str:
+    """The body again; a message sealed under another secret key cannot be sent (its job
+    fails with that reason)."""
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except InvalidToken as error:
+        raise ValueError("mail sealed with another SECRET_KEY") from error
 
 
 def send(payload: dict) -> None:
@@ -68,7 +91,7 @@ def send(payload: dict) -> None:
     message["Subject"] = " ".join(payload["subject"].split())  # a title's line breaks, gone
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=setting("MAIL_SENDER").rpartition("@")[2] or None)
-    message.set_content(payload["body"])
+    message.set_content(unseal(payload["sealed"]))
     connect = smtplib.SMTP_SSL if setting("MAIL_USE_SSL") else smtplib.SMTP
     with connect(
         setting("MAIL_SERVER"), setting("MAIL_PORT"), timeout=setting("MAIL_TIMEOUT_SECONDS")

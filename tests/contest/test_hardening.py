@@ -6,6 +6,7 @@ board out by guessing, and every web process counts guesses in the same place.""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -125,3 +126,20 @@ def test_without_redis_the_counters_live_in_the_instance_folder(tmp_path):
     assert app.config["RATELIMIT_STORAGE_URI"] == (
         "sqlite-file://" + os.path.join(app.instance_path, "throttle.sqlite")
     )
+
+
+def test_unsent_mail_holds_no_readable_link(app, client, world, monkeypatch):
+    """Queued but not yet sent (mail runner stopped), a reset message sits sealed in the jobs
+    table: a backup taken now shows no link; the sender opens it."""
+    from contest.platform import mail
+    from contest.platform.models import Job
+
+    app.config.update(MAIL_SERVER="127.0.0.1", PUBLIC_URL="https://thi.example.vn")
+    post_form(client, "/password/forgot", {"login": world["users"]["judge"].email})
+    job = db.session.query(Job).filter_by(kind="mail").one()
+    assert "/password/" not in job.payload_json and "thi.example.vn" not in job.payload_json
+    payload = json.loads(job.payload_json)
+    assert "https://thi.example.vn/password/password-reset/" in mail.unseal(payload["sealed"])
+    app.config["SECRET_KEY"] = "another"
+    with pytest.raises(ValueError, match="another SECRET_KEY"):
+        mail.unseal(payload["sealed"])
