@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.models import Contest, Round, User
 from contest.platform.db import db, utcnow
+from contest.platform.uow import end_reads
 from contest.services.accounts import find_user_by_login
 from judging import export
 from judging.services import (
@@ -63,9 +64,12 @@ def open_command(slug: str, unit_code: str | None) -> None:
     if stage is None:
         raise click.ClickException(_("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng)."))
     if stage.position == 1:
-        # Codes and flags are kept even when opening is refused: the organiser settles them.
+        # The copies are made while only reading, then stored; codes and flags are kept even
+        # when opening is refused: the organiser settles them.
+        prepared = blinding.prepare_outside(db.session, contest, round_)
+        end_reads(db.session)
         with command_unit_of_work() as uow:
-            blinding.prepare_blind_copies(uow.session, contest, None, round_)
+            blinding.prepare_blind_copies(uow.session, contest, None, round_, prepared)
         for flag in blinding.open_flags(db.session, contest, round_id):
             code = blinding.code_of_entry(db.session, flag.entry_id, round_id)
             click.echo(f"{code}\t{flag.kind}\t{flag.snippet}", err=True)

@@ -91,7 +91,8 @@ def send(payload: dict) -> None:
     message["Subject"] = " ".join(payload["subject"].split())  # a title's line breaks, gone
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=setting("MAIL_SENDER").rpartition("@")[2] or None)
-    message.set_content(unseal(payload["sealed"]))
+    # A message queued before bodies were sealed still goes out as it was written.
+    message.set_content(unseal(payload["sealed"]) if "sealed" in payload else payload["body"])
     connect = smtplib.SMTP_SSL if setting("MAIL_USE_SSL") else smtplib.SMTP
     with connect(
         setting("MAIL_SERVER"), setting("MAIL_PORT"), timeout=setting("MAIL_TIMEOUT_SECONDS")

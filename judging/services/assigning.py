@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -210,9 +211,15 @@ def check_no_entry_left_behind(session: Session, contest: Contest) -> None:
         )
 
 
-def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
+def open_stage(
+    session: Session,
+    stage: Stage,
+    actor: User | None,
+    prepared: Mapping[int, blinding.PreparedCopy] | None = None,
+) -> int:
     """Check the leak flags are settled, the rubric and the panel ready; then assign.
-    Returns how many assignments were made."""
+    Judges' copies still missing come from `prepared` (`blinding.prepare_outside`) where they
+    can. Returns how many assignments were made."""
     contest, round_ = stage.contest, stage.round
     if stage.state != StageState.DRAFT:
         raise JudgingClosed(_l("Vòng chấm này đã mở hoặc đã kết thúc."))
@@ -222,7 +229,7 @@ def open_stage(session: Session, stage: Stage, actor: User | None) -> int:
     if stage.position == 1:
         if round_ is None:
             check_no_entry_left_behind(session, contest)
-        blinding.prepare_blind_copies(session, contest, actor, round_)
+        blinding.prepare_blind_copies(session, contest, actor, round_, prepared)
         unresolved = blinding.open_flags(session, contest, stage.round_id)
         if unresolved:
             raise LeaksUnresolved(

@@ -7,8 +7,11 @@ a unit code tells the province nothing. `round_id=None` is the province's, as be
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -42,14 +45,81 @@ def media_path(copy: BlindCopy, name: str) -> str | None:
     return path if path is not None and os.path.isfile(path) else None
 
 
-def prepare_blind_copies(
-    session: Session, contest: Contest, actor: User | None, round_: Round | None = None
-) -> int:
-    """Give every entry of the judging (the province's, or `round_`'s: the entries waiting
-    for its decision) a code and a judges' copy, and scan it for leaks.
+@dataclass(frozen=True)
+class PreparedCopy:
+    """A judges' copy made before the writer's transaction (`prepare_outside`): the slow part
+    (pandoc, pictures, the scan), for the exact source it was made from."""
 
-    Entries that already have a copy are left as they are. Returns the number of new flags.
-    The copies' pictures are written through `contest.platform.storage`: gone again on rollback."""
+    source: str
+    markdown: str
+    html: str
+    pictures: dict[str, bytes]
+    flags: tuple[leakscan.Flag, ...]
+
+
+def _source(entry: Entry) -> str:
+    """What a copy and its scan are made from: the text and everything the scan compares it
+    with. A copy prepared for another source is made again."""
+    author = entry.author
+    parts = [
+        entry.body_markdown,
+        entry.title,
+        entry.subject_name,
+        author.full_name,
+        author.phone or "",
+        author.email or "",
+        author.contact,
+        *_unit_names(entry),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _unit_names(entry: Entry) -> tuple[str, ...]:
+    author = entry.author
+    return tuple(
+        sorted(
+            {
+                u.name
+                for u in [entry.author_unit, *([author.unit] if author.unit else [])]
+                if not u.is_province
+            }
+        )
+    )
+
+
+def make_copy(entry: Entry) -> PreparedCopy:
+    """The judges' copy of `entry` and its leak flags. Links become words and targets as text:
+    nothing leads judges out of the app, and the scan reads the targets (a `mailto:` with the
+    author's address) like the text. Pictures come as intake stored them (`PictureCopier`)."""
+    copier = blind.PictureCopier(storage.entry_dir(entry.storage_key))
+    markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+    author = entry.author
+    # A paper author without a login of their own: "phone, e-mail" as written on the paper.
+    contacts = [c.strip() for c in author.contact.split(",") if c.strip()]
+    try:
+        text = markdown_to_text(markdown)
+    except IntakeError:
+        # Fail closed: a copy that cannot be read for the scan waits for an organiser.
+        flags = [leakscan.Flag("unscanned", entry.title)]
+    else:
+        flags = leakscan.scan(
+            text,
+            title=entry.title,
+            author_name=author.full_name,
+            phone=author.phone or next((c for c in contacts if "@" not in c), None),
+            email=author.email or next((c for c in contacts if "@" in c), None),
+            unit_names=_unit_names(entry),
+            subject_name=entry.subject_name,
+        )
+    return PreparedCopy(
+        _source(entry), markdown, markdown_to_html(markdown), copier.pictures, tuple(flags)
+    )
+
+
+def _entries_to_copy(
+    session: Session, contest: Contest, round_: Round | None
+) -> tuple[list[Entry], dict[int, BlindCopy]]:
+    """The entries of the judging, and the copies it already has by entry."""
     round_id = round_.id if round_ is not None else None
     copies = {
         c.entry_id: c
@@ -59,41 +129,78 @@ def prepare_blind_copies(
             )
         )
     }
-    # Codes are unique across every judging, so no unit code ever names a province copy.
-    taken = set(session.scalars(select(BlindCopy.code).where(BlindCopy.contest_id == contest.id)))
-    prefix = blind.code_prefix(contest.slug)
-    made = new_flags = 0
     entries = (
         province_entries(session, contest)
         if round_ is None
         else forwarding.pending_entries(session, round_)
     )
+    return list(entries), copies
+
+
+def prepare_outside(
+    session: Session, contest: Contest, round_: Round | None = None
+) -> dict[int, PreparedCopy]:
+    """Reads only: the copies the judging still needs, made before a writer's transaction so
+    that no lock is held while pandoc runs (`prepare_blind_copies(prepared=…)`)."""
+    entries, copies = _entries_to_copy(session, contest, round_)
+    return {e.id: make_copy(e) for e in entries if e.id not in copies}
+
+
+def prepare_blind_copies(
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    round_: Round | None = None,
+    prepared: Mapping[int, PreparedCopy] | None = None,
+) -> int:
+    """Give every entry of the judging (the province's, or `round_`'s: the entries waiting
+    for its decision) a code and a judges' copy, and scan it for leaks: from `prepared` when
+    it was made for the entry as it still is, else here.
+
+    Entries that already have a copy are left as they are. Returns the number of new flags.
+    The copies' pictures are written through `contest.platform.storage`: gone again on rollback."""
+    round_id = round_.id if round_ is not None else None
+    entries, copies = _entries_to_copy(session, contest, round_)
+    # Codes are unique across every judging, so no unit code ever names a province copy.
+    taken = set(session.scalars(select(BlindCopy.code).where(BlindCopy.contest_id == contest.id)))
+    prefix = blind.code_prefix(contest.slug)
+    made = new_flags = 0
     for entry in entries:
         if entry.id in copies:
             continue
+        ready = (prepared or {}).get(entry.id)
+        if ready is None or ready.source != _source(entry):
+            ready = make_copy(entry)
         code = blind.new_code(prefix, taken)
         taken.add(code)
         key = secrets.token_hex(16)
-        copier = blind.PictureCopier(storage.entry_dir(entry.storage_key))
-        # Links become words and targets as text: nothing leads judges out of the app, and
-        # the scan reads the targets (a `mailto:` with the author's address) like the text.
-        markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
-        for name, data in copier.pictures.items():
+        for name, data in ready.pictures.items():
             storage.write_file(session, os.path.join("blind", key, name), data)
-        copy = BlindCopy(
-            entry_id=entry.id,
-            contest_id=contest.id,
-            round_id=round_id,
-            code=code,
-            title=entry.title,
-            subject_name=entry.subject_name,
-            markdown=markdown,
-            html=markdown_to_html(markdown),
-            media_key=key,
+        session.add(
+            BlindCopy(
+                entry_id=entry.id,
+                contest_id=contest.id,
+                round_id=round_id,
+                code=code,
+                title=entry.title,
+                subject_name=entry.subject_name,
+                markdown=ready.markdown,
+                html=ready.html,
+                media_key=key,
+            )
         )
-        session.add(copy)
+        for flag in ready.flags:
+            session.add(
+                LeakFlag(
+                    entry_id=entry.id,
+                    round_id=round_id,
+                    kind=flag.kind,
+                    snippet=flag.snippet,
+                    rule=flag.rule,
+                )
+            )
         made += 1
-        new_flags += _scan(session, entry, copy, round_id)
+        new_flags += len(ready.flags)
     session.flush()
     if made:
         record_event(
@@ -106,45 +213,6 @@ def prepare_blind_copies(
             flags=new_flags,
         )
     return new_flags
-
-
-def _scan(session: Session, entry: Entry, copy: BlindCopy, round_id: int | None) -> int:
-    author = entry.author
-    units = tuple(
-        {
-            u.name
-            for u in [entry.author_unit, *([author.unit] if author.unit else [])]
-            if not u.is_province
-        }
-    )
-    # A paper author without a login of their own: "phone, e-mail" as written on the paper.
-    contacts = [c.strip() for c in author.contact.split(",") if c.strip()]
-    try:
-        text = markdown_to_text(copy.markdown)
-    except IntakeError:
-        # Fail closed: a copy that cannot be read for the scan waits for an organiser.
-        flags = [leakscan.Flag("unscanned", copy.title)]
-    else:
-        flags = leakscan.scan(
-            text,
-            title=copy.title,
-            author_name=author.full_name,
-            phone=author.phone or next((c for c in contacts if "@" not in c), None),
-            email=author.email or next((c for c in contacts if "@" in c), None),
-            unit_names=units,
-            subject_name=copy.subject_name,
-        )
-    for flag in flags:
-        session.add(
-            LeakFlag(
-                entry_id=entry.id,
-                round_id=round_id,
-                kind=flag.kind,
-                snippet=flag.snippet,
-                rule=flag.rule,
-            )
-        )
-    return len(flags)
 
 
 def _flags(contest: Contest, round_id: int | None):

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from contest import policy
 from contest.forms import ConfirmForm, PostedAction
-from contest.platform.db import db, utcnow
+from contest.platform.db import db, reads_first, utcnow
 from contest.platform.listing import ListArgs
+from contest.platform.uow import end_reads
 from contest.platform.web import user_action
 from contest.services import forwarding, queries
 from judging import policy as judging_policy
@@ -82,12 +83,22 @@ def overview(slug: str):
 
 @bp.route("/<slug>/scan", methods=["POST"])
 @login_required
+@reads_first
 def scan(slug: str):
     contest = organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
+        prepared = prepared_copies(contest, None)
+        end_reads(db.session)
         with user_action(_("Đã cấp mã phách và rà soát lộ danh tính.")) as action:
-            blinding.prepare_blind_copies(action.session, contest, current_user)
+            blinding.prepare_blind_copies(action.session, contest, current_user, None, prepared)
     return redirect(url_for("judging.flags", slug=slug))
+
+
+def prepared_copies(contest, round_) -> dict[int, blinding.PreparedCopy]:
+    """The judges' copies still missing, made while only reading (pandoc for a thousand
+    entries takes minutes), in a view marked `reads_first`: the writer's transaction that
+    follows `end_reads` only stores them."""
+    return blinding.prepare_outside(db.session, contest, round_)
 
 
 @bp.route("/<slug>/flags")
@@ -225,17 +236,19 @@ def fill_setup(
 
 STAGE_ACTIONS = {
     "open": (
-        lambda session, stage: assigning.open_stage(session, stage, current_user),
+        lambda session, stage, prepared: assigning.open_stage(
+            session, stage, current_user, prepared
+        ),
         _l("Đã mở chấm và phân công giám khảo."),
     ),
     "release": (
-        lambda session, stage: assigning.release_assignments(
+        lambda session, stage, _prepared: assigning.release_assignments(
             session, stage, current_user, utcnow()
         ),
         _l("Đã giao bài cho giám khảo."),
     ),
     "close-stage": (
-        lambda session, stage: results.close_stage(session, stage, current_user),
+        lambda session, stage, _prepared: results.close_stage(session, stage, current_user),
         _l("Đã kết thúc vòng chấm."),
     ),
 }
@@ -243,11 +256,14 @@ STAGE_ACTIONS = {
 
 @bp.route("/<slug>/<any('open','release','close-stage'):action>", methods=["POST"])
 @login_required
+@reads_first
 def stage_action(slug: str, action: str):
     """Open the current stage (scan, codes, assignment), release it, or close it."""
     stage = stage_or_404(organiser_contest(slug))
     if ConfirmForm().validate_on_submit():
         verb, message = STAGE_ACTIONS[action]
+        prepared = prepared_copies(stage.contest, stage.round) if action == "open" else {}
+        end_reads(db.session)
         with user_action(str(message)) as done:
-            verb(done.session, stage)
+            verb(done.session, stage, prepared)
     return redirect(url_for("judging.overview", slug=slug))

@@ -14,8 +14,9 @@ from flask_login import current_user, login_required
 from contest.forms import AccountForm, ConfirmForm, PostedAction, choices
 from contest.lifecycles import Role
 from contest.models import Contest, Round, Unit
-from contest.platform.db import db, records_reads, utcnow
+from contest.platform.db import db, reads_first, records_reads, utcnow
 from contest.platform.errors import InvalidInput
+from contest.platform.uow import end_reads
 from contest.platform.web import user_action
 from contest.services import forwarding, queries
 from judging import policy as judging_policy
@@ -33,7 +34,7 @@ from judging.services import assigning, blinding, prizes, reports, results, stag
 from judging.services import panel as panel_service
 from judging.views.common import bp
 from judging.views.organiser_results import export_response, record_tie_decision
-from judging.views.organisers import fill_setup, save_setup
+from judging.views.organisers import fill_setup, prepared_copies, save_setup
 from judging.views.panels import PanelForms, panel_forms, panel_posted
 
 
@@ -262,26 +263,26 @@ def unit_flags(slug: str, code: str):
     )
 
 
-def _scan(session, round_: Round) -> None:
-    blinding.prepare_blind_copies(session, round_.contest, current_user, round_)
+def _scan(session, round_: Round, prepared) -> None:
+    blinding.prepare_blind_copies(session, round_.contest, current_user, round_, prepared)
 
 
-def _open(session, round_: Round) -> None:
+def _open(session, round_: Round, prepared) -> None:
     stage = stages.current_stage(session, round_.contest, round_.id)
     if stage is None:
         raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
-    assigning.open_stage(session, stage, current_user)
+    assigning.open_stage(session, stage, current_user, prepared)
     assigning.release_assignments(session, stage, current_user, utcnow())
 
 
-def _close_stage(session, round_: Round) -> None:
+def _close_stage(session, round_: Round, _prepared) -> None:
     stage = stages.current_stage(session, round_.contest, round_.id)
     if stage is None:
         raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
     results.close_stage(session, stage, current_user)
 
 
-def _finalise(session, round_: Round) -> None:
+def _finalise(session, round_: Round, _prepared) -> None:
     units.finalise_unit(session, round_, current_user, utcnow())
 
 
@@ -297,13 +298,18 @@ UNIT_ACTIONS = {
     "/<slug>/unit/<code>/<any('scan','open','close-stage','finalise'):action>", methods=["POST"]
 )
 @login_required
+@reads_first
 def unit_action(slug: str, code: str, action: str):
-    """Scan and code the unit's entries; open and release its stage; finalise it."""
+    """Scan and code the unit's entries; open and release its stage; finalise it. The
+    judges' copies are made while only reading (`prepared_copies`)."""
     round_ = unit_round_or_404(slug, code)
     if ConfirmForm().validate_on_submit():
         verb, message = UNIT_ACTIONS[action]
+        copying = action in ("scan", "open")
+        prepared = prepared_copies(round_.contest, round_) if copying else {}
+        end_reads(db.session)
         with user_action(str(message)) as done:
-            verb(done.session, round_)
+            verb(done.session, round_, prepared)
         if done.ok and action == "scan":
             return redirect(_here(round_, "judging.unit_flags"))
     return redirect(_here(round_))

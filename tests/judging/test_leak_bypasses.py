@@ -19,7 +19,7 @@ from judging.models import Assignment, BlindCopy, LeakFlag
 from judging.rules.leakscan import redact, scan
 from judging.services import blinding, scoring
 from tests import hostile
-from tests.conftest import NOW, PASSWORD, login, uploaded_entry, vietnamese_essay
+from tests.conftest import NOW, PASSWORD, csrf_token, login, uploaded_entry, vietnamese_essay
 from tests.judging.conftest import open_for_judging
 
 AUTHOR = "Nguyễn Văn Tèo"
@@ -255,3 +255,35 @@ def test_opening_the_judging_copies_stored_pictures_without_decoding(
     assert "media/1.png" in copy.markdown
     with open(os.path.join(blinding.blind_dir(copy.media_key), "media", "1.png"), "rb") as fh:
         assert fh.read().startswith(b"\x89PNG")
+
+
+def test_the_judges_copies_are_made_before_the_writers_lock(app, client, world, panel, monkeypatch):
+    """Pandoc and the scan run while the request only reads; the writer's transaction only
+    stores what they made (on SQLite, BEGIN IMMEDIATE: every other writer waits for it)."""
+    from contest.platform import db as platform_db
+
+    made_while_writing = []
+    real_make_copy = blinding.make_copy
+
+    def watched(entry):
+        made_while_writing.append(platform_db._writing.get())
+        return real_make_copy(entry)
+
+    monkeypatch.setattr(blinding, "make_copy", watched)
+    login(client, world["users"]["province"])
+    page = client.get("/judging/son-la-2019/").get_data(as_text=True)
+    answer = client.post("/judging/son-la-2019/scan", data={"csrf_token": csrf_token(page)})
+    assert answer.status_code == 302
+    assert made_while_writing and not any(made_while_writing), made_while_writing
+    copies = db.session.scalars(select(BlindCopy)).all()
+    assert len(copies) == len(panel["entries"])
+
+
+def test_a_copy_prepared_for_an_older_text_is_made_again(app, world, panel):
+    entry = panel["entries"][0]
+    prepared = blinding.prepare_outside(db.session, panel["contest"])
+    entry.title = "Tên bài đã sửa"
+    db.session.flush()
+    blinding.prepare_blind_copies(db.session, panel["contest"], None, None, prepared)
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
+    assert copy.title == "Tên bài đã sửa" and prepared[entry.id].source != blinding._source(entry)

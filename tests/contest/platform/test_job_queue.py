@@ -49,12 +49,12 @@ def _on_redis(app, url: str) -> RedisRunner:
 
 
 def test_redis_url_chooses_the_queue_and_shares_the_throttle(tmp_path, redis_url):
-    app = make_app(tmp_path / "other", REDIS_URL=redis_url)
+    app = make_app(tmp_path / "other", REDIS_URL=redis_url, RATELIMIT_STORAGE_URI="")
     assert isinstance(app.extensions["jobs"], RedisRunner)
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
-    plain = make_app(tmp_path / "plain")
+    plain = make_app(tmp_path / "plain", RATELIMIT_STORAGE_URI="")
     assert isinstance(plain.extensions["jobs"], jobs.EmbeddedRunner)
-    assert plain.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert plain.config["RATELIMIT_STORAGE_URI"].startswith("sqlite-file://")
 
 
 def test_a_submission_s_receipt_goes_through_the_queue_to_a_worker(
