@@ -39,10 +39,12 @@ from contest.platform.throttle import (
 from contest.platform.uow import end_reads
 from contest.platform.web import user_action
 from contest.services import accounts, queries
-from contest.services.accounts import create_user, normalise_login
+from contest.services.accounts import normalise_login
 
 # Where a mailed password link waits, in the signed session, while its page is open.
 PASSWORD_LINK = "password_link"
+# The login just registered, filled in on the login page that follows.
+REGISTERED_LOGIN = "registered_login"
 
 
 def login_key() -> str:
@@ -103,6 +105,8 @@ def _safe_next(target: str | None) -> str | None:
 @reads_first
 def login():
     form = LoginForm()
+    if request.method == "GET" and REGISTERED_LOGIN in session:
+        form.login.data = session.pop(REGISTERED_LOGIN)
     if form.validate_on_submit():
         # The password hash (the slow part) runs before the write lock is taken.
         user = accounts.authenticate(db.session, form.login.data, form.password.data)
@@ -251,7 +255,7 @@ def register():
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
         with user_action() as action:
-            action.value = create_user(
+            accounts.register_entrant(
                 action.session,
                 full_name=form.full_name.data,
                 email=form.email.data,
@@ -261,9 +265,18 @@ def register():
                 address=form.address.data,
             )
         if action.ok:
-            login_user(action.value)
-            flash(_("Đăng ký thành công. Chào mừng bạn đến với cuộc thi!"), "success")
-            return redirect(url_for("contest.home"))
+            # The same answer whether the e-mail or phone was new or taken (see
+            # `register_entrant`): no automatic login, which would tell them apart.
+            session[REGISTERED_LOGIN] = form.email.data or form.phone.data
+            flash(
+                _(
+                    "Đã nhận đăng ký. Hãy đăng nhập bằng thư điện tử hoặc số điện thoại và mật "
+                    "khẩu vừa đặt. Nếu thông tin này đã có tài khoản từ trước, chủ tài khoản "
+                    "nhận được thư báo; hãy dùng «Quên mật khẩu»."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
     return render_template("contest/register.html", form=form)
 
 

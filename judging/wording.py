@@ -62,7 +62,8 @@ def rule_text(stored: str) -> str:
 def _leak_rules() -> dict[str, str]:
     return {
         "full": _("họ tên đầy đủ"),
-        "two": _("họ và tên gọi (hai chữ, thứ tự nào cũng được)"),
+        "short": _("họ và tên gọi, tên đệm bỏ bớt hoặc viết tắt"),
+        "two": _("tên gọi trước họ (kiểu địa chỉ thư)"),
         "initials": _("họ tên viết tắt"),
         "joined": _("các chữ viết liền hoặc nối bằng dấu"),
         "disguised": _("có ký tự ẩn hoặc chữ nước ngoài trông giống chữ Việt"),

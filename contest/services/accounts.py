@@ -112,6 +112,41 @@ def create_user(
     return user
 
 
+def register_entrant(
+    session: Session,
+    *,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    password: str,
+    unit: Unit | None,
+    address: str,
+) -> User | None:
+    """A self-registration, answered alike whether or not its e-mail or phone already has an
+    account, so the form tells nobody who is registered. A new one is created (its owner then
+    logs in); for a taken one nothing is created, the same password rule and hash are paid,
+    and the owner is told by mail where there is an address. Returns the new account or None."""
+    email = email.strip().lower() if email and email.strip() else None
+    phone = normalise_phone(phone) if phone and phone.strip() else None
+    taken = (email and find_user_by_login(session, email)) or (
+        phone and find_user_by_login(session, phone)
+    )
+    if not taken:
+        return create_user(
+            session,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            password=password,
+            unit=unit,
+            address=address,
+        )
+    passwords.check_password_rule(password, [email or "", phone or ""])
+    generate_password_hash(password, method=setting("PASSWORD_HASH_METHOD"))
+    notifications.registration_attempt(session, taken)
+    return None
+
+
 def create_staff_account(
     session: Session,
     actor: User,

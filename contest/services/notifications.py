@@ -121,3 +121,24 @@ def invitation(session: Session, user: User) -> None:
         )
 
     queue_mail(session, user, write)
+
+
+def registration_attempt(session: Session, user: User) -> None:
+    """Someone registered with this account's e-mail or phone: nothing was created, and its
+    owner hears of it, with the way back in should it have been them."""
+
+    def write() -> tuple[str, str]:
+        return (
+            _("Có người đăng ký bằng thông tin tài khoản của bạn"),
+            _(
+                "Chào %(name)s,\n\nVừa có người đăng ký tài khoản Gương Sáng bằng thư điện tử "
+                "hoặc số điện thoại của bạn. Thông tin này đã có tài khoản từ trước nên không "
+                "có tài khoản mới nào được tạo.\n\nNếu đó là bạn và bạn quên mật khẩu, hãy đặt "
+                "lại mật khẩu tại: %(url)s\n\nNếu không phải bạn, hãy bỏ qua thư này.",
+                name=user.full_name,
+                url=public_url("auth.forgot_password"),
+            )
+            + SIGNATURE,
+        )
+
+    queue_mail(session, user, write)

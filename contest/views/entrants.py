@@ -176,6 +176,8 @@ def edit_entry(entry_id: int):
     form.subject_profile_id.choices = profile_choices(entry.contest)
     if request.method == "GET":
         form.subject_profile_id.data = entry.subject_profile_id or 0
+        if entry.original_filename is None:  # typed: the editor opens with the saved text
+            form.body.data = entry.body_text
     if form.validate_on_submit() and (essay_input := convert_essay(form, required=False)):
         essay, original = essay_input
         with user_action(None, INPUT_ERRORS) as action:

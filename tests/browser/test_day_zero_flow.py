@@ -88,6 +88,9 @@ def test_a_province_creates_and_publishes_its_first_contest(empty_server, new_pa
     entrant.fill("#password", "mua hoa ban 2025")
     entrant.fill("#confirm", "mua hoa ban 2025")
     entrant.click("#submit")
+    # Registered, not signed in (a taken phone would get the same answer): sign in.
+    entrant.fill("#password", "mua hoa ban 2025")
+    entrant.click("#submit")
     entrant.click("text=Gửi bài mới")
     entrant.wait_for_load_state()
     assert entrant.locator("#subject_category option").count() == 13

@@ -56,3 +56,16 @@ def test_the_form_carries_the_live_word_count_and_the_profile_search(client, wor
     page = client.get(NEW).get_data(as_text=True)
     assert 'data-word-count="live-words"' in page and 'data-max="400"' in page
     assert 'data-filter-for="subject_profile_id"' in page
+
+
+def test_editing_a_typed_draft_opens_with_its_text(client, world):
+    """Fixing one word needs no pasting of the whole essay again (issue 24)."""
+    login(client, world["users"]["entrant_a"])
+    post_form(client, NEW, {**FIELDS, "save": "1"})
+    draft = db.session.scalars(select(Entry)).one()
+    page = client.get(f"/entries/{draft.id}/edit").get_data(as_text=True)
+    assert FIELDS["body"][:200] in page
+    fixed = FIELDS["body"].replace("xoài", "cà phê", 1)
+    assert post_form(client, f"/entries/{draft.id}/edit", {**FIELDS, "body": fixed, "save": "1"})
+    db.session.expire_all()
+    assert "cà phê" in db.session.get(Entry, draft.id).body_text

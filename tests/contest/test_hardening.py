@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 
 import docx
@@ -143,3 +144,35 @@ def test_unsent_mail_holds_no_readable_link(app, client, world, monkeypatch):
     app.config["SECRET_KEY"] = "another"
     with pytest.raises(ValueError, match="another SECRET_KEY"):
         mail.unseal(payload["sealed"])
+
+
+def _sign_up(client, world, email: str, phone: str):
+    answer = post_form(
+        client,
+        "/register",
+        {"full_name": "Vì Thị Mai", "phone": phone, "email": email,
+         "unit_id": world["units"]["MCH-CSO"].id, "address": "Bản Lướt",
+         "password": "hoa ban nở trắng", "confirm": "hoa ban nở trắng"},
+    )  # fmt: skip
+    page = client.get(answer.location).get_data(as_text=True)
+    page = re.sub(r'name="csrf_token"[^>]*>|value="[^"]{40,}"', "", page)  # each its own token
+    return answer.status_code, answer.location, page.replace(email or phone, "LOGIN")
+
+
+def test_registration_tells_nobody_who_is_registered(app, world, mail_on):
+    """A taken e-mail gets the answer a new one gets; nothing is created and its owner is
+    told by mail. A taken phone gets the same answer too."""
+    from contest.models import User
+
+    owner = world["users"]["entrant_a"]
+    new = _sign_up(app.test_client(), world, "moi@example.com", "0912000111")
+    g.pop("csrf_token", None)
+    taken = _sign_up(app.test_client(), world, owner.email, "0912000222")
+    g.pop("csrf_token", None)
+    taken_phone = _sign_up(app.test_client(), world, "", "0912000111")  # `new`'s phone
+    assert new == taken == taken_phone and new[1] == "/login"
+    assert "Đã nhận đăng ký" in new[2]
+    assert db.session.query(User).filter(User.phone == "0912000222").first() is None
+    assert db.session.query(User).filter(User.phone == "0912000111").count() == 1
+    [message] = mail_on.to(owner.email)
+    assert "không có tài khoản mới nào được tạo" in message.get_content()

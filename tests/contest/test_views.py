@@ -43,7 +43,10 @@ def test_register_then_upload_a_docx_see_the_word_count_and_submit(client, world
             "confirm": "hoa ban nở trắng",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location == "/login"
+    # The login page has the phone filled in; the entrant signs in with the new password.
+    assert 'value="0912 000 111"' in client.get("/login").get_data(as_text=True)
+    assert login(client, "0912 000 111", "hoa ban nở trắng").status_code == 302
     essay = docx_bytes([vietnamese_essay(120)], core_author="Vì Thị Mai")
     response = post_form(
         client,

@@ -40,6 +40,9 @@ LOOKALIKES = str.maketrans({"a": "а", "o": "о", "e": "е", "p": "р", "c": "с
                             "H": "Н", "M": "М", "T": "Т", "K": "К", "A": "Α"})  # fmt: skip
 
 
+SMALL_CAPITALS = str.maketrans(dict(zip("acdehinotuvg", "ᴀᴄᴅᴇʜɪɴᴏᴛᴜᴠɢ", strict=True)))
+
+
 def _initials(name: str) -> str:
     words = name.split()
     return ".".join(w[0] for w in words[:-1]) + ". " + words[-1]
@@ -59,7 +62,15 @@ SPELLINGS = {
     "look-alikes": (lambda n: normalize("NFD", n).translate(LOOKALIKES), "disguised"),
     "initials": (_initials, "initials"),
     "e-mail local part": (_email_local, "joined"),
-    "family and given": (lambda n: f"{n.split()[0]} {n.split()[-1]}", "two"),
+    "family and given": (lambda n: f"{n.split()[0]} {n.split()[-1]}", "short"),
+    "middle names as initials": (
+        lambda n: " ".join([n.split()[0], *(w[0] + "." for w in n.split()[1:-1]), n.split()[-1]]),
+        ("short", "full"),  # a middle name of one letter is its own initial (Mùa A. Sử)
+    ),
+    "small capitals": (lambda n: n[0] + n[1:].translate(SMALL_CAPITALS), "disguised"),
+    "letters spaced out": (lambda n: " ".join(n.replace(" ", "")), "full"),
+    "digits for letters": (lambda n: n.replace("o", "0").replace("l", "1"), "full"),
+    "a variation selector inside": (lambda n: n[:2] + "\ufe0f" + n[2:], "disguised"),
     "upper case, no accents": (lambda n: fold(n).upper(), "full"),
     "percent-encoded link": (lambda n: f"(mailto:{quote(n)}%20%3Cx@y.vn%3E)", "encoded"),
 }
@@ -73,7 +84,8 @@ def test_every_spelling_of_the_name_is_flagged_with_its_rule(author, spelling):
     text = f"{vietnamese_essay(80)}\n\nMọi thắc mắc xin hỏi {written} nhé."
     flags = [f for f in scan(text, author_name=author) if f.kind == "name"]
     assert flags, f"{written!r} slipped past"
-    assert any(rule in f.rule.split(",") for f in flags), [f.rule for f in flags]
+    expected = rule if isinstance(rule, tuple) else (rule,)
+    assert any(set(expected) & set(f.rule.split(",")) for f in flags), [f.rule for f in flags]
     assert all(leak_rule_text(f.rule) for f in flags)  # each rule says itself in words
 
 
@@ -87,12 +99,16 @@ def test_every_spelling_of_the_name_is_flagged_with_its_rule(author, spelling):
         "0 9 1 2   3 4 5 6 7 8",
         "không 912 345 sáu bẩy tám",
         "+84 (0) 9 1 2 – 345 – 678",
+        "không chín mười hai, ba mươi bốn, năm mươi sáu, bảy mươi tám",  # read in pairs
+        "ko chín một hai ba bốn năm sáu bảy tám",
+        "0084 912 345 678",
+        "sđt0912345678",
     ],
 )
 def test_a_phone_number_spelled_to_slip_past_is_found(written):
     flags = [f for f in scan(f"Gọi cho tôi theo số {written} nhé.", phone="0912345678")]
     assert [f.kind for f in flags] == ["phone"], flags
-    assert flags[0].snippet.strip(" +").startswith(written.strip(" +")[:3])
+    assert flags[0].snippet.strip(" +") in written
 
 
 @pytest.mark.parametrize(
@@ -102,11 +118,15 @@ def test_a_phone_number_spelled_to_slip_past_is_found(written):
         "teo.nguyen(at)example(dot)vn",
         "teo.nguyen a còng example chấm vn",
         "teo.nguyen{at}example{dot}vn",
+        "teo.nguyen@example[.]vn",
+        "teo.nguyen (a) example.vn",
+        "teo.nguyen a móc example.vn",
+        "te0.nguyen[@]examp1e.vn",
     ],
 )
 def test_an_email_spelled_out_is_found(written):
     flags = scan(f"Thư xin gửi {written} ạ.", email="teo.nguyen@example.vn")
-    assert [(f.kind, f.rule) for f in flags] == [("email", "spelled")], flags
+    assert [f.kind for f in flags] == ["email"], flags
 
 
 def test_a_full_width_email_is_an_email():
@@ -133,6 +153,14 @@ def test_numbers_that_are_not_the_phone_are_not_flagged():
         ("Tòng Thị Hoa", "Phong trào được tổng kết, tông hóa thành nếp."),
         ("Đỗ Đức Anh", "Doanh nghiệp của bản đã có lãi; doanh thu tăng."),
         ("Bạc Thị Hoa", "Cây thuốc được chế hóa.\n\nBạc màu đất cũ."),
+        # Family and given name that make ordinary words, names of places and of heroes.
+        ("Lương Văn Tâm", "Người thầy có lương tâm nghề nghiệp."),
+        ("Tôn Văn Trọng", "Bà con tôn trọng ông."),
+        ("Mai Thị Hoa", "Cành hoa mai nở trước hiên."),
+        ("Đào Thị Hoa", "Hoa đào nở trên đỉnh núi."),
+        ("Mai Hoa", "cành mai hoa nở"),
+        ("Hồ Thị Anh", "Hồ ta đẹp lắm."),
+        ("Trần Văn Hưng", "Nhà ở đường Trần Hưng Đạo."),
     ],
 )
 def test_ordinary_words_that_share_a_name_part_are_not_flagged(author, text):
