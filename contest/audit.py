@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from contest.platform.audit import AuditAction, register_sentences
+from contest.lifecycles import ROLE_LABELS
+from contest.platform.audit import AuditAction, register_parameter_labels, register_sentences
 
 
 class ContestAction(AuditAction):
@@ -24,6 +25,7 @@ class ContestAction(AuditAction):
     ENTRY_WITHDRAWN = "withdrawn"
     ENTRY_DISQUALIFIED = "disqualified"
     PROFILE_NOMINATED = "profile_create"
+    PROFILE_EDITED = "profile_edit"
     LOGGED_IN = "login"
     LOGIN_FAILED = "login_failed"
     PASSWORD_SET = "password_set"
@@ -82,6 +84,7 @@ register_sentences(
         ContestAction.ENTRY_WITHDRAWN: _l("%(actor)s đã rút bài %(object)s"),
         ContestAction.ENTRY_DISQUALIFIED: _l("%(actor)s đã loại bài %(object)s"),
         ContestAction.PROFILE_NOMINATED: _l("%(actor)s đã đề cử hồ sơ %(object)s"),
+        ContestAction.PROFILE_EDITED: _l("%(actor)s đã sửa hồ sơ %(object)s"),
         ContestAction.LOGGED_IN: _l("%(actor)s đã đăng nhập từ %(address)s"),
         ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
         ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
@@ -121,3 +124,5 @@ ENTRY_EVENTS_FOR_EVERYONE = frozenset(
         ContestAction.ENTRY_DISQUALIFIED,
     }
 )
+
+register_parameter_labels("role", ROLE_LABELS)

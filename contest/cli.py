@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 from contest import demo as demo_data
 from contest import signals
 from contest.documents.intake import extract_upload
-from contest.forms import STAFF_ROLES
-from contest.lifecycles import Role
+from contest.lifecycles import ROLE_LABELS, ContestPhase, EntryState, Role
 from contest.models import Contest, Entry, Round, Unit, User
 from contest.platform import backup
 from contest.platform.audit_cli import audit_cli
@@ -138,7 +137,7 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
 def _print_accounts() -> None:
     """One account per line, `role | login | password | unit`, the role in words, and which
     unit organisers still have a round open (where a paper entry can still be added)."""
-    roles = {**STAFF_ROLES, Role.ENTRANT: _l("Người dự thi")}
+    roles = ROLE_LABELS
     open_units = {r.unit_id for r in db.session.scalars(select(Round)) if r.closed_at is None}
     for user, password in demo_data.account_lines(db.session):
         unit = user.unit.name if user.unit else ""
@@ -233,7 +232,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         title=row["title"] or "",
         subject=Subject(
             row["subject_name"] or "",
-            "",
+            row.get("subject_address") or "",
             row["subject_kind"] or "",
             (row["subject_category"] or "").strip(),
         ),
@@ -243,6 +242,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         now=utcnow(),
         submit=True,
         entered_by=None,
+        paper=True,
     )
 
 
@@ -291,13 +291,14 @@ def status_command(slug: str, as_json: bool) -> None:
             "%(slug)s: %(n)d bài, giai đoạn %(phase)s",
             slug=slug,
             n=status["entries_total"],
-            phase=status["phase"],
+            phase=ContestPhase(status["phase"]).label,
         )
     )
+    # The JSON keeps the states' codes (for scripts); people read them in words.
     for state, count in sorted(status["entries_by_state"].items()):
-        click.echo(f"  {state}: {count}")
+        click.echo(f"  {EntryState(state).label}: {count}")
     for code, row in status["entries_by_unit"].items():
-        states = ", ".join(f"{k} {v}" for k, v in sorted(row["states"].items()))
+        states = ", ".join(f"{EntryState(k).label} {v}" for k, v in sorted(row["states"].items()))
         click.echo(f"  {code} {row['name']}: {states}")
     if status["rounds_not_forwarded"]:
         click.echo(

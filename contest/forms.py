@@ -34,7 +34,7 @@ from wtforms.validators import (
 
 from contest.categories import SUBJECT_KINDS
 from contest.form_messages import FORM_MESSAGES
-from contest.lifecycles import Role
+from contest.lifecycles import ROLE_LABELS, Role
 from contest.models import Contest
 from contest.platform.passwords import RULE_TEXT, password_problem
 from contest.platform.text import vietnamese_key, without_control_characters
@@ -212,7 +212,9 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 def kind_choices() -> list[SelectChoice]:
-    return choices(SUBJECT_KINDS.items())
+    """Left unchosen, the kind is the category's (a 2.x field is a person's): no silent
+    default of "Tập thể"."""
+    return choices([("", _l("— Theo lĩnh vực đã chọn —")), *SUBJECT_KINDS.items()])
 
 
 def category_choices(contest: Contest) -> list[SelectChoice]:
@@ -357,12 +359,7 @@ class ProfileForm(Form):
         self.category.choices = category_choices(contest)
 
 
-STAFF_ROLES = {
-    Role.UNIT_ORGANISER: _l("Cán bộ thi đua của đơn vị"),
-    Role.PROVINCE_ORGANISER: _l("Ban Tổ chức cấp tỉnh"),
-    Role.JUDGE: _l("Giám khảo"),
-    Role.HEAD_JUDGE: _l("Trưởng ban giám khảo"),
-}
+STAFF_ROLES = {role: label for role, label in ROLE_LABELS.items() if role != Role.ENTRANT}
 
 
 class AccountEditForm(Form):

@@ -23,6 +23,15 @@ class Role(StrEnum):
     HEAD_JUDGE = "head_judge"
 
 
+ROLE_LABELS = {
+    Role.ENTRANT: _l("Người dự thi"),
+    Role.UNIT_ORGANISER: _l("Cán bộ thi đua của đơn vị"),
+    Role.PROVINCE_ORGANISER: _l("Ban Tổ chức cấp tỉnh"),
+    Role.JUDGE: _l("Giám khảo"),
+    Role.HEAD_JUDGE: _l("Trưởng ban giám khảo"),
+}
+
+
 class EntryState(State):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -49,6 +49,12 @@ def can_view_profile(user: User, profile: ExemplarProfile) -> bool:
     return user.is_unit_organiser and user.unit is not None and profile.unit.is_within(user.unit)
 
 
+def can_edit_profile(user: User, profile: ExemplarProfile) -> bool:
+    """The organiser of the round the profile sits in corrects it (the unit while it waits
+    there, the next level once sent up); the province always, as the book prints it."""
+    return profile.round is not None and can_manage_round(user, profile.round)
+
+
 def is_province(user: User) -> bool:
     return user.is_authenticated and user.is_province_organiser
 

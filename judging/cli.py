@@ -30,6 +30,7 @@ from judging.services import (
     stages,
     units,
 )
+from judging.states import ResultState
 
 judging_cli = AppGroup("judging", help="Chấm thi cấp tỉnh.")
 results_cli = AppGroup("results", help="Kết quả.")
@@ -159,7 +160,9 @@ def status_command(slug: str, unit_code: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return
-    click.echo(f"{slug}: {status['phase']}, {status['stage']} ({status['stage_state']})")
+    # The JSON keeps the states' codes (for scripts); people read them in words.
+    stage_state = stage.state.label if stage else None
+    click.echo(f"{slug}: {phase.label}, {status['stage']} ({stage_state})")
     click.echo(
         _(
             "  bài: %(entries)s, cảnh báo chưa xử lý: %(flags)s",
@@ -168,9 +171,54 @@ def status_command(slug: str, unit_code: str | None, as_json: bool) -> None:
         )
     )
     for state, count in sorted(status["results_by_state"].items()):
-        click.echo(f"  {state}: {count}")
+        click.echo(f"  {ResultState(state).label}: {count}")
     for judge in status["judges"]:
         click.echo(f"  {judge['name']}: {judge['submitted']}/{judge['assigned']}")
+
+
+@judging_cli.command("forward")
+@click.argument("slug")
+@click.option("--unit", "unit_code", required=True, metavar="CODE", help="Đơn vị đã tự chấm.")
+@click.option(
+    "--entries",
+    "entry_list",
+    default=None,
+    help="Số bài (id) gửi lên, cách nhau bởi dấu phẩy; bỏ trống: theo đề xuất của kết quả chấm.",
+)
+@click.option("--reason", default="", help="Lý do, khi danh sách khác với đề xuất.")
+def forward_command(slug: str, unit_code: str, entry_list: str | None, reason: str) -> None:
+    """Send a unit's entries up by its own judging's results, as its forward page does: the
+    proposal within the quota, or the entries named (another choice needs --reason). A tie
+    at the quota's cut is the organiser's to settle, never the command's."""
+    contest = get_contest(slug)
+    round_ = _scope(contest, unit_code)
+    if entry_list is None:
+        proposal = units.forward_proposal(db.session, round_)
+        if proposal.tied:
+            raise click.ClickException(
+                _(
+                    "Có bài đồng hạng ở ranh giới chỉ tiêu (%(ids)s) cho %(n)d chỗ còn lại: "
+                    "hãy chọn bằng --entries và ghi --reason.",
+                    ids=", ".join(map(str, proposal.tied)),
+                    n=proposal.seats,
+                )
+            )
+        chosen = proposal.proposed
+    else:
+        try:
+            chosen = [int(part) for part in entry_list.split(",") if part.strip()]
+        except ValueError as error:
+            message = _("--entries: các số bài cách nhau bởi dấu phẩy.")
+            raise click.ClickException(message) from error
+    with command_unit_of_work() as uow:
+        result = units.forward_by_results(uow.session, round_, None, utcnow(), chosen, reason)
+    click.echo(
+        _(
+            "Đã gửi %(n)d bài lên %(unit)s theo kết quả chấm.",
+            n=len(result.forwarded),
+            unit=round_.parent.unit.name,
+        )
+    )
 
 
 @judging_cli.command("finalise")

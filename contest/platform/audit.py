@@ -28,6 +28,8 @@ from contest.platform.db import utcnow
 from contest.platform.models import AuditEvent
 
 _SENTENCES: dict[str, Any] = {}
+# A recorded parameter that is a code (a role), by name: code → its words.
+_PARAMETER_LABELS: dict[str, Mapping[str, Any]] = {}
 CHAIN_LOCK = 0x6175646974  # "audit": the advisory lock that orders PostgreSQL's writers
 
 
@@ -43,6 +45,12 @@ def register_sentences(enum: type[AuditAction], sentences: Mapping[AuditAction, 
     for member, sentence in sentences.items():
         assert _SENTENCES.get(member.value, sentence) is sentence, f"duplicate action {member}"
         _SENTENCES[member.value] = sentence
+
+
+def register_parameter_labels(name: str, labels: Mapping[str, Any]) -> None:
+    """The words for the codes a parameter records (`role`: "judge" → "Giám khảo"), so a
+    sentence reads them in the viewer's language, never the code."""
+    _PARAMETER_LABELS[name] = labels
 
 
 def record_event(
@@ -162,6 +170,9 @@ def sentence(event: AuditEvent) -> str:
     kept their parameters (or under codes since retired) read as a plain line instead."""
     stored = json.loads(event.params_json or "{}")
     params = _Params(stored)
+    for name, labels in _PARAMETER_LABELS.items():
+        if params.get(name) in labels:
+            params[name] = str(labels[params[name]])
     params["actor"] = event.actor.full_name if event.actor else _("Hệ thống")
     template = _SENTENCES.get(event.action)
     if template is not None and "object" in stored:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -53,13 +53,30 @@ class Subject:
         return cls(profile.name, profile.address, profile.kind, profile.category, profile)
 
 
-def validate_subject(contest: Contest, subject: Subject) -> None:
+def validate_subject(contest: Contest, subject: Subject) -> Subject:
+    """The subject checked, its kind taken from its category when none was chosen (the
+    category says whether it is a collective, a person or a household)."""
     if not subject.name.strip():
         raise InvalidInput(_l("Cần ghi tên người hoặc tập thể được viết về."))
-    if subject.kind not in SUBJECT_KINDS:
-        raise InvalidInput(_l("Loại đối tượng không hợp lệ."))
-    if subject.category not in contest.category_names:
+    category = next((c for c in contest.categories if c.code == subject.category), None)
+    if category is None:
         raise InvalidInput(_l("Lĩnh vực gương điển hình không hợp lệ."))
+    kind = subject.kind or category.group
+    if kind not in SUBJECT_KINDS:
+        raise InvalidInput(_l("Loại đối tượng không hợp lệ."))
+    if category.group != kind:
+        # Section III files collectives under 1.x and people under 2.x: the field follows
+        # who the essay is about.
+        raise InvalidInput(
+            _l(
+                "Lĩnh vực %(code)s dành cho đối tượng là %(group)s, còn người được viết về là "
+                "%(kind)s: hãy chọn lại lĩnh vực hoặc loại đối tượng.",
+                code=category.code,
+                group=str(SUBJECT_KINDS[category.group]).lower(),
+                kind=str(SUBJECT_KINDS[kind]).lower(),
+            )
+        )
+    return replace(subject, kind=kind)
 
 
 def check_word_limits(contest: Contest, word_count: int) -> None:
@@ -83,6 +100,9 @@ def check_word_limits(contest: Contest, word_count: int) -> None:
 
 
 DECLARATIONS_NEEDED = _l("Cần xác nhận đủ các cam kết của thể lệ trước khi nộp bài.")
+# The declarations promise a real subject that can be found: an entrant's essay goes in with its
+# subject's address (a paper entry keeps what the paper says).
+ADDRESS_NEEDED = _l("Cần ghi địa chỉ của người hoặc tập thể được viết về trước khi nộp.")
 
 
 def check_can_enter(
@@ -170,14 +190,17 @@ def create_entry(
     now: datetime,
     submit: bool,
     entered_by: User | None = None,
+    paper: bool = False,
 ) -> Entry:
-    """Save a new essay as a draft, or submitted at once; files are written last."""
+    """Save a new essay as a draft, or submitted at once; files are written last. A `paper`
+    entry (typed in by an organiser, `entered_by`, or imported by the operator) keeps what
+    the paper says: it goes in without a subject's address if the paper had none."""
     if author_unit is None:
         raise InvalidInput(_l("Tài khoản chưa chọn đơn vị, không thể gửi bài."))
     check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
-    validate_subject(contest, subject)
+    subject = validate_subject(contest, subject)
     submit = submit and not held_for_checking(essay, entered_by)
     if submit and not declarations_accepted:
         raise InvalidInput(DECLARATIONS_NEEDED)
@@ -186,6 +209,8 @@ def create_entry(
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
     if submit:
         check_word_limits(contest, essay.word_count)
+        if not (paper or entered_by) and not subject.address.strip():
+            raise InvalidInput(ADDRESS_NEEDED)
     entry = Entry(
         contest=contest,
         author=author,
@@ -263,7 +288,7 @@ def update_entry(
         raise DeadlinePassed(_l("Đã hết hạn sửa bài."))
     if not title.strip():
         raise InvalidInput(_l("Cần có tên bài viết."))
-    validate_subject(entry.contest, subject)
+    subject = validate_subject(entry.contest, subject)
     if essay is not None and entry.state == EntryState.SUBMITTED:
         check_word_limits(entry.contest, essay.word_count)
     entry.title = nfc(title.strip())
@@ -314,6 +339,8 @@ def submit_entry(
     if entry.round.closed_at is not None:
         raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
     check_word_limits(entry.contest, entry.word_count)
+    if entry.entered_by_id is None and not entry.subject_address.strip():
+        raise InvalidInput(ADDRESS_NEEDED)
     _transition(session, entry, EntryState.SUBMITTED, actor)
     entry.submitted_at = now
     notifications.entry_received(session, entry)

@@ -36,7 +36,7 @@ def create_profile(
     photo: tuple[str, bytes] | None = None,
 ) -> ExemplarProfile:
     """A unit organiser records an exemplar; it waits in the unit's round to be nominated."""
-    validate_subject(contest, Subject(name, address, kind, category))
+    kind = validate_subject(contest, Subject(name, address, kind, category)).kind
     profile = ExemplarProfile(
         contest=contest,
         unit=round_.unit,
@@ -63,6 +63,33 @@ def create_profile(
         change=("", ProfileState.NOMINATED),
     )
     return profile
+
+
+def update_profile(
+    session: Session,
+    profile: ExemplarProfile,
+    actor: User,
+    *,
+    name: str,
+    kind: str,
+    category: str,
+    address: str = "",
+    position: str = "",
+    achievements: str = "",
+    commendations: str = "",
+    photo: tuple[str, bytes] | None = None,
+) -> None:
+    """Correct a profile as the book will print it: the same rules as a new one; a new photo
+    replaces the old one (which stays on disk, as history)."""
+    kind = validate_subject(profile.contest, Subject(name, address, kind, category)).kind
+    profile.name, profile.kind, profile.category = nfc(name.strip()), kind, category
+    profile.address, profile.position = nfc(address.strip()), nfc(position.strip())
+    profile.achievements = nfc(achievements.strip())
+    profile.commendations = nfc(commendations.strip())
+    if photo is not None:
+        profile.photo_path = save_profile_photo(session, profile.id, photo)
+    record_event(session, actor, profile, ContestAction.PROFILE_EDITED)
+    session.flush()
 
 
 def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, bytes]) -> str:

@@ -41,6 +41,7 @@ def show_round(round_id: int):
         ticked=forwarding.marked_count(db.session, round_),
         profiles=forwarding.pending_profiles(db.session, round_),
         used=forwarding.forwarded_count(db.session, round_),
+        used_profiles=forwarding.forwarded_count(db.session, round_, profiles=True),
         forwarded=queries.forwarded_from(db.session, round_),
         decided=queries.decided_page(
             db.session, round_, args.page("dpage"), forwarding.ROUND_PAGE_SIZE
@@ -158,39 +159,68 @@ def paper_entry(round_id: int):
     )
 
 
+def _profile_values(form: ProfileForm) -> dict:
+    """What the profile form holds, as the services take it."""
+    photo = None
+    if form.photo.data and form.photo.data.filename:
+        photo = (form.photo.data.filename, form.photo.data.read())
+    return {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "category": form.category.data,
+        "address": form.address.data or "",
+        "position": form.position.data or "",
+        "achievements": form.achievements.data or "",
+        "commendations": form.commendations.data or "",
+        "photo": photo,
+    }
+
+
 @bp.route("/rounds/<int:round_id>/profiles/new", methods=["GET", "POST"])
 @login_required
 def new_profile(round_id: int):
     round_ = managed_round(round_id)
     form = ProfileForm(round_.contest)
     if form.validate_on_submit():
-        photo = None
-        if form.photo.data and form.photo.data.filename:
-            photo = (form.photo.data.filename, form.photo.data.read())
         with user_action(_("Đã lưu hồ sơ gương điển hình.")) as action:
             profiles.create_profile(
                 action.session,
                 contest=round_.contest,
                 round_=round_,
                 actor=current_user,
-                name=form.name.data,
-                kind=form.kind.data,
-                category=form.category.data,
-                address=form.address.data or "",
-                position=form.position.data or "",
-                achievements=form.achievements.data or "",
-                commendations=form.commendations.data or "",
-                photo=photo,
+                **_profile_values(form),
             )
         if action.ok:
             return redirect(url_for("contest.show_round", round_id=round_.id))
-    return render_template("contest/profile_form.html", round=round_, form=form)
+    return render_template("contest/profile_form.html", round=round_, form=form, profile=None)
+
+
+@bp.route("/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile(profile_id: int):
+    """Correct a profile (a name, an achievement) before the book prints it as typed."""
+    profile = visible_profile(profile_id)
+    policy.require(policy.can_edit_profile(current_user, profile))
+    form = ProfileForm(profile.contest, obj=profile)
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu hồ sơ gương điển hình.")) as action:
+            profiles.update_profile(action.session, profile, current_user, **_profile_values(form))
+        if action.ok:
+            return redirect(url_for("contest.show_profile", profile_id=profile.id))
+    return render_template(
+        "contest/profile_form.html", round=profile.round, form=form, profile=profile
+    )
 
 
 @bp.route("/profiles/<int:profile_id>")
 @login_required
 def show_profile(profile_id: int):
-    return render_template("contest/profile.html", profile=visible_profile(profile_id))
+    profile = visible_profile(profile_id)
+    return render_template(
+        "contest/profile.html",
+        profile=profile,
+        can_edit=policy.can_edit_profile(current_user, profile),
+    )
 
 
 @bp.route("/profiles/<int:profile_id>/photo")

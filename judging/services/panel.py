@@ -64,6 +64,8 @@ def add_judge(
     """Put a judge on the stage's panel with load bounds (again, if they had withdrawn)."""
     if judge is None or not judge.is_judge:
         raise InvalidInput(_l("Chỉ tài khoản giám khảo mới được đưa vào hội đồng chấm."))
+    if not judge.is_active_account:
+        raise InvalidInput(_l("Tài khoản %(name)s đang bị khóa.", name=judge.full_name))
     _check_scope(session, stage, judge)
     if not 0 <= min_load <= max_load:
         raise InvalidInput(_l("Mức chấm tối thiểu phải từ 0 đến mức tối đa."))
@@ -79,6 +81,8 @@ def add_judge(
 def set_head_judge(session: Session, stage: Stage, judge: User | None) -> None:
     if judge is None or judge.role != Role.HEAD_JUDGE:
         raise InvalidInput(_l("Trưởng ban giám khảo phải là tài khoản trưởng ban."))
+    if not judge.is_active_account:
+        raise InvalidInput(_l("Tài khoản %(name)s đang bị khóa.", name=judge.full_name))
     _check_scope(session, stage, judge)
     stage.head_judge = judge
     session.flush()

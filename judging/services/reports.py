@@ -186,3 +186,25 @@ def official_result(session: Session, entry: Entry) -> tuple[Award | None, float
         )
     )
     return award, score
+
+
+def submitted_scores(session: Session, stage: Stage) -> list[tuple[str, str, float]]:
+    """(code, judge, total) of every submitted score of the stage, by code: which judge to
+    name when a score is reopened, which only the organisers see."""
+    rows = session.execute(
+        select(BlindCopy.code, User.full_name, Score.total)
+        .join(Assignment, Assignment.id == Score.assignment_id)
+        .join(User, User.id == Assignment.judge_id)
+        .join(
+            BlindCopy,
+            (BlindCopy.entry_id == Assignment.entry_id)
+            & (
+                BlindCopy.round_id.is_(None)
+                if stage.round_id is None
+                else BlindCopy.round_id == stage.round_id
+            ),
+        )
+        .where(Assignment.stage_id == stage.id, Score.submitted_at.is_not(None))
+        .order_by(BlindCopy.code, User.full_name)
+    )
+    return [(code, name, total) for code, name, total in rows]

@@ -167,6 +167,7 @@ def panel(slug: str):
         members=panel_service.members(db.session, stage),
         forms=forms,
         loads={p["judge_id"]: p for p in reports.progress(db.session, stage)},
+        scores=reports.submitted_scores(db.session, stage),
     )
 
 

@@ -27,6 +27,10 @@ class PanelForms(NamedTuple):
     reopen: ReopenForm
 
 
+def _label(judge) -> str:
+    return f"{judge.full_name} ({judge.unit.name if judge.unit else ''})"
+
+
 def panel_forms(judges) -> PanelForms:
     """The panel's forms, offering `judges` (the province's judges, or the unit's jury)."""
     forms = PanelForms(
@@ -35,12 +39,14 @@ def panel_forms(judges) -> PanelForms:
         ConflictForm(prefix="conflict"),
         ReopenForm(prefix="reopen"),
     )
-    named = choices((j.id, f"{j.full_name} ({j.unit.name if j.unit else ''})") for j in judges)
-    forms.member.judge_id.choices = named
+    named = choices((j.id, _label(j)) for j in judges)
+    # A switched-off account joins no panel; what it already marked can still be reopened.
+    active = [j for j in judges if j.is_active_account]
+    forms.member.judge_id.choices = choices((j.id, _label(j)) for j in active)
     forms.conflict.judge_id.choices = named
     forms.reopen.judge_id.choices = named
     forms.head.judge_id.choices = choices(
-        (j.id, j.full_name) for j in judges if j.role == Role.HEAD_JUDGE
+        (j.id, j.full_name) for j in active if j.role == Role.HEAD_JUDGE
     )
     return forms
 

@@ -219,6 +219,7 @@ def unit_jury(slug: str, code: str):
         juror_form=juror_form,
         forms=forms,
         loads={p["judge_id"]: p for p in reports.progress(db.session, stage)} if stage else {},
+        scores=reports.submitted_scores(db.session, stage) if stage else [],
     )
 
 

@@ -70,6 +70,7 @@ GET_MATRIX = {
     "/rounds/{round}/profiles/new": allowed("organiser_own", "province"),
     "/profiles/{profile}": allowed("organiser_own", "organiser_parent", "province"),
     "/profiles/{profile}/photo": allowed("organiser_own", "organiser_parent", "province"),
+    "/profiles/{profile}/edit": allowed("organiser_own", "province"),
     "/c/{slug}/dashboard": allowed("province"),
     "/c/{slug}/audit": allowed("province"),
     "/accounts": allowed("province"),
@@ -103,6 +104,7 @@ POST_ROUTES = [
     "/rounds/{round}/forward",
     "/rounds/{round}/paper-entry",
     "/rounds/{round}/profiles/new",
+    "/profiles/{profile}/edit",
     "/units",
     "/units/upload",
     "/units/MCH",
@@ -128,6 +130,7 @@ POST_ALLOWED = {
     "/contests/new": {"province"},
     "/c/{slug}/publish": {"province"},
     "/c/{slug}/documents/999/remove": {"province"},
+    "/profiles/{profile}/edit": {"organiser_own", "province"},
 }
 # Entrants' own pages answer the jury and the board with a 403: they may not enter at all.
 POST_DENIED = {"/c/{slug}/entries/new": FORBIDDEN}

@@ -115,6 +115,10 @@ def test_status_json(runner, world, make_entry):
     assert status["entries_by_state"] == {"submitted": 1, "draft": 1}
     assert status["entries_by_unit"]["MCH-CSO"]["states"] == {"submitted": 1}
     assert status["entries_by_unit"]["YCH"]["name"] == "Huyện Yên Châu"
+    # People read the states in words, not codes.
+    plain = runner.invoke(args=["contest", "status", "son-la-2019"]).output
+    assert "giai đoạn Nhận bài" in plain and "Đã nộp: 1" in plain
+    assert "submitted" not in plain and "submission" not in plain
 
 
 def test_demo_loads_and_prints_accounts(app, runner):

@@ -69,3 +69,18 @@ def test_editing_a_typed_draft_opens_with_its_text(client, world):
     assert post_form(client, f"/entries/{draft.id}/edit", {**FIELDS, "body": fixed, "save": "1"})
     db.session.expire_all()
     assert "cà phê" in db.session.get(Entry, draft.id).body_text
+
+
+def test_the_subject_must_match_its_category_and_have_an_address(client, world):
+    """A person is not filed under a collective's field (1.x), and an essay goes in with its
+    subject's address, as the declarations promise (issue 24)."""
+    login(client, world["users"]["entrant_a"])
+    mismatched = post_form(client, NEW, {**FIELDS, "subject_category": "1.6", "save": "1"})
+    assert "Lĩnh vực 1.6 dành cho đối tượng là tập thể" in mismatched.get_data(as_text=True)
+    nowhere = post_form(
+        client, NEW, {**FIELDS, "subject_address": "", "submit_now": "1", "declarations": "y"}
+    )
+    assert "Cần ghi địa chỉ của người hoặc tập thể" in nowhere.get_data(as_text=True)
+    assert db.session.scalars(select(Entry)).first() is None
+    # A draft may wait for the address.
+    assert post_form(client, NEW, {**FIELDS, "subject_address": "", "save": "1"}).status_code == 302

@@ -231,7 +231,7 @@ def test_text_is_stored_in_nfc(world):
         author=author,
         author_unit=author.unit,
         title=decomposed,
-        subject=Subject(decomposed, "", "individual", "2.4"),
+        subject=Subject(decomposed, "Bản Mòng", "individual", "2.4"),
         essay=extract_typed((decomposed + " ") * 15),
         original=None,
         declarations_accepted=True,

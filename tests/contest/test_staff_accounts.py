@@ -3,7 +3,12 @@ logged out at once and cannot log in) and on again."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from contest.platform.audit import sentence
 from contest.platform.db import db
+from contest.platform.models import AuditEvent
+from contest.services.accounts import open_account
 from tests.conftest import csrf_token, login
 from tests.contest.test_views import post_form
 
@@ -84,3 +89,16 @@ def test_nobody_switches_themselves_off(client, world):
     assert "Không thể tự khóa" in response.get_data(as_text=True)
     db.session.rollback()
     assert province.is_active_account
+
+
+def test_the_audit_log_names_an_account_s_role_in_words(app, world):
+    """The role is recorded as its code and read in the viewer's language (issue 24)."""
+    open_account(db.session, world["users"]["province"], full_name="Giám khảo Mới",
+                 email="gk.moi@sonla.gov.vn", phone=None, role="judge",
+                 unit=world["units"]["SL"], password="một-mật-khẩu-đủ-dài")  # fmt: skip
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "account_create")
+    ).all()[-1]
+    with app.test_request_context():
+        line = sentence(event)
+    assert line.endswith("(Giám khảo)") and "(judge)" not in line

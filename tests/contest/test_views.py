@@ -124,7 +124,7 @@ def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, wor
         author=author,
         author_unit=author.unit,
         title="Bài",
-        subject=Subject("Lò Văn Pánh", "", "individual", "2.4"),
+        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
         essay=extract_upload("bai.docx", data, 10**7),
         original=("bai.docx", data),
         declarations_accepted=True,
@@ -498,3 +498,55 @@ def test_every_page_starts_with_a_skip_link_and_names_its_icon(client, world):
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     with client.get(icon) as served:
         assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+
+
+def test_the_round_page_counts_the_profiles_already_sent(client, world, make_entry):
+    """After forwarding, the counter says what went up, not "0 / 1 hồ sơ" (issue 24)."""
+    from contest.services.forwarding import forward_round, mark_profile
+    from contest.services.profiles import create_profile
+    from tests.conftest import NOW
+
+    round_ = world["rounds"]["MCH-CSO"]
+    organiser = world["users"]["organiser_c1"]
+    profile = create_profile(db.session, contest=world["contest"], round_=round_,
+                             actor=organiser, name="Lò Văn Pánh", kind="individual",
+                             category="2.4", address="Bản Mòng")  # fmt: skip
+    mark_profile(db.session, round_, profile, True)
+    entry = make_entry(world["users"]["entrant_a"])
+    forward_round(db.session, round_, organiser, NOW, entry_ids=[entry.id])
+    db.session.commit()
+    login(client, organiser)
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert "1 / 1 hồ sơ" in page
+
+
+def test_an_organiser_corrects_a_profile_as_the_book_will_print_it(client, world):
+    """Both ends: the unit that holds the profile corrects it, the level above only reads it;
+    the change is in the log (issue 24: the edit addresses answered 404)."""
+    from contest.platform.models import AuditEvent
+    from contest.services.profiles import create_profile
+
+    round_ = world["rounds"]["MCH-CSO"]
+    organiser = world["users"]["organiser_c1"]
+    profile = create_profile(db.session, contest=world["contest"], round_=round_,
+                             actor=organiser, name="Lò Văn Panh", kind="individual",
+                             category="2.4", address="Bản Mòng")  # fmt: skip
+    db.session.commit()
+    fields = {"name": "Lò Văn Pánh", "kind": "individual", "category": "2.4",
+              "address": "Bản Mòng, xã Chiềng Sơn", "position": "Trưởng bản",
+              "achievements": "Giữ rừng đầu nguồn 20 năm.", "commendations": ""}  # fmt: skip
+    login(client, world["users"]["organiser_d1"])
+    assert client.get(f"/profiles/{profile.id}").status_code == 200
+    assert "Sửa hồ sơ" not in client.get(f"/profiles/{profile.id}").get_data(as_text=True)
+    assert client.get(f"/profiles/{profile.id}/edit").status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(True))})
+    login(client, organiser)
+    page = client.get(f"/profiles/{profile.id}/edit").get_data(as_text=True)
+    assert 'value="Lò Văn Panh"' in page
+    refused = post_form(client, f"/profiles/{profile.id}/edit", {**fields, "category": "1.1"})
+    assert "Lĩnh vực 1.1 dành cho đối tượng là tập thể" in refused.get_data(as_text=True)
+    saved = post_form(client, f"/profiles/{profile.id}/edit", fields)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (profile.name, profile.position) == ("Lò Văn Pánh", "Trưởng bản")
+    assert db.session.query(AuditEvent).filter_by(action="profile_edit").count() == 1

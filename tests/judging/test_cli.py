@@ -30,6 +30,8 @@ def test_open_status_finalise_and_export(runner, world, panel, tmp_path):
     assert "12 lượt chấm" in opened.output  # 6 entries × k = 2
     status = json.loads(runner.invoke(args=["judging", "status", "son-la-2019", "--json"]).output)
     assert status["stage_state"] == "open" and status["results_by_state"] == {"pending": 6}
+    plain = runner.invoke(args=["judging", "status", "son-la-2019"]).output
+    assert "(đang chấm)" in plain and "pending" not in plain and "(open)" not in plain
     before = tmp_path / "before.xlsx"
     runner.invoke(args=["results", "export", "son-la-2019", "--out", str(before)])
     for index, e in enumerate(panel["entries"]):

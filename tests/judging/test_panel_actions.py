@@ -4,10 +4,13 @@ judge withdrawn, a submitted score reopened — each by the stage's own codes an
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from contest.platform.db import db
+from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
+from contest.services.accounts import set_account_active
 from judging.audit import JudgingAction
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services import blinding, stages
@@ -125,6 +128,10 @@ def test_the_unit_reopens_a_submitted_score_by_its_code(client, district):
     not_yet = _post(client, UNIT_JURY, data).get_data(as_text=True)
     assert "Giám khảo này chưa nộp điểm bài này trong vòng chấm." in not_yet
     score_unit_entry(stage, entry, [0.7, 0.7])
+    # Who marked which code is on the page, so nobody guesses whose score to reopen.
+    page = client.get(UNIT_JURY).get_data(as_text=True)
+    scores = page.split('id="submitted-scores"')[1].split("</details>")[0]
+    assert code in scores and juror.full_name in scores
     assert "Đã mở lại điểm" in _post(client, UNIT_JURY, data).get_data(as_text=True)
     db.session.expire_all()
     assert not db.session.get(Assignment, first.id).is_submitted
@@ -158,3 +165,15 @@ def test_the_province_panel_reopens_its_own_codes_only(client, world, district):
     assert "Không có bài mang mã phách này." in page
     db.session.expire_all()
     assert all(a.is_submitted for a in _held(district["stage"], entry=unit_entry))
+
+
+def test_a_switched_off_judge_is_offered_to_no_panel(client, world, panel):
+    judge = panel["judges"][-1]
+    set_account_active(db.session, world["users"]["province"], judge, False)
+    db.session.commit()
+    login(client, world["users"]["province"])
+    page = client.get(PROVINCE_PANEL).get_data(as_text=True)
+    member_select = page.split('id="member-judge_id"')[1].split("</select>")[0]
+    assert judge.full_name not in member_select
+    with pytest.raises(InvalidInput, match="đang bị khóa"):
+        panel_service.add_judge(db.session, panel["stage"], judge)

@@ -207,6 +207,27 @@ def test_forwarding_by_results_shows_the_tie_at_the_cut(world, district):
     assert seen[entries[2].id][0].round_id == round_.id
 
 
+def test_the_cli_forwards_by_results_and_leaves_a_tie_to_the_organiser(runner, world, district):
+    """`judging forward --unit`: the page's rule from the command line (issue 24)."""
+    round_, entries = district["round"], district["entries"]
+    _finalised(district, [0.9, 0.7, 0.7, 0.5, 0.45])  # quota 2: one seat for a tie of two
+    tied = runner.invoke(args=["judging", "forward", "son-la-2019", "--unit", "mch"])
+    assert tied.exit_code == 1 and "đồng hạng ở ranh giới" in tied.output
+    chosen = f"{entries[0].id},{entries[2].id}"
+    no_reason = runner.invoke(
+        args=["judging", "forward", "son-la-2019", "--unit", "MCH", "--entries", chosen]
+    )
+    assert no_reason.exit_code == 1 and "cần ghi rõ lý do" in no_reason.output
+    done = runner.invoke(
+        args=["judging", "forward", "son-la-2019", "--unit", "MCH", "--entries", chosen,
+              "--reason", "Bài 2 sát chủ đề hơn"]
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Đã gửi 2 bài lên Tỉnh Sơn La" in done.output
+    db.session.expire_all()
+    assert entries[1].state == EntryState.NOT_SELECTED and round_.closed_at is not None
+
+
 def test_the_province_judges_forwarded_entries_under_codes_of_its_own(world, district):
     round_, contest = district["round"], district["contest"]
     _finalised(district, [0.9, 0.8, 0.7, 0.5, 0.45])
