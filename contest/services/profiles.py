@@ -36,21 +36,10 @@ def create_profile(
     photo: tuple[str, bytes] | None = None,
 ) -> ExemplarProfile:
     """A unit organiser records an exemplar; it waits in the unit's round to be nominated."""
-    kind = validate_subject(contest, Subject(name, address, kind, category)).kind
-    profile = ExemplarProfile(
-        contest=contest,
-        unit=round_.unit,
-        round=round_,
-        name=nfc(name.strip()),
-        kind=kind,
-        category=category,
-        address=nfc(address.strip()),
-        position=nfc(position.strip()),
-        achievements=nfc(achievements.strip()),
-        commendations=nfc(commendations.strip()),
-        state=ProfileState.NOMINATED,
-        created_by_id=actor.id,
-    )
+    profile = ExemplarProfile(state=ProfileState.NOMINATED, created_by_id=actor.id)
+    # Checked before it joins the contest and the round: a refused profile is in no session.
+    _fill(profile, contest, name, kind, category, address, position, achievements, commendations)
+    profile.contest, profile.unit, profile.round = contest, round_.unit, round_
     session.add(profile)
     session.flush()
     if photo is not None:
@@ -81,15 +70,41 @@ def update_profile(
 ) -> None:
     """Correct a profile as the book will print it: the same rules as a new one; a new photo
     replaces the old one (which stays on disk, as history)."""
-    kind = validate_subject(profile.contest, Subject(name, address, kind, category)).kind
-    profile.name, profile.kind, profile.category = nfc(name.strip()), kind, category
-    profile.address, profile.position = nfc(address.strip()), nfc(position.strip())
-    profile.achievements = nfc(achievements.strip())
-    profile.commendations = nfc(commendations.strip())
+    _fill(
+        profile,
+        profile.contest,
+        name,
+        kind,
+        category,
+        address,
+        position,
+        achievements,
+        commendations,
+    )
     if photo is not None:
         profile.photo_path = save_profile_photo(session, profile.id, photo)
     record_event(session, actor, profile, ContestAction.PROFILE_EDITED)
     session.flush()
+
+
+def _fill(
+    profile: ExemplarProfile,
+    contest: Contest,
+    name: str,
+    kind: str,
+    category: str,
+    address: str,
+    position: str,
+    achievements: str,
+    commendations: str,
+) -> None:
+    """A profile's fields as typed, checked as an essay's subject is (its kind the category's
+    when none was chosen), in NFC."""
+    kind = validate_subject(contest, Subject(name, address, kind, category)).kind
+    profile.name, profile.kind, profile.category = nfc(name.strip()), kind, category
+    profile.address, profile.position = nfc(address.strip()), nfc(position.strip())
+    profile.achievements = nfc(achievements.strip())
+    profile.commendations = nfc(commendations.strip())
 
 
 def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, bytes]) -> str:

@@ -134,6 +134,16 @@ def _entries_to_copy(
         if round_ is None
         else forwarding.pending_entries(session, round_)
     )
+    # Each copy reads its author, their unit and the entry's unit (`_source`, the scan): loaded
+    # for all the entries at once, not one query per entry inside the writer's transaction.
+    session.scalars(
+        select(Entry)
+        .where(Entry.id.in_([e.id for e in entries if e.id not in copies]))
+        .options(
+            selectinload(Entry.author).selectinload(User.unit),
+            selectinload(Entry.author_unit),
+        )
+    ).all()
     return list(entries), copies
 
 

@@ -23,6 +23,16 @@ def post_form(client, url: str, data: dict, page: str | None = None):
     return client.post(url, data={"csrf_token": token, **data})
 
 
+def new_draft(client, title: str):
+    """A draft from the starter settings, through "Tạo cuộc thi"."""
+    return post_form(
+        client,
+        "/contests/new",
+        {"title": title, "slug": SLUG, "opens_on": "2025-03-01",
+         "closes_on": "2099-07-31", "copy_from": ""},
+    )  # fmt: skip
+
+
 def empty_province():
     province = Unit(code="11", name="Tỉnh Điện Biên", kind="province")
     db.session.add(province)
@@ -141,12 +151,7 @@ def test_a_bad_contest_file_is_refused_whole_in_the_page(app, client, tmp_path):
 def test_a_draft_stays_out_of_sight_of_entrants(app, client):
     empty_province()
     login(client, "btc@dienbien.gov.vn")
-    post_form(
-        client,
-        "/contests/new",
-        {"title": "Bản nháp bí mật", "slug": SLUG, "opens_on": "2025-03-01",
-         "closes_on": "2099-07-31", "copy_from": ""},
-    )  # fmt: skip
+    new_draft(client, "Bản nháp bí mật")
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     assert "Bản nháp bí mật" not in client.get("/").get_data(as_text=True)
     assert client.get(f"/judging/{SLUG}/winners").status_code == 404
@@ -155,12 +160,7 @@ def test_a_draft_stays_out_of_sight_of_entrants(app, client):
 def test_launch_documents_are_offered_once_published_and_checked_for_what_they_are(app, client):
     empty_province()
     login(client, "btc@dienbien.gov.vn")
-    post_form(
-        client,
-        "/contests/new",
-        {"title": "Cuộc thi 2025", "slug": SLUG, "opens_on": "2025-03-01",
-         "closes_on": "2099-07-31", "copy_from": ""},
-    )  # fmt: skip
+    new_draft(client, "Cuộc thi 2025")
 
     def upload(title: str, data: bytes, name: str):
         token = csrf_token(client.get(f"/c/{SLUG}/settings").get_data(as_text=True))
@@ -193,12 +193,7 @@ def test_launch_documents_are_offered_once_published_and_checked_for_what_they_a
 def test_a_draft_s_categories_are_edited_in_the_page(app, client):
     empty_province()
     login(client, "btc@dienbien.gov.vn")
-    post_form(
-        client,
-        "/contests/new",
-        {"title": "Cuộc thi 2025", "slug": SLUG, "opens_on": "2025-03-01",
-         "closes_on": "2099-07-31", "copy_from": ""},
-    )  # fmt: skip
+    new_draft(client, "Cuộc thi 2025")
     contest = db.session.scalar(select(Contest).where(Contest.slug == SLUG))
     rows = [c.as_dict() for c in contest.categories]
     rows[0]["name"] = "Sản xuất – kinh doanh giỏi"
@@ -237,9 +232,7 @@ def test_a_level_is_taken_out_of_a_draft_and_its_children_send_higher(app, clien
                    kind="department", parent=province)  # fmt: skip
     db.session.commit()
     login(client, "btc@dienbien.gov.vn")
-    post_form(client, "/contests/new",
-              {"title": "Cuộc thi Điện Biên", "slug": SLUG, "opens_on": "2025-03-01",
-               "closes_on": "2099-07-31", "copy_from": ""})  # fmt: skip
+    new_draft(client, "Cuộc thi Điện Biên")
     contest = db.session.scalar(select(Contest).where(Contest.slug == SLUG))
     by_code = {r.unit.code: r for r in contest.rounds}
     assert by_code["03160"].parent.unit.code == "094"
