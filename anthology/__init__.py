@@ -1,5 +1,5 @@
 """The anthology: winning essays and exemplar profiles as DOCX, EPUB and the PDF print master,
-and the prize certificates."""
+the prize certificates, and what goes out to the public (results pages, news feed, API)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
     """Register the anthology blueprint, CLI and build job, and connect its receivers."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.register_blueprint(views.bp)
+    for blueprint in views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     tasks.init_app(app)
     hooks.connect(app)

@@ -17,6 +17,11 @@ class AnthologyAction(AuditAction):
     COPY_EDITED = "anthology_edit"
     PICTURES_DESCRIBED = "anthology_describe"
     BUILD_QUEUED = "anthology_build"
+    RESULTS_PUBLISHED = "results_publish"
+    RESULTS_WITHDRAWN = "results_withdraw"
+    NEWS_POSTED = "news_post"
+    NEWS_WITHDRAWN = "news_withdraw"
+    WIDGET_ORIGINS_SAVED = "widget_origins"
 
 
 register_sentences(
@@ -38,6 +43,15 @@ register_sentences(
         ),
         AnthologyAction.BUILD_QUEUED: _l(
             "%(actor)s đã cho dựng tuyển tập %(contest)s (%(formats)s)"
+        ),
+        AnthologyAction.RESULTS_PUBLISHED: _l("%(actor)s đã công bố kết quả %(object)s"),
+        AnthologyAction.RESULTS_WITHDRAWN: _l(
+            "%(actor)s đã thu hồi công bố kết quả %(object)s, lý do: %(reason)s"
+        ),
+        AnthologyAction.NEWS_POSTED: _l("%(actor)s đã đăng tin %(object)s"),
+        AnthologyAction.NEWS_WITHDRAWN: _l("%(actor)s đã gỡ tin %(object)s"),
+        AnthologyAction.WIDGET_ORIGINS_SAVED: _l(
+            "%(actor)s đã cho các trang sau nhúng danh sách đoạt giải: %(origins)s"
         ),
     },
 )

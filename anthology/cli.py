@@ -1,5 +1,6 @@
-"""Operator commands: anthology build, anthology certificates. Every failure is a message and
-exit status 1; files appear in OUT only when every format was written and read back."""
+"""Operator commands: anthology build, anthology certificates; results publish/withdraw/news
+(what the board's «Công bố» page does). Every failure is a message and exit status 1; files
+appear in OUT only when every format was written and read back."""
 
 from __future__ import annotations
 
@@ -13,16 +14,49 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.errors import BookBuildError
-from anthology.services import builds, certificates
+from anthology.services import builds, certificates, publication
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.platform import storage
 from contest.platform.db import utcnow
 from contest.platform.errors import DomainError
-from judging.cli import unit_option
+from judging.cli import results_cli, unit_option  # `flask results …`: judging's group
 
 log = logging.getLogger(__name__)
 
 anthology_cli = AppGroup("anthology", help="Tuyển tập.")
+
+
+@results_cli.command("publish")
+@click.argument("slug")
+def results_publish(slug: str) -> None:
+    """Make final results public: pages, feed, API and widget; authors are told by mail."""
+    with command_unit_of_work() as uow:
+        publication.publish_results(uow.session, get_contest(slug), None, utcnow())
+    click.echo(_("Đã công bố kết quả «%(slug)s».", slug=slug))
+
+
+@results_cli.command("withdraw")
+@click.argument("slug")
+@click.option("--reason", required=True, help="Lý do, ghi vào nhật ký.")
+def results_withdraw(slug: str, reason: str) -> None:
+    """Take published results back from the public (to correct them); they stay final."""
+    with command_unit_of_work() as uow:
+        publication.withdraw_results(uow.session, get_contest(slug), None, reason, utcnow())
+    click.echo(_("Đã thu hồi công bố kết quả «%(slug)s».", slug=slug))
+
+
+@results_cli.command("news")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--body", default="")
+def results_news(slug: str, title: str, body: str) -> None:
+    """Post a piece of news on the contest's public page and feed; print its number."""
+    with command_unit_of_work() as uow:
+        news = publication.post_announcement(
+            uow.session, get_contest(slug), None, title, body, utcnow()
+        )
+        number = news.id
+    click.echo(number)
 
 
 @anthology_cli.command("build")

@@ -160,3 +160,26 @@ class IncludeForm(ConfirmForm):
 
     included = HiddenField()
     reason = TextAreaField(validators=[Optional()])
+
+
+class WithdrawResultsForm(Form):
+    reason = StringField(_l("Lý do thu hồi"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Thu hồi công bố"))
+
+
+class NewsForm(Form):
+    title = StringField(_l("Tiêu đề"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Nội dung"), validators=[Length(max=5000)])
+    submit = SubmitField(_l("Đăng tin"))
+
+
+class WidgetOriginsForm(Form):
+    origins = TextAreaField(
+        _l("Các trang được nhúng danh sách đoạt giải"),
+        validators=[Length(max=4000)],
+        description=_l(
+            "Mỗi dòng một địa chỉ trang, ví dụ https://sonla.gov.vn. Bỏ trống: không trang "
+            "nào khác được nhúng."
+        ),
+    )
+    submit = SubmitField(_l("Lưu"))

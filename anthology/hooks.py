@@ -1,5 +1,6 @@
 """The anthology's receivers of the core's signals (`contest.signals`): its links in the
-core's pages and its demo stage — connected for one app by `connect(app)`."""
+core's pages (the book, publishing, the public results, an author's published result), the
+news feed every page announces, and its demo stage — connected for one app by `connect(app)`."""
 
 from __future__ import annotations
 
@@ -10,18 +11,66 @@ from flask_login import current_user
 from anthology import demo
 from contest import signals
 from contest.demo import STAGES
+from contest.platform.db import db
+from judging.services.reports import official_result
 
 
 def _home_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
     contest = obj
+    links = []
     if current_user.is_province_organiser and contest.is_finalised:
-        return [
+        links.append(
             (
                 _("Tuyển tập (DOCX, EPUB, PDF) và giấy chứng nhận"),
                 url_for("anthology.overview", slug=contest.slug),
             )
-        ]
-    return []
+        )
+    if current_user.is_province_organiser and not contest.is_draft:
+        links.append(
+            (
+                _("Công bố: kết quả, tin tức, trang nhúng"),
+                url_for("anthology.publication_page", slug=contest.slug),
+            )
+        )
+    return links
+
+
+def _public_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
+    """Everyone: the contest's news, and its results once the board published them."""
+    contest = obj
+    if contest.is_draft:
+        return []
+    links = [(_("Tin tức"), url_for("public.news", slug=contest.slug))]
+    if contest.are_results_public:
+        links.insert(
+            0,
+            (
+                _("Kết quả, bài đoạt giải và tuyển tập"),
+                url_for("public.results", slug=contest.slug),
+            ),
+        )
+    return links
+
+
+def _entry_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
+    """Once the board published the results, the entry's official score and prize (never
+    who gave what); before that nobody learns a result from an entry's page."""
+    entry = obj
+    if not entry.contest.are_results_public:
+        return []
+    award, score = official_result(db.session, entry)
+    if award is None:
+        return []
+    label = _(
+        "Kết quả: %(prize)s — %(score)s điểm",
+        prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
+        score=f"{score:g}" if score is not None else "—",
+    )
+    return [(label, url_for("public.results", slug=entry.contest.slug))]
+
+
+def _feeds(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
+    return [(_("Tin tức các cuộc thi"), url_for("public.atom"))]
 
 
 def _nav_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
@@ -39,5 +88,8 @@ def _demo_stages(sender) -> dict:  # noqa: ARG001
 def connect(app: Flask) -> None:
     """Connect the anthology's receivers for `app`."""
     signals.home_links.connect(_home_links, sender=app)
+    signals.public_home_links.connect(_public_links, sender=app)
+    signals.entry_links.connect(_entry_links, sender=app)
+    signals.feeds.connect(_feeds, sender=app)
     signals.nav_links.connect(_nav_links, sender=app)
     signals.demo_stages.connect(_demo_stages, sender=app)

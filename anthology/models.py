@@ -222,3 +222,41 @@ class AnthologyBuild(db.Model):
     @property
     def audit_name(self) -> str:
         return f"#{self.id}"
+
+
+class Announcement(db.Model):
+    """A short piece of news from the board (launch, deadlines, results): listed on the
+    contest's public page and carried by the Atom feed. Withdrawn news stays on record."""
+
+    __tablename__ = "announcement"
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime] = mapped_column(DateTime)
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Posted by the publication of the results, and withdrawn with them.
+    is_results: Mapped[bool] = mapped_column(default=False)
+
+    contest: Mapped[Contest] = relationship()
+
+    @property
+    def audit_name(self) -> str:
+        return f"«{self.title}»"
+
+
+class PortalSettings(db.Model):
+    """How the contest goes out to other sites: the origins that may frame the winners
+    widget (its CSP `frame-ancestors`, one origin a line)."""
+
+    __tablename__ = "portal_settings"
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), unique=True)
+    widget_origins: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def origins(self) -> list[str]:
+        return self.widget_origins.split()

@@ -109,6 +109,7 @@ class ContestPhase(State):
     SUBMISSION = "submission"
     JUDGING = "judging"
     FINALISED = "finalised"
+    RESULTS_PUBLIC = "results_public"
 
 
 describe(
@@ -117,13 +118,17 @@ describe(
         ContestPhase.DRAFT: _l("Bản nháp"),
         ContestPhase.SUBMISSION: _l("Nhận bài"),
         ContestPhase.JUDGING: _l("Chấm thi"),
-        ContestPhase.FINALISED: _l("Đã công bố kết quả"),
+        ContestPhase.FINALISED: _l("Đã chốt kết quả"),
+        ContestPhase.RESULTS_PUBLIC: _l("Đã công bố kết quả"),
     },
     transitions={
         # A draft is seen by the organisers only; publishing checks it first (publishing.py).
         ContestPhase.DRAFT: (ContestPhase.SUBMISSION,),
         ContestPhase.SUBMISSION: (ContestPhase.JUDGING,),
         ContestPhase.JUDGING: (ContestPhase.FINALISED,),
-        ContestPhase.FINALISED: (),
+        # The board publishes final results (pages, feed, API) and may withdraw them to
+        # correct a mistake; the results themselves stay final.
+        ContestPhase.FINALISED: (ContestPhase.RESULTS_PUBLIC,),
+        ContestPhase.RESULTS_PUBLIC: (ContestPhase.FINALISED,),
     },
 )

@@ -65,11 +65,7 @@ class Unit(db.Model):
 
     def ancestors(self) -> list[Unit]:
         """This unit's parents up to the province, nearest first."""
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain
+        return [self.parent, *self.parent.ancestors()] if self.parent is not None else []
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is `other` or sits anywhere below it."""
@@ -154,8 +150,7 @@ def sees_drafts(user) -> bool:
 
 
 class Contest(db.Model):
-    """One contest with its rules, its categories and its levels (a contest file holds all of
-    them: `services.contest_file`). It starts as a draft that only the organisers see."""
+    """One contest, its rules, categories and levels (`services.contest_file`); a draft first."""
 
     __tablename__ = "contest"
     __table_args__ = (
@@ -193,8 +188,7 @@ class Contest(db.Model):
 
     @classmethod
     def from_slug_or_404(cls, slug: str) -> Contest:
-        """The contest a page's address names (an unknown slug is a 404, as Indico's
-        `get_or_404`); a draft is a 404 too, to anyone but the organisers."""
+        """The contest a page's address names: unknown, or a draft to a non-organiser: 404."""
         contest = db.one_or_404(select(cls).where(cls.slug == slug))
         if contest.is_draft and not sees_drafts(current_user):
             abort(404)
@@ -202,8 +196,7 @@ class Contest(db.Model):
 
     @property
     def audit_contest_id(self) -> int:
-        """The audit log files a contest's own events under itself."""
-        return self.id
+        return self.id  # the audit log files a contest's own events under itself
 
     @property
     def declarations(self) -> list[str]:
@@ -245,7 +238,11 @@ class Contest(db.Model):
 
     @property
     def is_finalised(self) -> bool:
-        return self.phase == ContestPhase.FINALISED
+        return self.phase in (ContestPhase.FINALISED, ContestPhase.RESULTS_PUBLIC)
+
+    @property
+    def are_results_public(self) -> bool:
+        return self.phase == ContestPhase.RESULTS_PUBLIC
 
     def stage_label(self, now: datetime) -> str:
         """Where the contest stands, as the public would say it."""
@@ -259,6 +256,8 @@ class Contest(db.Model):
             return str(_l("Bản nháp: chưa công bố"))
         if self.phase == ContestPhase.JUDGING:
             return str(_l("Đang chấm chung khảo cấp tỉnh"))
+        if self.phase == ContestPhase.FINALISED:
+            return str(_l("Đã chấm xong: chờ Hội đồng công bố kết quả"))
         return str(_l("Đã công bố kết quả"))
 
     def accepts_entries(self, now: datetime) -> bool:
@@ -319,8 +318,7 @@ class Round(db.Model):
 
     @property
     def entries_close_at(self) -> datetime:
-        """The last moment an entrant of this round may send: the contest's closing date, or
-        an earlier date by which this round or one above it must forward."""
+        """An entrant's last moment: closing day, or an earlier forward date at or above."""
         dates = [self.contest.closes_at]
         node: Round | None = self
         while node is not None:

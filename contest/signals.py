@@ -24,6 +24,9 @@ home_facts = _signals.signal(
     "home-facts", doc="(label, text) facts about a contest on the home page (its prizes …)."
 )
 nav_links = _signals.signal("nav-links", doc="Places in the header for the newest contest.")
+feeds = _signals.signal(
+    "feeds", doc="(title, url) of the Atom feeds every page announces in its head (`obj` None)."
+)
 entry_links = _signals.signal("entry-links", doc="Links on an entry's page (`obj` an Entry).")
 round_links = _signals.signal("round-links", doc="Links on a unit round's page (`obj` a Round).")
 ticking = _signals.signal(
@@ -47,6 +50,7 @@ LINK_SIGNALS = {
     "public_home_links": public_home_links,
     "home_facts": home_facts,
     "nav_links": nav_links,
+    "site_feeds": feeds,
     "entry_extra_links": entry_links,
     "round_extra_links": round_links,
 }

@@ -78,7 +78,7 @@ register_sentences(
         JudgingAction.TIE_CHOSEN: _l(
             "%(actor)s đã chọn %(codes)s nhận %(object)s trong các bài bằng điểm, lý do: %(reason)s"
         ),
-        JudgingAction.FINALISED: _l("%(actor)s đã công bố kết quả %(object)s: %(prizes)s giải"),
+        JudgingAction.FINALISED: _l("%(actor)s đã chốt kết quả %(object)s: %(prizes)s giải"),
         JudgingAction.KEY_VIEWED: _l("%(actor)s đã mở bảng mã phách của %(object)s"),
         JudgingAction.RESULTS_EXPORTED: _l("%(actor)s đã tải bảng kết quả %(object)s (%(format)s)"),
         JudgingAction.UNIT_JUDGING_ON: _l("%(actor)s đã bật chấm thi riêng cho %(object)s"),

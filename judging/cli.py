@@ -248,7 +248,7 @@ def finalise_command(slug: str, unit_code: str | None, share_reason: str | None)
             _("Đã công bố kết quả chấm của %(unit)s: %(n)s giải.", unit=round_.unit.name, n=given)
         )
         return
-    click.echo(_("Đã công bố kết quả «%(slug)s»: %(n)s giải.", slug=slug, n=given))
+    click.echo(_("Đã chốt kết quả «%(slug)s»: %(n)s giải.", slug=slug, n=given))
 
 
 @results_cli.command("export")

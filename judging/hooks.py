@@ -16,7 +16,6 @@ from contest.services.queries import find_round
 from judging import contest_file, demo
 from judging.policy import can_manage_unit_judging, can_view_unit_winners, sees_unit_results
 from judging.services.panel import juror_round_id
-from judging.services.reports import official_result
 from judging.services.stages import current_stage, prize_levels, unit_judging
 from judging.services.units import unit_results_of
 
@@ -89,30 +88,6 @@ def _home_facts(sender, obj) -> list[tuple[str, str]]:
     return [(_("Cơ cấu giải"), ladder)]
 
 
-def _public_links(sender, obj) -> list[tuple[str, str]]:
-    contest = obj
-    if contest.is_finalised:
-        return [(_("Danh sách đoạt giải"), url_for("judging.winners", slug=contest.slug))]
-    return []
-
-
-def _entry_links(sender, obj) -> list[tuple[str, str]]:
-    """After finalisation, the author sees the official score and prize, never who gave what."""
-    entry = obj
-
-    if not entry.contest.is_finalised:
-        return []
-    award, score = official_result(db.session, entry)
-    if award is None:
-        return []
-    label = _(
-        "Kết quả: %(prize)s — %(score)s điểm",
-        prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
-        score=f"{score:g}" if score is not None else "—",
-    )
-    return [(label, url_for("judging.winners", slug=entry.contest.slug))]
-
-
 def _unit_result_links(sender, obj) -> list[tuple[str, str]]:
     """For the province's organisers: the entry's result in each unit round that judged it
     (its rank and prize there). Judges never reach the entry page, and their copy carries
@@ -181,8 +156,6 @@ def connect(app: Flask) -> None:
     """Connect judging's receivers for `app`."""
     for signal, receiver in (
         (signals.home_links, _home_links),
-        (signals.public_home_links, _public_links),
-        (signals.entry_links, _entry_links),
         (signals.entry_links, _unit_result_links),
         (signals.round_links, _round_links),
         (signals.nav_links, _nav_links),

@@ -58,8 +58,8 @@ def sees_unit_results(user: User) -> bool:
 
 def can_view_unit_winners(session: Session, user: User, round_: Round) -> bool:
     """A unit's winners are named, once it finalised, to those who run its judging; to
-    everyone only once the province has published its own results — before that a province
+    everyone only once the board has published the province's results — before that a province
     judge could match a winner's title to the code on their copy."""
     if round_.is_province or not is_finalised(session, round_.contest, round_.id):
         return False
-    return can_manage_unit_judging(user, round_) or round_.contest.is_finalised
+    return can_manage_unit_judging(user, round_) or round_.contest.are_results_public

@@ -67,7 +67,7 @@ REQUIRED = {"title": _l("tên sách"), "publisher": _l("đơn vị xuất bản"
 def require_finalised(contest: Contest) -> None:
     if not contest.is_finalised:
         raise NotFinalised(
-            _l("Chưa công bố kết quả: chỉ làm tuyển tập sau khi chấm xong và ghép phách.")
+            _l("Chưa chốt kết quả: chỉ làm tuyển tập sau khi chấm xong và ghép phách.")
         )
 
 

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # instance folder that every web process of the machine shares (`throttle_store`).
     "RATELIMIT_STORAGE_URI": "",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # The public results pages, feed and API, per address (a portal fetching every minute
+    # stays far below it; a scraper does not).
+    "PUBLIC_RATE_LIMIT": "120 per minute",
     # Mail is off until MAIL_SERVER names an SMTP server.
     "MAIL_SERVER": "",
     "MAIL_PORT": 25,
@@ -49,7 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": "",
     "MAIL_SENDER": "Gương Sáng <no-reply@localhost>",
     "MAIL_TIMEOUT_SECONDS": 20,
-    # The address people use (behind the proxy), for the links in mails.
+    # The address people use (behind the proxy), for the links in mails and the feed.
     "PUBLIC_URL": "",
     # Who runs background jobs: "thread" (the embedded runner), "inline" or "manual" (tests).
     "JOBS_RUNNER": "thread",

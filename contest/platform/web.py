@@ -77,6 +77,13 @@ def read_action(errors: tuple[type[Exception], ...] = (DomainError,)) -> Iterato
         end_reads(action.session)
 
 
+def flash_form_errors(form: Any) -> None:
+    """A form posted from a page that redirects back: its refusals as flashed messages."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+
+
 def attachment(data: bytes, mimetype: str, name: str) -> Response:
     """`data` as a file to save under `name`: a unit's code or a contest's name may hold
     Vietnamese letters, spaces or quotes, which Flask encodes for the header (RFC 6266)."""

@@ -15,7 +15,6 @@ from contest.platform.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed, StageNotReady, TiesUndecided
 from judging.models import Award
-from judging.services import notices
 from judging.services.prizes import SHARE, compute_prizes
 from judging.services.results import close_stage, stage_results
 from judging.services.stages import final_stage, prize_levels
@@ -65,10 +64,11 @@ def award_prizes(
 
 
 def finalise(session: Session, contest: Contest, actor: User | None, now: datetime) -> int:
-    """Close the final stage if still open, give the prizes, lock everything and publish.
-    Returns how many prizes were given."""
+    """Close the final stage if still open, give the prizes, lock everything and reveal the
+    names to the organisers. Returns how many prizes were given. The board publishes the
+    results (and authors hear of them) later: `anthology.services.publication`."""
     if contest.is_finalised:
-        raise JudgingClosed(_l("Kết quả đã công bố."))
+        raise JudgingClosed(_l("Kết quả đã chốt."))
     awards, prizes = award_prizes(session, contest, actor)
     before = advance(contest, ContestPhase.FINALISED, "phase")
     contest.finalised_at = now
@@ -81,5 +81,4 @@ def finalise(session: Session, contest: Contest, actor: User | None, now: dateti
         prizes=prizes,
     )
     session.flush()
-    notices.results_published(session, contest, awards)
     return prizes

@@ -106,7 +106,7 @@ def decide_tie(slug: str, level_id: int):
 def finalise(slug: str):
     contest = organiser_contest(slug)
     if ConfirmForm().validate_on_submit():
-        with user_action(_("Đã công bố kết quả và ghép phách.")) as action:
+        with user_action(_("Đã chốt kết quả và ghép phách.")) as action:
             lifecycle.finalise(action.session, contest, current_user, utcnow())
     return redirect(url_for("judging.results", slug=slug))
 

@@ -42,7 +42,7 @@ def test_refused_before_finalisation(world, runner, tmp_path):
     with pytest.raises(NotFinalised):
         build(world["contest"], tmp_path)
     result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
-    assert result.exit_code != 0 and "Chưa công bố kết quả" in result.output
+    assert result.exit_code != 0 and "Chưa chốt kết quả" in result.output
     assert not os.path.exists(tmp_path / "son-la-2019.docx")
 
 

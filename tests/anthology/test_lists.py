@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from anthology import views
 from anthology.services import contents
+from anthology.views import book as views
 from contest.platform.db import db
 from tests.conftest import csrf_token, login
 

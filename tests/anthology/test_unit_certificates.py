@@ -230,11 +230,14 @@ def test_the_cli_refuses_with_a_message_and_writes_nothing(runner, world, distri
     assert os.listdir(tmp_path) == []
 
 
-def test_everyone_sees_the_units_winners_once_the_province_finalised(client, world, district):
+def test_everyone_sees_the_units_winners_once_the_board_published(client, world, district):
     won = _finalise(district)
     login(client, world["users"]["entrant_b"])
     assert client.get(WINNERS).status_code == 404
-    district["contest"].phase = ContestPhase.FINALISED  # the province published its results
+    district["contest"].phase = ContestPhase.FINALISED  # final at the province, not public
+    db.session.commit()
+    assert client.get(WINNERS).status_code == 404
+    district["contest"].phase = ContestPhase.RESULTS_PUBLIC  # the board published
     db.session.commit()
     page = client.get(WINNERS).get_data(as_text=True)
     assert won[0].entry.author.full_name in page

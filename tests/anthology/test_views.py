@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from anthology.services import builds, settings
+from anthology.services import builds, publication, settings
 from contest.platform.db import db
 from tests.anthology.conftest import last_good_build
-from tests.conftest import csrf_token, login
+from tests.conftest import NOW, csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
 POSTS = [
@@ -128,8 +128,12 @@ def test_a_book_without_settings_cannot_be_queued(app, client, world, finalised)
     assert builds.builds(db.session, finalised["contest"]) == []
 
 
-def test_after_results_an_authors_list_shows_the_result(client, finalised):
+def test_once_the_board_published_an_authors_list_shows_the_result(client, world, finalised):
     author = finalised["rich"].author
     login(client, author.email, "matkhau-2019")
+    page = client.get("/c/son-la-2019/entries").get_data(as_text=True)
+    assert "Người giữ rừng bản Mòng" in page and "Kết quả:" not in page  # final, not public
+    publication.publish_results(db.session, finalised["contest"], world["users"]["province"], NOW)
+    db.session.commit()
     page = client.get("/c/son-la-2019/entries").get_data(as_text=True)
     assert "Người giữ rừng bản Mòng" in page and "Kết quả:" in page and "điểm" in page

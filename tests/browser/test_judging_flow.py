@@ -1,5 +1,6 @@
 """Blind judging in Chromium: two judges disagree widely and a third judge is brought in; a
-narrower gap goes to the head judge; the organiser finalises and the names appear."""
+narrower gap goes to the head judge; the organiser finalises and the names appear; the board
+publishes and an anonymous visitor reads the winners."""
 
 from __future__ import annotations
 
@@ -115,10 +116,27 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
     organiser_page.goto(f"{base}/judging/{slug}/results")
     assert author_name not in organiser_page.content()
     organiser_page.on("dialog", lambda dialog: dialog.accept())
-    organiser_page.click("button:has-text('Công bố kết quả')")
-    organiser_page.wait_for_selector("text=Đã công bố kết quả và ghép phách.")
+    organiser_page.click("button:has-text('Chốt kết quả')")
+    organiser_page.wait_for_selector("text=Đã chốt kết quả và ghép phách.")
     assert author_name in organiser_page.content()
-    organiser_page.goto(f"{base}/judging/{slug}/winners")
-    assert "Danh sách đoạt giải" in organiser_page.content()
     with live_app.app_context():
         assert db.session.scalar(select(Contest)).phase == "finalised"
+
+    # Final is not public: a visitor meets a 404 until the board publishes.
+    visitor = new_page()
+    assert visitor.goto(f"{base}/public/{slug}/").status == 404
+    organiser_page.goto(f"{base}/anthology/{slug}/publication")
+    organiser_page.click("button:has-text('Công bố kết quả')")
+    organiser_page.wait_for_selector("text=Đã công bố kết quả")
+    visitor.goto(base + "/")
+    feed = visitor.locator("link[rel=alternate][type='application/atom+xml']")
+    assert feed.count() == 1
+    visitor.click("text=Kết quả, bài đoạt giải và tuyển tập")
+    visitor.wait_for_selector("h1:has-text('Kết quả cuộc thi')")
+    assert author_name in visitor.content()
+    visitor.locator("table.winners a").first.click()
+    visitor.wait_for_selector("article.essay")
+    atom = visitor.goto(base + feed.get_attribute("href"))
+    assert atom.ok and "Công bố kết quả" in atom.text()
+    with live_app.app_context():
+        assert db.session.scalar(select(Contest)).phase == "results_public"

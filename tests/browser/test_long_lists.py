@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from anthology import demo as anthology_demo
-from anthology import views as anthology_views
+from anthology.views import book as anthology_views
 from contest.models import Contest, Entry
 from contest.platform.db import db
 from contest.services import lists

@@ -154,7 +154,8 @@ def test_a_draft_stays_out_of_sight_of_entrants(app, client):
     new_draft(client, "Bản nháp bí mật")
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     assert "Bản nháp bí mật" not in client.get("/").get_data(as_text=True)
-    assert client.get(f"/judging/{SLUG}/winners").status_code == 404
+    assert client.get(f"/public/{SLUG}/").status_code == 404
+    assert client.get(f"/api/v1/contests/{SLUG}").status_code == 404
 
 
 def test_launch_documents_are_offered_once_published_and_checked_for_what_they_are(app, client):

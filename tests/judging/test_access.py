@@ -64,10 +64,6 @@ GETS = {
     "/judging/son-la-2019/e/{code}": only("judge_assigned"),
     "/judging/son-la-2019/e/{code}/media/1.png": {r: DENIED for r in ROLES if r != "anonymous"},
     "/judging/son-la-2019/head/{code}": {r: DENIED for r in ROLES if r != "anonymous"},
-    "/judging/son-la-2019/winners": {
-        **{r: DENIED for r in ROLES if r != "anonymous"},
-        "anonymous": DENIED,
-    },
 }
 POSTS = [
     "/judging/son-la-2019/scan",

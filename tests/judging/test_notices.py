@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from anthology.services import publication
 from contest.platform.db import db
 from judging.models import Assignment
 from judging.services import blinding, scoring
@@ -58,6 +59,9 @@ def test_judges_are_told_their_work_by_code_and_authors_their_result(world, pane
 
     mail_on.messages.clear()
     finalise(db.session, panel["contest"], province, NOW)
+    db.session.commit()
+    assert not mail_on.messages  # final is not public: authors hear when the board publishes
+    publication.publish_results(db.session, panel["contest"], province, NOW)
     db.session.commit()
     results = [m for m in mail_on.messages if m["Subject"].startswith("Kết quả cuộc thi")]
     assert len(results) == len(panel["entries"])

@@ -40,14 +40,14 @@ from contest.platform.errors import DomainError, IntakeError
 from contest.platform.listing import ListArgs, page_of
 from contest.platform.text import fold
 from contest.platform.uow import end_reads
-from contest.platform.web import attachment, read_action, user_action
+from contest.platform.web import attachment, flash_form_errors, read_action, user_action
 from judging import policy as judging_policy
 from judging.services import units
 
 bp = Blueprint("anthology", __name__, url_prefix="/anthology")
 
 
-def _contest(slug: str) -> Contest:
+def province_contest(slug: str) -> Contest:
     contest = Contest.from_slug_or_404(slug)
     policy.require(policy.is_province(current_user))
     return contest
@@ -88,7 +88,7 @@ def _matching(found: list, text: str) -> list:
 @bp.route("/<slug>/")
 @login_required
 def overview(slug: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     book = settings.settings_for(db.session, contest)
     items = contents.items(db.session, contest) if contest.is_finalised else []
     all_builds = builds.builds(db.session, contest)
@@ -134,16 +134,14 @@ def overview(slug: str):
 @bp.route("/<slug>/settings", methods=["POST"])
 @login_required
 def save_settings(slug: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     form = SettingsForm()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in settings.EDITABLE}
         with user_action(_("Đã lưu thông tin sách.")) as action:
             settings.save_settings(action.session, contest, current_user, **values)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return _back(slug)
 
 
@@ -154,7 +152,7 @@ UPLOADS = {"cover": settings.save_cover, "certificate-template": settings.save_c
 @login_required
 def upload(slug: str, what: str):
     """The cover, or a replacement certificate template."""
-    contest = _contest(slug)
+    contest = province_contest(slug)
     form = UploadForm()
     if form.validate_on_submit() and form.file.data:
         data = form.file.data.read()
@@ -167,7 +165,7 @@ def upload(slug: str, what: str):
 @bp.route("/<slug>/items/add", methods=["POST"])
 @login_required
 def add_profile(slug: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     form = AddProfileForm()
     if form.validate_on_submit():
         with user_action(_("Đã thêm hồ sơ vào sách.")) as action:
@@ -179,7 +177,7 @@ def add_profile(slug: str):
 @login_required
 def move(slug: str, kind: str, object_id: int):
     """One step up or down (`direction`), or straight to a place typed in (`position`)."""
-    contest = _contest(slug)
+    contest = province_contest(slug)
     form = MoveForm()
     position = form.position.data
     if form.position.raw_data and position is None:
@@ -202,7 +200,7 @@ def move(slug: str, kind: str, object_id: int):
 @bp.route("/<slug>/items/<any(e,p):kind>/<int:object_id>/include", methods=["POST"])
 @login_required
 def include(slug: str, kind: str, object_id: int):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     form = IncludeForm()
     if form.validate_on_submit():
         with user_action(_("Đã cập nhật nội dung sách.")) as action:
@@ -221,7 +219,7 @@ def include(slug: str, kind: str, object_id: int):
 @bp.route("/<slug>/items/e/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, entry_id: int):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     item = _essay_item(contest, entry_id)
     form = CopyForm() if request.method == "POST" else _saved_copy(item)
     if form.validate_on_submit():
@@ -250,7 +248,7 @@ def edit(slug: str, entry_id: int):
 @login_required
 def describe(slug: str, entry_id: int):
     """The text alternatives of an essay's pictures, for readers who cannot see them."""
-    contest = _contest(slug)
+    contest = province_contest(slug)
     item = _essay_item(contest, entry_id)
     pictures = contents.essay_pictures(item)
     form = PicturesForm.for_pictures(pictures)
@@ -315,7 +313,7 @@ def _cleaned_copy(entry, markdown: str) -> contents.CleanCopy | None:
 @bp.route("/<slug>/build", methods=["POST"])
 @login_required
 def build(slug: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     if ConfirmForm().validate_on_submit():
         with user_action() as action:  # the build runs as a job once this commits
             builds.start_build(action.session, contest, current_user)
@@ -325,7 +323,7 @@ def build(slug: str):
 @bp.route("/<slug>/builds/<int:build_id>/status")
 @login_required
 def build_status(slug: str, build_id: int):
-    found = _build(_contest(slug), build_id)
+    found = _build(province_contest(slug), build_id)
     return jsonify(
         state=found.state, step=found.step_label, percent=found.percent, error=found.error
     )
@@ -334,7 +332,7 @@ def build_status(slug: str, build_id: int):
 @bp.route("/<slug>/builds/<int:build_id>/<fmt>")
 @login_required
 def download(slug: str, build_id: int, fmt: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     path = builds.build_file(_build(contest, build_id), contest.slug, fmt)
     if path is None:
         abort(404)
@@ -350,7 +348,7 @@ CERTIFICATE_TYPES = {
 @bp.route("/<slug>/certificates.<any('docx','pdf'):fmt>", endpoint="certificates")
 @login_required
 def certificates_file(slug: str, fmt: str):
-    contest = _contest(slug)
+    contest = province_contest(slug)
     with read_action() as action:
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:

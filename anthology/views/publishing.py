@@ -1,0 +1,108 @@
+"""The board's publishing page: the results made public (or withdrawn for a correction),
+short news for the public page and the feed, and the sites that may frame the winners
+widget. Province organisers only; each action one operation in `user_action`."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from anthology.forms import NewsForm, WidgetOriginsForm, WithdrawResultsForm
+from anthology.models import Announcement
+from anthology.services import publication
+from anthology.views.book import bp, province_contest
+from anthology.views.public import absolute
+from contest.forms import ConfirmForm
+from contest.platform.db import db, utcnow
+from contest.platform.web import flash_form_errors, user_action
+
+
+def _back(slug: str):
+    return redirect(url_for("anthology.publication_page", slug=slug))
+
+
+@bp.route("/<slug>/publication")
+@login_required
+def publication_page(slug: str):
+    contest = province_contest(slug)
+    settings = publication.portal_settings(db.session, contest)
+    return render_template(
+        "anthology/publication.html",
+        contest=contest,
+        confirm=ConfirmForm(),
+        withdraw_form=WithdrawResultsForm(),
+        news_form=NewsForm(),
+        origins_form=WidgetOriginsForm(data={"origins": settings.widget_origins}),
+        news=publication.announcements(db.session, contest),
+        winners=publication.public_winners(db.session, contest),
+        widget_url=absolute(url_for("public.widget", slug=slug)),
+        api_url=absolute(url_for("api.contest", slug=slug)),
+        feed_url=absolute(url_for("public.atom", slug=slug)),
+    )
+
+
+@bp.route("/<slug>/publication/publish", methods=["POST"])
+@login_required
+def publish_results(slug: str):
+    contest = province_contest(slug)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã công bố kết quả: trang công khai, tin và API đã có.")) as done:
+            publication.publish_results(done.session, contest, current_user, utcnow())
+    return _back(slug)
+
+
+@bp.route("/<slug>/publication/withdraw", methods=["POST"])
+@login_required
+def withdraw_results(slug: str):
+    contest = province_contest(slug)
+    form = WithdrawResultsForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã thu hồi công bố kết quả.")) as done:
+            publication.withdraw_results(
+                done.session, contest, current_user, form.reason.data, utcnow()
+            )
+    else:
+        flash_form_errors(form)
+    return _back(slug)
+
+
+@bp.route("/<slug>/publication/news", methods=["POST"])
+@login_required
+def post_news(slug: str):
+    contest = province_contest(slug)
+    form = NewsForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã đăng tin.")) as done:
+            publication.post_announcement(
+                done.session, contest, current_user, form.title.data, form.body.data, utcnow()
+            )
+    else:
+        flash_form_errors(form)
+    return _back(slug)
+
+
+@bp.route("/<slug>/publication/news/<int:news_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_news(slug: str, news_id: int):
+    contest = province_contest(slug)
+    news = db.get_or_404(Announcement, news_id)
+    if news.contest_id != contest.id:
+        return _back(slug)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã gỡ tin.")) as done:
+            publication.withdraw_announcement(done.session, news, current_user, utcnow())
+    return _back(slug)
+
+
+@bp.route("/<slug>/publication/widget", methods=["POST"])
+@login_required
+def save_widget_origins(slug: str):
+    contest = province_contest(slug)
+    form = WidgetOriginsForm()
+    if form.validate_on_submit():
+        with user_action(_("Đã lưu các trang được nhúng.")) as done:
+            publication.save_widget_origins(done.session, contest, current_user, form.origins.data)
+    else:
+        flash_form_errors(form)
+    return _back(slug)
