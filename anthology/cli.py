@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.errors import BookBuildError
-from anthology.services import builds, certificates, publication
+from anthology.services import builds, certificates, papers, printing, publication
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.platform import storage
 from contest.platform.db import utcnow
@@ -91,42 +91,74 @@ def build_command(slug: str, out: str, formats: str) -> None:
         click.echo(line, err=True)
 
 
+def issuer_options(command):
+    """What a unit's own paper carries (with --unit), and the date it is signed."""
+    for option in reversed(
+        [
+            click.option("--body", help="Cơ quan ban hành (với --unit; mặc định: tên đơn vị)."),
+            click.option("--parent-body", default="", help="Cơ quan chủ quản (với --unit)."),
+            click.option("--code", help="Ký hiệu của cơ quan (với --unit; mặc định: mã đơn vị)."),
+            click.option("--place", default="", help="Địa danh (với --unit)."),
+            click.option(
+                "--date",
+                "day",
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="Ngày ký (mặc định: hôm nay).",
+            ),
+            click.option(
+                "--signer",
+                default="",
+                help="Thẩm quyền, chức vụ người ký (với --unit; \\n xuống dòng).",
+            ),
+            click.option("--signer-name", default="", help="Họ tên người ký (với --unit)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _unit_issuance(round_, day: datetime | None, issuer: dict):
+    return certificates.unit_issuance(
+        round_,
+        day.date() if day else utcnow().date(),
+        body=issuer["body"],
+        parent_body=issuer["parent_body"].replace("\\n", "\n"),
+        code=issuer["code"],
+        place=issuer["place"],
+        signer_authority=issuer["signer"].replace("\\n", "\n"),
+        signer_name=issuer["signer_name"],
+    )
+
+
+def _output(out: str, formats: tuple[str, ...]) -> tuple[str, str]:
+    """OUT's absolute path and format, refused before any work when either is wrong."""
+    out = os.path.abspath(out)
+    fmt = os.path.splitext(out)[1].lower().lstrip(".")
+    if fmt not in formats:
+        raise click.ClickException(
+            _(
+                "Tệp ra phải có đuôi %(formats)s: %(out)s",
+                formats=" hoặc ".join(f".{f}" for f in formats),
+                out=out,
+            )
+        )
+    if not os.path.isdir(os.path.dirname(out)):
+        raise click.ClickException(_("Không có thư mục %(folder)s.", folder=os.path.dirname(out)))
+    return out, fmt
+
+
 @anthology_cli.command("certificates")
 @click.argument("slug")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
 @unit_option
-@click.option("--body", help="Cơ quan ban hành (với --unit; mặc định: tên đơn vị).")
-@click.option("--parent-body", default="", help="Cơ quan chủ quản (với --unit).")
-@click.option("--code", help="Ký hiệu số sau «GCN-» (với --unit; mặc định: mã đơn vị).")
-@click.option("--place", default="", help="Địa danh (với --unit).")
-@click.option(
-    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ngày ký (mặc định: hôm nay)."
-)
-@click.option(
-    "--signer", default="", help="Thẩm quyền, chức vụ người ký (với --unit; \\n xuống dòng)."
-)
-@click.option("--signer-name", default="", help="Họ tên người ký (với --unit).")
+@issuer_options
 def certificates_command(
-    slug: str,
-    out: str,
-    unit_code: str | None,
-    body: str | None,
-    parent_body: str,
-    code: str | None,
-    place: str,
-    day: datetime | None,
-    signer: str,
-    signer_name: str,
+    slug: str, out: str, unit_code: str | None, day: datetime | None, **issuer: str
 ) -> None:
     """Write the prize winners' certificates to OUT (.docx or .pdf); print its path. With
     --unit CODE, that unit's own prizes with the unit as issuing body (the options say what
     the paper carries); without it, the province's from the book's settings."""
-    out = os.path.abspath(out)
-    fmt = os.path.splitext(out)[1].lower().lstrip(".")
-    if fmt not in ("docx", "pdf"):
-        raise click.ClickException(_("Tệp ra phải có đuôi .docx hoặc .pdf: %(out)s", out=out))
-    if not os.path.isdir(os.path.dirname(out)):
-        raise click.ClickException(_("Không có thư mục %(folder)s.", folder=os.path.dirname(out)))
+    out, fmt = _output(out, ("docx", "pdf"))
     try:
         with command_unit_of_work() as uow:
             contest = get_contest(slug)
@@ -134,16 +166,7 @@ def certificates_command(
                 data = certificates.certificates_docx(uow.session, contest)
             else:
                 round_ = get_unit_round(contest, unit_code)
-                issuance = certificates.unit_issuance(
-                    round_,
-                    day.date() if day else utcnow().date(),
-                    body=body,
-                    parent_body=parent_body.replace("\\n", "\n"),
-                    code=code,
-                    place=place,
-                    signer_authority=signer.replace("\\n", "\n"),
-                    signer_name=signer_name,
-                )
+                issuance = _unit_issuance(round_, day, issuer)
                 data = certificates.unit_certificates_docx(uow.session, round_, issuance)
         if fmt == "pdf":
             data = certificates.to_pdf(data)
@@ -163,5 +186,61 @@ def certificates_command(
     click.echo(out)
 
 
+reports_cli = AppGroup("reports", help="Báo cáo tổng kết, quyết định khen thưởng.")
+
+
+@reports_cli.command("summary")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ngày báo cáo (mặc định: hôm nay)."
+)
+def summary_command(slug: str, out: str, day: datetime | None) -> None:
+    """Write the summary report to OUT (.docx, or .xlsx for the figures); print its path.
+    Its numbers are those of `contest status --json` and `judging status --json`."""
+    out, fmt = _output(out, papers.FORMATS)
+    with command_unit_of_work() as uow:
+        data = papers.summary_report(
+            uow.session, get_contest(slug), fmt, day.date() if day else utcnow().date()
+        )
+    storage.write_whole(out, data)
+    click.echo(out)
+
+
+@reports_cli.command("decision")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+@unit_option
+@issuer_options
+def decision_command(
+    slug: str, out: str, unit_code: str | None, day: datetime | None, **issuer: str
+) -> None:
+    """Write the prize decision to OUT (.docx or .pdf); print its path. With --unit CODE, the
+    decision of a unit that judged its own round, the unit as issuing body."""
+    out, fmt = _output(out, ("docx", "pdf"))
+    signed = day.date() if day else utcnow().date()
+    with command_unit_of_work() as uow:
+        contest = get_contest(slug)
+        if unit_code is None:
+            data = papers.prize_decision(uow.session, contest, signed)
+        else:
+            round_ = get_unit_round(contest, unit_code)
+            data = papers.prize_decision(
+                uow.session,
+                contest,
+                signed,
+                round_=round_,
+                unit_issuance=_unit_issuance(round_, day, issuer),
+            )
+    try:
+        if fmt == "pdf":
+            data = printing.to_pdf(data, _("quyết định"))
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    storage.write_whole(out, data)
+    click.echo(out)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(anthology_cli)
+    app.cli.add_command(reports_cli)

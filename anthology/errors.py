@@ -21,5 +21,5 @@ class BookBuildError(DomainError):
     """The book could not be written (pandoc failed, a font is missing …)."""
 
 
-class CertificatePrintError(DomainError):
-    """LibreOffice could not print the certificates to PDF (missing, too slow, refused)."""
+class PrintError(DomainError):
+    """LibreOffice could not print a paper to PDF (missing, too slow, refused)."""

@@ -142,6 +142,7 @@ class UnitCertificateForm(Form):
     signer_name = StringField(_l("Họ tên người ký giấy chứng nhận"))
     format = SelectField(_l("Định dạng"), choices=choices([("docx", "DOCX"), ("pdf", "PDF")]))
     submit = SubmitField(_l("Tải giấy chứng nhận"))
+    decision = SubmitField(_l("Tải quyết định khen thưởng"))
 
 
 class AddProfileForm(ConfirmForm):

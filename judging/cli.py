@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 
 import click
 from flask import Flask
@@ -26,7 +25,6 @@ from judging.services import (
     panel,
     prizes,
     reports,
-    results,
     stages,
     units,
 )
@@ -139,24 +137,9 @@ def status_command(slug: str, unit_code: str | None, as_json: bool) -> None:
     its phase being the unit judging's state ("on" or "finalised")."""
     contest = get_contest(slug)
     round_ = _scope(contest, unit_code)
-    round_id = round_.id if round_ is not None else None
-    stage = stages.current_stage(db.session, contest, round_id)
-    found = results.stage_results(db.session, stage) if stage else []
-    phase = contest.phase if round_ is None else stages.unit_judging(db.session, round_id).state
-    status = {
-        "contest": contest.slug,
-        "phase": str(phase),
-        "stage": stage.name if stage else None,
-        "stage_state": str(stage.state) if stage else None,
-        "open_flags": len(blinding.open_flags(db.session, contest, round_id)),
-        "entries": len(found),
-        "results_by_state": dict(Counter(str(r.result.state) for r in found)),
-        "third_judges": sum(1 for r in found if len(r.totals) > stage.judges_per_entry),
-        "judges": [
-            {k: v for k, v in p.items() if k != "judge_id"}
-            for p in (reports.progress(db.session, stage) if stage else [])
-        ],
-    }
+    status = reports.judging_status(db.session, contest, round_)
+    stage = stages.current_stage(db.session, contest, round_.id if round_ else None)
+    phase = contest.phase if round_ is None else stages.unit_judging(db.session, round_.id).state
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return

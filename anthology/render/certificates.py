@@ -15,16 +15,14 @@ from datetime import date
 
 import docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import _Cell
+from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from flask_babel import lazy_gettext as _l
 
+from anthology.render import decree30
 from anthology.render.docx_package import set_vietnamese
 from anthology.render.docx_writer import set_fonts
 from contest.platform.db import utcnow
@@ -77,66 +75,10 @@ class Issuance:
     signer_name: str
 
 
-def prize_phrase(level_name: str) -> str:
-    """ "giải Nhất" from "Giải Nhất" or "Nhất": the word giải in lower case, the rung as named."""
-    name = level_name.strip()
-    if name[:5].lower() == "giải ":
-        name = name[5:].strip()
-    return f"giải {name}"
-
-
-def administrative_date(day: date) -> str:
-    """Decree 30's date: a day below 10 and the months 1 and 2 take a leading zero."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def number(index: int, code: str) -> str:
     """The number after "Số:": at least two digits, then the kind of paper and the body's code."""
     code = code.strip().removeprefix("GCN-")  # an organiser may type the kind of paper too
     return f"{index:02d}/GCN-{code}" if code else f"{index:02d}/GCN"
-
-
-def _paragraph(container, text: str, size: float, *, bold=False, italic=False, underline=False):
-    """A centred line; a table cell's own first (empty) paragraph is used before adding one."""
-    paragraphs = container.paragraphs if isinstance(container, _Cell) else []
-    fresh = len(paragraphs) == 1 and not paragraphs[0].runs
-    paragraph = paragraphs[0] if fresh else container.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_after = Pt(0)
-    run = paragraph.add_run(text)
-    run.font.size, run.font.bold, run.font.italic = Pt(size), bold, italic
-    run.font.underline = underline
-    return paragraph
-
-
-def _short_rule(cell, indent_mm: int) -> None:
-    """The short line Decree 30 draws under the issuing body: the top border of a tiny
-    paragraph indented from both sides."""
-    paragraph = cell.add_paragraph()
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Mm(indent_mm)
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(2), Pt(0), Pt(4)
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    for attribute, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1")):
-        top.set(qn(attribute), value)
-    top.set(qn("w:color"), "000000")
-    borders.append(top)
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert_element_before(
-        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
-    )
-
-
-def _two_columns(document, widths_mm: tuple[int, int]):
-    """A borderless table of one row: the form's left and right blocks side by side."""
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
-        cell.width = Mm(width)
-    return table.rows[0].cells
 
 
 def default_template() -> bytes:
@@ -152,16 +94,16 @@ def default_template() -> bytes:
     set_fonts(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")), 14)
     set_fonts(document.styles["Normal"].element.get_or_add_rPr(), 14)
 
-    issuer, nation = _two_columns(document, (100, 147))
-    _paragraph(issuer, "{co_quan_chu_quan}", 13)
-    _paragraph(issuer, "{co_quan}", 13, bold=True)
-    _short_rule(issuer, 32)
-    _paragraph(issuer, "Số: {so}", 13).paragraph_format.space_before = Pt(6)
-    _paragraph(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True)
-    _paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True, underline=True)
-    _paragraph(nation, "{dia_danh}, {ngay}", 14, italic=True).paragraph_format.space_before = Pt(6)
+    issuer, nation = decree30.two_columns(document, (100, 147))
+    decree30.paragraph(issuer, "{co_quan_chu_quan}", 13)
+    decree30.paragraph(issuer, "{co_quan}", 13, bold=True)
+    decree30.short_rule(issuer, 32)
+    decree30.paragraph(issuer, "Số: {so}", 13, before=6)
+    decree30.paragraph(nation, decree30.NATION, 13, bold=True)
+    decree30.paragraph(nation, decree30.MOTTO, 14, bold=True, underline=True)
+    decree30.paragraph(nation, "{dia_danh}, {ngay}", 14, italic=True, before=6)
 
-    _paragraph(document, "GIẤY CHỨNG NHẬN", 30, bold=True).paragraph_format.space_before = Pt(36)
+    decree30.paragraph(document, "GIẤY CHỨNG NHẬN", 30, bold=True, before=36)
     body = [
         ("Chứng nhận tác giả: {ho_ten}", 18, True),
         ("Đơn vị: {don_vi}", 15, False),
@@ -169,12 +111,12 @@ def default_template() -> bytes:
         ("tại {cuoc_thi}", 15, False),
     ]
     for text, size, bold in body:
-        _paragraph(document, text, size, bold=bold).paragraph_format.space_before = Pt(12)
+        decree30.paragraph(document, text, size, bold=bold, before=12)
 
-    _, signer = _two_columns(document, (130, 117))
-    _paragraph(signer, "{tham_quyen}", 14, bold=True).paragraph_format.space_before = Pt(18)
-    _paragraph(signer, "", 14).paragraph_format.space_after = Pt(60)  # signature and seal
-    _paragraph(signer, "{nguoi_ky}", 14, bold=True)
+    _, signer = decree30.two_columns(document, (130, 117))
+    decree30.paragraph(signer, "{tham_quyen}", 14, bold=True, before=18)
+    decree30.paragraph(signer, "", 14, after=60)  # signature and seal
+    decree30.paragraph(signer, "{nguoi_ky}", 14, bold=True)
     _clean_properties(document, "")
     buffer = io.BytesIO()
     document.save(buffer)
@@ -290,7 +232,7 @@ def render_certificates(
         "co_quan_chu_quan": issuance.parent_body.upper(),
         "co_quan": issuance.body.upper(),
         "dia_danh": issuance.place,
-        "ngay": administrative_date(issuance.day),
+        "ngay": decree30.administrative_date(issuance.day),
         "tham_quyen": issuance.signer_authority,
         "nguoi_ky": issuance.signer_name,
     }
@@ -298,7 +240,7 @@ def render_certificates(
         values = {
             **shared,
             **certificate.__dict__,
-            "giai": prize_phrase(certificate.giai),
+            "giai": decree30.prize_phrase(certificate.giai),
             "so": number(index, issuance.code),
         }
         for element in blocks:

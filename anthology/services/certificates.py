@@ -10,12 +10,13 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from anthology.errors import CertificatePrintError, NotFinalised, SettingsIncomplete
+from anthology.errors import NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
+from anthology.render import decree30
+from anthology.services import printing
 from anthology.services.contents import winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest.documents import office
 from contest.models import Contest, Round
 from contest.platform import storage
 from contest.platform.errors import InvalidInput
@@ -23,8 +24,6 @@ from contest.platform.text import nfc, without_control_characters
 from judging.models import Award
 from judging.services import stages, units
 
-# LibreOffice's cold start alone takes seconds on a busy machine; a page takes far less.
-PDF_TIMEOUT_SECONDS = 120
 # What the organiser must choose before any certificate is issued.
 REQUIRED = {
     "certificate_code": _l("ký hiệu số giấy chứng nhận"),
@@ -33,19 +32,9 @@ REQUIRED = {
     "certificate_signer": _l("thẩm quyền và chức vụ người ký"),
     "certificate_signer_name": _l("họ tên người ký"),
 }
-_PDF_FAILURES = {
-    office.OfficeFailure.MISSING: _l(
-        "Máy chủ chưa cài LibreOffice nên chưa in được giấy chứng nhận ra PDF. "
-        "Hãy tải bản DOCX, hoặc báo quản trị hệ thống."
-    ),
-    office.OfficeFailure.TIMEOUT: _l("In giấy chứng nhận ra PDF quá thời gian cho phép."),
-    office.OfficeFailure.UNREADABLE: _l(
-        "LibreOffice không in được giấy chứng nhận ra PDF: hãy kiểm tra lại mẫu giấy chứng nhận."
-    ),
-}
 
 
-def _issuance(settings: AnthologySettings) -> certificate_render.Issuance:
+def issuance_of(settings: AnthologySettings) -> certificate_render.Issuance:
     """The issuing body is the last line of the book's «Cơ quan ban hành» (the lines above it
     are the bodies it belongs to), else the publisher."""
     missing = [label for key, label in REQUIRED.items() if not getattr(settings, key)]
@@ -75,7 +64,7 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
-    issuance = _issuance(settings)
+    issuance = issuance_of(settings)
     if settings.certificate_template_path:
         with open(os.path.join(storage.root(), settings.certificate_template_path), "rb") as fh:
             template = fh.read()
@@ -91,7 +80,7 @@ def _certificates(contest: Contest, awards: list[Award]) -> list[certificate_ren
     return [
         certificate_render.Certificate(
             ho_ten=a.entry.author.full_name,
-            giai=certificate_render.prize_phrase(a.prize_level.name),
+            giai=decree30.prize_phrase(a.prize_level.name),
             ten_bai=a.entry.title,
             don_vi=a.entry.author_unit.name,
             cuoc_thi=contest.title,
@@ -146,7 +135,7 @@ def unit_issuance(
         "signer_authority": signer_authority,
         "signer_name": signer_name,
     }
-    values = {k: nfc(without_control_characters(v).strip()) for k, v in typed.items()}
+    values = {k: nfc(without_control_characters(v or "").strip()) for k, v in typed.items()}
     missing = [label for key, label in UNIT_REQUIRED.items() if not values[key]]
     if missing:
         fields = LazyString(lambda: ", ".join(str(label) for label in missing))
@@ -182,10 +171,6 @@ def unit_certificates_docx(
     )
 
 
-def to_pdf(docx_data: bytes, timeout: int = PDF_TIMEOUT_SECONDS) -> bytes:
-    """The certificates printed to PDF by LibreOffice; called after the unit of work, so that
-    no transaction stays open while LibreOffice runs."""
-    try:
-        return office.to_pdf(docx_data, timeout)
-    except office.OfficeConversionError as error:
-        raise CertificatePrintError(_PDF_FAILURES[error.reason]) from error
+def to_pdf(docx_data: bytes) -> bytes:
+    """The certificates printed to PDF (called after the unit of work)."""
+    return printing.to_pdf(docx_data, _l("giấy chứng nhận"))

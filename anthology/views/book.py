@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from anthology.errors import CertificatePrintError
+from anthology.errors import PrintError
 from anthology.forms import (
     AddProfileForm,
     CopyForm,
@@ -31,7 +31,7 @@ from anthology.forms import (
 )
 from anthology.models import AnthologyBuild
 from anthology.render import certificates as certificate_render
-from anthology.services import builds, certificates, contents, settings
+from anthology.services import builds, certificates, contents, papers, printing, settings
 from contest import policy
 from contest.forms import ConfirmForm
 from contest.models import Contest
@@ -353,19 +353,19 @@ def certificates_file(slug: str, fmt: str):
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:
         return _back(slug)
-    return _certificates_response(action.value, fmt, slug) or _back(slug)
+    return _paper_response(action.value, fmt, f"{slug}-giay-chung-nhan") or _back(slug)
 
 
-def _certificates_response(data: bytes, fmt: str, name: str) -> Response | None:
-    """The certificates as a download, printed to PDF if asked (after the unit of work);
-    None, with the reason flashed, when printing failed."""
+def _paper_response(data: bytes, fmt: str, name: str, decision: bool = False) -> Response | None:
+    """Certificates (or a decision) as a download, printed to PDF if asked (after the unit of
+    work); None, with the reason flashed, when printing failed."""
     if fmt == "pdf":
         try:
-            data = certificates.to_pdf(data)
-        except CertificatePrintError as error:
+            data = printing.to_pdf(data, _("quyết định")) if decision else certificates.to_pdf(data)
+        except PrintError as error:
             flash(str(error), "error")
             return None
-    return attachment(data, CERTIFICATE_TYPES[fmt], f"{name}-giay-chung-nhan.{fmt}")
+    return attachment(data, CERTIFICATE_TYPES[fmt], f"{name}.{fmt}")
 
 
 @bp.route("/<slug>/unit/<code>/certificates", methods=["GET", "POST"])
@@ -394,9 +394,21 @@ def unit_certificates(slug: str, code: str):
                 signer_authority=form.signer_authority.data,
                 signer_name=form.signer_name.data,
             )
-            action.value = certificates.unit_certificates_docx(action.session, round_, issuance)
+            if form.decision.data:  # the unit's prize decision, same issuing body
+                action.value = papers.prize_decision(
+                    action.session,
+                    round_.contest,
+                    issuance.day,
+                    round_=round_,
+                    unit_issuance=issuance,
+                )
+            else:
+                action.value = certificates.unit_certificates_docx(action.session, round_, issuance)
         if action.ok:
-            response = _certificates_response(action.value, form.format.data, f"{slug}-{code}")
+            paper = "quyet-dinh-khen-thuong" if form.decision.data else "giay-chung-nhan"
+            response = _paper_response(
+                action.value, form.format.data, f"{slug}-{code}-{paper}", form.decision.data
+            )
             if response is not None:
                 return response
     return render_template(

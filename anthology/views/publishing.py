@@ -1,21 +1,23 @@
 """The board's publishing page: the results made public (or withdrawn for a correction),
-short news for the public page and the feed, and the sites that may frame the winners
-widget. Province organisers only; each action one operation in `user_action`."""
+short news for the public page and the feed, the sites that may frame the winners widget, and
+the papers for the People's Committee (summary report, prize decision). Province organisers
+only; each action one operation in `user_action`, each paper read in `read_action`."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from anthology.errors import PrintError
 from anthology.forms import NewsForm, WidgetOriginsForm, WithdrawResultsForm
 from anthology.models import Announcement
-from anthology.services import publication
+from anthology.services import papers, printing, publication
 from anthology.views.book import bp, province_contest
 from anthology.views.public import absolute
 from contest.forms import ConfirmForm
 from contest.platform.db import db, utcnow
-from contest.platform.web import flash_form_errors, user_action
+from contest.platform.web import attachment, flash_form_errors, read_action, user_action
 
 
 def _back(slug: str):
@@ -106,3 +108,41 @@ def save_widget_origins(slug: str):
     else:
         flash_form_errors(form)
     return _back(slug)
+
+
+PAPER_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@bp.route("/<slug>/papers/summary.<any(docx, xlsx):fmt>")
+@login_required
+def summary_report(slug: str, fmt: str):
+    """Báo cáo tổng kết, dated today (the figures of the status commands)."""
+    contest = province_contest(slug)
+    with read_action() as action:
+        action.value = papers.summary_report(action.session, contest, fmt, utcnow().date())
+    if not action.ok:
+        return _back(slug)
+    return attachment(action.value, PAPER_TYPES[fmt], f"{slug}-bao-cao-tong-ket.{fmt}")
+
+
+@bp.route("/<slug>/papers/decision.<any(docx, pdf):fmt>")
+@login_required
+def prize_decision(slug: str, fmt: str):
+    """Quyết định khen thưởng, dated today; the PDF printed after the read ends."""
+    contest = province_contest(slug)
+    with read_action() as action:
+        action.value = papers.prize_decision(action.session, contest, utcnow().date())
+    if not action.ok:
+        return _back(slug)
+    data = action.value
+    if fmt == "pdf":
+        try:
+            data = printing.to_pdf(data, _("quyết định"))
+        except PrintError as error:
+            flash(str(error), "error")
+            return _back(slug)
+    return attachment(data, PAPER_TYPES[fmt], f"{slug}-quyet-dinh-khen-thuong.{fmt}")

@@ -3,6 +3,8 @@ agreement, the results export, the official result of an entry and the awards.""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -12,9 +14,12 @@ from contest.platform.text import vietnamese_key
 from judging.audit import JudgingAction
 from judging.export import ExportData
 from judging.models import Assignment, Award, BlindCopy, Score, Stage, StageResult
-from judging.services.blinding import blind_copies
+from judging.rules.reliability import reliability
+from judging.services.blinding import blind_copies, open_flags
 from judging.services.prizes import compute_prizes
-from judging.services.stages import final_stage, is_finalised
+from judging.services.results import stage_results
+from judging.services.stages import current_stage, final_stage, is_finalised, unit_judging
+from judging.states import ResultState
 
 
 def progress(session: Session, stage: Stage) -> list[dict]:
@@ -44,6 +49,39 @@ def progress(session: Session, stage: Stage) -> list[dict]:
         for j, name, n, s, d in rows
     ]
     return sorted(out, key=lambda r: (r["share"], vietnamese_key(r["name"])))
+
+
+def judging_status(session: Session, contest: Contest, round_: Round | None = None) -> dict:
+    """Where the province's judging (or a unit round's own) stands: its current stage, leak
+    flags still open, results by state, third markings, head-judge decisions, agreement and
+    each judge's progress — what `flask judging status --json` prints and the summary report
+    carries, so the two always agree."""
+    round_id = round_.id if round_ is not None else None
+    stage = current_stage(session, contest, round_id)
+    found = stage_results(session, stage) if stage else []
+    phase = contest.phase if round_ is None else unit_judging(session, round_id).state
+    figures = reliability(score_triples(session, stage), stage.agree_gap) if stage else None
+    return {
+        "contest": contest.slug,
+        "phase": str(phase),
+        "stage": stage.name if stage else None,
+        "stage_state": str(stage.state) if stage else None,
+        "open_flags": len(open_flags(session, contest, round_id)),
+        "entries": len(found),
+        "results_by_state": dict(Counter(str(r.result.state) for r in found)),
+        "third_judges": sum(1 for r in found if len(r.totals) > stage.judges_per_entry),
+        "head_decisions": sum(1 for r in found if r.result.state == ResultState.DECIDED),
+        "scores_submitted": sum(len(r.totals) for r in found),
+        "agreement": {
+            "alpha": figures.alpha if figures else None,
+            "within_gap": figures.within_share if figures else None,
+            "pairs": figures.pairs if figures else 0,
+        },
+        "judges": [
+            {k: v for k, v in p.items() if k != "judge_id"}
+            for p in (progress(session, stage) if stage else [])
+        ],
+    }
 
 
 def score_triples(session: Session, stage: Stage) -> list[tuple[int, int, float]]:

@@ -13,8 +13,9 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from anthology.errors import CertificatePrintError, SettingsIncomplete
+from anthology.errors import PrintError, SettingsIncomplete
 from anthology.render import certificates as certificate_render
+from anthology.render import decree30
 from anthology.services import certificates, settings
 from anthology.services.contents import winners
 from contest.documents import office
@@ -31,10 +32,10 @@ def all_text(document) -> list[str]:
 
 
 def test_prize_phrase_and_administrative_date():
-    assert certificate_render.prize_phrase("Giải Nhất") == "giải Nhất"
-    assert certificate_render.prize_phrase("Khuyến khích") == "giải Khuyến khích"
-    assert certificate_render.administrative_date(date(2020, 2, 5)) == "ngày 05 tháng 02 năm 2020"
-    assert certificate_render.administrative_date(date(2020, 11, 15)) == "ngày 15 tháng 11 năm 2020"
+    assert decree30.prize_phrase("Giải Nhất") == "giải Nhất"
+    assert decree30.prize_phrase("Khuyến khích") == "giải Khuyến khích"
+    assert decree30.administrative_date(date(2020, 2, 5)) == "ngày 05 tháng 02 năm 2020"
+    assert decree30.administrative_date(date(2020, 11, 15)) == "ngày 15 tháng 11 năm 2020"
     assert certificate_render.number(3, "HĐTĐKT") == "03/GCN-HĐTĐKT"
     assert certificate_render.number(12, "GCN-HĐTĐKT") == "12/GCN-HĐTĐKT"
 
@@ -67,7 +68,7 @@ def test_the_docx_is_an_administrative_paper(finalised):
     assert texts.count("ỦY BAN NHÂN DÂN TỈNH SƠN LA") == 6
     won = [t for t in texts if t.startswith("Đã đạt ")]
     assert [w.split(" với bài viết")[0] for w in won] == [
-        f"Đã đạt {certificate_render.prize_phrase(p)}" for p in prizes
+        f"Đã đạt {decree30.prize_phrase(p)}" for p in prizes
     ]
     assert any(w.startswith("Đã đạt giải Nhất với bài viết «") for w in won)
     assert not any("Giải" in w for w in won) and not any("{" in t for t in texts)
@@ -180,7 +181,7 @@ def test_a_failed_print_is_a_message(monkeypatch):
         raise office.OfficeConversionError(office.OfficeFailure.TIMEOUT)
 
     monkeypatch.setattr(office, "to_pdf", timeout)
-    with pytest.raises(CertificatePrintError) as refused:
+    with pytest.raises(PrintError) as refused:
         certificates.to_pdf(b"PK")
     assert "quá thời gian" in str(refused.value)
 
