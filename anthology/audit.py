@@ -22,6 +22,8 @@ class AnthologyAction(AuditAction):
     NEWS_POSTED = "news_post"
     NEWS_WITHDRAWN = "news_withdraw"
     WIDGET_ORIGINS_SAVED = "widget_origins"
+    PROPOSED = "commendation_propose"
+    PROPOSAL_WITHDRAWN = "commendation_withdraw"
 
 
 register_sentences(
@@ -50,6 +52,10 @@ register_sentences(
         ),
         AnthologyAction.NEWS_POSTED: _l("%(actor)s đã đăng tin %(object)s"),
         AnthologyAction.NEWS_WITHDRAWN: _l("%(actor)s đã gỡ tin %(object)s"),
+        AnthologyAction.PROPOSED: _l("%(actor)s đã đề nghị tặng Bằng khen cho %(object)s"),
+        AnthologyAction.PROPOSAL_WITHDRAWN: _l(
+            "%(actor)s đã rút đề nghị tặng Bằng khen cho %(object)s"
+        ),
         AnthologyAction.WIDGET_ORIGINS_SAVED: _l(
             "%(actor)s đã cho các trang sau nhúng danh sách đoạt giải: %(origins)s"
         ),

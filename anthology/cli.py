@@ -14,8 +14,9 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.errors import BookBuildError
-from anthology.services import builds, certificates, papers, printing, publication
+from anthology.services import builds, certificates, papers, printing, proposals, publication
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
+from contest.models import ExemplarProfile
 from contest.platform import storage
 from contest.platform.db import utcnow
 from contest.platform.errors import DomainError
@@ -237,6 +238,36 @@ def decision_command(
             data = printing.to_pdf(data, _("quyết định"))
     except DomainError as error:
         raise click.ClickException(str(error)) from error
+    storage.write_whole(out, data)
+    click.echo(out)
+
+
+@reports_cli.command("propose")
+@click.argument("slug")
+@click.argument("profile_id", type=int)
+@click.option("--justification", required=True, help="Thành tích tóm tắt.")
+def propose_command(slug: str, profile_id: int, justification: str) -> None:
+    """Propose an exemplar profile that reached the province for the certificate of merit."""
+    with command_unit_of_work() as uow:
+        contest = get_contest(slug)
+        profile = uow.session.get(ExemplarProfile, profile_id)
+        if profile is None or profile.contest_id != contest.id:
+            raise click.ClickException(_("Không có hồ sơ số %(id)s.", id=profile_id))
+        proposals.propose(uow.session, profile, None, justification)
+    click.echo(_("Đã đề nghị tặng Bằng khen cho %(name)s.", name=profile.name))
+
+
+@reports_cli.command("proposals")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Ngày (mặc định: hôm nay).")
+def proposals_command(slug: str, out: str, day: datetime | None) -> None:
+    """Write the list of profiles proposed for the certificate of merit (.docx or .xlsx)."""
+    out, fmt = _output(out, papers.FORMATS)
+    with command_unit_of_work() as uow:
+        data = papers.proposal_list(
+            uow.session, get_contest(slug), fmt, day.date() if day else utcnow().date()
+        )
     storage.write_whole(out, data)
     click.echo(out)
 

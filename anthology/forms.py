@@ -184,3 +184,11 @@ class WidgetOriginsForm(Form):
         ),
     )
     submit = SubmitField(_l("Lưu"))
+
+
+class ProposalForm(Form):
+    profile_id = RowIdField()
+    justification = TextAreaField(
+        _l("Thành tích tóm tắt"), validators=[DataRequired(), Length(max=1000)]
+    )
+    submit = SubmitField(_l("Đề nghị tặng Bằng khen"))

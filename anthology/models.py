@@ -260,3 +260,35 @@ class PortalSettings(db.Model):
     @property
     def origins(self) -> list[str]:
         return self.widget_origins.split()
+
+
+class CommendationProposal(db.Model):
+    """An exemplar profile the board proposes for the chairman's certificate of merit (Bằng
+    khen, plan section V.4), with the reason it gives; withdrawn proposals stay on record."""
+
+    __tablename__ = "commendation_proposal"
+    __table_args__ = (
+        CheckConstraint("length(justification) > 0", name="justification"),
+        # One standing proposal per profile: a second click proposes nothing twice.
+        Index(
+            "uq_commendation_proposal_standing",
+            "profile_id",
+            unique=True,
+            sqlite_where=db.text("withdrawn_at IS NULL"),
+            postgresql_where=db.text("withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[intpk]
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("exemplar_profile.id"))
+    justification: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    proposed_at: Mapped[created_at]
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    profile: Mapped[ExemplarProfile] = relationship()
+
+    @property
+    def audit_name(self) -> str:
+        return self.profile.name

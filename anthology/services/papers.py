@@ -13,11 +13,14 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from anthology.render import proposals as proposal_render
 from anthology.render import reports
 from anthology.render.certificates import Issuance
+from anthology.services import proposals
 from anthology.services.certificates import issuance_of
 from anthology.services.settings import require_finalised, settings_for
 from anthology.services.summary import summary
+from contest.categories import SUBJECT_KINDS
 from contest.lifecycles import EntryState
 from contest.models import Contest, Round
 from contest.platform.errors import InvalidInput
@@ -32,6 +35,7 @@ SUMMARY_RECIPIENTS = [
     "Lưu: VT",
 ]
 DECISION_RECIPIENTS = ["Như Điều 3", "Chủ tịch Ủy ban nhân dân tỉnh (để báo cáo)", "Lưu: VT"]
+PROPOSAL_RECIPIENTS = ["Chủ tịch Ủy ban nhân dân tỉnh", "Ban Thi đua - Khen thưởng tỉnh", "Lưu: VT"]
 FORMATS = ("docx", "xlsx")
 
 
@@ -107,4 +111,27 @@ def prize_decision(
             "Căn cứ kết quả chấm của Ban Giám khảo;",
             "Xét đề nghị của Ban Tổ chức cuộc thi,",
         ],
+    )
+
+
+def proposal_list(session: Session, contest: Contest, fmt: str, day: date) -> bytes:
+    """The profiles proposed for the certificate of merit, as DOCX (the paper) or XLSX."""
+    if fmt not in FORMATS:
+        raise InvalidInput(_l("Danh sách đề nghị có bản DOCX và XLSX."))
+    with force_locale("vi"):
+        rows = [
+            proposal_render.Proposed(
+                name=p.profile.name,
+                kind=str(SUBJECT_KINDS[p.profile.kind]),
+                unit=p.profile.unit.name,
+                category=contest.category_label(p.profile.category),
+                justification=p.justification,
+            )
+            for p in proposals.standing(session, contest)
+        ]
+    if fmt == "xlsx":
+        return proposal_render.proposals_xlsx(rows)
+    issuance = replace(issuance_of(settings_for(session, contest)), day=day)
+    return proposal_render.proposals_docx(
+        contest.title, rows, reports.Paper(issuance, "DS", PROPOSAL_RECIPIENTS)
     )

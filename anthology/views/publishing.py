@@ -5,17 +5,18 @@ only; each action one operation in `user_action`, each paper read in `read_actio
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from anthology.errors import PrintError
-from anthology.forms import NewsForm, WidgetOriginsForm, WithdrawResultsForm
-from anthology.models import Announcement
-from anthology.services import papers, printing, publication
+from anthology.forms import NewsForm, ProposalForm, WidgetOriginsForm, WithdrawResultsForm
+from anthology.models import Announcement, CommendationProposal
+from anthology.services import papers, printing, proposals, publication
 from anthology.views.book import bp, province_contest
 from anthology.views.public import absolute
 from contest.forms import ConfirmForm
+from contest.models import ExemplarProfile
 from contest.platform.db import db, utcnow
 from contest.platform.web import attachment, flash_form_errors, read_action, user_action
 
@@ -146,3 +147,53 @@ def prize_decision(slug: str, fmt: str):
             flash(str(error), "error")
             return _back(slug)
     return attachment(data, PAPER_TYPES[fmt], f"{slug}-quyet-dinh-khen-thuong.{fmt}")
+
+
+@bp.route("/<slug>/proposals", methods=["GET", "POST"])
+@login_required
+def proposals_page(slug: str):
+    """Profiles at the province, those proposed for the certificate of merit, the list."""
+    contest = province_contest(slug)
+    form = ProposalForm()
+    if form.validate_on_submit():
+        profile = db.session.get(ExemplarProfile, form.profile_id.data)
+        if profile is None or profile.contest_id != contest.id:
+            abort(404)
+        with user_action(_("Đã đề nghị tặng Bằng khen.")) as done:
+            proposals.propose(done.session, profile, current_user, form.justification.data)
+        return redirect(url_for("anthology.proposals_page", slug=slug))
+    flash_form_errors(form)
+    standing = proposals.standing(db.session, contest)
+    proposed = {p.profile_id for p in standing}
+    return render_template(
+        "anthology/proposals.html",
+        contest=contest,
+        standing=standing,
+        candidates=[p for p in proposals.candidates(db.session, contest) if p.id not in proposed],
+        form=ProposalForm(formdata=None),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/<slug>/proposals/<int:proposal_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_proposal(slug: str, proposal_id: int):
+    contest = province_contest(slug)
+    proposal = db.get_or_404(CommendationProposal, proposal_id)
+    if proposal.contest_id != contest.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        with user_action(_("Đã rút đề nghị.")) as done:
+            proposals.withdraw(done.session, proposal, current_user, utcnow())
+    return redirect(url_for("anthology.proposals_page", slug=slug))
+
+
+@bp.route("/<slug>/papers/proposals.<any(docx, xlsx):fmt>")
+@login_required
+def proposal_list(slug: str, fmt: str):
+    contest = province_contest(slug)
+    with read_action() as action:
+        action.value = papers.proposal_list(action.session, contest, fmt, utcnow().date())
+    if not action.ok:
+        return redirect(url_for("anthology.proposals_page", slug=slug))
+    return attachment(action.value, PAPER_TYPES[fmt], f"{slug}-de-nghi-bang-khen.{fmt}")
