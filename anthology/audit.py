@@ -24,6 +24,7 @@ class AnthologyAction(AuditAction):
     WIDGET_ORIGINS_SAVED = "widget_origins"
     PROPOSED = "commendation_propose"
     PROPOSAL_WITHDRAWN = "commendation_withdraw"
+    LETTER_SAVED = "forwarding_letter"
 
 
 register_sentences(
@@ -56,6 +57,7 @@ register_sentences(
         AnthologyAction.PROPOSAL_WITHDRAWN: _l(
             "%(actor)s đã rút đề nghị tặng Bằng khen cho %(object)s"
         ),
+        AnthologyAction.LETTER_SAVED: _l("%(actor)s đã lưu công văn gửi bài lên của %(object)s"),
         AnthologyAction.WIDGET_ORIGINS_SAVED: _l(
             "%(actor)s đã cho các trang sau nhúng danh sách đoạt giải: %(origins)s"
         ),

@@ -192,3 +192,37 @@ class ProposalForm(Form):
         _l("Thành tích tóm tắt"), validators=[DataRequired(), Length(max=1000)]
     )
     submit = SubmitField(_l("Đề nghị tặng Bằng khen"))
+
+
+class LetterForm(Form):
+    """Who issues and signs a unit's forwarding letter; `with_recommendations` adds a box per
+    item the round sent."""
+
+    parent_body = TextAreaField(
+        _l("Cơ quan chủ quản"), description=_l("Ví dụ: ỦY BAN NHÂN DÂN TỈNH SƠN LA.")
+    )
+    body = StringField(_l("Cơ quan ban hành"))
+    code = StringField(_l("Ký hiệu của cơ quan"), description=_l("Ví dụ: UBND."))
+    place = StringField(_l("Địa danh"))
+    day = DateField(_l("Ngày ký"), validators=[Optional()])
+    signer_authority = TextAreaField(
+        _l("Thẩm quyền và chức vụ người ký"),
+        description=_l("Ví dụ: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH."),
+    )
+    signer_name = StringField(_l("Họ tên người ký"))
+    submit = SubmitField(_l("Lưu công văn"))
+
+    @classmethod
+    def with_recommendations(cls, items: list) -> type[LetterForm]:
+        fields = {
+            f"rec_{item.key}": TextAreaField(item.title, validators=[Length(max=500)])
+            for item in items
+        }
+        return type("LetterFormWithItems", (cls,), fields)
+
+    def recommendations(self) -> dict[str, str]:
+        return {
+            name.removeprefix("rec_"): field.data or ""
+            for name, field in self._fields.items()
+            if name.startswith("rec_")
+        }

@@ -12,6 +12,7 @@ from anthology import demo
 from contest import signals
 from contest.demo import STAGES
 from contest.platform.db import db
+from contest.policy import can_manage_round
 from judging.services.reports import official_result
 
 
@@ -69,6 +70,17 @@ def _entry_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
     return [(label, url_for("public.results", slug=entry.contest.slug))]
 
 
+def _round_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
+    """Once a unit's round has sent its choice up, its letter for those who run the round."""
+    round_ = obj
+    if round_.is_province or round_.closed_at is None:
+        return []
+    if not can_manage_round(current_user, round_):
+        return []
+    url = url_for("anthology.forwarding_letter", slug=round_.contest.slug, round_id=round_.id)
+    return [(_("Công văn giới thiệu bài và hồ sơ gửi lên"), url)]
+
+
 def _feeds(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
     return [(_("Tin tức các cuộc thi"), url_for("public.atom"))]
 
@@ -91,5 +103,6 @@ def connect(app: Flask) -> None:
     signals.public_home_links.connect(_public_links, sender=app)
     signals.entry_links.connect(_entry_links, sender=app)
     signals.feeds.connect(_feeds, sender=app)
+    signals.round_links.connect(_round_links, sender=app)
     signals.nav_links.connect(_nav_links, sender=app)
     signals.demo_stages.connect(_demo_stages, sender=app)

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.models import Contest, Entry, ExemplarProfile, one_of
+from contest.models import Contest, Entry, ExemplarProfile, Round, one_of
 from contest.platform.db import created_at, db, intpk
 from contest.platform.states import State, StateColumn, describe
 
@@ -292,3 +292,33 @@ class CommendationProposal(db.Model):
     @property
     def audit_name(self) -> str:
         return self.profile.name
+
+
+class ForwardingLetter(db.Model):
+    """The unit's letter (công văn) that introduces what its round sent up — "giới thiệu và
+    gửi về tỉnh" — kept with the round: who issues and signs it, and a line of
+    recommendation per item sent (`{"e12": …, "p3": …}`: entry 12, profile 3)."""
+
+    __tablename__ = "forwarding_letter"
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), unique=True)
+    parent_body: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    place: Mapped[str] = mapped_column(String(60))
+    day: Mapped[date] = mapped_column()
+    signer_authority: Mapped[str] = mapped_column(String(200))
+    signer_name: Mapped[str] = mapped_column(String(80))
+    recommendations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
+    round: Mapped[Round] = relationship()
+
+    @property
+    def audit_name(self) -> str:
+        return self.round.unit.name
+
+    @property
+    def audit_contest_id(self) -> int:
+        return self.round.contest_id

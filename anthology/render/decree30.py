@@ -106,9 +106,10 @@ def new_document(size_pt: float = 14):
     return document
 
 
-def heading(document, issuance, number: str) -> None:
+def heading(document, issuance, number: str, subject: str = "") -> None:
     """The two blocks at the top: the bodies and "Số: …" left, the nation, the motto and the
-    place and date right. `number` is what follows "Số:" (a clerk fills a blank one in)."""
+    place and date right. `number` is what follows "Số:" (a clerk fills a blank one in); a
+    letter's `subject` ("V/v …") goes under it."""
     issuer, nation = two_columns(document, (72, 93))
     if issuance.parent_body:
         for line in issuance.parent_body.splitlines():
@@ -117,6 +118,8 @@ def heading(document, issuance, number: str) -> None:
         paragraph(issuer, line.upper(), 12, bold=True)
     short_rule(issuer, 22)
     paragraph(issuer, f"Số: {number}", 13, before=4)
+    if subject:
+        paragraph(issuer, subject, 12, before=2)
     paragraph(nation, NATION, 12, bold=True)
     paragraph(nation, MOTTO, 13, bold=True, underline=True)
     short_rule(nation, 26)

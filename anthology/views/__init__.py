@@ -1,11 +1,12 @@
 """The anthology's pages, split by audience: the book's (organisers: front matter, contents,
-builds, certificates), the board's publishing (results, news, widget), the public pages and
-feed, and the read-only API for the provincial portal. A blueprint each."""
+builds, certificates), units' forwarding letters, the board's publishing (results, news,
+widget, papers, proposals) — one `anthology` blueprint — then the public pages and feed
+(`public`) and the read-only API for the provincial portal (`api`)."""
 
 from __future__ import annotations
 
-from anthology.views import api, book, public, publishing
+from anthology.views import api, book, letters, public, publishing
 
 BLUEPRINTS = (book.bp, public.bp, api.bp)
 
-__all__ = ["BLUEPRINTS", "api", "book", "public", "publishing"]
+__all__ = ["BLUEPRINTS", "api", "book", "letters", "public", "publishing"]

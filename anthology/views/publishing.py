@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from anthology.errors import PrintError
 from anthology.forms import NewsForm, ProposalForm, WidgetOriginsForm, WithdrawResultsForm
 from anthology.models import Announcement, CommendationProposal
-from anthology.services import papers, printing, proposals, publication
+from anthology.services import letters, papers, printing, proposals, publication
 from anthology.views.book import bp, province_contest
 from anthology.views.public import absolute
 from contest.forms import ConfirmForm
@@ -38,7 +38,7 @@ def publication_page(slug: str):
         news_form=NewsForm(),
         origins_form=WidgetOriginsForm(data={"origins": settings.widget_origins}),
         news=publication.announcements(db.session, contest),
-        winners=publication.public_winners(db.session, contest),
+        letters=letters.letters(db.session, contest),
         widget_url=absolute(url_for("public.widget", slug=slug)),
         api_url=absolute(url_for("api.contest", slug=slug)),
         feed_url=absolute(url_for("public.atom", slug=slug)),
