@@ -33,6 +33,12 @@ def _home_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
                 url_for("anthology.publication_page", slug=contest.slug),
             )
         )
+        links.append(
+            (
+                _("Thống kê: bài theo thời gian, lĩnh vực, giám khảo"),
+                url_for("anthology.statistics_page", slug=contest.slug),
+            )
+        )
     return links
 
 

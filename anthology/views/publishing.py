@@ -8,11 +8,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from anthology.errors import PrintError
 from anthology.forms import NewsForm, ProposalForm, WidgetOriginsForm, WithdrawResultsForm
 from anthology.models import Announcement, CommendationProposal
-from anthology.services import letters, papers, printing, proposals, publication
+from anthology.render import svg_charts
+from anthology.services import letters, papers, printing, proposals, publication, statistics
 from anthology.views.book import bp, province_contest
 from anthology.views.public import absolute
 from contest.forms import ConfirmForm
@@ -197,3 +199,37 @@ def proposal_list(slug: str, fmt: str):
     if not action.ok:
         return redirect(url_for("anthology.proposals_page", slug=slug))
     return attachment(action.value, PAPER_TYPES[fmt], f"{slug}-de-nghi-bang-khen.{fmt}")
+
+
+@bp.route("/<slug>/statistics")
+@login_required
+def statistics_page(slug: str):
+    """Entries over time per unit, category coverage, judges' agreement and severity."""
+    contest = province_contest(slug)
+    found = statistics.statistics(db.session, contest, _("Toàn tỉnh"))
+    timeline = svg_charts.cumulative_lines(
+        found.timeline,
+        found.first,
+        found.last,
+        _("Số bài đã nộp cộng dồn theo ngày"),
+        marker=(found.closes, _("Hết hạn nhận bài")),
+    )
+    coverage = svg_charts.grouped_bars(
+        [(f"{code} {name}", (e, p)) for code, name, e, p in found.categories],
+        [_("Bài viết"), _("Hồ sơ")],
+        _("Bài viết và hồ sơ theo lĩnh vực"),
+    )
+    severity = [
+        (figures, svg_charts.diverging_bars(figures.severity, _("Độ chặt của giám khảo")))
+        for figures in found.stages
+    ]
+    return render_template(
+        "anthology/statistics.html",
+        contest=contest,
+        found=found,
+        # Every label in these pictures is escaped where they are drawn (svg_charts).
+        timeline=Markup(timeline),  # noqa: S704
+        coverage=Markup(coverage),  # noqa: S704
+        severity=[(f, Markup(svg)) for f, svg in severity],  # noqa: S704
+        last_days=statistics.LAST_DAYS,
+    )
