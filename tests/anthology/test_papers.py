@@ -13,10 +13,13 @@ import docx
 import openpyxl
 import pytest
 from num2words import num2words
+from sqlalchemy import select
 
 from anthology.render import decree30
 from anthology.render.reports import amount_in_words
+from contest.documents import office
 from contest.lifecycles import EntryState
+from contest.models import Contest
 from contest.platform.db import db
 from judging.models import PrizeLevel
 from judging.services.reports import awards
@@ -191,3 +194,36 @@ def test_a_unit_that_judged_its_own_round_issues_its_decision(client, world, dis
     assert "Mộc Châu, ngày 20 tháng 10 năm 2019" in text
     for award in won:
         assert award.entry.author.full_name in text
+
+
+def test_after_the_demo_the_reports_open_and_agree_with_the_status_commands(runner, tmp_path):
+    """`demo --through awarded`, then every paper as the board would print it: python-docx
+    and openpyxl read them, LibreOffice prints them, and the numbers are the commands'."""
+    result = runner.invoke(args=["demo", "--entries", "30", "--seed", "11", "--through", "awarded"])
+    assert result.exit_code == 0, result.output
+    slug = db.session.scalar(select(Contest.slug))
+    contest_status = json.loads(runner.invoke(args=["contest", "status", slug, "--json"]).output)
+    judging_status = json.loads(runner.invoke(args=["judging", "status", slug, "--json"]).output)
+    files = {}
+    for name in ("summary.docx", "summary.xlsx", "decision.docx", "proposals.docx"):
+        command = name.split(".")[0]
+        out = tmp_path / name
+        written = runner.invoke(args=["reports", command, slug, "--out", str(out)])
+        assert written.exit_code == 0, written.output
+        files[name] = out.read_bytes()
+    text = _docx_text(files["summary.docx"])
+    assert f"Toàn cuộc thi có {contest_status['entries_total']} bài" in text
+    assert f"{contest_status['at_province']} bài được chọn gửi về tỉnh" in text
+    assert f"{judging_status['third_judges']} bài có giám khảo thứ ba" in text
+    assert f"quyết định {judging_status['head_decisions']} bài" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(files["summary.xlsx"]))["Tổng hợp"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert figures["Bài về tỉnh"] == contest_status["at_province"]
+    assert figures["Phiếu điểm đã nộp"] == judging_status["scores_submitted"]
+    contest = db.session.scalar(select(Contest))
+    won = [a for a in awards(db.session, contest) if a.prize_level]
+    decision = _docx_text(files["decision.docx"])
+    assert f"Khen thưởng {len(won)} tác giả" in decision
+    for name in ("summary.docx", "decision.docx", "proposals.docx"):
+        printed = office.to_pdf(files[name], 120)
+        assert printed[:5] == b"%PDF-", name
