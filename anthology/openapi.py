@@ -62,7 +62,10 @@ SCHEMAS = {
     "Winner": _object(
         {
             "prize": {"type": "string"},
-            "prize_order": {"type": "integer", "description": "The rung of the ladder, 1 the highest."},
+            "prize_order": {
+                "type": "integer",
+                "description": "The rung of the ladder, 1 the highest.",
+            },
             "shared": {"type": "boolean", "description": "Shared with an equal mark."},
             "title": {"type": "string", "description": "As printed in the book."},
             "author": {"type": "string"},
