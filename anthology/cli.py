@@ -18,7 +18,7 @@ from anthology.services import builds, certificates, papers, printing, proposals
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.models import ExemplarProfile
 from contest.platform import storage
-from contest.platform.db import utcnow
+from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
 from judging.cli import results_cli, unit_option  # `flask results …`: judging's group
 
@@ -104,7 +104,7 @@ def issuer_options(command):
                 "--date",
                 "day",
                 type=click.DateTime(["%Y-%m-%d"]),
-                help="Ngày ký (mặc định: hôm nay).",
+                help="Ngày ký (mặc định: ngày đơn vị công bố kết quả, nếu không thì hôm nay).",
             ),
             click.option(
                 "--signer",
@@ -121,7 +121,7 @@ def issuer_options(command):
 def _unit_issuance(round_, day: datetime | None, issuer: dict):
     return certificates.unit_issuance(
         round_,
-        day.date() if day else utcnow().date(),
+        day.date() if day else certificates.unit_award_day(db.session, round_),
         body=issuer["body"],
         parent_body=issuer["parent_body"].replace("\\n", "\n"),
         code=issuer["code"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from anthology.colophon import normalise_isbn
 from contest.platform.text import escape_markdown as esc
@@ -78,6 +79,8 @@ class Book:
     cover: str | None = None
     # What a build changed in the winners' text to make the book, for the organiser.
     notes: list[str] = field(default_factory=list)
+    # When the book was assembled: the EPUB's dcterms:modified (pandoc's sandbox has no clock).
+    built_at: datetime | None = None
 
     @property
     def date_line(self) -> str:

@@ -11,6 +11,8 @@ import logging
 import os
 import re
 import zipfile
+from datetime import datetime
+from html import escape
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
@@ -43,7 +45,8 @@ lang="vi-VN" xml:lang="vi-VN">
 <body epub:type="cover">
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" \
 version="1.1" width="100%" height="100%" viewBox="0 0 {width} {height}" \
-preserveAspectRatio="xMidYMid">
+preserveAspectRatio="xMidYMid" role="img" aria-label="{label}">
+<title>{label}</title>
 <image width="{width}" height="{height}" xlink:href="../media/cover.jpg" />
 </svg>
 </body>
@@ -51,17 +54,27 @@ preserveAspectRatio="xMidYMid">
 """
 
 
-def finish_epub(path: str, stylesheet: bytes, cover: str | None) -> None:
+def finish_epub(
+    path: str,
+    stylesheet: bytes,
+    cover: str | None,
+    *,
+    modified: datetime | None = None,
+    title: str = "",
+) -> None:
     """Rewrite the package at `path`: `stylesheet` in place of pandoc's, the fonts cut to the
-    book's characters, chapter titles and matter types, Vietnamese landmarks and, when given,
-    the cover (a JPEG) as its first page and its cover image."""
+    book's characters, chapter titles and matter types, Vietnamese landmarks, the time it was
+    made (`modified`: pandoc's sandbox writes 1970) and, when given, the cover (a JPEG) as
+    its first page and its cover image, described by the book's `title`."""
     with zipfile.ZipFile(path) as source:
         members = {info.filename: source.read(info.filename) for info in source.infolist()}
     members[STYLESHEET] = stylesheet
     _mark_chapters(members)
     _embed_fonts(members)
+    if modified is not None:
+        _set_modified(members, modified)
     if cover:
-        _add_cover(members, cover)
+        _add_cover(members, cover, title)
     _landmarks(members, has_cover=bool(cover))
     with zipfile.ZipFile(path, "w") as target:
         # The mimetype first and uncompressed, as the EPUB container requires.
@@ -152,12 +165,20 @@ def _landmarks(members: dict[str, bytes], *, has_cover: bool) -> None:
     members["EPUB/nav.xhtml"] = etree.tostring(nav, xml_declaration=True, encoding="UTF-8")
 
 
-def _add_cover(members: dict[str, bytes], cover: str) -> None:
+def _set_modified(members: dict[str, bytes], modified: datetime) -> None:
+    package = etree.fromstring(members[OPF])
+    for meta in package.iterfind("opf:metadata/opf:meta[@property='dcterms:modified']", _NS):
+        meta.text = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+    members[OPF] = etree.tostring(package, xml_declaration=True, encoding="UTF-8")
+
+
+def _add_cover(members: dict[str, bytes], cover: str, title: str) -> None:
     with open(cover, "rb") as fh:
         members[COVER_IMAGE] = fh.read()
     with Image.open(cover) as picture:
         width, height = picture.size
-    members[COVER_PAGE] = _COVER_XHTML.format(width=width, height=height).encode()
+    label = escape(f"Bìa sách: {title}" if title else "Bìa sách", quote=True)
+    members[COVER_PAGE] = _COVER_XHTML.format(width=width, height=height, label=label).encode()
     package = etree.fromstring(members[OPF])
     manifest = package.find("opf:manifest", _NS)
     for attributes in (

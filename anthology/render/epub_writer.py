@@ -35,5 +35,5 @@ def write_epub(book: Book, folder: str, out: str, timeout: int = DEFAULT_TIMEOUT
     source, meta = write_sources(book, folder, for_docx=False)
     run_pandoc(epub_args(source, meta, out), cwd=folder, timeout=timeout)
     with open(STYLESHEET, "rb") as fh:
-        finish_epub(out, fh.read(), book.cover)
+        finish_epub(out, fh.read(), book.cover, modified=book.built_at, title=book.title)
     return out

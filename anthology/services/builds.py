@@ -25,6 +25,7 @@ from contest.models import Contest, User
 from contest.platform import jobs, storage
 from contest.platform.audit import record_event
 from contest.platform.config import setting
+from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 
 FORMATS = render.FORMATS
@@ -130,6 +131,7 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         isbn=settings.isbn,
         book_uuid=settings.book_uuid,
         categories=contest.category_names,
+        built_at=utcnow(),
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.is_essay:

@@ -15,10 +15,11 @@ from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
 from anthology.render import decree30
 from anthology.services import printing
-from anthology.services.contents import winners
+from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest.models import Contest, Round
 from contest.platform import storage
+from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.text import nfc, without_control_characters
 from judging.models import Award
@@ -71,17 +72,21 @@ def certificates_docx(session: Session, contest: Contest) -> bytes:
     else:
         template = certificate_render.default_template()
     return certificate_render.render_certificates(
-        template, _certificates(contest, winners(session, contest)), issuance
+        template, _certificates(session, contest, winners(session, contest)), issuance
     )
 
 
-def _certificates(contest: Contest, awards: list[Award]) -> list[certificate_render.Certificate]:
-    """What each winner's paper says, in the order of `awards` (their numbers' order)."""
+def _certificates(
+    session: Session, contest: Contest, awards: list[Award]
+) -> list[certificate_render.Certificate]:
+    """What each winner's paper says, in the order of `awards` (their numbers' order): the
+    title as the book prints it when the organiser edited it there."""
+    edited = {i.entry_id: i.book_title for i in items(session, contest) if i.book_title}
     return [
         certificate_render.Certificate(
             ho_ten=a.entry.author.full_name,
             giai=decree30.prize_phrase(a.prize_level.name),
-            ten_bai=a.entry.title,
+            ten_bai=edited.get(a.entry_id, a.entry.title),
             don_vi=a.entry.author_unit.name,
             cuoc_thi=contest.title,
         )
@@ -114,6 +119,25 @@ UNIT_LIMITS = {
 }
 
 
+# Kinds of unit whose issuing body is their People's Committee; the others (departments,
+# enterprises, offices, villages) issue in their own name.
+GOVERNED_KINDS = ("province", "district", "commune")
+
+
+def default_issuing_body(unit) -> str:
+    """ "Ủy ban nhân dân huyện Mộc Châu" for a district — an agency signs, not a place."""
+    if unit.kind not in GOVERNED_KINDS:
+        return unit.name
+    return f"Ủy ban nhân dân {unit.name[:1].lower()}{unit.name[1:]}"
+
+
+def unit_award_day(session: Session, round_: Round) -> date:
+    """The day the unit finalised its own judging (its prizes' date), else today."""
+    judging = stages.unit_judging(session, round_.id)
+    finalised = judging.finalised_at if judging is not None else None
+    return (finalised or utcnow()).date()
+
+
 def unit_issuance(
     round_: Round,
     day: date,
@@ -128,7 +152,7 @@ def unit_issuance(
     """The unit as issuing body of its own certificates, from what its organiser typed (on
     the page or the command line: cleaned, NFC, and refused when missing or too long)."""
     typed = {
-        "body": round_.unit.name if body is None else body,
+        "body": default_issuing_body(round_.unit) if body is None else body,
         "parent_body": parent_body,
         "code": round_.unit.code if code is None else code,
         "place": place,
@@ -167,7 +191,9 @@ def unit_certificates_docx(
             )
         raise InvalidInput(_l("Đơn vị không có bài đoạt giải nào để cấp giấy chứng nhận."))
     return certificate_render.render_certificates(
-        certificate_render.default_template(), _certificates(round_.contest, found), issuance
+        certificate_render.default_template(),
+        _certificates(session, round_.contest, found),
+        issuance,
     )
 
 

@@ -380,8 +380,9 @@ def unit_certificates(slug: str, code: str):
         abort(404)
     form = UnitCertificateForm()
     if request.method == "GET":
-        form.body.data, form.code.data = round_.unit.name, round_.unit.code
-        form.day.data = utcnow().date()
+        form.body.data = certificates.default_issuing_body(round_.unit)
+        form.code.data = round_.unit.code
+        form.day.data = certificates.unit_award_day(db.session, round_)
     elif form.validate_on_submit():
         with user_action() as action:
             issuance = certificates.unit_issuance(

