@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from anthology.errors import BookBuildError
 from anthology.services import builds, certificates, papers, printing, proposals, publication
+from anthology.services import settings as book_settings
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.models import ExemplarProfile
 from contest.platform import storage
@@ -71,6 +72,7 @@ def build_command(slug: str, out: str, formats: str) -> None:
     try:
         with command_unit_of_work() as uow:
             contest = get_contest(slug)
+            gaps = book_settings.colophon_gaps(book_settings.settings_for(uow.session, contest))
             try:
                 written = builds.build_book(
                     uow.session, contest, os.path.abspath(out), wanted, notes
@@ -90,6 +92,11 @@ def build_command(slug: str, out: str, formats: str) -> None:
         click.echo(written[fmt])
     for line in notes:
         click.echo(line, err=True)
+    if gaps:  # the PDF is marked as a proof on every page until they are filled
+        click.echo(
+            _("Bản thảo: trang thông tin xuất bản còn thiếu %(lines)s.", lines="; ".join(gaps)),
+            err=True,
+        )
 
 
 def issuer_options(command):

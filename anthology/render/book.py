@@ -81,6 +81,8 @@ class Book:
     notes: list[str] = field(default_factory=list)
     # When the book was assembled: the EPUB's dcterms:modified (pandoc's sandbox has no clock).
     built_at: datetime | None = None
+    # The colophon's legal lines still empty: the print master is then marked as a proof.
+    colophon_gaps: list[str] = field(default_factory=list)
 
     @property
     def date_line(self) -> str:

@@ -90,6 +90,10 @@ def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
     walk(tree)
 
 
+# Printed discreetly at the head of every page while a legal line of the colophon is empty.
+PROOF_MARK = "BẢN THẢO — chưa đủ thông tin xuất bản"
+
+
 def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
     """Everything the template prints besides the body, as plain strings: Typst shows a string
     as text, never as code."""
@@ -97,6 +101,7 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
     return {
         "title": book.title,
         "subtitle": book.subtitle,
+        "proof_mark": PROOF_MARK if book.colophon_gaps else None,
         "authors": [author for author, _titles in book.author_index()],
         "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
         "fonts": FAMILIES,

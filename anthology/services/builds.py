@@ -132,6 +132,7 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         book_uuid=settings.book_uuid,
         categories=contest.category_names,
         built_at=utcnow(),
+        colophon_gaps=book_settings.colophon_gaps(settings),
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.is_essay:

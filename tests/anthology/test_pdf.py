@@ -9,8 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from anthology.services import builds, contents
+from anthology.services import builds, contents, settings
 from contest.platform.db import db
+from tests.conftest import login
 
 THAI_NAME = "ꪼꪕ ꪹꪏꪉ"  # Tai Viet, as a Sơn La author may write a name
 EMOJI = "👨‍👩‍👧"  # one picture made of three people joined
@@ -97,3 +98,33 @@ def test_thai_script_and_emoji_survive(pdf):
     text = "".join(texts)
     assert THAI_NAME in text
     assert "👨" in text and "👧" in text
+
+
+def test_a_proof_mark_stands_on_every_page_exactly_while_the_colophon_lacks_a_legal_line(
+    pdf, finalised, world, tmp_path, runner, client
+):
+    """Issue 27: the demo's colophon is complete — no page says it is a proof; without its
+    licence, every page does, the CLI names what is missing and the book page says so."""
+    _reader, texts = pdf
+    assert not any("BẢN THẢO" in text for text in texts)
+    contest = finalised["contest"]
+    settings.settings_for(db.session, contest).licence = ""
+    db.session.commit()
+    written = builds.build_book(db.session, contest, str(tmp_path / "proof"), ("pdf",))
+    pages = [page.extract_text() for page in PdfReader(written["pdf"]).pages]
+    assert all("BẢN THẢO — chưa đủ thông tin xuất bản" in text for text in pages)
+    result = runner.invoke(
+        args=[
+            "anthology",
+            "build",
+            contest.slug,
+            "--out",
+            str(tmp_path / "cli"),
+            "--format",
+            "docx",
+        ]
+    )
+    assert result.exit_code == 0 and "Giấy phép xuất bản" in result.stderr
+    login(client, world["users"]["province"])
+    page = client.get(f"/anthology/{contest.slug}/").get_data(as_text=True)
+    assert 'id="proof-mark"' in page and "Giấy phép xuất bản" in page
