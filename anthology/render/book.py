@@ -120,12 +120,28 @@ class Book:
         """`1.3 – Gương điển hình …` for Part II's headings and the table of contents."""
         return f"{code} – {self.categories.get(code, '')}"
 
-    def author_index(self) -> list[tuple[str, list[str]]]:
-        """Authors in Vietnamese order (by given name, then the rest), with their essays."""
-        index: dict[str, list[str]] = {}
+    def author_index(self) -> list[tuple[str, list[BookEssay]]]:
+        """Authors in Vietnamese order (by given name, then the rest), with their essays. Two
+        authors of one name are two entries, told apart by their unit as Vietnamese indexes
+        do: "Phạm Thị Phượng (Huyện Mộc Châu)"."""
+        index: dict[tuple[str, str], list[BookEssay]] = {}
         for essay in self.essays:
-            index.setdefault(essay.author, []).append(essay.title)
-        return sorted(index.items(), key=lambda item: _name_key(item[0]))
+            index.setdefault((essay.author, essay.unit), []).append(essay)
+        units_of: dict[str, set[str]] = {}
+        for author, unit in index:
+            units_of.setdefault(author, set()).add(unit)
+        entries = [
+            (f"{author} ({unit})" if len(units_of[author]) > 1 else author, essays)
+            for (author, unit), essays in index.items()
+        ]
+        return sorted(entries, key=lambda item: _name_key(item[0].split(" (")[0]) + (item[0],))
+
+    @property
+    def authors(self) -> list[str]:
+        """Every author's name once, in the index's order (the documents' metadata)."""
+        return list(
+            dict.fromkeys(e.author for _label, essays in self.author_index() for e in essays)
+        )
 
 
 def _name_key(name: str) -> tuple:
@@ -161,7 +177,7 @@ def metadata(book: Book, pictures: int = 0, described: int = 0) -> dict:
         "rights": book.rights,
         "date": str(book.year),
         "creator": [{"role": "editor", "text": book.publisher}],
-        "contributor": [{"role": "author", "text": author} for author, _ in book.author_index()],
+        "contributor": [{"role": "author", "text": author} for author in book.authors],
         "toc-title": "Mục lục",
         "accessModes": ["textual", "visual"] if pictures else ["textual"],
         "accessModeSufficient": ["textual"] if all_described else ["textual,visual"],
@@ -223,8 +239,8 @@ def render(book: Book, *, for_docx: bool) -> str:
         add(f'::: {{custom-style="TOC Heading"}}\nMục lục\n:::\n\n{TOC_MARK}\n\n{BODY_MARK}\n')
     add(render_body(book))
     add("# Chỉ mục tác giả {#chi-muc}\n")
-    for author, titles in book.author_index():
-        add(f"**{esc(author)}**: " + "; ".join(f"*{esc(t)}*" for t in titles) + "  ")
+    for label, essays in book.author_index():
+        add(f"**{esc(label)}**: " + "; ".join(f"*{esc(e.title)}*" for e in essays) + "  ")
     add("")
     return "\n".join(out)
 

@@ -102,7 +102,7 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
         "title": book.title,
         "subtitle": book.subtitle,
         "proof_mark": PROOF_MARK if book.colophon_gaps else None,
-        "authors": [author for author, _titles in book.author_index()],
+        "authors": book.authors,
         "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
         "fonts": FAMILIES,
         "font_size": 10.5 if page.size == "A5" else 11.5,
@@ -123,15 +123,8 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
             for number, essay in enumerate(book.essays, start=1)
         ],
         "author_index": [
-            {
-                "author": author,
-                "essays": [
-                    {"title": essay.title, "key": essay.key}
-                    for essay in book.essays
-                    if essay.author == author
-                ],
-            }
-            for author, _titles in book.author_index()
+            {"author": label, "essays": [{"title": e.title, "key": e.key} for e in essays]}
+            for label, essays in book.author_index()
         ],
     }
 

@@ -274,13 +274,34 @@ def test_the_author_index_follows_the_vietnamese_alphabet():
             BookEssay(f"bai-{i}", f"Bài {i}", name, "", "", "") for i, name in enumerate(authors)
         ],
     )
-    assert [name for name, _titles in book.author_index()] == [
+    assert [name for name, _essays in book.author_index()] == [
         "Tòng Thị Ánh",
         "Lường Văn Dũng",
         "Quàng Văn Đông",
         "Cầm Thị Thanh",
         "Lò Văn Thắng",
     ]
+
+
+def test_namesakes_are_two_entries_of_the_index_told_apart_by_their_unit():
+    """Issue 27: two authors named Phạm Thị Phượng from two units were one entry; the
+    same author's two essays stay one."""
+    from anthology.render.book import Book, BookEssay
+
+    essays = [
+        BookEssay("bai-1", "Bài A", "Phạm Thị Phượng", "Huyện Mộc Châu", "", ""),
+        BookEssay("bai-2", "Bài B", "Phạm Thị Phượng", "Huyện Yên Châu", "", ""),
+        BookEssay("bai-3", "Bài C", "Phạm Thị Phượng", "Huyện Mộc Châu", "", ""),
+        BookEssay("bai-4", "Bài D", "Lò Văn An", "Huyện Mộc Châu", "", ""),
+    ]
+    book = Book("s", "T", "", "P", 2020, "", "", "", essays=essays)
+    index = [(label, [e.title for e in found]) for label, found in book.author_index()]
+    assert index == [
+        ("Lò Văn An", ["Bài D"]),
+        ("Phạm Thị Phượng (Huyện Mộc Châu)", ["Bài A", "Bài C"]),
+        ("Phạm Thị Phượng (Huyện Yên Châu)", ["Bài B"]),
+    ]
+    assert book.authors == ["Lò Văn An", "Phạm Thị Phượng"]
 
 
 HOSTILE_BLOCKS = (
