@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
+from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, User
 from contest.platform.db import db, utcnow
 from contest.platform.uow import end_reads
@@ -28,7 +29,7 @@ from judging.services import (
     stages,
     units,
 )
-from judging.states import ResultState
+from judging.states import ResultState, StageState, UnitJudgingState
 
 judging_cli = AppGroup("judging", help="Chấm thi cấp tỉnh.")
 results_cli = AppGroup("results", help="Kết quả.")
@@ -138,13 +139,12 @@ def status_command(slug: str, unit_code: str | None, as_json: bool) -> None:
     contest = get_contest(slug)
     round_ = _scope(contest, unit_code)
     status = reports.judging_status(db.session, contest, round_)
-    stage = stages.current_stage(db.session, contest, round_.id if round_ else None)
-    phase = contest.phase if round_ is None else stages.unit_judging(db.session, round_.id).state
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False))
         return
     # The JSON keeps the states' codes (for scripts); people read them in words.
-    stage_state = stage.state.label if stage else None
+    phase = (ContestPhase if round_ is None else UnitJudgingState)(status["phase"])
+    stage_state = StageState(status["stage_state"]).label if status["stage_state"] else None
     click.echo(f"{slug}: {phase.label}, {status['stage']} ({stage_state})")
     click.echo(
         _(

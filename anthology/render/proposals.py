@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 
 from anthology.render import decree30
 from anthology.render.reports import Paper
+from contest.platform.spreadsheets import append_as_data
 
 HEADER = ["STT", "Tập thể, cá nhân", "Đơn vị", "Lĩnh vực", "Thành tích tóm tắt"]
 
@@ -64,7 +65,7 @@ def proposals_xlsx(rows: list[Proposed]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i, r in enumerate(rows, 1):
-        sheet.append([i, f"{r.name} ({r.kind})", r.unit, r.category, r.justification])
+        append_as_data(sheet, [i, f"{r.name} ({r.kind})", r.unit, r.category, r.justification])
     for letter, width in zip("ABCDE", (6, 40, 32, 30, 70), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2):

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 
 from anthology.render import charts, decree30
 from anthology.render.certificates import Issuance
+from contest.platform.spreadsheets import append_as_data
 
 
 def amount_in_words(amount: int) -> str:
@@ -290,12 +291,13 @@ def summary_xlsx(summary, labels: dict) -> bytes:
 
 
 def _rows(sheet, header: list[str], rows: list[list]) -> None:
+    """A bold, frozen header, then the rows as data (a name like "=HYPERLINK(…)" stays text)."""
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        append_as_data(sheet, row)
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
@@ -316,6 +318,7 @@ def _chart(sheet, title: str, column: int, count: int, anchor: str) -> None:
 
 @dataclass(frozen=True)
 class Winner:
+    author_id: int  # an author may win twice: the decision counts people and prizes apart
     prize: str
     author: str
     unit: str
@@ -348,8 +351,8 @@ def decision_docx(
     decree30.paragraph(document, "QUYẾT ĐỊNH:", 14, bold=True, before=12, after=12)
     decree30.body(
         document,
-        f"Điều 1. Khen thưởng {len(winners)} tác giả đoạt giải {contest_title} "
-        "(có danh sách kèm theo).",
+        f"Điều 1. Khen thưởng {len({w.author_id for w in winners})} tác giả với {len(winners)} "
+        f"bài đoạt giải {contest_title} (có danh sách kèm theo).",
     )
     levels = "; ".join(
         f"{decree30.prize_phrase(name)}: {n} giải, mỗi giải {decree30.format_number(amount)} đồng"

@@ -91,6 +91,7 @@ def prize_decision(
         ladder.setdefault(level.name, [level.name, 0, level.amount])[1] += 1
     winners = [
         reports.Winner(
+            author_id=a.entry.author_id,
             prize=a.prize_level.name,
             author=a.entry.author.full_name,
             unit=a.entry.author_unit.name,

@@ -9,8 +9,9 @@ nothing at all before the board publishes."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import force_locale
@@ -30,12 +31,12 @@ from anthology.services.contents import items, winners
 from contest.categories import SUBJECT_KINDS
 from contest.documents.converter import markdown_to_html
 from contest.lifecycles import ContestPhase
-from contest.models import Contest, Entry, ExemplarProfile, User
+from contest.models import Contest, Entry, ExemplarProfile, Unit, User
 from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.states import advance
-from contest.platform.text import nfc
+from contest.platform.text import nfc, without_control_characters
 from judging.services import notices
 from judging.services.reports import awards
 
@@ -43,6 +44,12 @@ TITLE_MAX = 200
 BODY_MAX = 5000
 PUBLIC_BOOK_FORMATS = ("pdf", "epub")
 MAX_WIDGET_ORIGINS = 20
+# A host name as a header may carry it: labels of letters, digits and inner hyphens.
+HOSTNAME = re.compile(
+    r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+)
+# The same news posted again within this time is a second click, not news.
+REPEAT_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class PublicWinner:
     """One prize winner as the public reads it: the title as printed in the book."""
 
     entry_id: int
+    unit_id: int
     prize: str
     prize_position: int
     is_shared: bool
@@ -141,6 +149,7 @@ def public_winners(session: Session, contest: Contest) -> list[PublicWinner]:
         found.append(
             PublicWinner(
                 entry_id=entry.id,
+                unit_id=entry.author_unit_id,
                 prize=award.prize_level.name,
                 prize_position=award.prize_level.position,
                 is_shared=award.is_shared,
@@ -157,6 +166,13 @@ def public_winners(session: Session, contest: Contest) -> list[PublicWinner]:
             )
         )
     return found
+
+
+def unit_winners(session: Session, contest: Contest, unit: Unit) -> list[PublicWinner]:
+    """The published winners whose author belongs to `unit` or to a unit below it."""
+    return [
+        w for w in public_winners(session, contest) if session.get(Unit, w.unit_id).is_within(unit)
+    ]
 
 
 @dataclass(frozen=True)
@@ -224,14 +240,21 @@ def announcements(session: Session, contest: Contest | None = None) -> list[Anno
 def post_announcement(
     session: Session, contest: Contest, actor: User | None, title: str, body: str, now: datetime
 ) -> Announcement:
-    """A piece of news for the public page and the feed (a published contest's only)."""
-    title, body = nfc(title).strip(), nfc(body).strip()
+    """A piece of news for the public page and the feed (a published contest's only); the
+    same news again within a minute (a second click) is refused."""
+    title = nfc(without_control_characters(title or "")).strip()
+    body = nfc(without_control_characters(body or "")).strip()
     if contest.is_draft:
         raise IllegalTransition(_l("Công bố cuộc thi trước khi đăng tin."))
     if not title or len(title) > TITLE_MAX:
         raise InvalidInput(_l("Tiêu đề tin cần có, tối đa %(n)d ký tự.", n=TITLE_MAX))
     if len(body) > BODY_MAX:
         raise InvalidInput(_l("Nội dung tin tối đa %(n)d ký tự.", n=BODY_MAX))
+    if any(
+        n.title == title and n.body == body and now - n.posted_at < REPEAT_WINDOW
+        for n in announcements(session, contest)
+    ):
+        raise IllegalTransition(_l("Tin này vừa được đăng."))
     news = Announcement(
         contest_id=contest.id,
         title=title,
@@ -264,30 +287,42 @@ def portal_settings(session: Session, contest: Contest) -> PortalSettings:
 def parse_origins(text: str) -> list[str]:
     """Origins a line (`https://congthongtin.sonla.gov.vn`): scheme and host, an optional
     port, nothing else — a path, a wildcard, a quote or a `;` would widen or break the
-    widget's `frame-ancestors`. Refused whole, naming the first bad line."""
+    widget's `frame-ancestors`. A Vietnamese domain is written in its ASCII form (punycode),
+    as a header must be. Refused whole, naming the first bad line."""
     found: list[str] = []
     for line in nfc(text).split():
-        parts = urlsplit(line)
-        host = parts.hostname or ""
-        if (
-            parts.scheme not in ("http", "https")
-            or not host
-            or parts.path not in ("", "/")
-            or parts.query
-            or parts.fragment
-            or parts.username
-            or parts.password
-            or not all(c.isalnum() or c in ".-:" for c in parts.netloc)
-        ):
+        origin = _origin(line)
+        if origin is None:
             raise InvalidInput(
                 _l("«%(line)s» không phải một địa chỉ trang (https://tên-miền).", line=line[:80])
             )
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
         if origin not in found:
             found.append(origin)
     if len(found) > MAX_WIDGET_ORIGINS:
         raise InvalidInput(_l("Tối đa %(n)d trang được nhúng.", n=MAX_WIDGET_ORIGINS))
     return found
+
+
+def _origin(line: str) -> str | None:
+    """`scheme://host[:port]` in ASCII, or None when `line` is anything more or less."""
+    parts = urlsplit(line)
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii").lower()
+        port = parts.port
+    except (UnicodeError, ValueError):
+        return None
+    if (
+        parts.scheme not in ("http", "https")
+        or not HOSTNAME.fullmatch(host)
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or parts.netloc.endswith(":")
+        or port == 0
+    ):
+        return None
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
 def save_widget_origins(

@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from anthology.services.summary import SENT, summary
+from anthology.services.summary import SENT, coverage, uncovered
 from contest.models import Contest, Entry, Unit
+from contest.platform.i18n import local_day
 from judging.models import Stage
 from judging.rules.reliability import reliability
 from judging.services.reports import judge_names, score_triples
@@ -61,17 +62,17 @@ def statistics(session: Session, contest: Contest, province_label: str) -> Stati
         )
     ).all()
     by_id = {u.id: u for u in session.scalars(select(Unit))}
-    closes = contest.closes_at.date()
-    days = [submitted.date() for _unit, submitted in rows]
+    closes = local_day(contest.closes_at)
+    days = [local_day(submitted) for _unit, submitted in rows]
     found = Statistics(
-        first=min([*days, contest.opens_at.date()]),
-        last=max([*days, min(closes, contest.opens_at.date() + timedelta(days=1))]),
+        first=min([*days, local_day(contest.opens_at)]),
+        last=max([*days, min(closes, local_day(contest.opens_at) + timedelta(days=1))]),
         closes=closes,
     )
     per_unit: dict[str, Counter[date]] = {}
     for unit_id, submitted in rows:
         name = _top_unit(by_id[unit_id], by_id).name
-        per_unit.setdefault(name, Counter())[submitted.date()] += 1
+        per_unit.setdefault(name, Counter())[local_day(submitted)] += 1
     ranked = sorted(per_unit.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     found.timeline = {province_label: sorted(Counter(days).items())}
     for name, counts in ranked[:TOP_UNITS]:
@@ -81,9 +82,8 @@ def statistics(session: Session, contest: Contest, province_label: str) -> Stati
         (name, sum(counts.values()), sum(n for d, n in counts.items() if since <= d <= closes))
         for name, counts in ranked
     ]
-    figures = summary(session, contest)
-    found.categories = figures.by_category
-    found.gaps = figures.categories_without_exemplar
+    found.categories = coverage(session, contest)
+    found.gaps = uncovered(found.categories)
     found.stages = [_stage(session, stage, province_label) for stage in _stages(session, contest)]
     return found
 

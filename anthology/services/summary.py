@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from anthology.services.contents import items
 from contest.categories import SUBJECT_KINDS
-from contest.lifecycles import EntryState
+from contest.lifecycles import EntryState, ProfileState
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit
 from contest.quotas import Forwarding
 from contest.services.queries import contest_status
@@ -85,27 +85,19 @@ class Summary:
 
     @property
     def categories_without_exemplar(self) -> list[tuple[str, str]]:
-        """Categories no sent essay and no profile covers: the gap the propaganda must fill."""
-        return [(code, name) for code, name, e, p in self.by_category if not e and not p]
+        return uncovered(self.by_category)
 
 
 def summary(session: Session, contest: Contest) -> Summary:
     """Every figure of the report for `contest` (its judging finalised or not)."""
     found = Summary(contest, contest_status(session, contest), judging_status(session, contest))
     found.rounds = _rounds(session, contest)
-    sent = select(Entry).where(Entry.contest_id == contest.id, Entry.state.in_(SENT))
-    entries = list(session.scalars(sent))
-    per_category = Counter(e.subject_category for e in entries)
-    profiles = Counter(
+    found.by_category = coverage(session, contest)
+    kinds = Counter(
         session.scalars(
-            select(ExemplarProfile.category).where(ExemplarProfile.contest_id == contest.id)
+            select(Entry.subject_kind).where(Entry.contest_id == contest.id, Entry.state.in_(SENT))
         )
     )
-    found.by_category = [
-        (code, name, per_category.get(code, 0), profiles.get(code, 0))
-        for code, name in contest.category_names.items()
-    ]
-    kinds = Counter(e.subject_kind for e in entries)
     found.by_kind = [(str(label), kinds.get(kind, 0)) for kind, label in SUBJECT_KINDS.items()]
     found.by_unit = _by_unit(session, contest)
     ranked = awards(session, contest, prize_winners_only=True) if contest.is_finalised else []
@@ -126,6 +118,34 @@ def summary(session: Session, contest: Contest) -> Summary:
         else 0
     )
     return found
+
+
+def coverage(session: Session, contest: Contest) -> list[tuple[str, str, int, int]]:
+    """(code, name, essays sent, profiles sent) of every category, in the contest's order."""
+    essays = Counter(
+        session.scalars(
+            select(Entry.subject_category).where(
+                Entry.contest_id == contest.id, Entry.state.in_(SENT)
+            )
+        )
+    )
+    profiles = Counter(
+        session.scalars(
+            select(ExemplarProfile.category).where(
+                ExemplarProfile.contest_id == contest.id,
+                ExemplarProfile.state != ProfileState.DRAFT,  # as essays: sent ones only
+            )
+        )
+    )
+    return [
+        (code, name, essays.get(code, 0), profiles.get(code, 0))
+        for code, name in contest.category_names.items()
+    ]
+
+
+def uncovered(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str]]:
+    """Categories no sent essay and no profile covers: the gap the propaganda must fill."""
+    return [(code, name) for code, name, essays, profiles in rows if not essays and not profiles]
 
 
 def _rounds(session: Session, contest: Contest) -> list[RoundRow]:

@@ -29,7 +29,8 @@ class NotPublished(Exception):
 
 
 @bp.errorhandler(NotPublished)
-def _not_published(error: NotPublished):
+@bp.errorhandler(404)  # any other 404 of an API address (a refused one) answers in JSON too
+def _not_published(error: Exception):
     return _cached(jsonify(error="not_found", message=_("Không có dữ liệu công khai.")), 404)
 
 

@@ -16,6 +16,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,12 +26,12 @@ from sqlalchemy import select
 from anthology.services import feed, publication
 from contest.documents import pictures
 from contest.documents.sanitise import essay_markup
-from contest.models import Contest
+from contest.models import Contest, Unit
 from contest.platform import storage
 from contest.platform.config import setting
 from contest.platform.db import db
 from contest.platform.throttle import limiter
-from contest.services.queries import find_unit_round
+from contest.services.queries import find_round
 from judging.services import units as unit_judging
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -42,9 +43,10 @@ BOOK_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
 
 
 def shared_cache(response: Response) -> Response:
-    """Public answers may be kept by proxies for a minute, for anonymous visitors only: a
-    signed-in page carries its reader's name in the header and stays out of every cache."""
-    if not current_user.is_authenticated:
+    """A token-free public answer (feed, files, pictures, widget) may be kept by proxies for
+    a minute, for anonymous visitors only — never one that set a session cookie. Pages built
+    on the site's layout are not shared: they carry the visitor's own form token."""
+    if not current_user.is_authenticated and not session.modified:
         response.cache_control.public = True
         response.cache_control.max_age = PUBLIC_MAX_AGE_SECONDS
         response.vary.add("Cookie")
@@ -60,7 +62,7 @@ def public_contest(slug: str) -> Contest:
 
 
 def _page(template: str, **values) -> Response:
-    return shared_cache(current_app.make_response(render_template(template, **values)))
+    return current_app.make_response(render_template(template, **values))
 
 
 @bp.route("/<slug>/")
@@ -128,18 +130,20 @@ def _book_profile(contest: Contest, profile_id: int):
 
 @bp.route("/<slug>/units/<code>")
 def unit(slug: str, code: str):
-    """A unit's winners at the province and, when it judged its own round, its own prizes."""
+    """A unit's winners at the province (its communes' included) and, when it judged its
+    own round, its own prizes."""
     contest = public_contest(slug)
-    round_ = find_unit_round(db.session, contest, code)
-    winners = [
-        w for w in publication.public_winners(db.session, contest) if w.unit_code == code.upper()
-    ]
-    own = unit_judging.winners(db.session, round_) if round_ and not round_.is_province else []
-    if round_ is None and not winners:
+    found = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    if found is None:
         abort(404)
-    unit_name = round_.unit.name if round_ else winners[0].unit_name
+    round_ = find_round(db.session, contest, found.id)
+    own = unit_judging.winners(db.session, round_) if round_ and not round_.is_province else []
     return _page(
-        "anthology/public/unit.html", contest=contest, unit_name=unit_name, winners=winners, own=own
+        "anthology/public/unit.html",
+        contest=contest,
+        unit_name=found.name,
+        winners=publication.unit_winners(db.session, contest, found),
+        own=own,
     )
 
 
@@ -169,9 +173,10 @@ def widget(slug: str):
         "anthology/public/widget.html",
         contest=contest,
         winners=publication.public_winners(db.session, contest),
+        results_url=absolute(url_for("public.results", slug=slug)),
     )
     response.headers["Content-Security-Policy"] = feed.widget_policy(origins)
-    return response
+    return shared_cache(response)  # its own page: no form, no token
 
 
 def absolute(path: str) -> str:

@@ -93,7 +93,7 @@ def withdraw_news(slug: str, news_id: int):
     contest = province_contest(slug)
     news = db.get_or_404(Announcement, news_id)
     if news.contest_id != contest.id:
-        return _back(slug)
+        abort(404)
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã gỡ tin.")) as done:
             publication.withdraw_announcement(done.session, news, current_user, utcnow())

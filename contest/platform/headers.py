@@ -5,7 +5,9 @@ essays' pictures: `sandbox`) keeps it."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import re
+
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,6 +31,7 @@ HEADERS = {
 }
 
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 HSTS = "max-age=31536000; includeSubDomains"
 # Stylesheets, scripts and icons: kept by browsers and proxies for an hour, then revalidated
 # by their ETag (their URLs carry no version, so a new release shows within the hour).
@@ -48,6 +51,13 @@ def init_app(app: Flask) -> None:
         app.config.update(
             SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
         )
+
+    @app.before_request
+    def refuse_control_characters() -> None:
+        """No page's address holds a control character; a NUL byte would otherwise reach
+        PostgreSQL, which refuses it with a server error, through any slug or code."""
+        if CONTROL_CHARACTERS.search(request.path):
+            abort(404)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

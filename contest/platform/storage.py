@@ -25,7 +25,10 @@ def entry_dir(storage_key: str) -> str:
 
 
 def safe_join(base: str, relative: str) -> str | None:
-    """The path of `relative` inside `base`, or None if it would step outside it."""
+    """The path of `relative` inside `base`, or None if it would step outside it (or is no
+    path at all: a NUL byte in an address)."""
+    if "\x00" in relative:
+        return None
     path = os.path.realpath(os.path.join(base, relative))
     return path if path.startswith(os.path.realpath(base) + os.sep) else None
 

@@ -78,10 +78,11 @@ def read_action(errors: tuple[type[Exception], ...] = (DomainError,)) -> Iterato
 
 
 def flash_form_errors(form: Any) -> None:
-    """A form posted from a page that redirects back: its refusals as flashed messages."""
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "error")
+    """A form posted from a page that redirects back: its refusals as flashed messages, each
+    naming its field ("Tiêu đề: Trường này là bắt buộc.")."""
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "error")
 
 
 def attachment(data: bytes, mimetype: str, name: str) -> Response:

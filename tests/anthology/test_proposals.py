@@ -128,3 +128,18 @@ def test_the_cli_proposes_and_writes_the_list(runner, world, finalised, tmp_path
     out = tmp_path / "de-nghi.xlsx"
     written = runner.invoke(args=["reports", "proposals", SLUG, "--out", str(out)])
     assert written.exit_code == 0 and out.exists()
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_sheet(client, world, finalised):
+    contest = finalised["contest"]
+    candidate = proposals.candidates(db.session, contest)[0]
+    candidate.name = '=HYPERLINK("http://evil.example","x")'
+    proposals.propose(db.session, candidate, None, "=1+1")
+    db.session.commit()
+    login(client, world["users"]["province"])
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/anthology/{SLUG}/papers/proposals.xlsx").data)
+    ).active
+    row = next(sheet.iter_rows(min_row=2))
+    assert all(cell.data_type != "f" for cell in row)
+    assert row[1].value.startswith("=HYPERLINK") and row[4].value == "=1+1"

@@ -81,8 +81,14 @@ def test_the_public_reads_the_winners_with_subjects_and_categories_and_nothing_e
         assert client.get(f"{BASE}/essays/{lost[0].id}").status_code == 404
     essay = client.get(f"{BASE}/essays/{won[0].id}").get_data(as_text=True)
     assert won[0].title in essay and won[0].body_text.split()[5] in essay
+    # A page on the site's layout carries the visitor's own form token: never shared by a
+    # proxy. Token-free answers (the widget, the feed) are, for a minute.
     response = client.get(f"{BASE}/")
-    assert response.cache_control.public and response.cache_control.max_age == 60
+    assert not response.cache_control.public
+    for token_free in (f"{BASE}/widget", f"{BASE}/feed.atom"):
+        answer = client.get(token_free)
+        assert answer.cache_control.public and answer.cache_control.max_age == 60
+        assert "Set-Cookie" not in answer.headers
 
 
 def test_publishing_is_audited_posts_the_news_and_mails_the_authors_once(
@@ -127,6 +133,33 @@ def test_the_feed_is_atom_with_the_news_of_published_contests(client, world, fin
         assert all(e.link.startswith("http") for e in parsed.entries)
     home = client.get("/").get_data(as_text=True)
     assert 'rel="alternate" type="application/atom+xml"' in home
+
+
+def test_news_loses_its_control_characters_and_a_second_click_posts_nothing(
+    client, world, finalised, board
+):
+    contest = finalised["contest"]
+    news = publication.post_announcement(
+        db.session, contest, board, "Tin\x0bmới\u202e", "Dòng\x00 một", NOW
+    )
+    assert (news.title, news.body) == ("Tinmới", "Dòng một")
+    with pytest.raises(DomainError, match="vừa được đăng"):
+        publication.post_announcement(db.session, contest, board, "Tinmới", "Dòng một", NOW)
+    db.session.commit()
+    parsed = feedparser.parse(client.get("/public/feed.atom").data)
+    assert not parsed.bozo and [e.title for e in parsed.entries] == ["Tinmới"]
+
+
+def test_no_address_with_a_control_character_reaches_the_database(client, world, finalised, board):
+    _publish(finalised, board)
+    for path in (
+        "/public/a%00b/",
+        "/public/a%00b/feed.atom",
+        "/api/v1/contests/a%00b",
+        f"{BASE}/units/a%00b",
+        f"{BASE}/essays/1/media/a%00b.png",
+    ):
+        assert client.get(path).status_code == 404, path
 
 
 def test_news_is_checked_and_a_draft_has_none(world, finalised, board):
@@ -223,12 +256,34 @@ def test_profiles_and_unit_pages_show_the_book_s_and_the_unit_s_winners(
     winner = publication.public_winners(db.session, contest)[0]
     unit_page = client.get(f"{BASE}/units/{winner.unit_code.lower()}").get_data(as_text=True)
     assert winner.title in unit_page
+    # A district's page holds its communes' winners too; the province's, everyone's.
+    everyone = publication.public_winners(db.session, contest)
+    assert publication.unit_winners(db.session, contest, world["units"]["SL"]) == everyone
+    district = world["units"]["MCH"]
+    assert publication.unit_winners(db.session, contest, district) == [
+        w for w in everyone if w.unit_code in ("MCH", "MCH-CSO")
+    ]
     assert client.get(f"{BASE}/units/KHONGCO").status_code == 404
+
+
+def test_a_vietnamese_domain_is_kept_in_its_ascii_form():
+    assert publication.parse_origins(
+        "https://sởgd.vn\nhttps://SonLa.gov.vn/\nhttp://b.vn:8080"
+    ) == [
+        "https://xn--sgd-vnz.vn",
+        "https://sonla.gov.vn",
+        "http://b.vn:8080",
+    ]
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "https://a.vn:８０",
+        "https://a.vn:",
+        "https://a.vn:99999",
+        "http://x:y",
+        "https://a..vn",
         "*",
         "https://sonla.gov.vn; script-src *",
         "https://sonla.gov.vn/path",
@@ -300,7 +355,7 @@ def test_the_board_publishes_posts_and_withdraws_from_its_page(client, world, fi
         data={"csrf_token": token, "title": "", "body": ""},
         follow_redirects=True,
     )
-    assert "Tiêu đề" in answer.get_data(as_text=True)
+    assert "Tiêu đề: Trường này là bắt buộc." in answer.get_data(as_text=True)
     client.post(
         f"/anthology/{SLUG}/publication/withdraw",
         data={"csrf_token": token, "reason": ""},
