@@ -65,9 +65,21 @@ def results_news(slug: str, title: str, body: str) -> None:
 @click.argument("slug")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False))
 @click.option("--format", "formats", default="docx,epub,pdf", show_default=True)
-def build_command(slug: str, out: str, formats: str) -> None:
-    """Write OUT/SLUG.docx, .epub and .pdf (or the formats asked for); print their paths."""
+@click.option(
+    "--trim",
+    "trim_size",
+    default=None,
+    help="Khổ sách cho lần dựng này: A5, B5, A4 hoặc rộng x cao theo mm (145x205).",
+)
+def build_command(slug: str, out: str, formats: str, trim_size: str | None) -> None:
+    """Write OUT/SLUG.docx, .epub and .pdf (or the formats asked for); print their paths.
+    With --trim, this build's trim size instead of the book's settings."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    if trim_size is not None:
+        try:
+            trim_size = book_settings.checked_trim(trim_size)
+        except DomainError as error:
+            raise click.ClickException(str(error)) from error
     notes: list[str] = []
     try:
         with command_unit_of_work() as uow:
@@ -75,7 +87,7 @@ def build_command(slug: str, out: str, formats: str) -> None:
             gaps = book_settings.colophon_gaps(book_settings.settings_for(uow.session, contest))
             try:
                 written = builds.build_book(
-                    uow.session, contest, os.path.abspath(out), wanted, notes
+                    uow.session, contest, os.path.abspath(out), wanted, notes, trim_size
                 )
             except BookBuildError as error:  # which format stopped, and why (`write_book`)
                 raise click.ClickException(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
+from anthology import trim
+
 # "khổ … cm" is the trimmed page: it follows from the page size the organiser chose.
-PAGE_FORMATS_CM = {"A5": "14,8 × 21 cm", "B5": "17,6 × 25 cm", "A4": "21 × 29,7 cm"}
 
 # Fields printed on every book, by their Vietnamese names as the colophon prints them.
 REQUIRED_LINES = {
@@ -67,7 +68,7 @@ def lines(values: dict, page_size: str) -> tuple[list[tuple[str, str]], list[str
     ]
     closing = []
     printing = [f"In {values['print_run']} bản" if values.get("print_run") else "In"]
-    printing.append(f"khổ {PAGE_FORMATS_CM.get(page_size, page_size)}")
+    printing.append(f"khổ {trim.format_cm(page_size)}")
     if values.get("printer"):
         printing.append("tại " + " ".join(str(values["printer"]).split()))
     closing.append(", ".join(printing) + ".")

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
-from anthology.models import PAGE_SIZES
+from anthology import trim
 from contest.forms import ConfirmForm, Form, RowIdField, WholeNumberField, choices
 
 ONE_PER_LINE = _l("Mỗi dòng một người hoặc một cơ quan.")
@@ -58,7 +58,19 @@ class SettingsForm(Form):
     )
     printer = TextAreaField(_l("In tại (tên và địa chỉ nhà in)"))
     legal_deposit = StringField(_l("Nộp lưu chiểu"), description=_l("Ví dụ: quý II năm 2020."))
-    page_size = SelectField(_l("Khổ giấy"), choices=choices((s, s) for s in PAGE_SIZES))
+    page_size = SelectField(
+        _l("Khổ sách"),
+        choices=lambda: (
+            [(key, trim.label(key)) for key in trim.NAMED] + [("custom", _l("Khổ khác"))]
+        ),
+    )
+    custom_size = StringField(
+        _l("Khổ khác (rộng x cao, mm)"),
+        validators=[Length(max=20)],
+        description=_l(
+            "Với «Khổ khác»: ví dụ 150x230. Lề đặt cho khổ B5, các khổ khác theo tỉ lệ."
+        ),
+    )
     margin_mm = IntegerField(_l("Lề (mm)"), validators=[NumberRange(min=5, max=50)])
     # Certificates (Decree 30/2020 form); the issuing body is «Cơ quan ban hành» above.
     certificate_code = StringField(

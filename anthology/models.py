@@ -22,8 +22,6 @@ from contest.models import Contest, Entry, ExemplarProfile, Round, one_of
 from contest.platform.db import created_at, db, intpk
 from contest.platform.states import State, StateColumn, describe
 
-PAGE_SIZES = ("A5", "B5", "A4")
-
 
 class BuildState(State):
     """A book build: queued, then running, then done or failed (never back)."""
@@ -77,10 +75,7 @@ class AnthologySettings(db.Model):
     """Front matter and page set-up, edited in the browser."""
 
     __tablename__ = "anthology_settings"
-    __table_args__ = (
-        CheckConstraint(one_of("page_size", PAGE_SIZES), name="page_size"),
-        CheckConstraint("margin_mm >= 5 AND margin_mm <= 50", name="margin"),
-    )
+    __table_args__ = (CheckConstraint("margin_mm >= 5 AND margin_mm <= 50", name="margin"),)
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), unique=True)
@@ -90,7 +85,8 @@ class AnthologySettings(db.Model):
     year: Mapped[int] = mapped_column()
     rights: Mapped[str] = mapped_column(Text, default="")
     foreword: Mapped[str] = mapped_column(Text, default="")
-    page_size: Mapped[str] = mapped_column(String(4), default="B5")
+    # A `trim` key: A5, B5, A4 or "WxH" in millimetres (checked by the settings service).
+    page_size: Mapped[str] = mapped_column(String(16), default="B5")
     margin_mm: Mapped[int] = mapped_column(default=20)
     cover_path: Mapped[str | None] = mapped_column(String(300))
     certificate_template_path: Mapped[str | None] = mapped_column(String(300))

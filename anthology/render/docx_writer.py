@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from anthology import trim
 from anthology.render.book import BODY_MARK, TOC_MARK, Book, PageSetup
 from anthology.render.docx_package import (
     clean_template_leftovers,
@@ -27,7 +28,6 @@ from anthology.render.docx_package import (
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 from contest.documents import office
 
-PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run
 
 
@@ -91,7 +91,7 @@ def reference_docx(path: str, page: PageSetup) -> None:
     """The styles and page set-up pandoc writes into."""
     document = docx.Document()
     section = document.sections[0]
-    width, height = PAGE_SIZES_MM[page.size]
+    width, height = trim.size_mm(page.size)
     section.page_width, section.page_height = Mm(width), Mm(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(page.margin_mm))

@@ -15,6 +15,7 @@ import sys
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 
+from anthology import trim
 from anthology.errors import BookBuildError
 from anthology.render.book import Book, PageSetup, render_body
 from anthology.render.fonts import FAMILIES, font_files
@@ -23,7 +24,6 @@ from anthology.render.tools import error_tail, run_tool
 from contest.documents.essay_ast import shown_target
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
-PAGE_SIZES_MM = {"A5": (148, 210), "B5": (176, 250), "A4": (210, 297)}
 GUTTER_MM = 5  # the binding's extra inner margin
 # Typst runs in a process of its own, so a layout that never ends can be stopped; its error
 # goes out with the place in the source (`failing_essay` reads it).
@@ -71,7 +71,7 @@ def addresses_in_print(value) -> None:
 def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
     """Landscape pictures span the text block; portraits are capped at a third of its height,
     so a portrait photo never takes a page and pushes its caption to the next."""
-    width, height = PAGE_SIZES_MM[page.size]
+    width, height = trim.size_mm(page.size)
     cap_mm = (height - 2 * page.margin_mm) // 3
 
     def walk(value) -> None:
@@ -97,7 +97,7 @@ PROOF_MARK = "BẢN THẢO — chưa đủ thông tin xuất bản"
 def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
     """Everything the template prints besides the body, as plain strings: Typst shows a string
     as text, never as code."""
-    width, height = PAGE_SIZES_MM[page.size]
+    width, height = trim.size_mm(page.size)
     return {
         "title": book.title,
         "subtitle": book.subtitle,
@@ -105,7 +105,7 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
         "authors": book.authors,
         "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
         "fonts": FAMILIES,
-        "font_size": 10.5 if page.size == "A5" else 11.5,
+        "font_size": 10.5 if width < 160 else 11.5,  # A5 and the 13–14,5 cm books
         "page": {"width": width, "height": height, "margin": page.margin_mm, "gutter": GUTTER_MM},
         "cover": cover,
         "issuing_bodies": book.issuing_bodies,

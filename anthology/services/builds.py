@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from anthology import colophon, render
+from anthology import colophon, render, trim
 from anthology.audit import AnthologyAction
 from anthology.errors import BuildRunning
 from anthology.models import AnthologyBuild, BuildState, BuildStep
@@ -105,14 +105,18 @@ def build_file(build: AnthologyBuild, slug: str, fmt: str) -> str | None:
     return path if os.path.isfile(path) else None
 
 
-def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book, PageSetup]:
-    """The book as data and its page set-up, with pictures and photos copied into `folder`."""
+def assemble_book(
+    session: Session, contest: Contest, folder: str, trim_size: str | None = None
+) -> tuple[Book, PageSetup]:
+    """The book as data and its page set-up, with pictures and photos copied into `folder`;
+    `trim_size` (a `trim` key) replaces the settings' size for this build."""
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
+    size = trim_size or settings.page_size
     prize_of = {a.entry_id: a.prize_level.name for a in winners(session, contest)}
     people, closing = colophon.lines(
-        {key: getattr(settings, key) for key in book_settings.EDITABLE}, settings.page_size
+        {key: getattr(settings, key) for key in book_settings.EDITABLE}, size
     )
     book = Book(
         slug=contest.slug,
@@ -144,7 +148,7 @@ def assemble_book(session: Session, contest: Contest, folder: str) -> tuple[Book
         source = os.path.join(storage.root(), settings.cover_path)
         if _print_copy(source, cover, COVER_SIDE_PX):
             book.cover = cover
-    return book, PageSetup(settings.page_size, settings.margin_mm)
+    return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm))
 
 
 def _lines(text: str) -> list[str]:
@@ -220,13 +224,14 @@ def build_book(
     folder: str,
     formats: tuple[str, ...],
     notes: list[str] | None = None,
+    trim_size: str | None = None,
 ) -> dict[str, str]:
     """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path,
     and adds to `notes` what the build changed in the winners' text (`Book.notes`).
     (The background job runs the same two steps with progress between them: see tasks.py.)"""
     check_formats(formats)
     with render.work_folder(folder) as work:
-        book, page = assemble_book(session, contest, work)
+        book, page = assemble_book(session, contest, work, trim_size)
         written = render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
     if notes is not None:
         notes.extend(book.notes)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from anthology import colophon
+from anthology import colophon, trim
 from anthology.audit import AnthologyAction
 from anthology.errors import NotFinalised, SettingsIncomplete
 from anthology.models import AnthologySettings
@@ -123,6 +123,20 @@ def require_complete(settings: AnthologySettings) -> None:
         )
 
 
+def checked_trim(text: str) -> str:
+    """A trim size as `trim` keeps it, or the reason it is refused."""
+    try:
+        return trim.parse_trim(text)
+    except ValueError as error:
+        raise InvalidInput(
+            _l(
+                "Khổ sách «%(size)s» không dùng được: chọn một khổ có sẵn hoặc ghi rộng x cao "
+                "theo mm (rộng 100–300, cao 140–420, sách đứng), ví dụ 150x230.",
+                size=str(text)[:20],
+            )
+        ) from error
+
+
 def save_settings(
     session: Session, contest: Contest, actor: User | None, **values
 ) -> AnthologySettings:
@@ -139,6 +153,8 @@ def save_settings(
         )
     if values.get("print_run") is not None and values["print_run"] < 1:
         raise InvalidInput(_l("Số lượng in phải là một số dương."))
+    if "page_size" in values:
+        values["page_size"] = checked_trim(values["page_size"])
     settings = settings_for(session, contest)
     for key, value in values.items():
         if value is None and key not in NULLABLE:

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from anthology import trim
 from anthology.errors import PrintError
 from anthology.forms import (
     AddProfileForm,
@@ -103,10 +104,13 @@ def overview(slug: str):
     essay_page = page_of(
         _matching(essays, text) if text else essays, args.page("epage"), BOOK_PAGE_SIZE
     )
+    form = SettingsForm(obj=book)
+    if book.page_size not in trim.NAMED:  # a size in millimetres: «Khổ khác» shows it
+        form.page_size.data, form.custom_size.data = "custom", book.page_size
     return render_template(
         "anthology/overview.html",
         contest=contest,
-        form=SettingsForm(obj=book),
+        form=form,
         settings=book,
         missing=settings.missing_fields(book),
         colophon_gaps=settings.colophon_gaps(book),
@@ -138,6 +142,8 @@ def save_settings(slug: str):
     form = SettingsForm()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in settings.EDITABLE}
+        if values["page_size"] == "custom":
+            values["page_size"] = form.custom_size.data or ""
         with user_action(_("Đã lưu thông tin sách.")) as action:
             settings.save_settings(action.session, contest, current_user, **values)
     else:

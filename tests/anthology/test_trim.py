@@ -1,0 +1,105 @@
+"""Issue 27: Vietnamese trim sizes (14,5 × 20,5 cm, 16 × 24 cm, 13 × 19 cm) and any size in
+millimetres, with margins that scale; on the book page and for one build on the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from anthology import trim
+from anthology.services import builds, settings
+from contest.platform.db import db
+from contest.platform.errors import DomainError
+from tests.conftest import csrf_token, login
+
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("b5", "B5"), ("145x205", "145x205"), (" 150 × 230 mm ", "150x230"), ("130*190", "130x190")],
+)
+def test_sizes_are_read_as_printers_write_them(text, key):
+    assert trim.parse_trim(text) == key
+
+
+@pytest.mark.parametrize("text", ["", "B6", "10x10", "300x200", "145x", "1450x2050", "x"])
+def test_a_size_no_book_could_have_is_refused(text):
+    with pytest.raises(ValueError):
+        trim.parse_trim(text)
+
+
+def test_formats_and_margins():
+    assert trim.format_cm("145x205") == "14,5 × 20,5 cm"
+    assert trim.format_cm("B5") == "17,6 × 25 cm"
+    assert trim.scaled_margin("B5", 20) == 20
+    assert trim.scaled_margin("145x205", 20) == 16
+    assert trim.scaled_margin("A4", 20) == 24
+    assert trim.scaled_margin("130x190", 12) == 12  # never below the floor
+
+
+def test_a_book_of_14_5_by_20_5_cm_builds_at_its_size(finalised, runner, tmp_path):
+    contest = finalised["contest"]
+    result = runner.invoke(
+        args=["anthology", "build", contest.slug, "--out", str(tmp_path), "--format", "pdf",
+              "--trim", "145x205"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(result.output.strip())
+    box = reader.pages[0].mediabox
+    assert round(float(box.width) / MM) == 145 and round(float(box.height) / MM) == 205
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "khổ 14,5 × 20,5 cm" in text
+    # The settings are untouched: the next build is B5 again.
+    assert settings.settings_for(db.session, contest).page_size == "B5"
+    bad = runner.invoke(args=["anthology", "build", contest.slug, "--out", str(tmp_path),
+                              "--trim", "10x10"])  # fmt: skip
+    assert bad.exit_code == 1 and "Khổ sách «10x10»" in bad.output
+
+
+def test_the_book_page_keeps_a_size_in_millimetres(client, world, finalised):
+    contest = finalised["contest"]
+    login(client, world["users"]["province"])
+    page = client.get(f"/anthology/{contest.slug}/").get_data(as_text=True)
+    form = {
+        "csrf_token": csrf_token(page),
+        "title": "Tuyển tập",
+        "publisher": "Hội đồng",
+        "year": "2020",
+        "margin_mm": "20",
+        "page_size": "custom",
+        "custom_size": "150x230",
+    }
+    client.post(f"/anthology/{contest.slug}/settings", data=form)
+    db.session.expire_all()
+    assert settings.settings_for(db.session, contest).page_size == "150x230"
+    page = client.get(f"/anthology/{contest.slug}/").get_data(as_text=True)
+    assert 'value="150x230"' in page and '<option selected value="custom">' in page
+    refused = client.post(
+        f"/anthology/{contest.slug}/settings",
+        data={**form, "custom_size": "10x10"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Khổ sách «10x10» không dùng được" in refused
+    db.session.expire_all()
+    assert settings.settings_for(db.session, contest).page_size == "150x230"
+
+
+def test_the_service_refuses_a_bad_size(world, finalised):
+    with pytest.raises(DomainError, match="không dùng được"):
+        settings.save_settings(
+            db.session,
+            finalised["contest"],
+            None,
+            title="T",
+            publisher="P",
+            page_size="A7",
+        )
+
+
+def test_builds_of_every_named_size_take_their_size(finalised, tmp_path):
+    contest = finalised["contest"]
+    for key in ("160x240", "130x190"):
+        written = builds.build_book(db.session, contest, str(tmp_path / key), ("pdf",), None, key)
+        box = PdfReader(written["pdf"]).pages[0].mediabox
+        assert (round(float(box.width) / MM), round(float(box.height) / MM)) == trim.size_mm(key)
