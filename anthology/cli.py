@@ -71,9 +71,19 @@ def results_news(slug: str, title: str, body: str) -> None:
     default=None,
     help="Khổ sách cho lần dựng này: A5, B5, A4 hoặc rộng x cao theo mm (145x205).",
 )
-def build_command(slug: str, out: str, formats: str, trim_size: str | None) -> None:
+@click.option(
+    "--bleed",
+    "bleed_mm",
+    type=click.FloatRange(0, 5),
+    default=0,
+    help="Phần tràn lề cho nhà in, mm (thường 3); PDF có TrimBox và BleedBox.",
+)
+def build_command(
+    slug: str, out: str, formats: str, trim_size: str | None, bleed_mm: float
+) -> None:
     """Write OUT/SLUG.docx, .epub and .pdf (or the formats asked for); print their paths.
-    With --trim, this build's trim size instead of the book's settings."""
+    With --trim, this build's trim size instead of the book's settings; with --bleed, the
+    PDF's sheets reach that far beyond the trim."""
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     if trim_size is not None:
         try:
@@ -87,7 +97,7 @@ def build_command(slug: str, out: str, formats: str, trim_size: str | None) -> N
             gaps = book_settings.colophon_gaps(book_settings.settings_for(uow.session, contest))
             try:
                 written = builds.build_book(
-                    uow.session, contest, os.path.abspath(out), wanted, notes, trim_size
+                    uow.session, contest, os.path.abspath(out), wanted, notes, trim_size, bleed_mm
                 )
             except BookBuildError as error:  # which format stopped, and why (`write_book`)
                 raise click.ClickException(

@@ -52,6 +52,8 @@ class PageSetup:
 
     size: str = "B5"
     margin_mm: int = 20
+    # Paper added beyond the trim on every side for the cutter (3 mm when a printer asks).
+    bleed_mm: float = 0
 
 
 @dataclass

@@ -14,6 +14,8 @@ import sys
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
 
 from anthology import trim
 from anthology.errors import BookBuildError
@@ -25,13 +27,16 @@ from contest.documents.essay_ast import shown_target
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
 GUTTER_MM = 5  # the binding's extra inner margin
+# The declared standard: PDF/A-2b, with Typst's sRGB output intent, every font embedded.
+PDF_STANDARD = "a-2b"
+MM = 72 / 25.4  # PDF points in a millimetre
 # Typst runs in a process of its own, so a layout that never ends can be stopped; its error
 # goes out with the place in the source (`failing_essay` reads it).
 _COMPILE = (
     "import sys, typst\n"
     "try:\n"
     "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
-    "font_paths=[sys.argv[4]], ignore_system_fonts=True)\n"
+    "font_paths=[sys.argv[4]], ignore_system_fonts=True, pdf_standards=[sys.argv[5]])\n"
     "except typst.TypstError as error:\n"
     "    sys.exit(error.diagnostic or str(error))\n"
 )
@@ -106,7 +111,13 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
         "keywords": ["gương điển hình tiên tiến", "người tốt việc tốt"],
         "fonts": FAMILIES,
         "font_size": 10.5 if width < 160 else 11.5,  # A5 and the 13–14,5 cm books
-        "page": {"width": width, "height": height, "margin": page.margin_mm, "gutter": GUTTER_MM},
+        "page": {
+            "width": width + 2 * page.bleed_mm,
+            "height": height + 2 * page.bleed_mm,
+            "margin": page.margin_mm,
+            "gutter": GUTTER_MM,
+            "bleed": page.bleed_mm,
+        },
         "cover": cover,
         "issuing_bodies": book.issuing_bodies,
         "date_line": book.date_line,
@@ -148,7 +159,7 @@ def write_pdf(
     shutil.copy(TEMPLATE, main)
     fonts = fonts_folder(folder)
     done = run_tool(
-        [sys.executable, "-c", _COMPILE, main, out, folder, fonts],
+        [sys.executable, "-c", _COMPILE, main, out, folder, fonts, PDF_STANDARD],
         _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
         timeout,
     )
@@ -161,7 +172,22 @@ def write_pdf(
                    title=essay, message=message)
             )  # fmt: skip
         raise BookBuildError(_l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message))
+    set_boxes(out, page)
     return out
+
+
+def set_boxes(path: str, page: PageSetup) -> None:
+    """What a printer's preflight reads: the TrimBox where the paper is cut and the BleedBox
+    (the whole sheet) around it; Typst writes only the MediaBox."""
+    reader = PdfReader(path)
+    writer = PdfWriter(clone_from=reader)
+    inset = page.bleed_mm * MM
+    for sheet in writer.pages:
+        left, bottom, right, top = (float(v) for v in sheet.mediabox)
+        sheet.bleedbox = RectangleObject((left, bottom, right, top))
+        sheet.trimbox = RectangleObject((left + inset, bottom + inset, right - inset, top - inset))
+    with open(path, "wb") as fh:
+        writer.write(fh)
 
 
 def failing_essay(book: Book, body: str, message: str) -> str:

@@ -106,10 +106,15 @@ def build_file(build: AnthologyBuild, slug: str, fmt: str) -> str | None:
 
 
 def assemble_book(
-    session: Session, contest: Contest, folder: str, trim_size: str | None = None
+    session: Session,
+    contest: Contest,
+    folder: str,
+    trim_size: str | None = None,
+    bleed_mm: float = 0,
 ) -> tuple[Book, PageSetup]:
     """The book as data and its page set-up, with pictures and photos copied into `folder`;
-    `trim_size` (a `trim` key) replaces the settings' size for this build."""
+    `trim_size` (a `trim` key) replaces the settings' size for this build, and `bleed_mm`
+    adds paper beyond the trim for a printer who asks for it."""
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
@@ -148,7 +153,7 @@ def assemble_book(
         source = os.path.join(storage.root(), settings.cover_path)
         if _print_copy(source, cover, COVER_SIDE_PX):
             book.cover = cover
-    return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm))
+    return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm), bleed_mm)
 
 
 def _lines(text: str) -> list[str]:
@@ -225,13 +230,14 @@ def build_book(
     formats: tuple[str, ...],
     notes: list[str] | None = None,
     trim_size: str | None = None,
+    bleed_mm: float = 0,
 ) -> dict[str, str]:
     """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path,
     and adds to `notes` what the build changed in the winners' text (`Book.notes`).
     (The background job runs the same two steps with progress between them: see tasks.py.)"""
     check_formats(formats)
     with render.work_folder(folder) as work:
-        book, page = assemble_book(session, contest, work, trim_size)
+        book, page = assemble_book(session, contest, work, trim_size, bleed_mm)
         written = render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
     if notes is not None:
         notes.extend(book.notes)

@@ -103,3 +103,36 @@ def test_builds_of_every_named_size_take_their_size(finalised, tmp_path):
         written = builds.build_book(db.session, contest, str(tmp_path / key), ("pdf",), None, key)
         box = PdfReader(written["pdf"]).pages[0].mediabox
         assert (round(float(box.width) / MM), round(float(box.height) / MM)) == trim.size_mm(key)
+
+
+def _mm(box) -> tuple[int, ...]:
+    return tuple(round(float(v) / MM) for v in box)
+
+
+def test_the_print_master_declares_pdf_a_and_its_trim_and_bleed(finalised, runner, tmp_path):
+    """Issue 27: a printer's preflight reads the TrimBox and BleedBox and a declared
+    standard with its output intent; with --bleed 3 the sheet is 3 mm larger on each side."""
+    contest = finalised["contest"]
+    plain = builds.build_book(db.session, contest, str(tmp_path / "plain"), ("pdf",))
+    reader = PdfReader(plain["pdf"])
+    first = reader.pages[0]
+    assert _mm(first.trimbox) == _mm(first.mediabox) == (0, 0, 176, 250)
+    assert _mm(first.bleedbox) == (0, 0, 176, 250)
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in metadata
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in metadata
+    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    result = runner.invoke(
+        args=["anthology", "build", contest.slug, "--out", str(tmp_path / "bleed"),
+              "--format", "pdf", "--bleed", "3"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for sheet in PdfReader(result.output.strip()).pages:
+        assert _mm(sheet.mediabox) == _mm(sheet.bleedbox) == (0, 0, 182, 256)
+        left, bottom, right, top = (float(v) / MM for v in sheet.trimbox)
+        assert (round(left), round(bottom), round(right - left), round(top - bottom)) == (
+            3,
+            3,
+            176,
+            250,
+        )
