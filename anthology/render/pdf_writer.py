@@ -30,6 +30,8 @@ GUTTER_MM = 5  # the binding's extra inner margin
 # The declared standard: PDF/A-2b, with Typst's sRGB output intent, every font embedded.
 PDF_STANDARD = "a-2b"
 MM = 72 / 25.4  # PDF points in a millimetre
+# A picture prints sharp at 300 ppi; it is never stretched beyond 200 ppi.
+GOOD_PPI, MIN_PPI = 300, 200
 # Typst runs in a process of its own, so a layout that never ends can be stopped; its error
 # goes out with the place in the source (`failing_essay` reads it).
 _COMPILE = (
@@ -73,11 +75,15 @@ def addresses_in_print(value) -> None:
     value[:] = rebuilt
 
 
-def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
+def size_pictures(tree: dict, folder: str, page: PageSetup) -> list[tuple[str, int, int]]:
     """Landscape pictures span the text block; portraits are capped at a third of its height,
-    so a portrait photo never takes a page and pushes its caption to the next."""
+    so a portrait photo never takes a page and pushes its caption to the next. No picture is
+    stretched beyond its pixels at 200 ppi. Returns the pictures printed below 300 ppi:
+    (source, printed width in mm, ppi)."""
     width, height = trim.size_mm(page.size)
+    block_mm = width - 2 * page.margin_mm - GUTTER_MM
     cap_mm = (height - 2 * page.margin_mm) // 3
+    coarse: list[tuple[str, int, int]] = []
 
     def walk(value) -> None:
         if isinstance(value, list):
@@ -87,12 +93,24 @@ def size_pictures(tree: dict, folder: str, page: PageSetup) -> None:
             if value.get("t") == "Image":
                 attr, _alt, (source, _title) = value["c"]
                 with Image.open(os.path.join(folder, source)) as picture:
-                    portrait = picture.height > picture.width
-                attr[2] = [["height", f"{cap_mm}mm"]] if portrait else [["width", "100%"]]
+                    pixels = picture.size
+                portrait = pixels[1] > pixels[0]
+                longest_mm = _at_ppi(pixels[1] if portrait else pixels[0], MIN_PPI)
+                side_mm = min(cap_mm if portrait else block_mm, longest_mm)
+                attr[2] = [["height" if portrait else "width", f"{side_mm:.1f}mm"]]
+                printed_w = side_mm * pixels[0] / pixels[1] if portrait else side_mm
+                ppi = round(pixels[0] / (printed_w / 25.4))
+                if ppi < GOOD_PPI:
+                    coarse.append((source, round(printed_w), ppi))
             for item in value.values():
                 walk(item)
 
     walk(tree)
+    return coarse
+
+
+def _at_ppi(pixels: int, ppi: int) -> float:
+    return pixels / ppi * 25.4
 
 
 # Printed discreetly at the head of every page while a legal line of the colophon is empty.
@@ -146,7 +164,8 @@ def write_pdf(
     tree_path = clean_tree_file(render_body(book, winners=False), "book-pdf", folder, book)
     with open(tree_path, encoding="utf-8") as fh:
         tree = json.load(fh)
-    size_pictures(tree, folder, page)
+    for source, printed_mm, ppi in size_pictures(tree, folder, page):
+        book.notes.append(_coarse_note(book, source, printed_mm, ppi))
     addresses_in_print(tree["blocks"])
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))
@@ -174,6 +193,23 @@ def write_pdf(
         raise BookBuildError(_l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message))
     set_boxes(out, page)
     return out
+
+
+def _coarse_note(book: Book, source: str, printed_mm: int, ppi: int) -> str:
+    """ "«Title»: picture file0.png prints 120 mm wide at 180 ppi (below 300)"."""
+    key = os.path.splitext(source.split("/")[0])[0]  # "bai-3/media/x.png" or "guong-7.jpg"
+    titles = {e.key: e.title for e in book.essays} | {p.key: p.name for p in book.profiles}
+    return str(
+        _l(
+            "«%(title)s»: ảnh %(name)s in rộng %(mm)s mm, chỉ %(ppi)s ppi (dưới %(good)s "
+            "ppi, bản in sẽ mờ; nên thay ảnh lớn hơn).",
+            title=titles.get(key, key),
+            name=os.path.basename(source),
+            mm=printed_mm,
+            ppi=ppi,
+            good=GOOD_PPI,
+        )
+    )
 
 
 def set_boxes(path: str, page: PageSetup) -> None:

@@ -222,7 +222,7 @@ def test_certificates_one_per_winner(finalised):
 def test_cli_build_writes_every_format(runner, finalised, tmp_path):
     result = runner.invoke(args=["anthology", "build", "son-la-2019", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.split() == [
+    assert result.stdout.split() == [  # the paths; what the build changed goes to stderr
         str(tmp_path / "son-la-2019.docx"),
         str(tmp_path / "son-la-2019.epub"),
         str(tmp_path / "son-la-2019.pdf"),
@@ -230,7 +230,7 @@ def test_cli_build_writes_every_format(runner, finalised, tmp_path):
     only = runner.invoke(
         args=["anthology", "build", "son-la-2019", "--out", str(tmp_path / "x"), "--format", "epub"]
     )
-    assert only.output.split() == [str(tmp_path / "x" / "son-la-2019.epub")]
+    assert only.stdout.split() == [str(tmp_path / "x" / "son-la-2019.epub")]
 
 
 def test_another_profile_can_be_added(finalised, world, tmp_path):

@@ -4,10 +4,13 @@ millimetres, with margins that scale; on the book page and for one build on the 
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from anthology import trim
-from anthology.services import builds, settings
+from anthology.render.book import PageSetup
+from anthology.render.pdf_writer import size_pictures
+from anthology.services import builds, contents, settings
 from contest.platform.db import db
 from contest.platform.errors import DomainError
 from tests.conftest import csrf_token, login
@@ -45,7 +48,7 @@ def test_a_book_of_14_5_by_20_5_cm_builds_at_its_size(finalised, runner, tmp_pat
               "--trim", "145x205"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    reader = PdfReader(result.output.strip())
+    reader = PdfReader(result.stdout.strip())
     box = reader.pages[0].mediabox
     assert round(float(box.width) / MM) == 145 and round(float(box.height) / MM) == 205
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -127,7 +130,7 @@ def test_the_print_master_declares_pdf_a_and_its_trim_and_bleed(finalised, runne
               "--format", "pdf", "--bleed", "3"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    for sheet in PdfReader(result.output.strip()).pages:
+    for sheet in PdfReader(result.stdout.strip()).pages:
         assert _mm(sheet.mediabox) == _mm(sheet.bleedbox) == (0, 0, 182, 256)
         left, bottom, right, top = (float(v) / MM for v in sheet.trimbox)
         assert (round(left), round(bottom), round(right - left), round(top - bottom)) == (
@@ -136,3 +139,35 @@ def test_the_print_master_declares_pdf_a_and_its_trim_and_bleed(finalised, runne
             176,
             250,
         )
+
+
+def test_a_small_picture_is_never_stretched_and_is_named_when_below_300_ppi(tmp_path):
+    """Issue 27: a 240 × 160 px picture at full width would print at 47 ppi; it is placed at
+    its 200 ppi size instead and reported; a large one spans the text block."""
+    for name, size in (("small.png", (240, 160)), ("large.png", (3000, 2000))):
+        Image.new("RGB", size, (200, 30, 30)).save(tmp_path / name)
+    tree = {
+        "blocks": [
+            {"t": "Image", "c": [["", [], []], [], [name, ""]]}
+            for name in ("small.png", "large.png")
+        ]
+    }
+    coarse = size_pictures(tree, str(tmp_path), PageSetup("B5", 20))
+    small, large = (block["c"][0][2] for block in tree["blocks"])
+    assert small == [["width", "30.5mm"]]  # 240 px at 200 ppi
+    assert large == [["width", "131.0mm"]]  # the text block of a B5 page
+    assert coarse == [("small.png", 30, 200)]
+
+
+def test_the_build_reports_each_picture_below_300_ppi(finalised, tmp_path):
+    notes: list[str] = []
+    builds.build_book(db.session, finalised["contest"], str(tmp_path), ("pdf",), notes)
+    rich = finalised["rich"]
+    assert any(f"«{rich.title}»: ảnh" in n and "ppi" in n for n in notes), notes
+    photo = next(p for p in book_profiles(finalised) if p.photo_path)
+    assert any(f"«{photo.name}»: ảnh" in n for n in notes), notes
+
+
+def book_profiles(finalised):
+    """The profiles the fixture's book carries, in its order."""
+    return [i.profile for i in contents.items(db.session, finalised["contest"]) if i.profile_id]
