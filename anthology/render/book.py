@@ -189,15 +189,18 @@ def metadata(book: Book, pictures: int = 0, described: int = 0) -> dict:
     }
 
 
+# Parts are level 1, essays level 2: an essay's own headings start at 3.
+ESSAY_SUBHEADING_LEVEL = 3
+_HEADING = re.compile(r"^(#{1,6}) ", re.MULTILINE)
+
+
 def _essay_markdown(essay: BookEssay) -> str:
-    """The essay's own markdown, fitted into the book: headings below the essay's title,
-    footnote labels made unique, pictures pointing into the essay's folder."""
-    text = re.sub(
-        r"^(#{1,4}) ",
-        lambda m: "#" * min(len(m.group(1)) + 2, 6) + " ",
-        essay.markdown,
-        flags=re.MULTILINE,
-    )
+    """The essay's own markdown, fitted into the book: its highest heading one level below
+    the essay's title (an essay opening on "##" no longer jumps from h2 to h4), footnote
+    labels made unique, pictures pointing into the essay's folder."""
+    levels = [len(m.group(1)) for m in _HEADING.finditer(essay.markdown)]
+    shift = ESSAY_SUBHEADING_LEVEL - min(levels, default=1)
+    text = _HEADING.sub(lambda m: "#" * min(len(m.group(1)) + shift, 6) + " ", essay.markdown)
     text = re.sub(r"\[\^([^\]\s]+)\]", lambda m: f"[^{essay.key}-{m.group(1)}]", text)
     return re.sub(r"\]\(media/", f"]({essay.key}/media/", text)
 

@@ -582,3 +582,14 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_pat
         opener = next(p for p in pages[offset + 1 :] if p.startswith(title))
         assert not opener[-1:].isdigit(), opener[-40:]  # no folio on a part title
     assert pages[0].endswith("Sơn La, 2020")  # the title page: no folio under the date line
+
+
+def test_an_essay_s_headings_start_one_level_below_its_title():
+    """Issue 27: an essay whose first subheading is "##" went from h2 straight to h4 in the
+    EPUB; its highest heading is now level 3, the others keep their distance from it."""
+    from anthology.render.book import BookEssay, _essay_markdown
+
+    essay = BookEssay("bai-1", "T", "A", "U", "", "## Một\n\nchữ\n\n### Hai\n\n## Ba\n")
+    assert _essay_markdown(essay) == "### Một\n\nchữ\n\n#### Hai\n\n### Ba\n"
+    top = BookEssay("bai-2", "T", "A", "U", "", "# Một\n\n## Hai\n")
+    assert _essay_markdown(top) == "### Một\n\n#### Hai\n"
