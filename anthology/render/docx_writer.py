@@ -113,6 +113,14 @@ def reference_docx(path: str, page: PageSetup) -> None:
     _style(document, "Heading 2", 15, bold=True, page_break=True, space_before=12)
     _style(document, "Heading 3", 13.5, bold=True, space_before=10)
     _style(document, "Heading 4", 13, bold=True, italic=True)
+    # An essay's deeper headings: the template's own are blue sans-serif.
+    _style(document, "Heading 5", 13, italic=True)
+    _style(document, "Heading 6", 13, italic=True)
+    for level in range(1, 7):
+        document.styles[f"Heading {level}"].paragraph_format.keep_with_next = True
+    # A quotation stands apart from the text around it: indented both sides, in italics.
+    quote = _style(document, "Block Text", 12.5, italic=True, space_before=6)
+    quote.paragraph_format.left_indent = quote.paragraph_format.right_indent = Mm(10)
     _style(document, "Byline", 12, italic=True, space_after=12)
     # Profile facts ("Loại: …") flush left, never justified; each fact and the "Thành tích:"
     # label stay on the page of what follows them.

@@ -6,11 +6,12 @@ import io
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from PIL import Image
 
 from anthology.render.docx_writer import _finish_pictures
-from anthology.services import builds
+from anthology.services import builds, contents
 from contest.platform.db import db
 
 
@@ -47,3 +48,25 @@ def test_picture_kept_with_its_caption(finalised, tmp_path):
         assert paragraphs[index]._p.xpath(".//pic:pic")
         assert paragraphs[index + 1].style.name == "Image Caption"
     assert document.styles["Captioned Figure"].paragraph_format.keep_with_next
+
+
+def test_deeper_headings_and_quotations_have_the_book_s_own_look(finalised, tmp_path):
+    """Issue 27: Heading 5 came out blue sans-serif from the template, and quotations looked
+    like body text."""
+    contest, rich = finalised["contest"], finalised["rich"]
+    deeper = "\n\n### Phần ba\n\nChữ.\n\n#### Phần bốn\n\n> Lời ông Pánh.\n"
+    copy = contents.clean_copy(rich, rich.body_markdown + deeper)
+    contents.edit_copy(db.session, contest, rich.id, rich.title, copy, None)
+    db.session.commit()
+    written = builds.build_book(db.session, contest, str(tmp_path), ("docx",))
+    document = docx.Document(written["docx"])
+    used = {p.style.name for p in document.paragraphs}
+    assert {"Heading 5", "Heading 6", "Block Text"} <= used
+    styles = document.styles
+    for name in ("Heading 5", "Heading 6"):
+        style = styles[name]
+        assert style.font.name == "Times New Roman" and style.font.color.rgb is None
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:asciiTheme")) is None
+    quote = styles["Block Text"]
+    assert quote.font.italic and quote.paragraph_format.left_indent > 0
