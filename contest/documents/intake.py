@@ -250,8 +250,14 @@ def sweep_work_folders(max_age_seconds: int = 3600) -> int:
     removed = 0
     parent = tempfile.gettempdir()
     for name in os.listdir(parent):
+        if not name.startswith(WORK_PREFIX):
+            continue
         path = os.path.join(parent, name)
-        if name.startswith(WORK_PREFIX) and time.time() - os.path.getmtime(path) > max_age_seconds:
+        try:
+            age = time.time() - os.path.getmtime(path)
+        except FileNotFoundError:
+            continue  # its conversion just finished and removed it (another process)
+        if age > max_age_seconds:
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed

@@ -237,3 +237,19 @@ def test_zip_members_of_a_valid_docx_are_untouched_by_the_check(tmp_path):
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert any(name.startswith("word/media/") for name in names)
     assert extract_upload("bai.docx", data, MAX).media
+
+
+def test_the_sweep_passes_a_folder_another_process_removes_meanwhile(tmp_path, monkeypatch):
+    """Found by a clean-clone run beside other work: a conversion that finished between the
+    sweep's listing and its look at the folder's age stopped the app from starting."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(intake.tempfile, "gettempdir", lambda: str(temporary))
+    gone, old = temporary / f"{intake.WORK_PREFIX}gone", temporary / f"{intake.WORK_PREFIX}old"
+    gone.mkdir()
+    old.mkdir()
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    listed = os.listdir(temporary)
+    gone.rmdir()  # its own conversion is done: it removed it after the listing
+    monkeypatch.setattr(intake.os, "listdir", lambda _parent: listed)
+    assert intake.sweep_work_folders() == 1 and not old.exists()
