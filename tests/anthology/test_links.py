@@ -31,8 +31,9 @@ def test_a_winner_s_links_and_a_broken_bookmark_build_in_every_format(finalised,
     written = builds.build_book(
         db.session, finalised["contest"], str(tmp_path), ("docx", "epub", "pdf"), notes
     )
-    # The organiser is told, once, which essay lost a jump.
-    assert notes == [
+    # The organiser is told, once, which essay lost a jump (beside the pictures printed
+    # below 300 ppi, which the build reports too).
+    assert [n for n in notes if "ppi" not in n] == [
         "Bài «Người giữ rừng bản Mòng»: bỏ liên kết tới mục không có trong bài (giữ lại chữ)."
     ]
     with zipfile.ZipFile(written["docx"]) as archive:
