@@ -18,6 +18,11 @@ from contest.platform.text import vietnamese_key
 TOC_MARK = "GUONGSANG-MUC-LUC"
 PROFILE_KEY_PREFIX = "guong-"  # profiles' heading ids; an essay's subheadings have others
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
+# The two parts: heading id, number line and title line (a part title is set on two lines).
+PARTS = (
+    ("phan-1", "Phần I.", "Những bài viết đoạt giải"),
+    ("phan-2", "Phần II.", "Gương điển hình tiên tiến"),
+)
 
 
 @dataclass
@@ -250,12 +255,22 @@ def render(book: Book, *, for_docx: bool) -> str:
     return "\n".join(out)
 
 
+def _part_heading(index: int) -> str:
+    key, number, title = PARTS[index]
+    return f"# {number} {title} {{#{key}}}\n"
+
+
+def category_key(code: str) -> str:
+    """A profile group's heading id: "linh-vuc-1-1"."""
+    return f"linh-vuc-{code.replace('.', '-')}"
+
+
 def render_body(book: Book, *, winners: bool = True) -> str:
     """Part I, Part II and (unless the print master's template lays it out itself) the list
     of winners."""
     out: list[str] = []
     add = out.append
-    add("# Phần I. Những bài viết đoạt giải {#phan-1}\n")
+    add(_part_heading(0))
     for essay in book.essays:
         add(f"## {esc(essay.title)} {{#{essay.key}}}\n")
         add(
@@ -263,9 +278,9 @@ def render_body(book: Book, *, winners: bool = True) -> str:
             f"{esc(essay.prize)}\n:::\n"
         )
         add(_essay_markdown(essay).strip() + "\n")
-    add("# Phần II. Gương điển hình tiên tiến {#phan-2}\n")
+    add(_part_heading(1))
     for code, profiles in book.profile_groups():
-        add(f"## {esc(book.category_label(code))} {{#linh-vuc-{code.replace('.', '-')}}}\n")
+        add(f"## {esc(book.category_label(code))} {{#{category_key(code)}}}\n")
         for profile in profiles:
             add(f"### {esc(profile.name)} {{#{profile.key}}}\n")
             if profile.photo:

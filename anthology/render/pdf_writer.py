@@ -19,7 +19,7 @@ from pypdf.generic import RectangleObject
 
 from anthology import trim
 from anthology.errors import BookBuildError
-from anthology.render.book import Book, PageSetup, render_body
+from anthology.render.book import PARTS, Book, PageSetup, category_key, render_body
 from anthology.render.fonts import FAMILIES, font_files
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
 from anthology.render.tools import error_tail, run_tool
@@ -73,6 +73,26 @@ def addresses_in_print(value) -> None:
             if not url.startswith("#") and words.strip() not in (url, shown):
                 rebuilt += [{"t": "Space"}, {"t": "Str", "c": f"({shown})"}]
     value[:] = rebuilt
+
+
+# A profile's facts ("Loại:", "Đơn vị:" …) and its "Thành tích:" label: kept whole, and with
+# what follows, so a name never ends a page with only its facts below it.
+KEPT_WITH_NEXT = ("Profile Fact", "Profile Label")
+
+
+def keep_with_next(value) -> None:
+    """Mark those blocks for Typst (`#block(sticky: true, breakable: false)`); pandoc reads a
+    Div's `typst:` attributes as the block's own."""
+    if isinstance(value, list):
+        for item in value:
+            keep_with_next(item)
+    elif isinstance(value, dict):
+        if value.get("t") == "Div":
+            attributes = value["c"][0][2]
+            if any(k == "custom-style" and v in KEPT_WITH_NEXT for k, v in attributes):
+                attributes += [["typst:sticky", "true"], ["typst:breakable", "false"]]
+        for item in value.values():
+            keep_with_next(item)
 
 
 def size_pictures(tree: dict, folder: str, page: PageSetup) -> list[tuple[str, int, int]]:
@@ -147,6 +167,11 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
         "foreword": [p.strip() for p in book.foreword.split("\n\n") if p.strip()],
         "foreword_signer": book.foreword_signer,
         "essay_authors": {essay.key: essay.author for essay in book.essays},
+        # A part title's two lines, and each recto head's words (shortened to one line there).
+        "parts": {key: [number, title] for key, number, title in PARTS},
+        "heads": {key: f"{number} {title}" for key, number, title in PARTS}
+        | {essay.key: essay.title for essay in book.essays}
+        | {category_key(code): book.category_label(code) for code, _ in book.profile_groups()},
         "winners": [
             [str(number), essay.prize, essay.title, essay.author, essay.unit]
             for number, essay in enumerate(book.essays, start=1)
@@ -167,6 +192,7 @@ def write_pdf(
     for source, printed_mm, ppi in size_pictures(tree, folder, page):
         book.notes.append(_coarse_note(book, source, printed_mm, ppi))
     addresses_in_print(tree["blocks"])
+    keep_with_next(tree["blocks"])
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))
     body = os.path.join(folder, "body.typ")
