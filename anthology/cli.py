@@ -1,4 +1,4 @@
-"""Operator commands: anthology build, anthology certificates; results publish/withdraw/news
+"""Operator commands: anthology build, cover and certificates; results publish/withdraw/news
 (what the board's «Công bố» page does). Every failure is a message and exit status 1; files
 appear in OUT only when every format was written and read back."""
 
@@ -14,7 +14,16 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from anthology.errors import BookBuildError
-from anthology.services import builds, certificates, papers, printing, proposals, publication
+from anthology.render.cover import COVER_BLEED_MM, DEFAULT_PAPER_UM
+from anthology.services import (
+    builds,
+    certificates,
+    covers,
+    papers,
+    printing,
+    proposals,
+    publication,
+)
 from anthology.services import settings as book_settings
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.models import ExemplarProfile
@@ -119,6 +128,44 @@ def build_command(
             _("Bản thảo: trang thông tin xuất bản còn thiếu %(lines)s.", lines="; ".join(gaps)),
             err=True,
         )
+
+
+@anthology_cli.command("cover")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--paper-um",
+    type=int,
+    default=DEFAULT_PAPER_UM,
+    show_default=True,
+    help="Độ dày một tờ giấy ruột, micromét (giấy 80 g/m² khoảng 100 µm).",
+)
+@click.option("--bleed", "bleed_mm", type=float, default=COVER_BLEED_MM, show_default=True,
+              help="Lề xén quanh tờ bìa (mm).")  # fmt: skip
+def cover_command(slug: str, out: str, paper_um: int, bleed_mm: float) -> None:
+    """Write the printed cover (back, spine, front) to OUT.pdf; the spine is measured on the
+    last good print master's page count and the paper's thickness."""
+    out, _fmt = _output(out, ("pdf",))
+    try:
+        with command_unit_of_work() as uow:
+            cover = covers.write_book_cover(uow.session, get_contest(slug), out, paper_um, bleed_mm)
+    except (DomainError, BookBuildError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(out)
+    width, height = cover.sheet_mm
+    click.echo(
+        _(
+            "Gáy %(spine)s mm (%(pages)s trang, giấy %(paper)s µm); tờ bìa %(width)s × "
+            "%(height)s mm, lề xén %(bleed)s mm.",
+            spine=f"{cover.spine_mm:g}",
+            pages=cover.pages,
+            paper=cover.paper_um,
+            width=f"{width:g}",
+            height=f"{height:g}",
+            bleed=f"{cover.bleed_mm:g}",
+        ),
+        err=True,
+    )
 
 
 def issuer_options(command):

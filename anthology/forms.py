@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -155,6 +156,25 @@ class UnitCertificateForm(Form):
     format = SelectField(_l("Định dạng"), choices=choices([("docx", "DOCX"), ("pdf", "PDF")]))
     submit = SubmitField(_l("Tải giấy chứng nhận"))
     decision = SubmitField(_l("Tải quyết định khen thưởng"))
+
+
+class BuildForm(ConfirmForm):
+    bleed = BooleanField(_l("Thêm 3 mm lề xén (bleed) quanh mỗi trang PDF, khi nhà in yêu cầu"))
+
+
+class CoverForm(Form):
+    """The printed cover's download: the paper's thickness and the bleed."""
+
+    paper_um = WholeNumberField(
+        _l("Độ dày giấy ruột (µm; giấy 80 g/m² khoảng 100 µm)"),
+        default=100,
+        validators=[NumberRange(50, 400, _l("Độ dày giấy phải từ 50 đến 400 µm."))],
+    )
+    bleed_mm = WholeNumberField(
+        _l("Lề xén (mm)"),
+        default=3,
+        validators=[NumberRange(0, 10, _l("Lề xén phải từ 0 đến 10 mm."))],
+    )
 
 
 class AddProfileForm(ConfirmForm):

@@ -48,7 +48,7 @@ def _finish(build_id: int, state: BuildState, error: str = "", notes: list[str] 
             build.step, build.percent = BuildStep.DONE, 100
 
 
-def run_build(build_id: int) -> None:
+def run_build(build_id: int, bleed_mm: float = 0) -> None:
     """Carry out a queued build. Needs an app context; commits only through units of work."""
     with unit_of_work() as uow:
         build = uow.session.get(AnthologyBuild, build_id)
@@ -60,7 +60,7 @@ def run_build(build_id: int) -> None:
         with render.work_folder(folder) as work:
             with unit_of_work() as uow:  # reads only: the book leaves it as plain data
                 contest = uow.session.get(Contest, contest_id)
-                book, page = builds.assemble_book(uow.session, contest, work)
+                book, page = builds.assemble_book(uow.session, contest, work, bleed_mm=bleed_mm)
             render.write_book(
                 book,
                 page,
@@ -81,7 +81,7 @@ def run_build(build_id: int) -> None:
 
 def _run_job(payload: dict) -> None:
     """The job's work; a failed build fails its job too, once (the page starts a new one)."""
-    run_build(payload["build_id"])
+    run_build(payload["build_id"], payload.get("bleed_mm", 0))
     with unit_of_work() as uow:
         build = uow.session.get(AnthologyBuild, payload["build_id"])
         if build.state == BuildState.FAILED:

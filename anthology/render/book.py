@@ -61,6 +61,11 @@ class PageSetup:
     bleed_mm: float = 0
 
 
+def date_line(place: str, year: int) -> str:
+    """ "Sơn La, 2020" at the foot of the title page and the front cover."""
+    return f"{place}, {year}" if place else str(year)
+
+
 @dataclass
 class Book:
     slug: str
@@ -93,8 +98,7 @@ class Book:
 
     @property
     def date_line(self) -> str:
-        """ "Sơn La, 2020" at the foot of the title page."""
-        return f"{self.place}, {self.year}" if self.place else str(self.year)
+        return date_line(self.place, self.year)
 
     def identifier(self) -> str:
         """The ISBN when there is one, else the UUID kept with the book's settings: a

@@ -34,7 +34,7 @@ MM = 72 / 25.4  # PDF points in a millimetre
 GOOD_PPI, MIN_PPI = 300, 200
 # Typst runs in a process of its own, so a layout that never ends can be stopped; its error
 # goes out with the place in the source (`failing_essay` reads it).
-_COMPILE = (
+COMPILE = (
     "import sys, typst\n"
     "try:\n"
     "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
@@ -137,9 +137,9 @@ def _at_ppi(pixels: int, ppi: int) -> float:
 PROOF_MARK = "BẢN THẢO — chưa đủ thông tin xuất bản"
 
 
-def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
+def front_matter(book: Book, page: PageSetup) -> dict:
     """Everything the template prints besides the body, as plain strings: Typst shows a string
-    as text, never as code."""
+    as text, never as code. The cover is printed apart (`render.cover`)."""
     width, height = trim.size_mm(page.size)
     return {
         "title": book.title,
@@ -156,7 +156,6 @@ def front_matter(book: Book, page: PageSetup, cover: str | None) -> dict:
             "gutter": GUTTER_MM,
             "bleed": page.bleed_mm,
         },
-        "cover": cover,
         "issuing_bodies": book.issuing_bodies,
         "date_line": book.date_line,
         "publisher": book.publisher,
@@ -197,14 +196,13 @@ def write_pdf(
         fh.write(json.dumps(tree, ensure_ascii=False))
     body = os.path.join(folder, "body.typ")
     run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
-    cover = os.path.basename(book.cover) if book.cover else None
     with open(os.path.join(folder, "front.json"), "w", encoding="utf-8") as fh:
-        json.dump(front_matter(book, page, cover), fh, ensure_ascii=False)
+        json.dump(front_matter(book, page), fh, ensure_ascii=False)
     main = os.path.join(folder, "book.typ")
     shutil.copy(TEMPLATE, main)
     fonts = fonts_folder(folder)
     done = run_tool(
-        [sys.executable, "-c", _COMPILE, main, out, folder, fonts, PDF_STANDARD],
+        [sys.executable, "-c", COMPILE, main, out, folder, fonts, PDF_STANDARD],
         _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
         timeout,
     )
@@ -217,7 +215,7 @@ def write_pdf(
                    title=essay, message=message)
             )  # fmt: skip
         raise BookBuildError(_l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message))
-    set_boxes(out, page)
+    set_boxes(out, page.bleed_mm)
     return out
 
 
@@ -238,12 +236,12 @@ def _coarse_note(book: Book, source: str, printed_mm: int, ppi: int) -> str:
     )
 
 
-def set_boxes(path: str, page: PageSetup) -> None:
+def set_boxes(path: str, bleed_mm: float) -> None:
     """What a printer's preflight reads: the TrimBox where the paper is cut and the BleedBox
     (the whole sheet) around it; Typst writes only the MediaBox."""
     reader = PdfReader(path)
     writer = PdfWriter(clone_from=reader)
-    inset = page.bleed_mm * MM
+    inset = bleed_mm * MM
     for sheet in writer.pages:
         left, bottom, right, top = (float(v) for v in sheet.mediabox)
         sheet.bleedbox = RectangleObject((left, bottom, right, top))

@@ -58,10 +58,19 @@ def build_of(session: Session, contest: Contest, build_id: int) -> AnthologyBuil
     return found if found is not None and found.contest_id == contest.id else None
 
 
+# What a printer asks for around the trim (`PageSetup.bleed_mm`), when the organiser ticks it.
+PRINTER_BLEED_MM = 3
+
+
 def start_build(
-    session: Session, contest: Contest, actor: User | None, formats: tuple[str, ...] = FORMATS
+    session: Session,
+    contest: Contest,
+    actor: User | None,
+    formats: tuple[str, ...] = FORMATS,
+    bleed_mm: float = 0,
 ) -> AnthologyBuild:
-    """Queue a build; the database refuses a second one while one is queued or running."""
+    """Queue a build; the database refuses a second one while one is queued or running.
+    `bleed_mm`: the print master's sheets reach that far beyond the trim."""
     require_finalised(contest)
     require_complete(settings_for(session, contest))
     check_formats(formats)
@@ -93,7 +102,13 @@ def start_build(
         contest=contest.title,
         formats=build.formats,
     )
-    jobs.enqueue(session, BUILD_JOB, {"build_id": build.id}, contest_id=contest.id, max_attempts=1)
+    jobs.enqueue(
+        session,
+        BUILD_JOB,
+        {"build_id": build.id, "bleed_mm": bleed_mm},
+        contest_id=contest.id,
+        max_attempts=1,
+    )
     return build
 
 
@@ -132,9 +147,9 @@ def assemble_book(
         rights=settings.rights,
         foreword=settings.foreword,
         place=settings.place,
-        issuing_bodies=_lines(settings.issuing_bodies),
-        foreword_signer=_lines(settings.foreword_signer),
-        editorial_board=_lines(settings.editorial_board),
+        issuing_bodies=lines(settings.issuing_bodies),
+        foreword_signer=lines(settings.foreword_signer),
+        editorial_board=lines(settings.editorial_board),
         colophon_people=people,
         colophon_closing=closing,
         isbn=settings.isbn,
@@ -148,19 +163,28 @@ def assemble_book(
             book.essays.append(_essay(item, f"bai-{number + 1}", prize_of, folder))
         else:
             book.profiles.append(_profile(item, f"{PROFILE_KEY_PREFIX}{number + 1}", folder))
+    if bleed_mm:
+        book.notes.append(
+            str(
+                _l(
+                    "Bản PDF có %(mm)s mm lề xén (bleed) quanh mỗi trang cho nhà in.",
+                    mm=f"{bleed_mm:g}",
+                )
+            )
+        )
     if settings.cover_path:
         cover = os.path.join(folder, "cover.jpg")
         source = os.path.join(storage.root(), settings.cover_path)
-        if _print_copy(source, cover, COVER_SIDE_PX):
+        if print_copy(source, cover, COVER_SIDE_PX):
             book.cover = cover
     return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm), bleed_mm)
 
 
-def _lines(text: str) -> list[str]:
+def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _print_copy(source: str, target: str, max_side: int) -> bool:
+def print_copy(source: str, target: str, max_side: int) -> bool:
     """`source` re-encoded into the build at print resolution, in the format its name says
     (.jpg a JPEG, else PNG). A file that is not a picture we read stays out of the book."""
     try:
@@ -178,7 +202,7 @@ def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
     entry = item.entry
     media = os.path.join(storage.entry_dir(entry.storage_key), "media")
     for name in sorted(os.listdir(media)) if os.path.isdir(media) else ():
-        _print_copy(
+        print_copy(
             os.path.join(media, name), os.path.join(folder, key, "media", name), PRINT_SIDE_PX
         )
     return BookEssay(
@@ -203,7 +227,7 @@ def _profile(item, key: str, folder: str) -> BookProfile:
     photo = None
     if profile.photo_path:
         source = os.path.join(storage.root(), profile.photo_path)
-        if _print_copy(source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX):
+        if print_copy(source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX):
             photo = f"{key}.jpg"
     return BookProfile(
         key=key,

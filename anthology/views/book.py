@@ -22,7 +22,9 @@ from anthology import trim
 from anthology.errors import PrintError
 from anthology.forms import (
     AddProfileForm,
+    BuildForm,
     CopyForm,
+    CoverForm,
     IncludeForm,
     MoveForm,
     PicturesForm,
@@ -111,6 +113,8 @@ def overview(slug: str):
         "anthology/overview.html",
         contest=contest,
         form=form,
+        build_form=BuildForm(),
+        cover_form=CoverForm(),
         settings=book,
         missing=settings.missing_fields(book),
         colophon_gaps=settings.colophon_gaps(book),
@@ -320,9 +324,11 @@ def _cleaned_copy(entry, markdown: str) -> contents.CleanCopy | None:
 @login_required
 def build(slug: str):
     contest = province_contest(slug)
-    if ConfirmForm().validate_on_submit():
+    form = BuildForm()
+    if form.validate_on_submit():
+        bleed = builds.PRINTER_BLEED_MM if form.bleed.data else 0
         with user_action() as action:  # the build runs as a job once this commits
-            builds.start_build(action.session, contest, current_user)
+            builds.start_build(action.session, contest, current_user, bleed_mm=bleed)
     return _back(slug)
 
 

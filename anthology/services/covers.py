@@ -1,0 +1,98 @@
+"""The printed cover of the book: its spine measured on the last good print master (its page
+count) and the printer's paper, written apart from the interior (`render.cover`)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from anthology import render
+from anthology.render.book import date_line
+from anthology.render.cover import COVER_BLEED_MM, DEFAULT_PAPER_UM, PAPER_UM, Cover, write_cover
+from anthology.services import builds
+from anthology.services.settings import require_complete, require_finalised, settings_for
+from contest.models import Contest
+from contest.platform import storage
+from contest.platform.errors import InvalidInput
+
+BLEED_MM = (0, 10)
+
+
+def printed_pages(session: Session, contest: Contest) -> int:
+    """The page count of the newest print master that finished; with none, the interior is
+    laid out now, in a folder of its own, to count them."""
+    for build in builds.builds(session, contest):
+        path = builds.build_file(build, contest.slug, "pdf")
+        if path:
+            return len(PdfReader(path).pages)
+    with tempfile.TemporaryDirectory(prefix="guongsang-pages-") as folder:
+        written = builds.build_book(session, contest, folder, ("pdf",))
+        return len(PdfReader(written["pdf"]).pages)
+
+
+def check_paper(paper_um: int, bleed_mm: float) -> None:
+    if not PAPER_UM[0] <= paper_um <= PAPER_UM[1]:
+        raise InvalidInput(
+            _l("Độ dày giấy phải từ %(low)s đến %(high)s µm (giấy in 80 g/m² dày khoảng 100 µm).",
+               low=PAPER_UM[0], high=PAPER_UM[1])
+        )  # fmt: skip
+    if not BLEED_MM[0] <= bleed_mm <= BLEED_MM[1]:
+        raise InvalidInput(
+            _l("Lề xén (bleed) phải từ %(low)s đến %(high)s mm.", low=BLEED_MM[0], high=BLEED_MM[1])
+        )
+
+
+def write_book_cover(
+    session: Session,
+    contest: Contest,
+    out: str,
+    paper_um: int = DEFAULT_PAPER_UM,
+    bleed_mm: float = COVER_BLEED_MM,
+) -> Cover:
+    """Write the cover sheet to `out` (nothing there unless it is whole) and say what it
+    measured. Reads only: nothing is recorded."""
+    check_paper(paper_um, bleed_mm)
+    require_finalised(contest)
+    settings = settings_for(session, contest)
+    require_complete(settings)
+    pages = printed_pages(session, contest)
+    with render.work_folder(os.path.dirname(os.path.abspath(out))) as work:
+        picture = None
+        if settings.cover_path:
+            picture = os.path.join(work, "front.jpg")
+            source = os.path.join(storage.root(), settings.cover_path)
+            if not builds.print_copy(source, picture, builds.COVER_SIDE_PX):
+                picture = None
+        rights = [settings.rights] if settings.rights else []
+        isbn = [f"ISBN {settings.isbn}"] if settings.isbn else []
+        cover = Cover(
+            title=settings.title,
+            subtitle=settings.subtitle,
+            issuing_bodies=builds.lines(settings.issuing_bodies),
+            date_line=date_line(settings.place, settings.year),
+            publisher=settings.publisher,
+            back_lines=[settings.publisher, *rights, *isbn],
+            trim_size=settings.page_size,
+            pages=pages,
+            paper_um=paper_um,
+            bleed_mm=bleed_mm,
+            picture=picture,
+        )
+        written = write_cover(cover, work, os.path.join(work, "cover.pdf"))
+        os.replace(written, out)
+    return cover
+
+
+def cover_pdf(
+    session: Session, contest: Contest, paper_um: int, bleed_mm: float
+) -> tuple[bytes, Cover]:
+    """For a download: the cover's bytes, written in a folder removed straight after."""
+    with tempfile.TemporaryDirectory(prefix="guongsang-cover-") as folder:
+        out = os.path.join(folder, "bia.pdf")
+        cover = write_book_cover(session, contest, out, paper_um, bleed_mm)
+        with open(out, "rb") as fh:
+            return fh.read(), cover

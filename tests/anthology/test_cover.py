@@ -1,0 +1,113 @@
+"""Issue 27: the printed cover apart from the interior — back, spine and front with bleed, the
+spine as thick as the stated paper makes the print master's leaves — from the book page and
+`anthology cover`; the interior no longer starts with the cover; the book page's bleed."""
+
+from __future__ import annotations
+
+import io
+import math
+
+from PIL import Image
+from pypdf import PdfReader
+
+from anthology.services import builds, settings
+from contest.platform.db import db
+from tests.anthology.conftest import last_good_build
+from tests.conftest import csrf_token, login
+
+MM = 72 / 25.4
+B5 = (176, 250)
+
+
+def _sheet_mm(path: str) -> tuple[float, float, float]:
+    """Width and height of the sheet, and the bleed (TrimBox inset), in millimetres."""
+    sheet = PdfReader(path).pages[0]
+    inset = float(sheet.trimbox.left) - float(sheet.mediabox.left)
+    return float(sheet.mediabox.width) / MM, float(sheet.mediabox.height) / MM, inset / MM
+
+
+def _save_cover_picture(contest, world) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (600, 850), (155, 28, 28)).save(picture, "PNG")
+    settings.save_cover(db.session, contest, world["users"]["province"], picture.getvalue())
+    db.session.commit()
+
+
+def test_the_cover_is_two_trims_a_spine_and_the_bleed_wide(finalised, world, runner, tmp_path):
+    contest = finalised["contest"]
+    _save_cover_picture(contest, world)
+    interior = builds.build_book(db.session, contest, str(tmp_path / "book"), ("pdf",))["pdf"]
+    pages = len(PdfReader(interior).pages)
+    assert "ỦY BAN NHÂN DÂN TỈNH SƠN LA" in PdfReader(interior).pages[0].extract_text()
+    out = tmp_path / "bia.pdf"
+    result = runner.invoke(
+        args=["anthology", "cover", contest.slug, "--out", str(out), "--paper-um", "120"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    spine = math.ceil(pages / 2) * 0.12
+    width, height, bleed = _sheet_mm(str(out))
+    assert abs(width - (2 * B5[0] + spine + 2 * 3)) < 0.2, (width, spine)
+    assert abs(height - (B5[1] + 2 * 3)) < 0.1 and abs(bleed - 3) < 0.05
+    assert f"{pages} trang, giấy 120 µm" in result.stderr
+    assert f"Gáy {round(spine, 1):g} mm" in result.stderr
+
+
+def test_a_typographic_cover_and_the_title_on_a_wide_spine(finalised, runner, tmp_path):
+    contest = finalised["contest"]
+    thin, thick = tmp_path / "thin.pdf", tmp_path / "thick.pdf"
+    for out, paper in ((thin, "50"), (thick, "400")):
+        result = runner.invoke(
+            args=["anthology", "cover", contest.slug, "--out", str(out), "--paper-um", paper]
+        )
+        assert result.exit_code == 0, result.output
+    title = settings.settings_for(db.session, contest).title
+    front = " ".join(PdfReader(str(thin)).pages[0].extract_text().split())
+    assert title in front and "Sơn La, 2020" in front  # no picture: the cover is set in type
+    pages = len(
+        PdfReader(
+            builds.build_book(db.session, contest, str(tmp_path / "b"), ("pdf",))["pdf"]
+        ).pages
+    )
+    thick_text = " ".join(PdfReader(str(thick)).pages[0].extract_text().split())
+    on_spine = math.ceil(pages / 2) * 0.4 >= 6
+    assert thick_text.count(title) == (2 if on_spine else 1)
+    assert " ".join(PdfReader(str(thin)).pages[0].extract_text().split()).count(title) == 1
+
+
+def test_a_paper_no_printer_has_is_refused_and_nothing_written(finalised, runner, tmp_path):
+    out = tmp_path / "bia.pdf"
+    result = runner.invoke(
+        args=["anthology", "cover", finalised["contest"].slug, "--out", str(out), "--paper-um", "9"]
+    )
+    assert result.exit_code == 1 and "Độ dày giấy phải từ 50 đến 400 µm" in result.output
+    assert not out.exists()
+    result = runner.invoke(args=["anthology", "cover", "khong-co", "--out", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+
+
+def test_the_book_page_downloads_the_cover_and_builds_with_bleed(app, client, finalised, world):
+    app.config["JOBS_RUNNER"] = "inline"
+    contest = finalised["contest"]
+    login(client, world["users"]["province"])
+    page = client.get(f"/anthology/{contest.slug}/").get_data(as_text=True)
+    assert 'id="cover"' in page and 'name="bleed"' in page and 'name="paper_um"' in page
+    client.post(
+        f"/anthology/{contest.slug}/build", data={"csrf_token": csrf_token(page), "bleed": "y"}
+    )
+    build = last_good_build(contest)
+    interior = builds.build_file(build, contest.slug, "pdf")
+    width, height, bleed = _sheet_mm(interior)
+    assert abs(bleed - 3) < 0.05 and abs(width - (B5[0] + 6)) < 0.1
+    assert "3 mm lề xén" in build.notes
+    response = client.get(f"/anthology/{contest.slug}/print-cover?paper_um=100&bleed_mm=3")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "bia.pdf" in response.headers["Content-Disposition"]
+    pages = len(PdfReader(interior).pages)
+    sheet = PdfReader(io.BytesIO(response.data)).pages[0].mediabox
+    expected = 2 * B5[0] + round(math.ceil(pages / 2) * 0.1, 1) + 6
+    assert abs(float(sheet.width) / MM - expected) < 0.2
+    refused = client.get(
+        f"/anthology/{contest.slug}/print-cover?paper_um=abc&bleed_mm=3", follow_redirects=True
+    )
+    assert "Độ dày giấy phải từ 50 đến 400 µm" in refused.get_data(as_text=True)
