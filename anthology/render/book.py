@@ -18,6 +18,7 @@ from contest.platform.text import vietnamese_key
 TOC_MARK = "GUONGSANG-MUC-LUC"
 PROFILE_KEY_PREFIX = "guong-"  # profiles' heading ids; an essay's subheadings have others
 BODY_MARK = "GUONGSANG-HET-PHAN-DAU"
+PAGE_REF_MARK = "GUONGSANG-TRANG-"  # + an essay's key: its page in the DOCX's author index
 # The two parts: heading id, number line and title line (a part title is set on two lines).
 PARTS = (
     ("phan-1", "Phần I.", "Những bài viết đoạt giải"),
@@ -254,8 +255,13 @@ def render(book: Book, *, for_docx: bool) -> str:
     add(render_body(book))
     add("# Chỉ mục tác giả {#chi-muc}\n")
     for label, essays in book.author_index():
-        add(f"**{esc(label)}**: " + "; ".join(f"*{esc(e.title)}*" for e in essays) + "  ")
-    add("")
+        # One paragraph an author, flush left; the DOCX adds each essay's page (`PAGE_REF_MARK`).
+        works = "; ".join(
+            f"*{esc(e.title)}*"
+            + (f', [{PAGE_REF_MARK}{e.key}]{{custom-style="Index Page"}}' if for_docx else "")
+            for e in essays
+        )
+        add(f'::: {{custom-style="Index Entry"}}\n**{esc(label)}**: {works}\n:::\n')
     return "\n".join(out)
 
 

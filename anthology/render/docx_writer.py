@@ -25,7 +25,18 @@ from anthology.render.docx_package import (
     drop_unused_styles,
     set_vietnamese,
 )
+from anthology.render.docx_pages import (
+    field_run,
+    index_pages,
+    mirror_margins,
+    page_number,
+    recto_parts,
+    running_heads,
+    size_winners_table,
+    text_width,
+)
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
+from anthology.render.pdf_writer import GUTTER_MM
 from contest.documents import office
 
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run
@@ -95,6 +106,7 @@ def reference_docx(path: str, page: PageSetup) -> None:
     section.page_width, section.page_height = Mm(width), Mm(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(page.margin_mm))
+    section.gutter = Mm(GUTTER_MM)  # inside, as margins are mirrored (`mirror_margins`)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     _style(document, "Normal", 13)
@@ -128,6 +140,10 @@ def reference_docx(path: str, page: PageSetup) -> None:
         label = _style(document, name, 13, space_after=2)
         label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         label.paragraph_format.keep_with_next = True
+    # The author index: an author a paragraph, flush left, its later lines hanging.
+    entry = _style(document, "Index Entry", 12, space_after=2)
+    entry.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    entry.paragraph_format.left_indent, entry.paragraph_format.first_line_indent = Mm(8), Mm(-8)
     _style(document, "Image Caption", 11, italic=True, center=True)
     # Pandoc refers to these without defining them: a picture stays with its caption, and
     # note references are superscript.
@@ -137,30 +153,15 @@ def reference_docx(path: str, page: PageSetup) -> None:
     _style(document, "Table Caption", 11, italic=True, center=True)
     _style(document, "Footnote Text", 10, space_after=0)
     _style(document, "TOC Heading", 18, bold=True, center=True, page_break=True)
-    text_width = section.page_width - section.left_margin - section.right_margin
+    block = text_width(section)
     for name, size, bold, after in (("TOC 1", 13, True, 2), ("TOC 2", 12, False, 1)):
         toc = _style(document, name, size, bold=bold, space_before=6 if bold else 0)
         toc.paragraph_format.space_after = Pt(after)
         # Page numbers flush right after dot leaders.
         toc.paragraph_format.tab_stops.add_tab_stop(
-            text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            block, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )
     document.save(path)
-
-
-def _field_run(paragraph, kind: str, text: str = ""):
-    run = paragraph.add_run()
-    if kind == "instr":
-        element = OxmlElement("w:instrText")
-        element.set(qn("xml:space"), "preserve")
-        element.text = text
-    else:
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            element.set(qn("w:dirty"), "true")
-    run._r.append(element)
-    return run
 
 
 def _planned_toc(book: Book) -> list[tuple[str, str, str]]:
@@ -201,9 +202,9 @@ def _fill_toc(document, placeholder, entries: list[tuple[str, str, str]]) -> Non
     first = placeholder
     first.text = ""
     first.style = document.styles[entries[0][0]]
-    _field_run(first, "begin")
-    _field_run(first, "instr", r' TOC \o "1-2" \h \z \u ')
-    _field_run(first, "separate")
+    field_run(first, "begin")
+    field_run(first, "instr", r' TOC \o "1-2" \h \z \u ')
+    field_run(first, "separate")
     _entry_runs(first, entries[0])
     previous = first
     for entry in entries[1:]:
@@ -216,7 +217,7 @@ def _fill_toc(document, placeholder, entries: list[tuple[str, str, str]]) -> Non
         wrapped.style = document.styles[entry[0]]
         _entry_runs(wrapped, entry)
         previous = wrapped
-    _field_run(previous, "end")
+    field_run(previous, "end")
 
 
 def _entry_runs(paragraph, entry: tuple[str, str, str]) -> None:
@@ -225,15 +226,6 @@ def _entry_runs(paragraph, entry: tuple[str, str, str]) -> None:
     if page:
         paragraph.add_run().add_tab()
         paragraph.add_run(page)
-
-
-def _page_field(paragraph) -> None:
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field_run(paragraph, "begin")
-    _field_run(paragraph, "instr", " PAGE ")
-    _field_run(paragraph, "separate")
-    paragraph.add_run("1")
-    _field_run(paragraph, "end")
 
 
 def _split_front_matter(document, marker) -> None:
@@ -257,7 +249,7 @@ def _split_front_matter(document, marker) -> None:
     body.footer.is_linked_to_previous = False
     for section in (front, body):
         footer = section.footer
-        _page_field(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
+        page_number(footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph())
 
 
 def _part_sections(document) -> None:
@@ -292,14 +284,14 @@ def _finish_pictures(document) -> None:
     picture's source into its second description — here the whole data: address, a second
     copy of the image that a screen reader could start spelling out."""
     section = document.sections[-1]
-    text_width = section.page_width - section.left_margin - section.right_margin
+    width = text_width(section)
     # A portrait photo at full width would fill a page and push its caption to the next.
     portrait_height = (section.page_height - section.top_margin - section.bottom_margin) // 3
     for shape in document.inline_shapes:
         described = shape._inline.docPr.get("descr", "")
         for inner in shape._inline.xpath(".//pic:cNvPr"):
             inner.set("descr", described)
-        ratio = min(1, text_width / shape.width)
+        ratio = min(1, width / shape.width)
         if shape.height > shape.width:
             ratio = min(ratio, portrait_height / shape.height)
         if ratio < 1:
@@ -370,6 +362,25 @@ def _insert_cover(document, book: Book) -> None:
     cover._p.get_or_add_pPr().append(cover_sectpr)
 
 
+def _section_titles(document) -> list[str | None]:
+    """Each body section's recto head: None in the parts (the essay's title, by STYLEREF),
+    else the section's own title."""
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    first_part = next(i for i, text in enumerate(headings) if text.startswith("Phần I."))
+    return [None if text.startswith("Phần ") else text for text in headings[first_part:]]
+
+
+def _essay_pages(book: Book, toc: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Each essay's laid-out page, read from the TOC's Part I entries (in the book's order)."""
+    start = next((i for i, entry in enumerate(toc) if entry[1].startswith("Phần I.")), 0) + 1
+    essays = toc[start : start + len(book.essays)]
+    return {
+        essay.key: page
+        for essay, (_style, text, page) in zip(book.essays, essays, strict=False)
+        if text == essay.title
+    }
+
+
 def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]]) -> None:
     """What python-docx adds to pandoc's `content`, written to `out`."""
     document = docx.Document(content)
@@ -379,8 +390,13 @@ def _finish(book: Book, content: str, out: str, toc: list[tuple[str, str, str]])
     _fill_toc(document, paragraphs[TOC_MARK], toc)
     _split_front_matter(document, paragraphs[BODY_MARK])
     _part_sections(document)
+    recto_parts(document)
+    running_heads(document, book, _section_titles(document))
+    mirror_margins(document)
+    index_pages(document, _essay_pages(book, toc))
     _finish_pictures(document)
     _format_tables(document)
+    size_winners_table(document)
     _mark_fields_for_update(document)
     _insert_cover(document, book)
     core_properties(document, book)

@@ -1,5 +1,5 @@
-"""The printed cover of the book: its spine measured on the last good print master (its page
-count) and the printer's paper, written apart from the interior (`render.cover`)."""
+"""The printed cover of the book: its spine measured on the interior's page count and the
+printer's paper, written apart from the interior (`render.cover`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import tempfile
 
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 from sqlalchemy.orm import Session
 
 from anthology import render
+from anthology.errors import BookBuildError
 from anthology.render.book import date_line
 from anthology.render.cover import COVER_BLEED_MM, DEFAULT_PAPER_UM, PAPER_UM, Cover, write_cover
 from anthology.services import builds
@@ -22,16 +24,25 @@ from contest.platform.errors import InvalidInput
 BLEED_MM = (0, 10)
 
 
-def printed_pages(session: Session, contest: Contest) -> int:
-    """The page count of the newest print master that finished; with none, the interior is
-    laid out now, in a folder of its own, to count them."""
-    for build in builds.builds(session, contest):
-        path = builds.build_file(build, contest.slug, "pdf")
-        if path:
-            return len(PdfReader(path).pages)
-    with tempfile.TemporaryDirectory(prefix="guongsang-pages-") as folder:
-        written = builds.build_book(session, contest, folder, ("pdf",))
-        return len(PdfReader(written["pdf"]).pages)
+def printed_pages(session: Session, contest: Contest, *, lay_out: bool) -> int:
+    """The interior's page count: laid out now (`lay_out`, the CLI: always true to the
+    settings and contents of this moment), else that of the newest print master that
+    finished (the book page: a download never starts a layout)."""
+    try:
+        if lay_out:
+            with tempfile.TemporaryDirectory(prefix="guongsang-pages-") as folder:
+                written = builds.build_book(session, contest, folder, ("pdf",))
+                return len(PdfReader(written["pdf"]).pages)
+        for build in builds.builds(session, contest):
+            path = builds.build_file(build, contest.slug, "pdf")
+            if path:
+                return len(PdfReader(path).pages)
+    except PdfReadError as error:
+        raise BookBuildError(_l("Không đọc được bản PDF của sách để đếm trang.")) from error
+    raise InvalidInput(
+        _l("Chưa có bản PDF nào dựng xong: hãy dựng sách (PDF) trước, để biết số trang và độ "
+           "dày của gáy.")
+    )  # fmt: skip
 
 
 def check_paper(paper_um: int, bleed_mm: float) -> None:
@@ -52,14 +63,16 @@ def write_book_cover(
     out: str,
     paper_um: int = DEFAULT_PAPER_UM,
     bleed_mm: float = COVER_BLEED_MM,
+    *,
+    lay_out: bool = True,
 ) -> Cover:
     """Write the cover sheet to `out` (nothing there unless it is whole) and say what it
-    measured. Reads only: nothing is recorded."""
+    measured; `lay_out`: see `printed_pages`. Reads only: nothing is recorded."""
     check_paper(paper_um, bleed_mm)
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
-    pages = printed_pages(session, contest)
+    pages = printed_pages(session, contest, lay_out=lay_out)
     with render.work_folder(os.path.dirname(os.path.abspath(out))) as work:
         picture = None
         if settings.cover_path:
@@ -93,6 +106,6 @@ def cover_pdf(
     """For a download: the cover's bytes, written in a folder removed straight after."""
     with tempfile.TemporaryDirectory(prefix="guongsang-cover-") as folder:
         out = os.path.join(folder, "bia.pdf")
-        cover = write_book_cover(session, contest, out, paper_um, bleed_mm)
+        cover = write_book_cover(session, contest, out, paper_um, bleed_mm, lay_out=False)
         with open(out, "rb") as fh:
             return fh.read(), cover

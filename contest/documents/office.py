@@ -24,7 +24,9 @@ LEGACY_EXTENSIONS = (".doc", ".rtf")
 # What each kind of file starts with: LibreOffice would read anything else as plain text.
 _MAGIC = {".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".rtf": b"{\\rtf", ".docx": b"PK\x03\x04"}
 # What each target is written as: LibreOffice's output filter and the file's extension.
-_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": ("pdf:writer_pdf_Export", ".pdf")}
+# The PDF keeps the blank pages a book's layout asks for (a part opening on a recto).
+_PDF_EXPORT = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+_TARGETS = {"docx": ("docx:MS Word 2007 XML", ".docx"), "pdf": (_PDF_EXPORT, ".pdf")}
 
 # A profile in which nothing active runs and nothing linked is fetched: no macro (security
 # "very high", execution disabled), no active content, no linked picture or text from files or

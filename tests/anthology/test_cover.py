@@ -111,3 +111,14 @@ def test_the_book_page_downloads_the_cover_and_builds_with_bleed(app, client, fi
         f"/anthology/{contest.slug}/print-cover?paper_um=abc&bleed_mm=3", follow_redirects=True
     )
     assert "Độ dày giấy phải từ 50 đến 400 µm" in refused.get_data(as_text=True)
+
+
+def test_the_book_page_asks_for_a_build_before_measuring_a_spine(client, finalised, world):
+    """A download never starts a layout: without a finished PDF the page says to build."""
+    login(client, world["users"]["province"])
+    response = client.get(
+        f"/anthology/{finalised['contest'].slug}/print-cover?paper_um=100&bleed_mm=3",
+        follow_redirects=True,
+    )
+    assert response.mimetype == "text/html"
+    assert "Chưa có bản PDF nào dựng xong" in response.get_data(as_text=True)
