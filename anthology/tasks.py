@@ -28,7 +28,8 @@ from contest.platform.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
-STEP_PERCENT = {BuildStep.ASSEMBLE: 10, BuildStep.DOCX: 25, BuildStep.EPUB: 50, BuildStep.PDF: 70}
+# The steps in the order `render.write_book` takes them: the EPUB lists the PDF's pages.
+STEP_PERCENT = {BuildStep.ASSEMBLE: 10, BuildStep.DOCX: 20, BuildStep.PDF: 40, BuildStep.EPUB: 75}
 
 
 def _record_step(build_id: int, step: BuildStep) -> None:

@@ -17,6 +17,7 @@ from anthology.errors import BookBuildError
 from anthology.render.book import Book, PageSetup
 from anthology.render.checks import check_file
 from anthology.render.docx_writer import write_docx
+from anthology.render.epub_pages import page_starts
 from anthology.render.epub_writer import write_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS
 from anthology.render.pdf_writer import write_pdf
@@ -50,7 +51,9 @@ def write_book(
     work folder, read back (`checks`), and moved into place only once every format is written
     and sound. Returns format → path."""
     finished = {}
-    for fmt in formats:
+    pages = None  # the print master's page starts, for the EPUB's page list
+    # The EPUB last, so that it can list the print master's pages.
+    for fmt in sorted(formats, key=lambda f: (f == "epub", FORMATS.index(f))):
         before_format(fmt)
         out = os.path.join(work, f"{book.slug}.{fmt}")
         try:
@@ -58,8 +61,9 @@ def write_book(
                 finished[fmt] = write_docx(book, work, out, page, timeout)
             elif fmt == "pdf":
                 finished[fmt] = write_pdf(book, work, out, page, timeout)
+                pages = page_starts(finished[fmt], page)
             else:
-                finished[fmt] = write_epub(book, work, out, timeout)
+                finished[fmt] = write_epub(book, work, out, timeout, pages)
             check_file(fmt, finished[fmt], {e.key: e.title for e in book.essays})
         except Exception as error:  # the organiser reads which format stopped, and why
             if not isinstance(error, BookBuildError):

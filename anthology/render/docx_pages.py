@@ -106,7 +106,7 @@ def running_heads(document, book: Book, section_titles: list[str]) -> None:
     the parts (the last Heading 2 on the page), the list's own title after them. None on a
     section's opening page."""
     document.settings.odd_and_even_pages_header_footer = True
-    for section in document.sections[:2]:  # versos keep their folio (the rest inherit)
+    for section in document.sections:  # versos keep their folio (each its own, for LibreOffice)
         footer = section.even_page_footer
         footer.is_linked_to_previous = False
         page_number(footer.paragraphs[0])

@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
+from anthology.render.epub_pages import add_page_list
 from anthology.render.fonts import font_files
 
 OPF = "EPUB/content.opf"
@@ -61,11 +62,15 @@ def finish_epub(
     *,
     modified: datetime | None = None,
     title: str = "",
-) -> None:
+    pages: list[tuple[str, list[str]]] | None = None,
+    print_edition: str = "",
+) -> int:
     """Rewrite the package at `path`: `stylesheet` in place of pandoc's, the fonts cut to the
     book's characters, chapter titles and matter types, Vietnamese landmarks, the time it was
     made (`modified`: pandoc's sandbox writes 1970) and, when given, the cover (a JPEG) as
-    its first page and its cover image, described by the book's `title`."""
+    its first page and its cover image, described by the book's `title`; with the print
+    master's `pages` (`epub_pages.page_starts`), a page list from `print_edition` (its id).
+    Returns how many pages the list holds."""
     with zipfile.ZipFile(path) as source:
         members = {info.filename: source.read(info.filename) for info in source.infolist()}
     members[STYLESHEET] = stylesheet
@@ -76,11 +81,13 @@ def finish_epub(
     if cover:
         _add_cover(members, cover, title)
     _landmarks(members, has_cover=bool(cover))
+    placed = add_page_list(members, _chapters(members), pages, print_edition) if pages else 0
     with zipfile.ZipFile(path, "w") as target:
         # The mimetype first and uncompressed, as the EPUB container requires.
         target.writestr("mimetype", members.pop("mimetype"), zipfile.ZIP_STORED)
         for name, data in members.items():
             target.writestr(name, data, zipfile.ZIP_DEFLATED)
+    return placed
 
 
 def _chapters(members: dict[str, bytes]) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from flask_babel import lazy_gettext as _l
+
 from anthology.render.book import Book
 from anthology.render.epub_package import finish_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
@@ -30,10 +32,36 @@ def epub_args(source: str, meta: str, out: str) -> list[str]:
     ]
 
 
-def write_epub(book: Book, folder: str, out: str, timeout: int = DEFAULT_TIMEOUT_SECONDS) -> str:
-    """Pandoc sandboxed (pictures reach it inside the tree), then our stylesheet and cover."""
+def write_epub(
+    book: Book,
+    folder: str,
+    out: str,
+    timeout: int = DEFAULT_TIMEOUT_SECONDS,
+    pages: list[tuple[str, list[str]]] | None = None,
+) -> str:
+    """Pandoc sandboxed (pictures reach it inside the tree), then our stylesheet and cover,
+    and the print master's page list when its `pages` are given."""
     source, meta = write_sources(book, folder, for_docx=False)
     run_pandoc(epub_args(source, meta, out), cwd=folder, timeout=timeout)
     with open(STYLESHEET, "rb") as fh:
-        finish_epub(out, fh.read(), book.cover, modified=book.built_at, title=book.title)
+        placed = finish_epub(
+            out,
+            fh.read(),
+            book.cover,
+            modified=book.built_at,
+            title=book.title,
+            pages=pages,
+            print_edition=book.identifier(),
+        )
+    if pages:
+        book.notes.append(
+            str(
+                _l(
+                    "EPUB: danh sách trang theo bản in, tìm thấy %(placed)s trên %(pages)s "
+                    "trang có chữ.",
+                    placed=placed,
+                    pages=len(pages),
+                )
+            )
+        )
     return out

@@ -7,6 +7,7 @@ import re
 import subprocess
 import unicodedata
 import zipfile
+from collections import Counter
 
 import docx
 import pypandoc
@@ -442,7 +443,7 @@ def test_a_book_that_fails_its_check_is_not_offered(runner, finalised, tmp_path,
     reason, and no file is offered."""
     from anthology import render
 
-    def hollow(book, folder, out, timeout):
+    def hollow(book, folder, out, timeout, pages=None):
         with zipfile.ZipFile(out, "w") as archive:
             archive.writestr("mimetype", "application/epub+zip")
         return out
@@ -567,16 +568,23 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_pat
     pages = [" ".join(page.split()) for page in text.split("\f")]  # headings may wrap
     if with_cover:
         assert pages.pop(0) == ""  # the cover: a picture, no folio
-    # Opening pages carry no folio: the others give the offset from folio to PDF page.
-    offsets = {i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()}
+        assert pages.pop(0) == ""  # its back, left blank: the title page is a recto
+    # Opening pages carry no folio: the others give the offset from folio to PDF page. A page
+    # without one may still end in a number (a year, the author index's pages): the offset
+    # is the one nearly every folio gives.
+    offsets = Counter(
+        i - int(p.rsplit(" ", 1)[-1]) for i, p in enumerate(pages) if i and p[-1:].isdigit()
+    )
     romans = {p.rsplit(" ", 1)[-1]: p for p in pages if re.search(r" [ivx]+$", p)}
-    assert len(offsets) == 1, offsets
-    offset = offsets.pop()
+    offset, count = offsets.most_common(1)[0]
+    assert count >= 0.7 * sum(offsets.values()), offsets
     toc_page = next(p for p in text.split("\f") if "Mục lục" in p)
     entries = re.findall(r"^(\S.*?)\.{3,}\s*([0-9ivx]+)$", toc_page, flags=re.MULTILINE)
     assert len(entries) >= 10, toc_page
+    head = settings.settings_for(db.session, finalised["contest"]).title  # on versos
     for title, folio in entries:
         page = pages[offset + int(folio)] if folio.isdigit() else romans[folio]
+        page = page.removeprefix(head).strip()
         assert page.startswith(title.strip()), (title, folio, page[:80])
     for title in ("Phần I. Những bài viết đoạt giải", "Phần II. Gương điển hình tiên tiến"):
         opener = next(p for p in pages[offset + 1 :] if p.startswith(title))
