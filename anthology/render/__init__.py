@@ -61,7 +61,7 @@ def write_book(
                 finished[fmt] = write_docx(book, work, out, page, timeout)
             elif fmt == "pdf":
                 finished[fmt] = write_pdf(book, work, out, page, timeout)
-                pages = page_starts(finished[fmt], page)
+                pages = page_starts(finished[fmt], page) if "epub" in formats else None
             else:
                 finished[fmt] = write_epub(book, work, out, timeout, pages)
             check_file(fmt, finished[fmt], {e.key: e.title for e in book.essays})

@@ -5,6 +5,7 @@ text block, running head and folio left out — looked up in the EPUB's text, in
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import unicodedata
@@ -36,16 +37,21 @@ def page_starts(pdf: str, page: PageSetup) -> list[tuple[str, list[str]]]:
         check=True,
         timeout=PDFTOTEXT_TIMEOUT,
     ).stdout
-    document = etree.fromstring(layout, etree.XMLParser(recover=True, huge_tree=True))
     top = (page.margin_mm + 4 + page.bleed_mm) * MM  # the text block, as book.typ sets it
     starts = []
-    for label, sheet in zip(labels, document.iter(f"{{{XHTML}}}page"), strict=False):
+    # Page by page, each dropped once read: a 1,200-page book's boxes held whole take
+    # hundreds of megabytes.
+    sheets = etree.iterparse(
+        io.BytesIO(layout), tag=f"{{{XHTML}}}page", recover=True, huge_tree=True
+    )
+    for label, (_event, sheet) in zip(labels, sheets, strict=False):
         bottom = float(sheet.get("height")) - (page.margin_mm + 2 + page.bleed_mm) * MM
         words = [
             unicodedata.normalize("NFC", word.text or "")
             for word in sheet.iter(f"{{{XHTML}}}word")
             if float(word.get("yMin")) >= top - 1 and float(word.get("yMax")) <= bottom + 1
         ]
+        sheet.clear()
         words = [w for w in words if w.strip()][:NEEDLE_WORDS]
         # The contents' pages (dot leaders) have no place in the EPUB's text.
         if len(words) >= 2 and words.count(".") < 2:
