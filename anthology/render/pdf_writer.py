@@ -165,12 +165,10 @@ def front_matter(book: Book, page: PageSetup) -> dict:
         "rights": book.rights,
         "foreword": [p.strip() for p in book.foreword.split("\n\n") if p.strip()],
         "foreword_signer": book.foreword_signer,
-        "essay_authors": {essay.key: essay.author for essay in book.essays},
+        "contents": contents(book),
         # A part title's two lines, and each recto head's words (shortened to one line there).
         "parts": {key: [number, title] for key, number, title in PARTS},
-        "heads": {key: f"{number} {title}" for key, number, title in PARTS}
-        | {essay.key: essay.title for essay in book.essays}
-        | {category_key(code): book.category_label(code) for code, _ in book.profile_groups()},
+        "heads": heads_of(book),
         "winners": [
             [str(number), essay.prize, essay.title, essay.author, essay.unit]
             for number, essay in enumerate(book.essays, start=1)
@@ -180,6 +178,38 @@ def front_matter(book: Book, page: PageSetup) -> dict:
             for label, essays in book.author_index()
         ],
     }
+
+
+def contents(book: Book) -> list[dict]:
+    """The contents' lines in order: level, heading label, title and, for an essay, author."""
+    lines = []
+
+    def add(level: int, key: str, title: str, author: str | None = None) -> None:
+        lines.append({"level": level, "key": key, "title": title, "author": author})
+
+    if book.foreword.strip():
+        add(1, "loi-gioi-thieu", "Lời giới thiệu")
+    (part_one, *_), (part_two, *_) = PARTS
+    add(1, part_one, heads_of(book)[part_one])
+    for essay in book.essays:
+        add(2, essay.key, essay.title, essay.author)
+    add(1, part_two, heads_of(book)[part_two])
+    for code, profiles in book.profile_groups():
+        add(2, category_key(code), book.category_label(code))
+        for profile in profiles:
+            add(3, profile.key, profile.name)
+    add(1, "danh-sach", "Danh sách tác giả đoạt giải")
+    add(1, "chi-muc", "Chỉ mục tác giả")
+    return lines
+
+
+def heads_of(book: Book) -> dict[str, str]:
+    """Each part's, essay's and profile group's title by its heading label."""
+    return (
+        {key: f"{number} {title}" for key, number, title in PARTS}
+        | {essay.key: essay.title for essay in book.essays}
+        | {category_key(code): book.category_label(code) for code, _ in book.profile_groups()}
+    )
 
 
 def write_pdf(
