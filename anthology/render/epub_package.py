@@ -91,7 +91,8 @@ def finish_epub(
 
 
 def _chapters(members: dict[str, bytes]) -> list[str]:
-    return sorted(name for name in members if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name))
+    names = [name for name in members if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)]
+    return sorted(names, key=lambda name: int(re.sub(r"\D", "", name)))  # ch1000 after ch999
 
 
 def _mark_chapters(members: dict[str, bytes]) -> None:

@@ -22,6 +22,7 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 MM = 72 / 25.4
 # Enough words to find a page's start once: a title may recur, its next words rarely do.
 NEEDLE_WORDS = 8
+LEADER_DOTS = 5  # a page with this many lone dots is a contents page
 PDFTOTEXT_TIMEOUT = 300
 # A page moves on by a few chapters at most (a part title, then an essay); looking further
 # would take a title met again in the list of winners for the page that opens the essay.
@@ -46,16 +47,18 @@ def page_starts(pdf: str, page: PageSetup) -> list[tuple[str, list[str]]]:
     )
     for label, (_event, sheet) in zip(labels, sheets, strict=False):
         bottom = float(sheet.get("height")) - (page.margin_mm + 2 + page.bleed_mm) * MM
+        # A word's box reaches above its line (the font's full height): its middle says
+        # whether it stands inside the text block.
         words = [
             unicodedata.normalize("NFC", word.text or "")
             for word in sheet.iter(f"{{{XHTML}}}word")
-            if float(word.get("yMin")) >= top - 1 and float(word.get("yMax")) <= bottom + 1
+            if top <= (float(word.get("yMin")) + float(word.get("yMax"))) / 2 <= bottom
         ]
         sheet.clear()
-        words = [w for w in words if w.strip()][:NEEDLE_WORDS]
+        words = [w for w in words if w.strip()]
         # The contents' pages (dot leaders) have no place in the EPUB's text.
-        if len(words) >= 2 and words.count(".") < 2:
-            starts.append((label, words))
+        if len(words) >= 2 and words.count(".") < LEADER_DOTS:
+            starts.append((label, words[:NEEDLE_WORDS]))
     return starts
 
 

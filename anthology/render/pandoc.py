@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
 from flask_babel import lazy_gettext as _l
@@ -40,12 +40,16 @@ def write_sources(book: Book, folder: str, *, for_docx: bool) -> tuple[str, str]
     """The document tree (pandoc JSON) and metadata files pandoc reads, written into the build
     folder (see `clean_tree_file`)."""
     name = "book-docx" if for_docx else "book-epub"
-    tree_path = clean_tree_file(render(book, for_docx=for_docx), name, folder, book, inline=True)
-    with open(tree_path, encoding="utf-8") as fh:
-        tree = json.load(fh)
-    pictures, described = describe_pictures(tree)
-    with open(tree_path, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(tree, ensure_ascii=False))
+    counts: list[int] = []
+    tree_path = clean_tree_file(
+        render(book, for_docx=for_docx),
+        name,
+        folder,
+        book,
+        inline=True,
+        then=lambda tree: counts.extend(describe_pictures(tree)),
+    )
+    pictures, described = counts
     meta = os.path.join(folder, f"{name}.yaml")
     values = metadata(book, pictures, described)
     if for_docx:  # the title page is the book's own (book.render); properties come later
@@ -85,7 +89,13 @@ def describe_pictures(tree: dict) -> tuple[int, int]:
 
 
 def clean_tree_file(
-    markdown: str, name: str, folder: str, book: Book, *, inline: bool = False
+    markdown: str,
+    name: str,
+    folder: str,
+    book: Book,
+    *,
+    inline: bool = False,
+    then: Callable[[dict], None] = lambda tree: None,
 ) -> str:
     """`markdown` as a cleaned document tree in `folder`/NAME.json. The tree is cleaned first
     (`contest.documents.essay_ast`): only http, https and mailto links, and only pictures that
@@ -94,7 +104,8 @@ def clean_tree_file(
     only, noted in `book.notes`. With `inline`, each picture travels inside the tree as a
     data: address, for a pandoc that may read no file. The organiser's picture descriptions
     become the pictures' text alternatives. An essay's own subheadings stay out of the
-    contents, which list parts, essays, profile groups and profiles."""
+    contents, which list parts, essays, profile groups and profiles. `then` finishes the tree
+    for its format before it is written (a book's tree is read and written once)."""
     source = os.path.join(folder, f"{name}.md")
     tree_path = os.path.join(folder, f"{name}.json")
     with open(source, "w", encoding="utf-8") as fh:
@@ -113,6 +124,7 @@ def clean_tree_file(
             identifier, classes, _pairs = block["c"][1]
             if not identifier.startswith(PROFILE_KEY_PREFIX) and "unlisted" not in classes:
                 classes.append("unlisted")
+    then(tree)
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     return tree_path

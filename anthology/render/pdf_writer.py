@@ -215,15 +215,16 @@ def heads_of(book: Book) -> dict[str, str]:
 def write_pdf(
     book: Book, folder: str, out: str, page: PageSetup, timeout: int = DEFAULT_TIMEOUT_SECONDS
 ) -> str:
-    tree_path = clean_tree_file(render_body(book, winners=False), "book-pdf", folder, book)
-    with open(tree_path, encoding="utf-8") as fh:
-        tree = json.load(fh)
-    for source, printed_mm, ppi in size_pictures(tree, folder, page):
-        book.notes.append(_coarse_note(book, source, printed_mm, ppi))
-    addresses_in_print(tree["blocks"])
-    keep_with_next(tree["blocks"])
-    with open(tree_path, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(tree, ensure_ascii=False))
+
+    def for_print(tree: dict) -> None:
+        for source, printed_mm, ppi in size_pictures(tree, folder, page):
+            book.notes.append(_coarse_note(book, source, printed_mm, ppi))
+        addresses_in_print(tree["blocks"])
+        keep_with_next(tree["blocks"])
+
+    tree_path = clean_tree_file(
+        render_body(book, winners=False), "book-pdf", folder, book, then=for_print
+    )
     body = os.path.join(folder, "body.typ")
     run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
     with open(os.path.join(folder, "front.json"), "w", encoding="utf-8") as fh:
