@@ -20,12 +20,12 @@ from anthology.services import (
     certificates,
     covers,
     papers,
-    printing,
     proposals,
     publication,
 )
 from anthology.services import settings as book_settings
 from contest.cli import command_unit_of_work, get_contest, get_unit_round
+from contest.documents import printing
 from contest.models import ExemplarProfile
 from contest.platform import storage
 from contest.platform.db import db, utcnow

@@ -19,7 +19,3 @@ class SettingsIncomplete(InvalidInput):
 
 class BookBuildError(DomainError):
     """The book could not be written (pandoc failed, a font is missing …)."""
-
-
-class PrintError(DomainError):
-    """LibreOffice could not print a paper to PDF (missing, too slow, refused)."""

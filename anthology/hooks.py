@@ -4,15 +4,19 @@ news feed every page announces, and its demo stage — connected for one app by 
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from anthology import demo
+from anthology.services import certificates
 from contest import signals
 from contest.demo import STAGES
 from contest.platform.db import db
-from contest.policy import can_manage_round
+from contest.policy import can_download_certificate, can_manage_round
+from judging import wording
 from judging.services.reports import official_result
 
 
@@ -73,7 +77,51 @@ def _entry_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
         prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
         score=f"{score:g}" if score is not None else "—",
     )
-    return [(label, url_for("public.results", slug=entry.contest.slug))]
+    url = url_for("public.results", slug=entry.contest.slug)
+    notes = wording.tie_break_texts(json.loads(award.tie_breaks), name_other=False)
+    return [(label, url)] + [(text, url) for text in notes]
+
+
+def _certificate_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
+    """The author's certificate of their province prize, once the board published the
+    results (the province's organisers, once finalised); and of each unit's own prize its
+    unit issued."""
+    entry = obj
+    here = {"slug": entry.contest.slug, "entry_id": entry.id}
+    links = []
+    if current_user.is_authenticated and entry.author_id == current_user.id:
+        for round_ in certificates.unit_certificate_rounds(db.session, entry):
+            for fmt in ("docx", "pdf"):
+                links.append(
+                    (
+                        _(
+                            "Giấy chứng nhận giải của %(unit)s (%(fmt)s)",
+                            unit=round_.unit.name,
+                            fmt=fmt.upper(),
+                        ),
+                        url_for(
+                            "anthology.author_unit_certificate",
+                            code=round_.unit.code,
+                            fmt=fmt,
+                            **here,
+                        ),
+                    )
+                )
+    if not can_download_certificate(current_user, entry):
+        return links
+    award, _score = official_result(db.session, entry)
+    if award is None or award.prize_level is None:
+        return links
+    return links + [
+        (
+            _("Giấy chứng nhận %(prize)s (DOCX)", prize=award.prize_level.name),
+            url_for("anthology.author_certificate", fmt="docx", **here),
+        ),
+        (
+            _("Giấy chứng nhận %(prize)s (PDF)", prize=award.prize_level.name),
+            url_for("anthology.author_certificate", fmt="pdf", **here),
+        ),
+    ]
 
 
 def _round_links(sender, obj) -> list[tuple[str, str]]:  # noqa: ARG001
@@ -108,6 +156,7 @@ def connect(app: Flask) -> None:
     signals.home_links.connect(_home_links, sender=app)
     signals.public_home_links.connect(_public_links, sender=app)
     signals.entry_links.connect(_entry_links, sender=app)
+    signals.entry_links.connect(_certificate_links, sender=app)
     signals.feeds.connect(_feeds, sender=app)
     signals.round_links.connect(_round_links, sender=app)
     signals.nav_links.connect(_nav_links, sender=app)

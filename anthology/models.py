@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -318,3 +319,24 @@ class ForwardingLetter(db.Model):
     @property
     def audit_contest_id(self) -> int:
         return self.round.contest_id
+
+
+class UnitIssuance(db.Model):
+    """What a unit's organiser last printed on its own certificates (issuing body, number's
+    code, place, date, signer): kept so that each of its winners downloads the same paper
+    (`certificates.author_unit_certificate_docx`)."""
+
+    __tablename__ = "unit_issuance"
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), unique=True)
+    day: Mapped[date] = mapped_column(Date)
+    parent_body: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(40))
+    place: Mapped[str] = mapped_column(String(60))
+    signer_authority: Mapped[str] = mapped_column(String(200))
+    signer_name: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    round: Mapped[Round] = relationship()

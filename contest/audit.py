@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from contest.lifecycles import ROLE_LABELS
+from contest.lifecycles import ROLE_LABELS, UNIT_KIND_LABELS
 from contest.platform.audit import AuditAction, register_parameter_labels, register_sentences
 
 
@@ -46,8 +46,10 @@ class ContestAction(AuditAction):
     LEVELS_CHANGED = "levels"
     CATEGORIES_CHANGED = "categories"
     ROUND_CLOSED_BY_DEADLINE = "close_deadline"
+    DEADLINE_REMINDED = "deadline_remind"
     DOCUMENT_ADDED = "document_add"
     DOCUMENT_REMOVED = "document_remove"
+    TEMPORARY_PASSWORD_ISSUED = "password_temporary"
 
 
 register_sentences(
@@ -74,6 +76,9 @@ register_sentences(
         ContestAction.DOCUMENT_ADDED: _l("%(actor)s đã đăng tài liệu %(object)s"),
         ContestAction.DOCUMENT_REMOVED: _l("%(actor)s đã gỡ tài liệu %(object)s"),
         ContestAction.ROUND_CLOSED_BY_DEADLINE: _l("%(object)s hết hạn gửi lên: vòng thi tự đóng"),
+        ContestAction.DEADLINE_REMINDED: _l(
+            "Đã nhắc %(people)s người phụ trách %(object)s về hạn gửi bài lên"
+        ),
         ContestAction.NOT_SELECTED: _l("%(object)s không được %(unit)s chọn gửi lên"),
         ContestAction.ENTRY_CREATED: _l("%(actor)s đã viết bài %(object)s"),
         ContestAction.ENTRY_ENTERED_FOR_AUTHOR: _l(
@@ -88,6 +93,9 @@ register_sentences(
         ContestAction.LOGGED_IN: _l("%(actor)s đã đăng nhập từ %(address)s"),
         ContestAction.LOGIN_FAILED: _l("Đăng nhập sai vào %(object)s từ %(address)s"),
         ContestAction.PASSWORD_SET: _l("%(actor)s đã đặt mật khẩu mới (%(how)s)"),
+        ContestAction.TEMPORARY_PASSWORD_ISSUED: _l(
+            "%(actor)s đã cấp mật khẩu tạm thời cho %(object)s (phải đổi khi đăng nhập)"
+        ),
         ContestAction.ACCOUNT_CREATED: _l("%(actor)s đã tạo tài khoản %(object)s (%(role)s)"),
         ContestAction.ACCOUNT_EDITED: _l("%(actor)s đã sửa tài khoản %(object)s (%(role)s)"),
         ContestAction.ACCOUNT_DEACTIVATED: _l("%(actor)s đã tạm khóa tài khoản %(object)s"),
@@ -126,3 +134,15 @@ ENTRY_EVENTS_FOR_EVERYONE = frozenset(
 )
 
 register_parameter_labels("role", ROLE_LABELS)
+# The kind of unit a level is (`LEVELS_CHANGED`), never its code ("cấp district").
+register_parameter_labels("kind", {"province": _l("Tỉnh"), **UNIT_KIND_LABELS})
+# How a password was set (`PASSWORD_SET`'s `how`), in words.
+register_parameter_labels(
+    "how",
+    {
+        "change": _l("tự đổi"),
+        "operator": _l("người quản trị đặt"),
+        "password-reset": _l("qua liên kết đặt lại"),
+        "invitation": _l("qua thư mời"),
+    },
+)

@@ -25,6 +25,7 @@ from contest.models import Unit, User
 from contest.platform import passwords
 from contest.platform.db import db, reads_first, utcnow
 from contest.platform.errors import InvalidInput
+from contest.platform.mail import mail_enabled
 from contest.platform.throttle import (
     FAILED_LOGINS_PER_ACCOUNT,
     FAILED_LOGINS_PER_ADDRESS,
@@ -38,7 +39,7 @@ from contest.platform.throttle import (
 )
 from contest.platform.uow import end_reads
 from contest.platform.web import user_action
-from contest.services import accounts, queries
+from contest.services import accounts, deadlines
 from contest.services.accounts import normalise_login
 
 # Where a mailed password link waits, in the signed session, while its page is open.
@@ -76,11 +77,29 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+# What someone holding a temporary password may still reach until they change it.
+WHILE_PASSWORD_TEMPORARY = frozenset(
+    {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+)
+
+
+def require_own_password():
+    """A temporary password (an organiser issued it) opens only the change-password page."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in WHILE_PASSWORD_TEMPORARY
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     csrf.init_app(app)
+    app.before_request(require_own_password)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -119,6 +138,8 @@ def login():
         if action.ok and allowed:
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME, browser open or not
             login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or url_for("contest.home"))
         # Only the right password learns that the account is switched off.
         form.password.errors.append(
@@ -140,6 +161,15 @@ def logout():
     return redirect(url_for("contest.home"))
 
 
+# Whom someone without a reset mail asks: the organisers can issue a temporary password.
+WHOM_TO_ASK = _l(
+    "người dự thi hãy nhờ cán bộ thi đua của đơn vị đã chọn khi đăng ký (hoặc của đơn vị cấp "
+    "trên, hay Ban Tổ chức cấp tỉnh); giám khảo và cán bộ thi đua hãy nhờ Ban Tổ chức cấp "
+    "tỉnh. Họ tìm tài khoản của bạn theo họ tên hoặc số điện thoại và cấp một mật khẩu tạm "
+    "thời; khi đăng nhập bằng mật khẩu đó, bạn đặt ngay mật khẩu của riêng mình."
+)
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(RESET_REQUESTS_PER_ADDRESS, methods=["POST"])
 @limiter.limit(RESET_REQUESTS_PER_ACCOUNT, key_func=login_key, methods=["POST"])
@@ -152,14 +182,17 @@ def forgot_password():
         flash(
             _(
                 "Nếu thông tin này thuộc một tài khoản có thư điện tử, thư hướng dẫn đặt lại "
-                "mật khẩu đã được gửi; liên kết trong thư có hiệu lực %(hours)s giờ. Tài khoản "
-                "chỉ có số điện thoại: hãy liên hệ ban tổ chức.",
+                "mật khẩu đã được gửi; liên kết trong thư có hiệu lực %(hours)s giờ. Không "
+                "nhận được thư: %(whom)s",
                 hours=passwords.RESET_HOURS,
+                whom=WHOM_TO_ASK,
             ),
             "info",
         )
         return redirect(url_for("auth.login"))
-    return render_template("contest/forgot_password.html", form=form)
+    return render_template(
+        "contest/forgot_password.html", form=form, mail_on=mail_enabled(), whom=WHOM_TO_ASK
+    )
 
 
 PASSWORD_PURPOSES = "<any('password-reset', 'invitation'):purpose>"
@@ -245,7 +278,7 @@ def change_unit():
 def unit_choices():
     """Units whose round still takes essays, grouped as the province is: an entrant never
     picks a unit only to learn after writing that its round has ended."""
-    return grouped_unit_choices(queries.units_open_for_entries(db.session, utcnow()))
+    return grouped_unit_choices(deadlines.units_taking_entries(db.session, utcnow()))
 
 
 @bp.route("/register", methods=["GET", "POST"])

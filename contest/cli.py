@@ -25,7 +25,7 @@ from contest import demo as demo_data
 from contest import signals
 from contest.documents.intake import extract_upload
 from contest.lifecycles import ROLE_LABELS, ContestPhase, EntryState, Role
-from contest.models import Contest, Entry, Round, Unit, User
+from contest.models import Contest, Entry, Round, User
 from contest.platform import backup
 from contest.platform.audit_cli import audit_cli
 from contest.platform.config import setting
@@ -35,7 +35,7 @@ from contest.platform.uow import UnitOfWork, unit_of_work
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
-from contest.services.queries import contest_status, find_unit_round
+from contest.services.queries import contest_status, find_unit, find_unit_round
 
 IMPORT_COLUMNS = [
     "author_name",
@@ -138,11 +138,17 @@ def _print_accounts() -> None:
     """One account per line, `role | login | password | unit`, the role in words, and which
     unit organisers still have a round open (where a paper entry can still be added)."""
     roles = ROLE_LABELS
-    open_units = {r.unit_id for r in db.session.scalars(select(Round)) if r.closed_at is None}
+    closed = {}  # rounds not sent up that take no essays any more (their judging began …)
+    for contest in db.session.scalars(select(Contest)):
+        closed.update(signals.intake_closures(contest))
+    open_units = {
+        r.unit_id: r.id not in closed for r in db.session.scalars(select(Round)) if not r.closed_at
+    }
     for user, password in demo_data.account_lines(db.session):
         unit = user.unit.name if user.unit else ""
         if user.role == Role.UNIT_ORGANISER and user.unit_id in open_units:
-            unit += " " + _("(vòng thi còn mở)")
+            still_open = _("(vòng thi còn mở)")
+            unit += " " + (still_open if open_units[user.unit_id] else _("(không nhận thêm bài)"))
         click.echo(f"{roles[user.role]} | {user.email} | {password} | {unit}")
 
 
@@ -197,7 +203,7 @@ def entry_text(entry_id: int) -> None:
 
 
 def _import_row(session: Session, contest: Contest, round_: Round, base: str, row: dict) -> Entry:
-    unit = session.scalar(select(Unit).where(Unit.code == (row["author_unit"] or "").strip()))
+    unit = find_unit(session, row["author_unit"] or "")
     if unit is None or not unit.is_within(round_.unit):
         raise InvalidInput(
             _l(
@@ -251,10 +257,29 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
 @click.option("--unit", "unit_code", required=True)
 @click.option("--all", "forward_all", is_flag=True, help="Gửi tất cả bài đang chờ.")
 @click.option("--entries", "entry_ids", help="Mã các bài, cách nhau bằng dấu phẩy.")
-def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str | None) -> None:
-    """Send a unit round's entries up to its parent round, within the quota."""
-    if forward_all == bool(entry_ids):
+@click.option(
+    "--by-results",
+    is_flag=True,
+    help="Theo kết quả chấm riêng của đơn vị, như trang gửi bài (đề xuất trong chỉ tiêu, "
+    "hoặc các bài ghi ở --entries kèm --reason).",
+)
+@click.option("--reason", default="", help="Lý do, khi gửi khác với đề xuất theo kết quả chấm.")
+def forward_command(
+    slug: str,
+    unit_code: str,
+    forward_all: bool,
+    entry_ids: str | None,
+    by_results: bool,
+    reason: str,
+) -> None:
+    """Send a unit round's entries up to its parent round, within the quota: the ticked ones
+    chosen by --all or --entries, or (--by-results) by the unit's own judging's ranking."""
+    if by_results and forward_all:
+        raise click.UsageError(_("--by-results không đi cùng --all."))
+    if not by_results and forward_all == bool(entry_ids):
         raise click.UsageError(_("Chọn một trong hai: --all hoặc --entries ID,ID."))
+    if reason and not by_results:
+        raise click.UsageError(_("--reason chỉ dùng với --by-results."))
     contest = get_contest(slug)
     round_ = get_unit_round(contest, unit_code)
     ids = None
@@ -263,6 +288,9 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
             ids = [int(part) for part in entry_ids.split(",") if part.strip()]
         except ValueError as exc:
             raise click.UsageError(_("--entries cần các số, cách nhau bằng dấu phẩy.")) from exc
+    if by_results:
+        _forward_by_results(round_, ids, reason)
+        return
     with command_unit_of_work() as uow:
         result = forward_round(
             uow.session, round_, None, utcnow(), entry_ids=ids, forward_all=forward_all
@@ -273,6 +301,23 @@ def forward_command(slug: str, unit_code: str, forward_all: bool, entry_ids: str
             n=len(result.forwarded),
             parent=round_.parent.unit.name,
             rest=len(result.not_selected),
+        )
+    )
+
+
+def _forward_by_results(round_: Round, ids: list[int] | None, reason: str) -> None:
+    """The forward page's way, through the service the package judging the round gave."""
+    handler = signals.forward_way("by-results")
+    if handler is None:
+        raise click.ClickException(_("Không có cách gửi theo kết quả chấm trong ứng dụng này."))
+    with command_unit_of_work() as uow:
+        result = handler(uow.session, round_, None, utcnow(), ids, reason)
+    click.echo(
+        _(
+            "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s theo kết quả chấm.",
+            n=len(result.forwarded),
+            p=len(result.profiles),
+            unit=round_.parent.unit.name,
         )
     )
 

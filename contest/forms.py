@@ -12,6 +12,7 @@ from wtforms import (
     EmailField,
     Field,
     FieldList,
+    FloatField,
     FormField,
     HiddenField,
     IntegerField,
@@ -31,6 +32,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from contest.categories import SUBJECT_KINDS
 from contest.form_messages import FORM_MESSAGES
@@ -79,6 +81,31 @@ class Finite:
             math.isfinite(field.data) and abs(field.data) <= LARGEST_COUNT
         ):
             raise ValidationError(_l("Cần nhập một số thông thường."))
+
+
+NOT_A_NUMBER = _l("Cần nhập một số (dấu phẩy hay dấu chấm thập phân đều được).")
+
+
+class DecimalField(FloatField):
+    """A number typed the Vietnamese way or the English one ("2,5" or "2.5") in a text box
+    with the phone's decimal keyboard: a number box in Chromium turns "2,5" into 25."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, render_kw: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, render_kw={"inputmode": "decimal", **(render_kw or {})}, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = finite_float(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(
+                _l("Cần nhập một số (dấu phẩy hay dấu chấm thập phân đều được).")
+            ) from error
 
 
 class LoginForm(Form):
@@ -321,6 +348,12 @@ class MarkForm(ConfirmForm):
 
     marked = HiddenField()
     page = WholeNumberField()  # the list's page to come back to
+
+
+class MarkManyForm(MarkForm):
+    """Tick or untick the rows whose boxes are ticked on a round page."""
+
+    entry_id = IdListField()
 
 
 class SwitchForm(ConfirmForm):

@@ -31,6 +31,16 @@ ROLE_LABELS = {
     Role.HEAD_JUDGE: _l("Trưởng ban giám khảo"),
 }
 
+# A unit's kind (`Unit.kind`) in words; the province is no level and is named apart.
+UNIT_KIND_LABELS = {
+    "district": _l("Huyện, thành phố"),
+    "department": _l("Sở, ban, ngành, đoàn thể"),
+    "enterprise": _l("Doanh nghiệp"),
+    "commune": _l("Xã, phường, thị trấn"),
+    "village": _l("Bản, tiểu khu, tổ dân phố"),
+    "office": _l("Cơ quan, đơn vị"),
+}
+
 
 class EntryState(State):
     DRAFT = "draft"

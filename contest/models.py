@@ -102,6 +102,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # An organiser may switch an account off (and on again); a switched-off one cannot log in.
     is_active_account: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # A temporary password an organiser issued: nothing opens until its owner changes it.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=~sa_true())
     created_at: Mapped[created_at]
 
     unit: Mapped[Unit | None] = relationship()

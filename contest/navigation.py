@@ -26,6 +26,7 @@ def _core_links(contest: Contest) -> list[tuple[str, str]]:
             links.append(
                 (_("Vòng thi của đơn vị"), url_for("contest.show_round", round_id=round_.id))
             )
+        links.append((_("Cấp lại mật khẩu"), url_for("contest.password_help_page")))
     if current_user.is_province_organiser:
         links += [
             (_("Bảng điều khiển"), url_for("contest.dashboard", slug=contest.slug)),

@@ -16,12 +16,20 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from contest import signals
 from contest.cli import command_unit_of_work, contest_cli, get_contest
 from contest.models import Unit, User
 from contest.platform import passwords
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.spreadsheets import MAX_TABLE_BYTES
-from contest.services import accounts, contest_file, publishing, units
+from contest.services import (
+    accounts,
+    contest_file,
+    password_help,
+    publishing,
+    reminders,
+    units,
+)
 from contest.services.accounts import STAFF_ROLE_VALUES
 from contest.services.notifications import password_link
 
@@ -119,14 +127,34 @@ def list_command(role: str | None, as_json: bool) -> None:
 
 @users_cli.command("set-password")
 @click.argument("login")
-@click.option("--password-stdin", is_flag=True, required=True, help="Đọc mật khẩu mới từ stdin.")
-def set_password_command(login: str, password_stdin: bool) -> None:  # noqa: ARG001
-    """Set the password of an account found by e-mail or phone (someone without e-mail)."""
-    password = _read_password()
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Đọc mật khẩu mới từ đầu vào chuẩn; không có: tạo một mật khẩu tạm thời và in ra.",
+)
+@click.option(
+    "--no-force",
+    is_flag=True,
+    help="Với --password-stdin: không bắt đổi mật khẩu ở lần đăng nhập tới.",
+)
+def set_password_command(login: str, password_stdin: bool, no_force: bool) -> None:
+    """Give an account found by e-mail or phone a new password (someone without e-mail):
+    a generated temporary one, printed once, or one read from stdin; either must be changed
+    at the next login unless --no-force."""
+    if no_force and not password_stdin:
+        raise click.UsageError(_("--no-force chỉ dùng cùng --password-stdin."))
+    password = _read_password() if password_stdin else None
     with command_unit_of_work() as uow:
         user = _account(login)
-        accounts.set_password_for(uow.session, None, user, password)
+        if password is None:
+            issued = password_help.issue_temporary_password(uow.session, None, user)
+        else:
+            accounts.set_password_for(uow.session, None, user, password, must_change=not no_force)
     click.echo(_("Đã đặt mật khẩu mới cho %(name)s.", name=user.full_name))
+    if password is None:
+        click.echo(_("Mật khẩu tạm thời (chỉ in lần này): %(password)s", password=issued))
+    if not no_force:
+        click.echo(_("Người dùng phải đổi mật khẩu này ở lần đăng nhập tới."))
 
 
 @users_cli.command("deactivate")
@@ -265,6 +293,20 @@ def contest_publish(slug: str) -> None:
     click.echo(
         _("Đã công bố cuộc thi «%(slug)s»; %(n)s hạn gửi lên được hẹn giờ.", slug=slug, n=booked)
     )
+
+
+@contest_cli.command("remind")
+@click.argument("slug")
+def contest_remind(slug: str) -> None:
+    """Send the deadline reminders due now (units that have not sent their choice up, judges
+    who have not finished): what the jobs do on their own, for cron or a nudge. Each person
+    is told once per deadline, however often this runs."""
+    with command_unit_of_work() as uow:
+        contest = get_contest(slug)
+        now = utcnow()
+        told = reminders.remind_units(uow.session, contest, now)
+        told += signals.send_reminders(uow.session, contest, now)
+    click.echo(_("Đã gửi %(n)s thư nhắc hạn.", n=told))
 
 
 def init_app(app: Flask) -> None:

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from contest.categories import SUBJECT_KINDS
 from contest.contest_plan import MAX_TITLE
 from contest.forms import REQUIRED, Form, choices
+from contest.lifecycles import UNIT_KIND_LABELS
 
 
 class ContestRulesForm(Form):
@@ -134,13 +135,3 @@ class UnitEditForm(Form):
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), Length(max=200)])
     parent_id = SelectField(_l("Thuộc đơn vị"), coerce=int)
     submit = SubmitField(_l("Lưu"))
-
-
-UNIT_KIND_LABELS = {
-    "district": _l("Huyện, thành phố"),
-    "department": _l("Sở, ban, ngành, đoàn thể"),
-    "enterprise": _l("Doanh nghiệp"),
-    "commune": _l("Xã, phường, thị trấn"),
-    "village": _l("Bản, tiểu khu, tổ dân phố"),
-    "office": _l("Cơ quan, đơn vị"),
-}

@@ -34,6 +34,25 @@ ticking = _signals.signal(
     doc="A round is about to tick entries or forward by ticks (`obj` the Round): a receiver "
     "raises a domain error to refuse (a unit that holds its own judging forwards by results).",
 )
+intake = _signals.signal(
+    "intake",
+    doc="Unit rounds of a contest (`obj`) that take no more essays for a reason of the "
+    "receiver's package (judging: the unit's own judging has begun or published its results): "
+    "each receiver returns {round id: the reason, a sentence for the entrant}.",
+)
+forward_ways = _signals.signal(
+    "forward-ways",
+    doc="Each receiver returns {way: handler(session, round_, actor, now, entry_ids, reason)}: "
+    "ways a unit round sends its entries up other than by ticks (judging: 'by-results', its "
+    "own judging's proposal when `entry_ids` is None). A handler returns the "
+    "`forwarding.ForwardResult` or raises a domain error.",
+)
+reminders = _signals.signal(
+    "reminders",
+    doc="Deadline reminders due for a contest (`obj`) at `now`: each receiver sends its own "
+    "package's (judging: judges who have not finished) in the caller's unit of work, once "
+    "each, and returns how many people it told.",
+)
 demo_stages = _signals.signal(
     "demo-stages",
     doc="Each receiver returns {demo stage: handler(contest, seed)}, run after the core's "
@@ -76,6 +95,30 @@ def demo_stage_handlers() -> list[dict]:
 def contest_file_sections() -> list:
     """Every package's section of a contest file, in the order the packages connected."""
     return [value for _receiver, value in contest_file.send(_sender())]
+
+
+def intake_closures(contest) -> dict[int, str]:
+    """Every receiver's {round id: reason} for the rounds of `contest` closed to new essays."""
+    found: dict[int, str] = {}
+    for _receiver, value in intake.send(_sender(), obj=contest):
+        found.update(value or {})
+    return found
+
+
+def forward_way(name: str):
+    """The handler a package gave for sending a round up by `name`; None if none did."""
+    for _receiver, value in forward_ways.send(_sender()):
+        if name in (value or {}):
+            return value[name]
+    return None
+
+
+def send_reminders(session, contest, now) -> int:
+    """Every package's reminders due for `contest` at `now`; how many people were told."""
+    return sum(
+        value or 0
+        for _receiver, value in reminders.send(_sender(), obj=contest, session=session, now=now)
+    )
 
 
 def check_ticking(round_) -> None:

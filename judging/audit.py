@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from contest.platform.audit import AuditAction, register_sentences
+from contest.platform.audit import AuditAction, register_parameter_labels, register_sentences
 
 
 class JudgingAction(AuditAction):
@@ -18,6 +18,7 @@ class JudgingAction(AuditAction):
     JUDGE_WITHDRAWN = "withdraw_judge"
     ASSIGNED = "assign"
     RELEASED = "release"
+    JUDGES_REMINDED = "remind_judges"
     STAGE_OPENED = "open_stage"
     STAGE_CLOSED = "close_stage"
     SCORE_REOPENED = "reopen_score"
@@ -45,7 +46,7 @@ register_sentences(
             "%(flags)s cảnh báo"
         ),
         JudgingAction.FLAG_REDACTED: _l(
-            "%(actor)s đã che một đoạn lộ danh tính trong bản chấm của bài %(code)s"
+            "%(actor)s đã che một đoạn lộ danh tính (%(leak)s) trong bản chấm của bài %(code)s"
         ),
         JudgingAction.FLAG_CLEARED: _l(
             "%(actor)s đã giữ nguyên bản chấm của bài %(code)s, lý do: %(reason)s"
@@ -59,6 +60,9 @@ register_sentences(
         ),
         JudgingAction.ASSIGNED: _l("%(actor)s đã phân công %(count)s lượt chấm ở %(object)s"),
         JudgingAction.RELEASED: _l("%(actor)s đã giao bài cho giám khảo ở %(object)s"),
+        JudgingAction.JUDGES_REMINDED: _l(
+            "Đã nhắc %(people)s giám khảo của %(object)s chấm xong trước hạn %(date)s"
+        ),
         JudgingAction.STAGE_OPENED: _l("%(actor)s đã mở chấm %(object)s"),
         JudgingAction.STAGE_CLOSED: _l(
             "%(actor)s đã kết thúc %(object)s; %(advanced)s bài vào vòng sau"
@@ -98,3 +102,16 @@ register_sentences(
         ),
     },
 )
+
+# What a leak flag found (`judging.rules.leakscan`), in words: a redaction names its kind.
+LEAK_KIND_LABELS = {
+    "name": _l("Tên tác giả"),
+    "phone": _l("Số điện thoại"),
+    "email": _l("Thư điện tử"),
+    "unit": _l("Đơn vị của tác giả"),
+    "self_reference": _l("Tự xưng"),
+    "signature": _l("Chữ ký cuối bài"),
+    "name_is_subject": _l("Tác giả trùng tên người được viết"),
+    "unscanned": _l("Chưa quét được, cần đọc lại"),
+}
+register_parameter_labels("leak", LEAK_KIND_LABELS)

@@ -175,19 +175,8 @@ def forward_command(slug: str, unit_code: str, entry_list: str | None, reason: s
     at the quota's cut is the organiser's to settle, never the command's."""
     contest = get_contest(slug)
     round_ = _scope(contest, unit_code)
-    if entry_list is None:
-        proposal = units.forward_proposal(db.session, round_)
-        if proposal.tied:
-            raise click.ClickException(
-                _(
-                    "Có bài đồng hạng ở ranh giới chỉ tiêu (%(ids)s) cho %(n)d chỗ còn lại: "
-                    "hãy chọn bằng --entries và ghi --reason.",
-                    ids=", ".join(map(str, proposal.tied)),
-                    n=proposal.seats,
-                )
-            )
-        chosen = proposal.proposed
-    else:
+    chosen = None  # the proposal; a tie at the cut is refused by the service
+    if entry_list is not None:
         try:
             chosen = [int(part) for part in entry_list.split(",") if part.strip()]
         except ValueError as error:
@@ -197,8 +186,9 @@ def forward_command(slug: str, unit_code: str, entry_list: str | None, reason: s
         result = units.forward_by_results(uow.session, round_, None, utcnow(), chosen, reason)
     click.echo(
         _(
-            "Đã gửi %(n)d bài lên %(unit)s theo kết quả chấm.",
+            "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s theo kết quả chấm.",
             n=len(result.forwarded),
+            p=len(result.profiles),
             unit=round_.parent.unit.name,
         )
     )

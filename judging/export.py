@@ -24,6 +24,7 @@ def result_headers() -> list[str]:
         _("Tên bài"),
         _("Tác giả"),
         _("Đơn vị"),
+        _("Phân định bài bằng điểm"),
     ]
 
 

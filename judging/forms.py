@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from contest.forms import (
     LARGEST_COUNT,
     ConfirmForm,
+    DecimalField,
     Finite,
     Form,
     IdListField,
@@ -66,7 +67,7 @@ class ClearForm(Form):
 
 
 class HeadDecisionForm(Form):
-    score = FloatField(_l("Điểm chính thức"), validators=[InputRequired(), Finite()])
+    score = DecimalField(_l("Điểm chính thức"), validators=[InputRequired(), Finite()])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired()])
     submit = SubmitField(_l("Quyết định"))
 
@@ -195,18 +196,20 @@ class StageForm(Form):
         default=2,
         validators=[InputRequired(), NumberRange(min=1, max=9)],
     )
-    agree_gap = FloatField(_l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP])
-    head_gap = FloatField(
+    agree_gap = DecimalField(
+        _l("Chênh lệch tối đa để lấy trung bình"), default=10, validators=[GAP]
+    )
+    head_gap = DecimalField(
         _l("Chênh lệch tối đa để trưởng ban quyết định"), default=15, validators=[GAP]
     )
-    three_mean_gap = FloatField(
+    three_mean_gap = DecimalField(
         _l("Ba lần chấm: chênh tối đa để lấy trung bình ba điểm"), default=25, validators=[GAP]
     )
     advance_top_n = IntegerField(
         _l("Vào vòng sau: số bài dẫn đầu"),
         validators=[Optional(), NumberRange(min=1, max=LARGEST_COUNT)],
     )
-    advance_min_score = FloatField(
+    advance_min_score = DecimalField(
         _l("Vào vòng sau: điểm tối thiểu"), validators=[Optional(), Finite()]
     )
     rubric = TextAreaField(

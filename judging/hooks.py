@@ -13,11 +13,16 @@ from contest.platform.db import db
 from contest.platform.errors import IllegalTransition
 from contest.services.contest_file import FileSection
 from contest.services.queries import find_round
-from judging import contest_file, demo
+from judging import contest_file, demo, wording
 from judging.policy import can_manage_unit_judging, can_view_unit_winners, sees_unit_results
+from judging.services import reminders
 from judging.services.panel import juror_round_id
-from judging.services.stages import current_stage, prize_levels, unit_judging
-from judging.services.units import unit_results_of
+from judging.services.stages import current_stage, is_finalised, prize_levels, unit_judging
+from judging.services.units import (
+    forward_by_results,
+    rounds_closed_to_entries,
+    unit_results_of,
+)
 
 
 def _judges_stage_exists(contest) -> bool:
@@ -110,6 +115,27 @@ def _unit_result_links(sender, obj) -> list[tuple[str, str]]:
     ]
 
 
+def _author_unit_results(sender, obj) -> list[tuple[str, str | None]]:  # noqa: ARG001
+    """For the author: their entry's prize in each unit round that judged it, once that
+    unit published its results (its awards exist from then on). No rank, no judge."""
+    entry = obj
+
+    if not (current_user.is_authenticated and entry.author_id == current_user.id):
+        return []
+    return [
+        (
+            _(
+                "Kết quả vòng %(unit)s: %(prize)s",
+                unit=award.round.unit.name,
+                prize=award.prize_level.name if award.prize_level else _("không đạt giải"),
+            ),
+            None,
+        )
+        for award in unit_results_of(db.session, [entry.id]).get(entry.id, [])
+        if is_finalised(db.session, entry.contest, award.round_id)
+    ]
+
+
 def _round_links(sender, obj) -> list[tuple[str, str]]:
     """On a unit round's page, for those who run its judging: its own judging (switch it
     on, or where it stands), and its winners once it finalised."""
@@ -144,8 +170,22 @@ def _judged_rounds_forward_by_results(sender, obj) -> None:
         )
 
 
+def _rounds_judging_closed(sender, obj) -> dict[int, str]:  # noqa: ARG001
+    """Unit rounds whose own judging began or finished take no more essays."""
+    return rounds_closed_to_entries(db.session, obj.id)
+
+
+def _forward_ways(sender) -> dict:  # noqa: ARG001
+    """A unit that judged its own round sends up by its results (`rounds forward --by-results`)."""
+    return {"by-results": forward_by_results}
+
+
 def _demo_stages(sender) -> dict:  # noqa: ARG001
     return demo.HANDLERS
+
+
+def _reminders(sender, obj, session, now) -> int:  # noqa: ARG001
+    return reminders.remind_judges(session, obj, now)
 
 
 def _contest_file_section(sender) -> FileSection:  # noqa: ARG001
@@ -153,15 +193,20 @@ def _contest_file_section(sender) -> FileSection:  # noqa: ARG001
 
 
 def connect(app: Flask) -> None:
-    """Connect judging's receivers for `app`."""
+    """Connect judging's receivers for `app`, and its words the templates use."""
+    app.jinja_env.globals["tie_break_rule"] = wording.tie_break_rule
     for signal, receiver in (
         (signals.home_links, _home_links),
         (signals.entry_links, _unit_result_links),
+        (signals.entry_links, _author_unit_results),
         (signals.round_links, _round_links),
         (signals.nav_links, _nav_links),
         (signals.home_facts, _home_facts),
         (signals.ticking, _judged_rounds_forward_by_results),
+        (signals.intake, _rounds_judging_closed),
+        (signals.forward_ways, _forward_ways),
         (signals.demo_stages, _demo_stages),
         (signals.contest_file, _contest_file_section),
+        (signals.reminders, _reminders),
     ):
         signal.connect(receiver, sender=app)

@@ -96,8 +96,9 @@ class Stage(db.Model):
 
     @property
     def active_members(self) -> list[PanelMember]:
-        """The panel as it stands: judges who have not withdrawn."""
-        return [m for m in self.members if not m.is_withdrawn]
+        """The panel as it stands: judges who have not withdrawn, on accounts not switched
+        off (an entry given to someone who cannot log in would wait for ever)."""
+        return [m for m in self.members if not m.is_withdrawn and m.judge.is_active_account]
 
 
 class Criterion(db.Model):
@@ -360,7 +361,8 @@ class Award(db.Model):
     rank: Mapped[int] = mapped_column()
     prize_level_id: Mapped[int | None] = mapped_column(ForeignKey("prize_level.id"))
     is_shared: Mapped[bool] = mapped_column(default=False)
-    note: Mapped[str] = mapped_column(Text, default="")
+    # How equal scores were parted around this entry (`wording.tie_breaks_json`).
+    tie_breaks: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     entry: Mapped[Entry] = relationship()
     round: Mapped[Round | None] = relationship()

@@ -76,3 +76,46 @@ def leak_rule_text(stored: str) -> str:
     """How the leak scan found a snippet (`judging.rules.leakscan.RULES`), as words."""
     labels = _leak_rules()
     return "; ".join(labels.get(rule, rule) for rule in stored.split(",") if rule)
+
+
+def tie_break_texts(notes: list[dict], *, name_other: bool = True) -> list[str]:
+    """How equal scores were parted around an entry (`prizes.tie_notes`, or an award's stored
+    `tie_breaks`), a sentence each. `name_other` gives the other entry's blind code, as the
+    organisers see it; an author reads its rank only."""
+    texts = []
+    for note in notes:
+        numbers = {
+            "score": f"{note['score']:g}",
+            "criterion": note["criterion"],
+            "mine": f"{note['mine']:g}",
+            "theirs": f"{note['theirs']:g}",
+            "other": note["other_code"]
+            if name_other
+            else _("bài xếp hạng %(rank)s", rank=note["other_rank"]),
+        }
+        if note["above"]:
+            texts.append(
+                _(
+                    "Bằng %(score)s điểm với %(other)s; xếp trên vì điểm trung bình tiêu chí "
+                    "«%(criterion)s» cao hơn (%(mine)s so với %(theirs)s).",
+                    **numbers,
+                )
+            )
+        else:
+            texts.append(
+                _(
+                    "Bằng %(score)s điểm với %(other)s; xếp dưới vì điểm trung bình tiêu chí "
+                    "«%(criterion)s» thấp hơn (%(mine)s so với %(theirs)s).",
+                    **numbers,
+                )
+            )
+    return texts
+
+
+def tie_break_rule() -> str:
+    """The rule itself, said once above the notes."""
+    return _(
+        "Bài bằng điểm chính thức được xếp theo điểm trung bình từng tiêu chí của các giám "
+        "khảo, tiêu chí có điểm tối đa theo trọng số lớn nhất xét trước; bài bằng nhau ở mọi "
+        "tiêu chí đồng hạng, và Ban Tổ chức quyết định nếu họ ở ranh giới giải."
+    )

@@ -218,10 +218,11 @@ def _section_end(section_properties) -> Paragraph:
 
 
 def render_certificates(
-    template: bytes, certificates: list[Certificate], issuance: Issuance
+    template: bytes, certificates: list[Certificate], issuance: Issuance, first: int = 1
 ) -> bytes:
     """All certificates in one document, one section (page) each, in the template's layout,
-    numbered in the order given."""
+    numbered in the order given from `first` (one winner's own copy keeps its number in the
+    whole set)."""
     output = docx.Document(io.BytesIO(template))
     body = output.element.body
     section_properties = body[-1]
@@ -236,7 +237,8 @@ def render_certificates(
         "tham_quyen": issuance.signer_authority,
         "nguoi_ky": issuance.signer_name,
     }
-    for index, certificate in enumerate(certificates, 1):
+    last = first + len(certificates) - 1
+    for index, certificate in enumerate(certificates, first):
         values = {
             **shared,
             **certificate.__dict__,
@@ -248,7 +250,7 @@ def render_certificates(
             for paragraph in filled.iter(qn("w:p")):  # the element itself when a paragraph
                 _fill(Paragraph(paragraph, output.part), values)
             section_properties.addprevious(filled)
-        if index < len(certificates):
+        if index < last:
             section_properties.addprevious(_section_end(section_properties))
     _landscape_where_wide(output)
     _vietnamese(output)

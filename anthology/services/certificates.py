@@ -4,20 +4,22 @@ DOCX or as PDF (LibreOffice prints the DOCX, sandboxed, see contest/office.py)."
 from __future__ import annotations
 
 import os
+from dataclasses import asdict, fields
 from datetime import date
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from anthology.errors import NotFinalised, SettingsIncomplete
-from anthology.models import AnthologySettings
+from anthology.models import AnthologySettings, UnitIssuance
 from anthology.render import certificates as certificate_render
 from anthology.render import decree30
-from anthology.services import printing
 from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
-from contest.models import Contest, Round
+from contest.documents import printing
+from contest.models import Contest, Entry, Round
 from contest.platform import storage
 from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
@@ -62,17 +64,35 @@ def issuance_of(settings: AnthologySettings) -> certificate_render.Issuance:
 
 def certificates_docx(session: Session, contest: Contest) -> bytes:
     """One certificate per prize winner, all in one file, numbered in the order of the prizes."""
+    template, issuance = _province_paper(session, contest)
+    return certificate_render.render_certificates(
+        template, _certificates(session, contest, winners(session, contest)), issuance
+    )
+
+
+def _province_paper(session: Session, contest: Contest):
+    """The province's certificate template and issuance, once finalised and filled in."""
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
     issuance = issuance_of(settings)
     if settings.certificate_template_path:
         with open(os.path.join(storage.root(), settings.certificate_template_path), "rb") as fh:
-            template = fh.read()
-    else:
-        template = certificate_render.default_template()
+            return fh.read(), issuance
+    return certificate_render.default_template(), issuance
+
+
+def author_certificate_docx(session: Session, entry: Entry) -> bytes:
+    """The certificate of one winning entry's province prize, numbered as in the whole set
+    (`certificates_docx`): what its author downloads once the results are public."""
+    contest = entry.contest
+    template, issuance = _province_paper(session, contest)
+    found = winners(session, contest)
+    index = next((i for i, a in enumerate(found) if a.entry_id == entry.id), None)
+    if index is None:
+        raise InvalidInput(_l("Bài này không đoạt giải: không có giấy chứng nhận."))
     return certificate_render.render_certificates(
-        template, _certificates(session, contest, winners(session, contest)), issuance
+        template, _certificates(session, contest, [found[index]]), issuance, first=index + 1
     )
 
 
@@ -190,10 +210,61 @@ def unit_certificates_docx(
                 _l("Đơn vị chưa công bố kết quả chấm: chưa làm được giấy chứng nhận.")
             )
         raise InvalidInput(_l("Đơn vị không có bài đoạt giải nào để cấp giấy chứng nhận."))
+    _keep_unit_issuance(session, round_, issuance)
     return certificate_render.render_certificates(
         certificate_render.default_template(),
         _certificates(session, round_.contest, found),
         issuance,
+    )
+
+
+def _keep_unit_issuance(
+    session: Session, round_: Round, issuance: certificate_render.Issuance
+) -> None:
+    """The paper as the unit last issued it, for its winners' own downloads."""
+    kept = session.scalar(select(UnitIssuance).where(UnitIssuance.round_id == round_.id))
+    if kept is None:
+        kept = UnitIssuance(round_id=round_.id)
+        session.add(kept)
+    for key, value in asdict(issuance).items():
+        setattr(kept, key, value)
+    kept.updated_at = utcnow()
+    session.flush()
+
+
+def unit_certificate_rounds(session: Session, entry: Entry) -> list[Round]:
+    """The unit rounds whose prize the entry won, once the unit published its results and
+    issued its certificates: its author downloads each one, as the unit printed it."""
+    won = [
+        award.round
+        for award in units.unit_results_of(session, [entry.id]).get(entry.id, [])
+        if award.prize_level is not None
+        and stages.is_finalised(session, entry.contest, award.round_id)
+    ]
+    issued = set(
+        session.scalars(
+            select(UnitIssuance.round_id).where(UnitIssuance.round_id.in_([r.id for r in won]))
+        )
+    )
+    return [round_ for round_ in won if round_.id in issued]
+
+
+def author_unit_certificate_docx(session: Session, entry: Entry, round_: Round) -> bytes:
+    """One winner's certificate of a unit's own prize, numbered as in the unit's whole set,
+    on the paper the unit last issued."""
+    kept = session.scalar(select(UnitIssuance).where(UnitIssuance.round_id == round_.id))
+    found = units.winners(session, round_)
+    index = next((i for i, a in enumerate(found) if a.entry_id == entry.id), None)
+    if kept is None or index is None:
+        raise InvalidInput(_l("Đơn vị chưa cấp giấy chứng nhận cho bài này."))
+    issuance = certificate_render.Issuance(
+        **{f.name: getattr(kept, f.name) for f in fields(certificate_render.Issuance)}
+    )
+    return certificate_render.render_certificates(
+        certificate_render.default_template(),
+        _certificates(session, round_.contest, [found[index]]),
+        issuance,
+        first=index + 1,
     )
 
 

@@ -5,8 +5,8 @@ pages and feed (`public`) and the read-only API for the provincial portal (`api`
 
 from __future__ import annotations
 
-from anthology.views import api, book, cover, letters, public, publishing
+from anthology.views import api, authors, book, cover, letters, public, publishing
 
 BLUEPRINTS = (book.bp, public.bp, api.bp)
 
-__all__ = ["BLUEPRINTS", "api", "book", "cover", "letters", "public", "publishing"]
+__all__ = ["BLUEPRINTS", "api", "authors", "book", "cover", "letters", "public", "publishing"]

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from anthology import trim
-from anthology.errors import PrintError
 from anthology.forms import (
     AddProfileForm,
     BuildForm,
@@ -34,12 +33,13 @@ from anthology.forms import (
 )
 from anthology.models import AnthologyBuild
 from anthology.render import certificates as certificate_render
-from anthology.services import builds, certificates, contents, papers, printing, settings
+from anthology.services import builds, certificates, contents, papers, settings
 from contest import policy
+from contest.documents import printing
 from contest.forms import ConfirmForm
 from contest.models import Contest
 from contest.platform.db import db, utcnow
-from contest.platform.errors import DomainError, IntakeError
+from contest.platform.errors import DomainError, IntakeError, PrintError
 from contest.platform.listing import ListArgs, page_of
 from contest.platform.text import fold
 from contest.platform.uow import end_reads

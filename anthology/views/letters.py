@@ -8,14 +8,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from anthology.errors import PrintError
 from anthology.forms import LetterForm
-from anthology.services import certificates, letters, printing
+from anthology.services import certificates, letters
 from anthology.views.book import bp
 from anthology.views.publishing import PAPER_TYPES
 from contest import policy
+from contest.documents import printing
 from contest.models import Contest, Round
 from contest.platform.db import db, utcnow
+from contest.platform.errors import PrintError
 from contest.platform.web import attachment, flash_form_errors, read_action, user_action
 
 

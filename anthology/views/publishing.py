@@ -10,16 +10,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from anthology.errors import PrintError
 from anthology.forms import NewsForm, ProposalForm, WidgetOriginsForm, WithdrawResultsForm
 from anthology.models import Announcement, CommendationProposal
 from anthology.render import svg_charts
-from anthology.services import letters, papers, printing, proposals, publication, statistics
+from anthology.services import letters, papers, proposals, publication, statistics
 from anthology.views.book import bp, province_contest
 from anthology.views.public import absolute
+from contest.documents import printing
 from contest.forms import ConfirmForm
 from contest.models import ExemplarProfile
 from contest.platform.db import db, utcnow
+from contest.platform.errors import PrintError
 from contest.platform.web import attachment, flash_form_errors, read_action, user_action
 
 

@@ -19,5 +19,9 @@ class IntakeError(DomainError):
     """A file or text that cannot be accepted; the message is shown to the user as is."""
 
 
+class PrintError(DomainError):
+    """LibreOffice could not print a paper to PDF (missing, too slow, refused)."""
+
+
 class BackupError(DomainError):
     """A backup could not be made or restored; str(error) is the message for the operator."""

@@ -13,8 +13,9 @@ import base64
 import hashlib
 import smtplib
 from collections.abc import Callable
-from email import policy
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
@@ -22,16 +23,38 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contest.platform import jobs
 from contest.platform.config import setting
-from contest.platform.models import Job
+from contest.platform.models import Job, SentNotice
 
 MAIL = "mail"
-# Headers folded only past RFC 5322's 998 characters: Python 3.11 loses the space where it
-# folds between two encoded words ("cấp tỉnhSơn La" in a long Vietnamese subject).
-MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+class _MailPolicy(EmailPolicy):
+    """SMTP's policy, except for a subject with letters outside ASCII: Python 3.11 folds one
+    between two RFC 2047 encoded words and the space there is lost ("đượcgửi", "cấp
+    tỉnhSơn La"), since a reader drops the whitespace between encoded words. Such a subject is
+    written as encoded words that carry their own spaces, one per line of at most 78."""
+
+    def _encoded_subject(self, name: str, value: str) -> str | None:
+        if name.lower() != "subject" or str(value).isascii():
+            return None
+        words = Header(str(value), "utf-8", self.max_line_length, name)
+        return f"{name}: {words.encode(linesep=self.linesep)}{self.linesep}"
+
+    def fold(self, name: str, value: str) -> str:
+        return self._encoded_subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        encoded = self._encoded_subject(name, value)
+        return encoded.encode("ascii") if encoded else super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy(linesep="\r\n")  # as email.policy.SMTP
 
 
 class Recipient(Protocol):
@@ -67,6 +90,29 @@ def queue_mail(
         subject, body = write()
     payload = {"to": recipient.email, "subject": str(subject), "sealed": seal(str(body))}
     return jobs.enqueue(session, MAIL, payload, contest_id=contest_id, max_attempts=5)
+
+
+def queue_mail_once(
+    session: Session,
+    key: str,
+    recipient: Recipient,
+    write: Callable[[], tuple[str, str]],
+    *,
+    contest_id: int | None = None,
+) -> bool:
+    """Queue the message unless one with `key` was queued before; True when it is queued now.
+    The key is kept in a savepoint, so two runs at once send it once and neither fails."""
+    if not mail_enabled() or not recipient.email:
+        return False
+    if session.scalar(select(SentNotice.id).where(SentNotice.key == key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(SentNotice(key=key))
+    except IntegrityError:
+        return False
+    queue_mail(session, recipient, write, contest_id=contest_id)
+    return True
 
 
 def _fernet() -> Fernet:

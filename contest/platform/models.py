@@ -1,5 +1,5 @@
-"""The platform's own tables: the audit log and the job queue. They name the domain's
-tables only by their keys, never by importing them."""
+"""The platform's own tables: the audit log, the job queue and the messages sent once. They
+name the domain's tables only by their keys, never by importing them."""
 
 from __future__ import annotations
 
@@ -99,3 +99,14 @@ class Job(db.Model):
     @property
     def payload(self) -> dict:
         return json.loads(self.payload_json or "{}")
+
+
+class SentNotice(db.Model):
+    """A message that goes once only, however many jobs or commands ask (a deadline reminder):
+    its key is taken in the unit of work that queues it (`mail.queue_mail_once`)."""
+
+    __tablename__ = "sent_notice"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[created_at]

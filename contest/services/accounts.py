@@ -222,10 +222,14 @@ def open_account(
     return user
 
 
-def set_password_for(session: Session, actor: User | None, user: User, password: str) -> None:
+def set_password_for(
+    session: Session, actor: User | None, user: User, password: str, *, must_change: bool = True
+) -> None:
     """An operator sets the password of someone who has no e-mail to reset it with (by CLI:
-    `actor` None); the person's sessions end, the act is audited."""
+    `actor` None); the person's sessions end, the act is audited. Unless `must_change` is
+    False, its owner must change it at the next login, as a temporary one."""
     set_new_password(session, user, password)
+    user.must_change_password = must_change
     record_event(session, actor, user, ContestAction.PASSWORD_SET, how="operator")
 
 
@@ -296,6 +300,7 @@ def set_new_password(session: Session, user: User, password: str) -> None:
     """Set a password under the rule and end every session: a stolen cookie dies with it."""
     passwords.check_password_rule(password, [user.email or "", user.phone or ""])
     user.set_password(password, setting("PASSWORD_HASH_METHOD"))
+    user.must_change_password = False
     end_sessions(session, user)
 
 
@@ -303,6 +308,8 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """The owner changes their password (their other sessions end); audited."""
     if not user.check_password(current):
         raise InvalidInput(_l("Mật khẩu hiện tại không đúng."))
+    if user.must_change_password and current == new:
+        raise InvalidInput(_l("Mật khẩu mới phải khác mật khẩu tạm thời."))
     set_new_password(session, user, new)
     record_event(session, user, user, ContestAction.PASSWORD_SET, how="change")
 

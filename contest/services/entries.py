@@ -34,7 +34,7 @@ from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.i18n import format_date
 from contest.platform.states import advance
 from contest.platform.text import nfc
-from contest.services import notifications
+from contest.services import deadlines, notifications
 from contest.services.forwarding import round_for_unit
 
 
@@ -53,56 +53,78 @@ class Subject:
         return cls(profile.name, profile.address, profile.kind, profile.category, profile)
 
 
-def validate_subject(contest: Contest, subject: Subject) -> Subject:
-    """The subject checked, its kind taken from its category when none was chosen (the
-    category says whether it is a collective, a person or a household)."""
+def subject_problems(contest: Contest, subject: Subject) -> tuple[Subject, list[str]]:
+    """The subject with its kind taken from its category when none was chosen (the category
+    says whether it is a collective, a person or a household), and every problem found."""
+    problems = []
     if not subject.name.strip():
-        raise InvalidInput(_l("Cần ghi tên người hoặc tập thể được viết về."))
+        problems.append(str(_l("Cần ghi tên người hoặc tập thể được viết về.")))
     category = next((c for c in contest.categories if c.code == subject.category), None)
     if category is None:
-        raise InvalidInput(_l("Lĩnh vực gương điển hình không hợp lệ."))
+        return subject, [*problems, str(_l("Lĩnh vực gương điển hình không hợp lệ."))]
     kind = subject.kind or category.group
     if kind not in SUBJECT_KINDS:
-        raise InvalidInput(_l("Loại đối tượng không hợp lệ."))
-    if category.group != kind:
+        problems.append(str(_l("Loại đối tượng không hợp lệ.")))
+    elif category.group != kind:
         # Section III files collectives under 1.x and people under 2.x: the field follows
         # who the essay is about.
-        raise InvalidInput(
-            _l(
-                "Lĩnh vực %(code)s dành cho đối tượng là %(group)s, còn người được viết về là "
-                "%(kind)s: hãy chọn lại lĩnh vực hoặc loại đối tượng.",
-                code=category.code,
-                group=str(SUBJECT_KINDS[category.group]).lower(),
-                kind=str(SUBJECT_KINDS[kind]).lower(),
+        problems.append(
+            str(
+                _l(
+                    "Lĩnh vực %(code)s dành cho đối tượng là %(group)s, còn người được viết về "
+                    "là %(kind)s: hãy chọn lại lĩnh vực hoặc loại đối tượng.",
+                    code=category.code,
+                    group=str(SUBJECT_KINDS[category.group]).lower(),
+                    kind=str(SUBJECT_KINDS[kind]).lower(),
+                )
             )
         )
-    return replace(subject, kind=kind)
+    return replace(subject, kind=kind), problems
 
 
-def check_word_limits(contest: Contest, word_count: int) -> None:
+def refuse_all(problems: list[str]) -> None:
+    """Every problem found, in one refusal: the entrant fixes them all in one go."""
+    if problems:
+        raise InvalidInput(" ".join(problems))
+
+
+def validate_subject(contest: Contest, subject: Subject) -> Subject:
+    """The subject checked (see `subject_problems`), refused with every problem named."""
+    subject, problems = subject_problems(contest, subject)
+    refuse_all(problems)
+    return subject
+
+
+def word_limit_problems(contest: Contest, word_count: int) -> list[str]:
     """Submitted essays must fall within the contest's limits in chữ."""
     if word_count < contest.min_words:
-        raise InvalidInput(
-            _l(
-                "Bài viết có %(words)d chữ, ít hơn mức tối thiểu %(limit)d chữ.",
-                words=word_count,
-                limit=contest.min_words,
+        return [
+            str(
+                _l(
+                    "Bài viết có %(words)d chữ, ít hơn mức tối thiểu %(limit)d chữ.",
+                    words=word_count,
+                    limit=contest.min_words,
+                )
             )
-        )
+        ]
     if word_count > contest.max_words:
-        raise InvalidInput(
-            _l(
-                "Bài viết có %(words)d chữ, vượt mức tối đa %(limit)d chữ.",
-                words=word_count,
-                limit=contest.max_words,
+        return [
+            str(
+                _l(
+                    "Bài viết có %(words)d chữ, vượt mức tối đa %(limit)d chữ.",
+                    words=word_count,
+                    limit=contest.max_words,
+                )
             )
-        )
+        ]
+    return []
 
 
 DECLARATIONS_NEEDED = _l("Cần xác nhận đủ các cam kết của thể lệ trước khi nộp bài.")
 # The declarations promise a real subject that can be found: an entrant's essay goes in with its
 # subject's address (a paper entry keeps what the paper says).
 ADDRESS_NEEDED = _l("Cần ghi địa chỉ của người hoặc tập thể được viết về trước khi nộp.")
+TITLE_NEEDED = _l("Cần có tên bài viết.")
 
 
 def check_can_enter(
@@ -112,23 +134,16 @@ def check_can_enter(
     now: datetime,
     by_organiser: bool,
     exclude: Entry | None = None,
-) -> None:
+    unit: Unit | None = None,
+) -> Round:
+    """The round a new essay of `author` (of `unit`, else their own) goes into: refused,
+    saying why, when they may not enter, their unit's round takes no essay now
+    (`deadlines.check_intake`) or they have sent as many as the contest allows."""
     if not author.may_enter:
         raise NotAllowedToEnter(_l("Thành viên Ban Tổ chức và Ban Giám khảo không được dự thi."))
-    if contest.phase == ContestPhase.DRAFT:
-        raise DeadlinePassed(_l("Cuộc thi chưa công bố, chưa nhận bài."))
-    if contest.phase != ContestPhase.SUBMISSION:
-        raise DeadlinePassed(_l("Cuộc thi đã hết hạn nhận bài."))
-    if not by_organiser and not (contest.opens_at <= now <= contest.closes_at):
-        raise DeadlinePassed(
-            _l(
-                "Ngoài thời gian nhận bài: cuộc thi nhận bài từ %(opens)s đến %(closes)s.",
-                opens=f"{contest.opens_at:%d/%m/%Y}",
-                closes=f"{contest.closes_at:%d/%m/%Y}",
-            )
-        )
-    if not by_organiser and author.unit is not None:
-        check_unit_deadline(round_for_unit(session, contest, author.unit), now)
+    round_ = deadlines.check_intake(
+        session, contest, unit or author.unit, now, by_organiser=by_organiser
+    )
     query = select(func.count(Entry.id)).where(
         Entry.contest_id == contest.id,
         Entry.author_id == author.id,
@@ -143,36 +158,32 @@ def check_can_enter(
                 n=contest.max_entries_per_entrant,
             )
         )
+    return round_
 
 
-def check_unit_deadline(round_: Round, now: datetime) -> None:
-    """An entrant's own unit may stop taking essays before the contest does: its round, or
-    one above it, must forward by then (the level's deadline)."""
-    if now > round_.entries_close_at:
-        raise DeadlinePassed(
-            _l(
-                "%(unit)s đã hết hạn nhận bài (hết ngày %(day)s).",
-                unit=round_.unit.name,
-                day=format_date(round_.entries_close_at),
-            )
-        )
-
-
-def own_closing(
-    session: Session, contests: list[Contest], author: User
-) -> dict[int, tuple[str, datetime]]:
-    """contest id → (the author's unit round's name, its last moment for entries), for each
-    contest the author's unit stops taking entries before: what the home page tells them."""
+def entrant_notices(
+    session: Session, contests: list[Contest], author: User, now: datetime
+) -> dict[int, tuple[str, str]]:
+    """contest id → what the home page tells an entrant beside it: ("closed", why their unit
+    takes no essay now), or ("closing", when it stops, if before the contest does)."""
     found = {}
     for contest in contests:
-        if author.unit is None or contest.phase != ContestPhase.SUBMISSION:
+        if contest.phase != ContestPhase.SUBMISSION or author.unit is None:
             continue
-        try:
-            round_ = round_for_unit(session, contest, author.unit)
-        except InvalidInput:  # the unit takes no part in this contest
+        refusal = deadlines.intake_refusal(session, contest, author.unit, now)
+        if refusal is not None:
+            found[contest.id] = ("closed", refusal)
             continue
+        round_ = round_for_unit(session, contest, author.unit)
         if round_.entries_close_at < contest.closes_at:
-            found[contest.id] = (round_.unit.name, round_.entries_close_at)
+            found[contest.id] = (
+                "closing",
+                _l(
+                    "%(unit)s của bạn nhận bài đến hết ngày %(day)s.",
+                    unit=round_.unit.name,
+                    day=format_date(round_.entries_close_at),
+                ),
+            )
     return found
 
 
@@ -195,22 +206,20 @@ def create_entry(
     """Save a new essay as a draft, or submitted at once; files are written last. A `paper`
     entry (typed in by an organiser, `entered_by`, or imported by the operator) keeps what
     the paper says: it goes in without a subject's address if the paper had none."""
-    if author_unit is None:
-        raise InvalidInput(_l("Tài khoản chưa chọn đơn vị, không thể gửi bài."))
-    check_can_enter(session, contest, author, now, by_organiser=entered_by is not None)
+    round_ = check_can_enter(
+        session, contest, author, now, by_organiser=entered_by is not None, unit=author_unit
+    )
+    subject, problems = subject_problems(contest, subject)
     if not title.strip():
-        raise InvalidInput(_l("Cần có tên bài viết."))
-    subject = validate_subject(contest, subject)
+        problems.insert(0, str(TITLE_NEEDED))
     submit = submit and not held_for_checking(essay, entered_by)
-    if submit and not declarations_accepted:
-        raise InvalidInput(DECLARATIONS_NEEDED)
-    round_ = round_for_unit(session, contest, author_unit)
-    if round_.closed_at is not None:
-        raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
     if submit:
-        check_word_limits(contest, essay.word_count)
+        if not declarations_accepted:
+            problems.append(str(DECLARATIONS_NEEDED))
+        problems += word_limit_problems(contest, essay.word_count)
         if not (paper or entered_by) and not subject.address.strip():
-            raise InvalidInput(ADDRESS_NEEDED)
+            problems.append(str(ADDRESS_NEEDED))
+    refuse_all(problems)
     entry = Entry(
         contest=contest,
         author=author,
@@ -284,13 +293,19 @@ def update_entry(
         )
     if not entry.is_editable:
         raise IllegalTransition(_l("Bài đã được xét ở vòng đơn vị, không thể sửa."))
-    if not (entry.contest.opens_at <= now <= entry.round.entries_close_at):
+    if entry.state == EntryState.SUBMITTED:  # it is in the round: only while the round takes it
+        deadlines.check_round_intake(entry.round, now, by_organiser=entry.entered_by_id is not None)
+    elif not (entry.contest.opens_at <= now <= entry.round.entries_close_at):
         raise DeadlinePassed(_l("Đã hết hạn sửa bài."))
+    subject, problems = subject_problems(entry.contest, subject)
     if not title.strip():
-        raise InvalidInput(_l("Cần có tên bài viết."))
-    subject = validate_subject(entry.contest, subject)
+        problems.insert(0, str(TITLE_NEEDED))
     if essay is not None and entry.state == EntryState.SUBMITTED:
-        check_word_limits(entry.contest, essay.word_count)
+        problems += word_limit_problems(entry.contest, essay.word_count)
+    if entry.state == EntryState.SUBMITTED and entry.entered_by_id is None:
+        if not subject.address.strip():
+            problems.append(str(ADDRESS_NEEDED))
+    refuse_all(problems)
     entry.title = nfc(title.strip())
     _apply_subject(entry, subject)
     if essay is not None:
@@ -332,15 +347,16 @@ def submit_entry(
 ) -> None:
     """Draft → submitted, within the deadline and the word limits, the author having made the
     contest's declarations (a draft may be saved before)."""
-    if not declarations_accepted:
-        raise InvalidInput(DECLARATIONS_NEEDED)
-    if not (entry.contest.opens_at <= now <= entry.round.entries_close_at):
-        raise DeadlinePassed(_l("Đã hết hạn nộp bài."))
-    if entry.round.closed_at is not None:
-        raise DeadlinePassed(_l("Vòng thi của đơn vị đã kết thúc, không nhận thêm bài."))
-    check_word_limits(entry.contest, entry.word_count)
+    deadlines.check_round_intake(entry.round, now, by_organiser=entry.entered_by_id is not None)
+    problems = [] if declarations_accepted else [str(DECLARATIONS_NEEDED)]
+    problems += word_limit_problems(entry.contest, entry.word_count)
     if entry.entered_by_id is None and not entry.subject_address.strip():
-        raise InvalidInput(ADDRESS_NEEDED)
+        problems.append(str(ADDRESS_NEEDED))
+    saved = Subject(
+        entry.subject_name, entry.subject_address, entry.subject_kind, entry.subject_category
+    )
+    problems += subject_problems(entry.contest, saved)[1]
+    refuse_all(problems)
     _transition(session, entry, EntryState.SUBMITTED, actor)
     entry.submitted_at = now
     notifications.entry_received(session, entry)

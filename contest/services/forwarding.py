@@ -27,7 +27,7 @@ from contest.models import (
     User,
 )
 from contest.platform.audit import record_event
-from contest.platform.errors import IllegalTransition, InvalidInput
+from contest.platform.errors import DomainError, IllegalTransition, InvalidInput
 from contest.platform.listing import Page, paginate
 from contest.platform.states import advance
 from contest.quotas import Forwarding
@@ -147,6 +147,19 @@ def _check_round_open(round_: Round) -> None:
         )
 
 
+def ticking_refused(round_: Round, *, profiles: bool = False) -> str | None:
+    """Why the round may not tick its entries (or, with `profiles`, its profiles) and send
+    them up by ticks now, in words; None while it may. The round page offers only what this
+    allows (a unit judging itself forwards by results; its profiles are still ticked)."""
+    try:
+        _check_round_open(round_)
+        if not profiles:
+            signals.check_ticking(round_)
+    except DomainError as error:
+        return str(error)
+    return None
+
+
 def _entry_quota_exceeded(round_: Round) -> QuotaExceeded:
     return QuotaExceeded(
         _l(
@@ -182,6 +195,39 @@ def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool) -> N
             raise _entry_quota_exceeded(round_)
     entry.is_marked = marked
     session.flush()
+
+
+def mark_entries(session: Session, round_: Round, chosen: list[Entry], marked: bool) -> int:
+    """Tick or untick several waiting entries at once (those ticked on a page), all or none:
+    ticking more than the quota leaves room for is refused as a whole. Returns how many
+    changed."""
+    _check_round_open(round_)
+    signals.check_ticking(round_)
+    if not chosen:
+        raise InvalidInput(_l("Chưa đánh dấu bài nào."))
+    if any(e.round_id != round_.id or not e.is_pending_in_round for e in chosen):
+        raise IllegalTransition(_l("Bài này không nằm trong danh sách chờ của vòng."))
+    changing = [e for e in chosen if e.is_marked != marked]
+    if marked:
+        room = (
+            round_.quota - forwarded_count(session, round_) - _marked_count(session, round_, Entry)
+        )
+        if len(changing) > room:
+            raise QuotaExceeded(
+                _l(
+                    "Vượt chỉ tiêu: %(unit)s chỉ được gửi tối đa %(quota)d bài lên cấp trên; "
+                    "còn chọn thêm được %(room)d bài, đã đánh dấu %(n)d bài chưa chọn. "
+                    "Không bài nào được chọn.",
+                    unit=round_.unit.name,
+                    quota=round_.quota,
+                    room=max(room, 0),
+                    n=len(changing),
+                )
+            )
+    for entry in changing:
+        entry.is_marked = marked
+    session.flush()
+    return len(changing)
 
 
 def mark_profile(session: Session, round_: Round, profile: ExemplarProfile, marked: bool) -> None:

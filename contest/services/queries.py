@@ -4,8 +4,6 @@ Services take the session and plain values or model objects, may flush, never co
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
@@ -124,6 +122,11 @@ def find_round(session: Session, contest: Contest, unit_id: int | None) -> Round
     )
 
 
+def find_unit(session: Session, code: str) -> Unit | None:
+    """The unit whose code is `code` (codes are case-blind: stored in capitals)."""
+    return session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+
+
 def find_unit_round(session: Session, contest: Contest, code: str) -> Round | None:
     """The round of the unit whose code is `code` (codes are case-blind: stored in capitals)."""
     return session.scalar(
@@ -210,19 +213,6 @@ def units_by_name(session: Session) -> list[Unit]:
     return sorted(units, key=lambda u: vietnamese_key(u.name))
 
 
-def units_open_for_entries(session: Session, now: datetime) -> list[Unit]:
-    """Units whose round of a contest still takes essays: where an entrant can send one now
-    (the round has not sent its results up, the contest is open for submissions)."""
-    rounds = session.scalars(
-        select(Round)
-        .join(Contest, Contest.id == Round.contest_id)
-        .where(Round.closed_at.is_(None), Contest.phase == ContestPhase.SUBMISSION)
-        .options(selectinload(Round.unit), selectinload(Round.contest))
-    )
-    units = {r.unit for r in rounds if r.unit.is_active and r.contest.accepts_entries(now)}
-    return sorted(units, key=lambda u: vietnamese_key(u.name))
-
-
 def units_province_first(session: Session) -> list[Unit]:
     return sorted(
         session.scalars(select(Unit).where(Unit.is_active)),
@@ -302,3 +292,12 @@ def contests_taking_units(session: Session) -> list[Contest]:
             select(Contest).where(Contest.phase.in_((ContestPhase.DRAFT, ContestPhase.SUBMISSION)))
         )
     )
+
+
+def neighbour_entries(session: Session, entry: Entry) -> tuple[int | None, int | None]:
+    """The entries before and after `entry` in its round (drafts aside), by number: an
+    organiser reading a round's essays steps from one to the next."""
+    in_round = (Entry.round_id == entry.round_id, Entry.state != EntryState.DRAFT)
+    before = session.scalar(select(func.max(Entry.id)).where(*in_round, Entry.id < entry.id))
+    after = session.scalar(select(func.min(Entry.id)).where(*in_round, Entry.id > entry.id))
+    return before, after

@@ -19,7 +19,7 @@ from contest.platform.db import db, records_reads, utcnow
 from contest.platform.errors import DomainError
 from contest.platform.throttle import throttle_uploads
 from contest.platform.web import attachment, user_action
-from contest.services import entries, launch, queries
+from contest.services import deadlines, entries, launch, queries
 from contest.views.common import (
     INPUT_ERRORS,
     bp,
@@ -45,8 +45,8 @@ def home():
         contests=contests,
         my_round=my_round,
         documents=launch.documents_of(db.session, contests),
-        own_closing=(
-            entries.own_closing(db.session, contests, current_user)
+        own_notices=(
+            entries.entrant_notices(db.session, contests, current_user, utcnow())
             if current_user.is_authenticated and current_user.may_enter
             else {}
         ),
@@ -73,7 +73,12 @@ def my_entries(slug: str):
     contest = Contest.from_slug_or_404(slug)
     policy.require_entrant()
     own = queries.entries_of_author(db.session, contest, current_user)
-    return render_template("contest/my_entries.html", contest=contest, entries=own, now=utcnow())
+    return render_template(
+        "contest/my_entries.html",
+        contest=contest,
+        entries=own,
+        refusal=deadlines.intake_refusal(db.session, contest, current_user.unit, utcnow()),
+    )
 
 
 def flash_saved(entry) -> None:
@@ -133,7 +138,20 @@ def show_entry(entry_id: int):
             db.session, entry, everything=policy.sees_whole_entry_history(current_user)
         ),
         can_edit=policy.can_edit_entry(current_user, entry),
+        refusal=_refusal_for(entry),
         confirm=ConfirmForm(),
+        neighbours=queries.neighbour_entries(db.session, entry)
+        if policy.can_manage_round(current_user, entry.round)
+        else (None, None),
+    )
+
+
+def _refusal_for(entry) -> str | None:
+    """Why the entry's round takes no submission (nor change to a submitted essay) now."""
+    if entry.state not in (EntryState.DRAFT, EntryState.SUBMITTED):
+        return None
+    return deadlines.round_intake_refusal(
+        entry.round, utcnow(), by_organiser=entry.entered_by_id is not None
     )
 
 
@@ -202,7 +220,13 @@ def edit_entry(entry_id: int):
                 held_as_draft=form.submit_now.data and entry.state == EntryState.DRAFT,
             )
             return redirect(url_for("contest.show_entry", entry_id=entry.id))
-    return render_template("contest/entry_form.html", contest=entry.contest, form=form, entry=entry)
+    return render_template(
+        "contest/entry_form.html",
+        contest=entry.contest,
+        form=form,
+        entry=entry,
+        refusal=_refusal_for(entry),
+    )
 
 
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])

@@ -8,12 +8,22 @@ import os
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from contest import policy
-from contest.forms import ConfirmForm, MarkForm, PaperEntryForm, ProfileForm, ReasonForm, choices
+from contest.forms import (
+    ConfirmForm,
+    MarkForm,
+    MarkManyForm,
+    PaperEntryForm,
+    ProfileForm,
+    ReasonForm,
+    choices,
+)
 from contest.models import Entry, ExemplarProfile, Unit
 from contest.platform import storage
 from contest.platform.db import db, utcnow
+from contest.platform.errors import InvalidInput
 from contest.platform.listing import MAX_PAGE, ListArgs
 from contest.platform.web import user_action
 from contest.services import accounts, entries, forwarding, profiles, queries
@@ -47,6 +57,8 @@ def show_round(round_id: int):
             db.session, round_, args.page("dpage"), forwarding.ROUND_PAGE_SIZE
         ),
         children=queries.child_rounds(db.session, round_),
+        refused=forwarding.ticking_refused(round_),
+        profiles_refused=forwarding.ticking_refused(round_, profiles=True),
         confirm=ConfirmForm(),
     )
 
@@ -78,6 +90,35 @@ def mark_item(round_id: int, kind: str, item_id: int):
             round_id=round_.id,
             page=page if page > 1 else None,
             _anchor=anchor,
+        )
+    )
+
+
+@bp.route("/rounds/<int:round_id>/entries/mark", methods=["POST"])
+@login_required
+def mark_entries(round_id: int):
+    """Tick or untick at once the entries whose boxes are ticked (all of a page with app.js's
+    "all" box), within the quota: all or none."""
+    round_ = managed_round(round_id)
+    form = MarkManyForm()
+    if form.validate_on_submit():
+        ids = form.entry_id.data or []
+        marked = form.marked.data == "1"
+        with user_action() as action:
+            found = action.session.scalars(select(Entry).where(Entry.id.in_(ids))).all()
+            if form.entry_id.data is None or len(found) != len(set(ids)):
+                raise InvalidInput(_("Danh sách bài không hợp lệ."))
+            n = forwarding.mark_entries(action.session, round_, list(found), marked)
+        if action.ok:
+            done = _("Đã chọn %(n)d bài.", n=n) if marked else _("Đã bỏ chọn %(n)d bài.", n=n)
+            flash(done, "success")
+    page = min(form.page.data or 1, MAX_PAGE)
+    return redirect(
+        url_for(
+            "contest.show_round",
+            round_id=round_.id,
+            page=page if page > 1 else None,
+            _anchor="pending",
         )
     )
 
@@ -114,7 +155,9 @@ def forward_round(round_id: int):
                 ),
                 "success",
             )
-    return redirect(url_for("contest.show_round", round_id=round_.id))
+            return redirect(url_for("contest.show_round", round_id=round_.id))
+    # A refusal is shown by the button that was pressed (app.js moves it there).
+    return redirect(url_for("contest.show_round", round_id=round_.id, _anchor="forward"))
 
 
 @bp.route("/rounds/<int:round_id>/paper-entry", methods=["GET", "POST"])

@@ -1,9 +1,10 @@
 """Administration pages of the province: the accounts of the board, units and jury (create,
-correct, switch off and on, send a password link) and the background jobs."""
+correct, switch off and on, send a password link) and the background jobs; and, for every
+organiser, a temporary password for someone who cannot get back in by mail."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,13 +17,15 @@ from contest.forms import (
     SwitchForm,
     choices,
 )
+from contest.lifecycles import ROLE_LABELS
 from contest.models import Role, Unit, User
 from contest.platform import jobs
 from contest.platform.db import db
+from contest.platform.listing import ListArgs
 from contest.platform.mail import mail_enabled
 from contest.platform.models import Job
 from contest.platform.web import user_action
-from contest.services import accounts, queries
+from contest.services import accounts, password_help, queries
 from contest.views.common import bp
 
 
@@ -136,3 +139,48 @@ def set_account_active(user_id: int):
         with user_action(done) as action:
             accounts.set_account_active(action.session, current_user, user, active)
     return redirect(url_for("contest.accounts"))
+
+
+def _require_organiser() -> None:
+    policy.require(
+        current_user.is_authenticated
+        and (current_user.is_province_organiser or current_user.is_unit_organiser)
+    )
+
+
+@bp.route("/accounts/password-help")
+@login_required
+def password_help_page():
+    """Find an account (an entrant too) by name, phone or e-mail, to issue it a temporary
+    password: the province everyone, a unit organiser within their unit and below."""
+    _require_organiser()
+    wanted = ListArgs(request.args).text("q")
+    found = password_help.find_accounts(db.session, current_user, wanted)
+    return render_template(
+        "contest/password_help.html",
+        wanted=wanted,
+        found=found[: password_help.MAX_FOUND],
+        more=len(found) > password_help.MAX_FOUND,
+        may_issue=policy.may_issue_password,
+        roles=ROLE_LABELS,
+    )
+
+
+@bp.route("/accounts/<int:user_id>/temporary-password", methods=["POST"])
+@login_required
+def issue_temporary_password(user_id: int):
+    """Issue a temporary password and show it this once (the answer is never cached)."""
+    _require_organiser()
+    user = db.session.get(User, user_id)
+    policy.require(user is not None and policy.may_issue_password(current_user, user))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("contest.password_help_page"))
+    with user_action() as action:
+        password = password_help.issue_temporary_password(action.session, current_user, user)
+    if not action.ok:
+        return redirect(url_for("contest.password_help_page"))
+    response = make_response(
+        render_template("contest/password_help.html", issued=user, password=password)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

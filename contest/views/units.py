@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from contest import policy
 from contest.forms import SwitchForm, choices
@@ -136,7 +135,7 @@ def switch_unit(code: str):
 
 
 def _unit_or_404(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code.strip().upper()))
+    unit = queries.find_unit(db.session, code)
     if unit is None:
         abort(404)
     return unit

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 
 def judge_total(points: Sequence[float], weights: Sequence[float]) -> float:
@@ -138,6 +139,41 @@ class Allocation:
 
 def rank(entries: Sequence[Ranked]) -> list[Ranked]:
     return sorted(entries, key=lambda r: (tuple(-x for x in r.key), r.entry_id))
+
+
+@dataclass(frozen=True)
+class BrokenTie:
+    """Two neighbours in the ranking with the same score, set apart by a tie-break key."""
+
+    above: int
+    below: int
+    score: float
+    key_index: int  # which tie-break key decided: 0 is the heaviest criterion
+    above_value: float
+    below_value: float
+
+
+def broken_ties(entries: Sequence[Ranked]) -> list[BrokenTie]:
+    """Every pair of neighbours in the ranking whose scores are equal and whose tie-break keys
+    are not: which key put one above the other, with both values. Pairs equal on every key
+    share a rank and are not listed (a prize boundary between them is a tie to decide)."""
+    ordered = rank(entries)
+    parted = []
+    for above, below in pairwise(ordered):
+        if above.key[0] != below.key[0] or above.key == below.key:
+            continue
+        index = next(i for i in range(1, len(above.key)) if above.key[i] != below.key[i])
+        parted.append(
+            BrokenTie(
+                above.entry_id,
+                below.entry_id,
+                above.key[0],
+                index - 1,
+                above.key[index],
+                below.key[index],
+            )
+        )
+    return parted
 
 
 def allocate(

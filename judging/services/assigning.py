@@ -26,7 +26,7 @@ from judging.errors import (
 )
 from judging.models import Assignment, Conflict, PanelMember, Stage, StageResult
 from judging.rules import solver
-from judging.services import blinding, notices
+from judging.services import blinding, notices, reminders
 from judging.services.stages import check_round_may_judge, stage_entries, unit_judging_on
 from judging.states import AssignmentState, StageState
 
@@ -186,11 +186,12 @@ def move_away(session: Session, held: Assignment, state: AssignmentState) -> Ass
 
 
 def release_assignments(session: Session, stage: Stage, actor: User | None, now: datetime) -> None:
-    """Judges see their queue from now on."""
+    """Judges see their queue from now on; they are reminded before their deadline."""
     if stage.state != StageState.OPEN:
         raise JudgingClosed(_l("Vòng chấm chưa mở."))
     stage.released_at = now
     record_event(session, actor, stage, JudgingAction.RELEASED)
+    reminders.book(session, stage)
     session.flush()
 
 

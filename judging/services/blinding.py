@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.documents.converter import markdown_to_html, markdown_to_text, rewrite_markdown
@@ -145,6 +145,14 @@ def _entries_to_copy(
         )
     ).all()
     return list(entries), copies
+
+
+def blind_copy_coverage(
+    session: Session, contest: Contest, round_: Round | None = None
+) -> tuple[int, int]:
+    """How many entries the judging holds, and how many of them have their blind copy."""
+    entries, copies = _entries_to_copy(session, contest, round_)
+    return len(entries), sum(1 for e in entries if e.id in copies)
 
 
 def prepare_outside(
@@ -279,7 +287,7 @@ def redact_flag(session: Session, flag: LeakFlag, actor: User, snippet: str | No
         flag.entry,
         JudgingAction.FLAG_REDACTED,
         change=(before, flag.state),
-        detail=flag.kind,
+        leak=flag.kind,  # its words in the sentence (`judging.audit.LEAK_KIND_LABELS`)
         code=copy.code,
     )
     session.flush()
@@ -337,6 +345,17 @@ def blind_copies(
             .order_by(BlindCopy.code)
         )
     )
+
+
+def neighbour_codes(
+    session: Session, contest: Contest, code: str, round_id: int | None = None
+) -> tuple[str | None, str | None]:
+    """The codes before and after `code` in the judging, in code order: the organiser steps
+    through the entries without going back to the list."""
+    in_this = (BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id))
+    before = session.scalar(select(func.max(BlindCopy.code)).where(*in_this, BlindCopy.code < code))
+    after = session.scalar(select(func.min(BlindCopy.code)).where(*in_this, BlindCopy.code > code))
+    return before, after
 
 
 def codes_of_entries(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -57,6 +58,7 @@ def award_prizes(
                 rank=view.allocation.ranks[r.entry.id],
                 prize_level_id=level,
                 is_shared=level in shared,
+                tie_breaks=json.dumps(view.tie_notes.get(r.entry.id, []), ensure_ascii=False),
             )
         )
     session.add_all(awards)

@@ -16,11 +16,12 @@ from contest.models import Contest, User
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
 from contest.platform.text import nfc
+from judging import wording
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
 from judging.models import PrizeLevel, TieDecision
 from judging.rules import aggregation
-from judging.services.results import EntryResult, stage_results
+from judging.services.results import EntryResult, stage_results, tiebreak_criteria
 from judging.services.stages import final_stage, is_finalised, prize_levels
 
 SHARE, CHOOSE = "share", "choose"
@@ -33,6 +34,20 @@ class PrizeView:
     results: list[EntryResult]
     calibration_changes: dict[int, tuple[int | None, int | None]]
     decisions: dict[int, TieDecision]
+    tie_notes: dict[int, list[dict]]  # entry → how equal scores were parted around it
+
+    def tie_lines(self) -> list[str]:
+        """Each pair of equal scores the tie-break parted, once, naming both codes."""
+        return [
+            text
+            for notes in self.tie_notes.values()
+            for note, text in zip(notes, wording.tie_break_texts(notes), strict=True)
+            if note["above"]
+        ]
+
+    def tie_texts(self, entry_id: int) -> list[str]:
+        """How the entry's equal score was parted from its neighbours', in words."""
+        return wording.tie_break_texts(self.tie_notes.get(entry_id, []))
 
     @property
     def level_of(self) -> dict[int, int]:
@@ -42,6 +57,34 @@ class PrizeView:
 
 def level_of(allocation: aggregation.Allocation) -> dict[int, int]:
     return {e: level for level, ids in allocation.prizes.items() for e in ids}
+
+
+def tie_notes(
+    allocation: aggregation.Allocation, results: Sequence[EntryResult], criteria: Sequence[str]
+) -> dict[int, list[dict]]:
+    """For each entry whose equal score a tie-break key parted from a neighbour's: the score,
+    the deciding criterion, both averages, and the neighbour's code and rank, from the entry's
+    side (what `wording.tie_break_texts` says and an award keeps)."""
+    codes = {r.entry.id: r.code for r in results}
+    notes: dict[int, list[dict]] = {}
+    for tie in aggregation.broken_ties([r.ranked for r in results]):
+        pair = (
+            (tie.above, tie.below, tie.above_value, tie.below_value, True),
+            (tie.below, tie.above, tie.below_value, tie.above_value, False),
+        )
+        for entry_id, other_id, mine, theirs, above in pair:
+            notes.setdefault(entry_id, []).append(
+                {
+                    "score": tie.score,
+                    "criterion": criteria[tie.key_index],
+                    "mine": mine,
+                    "theirs": theirs,
+                    "above": above,
+                    "other_code": codes[other_id],
+                    "other_rank": allocation.ranks[other_id],
+                }
+            )
+    return notes
 
 
 def _official(
@@ -62,8 +105,9 @@ def compute_prizes(
 ) -> PrizeView:
     """The prize view of the contest's judging (or of unit round `round_id`'s); `results`
     (the final stage's) when already loaded."""
+    stage = final_stage(session, contest, round_id)
     if results is None:
-        results = stage_results(session, final_stage(session, contest, round_id))
+        results = stage_results(session, stage)
     results = [r for r in results if r.result.official_score is not None]
     levels = prize_levels(session, contest, round_id)
     decisions = {
@@ -94,7 +138,9 @@ def compute_prizes(
     # Listed in rank order (equal keys share a rank; equal totals are ordered by the criteria
     # tie-break, as the rules say), then by code.
     results.sort(key=lambda r: (allocation.ranks.get(r.entry.id, len(results) + 1), r.code))
-    return PrizeView(allocation, levels, results, changes, decisions)
+    criteria = [c.name for c in tiebreak_criteria(stage)]
+    notes = tie_notes(allocation, results, criteria)
+    return PrizeView(allocation, levels, results, changes, decisions, notes)
 
 
 def decide_tie(

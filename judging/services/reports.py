@@ -13,7 +13,7 @@ from contest.platform.audit import record_event
 from contest.platform.text import vietnamese_key
 from judging.audit import JudgingAction
 from judging.export import ExportData
-from judging.models import Assignment, Award, BlindCopy, Score, Stage, StageResult
+from judging.models import Assignment, Award, BlindCopy, Score, Stage, StageResult, in_judging
 from judging.rules.reliability import reliability
 from judging.services.blinding import blind_copies, open_flags
 from judging.services.prizes import compute_prizes
@@ -133,11 +133,20 @@ def export_data(session: Session, contest: Contest, round_id: int | None = None)
                 entry.title if revealed else "",
                 entry.author.full_name if revealed else "",
                 entry.author_unit.name if revealed else "",
+                " ".join(view.tie_texts(entry.id)),
             ]
         )
     criteria = stage.criteria
     judge_rows = []
-    codes = {r.entry.id: r.code for r in view.results}
+    # Every scored entry's code, those still without an official score too: the organiser
+    # reopens a score by judge and code before anything is final.
+    codes = dict(
+        session.execute(
+            select(BlindCopy.entry_id, BlindCopy.code).where(
+                BlindCopy.contest_id == contest.id, in_judging(BlindCopy.round_id, round_id)
+            )
+        ).all()
+    )
     for a in session.scalars(
         select(Assignment)
         .where(Assignment.stage_id == stage.id, Assignment.is_active)

@@ -15,7 +15,15 @@ from contest.platform.audit import record_event
 from contest.platform.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import Assignment, BlindCopy, Score, Stage, StageResult, in_judging
+from judging.models import (
+    Assignment,
+    BlindCopy,
+    Criterion,
+    Score,
+    Stage,
+    StageResult,
+    in_judging,
+)
 from judging.rules import aggregation
 from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 
@@ -32,6 +40,11 @@ class EntryResult:
     @property
     def ranked(self) -> aggregation.Ranked:
         return aggregation.Ranked(self.entry.id, self.result.official_score, self.tiebreak)
+
+
+def tiebreak_criteria(stage: Stage) -> list[Criterion]:
+    """The criteria in the order the rules break equal scores: heaviest maximum first."""
+    return sorted(stage.criteria, key=lambda c: (-c.weight * c.max_points, c.position))
 
 
 def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
@@ -62,7 +75,7 @@ def stage_results(session: Session, stage: Stage) -> list[EntryResult]:
         if a.is_submitted
     ]
     calibrated = aggregation.calibrate([(e, j, s.total) for e, j, s in submitted])
-    criteria = sorted(stage.criteria, key=lambda c: (-c.weight * c.max_points, c.position))
+    criteria = tiebreak_criteria(stage)
     per_entry: dict[int, list[Score]] = defaultdict(list)
     per_entry_cal: dict[int, list[float]] = defaultdict(list)
     for e, j, s in submitted:

@@ -4,8 +4,11 @@ head judge's decision, a judge stepping back, an organiser reopening a score."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -14,10 +17,18 @@ from contest.models import Entry, User
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
 from contest.platform.states import advance
-from contest.platform.text import nfc
+from contest.platform.text import fold, nfc
 from judging.audit import JudgingAction
 from judging.errors import ConflictOfInterest, JudgingClosed, ScoreInvalid
-from judging.models import Assignment, CriterionScore, Score, Stage, StageResult
+from judging.models import (
+    Assignment,
+    BlindCopy,
+    Criterion,
+    CriterionScore,
+    Score,
+    Stage,
+    StageResult,
+)
 from judging.rules import aggregation
 from judging.services import notices
 from judging.services.assigning import add_one_judge, move_away
@@ -43,6 +54,26 @@ def judge_assignments(session: Session, stage: Stage, judge: User) -> list[Assig
             .order_by(Assignment.id)
         )
     )
+
+
+def _search_words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(nfc(text)))
+
+
+def search_queue(
+    queue: Sequence[Assignment], codes: Mapping[int, BlindCopy], query: str
+) -> list[Assignment]:
+    """The assignments whose blind code or title has a word beginning with each typed word,
+    accents and case aside ("bai viet 2" finds "Bài viết 2", "3dsb" finds SL19-3DSB, and "1"
+    does not find every SL19 code). Only what the judge sees is searched."""
+    wanted = _search_words(query)
+
+    def found(assign_: Assignment) -> bool:
+        copy = codes[assign_.entry_id]
+        words = _search_words(f"{copy.code} {copy.title}")
+        return all(any(word.startswith(w) for word in words) for w in wanted)
+
+    return [a for a in queue if found(a)]
 
 
 def next_to_score(
@@ -88,6 +119,19 @@ def entry_assignments(session: Session, stage: Stage, entry_id: int) -> list[Ass
     )
 
 
+def entry_marks(session: Session, stage: Stage, entry_id: int) -> list[Assignment]:
+    """Every judge who held the entry in the stage, withdrawn and recused too, with their
+    score: who marked what, for the organiser who reopens one."""
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.stage_id == stage.id, Assignment.entry_id == entry_id)
+            .options(selectinload(Assignment.score), selectinload(Assignment.judge))
+            .order_by(Assignment.id)
+        )
+    )
+
+
 def result_of(session: Session, stage: Stage, entry_id: int) -> StageResult | None:
     return session.scalar(
         select(StageResult).where(
@@ -96,29 +140,30 @@ def result_of(session: Session, stage: Stage, entry_id: int) -> StageResult | No
     )
 
 
-def _check_marks(stage: Stage, marks: dict[int, float], submit: bool) -> None:
-    for criterion in stage.criteria:
+def mark_problems(
+    criteria: Sequence[Criterion], marks: Mapping[int, float], *, submit: bool
+) -> dict[int, LazyString]:
+    """Every faulty mark at once, by criterion id in the rubric's order: outside 0 … maximum,
+    off the criterion's step, or (to submit) not given. Reads the rubric, touches nothing."""
+    problems: dict[int, LazyString] = {}
+    for criterion in criteria:
         value = marks.get(criterion.id)
         if value is None:
             if submit:
-                raise ScoreInvalid(_l("Chưa cho điểm tiêu chí «%(c)s».", c=criterion.name))
-            continue
-        if not 0 <= value <= criterion.max_points:
-            raise ScoreInvalid(
-                _l(
-                    "Điểm «%(c)s» phải từ 0 đến %(max)s.",
-                    c=criterion.name,
-                    max=f"{criterion.max_points:g}",
-                )
+                problems[criterion.id] = _l("Chưa cho điểm tiêu chí «%(c)s».", c=criterion.name)
+        elif not 0 <= value <= criterion.max_points:
+            problems[criterion.id] = _l(
+                "Điểm «%(c)s» phải từ 0 đến %(max)s.",
+                c=criterion.name,
+                max=f"{criterion.max_points:g}",
             )
-        if not aggregation.on_step(value, criterion.step):
-            raise ScoreInvalid(
-                _l(
-                    "Điểm «%(c)s» phải chia hết cho bước %(step)s.",
-                    c=criterion.name,
-                    step=f"{criterion.step:g}",
-                )
+        elif not aggregation.on_step(value, criterion.step):
+            problems[criterion.id] = _l(
+                "Điểm «%(c)s» phải chia hết cho bước %(step)s.",
+                c=criterion.name,
+                step=f"{criterion.step:g}",
             )
+    return problems
 
 
 def save_score(
@@ -138,7 +183,9 @@ def save_score(
         )
     if assign_.is_submitted:
         raise JudgingClosed(_l("Điểm đã nộp và đã khóa."))
-    _check_marks(stage, marks, submit)
+    problems = mark_problems(stage.criteria, marks, submit=submit)
+    if problems:
+        raise ScoreInvalid("\n".join(str(message) for message in problems.values()))
     score = assign_.score
     if score is None:
         score = Score(assignment=assign_)

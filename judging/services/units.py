@@ -15,13 +15,22 @@ from sqlalchemy.orm import Session, selectinload
 from contest.lifecycles import PENDING_ENTRY_STATES, Role
 from contest.models import Entry, Round, Unit, User
 from contest.platform.audit import record_event
-from contest.platform.errors import InvalidInput
+from contest.platform.errors import DomainError, InvalidInput
+from contest.platform.i18n import format_date
 from contest.platform.states import advance
 from contest.platform.text import nfc
 from contest.services import accounts, forwarding
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed
-from judging.models import Award, BlindCopy, LeakFlag, PrizeLevel, UnitJudging, UnitJuror
+from judging.models import (
+    Award,
+    BlindCopy,
+    LeakFlag,
+    PrizeLevel,
+    Stage,
+    UnitJudging,
+    UnitJuror,
+)
 from judging.services import blinding, reports, stages
 from judging.services.lifecycle import award_prizes
 from judging.services.stages import (
@@ -46,6 +55,17 @@ def switch_on(session: Session, round_: Round, actor: User | None) -> UnitJudgin
         session, actor, judging, JudgingAction.UNIT_JUDGING_ON, contest_id=round_.contest_id
     )
     return judging
+
+
+def judging_refused(round_: Round) -> str | None:
+    """Why the round may not switch its own judging on, nor open, close or finalise it, now
+    (it forwarded, the province opened judging …), in words; None while it may: the unit's
+    page offers only what this allows."""
+    try:
+        check_round_may_judge(round_)
+    except DomainError as error:
+        return str(error)
+    return None
 
 
 def switch_off(session: Session, round_: Round, actor: User | None) -> None:
@@ -213,15 +233,33 @@ def forward_by_results(
     round_: Round,
     actor: User | None,
     now: datetime,
-    entry_ids: list[int],
+    entry_ids: list[int] | None,
     reason: str = "",
 ) -> forwarding.ForwardResult:
-    """Send the chosen entries up after the unit finalised. Choosing anything but the
-    proposal (a seat at a tied cut, an entry passed over) needs a recorded reason."""
+    """Send the chosen entries up after the unit finalised (`entry_ids` None: the proposal,
+    which a tie at the quota's cut leaves to the organiser). Choosing anything but the
+    proposal (a seat at a tied cut, an entry passed over) needs a recorded reason. The
+    profiles ticked on the round page go up with them."""
     judging = unit_judging(session, round_.id)
-    if judging is None or not judging.is_finalised:
+    if judging is None:
+        raise JudgingClosed(
+            _l("%(unit)s chưa bật chấm thi riêng: không gửi theo kết quả chấm được.",
+               unit=round_.unit.name)
+        )  # fmt: skip
+    if not judging.is_finalised:
         raise JudgingClosed(_l("Đơn vị chưa công bố kết quả chấm: chưa gửi theo kết quả được."))
     proposal = forward_proposal(session, round_)
+    if entry_ids is None:
+        if proposal.tied:
+            raise InvalidInput(
+                _l(
+                    "Có bài đồng hạng ở ranh giới chỉ tiêu (%(ids)s) cho %(n)d chỗ còn lại: "
+                    "người tổ chức chọn bài và ghi rõ lý do.",
+                    ids=", ".join(map(str, proposal.tied)),
+                    n=proposal.seats,
+                )
+            )
+        entry_ids = proposal.proposed
     reason = nfc(reason.strip())
     if set(entry_ids) != set(proposal.proposed) and not reason:
         raise InvalidInput(
@@ -254,4 +292,46 @@ def unit_results_of(session: Session, entry_ids: list[int]) -> dict[int, list[Aw
         .order_by(Award.id.desc())
     ):
         found.setdefault(award.entry_id, []).append(award)
+    return found
+
+
+def rounds_closed_to_entries(session: Session, contest_id: int) -> dict[int, str]:
+    """Unit rounds of a contest whose own judging has begun (its first stage opened: the
+    blind copies are made) or published its results, with what their entrants are told: an
+    essay sent in now would never be judged there (the core asks, `signals.intake`)."""
+    found: dict[int, str] = {}
+    held = session.scalars(
+        select(UnitJudging)
+        .join(Round, Round.id == UnitJudging.round_id)
+        .where(Round.contest_id == contest_id)
+        .options(selectinload(UnitJudging.round).selectinload(Round.unit))
+    ).all()
+    if not held:
+        return found
+    opened = set(
+        session.scalars(
+            select(Stage.round_id).where(
+                Stage.round_id.in_([j.round_id for j in held]), Stage.state != StageState.DRAFT
+            )
+        )
+    )
+    for judging in held:
+        unit = judging.round.unit.name
+        if judging.is_finalised:
+            found[judging.round_id] = str(
+                _l(
+                    "%(unit)s đã chấm xong vòng đơn vị và công bố kết quả ngày %(day)s nên "
+                    "không nhận thêm bài: bài nộp lúc này sẽ không được chấm.",
+                    unit=unit,
+                    day=format_date(judging.finalised_at),
+                )
+            )
+        elif judging.round_id in opened:
+            found[judging.round_id] = str(
+                _l(
+                    "%(unit)s đã bắt đầu chấm vòng đơn vị nên không nhận thêm bài: bài nộp lúc "
+                    "này sẽ không được chấm.",
+                    unit=unit,
+                )
+            )
     return found

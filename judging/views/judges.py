@@ -12,16 +12,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import policy
-from contest.documents import pictures
+from contest.documents import pictures, printing
 from contest.documents.sanitise import essay_markup
 from contest.forms import finite_float
 from contest.models import Contest
 from contest.platform.db import db, utcnow
-from contest.platform.web import user_action
+from contest.platform.errors import PrintError
+from contest.platform.uow import end_reads
+from contest.platform.web import attachment, user_action
 from judging import policy as judging_policy
 from judging.forms import HeadDecisionForm, ReasonOnlyForm, ScoreCommentForm, score_form
 from judging.models import Assignment, BlindCopy, Stage
-from judging.services import blinding, results, scoring, stages
+from judging.services import blinding, printouts, results, scoring, stages
 from judging.services.panel import juror_round_id
 from judging.states import ResultState
 from judging.views.common import bp
@@ -68,29 +70,60 @@ def queue(slug: str):
     contest = Contest.from_slug_or_404(slug)
     stage, round_id = _judges_stage(contest)
     mine = scoring.judge_assignments(db.session, stage, current_user) if stage else []
+    codes = blinding.codes_of_entries(db.session, [a.entry_id for a in mine], round_id)
+    query = (request.args.get("q") or "").strip()
     return render_template(
         "judging/queue.html",
         contest=contest,
         stage=stage,
         mine=mine,
-        codes=blinding.codes_of_entries(db.session, [a.entry_id for a in mine], round_id),
+        shown=scoring.search_queue(mine, codes, query),
+        query=query,
+        codes=codes,
         done=sum(1 for a in mine if a.is_submitted),
         head_waiting=results.waiting_for_head(db.session, stage, current_user) if stage else [],
     )
 
 
-def _marks(stage: Stage, form: ScoreCommentForm) -> tuple[dict[int, float], list[str]]:
-    """The rubric's inputs as numbers (a comma is a decimal point), and what is not one."""
+@bp.route("/<slug>/queue.pdf")
+@login_required
+def queue_pdf(slug: str):
+    """The judge's released queue as one PDF to read on paper: blind copies and score sheets.
+    Built while only reading; printed once the reads are over."""
+    contest = Contest.from_slug_or_404(slug)
+    stage, round_id = _judges_stage(contest)
+    mine = scoring.judge_assignments(db.session, stage, current_user) if stage else []
+    policy.require(bool(mine))
+    codes = blinding.codes_of_entries(db.session, [a.entry_id for a in mine], round_id)
+    try:
+        docx = printouts.queue_docx(
+            stage, current_user.full_name, [(a, codes[a.entry_id]) for a in mine]
+        )
+        end_reads(db.session)
+        pdf = printing.to_pdf(docx, _("các bài được giao"))
+    except PrintError as error:
+        flash(str(error), "error")
+        return redirect(url_for("judging.queue", slug=slug))
+    return attachment(pdf, "application/pdf", f"{contest.slug}-{stage.id}-bai-cham.pdf")
+
+
+def _typed_marks(
+    stage: Stage, form: ScoreCommentForm, *, submit: bool
+) -> tuple[dict[int, float], dict[int, str]]:
+    """The rubric's inputs as numbers (a comma is a decimal point), and every faulty one at
+    once by criterion id: not a number, out of range, off the step, or missing to submit."""
     marks: dict[int, float] = {}
-    errors: list[str] = []
+    not_numbers: dict[int, str] = {}
     for criterion in stage.criteria:
         raw = (form[f"c{criterion.id}"].data or "").strip()
         if raw:
             try:
                 marks[criterion.id] = finite_float(raw)
             except ValueError:
-                errors.append(_("Điểm «%(c)s» phải là một số.", c=criterion.name))
-    return marks, errors
+                not_numbers[criterion.id] = _("Điểm «%(c)s» phải là một số.", c=criterion.name)
+    problems = scoring.mark_problems(stage.criteria, marks, submit=submit)
+    problems.update(not_numbers)
+    return marks, {c.id: str(problems[c.id]) for c in stage.criteria if c.id in problems}
 
 
 @bp.route("/<slug>/e/<code>", methods=["GET", "POST"])
@@ -101,12 +134,13 @@ def score_entry(slug: str, code: str):
     form = score_form([c.id for c in stage.criteria])
     if request.method == "GET" and assign_.score is not None:
         form.comment.data = assign_.score.comment
+    problems: dict[int, str] = {}
     if form.validate_on_submit():
-        marks, errors = _marks(stage, form)
-        for message in errors:
+        submit = bool(form.submit_score.data)
+        marks, problems = _typed_marks(stage, form, submit=submit)
+        for message in problems.values():
             flash(message, "error")
-        if not errors:
-            submit = bool(form.submit_score.data)
+        if not problems:
             with user_action(_("Đã nộp điểm.") if submit else _("Đã lưu nháp.")) as action:
                 scoring.save_score(
                     action.session,
@@ -139,6 +173,7 @@ def score_entry(slug: str, code: str):
         form=form,
         given=given,
         typed=typed,
+        problems=problems,
         recuse_form=ReasonOnlyForm(prefix="recuse"),
     )
 

@@ -17,8 +17,10 @@ from judging import export
 from judging.forms import TieForm
 from judging.models import PrizeLevel
 from judging.rules import charts, reliability
-from judging.services import lifecycle, lists, prizes, reports, results, stages
+from judging.services import blinding, lifecycle, lists, prizes, reports, results, scoring, stages
+from judging.services import panel as panel_service
 from judging.views.common import bp, organiser_contest, stage_or_404
+from judging.views.panels import panel_forms, panel_posted
 
 
 @bp.route("/<slug>/key")
@@ -31,6 +33,30 @@ def key(slug: str):
     with user_action() as action:
         action.value = reports.opened_key(action.session, current_user, contest)
     return render_template("judging/key.html", contest=contest, copies=action.value)
+
+
+@bp.route("/<slug>/codes/<code>", methods=["GET", "POST"])
+@login_required
+def coded_entry(slug: str, code: str):
+    """One entry of the province's current stage by its code: who marked it, their totals and
+    states, and a reopen beside each submitted score. Its title and author only once final."""
+    contest = organiser_contest(slug)
+    stage = stage_or_404(contest)
+    copy = blinding.blind_copy_by_code(db.session, contest, code)
+    policy.require(copy is not None)
+    forms = panel_forms(panel_service.judge_accounts(db.session))
+    if request.method == "POST" and panel_posted(stage, forms):
+        return redirect(url_for("judging.coded_entry", slug=slug, code=copy.code))
+    return render_template(
+        "judging/coded_entry.html",
+        contest=contest,
+        stage=stage,
+        copy=copy,
+        result=scoring.result_of(db.session, stage, copy.entry_id),
+        marks=scoring.entry_marks(db.session, stage, copy.entry_id),
+        forms=forms,
+        neighbours=blinding.neighbour_codes(db.session, contest, copy.code),
+    )
 
 
 @bp.route("/<slug>/results", endpoint="results")

@@ -25,7 +25,7 @@ from judging.forms import (
     parse_lines,
 )
 from judging.models import LeakFlag
-from judging.services import assigning, blinding, lists, reports, results, stages
+from judging.services import assigning, blinding, guide, lists, reports, results, stages
 from judging.services import panel as panel_service
 from judging.states import UNRESOLVED_RESULT_STATES, ResultState, StageState
 from judging.views.common import bp, organiser_contest, stage_or_404
@@ -78,6 +78,7 @@ def overview(slug: str):
         if draft and stage.position == 1
         else [],
         to_judge=stages.count_stage_entries(db.session, stage) if draft else 0,
+        steps=guide.province_steps(db.session, contest, stage) if stage else [],
     )
 
 
@@ -240,13 +241,16 @@ STAGE_ACTIONS = {
         lambda session, stage, prepared: assigning.open_stage(
             session, stage, current_user, prepared
         ),
-        _l("Đã mở chấm và phân công giám khảo."),
+        _l(
+            "Đã mở chấm và phân công bài. Giám khảo chưa thấy bài: việc tiếp theo là «Giao bài "
+            "cho giám khảo»."
+        ),
     ),
     "release": (
         lambda session, stage, _prepared: assigning.release_assignments(
             session, stage, current_user, utcnow()
         ),
-        _l("Đã giao bài cho giám khảo."),
+        _l("Đã giao bài: từ bây giờ giám khảo thấy các bài được giao trong trang chấm của mình."),
     ),
     "close-stage": (
         lambda session, stage, _prepared: results.close_stage(session, stage, current_user),

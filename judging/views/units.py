@@ -90,6 +90,7 @@ def unit_overview(slug: str, code: str):
         members=panel_service.members(db.session, stage) if stage else [],
         flags=blinding.open_flags(db.session, contest, round_.id) if judging else [],
         waiting=forwarding.pending_count(db.session, round_),
+        refused=units.judging_refused(round_),
         late=units.arrived_after_opening(db.session, round_) if judging else 0,
         progress=reports.progress(db.session, stage) if stage else [],
         ladder=stages.prize_levels(db.session, contest, round_.id),
@@ -370,8 +371,9 @@ def unit_forward(slug: str, code: str):
             if action.ok:
                 flash(
                     _(
-                        "Đã gửi %(n)d bài lên %(unit)s theo kết quả chấm.",
+                        "Đã gửi %(n)d bài và %(p)d hồ sơ lên %(unit)s theo kết quả chấm.",
                         n=len(action.value.forwarded),
+                        p=len(action.value.profiles),
                         unit=round_.parent.unit.name,
                     ),
                     "success",
@@ -386,6 +388,7 @@ def unit_forward(slug: str, code: str):
         chosen=set(chosen),
         left=round_.quota - forwarding.forwarded_count(db.session, round_),
         closed=round_.closed_at is not None,
+        profiles=sum(p.is_marked for p in forwarding.pending_profiles(db.session, round_)),
         form=form,
         reason=form.reason.data or "",
     )

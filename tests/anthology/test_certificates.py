@@ -13,13 +13,14 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from anthology.errors import PrintError, SettingsIncomplete
+from anthology.errors import SettingsIncomplete
 from anthology.render import certificates as certificate_render
 from anthology.render import decree30
 from anthology.services import certificates, settings
 from anthology.services.contents import CleanCopy, edit_copy, winners
 from contest.documents import office
 from contest.platform.db import db
+from contest.platform.errors import PrintError
 from tests.conftest import csrf_token, login
 
 

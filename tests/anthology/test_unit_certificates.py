@@ -250,3 +250,29 @@ def test_everyone_sees_the_units_winners_once_the_board_published(client, world,
     page = client.get(WINNERS).get_data(as_text=True)
     assert won[0].entry.author.full_name in page
     assert PAGE not in page  # the certificates stay with those who run the unit's judging
+
+
+def test_a_unit_winner_downloads_the_certificate_the_unit_issued(client, world, district):
+    """Issue 24: once the unit published its results and printed its certificates, each of
+    its winners downloads their own, numbered as in the unit's set; nobody else can."""
+    found = _finalise(district)
+    winner = found[1]  # the second certificate of the set
+    author = winner.entry.author
+    login(client, author)
+    page = client.get(f"/entries/{winner.entry_id}").get_data(as_text=True)
+    assert "Giấy chứng nhận giải của Huyện Mộc Châu" not in page  # not issued yet
+    certificates.unit_certificates_docx(db.session, district["round"], _issuance(district["round"]))
+    db.session.commit()
+    page = client.get(f"/entries/{winner.entry_id}").get_data(as_text=True)
+    url = f"/anthology/son-la-2019/entries/{winner.entry_id}/certificates/MCH.docx"
+    assert "Giấy chứng nhận giải của Huyện Mộc Châu (DOCX)" in page and url in page
+    paper = client.get(url)
+    assert paper.status_code == 200
+    text = "\n".join(all_text(docx.Document(io.BytesIO(paper.data))))
+    assert author.full_name in text and "Ủy ban nhân dân huyện Mộc Châu".upper() in text.upper()
+    assert "02/GCN-UBND" in text
+    loser = next(e for e in district["entries"] if e.id not in {a.entry_id for a in found})
+    assert client.get(url.replace(str(winner.entry_id), str(loser.id))).status_code == 404
+    client.get("/logout")
+    login(client, world["users"]["province"])
+    assert client.get(url).status_code == 404  # an author's own paper

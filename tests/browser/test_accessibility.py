@@ -63,6 +63,7 @@ def kind(path: str) -> str:
     """The address with its ids and blind codes taken out: one page per kind is visited."""
     path = re.sub(r"/e/[^/?]+", "/e/CODE", path)
     path = re.sub(r"/head/[^/?]+", "/head/CODE", path)
+    path = re.sub(r"/codes/[^/?]+", "/codes/CODE", path)
     path = re.sub(r"\d+", "N", path)
     return path.split("?")[0] + ("?…" if "?" in path else "")
 

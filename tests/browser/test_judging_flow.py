@@ -33,10 +33,10 @@ def _score_in_browser(page, base, slug, code, share):
     page.click(f"text={code}")
     page.wait_for_load_state()  # the whole form parsed and app.js run, not just committed
     expected = 0.0
-    fields = page.locator("input[type=number]").all()
+    fields = page.locator("input[data-weight]").all()
     assert fields, "no mark boxes on the scoring page"
     for field in fields:
-        maximum = float(field.get_attribute("max"))
+        maximum = float(field.get_attribute("data-max"))
         mark = round(maximum * share * 2) / 2
         field.fill(f"{mark:g}")
         expected += mark * float(field.get_attribute("data-weight"))

@@ -149,7 +149,7 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
     assert any(t.startswith("Đã đạt giải A cấp huyện") for t in texts)
 
     organiser.goto(f"{base}{UNIT}/forward")
-    organiser.click("button:has-text('Gửi kết quả lên cấp trên')")
+    click_confirmed(organiser, "Gửi kết quả lên cấp trên")  # it asks first (issue 24)
     organiser.wait_for_selector("text=theo kết quả chấm")
 
     with app.app_context():

@@ -76,6 +76,10 @@ GET_MATRIX = {
     "/accounts": allowed("province"),
     "/jobs": allowed("province"),
     "/accounts/{staff}/edit": allowed("province"),
+    # Every organiser finds, within their reach, whom to give a temporary password.
+    "/accounts/password-help": allowed(
+        "organiser_other", "organiser_own", "organiser_parent", "province"
+    ),
     "/c/{slug}/settings": allowed("province"),
     "/units": allowed("province"),
     "/units.csv": allowed("province"),
@@ -95,10 +99,12 @@ POST_ROUTES = [
     "/jobs/{job}/retry",
     "/accounts/{staff}/edit",
     "/accounts/{staff}/active",
+    "/accounts/{staff}/temporary-password",
     "/c/{slug}/settings",
     "/entries/{entry}/submit",
     "/entries/{entry}/withdraw",
     "/rounds/{round}/entries/{entry}/mark",
+    "/rounds/{round}/entries/mark",
     "/rounds/{round}/profiles/{profile}/mark",
     "/rounds/{round}/entries/{entry}/disqualify",
     "/rounds/{round}/forward",
@@ -123,6 +129,8 @@ POST_ALLOWED = {
     "/jobs/{job}/retry": {"province"},
     "/accounts/{staff}/edit": {"province"},
     "/accounts/{staff}/active": {"province"},
+    # A judge: only the province gives one a temporary password.
+    "/accounts/{staff}/temporary-password": {"province"},
     "/units": {"province"},
     "/units/upload": {"province"},
     "/units/MCH": {"province"},

@@ -56,7 +56,7 @@ def test_weak_passwords_are_refused_beside_the_field(client, world, password, me
     assert db.session.scalar(select(User).where(User.email == "mai@example.com")) is None
 
 
-def test_the_rule_is_shown_before_typing(client):
+def test_the_rule_is_shown_before_typing(client, world):
     page = client.get("/register").get_data(as_text=True)
     assert "ít nhất 10 ký tự" in page and 'aria-describedby="password-help"' in page
 

@@ -58,9 +58,12 @@ GETS = {
     "/judging/son-la-2019/setup": only("province"),
     "/judging/son-la-2019/key": only("province"),
     "/judging/son-la-2019/results": only("province"),
+    "/judging/son-la-2019/codes/{code}": only("province"),
     "/judging/son-la-2019/reliability": only("province"),
     "/judging/son-la-2019/export.xlsx": only("province"),
     "/judging/son-la-2019/queue": only("judge_assigned", "judge_other", "head_judge"),
+    # The whole queue on paper: for a judge holding a released queue (the head judge holds none).
+    "/judging/son-la-2019/queue.pdf": only("judge_assigned", "judge_other"),
     "/judging/son-la-2019/e/{code}": only("judge_assigned"),
     "/judging/son-la-2019/e/{code}/media/1.png": {r: DENIED for r in ROLES if r != "anonymous"},
     "/judging/son-la-2019/head/{code}": {r: DENIED for r in ROLES if r != "anonymous"},
@@ -77,6 +80,7 @@ POSTS = [
     "/judging/flags/1/redact",
     "/judging/flags/1/clear",
     "/judging/son-la-2019/head/{code}",
+    "/judging/son-la-2019/codes/{code}",
 ]
 POST_ALLOWED = {
     "/judging/son-la-2019/e/{code}/recuse": {"judge_assigned"},
@@ -190,13 +194,14 @@ def test_organiser_sets_rubric_and_ladder_in_the_browser_forms(client, world, pa
         data={**stage_data, "stage-rubric": "Nội dung | 60 | 0.5\nVăn phong | hai mươi | 0.5"},
     )
     assert "Thang điểm, dòng 2: số không hợp lệ." in bad.get_data(as_text=True)
-    # WTForms' own messages speak Vietnamese in the Vietnamese interface, English in English.
+    # A number's message speaks Vietnamese in the Vietnamese interface, English in English.
     not_a_number = {**stage_data, "stage-agree_gap": "năm", "stage-rubric": "Nội dung | 60 | 1"}
     text = client.post("/judging/son-la-2019/setup", data=not_a_number).get_data(as_text=True)
-    assert "Cần nhập một số." in text and "Not a valid" not in text
+    assert "Cần nhập một số (dấu phẩy hay dấu chấm thập phân đều được)." in text
+    assert "Not a valid" not in text
     client.post("/lang/en", data={"csrf_token": token})
     text = client.post("/judging/son-la-2019/setup", data=not_a_number).get_data(as_text=True)
-    assert "Not a valid float value." in text
+    assert "Enter a number (a decimal comma or point will do)." in text
     client.post("/lang/vi", data={"csrf_token": token})
     client.post(
         "/judging/son-la-2019/setup",

@@ -12,7 +12,7 @@ from contest.platform.errors import IllegalTransition
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round, rounds_still_holding_entries
 from judging.errors import StageNotReady
-from judging.services import assigning, stages
+from judging.services import assigning, blinding, stages
 from tests.conftest import NOW, PASSWORD, csrf_token, login
 from tests.judging.conftest import open_for_judging
 
@@ -72,7 +72,10 @@ def test_the_overview_lists_the_rounds_before_the_organiser_tries(client, world,
 
 
 def test_entrants_are_no_longer_invited_to_send_once_judging_opens(client, world, panel):
-    login(client, world["users"]["entrant_a"])
+    # Of Sở Giáo dục và Đào tạo, whose round is still open (the districts' went up).
+    teacher = _teacher(world)
+    db.session.commit()
+    login(client, teacher)
     assert "Gửi bài mới" in client.get("/").get_data(as_text=True)
     open_for_judging(panel)
     assert "Gửi bài mới" not in client.get("/").get_data(as_text=True)
@@ -80,6 +83,11 @@ def test_entrants_are_no_longer_invited_to_send_once_judging_opens(client, world
 
 
 def test_the_open_confirmation_counts_the_entries_and_judges(client, world, panel):
+    # Codes given and the scan settled: opening is the step offered.
+    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    for flag in blinding.open_flags(db.session, panel["contest"]):
+        blinding.clear_flag(db.session, flag, None, "Địa danh trong nội dung bài.")
+    db.session.commit()
     login(client, world["users"]["province"])
     page = client.get("/judging/son-la-2019/").get_data(as_text=True)
     assert 'data-confirm="Mở chấm 6 bài ở cấp tỉnh, mỗi bài 2 giám khảo?' in page

@@ -22,7 +22,7 @@ RESULTS = "/judging/son-la-2019/results"
 
 def _codes(page: str, table: str) -> list[str]:
     body = page.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r'<td class="code">([^<]+)</td>', body)
+    return re.findall(r'<td class="code">(?:<a [^>]*>)?([^<]+)(?:</a>)?</td>', body)
 
 
 @pytest.fixture

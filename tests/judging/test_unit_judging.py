@@ -223,7 +223,7 @@ def test_the_cli_forwards_by_results_and_leaves_a_tie_to_the_organiser(runner, w
               "--reason", "Bài 2 sát chủ đề hơn"]
     )  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "Đã gửi 2 bài lên Tỉnh Sơn La" in done.output
+    assert "Đã gửi 2 bài và 0 hồ sơ lên Tỉnh Sơn La" in done.output
     db.session.expire_all()
     assert entries[1].state == EntryState.NOT_SELECTED and round_.closed_at is not None
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from contest.lifecycles import EntryState
 from contest.platform.db import db
+from contest.services.forwarding import forward_round
 from judging.models import Stage, UnitJuror
 from judging.services import blinding, scoring, stages, units
 from judging.states import ResultState
-from tests.conftest import NOW, csrf_token, entrant, login
+from tests.conftest import NOW, csrf_token, login
 from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry, tied_unit_prize
 
 BASE = "/judging/son-la-2019/unit"
@@ -278,11 +279,16 @@ def test_the_unit_head_judge_decides_on_the_judges_pages(client, world, district
 def test_an_entry_that_arrives_after_the_unit_opened_is_shown_not_lost(
     client, world, district, make_entry
 ):
+    """Entrants cannot send into a unit whose judging began (tests/judging/test_unit_intake.py);
+    a unit below it still may send up what it chose."""
     entries, round_ = district["entries"], district["round"]
+    late = make_entry(world["users"]["entrant_a"], title="Bài của xã")
     open_unit(district)
     login(client, district["organiser"])
     assert 'id="late-entries"' not in client.get(f"{BASE}/MCH/").get_data(as_text=True)
-    late = make_entry(entrant(world, "muon@example.com", "MCH", name="Người nộp muộn"))
+    commune = world["rounds"]["MCH-CSO"]
+    forward_round(db.session, commune, world["users"]["organiser_c1"], NOW, [late.id])
+    db.session.commit()
     assert late.round_id == round_.id
     page = client.get(f"{BASE}/MCH/").get_data(as_text=True)
     assert 'id="late-entries"' in page and "1 bài đến vòng" in page

@@ -35,7 +35,8 @@ def test_a_submission_gets_a_receipt(world, make_entry, mail_on):
 
 def test_a_long_vietnamese_subject_keeps_every_space(world, make_entry, mail_on):
     """Python 3.11 folds a long subject between encoded words and drops the space there
-    ("cấp tỉnhSơn La"); the mail policy folds only past 998 characters."""
+    ("cấp tỉnhSơn La"); the mail policy's encoded words carry their own spaces (see
+    test_mail_subjects)."""
     title = "Người giữ rừng bản Mòng của xã Chiềng Sơn huyện Mộc Châu tỉnh Sơn La năm hai nghìn"
     make_entry(world["users"]["entrant_a"], title=title)
     [message] = mail_on.to("a@example.com")

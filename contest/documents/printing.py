@@ -1,14 +1,15 @@
 """Papers printed to PDF by LibreOffice (the DOCX it is given, sandboxed: see
-contest/documents/office.py), called after the unit of work so that no transaction stays open
-while it runs. Its failures become messages naming the paper."""
+`office`) — certificates, decisions, letters, a judge's queue — called after the unit of
+work so that no transaction stays open while it runs. Its failures become messages naming
+the paper."""
 
 from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from anthology.errors import PrintError
 from contest.documents import office
+from contest.platform.errors import PrintError
 
 # LibreOffice's cold start alone takes seconds on a busy machine; a page takes far less.
 PDF_TIMEOUT_SECONDS = 120
