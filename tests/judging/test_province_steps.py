@@ -3,8 +3,10 @@ release, saying at each step what is done and what comes next (issue 24, item 5)
 
 from __future__ import annotations
 
+import io
 import re
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.platform.db import db
@@ -110,3 +112,20 @@ def test_the_entry_page_by_code_says_who_marked_what_and_reopens_it(client, worl
     assert "Đã mở lại điểm để giám khảo chấm lại." in done
     db.session.expire_all()
     assert not db.session.get(Assignment, held[0].id).score.is_submitted
+
+
+def test_the_export_names_the_code_of_every_mark_before_anything_is_final(client, world, panel):
+    """The judges' sheet of the export gives each submitted mark its code, also for entries
+    still waiting for a second judge (their code was blank: no official score yet)."""
+    open_for_judging(panel)
+    entry = panel["entries"][0]
+    first = db.session.scalars(
+        select(Assignment).where(Assignment.entry_id == entry.id).order_by(Assignment.id)
+    ).first()
+    scoring.save_score(db.session, first, marks_for(panel["stage"], 0.8), "", submit=True, now=NOW)
+    db.session.commit()
+    code = db.session.scalar(select(BlindCopy.code).where(BlindCopy.entry_id == entry.id))
+    login(client, world["users"]["province"])
+    sheet = load_workbook(io.BytesIO(client.get("/judging/son-la-2019/export.xlsx").data))
+    rows = list(sheet.worksheets[1].values)[1:]
+    assert [(row[0], row[1]) for row in rows] == [(code, first.judge.full_name)]
