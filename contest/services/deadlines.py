@@ -38,6 +38,7 @@ from contest.services import reminders
 from contest.services.forwarding import (
     forward_round,
     forwarded_count,
+    open_unit_rounds,
     pending_entries,
     round_for_unit,
 )
@@ -210,13 +211,7 @@ def book(session: Session, contest: Contest, moment: datetime) -> None:
 def overdue_rounds(session: Session, contest: Contest, now: datetime) -> list[Round]:
     """Open unit rounds whose level's deadline has passed, deepest first (a commune's round
     sends up before its district's closes)."""
-    rounds = session.scalars(
-        select(Round).where(
-            Round.contest_id == contest.id,
-            Round.parent_id.is_not(None),
-            Round.closed_at.is_(None),
-        )
-    ).all()
+    rounds = open_unit_rounds(session, contest)
     late = [r for r in rounds if r.forward_by is not None and r.forward_by <= now]
     return sorted(late, key=lambda r: -len(r.unit.ancestors()))
 

@@ -102,6 +102,19 @@ def pending_profiles(session: Session, round_: Round) -> list[ExemplarProfile]:
     return _pending(session, round_, ExemplarProfile)
 
 
+def open_unit_rounds(session: Session, contest: Contest) -> list[Round]:
+    """The contest's unit rounds that have not sent their choice up."""
+    return list(
+        session.scalars(
+            select(Round).where(
+                Round.contest_id == contest.id,
+                Round.parent_id.is_not(None),
+                Round.closed_at.is_(None),
+            )
+        )
+    )
+
+
 def rounds_still_holding_entries(session: Session, contest: Contest) -> list[tuple[Round, int]]:
     """Unit rounds not yet sent up that still hold entries waiting for their decision, with
     how many: once the province opens judging, such entries could never be judged."""

@@ -19,7 +19,7 @@ from contest.platform import jobs
 from contest.platform.audit import record_event
 from contest.platform.i18n import format_date
 from contest.platform.mail import public_url, queue_mail_once
-from contest.services.forwarding import forwarded_count, pending_entries
+from contest.services.forwarding import forwarded_count, open_unit_rounds, pending_entries
 from contest.services.notifications import SIGNATURE
 
 REMINDER_JOB = "deadline_reminder"
@@ -44,13 +44,7 @@ def rounds_to_remind(
     session: Session, contest: Contest, now: datetime, lead: timedelta = LEAD
 ) -> list[Round]:
     """Unit rounds still open whose deadline comes within `lead` of `now`."""
-    rounds = session.scalars(
-        select(Round).where(
-            Round.contest_id == contest.id,
-            Round.parent_id.is_not(None),
-            Round.closed_at.is_(None),
-        )
-    ).all()
+    rounds = open_unit_rounds(session, contest)
     return [r for r in rounds if r.forward_by is not None and now < r.forward_by <= now + lead]
 
 
