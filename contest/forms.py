@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -65,8 +66,15 @@ REQUIRED = _l("Trường này là bắt buộc.")
 LARGEST_COUNT = 100_000
 
 
+# Digits with one decimal comma or point: Python's float() also reads "2_5" as 25, "1e3",
+# "nan" and "inf", none of which a person types as a mark.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
 def finite_float(text: str) -> float:
-    """A number as typed (a comma is a decimal point); "nan", "inf" and 1e999 are not."""
+    """A number as typed (a comma is a decimal point): digits only, at most one decimal mark."""
+    if not PLAIN_NUMBER.fullmatch(text.strip()):
+        raise ValueError(text)
     value = float(text.strip().replace(",", "."))
     if not math.isfinite(value) or abs(value) > LARGEST_COUNT:
         raise ValueError(text)

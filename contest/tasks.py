@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from contest import signals
 from contest.models import Contest
 from contest.platform import jobs
 from contest.platform.db import utcnow
@@ -24,7 +25,9 @@ def _remind(payload: dict) -> None:
     with unit_of_work() as uow:
         contest = uow.session.get(Contest, payload["contest_id"])
         if contest is not None:
-            reminders.remind_units(uow.session, contest, utcnow())
+            now = utcnow()
+            reminders.remind_units(uow.session, contest, now)
+            signals.send_reminders(uow.session, contest, now)  # the juries' too, once each
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,9 @@ def _remind(payload: dict) -> None:
     with unit_of_work() as uow:
         contest = uow.session.get(Contest, payload["contest_id"])
         if contest is not None:
-            reminders.remind_judges(uow.session, contest, utcnow())
+            now = utcnow()
+            reminders.remind_judges(uow.session, contest, now)
+            reminders.book_next(uow.session, contest, now)
 
 
 def init_app(app: Flask) -> None:

@@ -24,8 +24,7 @@ from contest.platform.config import setting
 from contest.platform.errors import InvalidInput
 from contest.platform.mail import mail_enabled
 from contest.platform.text import nfc, without_control_characters
-from contest.services import notifications
-from contest.services.forwarding import round_for_unit
+from contest.services import deadlines, notifications
 
 MAX_NAME = 200
 # Accounts an organiser or the operator makes; entrants register themselves.
@@ -308,7 +307,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """The owner changes their password (their other sessions end); audited."""
     if not user.check_password(current):
         raise InvalidInput(_l("Mật khẩu hiện tại không đúng."))
-    if user.must_change_password and current == new:
+    if user.must_change_password and current.casefold() == new.casefold():
         raise InvalidInput(_l("Mật khẩu mới phải khác mật khẩu tạm thời."))
     set_new_password(session, user, new)
     record_event(session, user, user, ContestAction.PASSWORD_SET, how="change")
@@ -386,9 +385,9 @@ def change_unit(session: Session, user: User, unit: Unit, now: datetime) -> int:
         )
     moved = 0
     for entry in entries:
-        round_ = round_for_unit(session, entry.contest, unit)
-        if round_.closed_at is not None or not entry.contest.accepts_entries(now):
-            raise InvalidInput(_l("Vòng thi của đơn vị này đã kết thúc, không nhận thêm bài."))
+        # The one rule of where an essay may go in now, with its reason (a unit closed,
+        # judging itself, past its deadline, the province root).
+        round_ = deadlines.check_intake(session, entry.contest, unit, now)
         entry.author_unit, entry.round = unit, round_
         moved += 1
     before = user.unit.name if user.unit else ""

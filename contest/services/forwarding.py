@@ -196,8 +196,15 @@ def _marked_count(session: Session, round_: Round, model: type[Entry | ExemplarP
     )
 
 
+def _lock_round(session: Session, round_: Round) -> None:
+    """Tickings of one round wait for each other (PostgreSQL; SQLite has one writer anyway):
+    two at once would each count the room the other takes."""
+    session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+
+
 def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool) -> None:
     """Tick or untick an entry for forwarding; ticking beyond the quota is refused."""
+    _lock_round(session, round_)
     _check_round_open(round_)
     signals.check_ticking(round_)
     if entry.round_id != round_.id or not entry.is_pending_in_round:
@@ -214,6 +221,7 @@ def mark_entries(session: Session, round_: Round, chosen: list[Entry], marked: b
     """Tick or untick several waiting entries at once (those ticked on a page), all or none:
     ticking more than the quota leaves room for is refused as a whole. Returns how many
     changed."""
+    _lock_round(session, round_)
     _check_round_open(round_)
     signals.check_ticking(round_)
     if not chosen:
@@ -245,6 +253,7 @@ def mark_entries(session: Session, round_: Round, chosen: list[Entry], marked: b
 
 def mark_profile(session: Session, round_: Round, profile: ExemplarProfile, marked: bool) -> None:
     """Tick or untick an exemplar profile for nomination upward, within the profile quota."""
+    _lock_round(session, round_)
     _check_round_open(round_)
     if profile.round_id != round_.id or profile.state not in PENDING_PROFILE_STATES:
         raise IllegalTransition(_l("Hồ sơ này không nằm trong danh sách chờ của vòng."))

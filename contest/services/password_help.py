@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contest import policy
 from contest.audit import ContestAction
+from contest.lifecycles import Role
 from contest.models import User
 from contest.platform.audit import record_event
 from contest.platform.config import setting
+from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
+from contest.platform.i18n import format_date
 from contest.platform.listing import matches
+from contest.platform.mail import queue_mail
 from contest.platform.text import nfc, vietnamese_key
 from contest.services import queries
 from contest.services.accounts import end_sessions, normalise_phone
+from contest.services.notifications import SIGNATURE
 
 # Read aloud over the phone and typed on a phone: no 0/o, 1/l/i; 12 characters of 31 symbols
 # (59 bits), in groups of four.
@@ -59,7 +65,11 @@ def find_accounts(session: Session, actor: User, text: str) -> list[User]:
         if actor.unit is None:
             return []
         within = [unit.id for unit in queries.units_within(session, actor.unit)]
-        query = query.where(User.unit_id.in_(within))
+        # Entrants and organisers only: who judges for the province is none of a unit's
+        # business (it would invite lobbying), and a unit cannot reissue a judge's anyway.
+        query = query.where(
+            User.unit_id.in_(within), User.role.in_((Role.ENTRANT, Role.UNIT_ORGANISER))
+        )
     found = session.scalars(query.order_by(User.id).limit(MAX_FOUND + 1)).all()
     return sorted(found, key=lambda user: vietnamese_key(user.full_name))
 
@@ -79,5 +89,30 @@ def issue_temporary_password(session: Session, actor: User | None, user: User) -
     user.must_change_password = True
     end_sessions(session, user)
     record_event(session, actor, user, ContestAction.TEMPORARY_PASSWORD_ISSUED)
+    _tell_owner(session, actor, user)
     session.flush()
     return password
+
+
+def _tell_owner(session: Session, actor: User | None, user: User) -> None:
+    """The owner hears of it by mail when they have an address: nobody takes an account
+    over silently (the password itself is never in the message)."""
+
+    def write() -> tuple[str, str]:
+        facts = {
+            "name": user.full_name,
+            "who": actor.full_name if actor is not None else _("quản trị hệ thống"),
+            "when": format_date(utcnow(), with_time=True),
+        }
+        return (
+            _("Mật khẩu tài khoản của bạn vừa được cấp lại"),
+            _(
+                "Chào %(name)s,\n\n%(who)s vừa cấp một mật khẩu tạm thời cho tài khoản của bạn "
+                "(%(when)s); lần đăng nhập tới bạn sẽ phải đặt mật khẩu mới. Nếu bạn không đề "
+                "nghị việc này, hãy báo ngay Ban Tổ chức.",
+                **facts,
+            )
+            + SIGNATURE,
+        )
+
+    queue_mail(session, user, write)

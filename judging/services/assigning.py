@@ -191,7 +191,7 @@ def release_assignments(session: Session, stage: Stage, actor: User | None, now:
         raise JudgingClosed(_l("Vòng chấm chưa mở."))
     stage.released_at = now
     record_event(session, actor, stage, JudgingAction.RELEASED)
-    reminders.book(session, stage)
+    reminders.book(session, stage, now)
     session.flush()
 
 

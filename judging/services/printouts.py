@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from contest.categories import SUBJECT_KINDS
 from contest.documents.converter import PandocError, run_pandoc
+from contest.documents.sanitise import essay_markup
 from contest.platform.errors import PrintError
 from judging.models import Assignment, BlindCopy, Stage
 
@@ -66,7 +67,9 @@ def _entry_html(assignment: Assignment, copy: BlindCopy, stage: Stage, categorie
         copy.code,
         copy.title,
         about,
-        Markup(copy.html),  # the judges' copy: sanitised and redacted when it was made
+        # The judges' copy, through the same last guard as its page: no outside link, and
+        # pictures by name only (they print as "[Ảnh]").
+        essay_markup(copy.html, lambda name: name, outside_links=False),
         _score_sheet(stage),
     )
 

@@ -1,12 +1,14 @@
 """Judges who have not finished are reminded before the judging's deadline — the contest's
 `judging_by` at the province, the unit round's own deadline for a unit's jury: a job booked
-when the entries are released (`book`), each judge told once per stage and deadline however
-many jobs or commands run, each reminder round in the audit log. Codes only, never a title."""
+when the entries are released (`book`) that books its next run while scoring lasts
+(`book_next`), so a deadline set or moved later is honoured; each judge is told once per
+stage and deadline however many jobs or commands run, each reminder in the audit log. By
+count only, never a title."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +26,8 @@ from judging.models import Assignment, Score, Stage
 from judging.states import StageState
 
 REMINDER_JOB = "judge_reminder"
+# How often a stage without a deadline, or past its reminder, is looked at again.
+RECHECK = timedelta(days=1)
 
 
 def deadline_of(stage: Stage) -> datetime | None:
@@ -31,18 +35,45 @@ def deadline_of(stage: Stage) -> datetime | None:
     return stage.contest.judging_by if stage.round_id is None else stage.round.forward_by
 
 
-def book(session: Session, stage: Stage) -> None:
-    """The reminder job for a released stage, `LEAD` before its deadline (none without one).
-    The job reads the deadline again when it runs: a date moved since is honoured."""
+def book(session: Session, stage: Stage, now: datetime) -> None:
+    """The reminder job for a stage released at `now`: `LEAD` before its deadline, or in a
+    day when it has none yet (the job books its own next run, `book_next`)."""
+    _enqueue(session, stage.contest_id, _due(stage, now))
+
+
+def _due(stage: Stage, now: datetime) -> datetime:
+    """When the stage's judges are next to be reminded: `LEAD` before its deadline; a day on
+    when that has come or there is no deadline yet (a date set or moved later is seen then)."""
     deadline = deadline_of(stage)
-    if deadline is not None:
-        jobs.enqueue(
-            session,
-            REMINDER_JOB,
-            {"contest_id": stage.contest_id},
-            contest_id=stage.contest_id,
-            run_after=deadline - LEAD,
+    if deadline is not None and deadline - LEAD > now:
+        return deadline - LEAD
+    return now + RECHECK
+
+
+def _enqueue(session: Session, contest_id: int, moment: datetime) -> None:
+    jobs.enqueue(
+        session, REMINDER_JOB, {"contest_id": contest_id}, contest_id=contest_id, run_after=moment
+    )
+
+
+def book_next(session: Session, contest: Contest, now: datetime) -> None:
+    """After a run: the next one, while a released stage is still being scored, at the
+    earliest moment one of them is due; none once scoring is over."""
+    due = [_due(stage, now) for stage in _scoring(session, contest)]
+    if due:
+        _enqueue(session, contest.id, min(due))
+
+
+def _scoring(session: Session, contest: Contest) -> list[Stage]:
+    return list(
+        session.scalars(
+            select(Stage).where(
+                Stage.contest_id == contest.id,
+                Stage.state == StageState.OPEN,
+                Stage.released_at.is_not(None),
+            )
         )
+    )
 
 
 def remind_judges(session: Session, contest: Contest, now: datetime) -> int:
@@ -50,13 +81,7 @@ def remind_judges(session: Session, contest: Contest, now: datetime) -> int:
     still holds entries without a submitted score: told once per stage and deadline. How many
     were told."""
     told = 0
-    for stage in session.scalars(
-        select(Stage).where(
-            Stage.contest_id == contest.id,
-            Stage.state == StageState.OPEN,
-            Stage.released_at.is_not(None),
-        )
-    ):
+    for stage in _scoring(session, contest):
         deadline = deadline_of(stage)
         if deadline is None or now < deadline - LEAD:
             continue

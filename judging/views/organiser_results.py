@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from contest import policy
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, PostedAction
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.listing import ListArgs
 from contest.platform.web import attachment, user_action
@@ -45,8 +45,10 @@ def coded_entry(slug: str, code: str):
     copy = blinding.blind_copy_by_code(db.session, contest, code)
     policy.require(copy is not None)
     forms = panel_forms(panel_service.judge_accounts(db.session))
-    if request.method == "POST" and panel_posted(stage, forms):
-        return redirect(url_for("judging.coded_entry", slug=slug, code=copy.code))
+    if request.method == "POST":
+        policy.require(PostedAction().action.data == "reopen")  # this page only reopens
+        if panel_posted(stage, forms):
+            return redirect(url_for("judging.coded_entry", slug=slug, code=copy.code))
     return render_template(
         "judging/coded_entry.html",
         contest=contest,

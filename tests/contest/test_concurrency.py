@@ -136,3 +136,34 @@ def test_simultaneous_sign_ups_all_succeed(app, world):
     assert run_together([sign_up(n) for n in range(15)]) == []
     count = db.session.scalar(select(func.count(User.id)).where(User.phone.like("0912000%")))
     assert count == 15
+
+
+def test_bulk_ticking_in_two_tabs_never_passes_the_quota(app, world, make_entry):
+    """Two tabs each tick two entries at once, quota 2: one tab's pair goes in whole, the
+    other is refused whole (the round is locked while its room is counted)."""
+    round_ = world["rounds"]["MCH"]  # quota 2
+    entries = []
+    for n in range(4):
+        author = entrant(world, f"bulk{n}@example.com", "MCH")
+        entries.append(make_entry(author).id)
+    db.session.commit()
+    organiser, round_id, quota = world["users"]["organiser_d1"].email, round_.id, round_.quota
+
+    def tick(pair):
+        def work(ready):
+            client = app.test_client()
+            login(client, organiser)
+            token = csrf_token(client.get(f"/rounds/{round_id}").get_data(as_text=True))
+            ready()
+            response = client.post(
+                f"/rounds/{round_id}/entries/mark",
+                data={"csrf_token": token, "marked": "1", "entry_id": [str(i) for i in pair]},
+            )
+            return [] if response.status_code in (200, 302) else [str(response.status_code)]
+
+        return work
+
+    assert run_together([tick(entries[:2]), tick(entries[2:])]) == []
+    db.session.rollback()
+    marked = db.session.scalar(select(func.count(Entry.id)).where(Entry.is_marked))
+    assert marked == quota

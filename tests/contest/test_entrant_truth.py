@@ -17,7 +17,7 @@ from contest.models import Entry, EntryState
 from contest.platform.db import db
 from contest.platform.errors import DomainError
 from contest.quotas import ContestLevel
-from contest.services import deadlines, entries
+from contest.services import accounts, deadlines, entries
 from contest.services.entries import Subject
 from contest.services.forwarding import forward_round
 from tests.conftest import NOW, entrant, login, vietnamese_essay
@@ -168,3 +168,15 @@ def test_every_subject_problem_is_named_at_once(client, world):
     assert "Lĩnh vực 1.6 dành cho đối tượng là tập thể" in page
     assert "Cần ghi địa chỉ của người hoặc tập thể" in page
     assert db.session.scalars(select(Entry)).first() is None
+
+
+def test_moving_to_a_unit_that_takes_no_essay_is_refused_by_the_service(world, make_entry):
+    """The form offers only units taking essays; the service holds the same rule (a crafted
+    POST, a page left open), with the same reason."""
+    author = world["users"]["entrant_a"]  # Xã Chiềng Sơn, a draft in its round
+    make_entry(author, submit=False)
+    forward_round(db.session, world["rounds"]["YCH"], None, NOW, entry_ids=[])
+    with pytest.raises(DeadlinePassed, match="Huyện Yên Châu đã gửi bài lên cấp trên"):
+        accounts.change_unit(db.session, author, world["units"]["YCH"], NOW)
+    with pytest.raises(DomainError, match="không nhận bài trực tiếp"):
+        accounts.change_unit(db.session, author, world["units"]["SL"], NOW)

@@ -215,3 +215,42 @@ def test_the_operator_issues_a_temporary_password_by_cli(runner, world):
     assert runner.invoke(args=["users", "set-password", judge.email, "--no-force"]).exit_code == 2
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert "(người quản trị đặt)" in sentence(event) and NEW_PASSWORD not in event.params_json
+
+
+def test_a_unit_organiser_finds_no_judge_of_their_unit(world):
+    """Who judges for the province is none of a unit's business: a judge registered in the
+    district does not appear in its organiser's search (the province finds them)."""
+    judge = accounts.create_user(
+        db.session,
+        full_name="Giám khảo Mộc Châu",
+        email="gk.mch@sonla.gov.vn",
+        phone=None,
+        password=PASSWORD,
+        role="judge",
+        unit=world["units"]["MCH"],
+    )
+    db.session.commit()
+    users = world["users"]
+    assert judge not in password_help.find_accounts(db.session, users["organiser_d1"], "mộc châu")
+    assert judge in password_help.find_accounts(db.session, users["province"], "mộc châu")
+
+
+def test_the_owner_is_told_by_mail_without_the_password(world, mail_on):
+    entrant = world["users"]["entrant_a"]
+    password = password_help.issue_temporary_password(
+        db.session, world["users"]["organiser_c1"], entrant
+    )
+    db.session.commit()
+    [message] = mail_on.to(entrant.email)
+    assert message["Subject"] == "Mật khẩu tài khoản của bạn vừa được cấp lại"
+    body = message.get_content()
+    assert world["users"]["organiser_c1"].full_name in body and password not in body
+
+
+def test_the_new_password_is_not_the_temporary_one_in_other_letters(world):
+    entrant = world["users"]["entrant_a"]
+    temporary = password_help.issue_temporary_password(
+        db.session, world["users"]["province"], entrant
+    )
+    with pytest.raises(InvalidInput, match="khác mật khẩu tạm thời"):
+        accounts.change_password(db.session, entrant, temporary, temporary.upper())

@@ -65,3 +65,22 @@ def test_no_queue_no_printout(client, world, panel):
     assert held
     login(client, world["users"]["entrant_a"])
     assert client.get("/judging/son-la-2019/queue.pdf").status_code == 404
+
+
+def test_a_copy_stored_unclean_is_sanitised_again_before_printing(client, world, panel):
+    """The paper goes through the same last guard as the scoring page: a copy stored before
+    a sanitiser fix cannot put a live outside link or a script into the judge's PDF."""
+    open_for_judging(panel)
+    judge = panel["judges"][0]
+    first = scoring.judge_assignments(db.session, panel["stage"], judge)[0]
+    copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == first.entry_id))
+    copy.html = (
+        '<p>Xem <a href="https://lo-danh-tinh.example/tac-gia">trang riêng</a> nhé.</p>'
+        "<script>alert(1)</script><p>Hết bài.</p>"
+    )
+    db.session.commit()
+    login(client, judge)
+    pdf = client.get("/judging/son-la-2019/queue.pdf").data
+    assert b"lo-danh-tinh.example" not in pdf and b"/URI" not in pdf
+    text = _text(pdf)
+    assert "trang riêng" in text and "Hết bài." in text and "alert" not in text

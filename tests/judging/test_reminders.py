@@ -12,6 +12,7 @@ from contest.platform.models import AuditEvent, Job
 from judging.audit import JudgingAction
 from judging.services import reminders as judge_reminders
 from judging.services import scoring
+from judging.states import StageState
 from tests.conftest import NOW
 from tests.judging.conftest import marks_for, open_for_judging
 
@@ -46,3 +47,25 @@ def test_judges_who_have_not_finished_are_told_once(app, world, panel, mail_on):
     assert db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == JudgingAction.JUDGES_REMINDED)
     )
+
+
+def test_a_deadline_set_after_the_release_is_honoured(app, world, panel, mail_on):
+    """Released without a judging deadline: the job looks again each day, and reminds once
+    a date is set and near; it stops booking itself once scoring is over."""
+    contest, stage = panel["contest"], panel["stage"]
+    open_for_judging(panel)  # released at NOW, no judging_by yet
+
+    def jobs():
+        query = select(Job.run_after).where(Job.kind == judge_reminders.REMINDER_JOB)
+        return db.session.scalars(query).all()
+
+    assert jobs() == [NOW + judge_reminders.RECHECK]
+    contest.judging_by = NOW + timedelta(days=3)
+    a_day_on = NOW + timedelta(days=1)
+    assert judge_reminders.remind_judges(db.session, contest, a_day_on) > 0
+    judge_reminders.book_next(db.session, contest, a_day_on)
+    assert max(jobs()) == a_day_on + judge_reminders.RECHECK
+    stage.state = StageState.CLOSED  # scoring over
+    before = len(jobs())
+    judge_reminders.book_next(db.session, contest, a_day_on)
+    assert len(jobs()) == before

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from contest.forms import finite_float
 from contest.platform.db import db
 from judging.errors import ScoreInvalid
 from judging.models import Assignment, BlindCopy, CriterionScore, Score, StageResult
@@ -189,3 +190,12 @@ def test_the_head_judge_types_a_decimal_comma_too(client, world, panel):
     db.session.expire_all()
     decided = db.session.scalar(select(StageResult).where(StageResult.entry_id == entry.id))
     assert decided.official_score == 80.5
+
+
+@pytest.mark.parametrize("typed", ["2_5", "1e1", "nan", "inf", "2,5,5", "0x10", "2.", ",5"])
+def test_only_plain_numbers_are_marks(typed):
+    """Digits with one decimal comma or point: Python would read "2_5" as 25 (the silent ×10
+    of a comma, by another key) and "1e1" as 10."""
+    with pytest.raises(ValueError):
+        finite_float(typed)
+    assert finite_float(" 2,5 ") == finite_float("2.5") == 2.5
