@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from contest import tasks
 from contest.audit import ContestAction
 from contest.platform.db import db
 from contest.platform.models import AuditEvent, Job
@@ -79,3 +80,15 @@ def test_the_command_sends_what_is_due(app, world, mail_on, runner):
     assert result.stdout.strip() == "Đã gửi 3 thư nhắc hạn."  # two districts and the commune
     again = runner.invoke(args=["contest", "remind", "son-la-2019"])
     assert again.stdout.strip() == "Đã gửi 0 thư nhắc hạn."
+
+
+def test_the_units_job_reminds_the_juries_too(app, world, mail_on):
+    """The job a deadline books runs both packages' reminders in its own unit of work."""
+    _levels(world["contest"], district_in=timedelta(days=1), commune_in=timedelta(days=1))
+    db.session.commit()
+    tasks._remind({"contest_id": world["contest"].id})
+    db.session.rollback()
+    assert len(mail_on.messages) == 3
+    assert db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == ContestAction.DEADLINE_REMINDED)
+    ).all()
