@@ -130,7 +130,7 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
 
     contest, actor = finalised["contest"], world["users"]["province"]
     build = _queue(contest, actor)
-    job = db.session.query(Job).one()
+    job = db.session.query(Job).filter_by(kind=builds.BUILD_JOB).one()  # not the reminders
     advance(build, BuildState.RUNNING)
     job.state, job.owner = JobState.RUNNING, f"{socket.gethostname()}:{_dead_pid()}"
     db.session.commit()
@@ -194,7 +194,7 @@ def test_a_build_killed_on_an_rq_worker_fails_at_the_next_call(app, finalised, w
 
     contest, actor = finalised["contest"], world["users"]["province"]
     build = _queue(contest, actor)
-    job = db.session.query(Job).one()
+    job = db.session.query(Job).filter_by(kind=builds.BUILD_JOB).one()  # not the reminders
     advance(build, BuildState.RUNNING)
     job.state, job.owner = JobState.RUNNING, f"{socket.gethostname()}:{_dead_pid()}"
     db.session.commit()
