@@ -9,7 +9,7 @@ from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from anthology.services import certificates
-from anthology.views.book import _paper_response, bp
+from anthology.views.book import bp, paper_response
 from contest import policy
 from contest.models import Contest, Entry
 from contest.platform.db import db
@@ -31,7 +31,7 @@ def author_certificate(slug: str, entry_id: int, fmt: str):
     back = redirect(url_for("contest.show_entry", entry_id=entry.id))
     if not action.ok:
         return back
-    return _paper_response(action.value, fmt, f"{slug}-giay-chung-nhan-{entry.id}") or back
+    return paper_response(action.value, fmt, f"{slug}-giay-chung-nhan-{entry.id}") or back
 
 
 @bp.route("/<slug>/entries/<int:entry_id>/certificates/<code>.<any('docx','pdf'):fmt>")
@@ -52,4 +52,4 @@ def author_unit_certificate(slug: str, entry_id: int, code: str, fmt: str):
     if not action.ok:
         return back
     name = f"{slug}-{round_.unit.code}-giay-chung-nhan-{entry.id}"
-    return _paper_response(action.value, fmt, name) or back
+    return paper_response(action.value, fmt, name) or back

@@ -365,10 +365,10 @@ def certificates_file(slug: str, fmt: str):
         action.value = certificates.certificates_docx(action.session, contest)
     if not action.ok:
         return _back(slug)
-    return _paper_response(action.value, fmt, f"{slug}-giay-chung-nhan") or _back(slug)
+    return paper_response(action.value, fmt, f"{slug}-giay-chung-nhan") or _back(slug)
 
 
-def _paper_response(data: bytes, fmt: str, name: str, decision: bool = False) -> Response | None:
+def paper_response(data: bytes, fmt: str, name: str, decision: bool = False) -> Response | None:
     """Certificates (or a decision) as a download, printed to PDF if asked (after the unit of
     work); None, with the reason flashed, when printing failed."""
     if fmt == "pdf":
@@ -419,7 +419,7 @@ def unit_certificates(slug: str, code: str):
                 action.value = certificates.unit_certificates_docx(action.session, round_, issuance)
         if action.ok:
             paper = "quyet-dinh-khen-thuong" if form.decision.data else "giay-chung-nhan"
-            response = _paper_response(
+            response = paper_response(
                 action.value, form.format.data, f"{slug}-{code}-{paper}", form.decision.data
             )
             if response is not None:

@@ -217,15 +217,20 @@ def mark_entry(session: Session, round_: Round, entry: Entry, marked: bool) -> N
     session.flush()
 
 
-def mark_entries(session: Session, round_: Round, chosen: list[Entry], marked: bool) -> int:
-    """Tick or untick several waiting entries at once (those ticked on a page), all or none:
-    ticking more than the quota leaves room for is refused as a whole. Returns how many
-    changed."""
+def mark_entries(session: Session, round_: Round, entry_ids: list[int] | None, marked: bool) -> int:
+    """Tick or untick several waiting entries at once (those ticked on a page, by id), all or
+    none: an id that is no entry, or ticking more than the quota leaves room for, is refused
+    as a whole. Returns how many changed."""
     _lock_round(session, round_)
     _check_round_open(round_)
     signals.check_ticking(round_)
-    if not chosen:
+    if entry_ids is None:
+        raise InvalidInput(_l("Danh sách bài không hợp lệ."))
+    if not entry_ids:
         raise InvalidInput(_l("Chưa đánh dấu bài nào."))
+    chosen = list(session.scalars(select(Entry).where(Entry.id.in_(entry_ids))))
+    if len(chosen) != len(set(entry_ids)):
+        raise InvalidInput(_l("Danh sách bài không hợp lệ."))
     if any(e.round_id != round_.id or not e.is_pending_in_round for e in chosen):
         raise IllegalTransition(_l("Bài này không nằm trong danh sách chờ của vòng."))
     changing = [e for e in chosen if e.is_marked != marked]

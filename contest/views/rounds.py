@@ -8,7 +8,6 @@ import os
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from contest import policy
 from contest.forms import (
@@ -23,7 +22,6 @@ from contest.forms import (
 from contest.models import Entry, ExemplarProfile, Unit
 from contest.platform import storage
 from contest.platform.db import db, utcnow
-from contest.platform.errors import InvalidInput
 from contest.platform.listing import MAX_PAGE, ListArgs
 from contest.platform.web import user_action
 from contest.services import accounts, entries, forwarding, profiles, queries
@@ -102,13 +100,9 @@ def mark_entries(round_id: int):
     round_ = managed_round(round_id)
     form = MarkManyForm()
     if form.validate_on_submit():
-        ids = form.entry_id.data or []
         marked = form.marked.data == "1"
         with user_action() as action:
-            found = action.session.scalars(select(Entry).where(Entry.id.in_(ids))).all()
-            if form.entry_id.data is None or len(found) != len(set(ids)):
-                raise InvalidInput(_("Danh sách bài không hợp lệ."))
-            n = forwarding.mark_entries(action.session, round_, list(found), marked)
+            n = forwarding.mark_entries(action.session, round_, form.entry_id.data, marked)
         if action.ok:
             done = _("Đã chọn %(n)d bài.", n=n) if marked else _("Đã bỏ chọn %(n)d bài.", n=n)
             flash(done, "success")

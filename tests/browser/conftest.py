@@ -13,9 +13,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from contest.demo import DEMO_PASSWORD, load_demo
+from contest.documents.intake import extract_typed
 from contest.platform.db import db, utcnow
 from contest.platform.uow import unit_of_work
-from tests.conftest import copy_schema, make_app
+from contest.services.accounts import create_user
+from contest.services.entries import create_entry
+from tests.conftest import copy_schema, make_app, vietnamese_essay
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -127,3 +130,25 @@ def log_in(page, base: str, login: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("#password", password)
     page.click("#submit")
     page.wait_for_url(base + "/")
+
+
+def submit_essays(session, contest, unit, people, title: str, subject) -> None:
+    """One submitted typed essay of 600 words per (full name, e-mail) in `people`, by a new
+    entrant of `unit`, titled `title` and its number."""
+    for number, (full_name, email) in enumerate(people, start=1):
+        author = create_user(
+            session, full_name=full_name, email=email, phone=None, password=None, unit=unit
+        )
+        create_entry(
+            session,
+            contest=contest,
+            author=author,
+            author_unit=unit,
+            title=f"{title} {number}",
+            subject=subject,
+            essay=extract_typed(vietnamese_essay(600, f"{title} {number}")),
+            original=None,
+            declarations_accepted=True,
+            now=utcnow(),
+            submit=True,
+        )

@@ -7,15 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from contest.documents.intake import extract_typed
 from contest.models import Contest, Unit
-from contest.platform.db import db, utcnow
+from contest.platform.db import db
 from contest.platform.uow import unit_of_work
-from contest.services.accounts import create_user
-from contest.services.entries import Subject, create_entry
+from contest.services.entries import Subject
 from judging.demo import setup_jury
-from tests.browser.conftest import log_in
-from tests.conftest import vietnamese_essay
+from tests.browser.conftest import log_in, submit_essays
 
 
 @pytest.fixture
@@ -25,28 +22,14 @@ def van_ho_holds_entries(live_app):
         with unit_of_work() as uow:
             contest = uow.session.scalar(select(Contest))
             unit = uow.session.scalar(select(Unit).where(Unit.name == "Huyện Vân Hồ"))
-            for number in (1, 2):
-                author = create_user(
-                    uow.session,
-                    full_name=f"Mùa Thị Dung {number}",
-                    email=f"dung{number}@example.vn",
-                    phone=None,
-                    password=None,
-                    unit=unit,
-                )
-                create_entry(
-                    uow.session,
-                    contest=contest,
-                    author=author,
-                    author_unit=unit,
-                    title=f"Người thầy cắm bản {number}",
-                    subject=Subject("Thào A Páo", "Bản Hìn", "individual", "2.1"),
-                    essay=extract_typed(vietnamese_essay(600, f"Thầy giáo {number}")),
-                    original=None,
-                    declarations_accepted=True,
-                    now=utcnow(),
-                    submit=True,
-                )
+            submit_essays(
+                uow.session,
+                contest,
+                unit,
+                [(f"Mùa Thị Dung {n}", f"dung{n}@example.vn") for n in (1, 2)],
+                "Người thầy cắm bản",
+                Subject("Thào A Páo", "Bản Hìn", "individual", "2.1"),
+            )
             setup_jury(contest, seed=3)
         db.session.remove()
     return live_app

@@ -9,15 +9,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from contest.documents.intake import extract_typed
 from contest.models import Contest, Round, Unit
-from contest.platform.db import db, utcnow
+from contest.platform.db import db
 from contest.platform.uow import unit_of_work
-from contest.services.accounts import create_user
-from contest.services.entries import Subject, create_entry
+from contest.services.entries import Subject
 from judging import demo as judging_demo
-from tests.browser.conftest import log_in
-from tests.conftest import vietnamese_essay
+from tests.browser.conftest import log_in, submit_essays
 
 
 @pytest.fixture
@@ -30,28 +27,14 @@ def van_ho_over_quota(live_app):
             round_ = uow.session.scalar(select(Round).where(Round.unit_id == unit.id))
             round_.quota = 1
             live_app.config["ROUND_URL"] = f"/rounds/{round_.id}"
-            for number in (1, 2, 3):
-                author = create_user(
-                    uow.session,
-                    full_name=f"Lò Thị Hoa {number}",
-                    email=f"hoa{number}@example.vn",
-                    phone=None,
-                    password=None,
-                    unit=unit,
-                )
-                create_entry(
-                    uow.session,
-                    contest=contest,
-                    author=author,
-                    author_unit=unit,
-                    title=f"Cô giáo vùng cao {number}",
-                    subject=Subject("Lò Văn Pọm", "Bản Phiêng", "individual", "2.1"),
-                    essay=extract_typed(vietnamese_essay(600, f"Cô giáo {number}")),
-                    original=None,
-                    declarations_accepted=True,
-                    now=utcnow(),
-                    submit=True,
-                )
+            submit_essays(
+                uow.session,
+                contest,
+                unit,
+                [(f"Lò Thị Hoa {n}", f"hoa{n}@example.vn") for n in (1, 2, 3)],
+                "Cô giáo vùng cao",
+                Subject("Lò Văn Pọm", "Bản Phiêng", "individual", "2.1"),
+            )
         db.session.remove()
     return live_app
 

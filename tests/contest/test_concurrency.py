@@ -78,33 +78,39 @@ def test_a_stale_tab_is_told_not_obeyed(client, world, make_entry):
     assert db.session.get(Entry, entry.id).title == "Thẻ một"
 
 
-def test_ticking_in_four_tabs_at_the_quota(app, world, make_entry):
-    round_ = world["rounds"]["MCH"]  # quota 2
-    entries = []
-    for n in range(4):
-        author = entrant(world, f"tick{n}@example.com", "MCH")
-        entries.append(make_entry(author).id)
+def _ticking_tabs(app, world, make_entry, prefix: str, posts) -> None:
+    """Four entries waiting in Huyện Mộc Châu (quota 2); `posts(round_id, entries)` gives the
+    (address, form) each tab sends at the same moment. The entries ticked must be the quota,
+    whatever the order."""
+    round_ = world["rounds"]["MCH"]
+    entries = [make_entry(entrant(world, f"{prefix}{n}@example.com", "MCH")).id for n in range(4)]
     db.session.commit()
-    organiser, round_id, quota = world["users"]["organiser_d1"].email, round_.id, round_.quota
+    organiser, round_id = world["users"]["organiser_d1"].email, round_.id
 
-    def tick(entry_id):
+    def tab(url, data):
         def work(ready):
             client = app.test_client()
             login(client, organiser)
             token = csrf_token(client.get(f"/rounds/{round_id}").get_data(as_text=True))
             ready()
-            response = client.post(
-                f"/rounds/{round_id}/entries/{entry_id}/mark",
-                data={"csrf_token": token, "marked": "1"},
-            )
+            response = client.post(url, data={"csrf_token": token, "marked": "1", **data})
             return [] if response.status_code in (200, 302) else [str(response.status_code)]
 
         return work
 
-    assert run_together([tick(e) for e in entries]) == []
+    assert run_together([tab(url, data) for url, data in posts(round_id, entries)]) == []
     db.session.rollback()  # a new snapshot: the threads committed in their own sessions
-    marked = db.session.scalar(select(func.count(Entry.id)).where(Entry.is_marked))
-    assert marked == quota
+    assert db.session.scalar(select(func.count(Entry.id)).where(Entry.is_marked)) == round_.quota
+
+
+def test_ticking_in_four_tabs_at_the_quota(app, world, make_entry):
+    _ticking_tabs(
+        app,
+        world,
+        make_entry,
+        "tick",
+        lambda round_id, entries: [(f"/rounds/{round_id}/entries/{e}/mark", {}) for e in entries],
+    )
 
 
 def test_simultaneous_sign_ups_all_succeed(app, world):
@@ -141,29 +147,13 @@ def test_simultaneous_sign_ups_all_succeed(app, world):
 def test_bulk_ticking_in_two_tabs_never_passes_the_quota(app, world, make_entry):
     """Two tabs each tick two entries at once, quota 2: one tab's pair goes in whole, the
     other is refused whole (the round is locked while its room is counted)."""
-    round_ = world["rounds"]["MCH"]  # quota 2
-    entries = []
-    for n in range(4):
-        author = entrant(world, f"bulk{n}@example.com", "MCH")
-        entries.append(make_entry(author).id)
-    db.session.commit()
-    organiser, round_id, quota = world["users"]["organiser_d1"].email, round_.id, round_.quota
-
-    def tick(pair):
-        def work(ready):
-            client = app.test_client()
-            login(client, organiser)
-            token = csrf_token(client.get(f"/rounds/{round_id}").get_data(as_text=True))
-            ready()
-            response = client.post(
-                f"/rounds/{round_id}/entries/mark",
-                data={"csrf_token": token, "marked": "1", "entry_id": [str(i) for i in pair]},
-            )
-            return [] if response.status_code in (200, 302) else [str(response.status_code)]
-
-        return work
-
-    assert run_together([tick(entries[:2]), tick(entries[2:])]) == []
-    db.session.rollback()
-    marked = db.session.scalar(select(func.count(Entry.id)).where(Entry.is_marked))
-    assert marked == quota
+    _ticking_tabs(
+        app,
+        world,
+        make_entry,
+        "bulk",
+        lambda round_id, entries: [
+            (f"/rounds/{round_id}/entries/mark", {"entry_id": [str(i) for i in pair]})
+            for pair in (entries[:2], entries[2:])
+        ],
+    )
