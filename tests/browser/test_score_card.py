@@ -6,7 +6,7 @@ queue is searched as the judge types."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest.models import Contest
 from contest.platform.db import db
@@ -31,15 +31,25 @@ def judged(live_app):
         judging_demo.setup_jury(contest, 5)
         judging_demo.open_judging(contest, 5)
         stage = stages.current_stage(db.session, contest)
-        copy = db.session.scalar(
-            select(BlindCopy).where(BlindCopy.round_id.is_(None)).order_by(BlindCopy.code)
-        )
+        # The busiest judge: the queue test needs at least two codes to tell apart, and how
+        # many a judge holds depends on the assignment the solver found.
+        judge_id = db.session.execute(
+            select(Assignment.judge_id)
+            .where(Assignment.stage_id == stage.id)
+            .group_by(Assignment.judge_id)
+            .order_by(func.count().desc(), Assignment.judge_id)
+        ).scalars().first()
+        held, copy = db.session.execute(
+            select(Assignment, BlindCopy)
+            .join(BlindCopy, BlindCopy.entry_id == Assignment.entry_id)
+            .where(
+                Assignment.stage_id == stage.id,
+                Assignment.judge_id == judge_id,
+                BlindCopy.round_id.is_(None),
+            )
+            .order_by(BlindCopy.code)
+        ).first()
         copy.html = LONG_ESSAY
-        held = db.session.scalar(
-            select(Assignment)
-            .where(Assignment.stage_id == stage.id, Assignment.entry_id == copy.entry_id)
-            .order_by(Assignment.id)
-        )
         facts = {
             "base": live_app.config["LIVE_URL"],
             "slug": contest.slug,
