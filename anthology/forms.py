@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from anthology import trim
+from anthology.render import cover
 from contest.forms import ConfirmForm, Form, RowIdField, WholeNumberField, choices
 
 ONE_PER_LINE = _l("Mỗi dòng một người hoặc một cơ quan.")
@@ -163,17 +164,18 @@ class BuildForm(ConfirmForm):
 
 
 class CoverForm(Form):
-    """The printed cover's download: the paper's thickness and the bleed."""
+    """The printed cover's download: the paper's thickness and the bleed, within the bounds
+    `anthology cover` keeps too (`render.cover`)."""
 
     paper_um = WholeNumberField(
         _l("Độ dày giấy ruột (µm; giấy 80 g/m² khoảng 100 µm)"),
-        default=100,
-        validators=[NumberRange(50, 400, _l("Độ dày giấy phải từ 50 đến 400 µm."))],
+        default=cover.DEFAULT_PAPER_UM,
+        validators=[NumberRange(*cover.PAPER_UM, message=cover.PAPER_RANGE_MESSAGE)],
     )
     bleed_mm = WholeNumberField(
         _l("Lề xén (mm)"),
-        default=3,
-        validators=[NumberRange(0, 10, _l("Lề xén phải từ 0 đến 10 mm."))],
+        default=cover.COVER_BLEED_MM,
+        validators=[NumberRange(*cover.BLEED_MM, message=cover.BLEED_RANGE_MESSAGE)],
     )
 
 

@@ -20,6 +20,7 @@ HEIGHTS = (140, 420)
 # Margins are set for B5; other sizes scale them by their width, never below this.
 REFERENCE_WIDTH = 176
 MIN_MARGIN_MM = 12
+GUTTER_MM = 5  # the binding's extra inner margin, in both the PDF and the DOCX
 _CUSTOM = re.compile(r"\s*(\d{2,3})\s*[x×*]\s*(\d{2,3})\s*(mm)?\s*", re.IGNORECASE)
 
 

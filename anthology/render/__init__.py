@@ -51,7 +51,6 @@ def write_book(
     work folder, read back (`checks`), and moved into place only once every format is written
     and sound. Returns format → path."""
     finished = {}
-    pages = None  # the print master's page starts, for the EPUB's page list
     # The EPUB last, so that it can list the print master's pages.
     for fmt in sorted(formats, key=lambda f: (f == "epub", FORMATS.index(f))):
         before_format(fmt)
@@ -61,8 +60,8 @@ def write_book(
                 finished[fmt] = write_docx(book, work, out, page, timeout)
             elif fmt == "pdf":
                 finished[fmt] = write_pdf(book, work, out, page, timeout)
-                pages = page_starts(finished[fmt], page) if "epub" in formats else None
-            else:
+            else:  # the EPUB lists the print master's pages when there is one
+                pages = page_starts(finished["pdf"], page) if "pdf" in finished else None
                 finished[fmt] = write_epub(book, work, out, timeout, pages)
             check_file(fmt, finished[fmt], {e.key: e.title for e in book.essays})
         except Exception as error:  # the organiser reads which format stopped, and why

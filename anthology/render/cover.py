@@ -5,20 +5,15 @@ book's title, occasion, issuing body, place and year."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import shutil
-import sys
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from anthology import trim
-from anthology.errors import BookBuildError
 from anthology.render.fonts import FAMILIES
-from anthology.render.pdf_writer import COMPILE, PDF_STANDARD, fonts_folder, set_boxes
-from anthology.render.tools import error_tail, run_tool
+from anthology.render.tools import compile_typst, error_tail
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "cover.typ")
 # Offset paper of 80 g/m², the usual inside paper of a provincial book: about 0.1 mm a leaf.
@@ -27,6 +22,17 @@ PAPER_UM = (50, 400)  # what a printer's papers measure, thinnest to thickest
 # The title goes on the spine only when the spine is wide enough to read it.
 SPINE_TITLE_MIN_MM = 6
 COVER_BLEED_MM = 3
+BLEED_MM = (0, 10)
+# What the book page's form and `anthology cover` (through `services.covers`) both say of a
+# value outside those bounds.
+PAPER_RANGE_MESSAGE = _l(
+    "Độ dày giấy phải từ %(low)s đến %(high)s µm (giấy in 80 g/m² dày khoảng 100 µm).",
+    low=PAPER_UM[0],
+    high=PAPER_UM[1],
+)
+BLEED_RANGE_MESSAGE = _l(
+    "Lề xén (bleed) phải từ %(low)s đến %(high)s mm.", low=BLEED_MM[0], high=BLEED_MM[1]
+)
 TIMEOUT_SECONDS = 120
 
 
@@ -77,18 +83,16 @@ def write_cover(cover: Cover, folder: str, out: str) -> str:
         "spine_title": cover.spine_mm >= SPINE_TITLE_MIN_MM,
         "bleed": cover.bleed_mm,
     }
-    with open(os.path.join(folder, "cover.json"), "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
-    main = os.path.join(folder, "cover.typ")
-    shutil.copy(TEMPLATE, main)
-    fonts = fonts_folder(folder)
-    done = run_tool(
-        [sys.executable, "-c", COMPILE, main, out, folder, fonts, PDF_STANDARD],
-        _l("Dàn trang bìa chạy quá %(seconds)s giây.", seconds=TIMEOUT_SECONDS),
-        TIMEOUT_SECONDS,
+    return compile_typst(
+        TEMPLATE,
+        "cover.json",
+        data,
+        folder,
+        out,
+        bleed_mm=cover.bleed_mm,
+        timeout=TIMEOUT_SECONDS,
+        overrun_message=_l("Dàn trang bìa chạy quá %(seconds)s giây.", seconds=TIMEOUT_SECONDS),
+        failure=lambda done: _l(
+            "Typst báo lỗi khi dàn trang bìa: %(message)s", message=error_tail(done)
+        ),
     )
-    if done.returncode != 0:
-        raise BookBuildError(_l("Typst báo lỗi khi dàn trang bìa: %(message)s",
-                                message=error_tail(done)))  # fmt: skip
-    set_boxes(out, cover.bleed_mm)
-    return out

@@ -36,7 +36,7 @@ from anthology.render.docx_pages import (
     text_width,
 )
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
-from anthology.render.pdf_writer import GUTTER_MM
+from anthology.trim import GUTTER_MM
 from contest.documents import office
 
 FONT = "Times New Roman"  # the Vietnamese administrative standard; covers every script run

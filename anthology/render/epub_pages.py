@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from pypdf import PdfReader
 
+from anthology.errors import BookBuildError
 from anthology.render.book import PageSetup
+from anthology.render.tools import error_tail, run_tool
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -23,7 +25,11 @@ MM = 72 / 25.4
 # Enough words to find a page's start once: a title may recur, its next words rarely do.
 NEEDLE_WORDS = 8
 LEADER_DOTS = 5  # a page with this many lone dots is a contents page
+PDFTOTEXT = "pdftotext"  # poppler-utils
 PDFTOTEXT_TIMEOUT = 300
+# The text block's top and bottom are the margin plus this much room for the running head
+# and the folio, as anthology/assets/book.typ sets its page.
+HEAD_ROOM_MM, FOOT_ROOM_MM = 4, 2
 # A page moves on by a few chapters at most (a part title, then an essay); looking further
 # would take a title met again in the list of winners for the page that opens the essay.
 LOOKAHEAD = 3
@@ -32,13 +38,7 @@ LOOKAHEAD = 3
 def page_starts(pdf: str, page: PageSetup) -> list[tuple[str, list[str]]]:
     """(printed folio, first words) of each page of `pdf` that has words in its text block."""
     labels = PdfReader(pdf).page_labels
-    layout = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", pdf, "-"],
-        capture_output=True,
-        check=True,
-        timeout=PDFTOTEXT_TIMEOUT,
-    ).stdout
-    top = (page.margin_mm + 4 + page.bleed_mm) * MM  # the text block, as book.typ sets it
+    layout = _word_boxes(pdf)
     starts = []
     # Page by page, each dropped once read: a 1,200-page book's boxes held whole take
     # hundreds of megabytes.
@@ -46,7 +46,7 @@ def page_starts(pdf: str, page: PageSetup) -> list[tuple[str, list[str]]]:
         io.BytesIO(layout), tag=f"{{{XHTML}}}page", recover=True, huge_tree=True
     )
     for label, (_event, sheet) in zip(labels, sheets, strict=False):
-        bottom = float(sheet.get("height")) - (page.margin_mm + 2 + page.bleed_mm) * MM
+        top, bottom = text_block_pt(page, float(sheet.get("height")))
         # A word's box reaches above its line (the font's full height): its middle says
         # whether it stands inside the text block.
         words = [
@@ -60,6 +60,29 @@ def page_starts(pdf: str, page: PageSetup) -> list[tuple[str, list[str]]]:
         if len(words) >= 2 and words.count(".") < LEADER_DOTS:
             starts.append((label, words[:NEEDLE_WORDS]))
     return starts
+
+
+def text_block_pt(page: PageSetup, height: float) -> tuple[float, float]:
+    """Where the text block starts and ends on a sheet `height` points tall, in points from
+    its top edge: the running head stands above it, the folio below."""
+    top = (page.margin_mm + HEAD_ROOM_MM + page.bleed_mm) * MM
+    return top, height - (page.margin_mm + FOOT_ROOM_MM + page.bleed_mm) * MM
+
+
+def _word_boxes(pdf: str) -> bytes:
+    """Every word of `pdf` with its box, page by page (pdftotext's XHTML)."""
+    done = run_tool(
+        [PDFTOTEXT, "-bbox-layout", "-enc", "UTF-8", pdf, "-"],
+        _l("Đọc bản PDF để lập danh sách trang cho bản EPUB (pdftotext) quá %(seconds)s "
+           "giây.", seconds=PDFTOTEXT_TIMEOUT),
+        PDFTOTEXT_TIMEOUT,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise BookBuildError(
+            _l("pdftotext không đọc được bản PDF để lập danh sách trang cho bản EPUB "
+               "(mã lỗi %(code)s): %(message)s", code=done.returncode, message=error_tail(done))
+        )  # fmt: skip
+    return done.stdout
 
 
 def add_page_list(members: dict[str, bytes], chapters: list[str], starts, source: str) -> int:

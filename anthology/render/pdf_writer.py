@@ -6,51 +6,23 @@ the machine's own, so every build looks the same."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import sys
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import RectangleObject
 
 from anthology import trim
-from anthology.errors import BookBuildError
 from anthology.render.book import PARTS, Book, PageSetup, category_key, render_body
-from anthology.render.fonts import FAMILIES, font_files
+from anthology.render.fonts import FAMILIES
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
-from anthology.render.tools import error_tail, run_tool
+from anthology.render.tools import compile_typst, error_tail
+from anthology.trim import GUTTER_MM
 from contest.documents.essay_ast import shown_target
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.typ")
-GUTTER_MM = 5  # the binding's extra inner margin
-# The declared standard: PDF/A-2b, with Typst's sRGB output intent, every font embedded.
-PDF_STANDARD = "a-2b"
-MM = 72 / 25.4  # PDF points in a millimetre
 # A picture prints sharp at 300 ppi; it is never stretched beyond 200 ppi.
 GOOD_PPI, MIN_PPI = 300, 200
-# Typst runs in a process of its own, so a layout that never ends can be stopped; its error
-# goes out with the place in the source (`failing_essay` reads it).
-COMPILE = (
-    "import sys, typst\n"
-    "try:\n"
-    "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
-    "font_paths=[sys.argv[4]], ignore_system_fonts=True, pdf_standards=[sys.argv[5]])\n"
-    "except typst.TypstError as error:\n"
-    "    sys.exit(error.diagnostic or str(error))\n"
-)
-
-
-def fonts_folder(folder: str) -> str:
-    """The fonts the book embeds, copied into the build for Typst to find."""
-    fonts = os.path.join(folder, "fonts")
-    os.makedirs(fonts, exist_ok=True)
-    for path in font_files():
-        shutil.copy(path, fonts)
-    return fonts
 
 
 def addresses_in_print(value) -> None:
@@ -227,27 +199,29 @@ def write_pdf(
     )
     body = os.path.join(folder, "body.typ")
     run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
-    with open(os.path.join(folder, "front.json"), "w", encoding="utf-8") as fh:
-        json.dump(front_matter(book, page), fh, ensure_ascii=False)
-    main = os.path.join(folder, "book.typ")
-    shutil.copy(TEMPLATE, main)
-    fonts = fonts_folder(folder)
-    done = run_tool(
-        [sys.executable, "-c", COMPILE, main, out, folder, fonts, PDF_STANDARD],
-        _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout),
-        timeout,
-    )
-    if done.returncode != 0:
+
+    def failure(done):
+        """Typst's message, with the essay whose part of the body it points at."""
         message = error_tail(done)
         essay = failing_essay(book, body, done.stderr.decode("utf-8", "replace"))
         if essay:
-            raise BookBuildError(
-                _l("Typst báo lỗi khi dàn trang PDF, ở bài «%(title)s»: %(message)s",
-                   title=essay, message=message)
-            )  # fmt: skip
-        raise BookBuildError(_l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message))
-    set_boxes(out, page.bleed_mm)
-    return out
+            return _l("Typst báo lỗi khi dàn trang PDF, ở bài «%(title)s»: %(message)s",
+                      title=essay, message=message)  # fmt: skip
+        return _l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message)
+
+    return compile_typst(
+        TEMPLATE,
+        "front.json",
+        front_matter(book, page),
+        folder,
+        out,
+        bleed_mm=page.bleed_mm,
+        timeout=timeout,
+        overrun_message=_l(
+            "Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout
+        ),
+        failure=failure,
+    )
 
 
 def _coarse_note(book: Book, source: str, printed_mm: int, ppi: int) -> str:
@@ -265,20 +239,6 @@ def _coarse_note(book: Book, source: str, printed_mm: int, ppi: int) -> str:
             good=GOOD_PPI,
         )
     )
-
-
-def set_boxes(path: str, bleed_mm: float) -> None:
-    """What a printer's preflight reads: the TrimBox where the paper is cut and the BleedBox
-    (the whole sheet) around it; Typst writes only the MediaBox."""
-    reader = PdfReader(path)
-    writer = PdfWriter(clone_from=reader)
-    inset = bleed_mm * MM
-    for sheet in writer.pages:
-        left, bottom, right, top = (float(v) for v in sheet.mediabox)
-        sheet.bleedbox = RectangleObject((left, bottom, right, top))
-        sheet.trimbox = RectangleObject((left + inset, bottom + inset, right - inset, top - inset))
-    with open(path, "wb") as fh:
-        writer.write(fh)
 
 
 def failing_essay(book: Book, body: str, message: str) -> str:

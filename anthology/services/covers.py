@@ -14,14 +14,21 @@ from sqlalchemy.orm import Session
 from anthology import render
 from anthology.errors import BookBuildError
 from anthology.render.book import date_line
-from anthology.render.cover import COVER_BLEED_MM, DEFAULT_PAPER_UM, PAPER_UM, Cover, write_cover
+from anthology.render.cover import (
+    BLEED_MM,
+    BLEED_RANGE_MESSAGE,
+    COVER_BLEED_MM,
+    DEFAULT_PAPER_UM,
+    PAPER_RANGE_MESSAGE,
+    PAPER_UM,
+    Cover,
+    write_cover,
+)
 from anthology.services import builds
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest.models import Contest
 from contest.platform import storage
 from contest.platform.errors import InvalidInput
-
-BLEED_MM = (0, 10)
 
 
 def printed_pages(session: Session, contest: Contest, *, lay_out: bool) -> int:
@@ -46,15 +53,11 @@ def printed_pages(session: Session, contest: Contest, *, lay_out: bool) -> int:
 
 
 def check_paper(paper_um: int, bleed_mm: float) -> None:
+    """The bounds and the words of the book page's form (`render.cover`)."""
     if not PAPER_UM[0] <= paper_um <= PAPER_UM[1]:
-        raise InvalidInput(
-            _l("Độ dày giấy phải từ %(low)s đến %(high)s µm (giấy in 80 g/m² dày khoảng 100 µm).",
-               low=PAPER_UM[0], high=PAPER_UM[1])
-        )  # fmt: skip
+        raise InvalidInput(PAPER_RANGE_MESSAGE)
     if not BLEED_MM[0] <= bleed_mm <= BLEED_MM[1]:
-        raise InvalidInput(
-            _l("Lề xén (bleed) phải từ %(low)s đến %(high)s mm.", low=BLEED_MM[0], high=BLEED_MM[1])
-        )
+        raise InvalidInput(BLEED_RANGE_MESSAGE)
 
 
 def write_book_cover(

