@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.models import Contest, Entry, ExemplarProfile, Round, one_of
-from contest.platform.db import created_at, db, intpk
-from contest.platform.states import State, StateColumn, describe
+from contest.models import Contest, Entry, ExemplarProfile, Round
+from contest.platform.db import EnumColumn, created_at, db, intpk
+from contest.platform.states import State, describe
 
 
 class BuildState(State):
@@ -173,7 +173,6 @@ class AnthologyBuild(db.Model):
 
     __tablename__ = "anthology_build"
     __table_args__ = (
-        CheckConstraint(one_of("state", BuildState.values()), name="state"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
         # Two builds of one contest never run at once: the database refuses the second.
         Index(
@@ -187,9 +186,7 @@ class AnthologyBuild(db.Model):
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
-    state: Mapped[BuildState] = mapped_column(
-        StateColumn(BuildState, 10), default=BuildState.QUEUED
-    )
+    state: Mapped[BuildState] = mapped_column(EnumColumn(BuildState, 10), default=BuildState.QUEUED)
     step: Mapped[str] = mapped_column(String(200), default="")
     percent: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")

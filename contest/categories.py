@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,21 @@ from flask_babel import lazy_gettext as _l
 
 DEFAULTS_FILE = Path(__file__).with_name("default_categories.toml")
 
+
+class SubjectKind(StrEnum):
+    """Who an essay or a profile is about (`Entry.subject_kind`, `ExemplarProfile.kind`, a
+    category's `group`)."""
+
+    COLLECTIVE = "collective"
+    INDIVIDUAL = "individual"
+    HOUSEHOLD = "household"
+
+
 # Shown in the interface's language; the book, built outside a request, prints Vietnamese.
 SUBJECT_KINDS: dict[str, Any] = {
-    "collective": _l("Tập thể"),
-    "individual": _l("Cá nhân"),
-    "household": _l("Hộ gia đình"),
+    SubjectKind.COLLECTIVE: _l("Tập thể"),
+    SubjectKind.INDIVIDUAL: _l("Cá nhân"),
+    SubjectKind.HOUSEHOLD: _l("Hộ gia đình"),
 }
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from contest import demo as demo_data
 from contest import signals
+from contest.documents import office
 from contest.documents.intake import extract_upload
 from contest.lifecycles import ROLE_LABELS, ContestPhase, EntryState, Role
 from contest.models import Contest, Entry, Round, User
@@ -31,6 +32,7 @@ from contest.platform.audit_cli import audit_cli
 from contest.platform.config import setting
 from contest.platform.db import db, migrate, utcnow
 from contest.platform.errors import BackupError, DomainError, IntakeError, InvalidInput
+from contest.platform.jobs import app_runner
 from contest.platform.uow import UnitOfWork, unit_of_work
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
@@ -222,6 +224,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         data,
         setting("MAX_UPLOAD_BYTES"),
         setting("INTAKE_SECONDS"),
+        office.converter_through(app_runner()),
     )
     author = find_or_create_author(
         session,

@@ -37,7 +37,7 @@ from wtforms.widgets import TextInput
 
 from contest.categories import SUBJECT_KINDS
 from contest.form_messages import FORM_MESSAGES
-from contest.lifecycles import ROLE_LABELS, Role
+from contest.lifecycles import ROLE_LABELS, Role, UnitKind
 from contest.models import Contest
 from contest.platform.passwords import RULE_TEXT, password_problem
 from contest.platform.text import vietnamese_key, without_control_characters
@@ -216,12 +216,12 @@ class ChangePasswordForm(Form):
 
 # Where an entrant's unit is listed: districts with their communes and villages under the
 # district's name, then the province's departments and organisations, then enterprises.
-LOCAL_KINDS = ("district", "commune", "village")
+LOCAL_KINDS = (UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.VILLAGE)
 UNIT_GROUPS = {
-    "province": _l("Cấp tỉnh"),
-    "department": _l("Sở, ban, ngành, đoàn thể"),
-    "office": _l("Sở, ban, ngành, đoàn thể"),
-    "enterprise": _l("Doanh nghiệp"),
+    UnitKind.PROVINCE: _l("Cấp tỉnh"),
+    UnitKind.DEPARTMENT: _l("Sở, ban, ngành, đoàn thể"),
+    UnitKind.OFFICE: _l("Sở, ban, ngành, đoàn thể"),
+    UnitKind.ENTERPRISE: _l("Doanh nghiệp"),
 }
 
 
@@ -230,12 +230,16 @@ def grouped_unit_choices(units) -> list[SelectChoice]:
 
     def group(unit) -> tuple[int, str]:
         if unit.kind in LOCAL_KINDS:
-            district = next((u for u in [unit, *unit.ancestors()] if u.kind == "district"), unit)
+            district = next(
+                (u for u in [unit, *unit.ancestors()] if u.kind == UnitKind.DISTRICT), unit
+            )
             return 2, district.name
-        order = {"province": 0, "department": 1, "office": 1}.get(unit.kind, 3)
-        return order, str(UNIT_GROUPS.get(unit.kind, UNIT_GROUPS["enterprise"]))
+        order = {UnitKind.PROVINCE: 0, UnitKind.DEPARTMENT: 1, UnitKind.OFFICE: 1}.get(unit.kind, 3)
+        return order, str(UNIT_GROUPS.get(unit.kind, UNIT_GROUPS[UnitKind.ENTERPRISE]))
 
-    ranked = sorted((group(u), u.kind != "district", vietnamese_key(u.name), u) for u in units)
+    ranked = sorted(
+        (group(u), u.kind != UnitKind.DISTRICT, vietnamese_key(u.name), u) for u in units
+    )
     return [SelectChoice(0, _l("— Chọn đơn vị —"))] + [
         SelectChoice(u.id, u.name, optgroup=label) for (_, label), _d, _k, u in ranked
     ]

@@ -14,7 +14,7 @@ from contest.platform.states import State, describe
 
 
 class Role(StrEnum):
-    """What an account may do; stored as the string (CHECK constraint unchanged)."""
+    """What an account may do."""
 
     ENTRANT = "entrant"
     UNIT_ORGANISER = "unit_organiser"
@@ -31,14 +31,27 @@ ROLE_LABELS = {
     Role.HEAD_JUDGE: _l("Trưởng ban giám khảo"),
 }
 
-# A unit's kind (`Unit.kind`) in words; the province is no level and is named apart.
+
+class UnitKind(StrEnum):
+    """What a node of the province's tree is (`Unit.kind`)."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    DEPARTMENT = "department"
+    ENTERPRISE = "enterprise"
+    COMMUNE = "commune"
+    VILLAGE = "village"
+    OFFICE = "office"
+
+
+# A unit's kind in words; the province is no level and is named apart.
 UNIT_KIND_LABELS = {
-    "district": _l("Huyện, thành phố"),
-    "department": _l("Sở, ban, ngành, đoàn thể"),
-    "enterprise": _l("Doanh nghiệp"),
-    "commune": _l("Xã, phường, thị trấn"),
-    "village": _l("Bản, tiểu khu, tổ dân phố"),
-    "office": _l("Cơ quan, đơn vị"),
+    UnitKind.DISTRICT: _l("Huyện, thành phố"),
+    UnitKind.DEPARTMENT: _l("Sở, ban, ngành, đoàn thể"),
+    UnitKind.ENTERPRISE: _l("Doanh nghiệp"),
+    UnitKind.COMMUNE: _l("Xã, phường, thị trấn"),
+    UnitKind.VILLAGE: _l("Bản, tiểu khu, tổ dân phố"),
+    UnitKind.OFFICE: _l("Cơ quan, đơn vị"),
 }
 
 

@@ -24,16 +24,20 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest.categories import SUBJECT_KINDS, Category, parsed_categories
-from contest.lifecycles import PENDING_ENTRY_STATES, ContestPhase, EntryState, ProfileState, Role
-from contest.platform.db import created_at, db, intpk, one_of
-from contest.platform.states import StateColumn
+from contest.categories import Category, SubjectKind, parsed_categories
+from contest.lifecycles import (
+    PENDING_ENTRY_STATES,
+    ContestPhase,
+    EntryState,
+    ProfileState,
+    Role,
+    UnitKind,
+)
+from contest.platform.db import EnumColumn, created_at, db, intpk
 
 if TYPE_CHECKING:  # defined beside the forwardings, in `contest.quotas`
     from contest.quotas import ContestLevel
 
-UNIT_KINDS = ("province", "district", "department", "enterprise", "commune", "village", "office")
-ROLES = tuple(role.value for role in Role)
 JURY_OR_BOARD_ROLES = (Role.UNIT_ORGANISER, Role.PROVINCE_ORGANISER, Role.JUDGE, Role.HEAD_JUDGE)
 
 
@@ -41,12 +45,10 @@ class Unit(db.Model):
     """A node of the province's tree: the province, districts, departments, communes, villages."""
 
     __tablename__ = "unit"
-    __table_args__ = (CheckConstraint(one_of("kind", UNIT_KINDS), name="kind"),)
-
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[UnitKind] = mapped_column(EnumColumn(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     # Switched off (a unit that no longer exists, or one loaded by mistake): offered nowhere.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
@@ -61,7 +63,7 @@ class Unit(db.Model):
     @property
     def is_province(self) -> bool:
         """The root of the tree: its own staff judge every unit without a conflict."""
-        return self.kind == "province"
+        return self.kind == UnitKind.PROVINCE
 
     def ancestors(self) -> list[Unit]:
         """This unit's parents up to the province, nearest first."""
@@ -77,7 +79,6 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint(one_of("role", ROLES), name="role"),
         # Only a login needs a phone or an e-mail of its own; a paper author may have neither.
         CheckConstraint(
             "email IS NOT NULL OR phone IS NOT NULL OR password_hash IS NULL", name="contact"
@@ -93,7 +94,7 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default=Role.ENTRANT)
+    role: Mapped[Role] = mapped_column(EnumColumn(Role), default=Role.ENTRANT)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     # How to reach a paper author whose phone or e-mail already signs in someone else.
@@ -159,7 +160,6 @@ class Contest(db.Model):
         CheckConstraint("min_words >= 0 AND max_words >= min_words", name="word_limits"),
         CheckConstraint("max_entries_per_entrant >= 1", name="max_entries"),
         CheckConstraint("closes_at > opens_at", name="dates"),
-        CheckConstraint(one_of("phase", ContestPhase.values()), name="phase"),
     )
 
     id: Mapped[intpk]
@@ -172,7 +172,7 @@ class Contest(db.Model):
     max_entries_per_entrant: Mapped[int] = mapped_column(default=3)
     declarations_json: Mapped[str] = mapped_column(Text, default="[]")
     phase: Mapped[ContestPhase] = mapped_column(
-        StateColumn(ContestPhase), default=ContestPhase.DRAFT
+        EnumColumn(ContestPhase), default=ContestPhase.DRAFT
     )
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
     # What the public home page says of the contest (plain text, paragraphs by blank lines).
@@ -338,17 +338,12 @@ class ExemplarProfile(db.Model):
     """An exemplar collective, individual or household, nominated upward like an entry."""
 
     __tablename__ = "exemplar_profile"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", tuple(SUBJECT_KINDS)), name="kind"),
-        CheckConstraint(one_of("state", ProfileState.values()), name="state"),
-    )
-
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[SubjectKind] = mapped_column(EnumColumn(SubjectKind))
     category: Mapped[str] = mapped_column(String(8))
     address: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[str] = mapped_column(String(300), default="")
@@ -356,7 +351,7 @@ class ExemplarProfile(db.Model):
     commendations: Mapped[str] = mapped_column(Text, default="")
     photo_path: Mapped[str | None] = mapped_column(String(300))
     state: Mapped[ProfileState] = mapped_column(
-        StateColumn(ProfileState), default=ProfileState.DRAFT
+        EnumColumn(ProfileState), default=ProfileState.DRAFT
     )
     is_marked: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -376,8 +371,6 @@ class Entry(db.Model):
 
     __tablename__ = "entry"
     __table_args__ = (
-        CheckConstraint(one_of("state", EntryState.values()), name="state"),
-        CheckConstraint(one_of("subject_kind", tuple(SUBJECT_KINDS)), name="subject_kind"),
         CheckConstraint("word_count >= 0", name="word_count"),
         CheckConstraint(
             f"state != '{EntryState.DISQUALIFIED.value}' OR length(disqualify_reason) > 0",
@@ -400,7 +393,7 @@ class Entry(db.Model):
     subject_profile_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar_profile.id"))
     subject_name: Mapped[str] = mapped_column(String(200))
     subject_address: Mapped[str] = mapped_column(String(300), default="")
-    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_kind: Mapped[SubjectKind] = mapped_column(EnumColumn(SubjectKind))
     subject_category: Mapped[str] = mapped_column(String(8))
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
@@ -408,7 +401,7 @@ class Entry(db.Model):
     word_count: Mapped[int] = mapped_column(default=0)
     original_filename: Mapped[str | None] = mapped_column(String(300))
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[EntryState] = mapped_column(StateColumn(EntryState), default=EntryState.DRAFT)
+    state: Mapped[EntryState] = mapped_column(EnumColumn(EntryState), default=EntryState.DRAFT)
     is_marked: Mapped[bool] = mapped_column(default=False)
     disqualify_reason: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)

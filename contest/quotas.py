@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.models import UNIT_KINDS, Contest
-from contest.platform.db import created_at, db, intpk, one_of
+from contest.lifecycles import UnitKind
+from contest.models import Contest
+from contest.platform.db import EnumColumn, created_at, db, intpk
 
 
 class ContestLevel(db.Model):
@@ -19,7 +20,6 @@ class ContestLevel(db.Model):
     __tablename__ = "contest_level"
     __table_args__ = (
         UniqueConstraint("contest_id", "unit_kind"),
-        CheckConstraint(one_of("unit_kind", UNIT_KINDS), name="unit_kind"),
         CheckConstraint(
             "quota_min >= 0 AND quota_max >= quota_min AND profile_quota >= 0", name="quotas"
         ),
@@ -27,7 +27,7 @@ class ContestLevel(db.Model):
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
-    unit_kind: Mapped[str] = mapped_column(String(20))
+    unit_kind: Mapped[UnitKind] = mapped_column(EnumColumn(UnitKind))
     quota_min: Mapped[int] = mapped_column(default=0)
     quota_max: Mapped[int] = mapped_column(default=0)
     profile_quota: Mapped[int] = mapped_column(default=0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from contest.lifecycles import UnitKind
 from contest.platform.text import fold, nfc
 
 # The kind words that open a name, as a Vietnamese document writes them.
@@ -103,12 +104,12 @@ def short_codes(tree: list[UnitRow]) -> list[UnitRow]:
     renamed = []
     for row in tree:
         words = [w for w in fold(_without_kind(row.name)).upper().split() if w.isalnum()]
-        if row.kind == "province":
+        if row.kind == UnitKind.PROVINCE:
             stem = "".join(w[0] for w in words)
         else:
             stem = "".join(w[0] for w in words[:-1]) + (words[-1][:2] if words else "")
         parent = given.get(row.parent_code, "")
-        if row.kind == "commune" and parent:
+        if row.kind == UnitKind.COMMUNE and parent:
             stem = f"{parent}-{stem}"
         code, n = stem, 1
         while code in taken:

@@ -18,6 +18,7 @@ from contest.forms import (
     choices,
     finite_float,
 )
+from judging.states import TieChoice
 
 
 class PanelMemberForm(Form):
@@ -89,8 +90,8 @@ class TieForm(Form):
         _l("Quyết định"),
         choices=choices(
             [
-                ("share", _l("Đồng giải: trao cho tất cả các bài đồng điểm")),
-                ("choose", _l("Chọn bài được giải")),
+                (TieChoice.SHARE, _l("Đồng giải: trao cho tất cả các bài đồng điểm")),
+                (TieChoice.CHOOSE, _l("Chọn bài được giải")),
             ]
         ),
     )

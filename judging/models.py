@@ -19,14 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.models import Contest, Entry, Round, User, one_of
-from contest.platform.db import created_at, db, intpk, utcnow
-from contest.platform.states import StateColumn
+from contest.models import Contest, Entry, Round, User
+from contest.platform.db import EnumColumn, created_at, db, intpk, utcnow
 from judging.states import (
     AssignmentState,
     FlagState,
     ResultState,
     StageState,
+    TieChoice,
     UnitJudgingState,
 )
 from judging.wording import leak_rule_text, rule_text
@@ -54,7 +54,6 @@ class Stage(db.Model):
         UniqueConstraint("contest_id", "round_id", "position"),
         province_unique("uq_stage_province_position", "contest_id", "position"),
         CheckConstraint("judges_per_entry >= 1", name="k"),
-        CheckConstraint(one_of("state", StageState.values()), name="state"),
         CheckConstraint("agree_gap <= head_gap AND three_mean_gap >= 0", name="gaps"),
     )
 
@@ -66,7 +65,7 @@ class Stage(db.Model):
     position: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(String(100))
     judges_per_entry: Mapped[int] = mapped_column(default=2)
-    state: Mapped[StageState] = mapped_column(StateColumn(StageState, 10), default=StageState.DRAFT)
+    state: Mapped[StageState] = mapped_column(EnumColumn(StageState, 10), default=StageState.DRAFT)
     # Seeds the assignment's tie-breaks: random unless an organiser fixes it to replay one.
     seed: Mapped[int] = mapped_column(default=lambda: secrets.randbelow(1_000_000))
     released_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -184,7 +183,6 @@ class LeakFlag(db.Model):
 
     __tablename__ = "leak_flag"
     __table_args__ = (
-        CheckConstraint(one_of("state", FlagState.values()), name="state"),
         CheckConstraint("state != 'cleared' OR length(resolution) > 0", name="cleared_reason"),
     )
 
@@ -196,7 +194,7 @@ class LeakFlag(db.Model):
     snippet: Mapped[str] = mapped_column(Text)
     # How the scan found it (`leakscan.Flag.rule`), shown through `rule_text`.
     rule: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    state: Mapped[FlagState] = mapped_column(StateColumn(FlagState, 10), default=FlagState.OPEN)
+    state: Mapped[FlagState] = mapped_column(EnumColumn(FlagState, 10), default=FlagState.OPEN)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]
@@ -214,7 +212,6 @@ class Assignment(db.Model):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id", "judge_id"),
-        CheckConstraint(one_of("state", AssignmentState.values()), name="state"),
         Index("ix_assignment_stage_judge", "stage_id", "judge_id"),
     )
 
@@ -224,7 +221,7 @@ class Assignment(db.Model):
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     is_third: Mapped[bool] = mapped_column(default=False)
     state: Mapped[AssignmentState] = mapped_column(
-        StateColumn(AssignmentState, 10), default=AssignmentState.ACTIVE
+        EnumColumn(AssignmentState, 10), default=AssignmentState.ACTIVE
     )
     recuse_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[created_at]
@@ -291,7 +288,6 @@ class StageResult(db.Model):
     __tablename__ = "stage_result"
     __table_args__ = (
         UniqueConstraint("stage_id", "entry_id"),
-        CheckConstraint(one_of("state", ResultState.values()), name="state"),
         CheckConstraint("state != 'decided' OR length(head_reason) > 0", name="head_reason"),
     )
 
@@ -299,7 +295,7 @@ class StageResult(db.Model):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"))
     state: Mapped[ResultState] = mapped_column(
-        StateColumn(ResultState, 12), default=ResultState.PENDING
+        EnumColumn(ResultState, 12), default=ResultState.PENDING
     )
     # Which branch of the discrepancy rule applied, as JSON {"code": …, params…}; shown
     # translated through `rule_text`, never stored as prose.
@@ -376,13 +372,12 @@ class TieDecision(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "prize_level_id"),
         CheckConstraint("length(reason) > 0", name="reason"),
-        CheckConstraint(one_of("decision", ("share", "choose")), name="decision"),
     )
 
     id: Mapped[intpk]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"))
     prize_level_id: Mapped[int] = mapped_column(ForeignKey("prize_level.id"))
-    decision: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[TieChoice] = mapped_column(EnumColumn(TieChoice, 10))
     chosen_entry_ids: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -394,12 +389,10 @@ class UnitJudging(db.Model):
     awards carry its round_id. Without this row the round stays tick-and-forward."""
 
     __tablename__ = "unit_judging"
-    __table_args__ = (CheckConstraint(one_of("state", UnitJudgingState.values()), name="state"),)
-
     id: Mapped[intpk]
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), unique=True)
     state: Mapped[UnitJudgingState] = mapped_column(
-        StateColumn(UnitJudgingState, 10), default=UnitJudgingState.ON
+        EnumColumn(UnitJudgingState, 10), default=UnitJudgingState.ON
     )
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[created_at]

@@ -3,6 +3,8 @@ labels, one transition table each. Every change goes through `contest.platform.s
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from flask_babel import lazy_gettext as _l
 
 from contest.platform.states import State, describe
@@ -126,3 +128,11 @@ describe(
         UnitJudgingState.FINALISED: (),
     },
 )
+
+
+class TieChoice(StrEnum):
+    """How the organiser settles a tie at a prize boundary: every tied entry shares the level,
+    or the organiser chooses which of them take its last seats."""
+
+    SHARE = "share"
+    CHOOSE = "choose"

@@ -18,7 +18,6 @@ import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from contest.documents import budget, essay_ast, legacy_documents, office, pdf_text, pictures
@@ -190,10 +189,15 @@ def extract_typed(text: str, timeout: int = 30) -> ExtractedEssay:
 
 
 def extract_upload(
-    filename: str, data: bytes, max_bytes: int, seconds: int = budget.INTAKE_SECONDS
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    seconds: int = budget.INTAKE_SECONDS,
+    office_to_docx: office.OfficeConverter = office.to_docx,
 ) -> ExtractedEssay:
     """An uploaded essay: validate, convert to Unicode markdown, keep the pictures; all of it
-    within `seconds`."""
+    within `seconds`. A .doc or .rtf goes through `office_to_docx` (the web and the CLI pass
+    `office.converter_through` their job runner, so LibreOffice runs on a worker)."""
     deadline = budget.Deadline(seconds)
     extension = os.path.splitext(filename.lower())[1]
     if extension == ".docm":
@@ -212,7 +216,9 @@ def extract_upload(
         return _extract_pdf(data, deadline)
     notices: list[IntakeNotice] = []
     if extension in office.LEGACY_EXTENSIONS:
-        data = _from_old_word_format(office.without_linked_files(data), extension, deadline.left())
+        data = _from_old_word_format(
+            office_to_docx, office.without_linked_files(data), extension, deadline.left()
+        )
         _check_size(data, max_bytes)
         extension = ".docx"
         notices.append(IntakeNotice.OLD_WORD_FORMAT)
@@ -297,13 +303,12 @@ def _decode_text_file(data: bytes) -> tuple[str, bool]:
     return best, True
 
 
-def _from_old_word_format(data: bytes, extension: str, timeout: int) -> bytes:
-    """A .doc or .rtf as .docx, or a message that says why not. With REDIS_URL, LibreOffice
-    runs on a worker (`contest.platform.job_queue`), not in the web process."""
+def _from_old_word_format(
+    convert: office.OfficeConverter, data: bytes, extension: str, timeout: int
+) -> bytes:
+    """A .doc or .rtf as .docx, or a message that says why not."""
     try:
-        if has_app_context():
-            return office.to_docx_by(current_app.extensions["jobs"], data, extension, timeout)
-        return office.to_docx(data, extension, timeout)
+        return convert(data, extension, timeout)
     except office.OfficeConversionError as error:
         raise IntakeError(_OFFICE_MESSAGES[error.reason]) from error
 

@@ -15,7 +15,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from contest.platform.jobs import CallFailed, WorkersBusy
@@ -113,6 +115,10 @@ def _sandboxed(bwrap: str, command: list[str], workdir: str) -> list[str]:
         "--new-session",
     ]  # fmt: skip
     return [*wrapper, *command]
+
+
+# (data, extension, seconds) → the .docx: LibreOffice here, or through a job runner.
+OfficeConverter = Callable[[bytes, str, int], bytes]
 
 
 def to_docx(data: bytes, extension: str, timeout: int) -> bytes:
@@ -289,6 +295,11 @@ def converted_or_reason(data: bytes, extension: str, timeout: int) -> tuple[str,
         return "", to_docx(data, extension, timeout)
     except OfficeConversionError as error:
         return error.reason.value, b""
+
+
+def converter_through(runner: Any) -> OfficeConverter:
+    """`to_docx` run by `runner` (see `to_docx_by`): what the web and the CLI hand to intake."""
+    return partial(to_docx_by, runner)
 
 
 def to_docx_by(runner: Any, data: bytes, extension: str, timeout: int) -> bytes:

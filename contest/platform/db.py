@@ -7,14 +7,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from flask import Flask, current_app, has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import CheckConstraint, Column, DateTime, MetaData, String, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from contest.platform.text import fold
 
@@ -141,6 +143,32 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=migrations, render_as_batch=True)
 
 
-def one_of(column: str, values: tuple[str, ...]) -> str:
-    """A CHECK constraint's text: the column holds one of these values."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+class EnumColumn(TypeDecorator):
+    """A closed vocabulary (a state, a role, a unit's or a subject's kind): stored as the enum's
+    string, read back as the member, and its table gets `CHECK (column IN (…))` named after
+    the column, so a model declares the list once, in its enum."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int = 20) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+    def check_text(self, column: str) -> str:
+        return f"{column} IN ({', '.join(repr(member.value) for member in self.enum)})"
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _enum_check(column: Column, table: Any) -> None:
+    """An EnumColumn joining its table brings its CHECK constraint along."""
+    if isinstance(column.type, EnumColumn) and isinstance(table, Table):
+        table.append_constraint(
+            CheckConstraint(column.type.check_text(column.name), name=column.name)
+        )

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from redis import Redis
@@ -197,7 +197,7 @@ def run_due_jobs() -> int:
     worker of this machine left running are settled, every due job runs, and the next call
     is booked: the next retry if it comes first, and the next sweep. Returns how many jobs
     ran."""
-    runner = current_app.extensions["jobs"]
+    runner = jobs.app_runner()
     runner.connection.delete(WAKE_PENDING_KEY)  # commits from now on need a call of their own
     jobs.settle_abandoned(runner.is_alive)
     count = jobs.run_due()
@@ -222,7 +222,7 @@ def run_due_jobs() -> int:
 @with_appcontext
 def worker_command(burst: bool, conversions_only: bool) -> None:
     """Run background jobs from the Redis queue (REDIS_URL)."""
-    runner = current_app.extensions["jobs"]
+    runner = jobs.app_runner()
     if not isinstance(runner, RedisRunner):
         raise click.ClickException(
             _("Chưa đặt REDIS_URL: việc nền đang chạy ngay trong tiến trình web.")

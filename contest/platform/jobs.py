@@ -291,11 +291,16 @@ class EmbeddedRunner:
             self.wake_up.wait(IDLE_WAIT_SECONDS)
 
 
+def app_runner() -> Any:
+    """The running app's job runner (embedded, or the Redis queue's): what views and commands
+    hand to a service that may run work elsewhere."""
+    return current_app.extensions["jobs"]
+
+
 def _wake_after_commit(session: Session) -> None:
     """Jobs queued by this transaction may run once it commits (one wake-up however many)."""
     if has_app_context():
-        runner = current_app.extensions["jobs"]
-        after_commit(session, runner.wake, key="jobs.wake")
+        after_commit(session, app_runner().wake, key="jobs.wake")
 
 
 def init_app(app: Flask) -> None:

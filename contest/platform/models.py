@@ -7,11 +7,11 @@ import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.platform.db import created_at, db, intpk, one_of, utcnow
-from contest.platform.states import State, StateColumn, describe
+from contest.platform.db import EnumColumn, created_at, db, intpk, utcnow
+from contest.platform.states import State, describe
 
 
 class JobState(State):
@@ -76,14 +76,11 @@ class Job(db.Model):
     runs it after the commit that queued it, retries it, and marks abandoned work failed."""
 
     __tablename__ = "job"
-    __table_args__ = (
-        CheckConstraint(one_of("state", JobState.values()), name="state"),
-        Index("ix_job_state_run_after", "state", "run_after"),
-    )
+    __table_args__ = (Index("ix_job_state_run_after", "state", "run_after"),)
 
     id: Mapped[intpk]
     kind: Mapped[str] = mapped_column(String(40))
-    state: Mapped[JobState] = mapped_column(StateColumn(JobState), default=JobState.QUEUED)
+    state: Mapped[JobState] = mapped_column(EnumColumn(JobState), default=JobState.QUEUED)
     payload_json: Mapped[str] = mapped_column(Text, default="{}")
     contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
     attempts: Mapped[int] = mapped_column(default=0)

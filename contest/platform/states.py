@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String
-from sqlalchemy.types import TypeDecorator
 
 from contest.platform.errors import IllegalTransition
 
@@ -38,7 +36,7 @@ class State(StrEnum):
 
     @classmethod
     def values(cls) -> tuple[str, ...]:
-        """The stored strings, for CHECK constraints."""
+        """The stored strings, for a filter's allowed choices."""
         return tuple(member.value for member in cls)
 
 
@@ -65,21 +63,3 @@ def advance(obj: object, target: S, attribute: str = "state") -> S:
         )
     setattr(obj, attribute, target)
     return current
-
-
-class StateColumn(TypeDecorator):
-    """A state column: stored as the enum's string (CHECK constraints unchanged), read back as
-    the enum member, so code compares and labels members, never bare strings."""
-
-    impl = String
-    cache_ok = True
-
-    def __init__(self, enum: type[State], length: int = 20) -> None:
-        super().__init__(length)
-        self.enum = enum
-
-    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
-        return None if value is None else self.enum(value).value
-
-    def process_result_value(self, value: Any, dialect: Any) -> State | None:
-        return None if value is None else self.enum(value)

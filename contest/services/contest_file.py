@@ -25,7 +25,7 @@ from contest import signals
 from contest.audit import ContestAction
 from contest.contest_plan import LEVEL_DEPTH, ContestPlan, read_plan
 from contest.errors import ContestProblems
-from contest.lifecycles import ContestPhase
+from contest.lifecycles import ContestPhase, UnitKind
 from contest.models import Contest, Round, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
@@ -152,7 +152,9 @@ def rule_problems(session: Session, contest: Contest) -> list[str]:
 
 
 def _province(session: Session) -> Unit | None:
-    return session.scalar(select(Unit).where(Unit.parent_id.is_(None), Unit.kind == "province"))
+    return session.scalar(
+        select(Unit).where(Unit.parent_id.is_(None), Unit.kind == UnitKind.PROVINCE)
+    )
 
 
 def create_draft(session: Session, data: dict, actor: User | None) -> Contest:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from contest import registry
 from contest.audit import ContestAction
-from contest.lifecycles import Role
-from contest.models import UNIT_KINDS, Entry, ExemplarProfile, Unit, User
+from contest.lifecycles import Role, UnitKind
+from contest.models import Entry, ExemplarProfile, Unit, User
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
 from contest.platform.spreadsheets import read_table, table_csv, table_xlsx
@@ -104,8 +104,8 @@ def _problems(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tup
             )
         if len(row.code) > MAX_CODE or len(row.name) > MAX_NAME:
             refuse(_l("mã quá %(c)s hoặc tên quá %(n)s ký tự.", c=MAX_CODE, n=MAX_NAME))
-        if row.kind not in UNIT_KINDS:
-            kinds = ", ".join(UNIT_KINDS)
+        if row.kind not in tuple(UnitKind):
+            kinds = ", ".join(UnitKind)
             refuse(
                 _l(
                     "loại «%(kind)s» không hợp lệ (một trong: %(kinds)s).",
@@ -118,7 +118,7 @@ def _problems(session: Session, rows: Sequence[tuple[int, UnitRow]]) -> list[tup
                 _l("mã «%(code)s» trùng dòng %(other)s.", code=row.code, other=in_file[row.code])
             )
         in_file.setdefault(row.code, line)
-        if row.kind == "province":
+        if row.kind == UnitKind.PROVINCE:
             if row.parent_code:
                 refuse(_l("đơn vị cấp tỉnh không có đơn vị cấp trên."))
             if any(root.code != row.code for root in roots):

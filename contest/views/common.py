@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from contest import policy
+from contest.documents import office
 from contest.documents.intake import ExtractedEssay, IntakeNotice, extract_typed, extract_upload
 from contest.forms import EntryForm, choices
 from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError, IntakeError
+from contest.platform.jobs import app_runner
 from contest.platform.uow import end_reads
 from contest.services import entries, queries
 from contest.services.entries import Subject
@@ -67,6 +69,7 @@ def read_essay(
             data,
             current_app.config["MAX_UPLOAD_BYTES"],
             current_app.config["INTAKE_SECONDS"],
+            office.converter_through(app_runner()),
         )
         return essay, (os.path.basename(upload.filename), data)
     if form.body.data and form.body.data.strip():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 
 from contest.documents import pictures
 
@@ -19,6 +20,10 @@ def code_prefix(slug: str) -> str:
     letters = "".join(w[0] for w in words if not w.isdigit())[:3].upper() or "GS"
     years = [w for w in words if w.isdigit()]
     return letters + (years[-1][-2:] if years else "")
+
+
+# (prefix, codes already taken) → a new code: `new_code` in the app, a predictable one in tests.
+CodeMaker = Callable[[str, set[str]], str]
 
 
 def new_code(prefix: str, taken: set[str]) -> str:

@@ -170,6 +170,7 @@ def prepare_blind_copies(
     actor: User | None,
     round_: Round | None = None,
     prepared: Mapping[int, PreparedCopy] | None = None,
+    new_code: blind.CodeMaker = blind.new_code,
 ) -> int:
     """Give every entry of the judging (the province's, or `round_`'s: the entries waiting
     for its decision) a code and a judges' copy, and scan it for leaks: from `prepared` when
@@ -189,7 +190,7 @@ def prepare_blind_copies(
         ready = (prepared or {}).get(entry.id)
         if ready is None or ready.source != _source(entry):
             ready = make_copy(entry)
-        code = blind.new_code(prefix, taken)
+        code = new_code(prefix, taken)
         taken.add(code)
         key = secrets.token_hex(16)
         for name, data in ready.pictures.items():

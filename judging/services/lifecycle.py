@@ -16,10 +16,10 @@ from contest.platform.states import advance
 from judging.audit import JudgingAction
 from judging.errors import JudgingClosed, StageNotReady, TiesUndecided
 from judging.models import Award
-from judging.services.prizes import SHARE, compute_prizes
+from judging.services.prizes import compute_prizes
 from judging.services.results import close_stage, stage_results
 from judging.services.stages import final_stage, prize_levels
-from judging.states import StageState
+from judging.states import StageState, TieChoice
 
 
 def award_prizes(
@@ -45,7 +45,7 @@ def award_prizes(
             _l("Còn bài đồng điểm ở ranh giới giải chưa được quyết định: %(names)s.", names=names)
         )
     prize_of = view.level_of
-    shared = {lv for lv, d in view.decisions.items() if d.decision == SHARE}
+    shared = {lv for lv, d in view.decisions.items() if d.decision == TieChoice.SHARE}
     awards = []
     for r in view.results:
         r.result.calibrated_score = r.calibrated  # kept with the locked result

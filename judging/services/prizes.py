@@ -23,8 +23,7 @@ from judging.models import PrizeLevel, TieDecision
 from judging.rules import aggregation
 from judging.services.results import EntryResult, stage_results, tiebreak_criteria
 from judging.services.stages import final_stage, is_finalised, prize_levels
-
-SHARE, CHOOSE = "share", "choose"
+from judging.states import TieChoice
 
 
 @dataclass
@@ -127,7 +126,7 @@ def compute_prizes(
             for r in results
         ],
         [aggregation.Level(lv.id, lv.quota, lv.min_score) for lv in levels],
-        {lv.id: (SHARE, []) for lv in levels},
+        {lv.id: (TieChoice.SHARE, []) for lv in levels},
     )
     official_level, calibrated_level = level_of(allocation), level_of(calibrated)
     changes = {
@@ -165,13 +164,13 @@ def decide_tie(
     existing = view.decisions.get(level.id)
     if tied is None and existing is None:
         raise InvalidInput(_l("Không có bài đồng điểm ở ranh giới giải này."))
-    if decision == CHOOSE:
+    if decision == TieChoice.CHOOSE:
         seats = view.allocation.tie_seats.get(level.id, 0)
         if not chosen or (
             tied is not None and (not set(chosen) <= set(tied) or len(chosen) > seats)
         ):
             raise InvalidInput(_l("Hãy chọn tối đa %(n)s bài trong số các bài đồng điểm.", n=seats))
-    elif decision != SHARE:
+    elif decision != TieChoice.SHARE:
         raise InvalidInput(_l("Quyết định không hợp lệ."))
     if existing is not None:
         session.delete(existing)
@@ -191,7 +190,7 @@ def decide_tie(
         session,
         actor,
         level,
-        JudgingAction.TIE_SHARED if decision == SHARE else JudgingAction.TIE_CHOSEN,
+        JudgingAction.TIE_SHARED if decision == TieChoice.SHARE else JudgingAction.TIE_CHOSEN,
         contest_id=contest.id,
         reason=reason,
         codes=", ".join(codes.get(e, "") for e in sorted(chosen)),
@@ -216,6 +215,6 @@ def share_all_ties(
         tied = [level for level in view.levels if level.id in view.allocation.ties]
         if not tied:
             return decided
-        decide_tie(session, contest, tied[0], actor, SHARE, [], reason, view)
+        decide_tie(session, contest, tied[0], actor, TieChoice.SHARE, [], reason, view)
         view.allocation = _official(view.results, view.levels, view.decisions)
         decided += 1

@@ -32,6 +32,7 @@ from judging.forms import (
 from judging.models import PrizeLevel
 from judging.services import assigning, blinding, prizes, reports, results, stages, units
 from judging.services import panel as panel_service
+from judging.states import StageState
 from judging.views.common import bp
 from judging.views.organiser_results import export_response, record_tie_decision
 from judging.views.organisers import fill_setup, prepared_copies, save_setup
@@ -105,7 +106,7 @@ def _tie_view(round_: Round) -> prizes.PrizeView | None:
     """The unit's prizes when one is tied at a boundary: finalising waits for a decision
     (share them all, or choose per prize)."""
     final = stages.final_stage(db.session, round_.contest, round_.id)
-    if final is None or final.state == "draft":
+    if final is None or final.state == StageState.DRAFT:
         return None
     view = prizes.compute_prizes(db.session, round_.contest, round_id=round_.id)
     return view if view.allocation.ties else None

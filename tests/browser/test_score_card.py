@@ -33,12 +33,16 @@ def judged(live_app):
         stage = stages.current_stage(db.session, contest)
         # The busiest judge: the queue test needs at least two codes to tell apart, and how
         # many a judge holds depends on the assignment the solver found.
-        judge_id = db.session.execute(
-            select(Assignment.judge_id)
-            .where(Assignment.stage_id == stage.id)
-            .group_by(Assignment.judge_id)
-            .order_by(func.count().desc(), Assignment.judge_id)
-        ).scalars().first()
+        judge_id = (
+            db.session.execute(
+                select(Assignment.judge_id)
+                .where(Assignment.stage_id == stage.id)
+                .group_by(Assignment.judge_id)
+                .order_by(func.count().desc(), Assignment.judge_id)
+            )
+            .scalars()
+            .first()
+        )
         held, copy = db.session.execute(
             select(Assignment, BlindCopy)
             .join(BlindCopy, BlindCopy.entry_id == Assignment.entry_id)
