@@ -18,6 +18,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
+from contest.documents import office
 from contest.documents.intake import IntakeNotice, extract_upload
 from contest.platform import job_queue, jobs
 from contest.platform.db import db, utcnow
@@ -46,6 +47,11 @@ def _on_redis(app, url: str) -> RedisRunner:
     stopped = utcnow().replace(second=1, microsecond=0)
     runner = app.extensions["jobs"] = RedisRunner(url, clock=lambda: stopped)
     return runner
+
+
+def _upload_as_the_web_does(doc: bytes):
+    """A .doc sent through the form: converted by the app's job runner (`read_essay`)."""
+    return extract_upload("bai.doc", doc, 10**7, 60, office.converter_through(jobs.app_runner()))
 
 
 def test_redis_url_chooses_the_queue_and_shares_the_throttle(tmp_path, redis_url):
@@ -224,7 +230,7 @@ def test_an_old_word_upload_is_converted_by_a_worker(
         # A loaded machine may take many seconds to start the worker: the upload waits for a
         # worker only once one holds its lease (its wait for a free worker is the product's).
         _wait_for(lambda: _holds_lease(redis_url, worker), what="the worker's lease")
-        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, seconds=60)
+        essay = _upload_as_the_web_does(office_samples["doc"])
     finally:
         errors = _stop(worker)
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices and essay.word_count > 20, errors
@@ -254,14 +260,14 @@ def test_no_free_worker_gives_a_message_and_leaves_nothing_queued(
     runner = _on_redis(app, redis_url)
     monkeypatch.setattr(job_queue, "CONVERSION_WAIT_SECONDS", 1)
     with pytest.raises(IntakeError, match="đang bận"):
-        extract_upload("bai.doc", office_samples["doc"], 10**7)
+        _upload_as_the_web_does(office_samples["doc"])
     assert runner.conversions.count == 0
 
 
 def test_redis_away_an_old_word_upload_is_converted_here(app, office_samples, caplog):
     _on_redis(app, f"redis://127.0.0.1:{_closed_port()}/0")
     with caplog.at_level(logging.WARNING, logger="contest.platform.job_queue"):
-        essay = extract_upload("bai.doc", office_samples["doc"], 10**7, seconds=60)
+        essay = _upload_as_the_web_does(office_samples["doc"])
     assert IntakeNotice.OLD_WORD_FORMAT in essay.notices
     assert "running the call in this process" in caplog.text
 
