@@ -237,11 +237,12 @@ def grouped_unit_choices(units) -> list[SelectChoice]:
         order = {UnitKind.PROVINCE: 0, UnitKind.DEPARTMENT: 1, UnitKind.OFFICE: 1}.get(unit.kind, 3)
         return order, str(UNIT_GROUPS.get(unit.kind, UNIT_GROUPS[UnitKind.ENTERPRISE]))
 
+    # The id parts two units of one name in a group (villages named alike across communes).
     ranked = sorted(
-        (group(u), u.kind != UnitKind.DISTRICT, vietnamese_key(u.name), u) for u in units
+        (group(u), u.kind != UnitKind.DISTRICT, vietnamese_key(u.name), u.id, u) for u in units
     )
     return [SelectChoice(0, _l("— Chọn đơn vị —"))] + [
-        SelectChoice(u.id, u.name, optgroup=label) for (_, label), _d, _k, u in ranked
+        SelectChoice(u.id, u.name, optgroup=label) for (_, label), _d, _k, _id, u in ranked
     ]
 
 

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from contest.models import Entry, User
+from contest.models import Entry, Round, Unit, User
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
@@ -56,6 +56,26 @@ def test_only_open_rounds_are_offered_grouped_with_nothing_chosen(client, world,
     assert options.index(("Sở, ban, ngành, đoàn thể", "Sở Giáo dục và Đào tạo")) < options.index(
         ("Huyện Mộc Châu", "Huyện Mộc Châu")
     )
+
+
+def test_two_units_of_one_name_in_a_district_are_both_offered(client, world):
+    """Villages are named alike across communes ("Tiểu khu 1" in many): the list still opens,
+    each listed under its district."""
+    district, commune = world["units"]["MCH"], world["units"]["MCH-CSO"]
+    other = Unit(code="MCH-CXU", name="Xã Chiềng Xuân", kind="commune", parent=district)
+    villages = [
+        Unit(code=f"{parent.code}-TK1", name="Tiểu khu 1", kind="village", parent=parent)
+        for parent in (commune, other)
+    ]
+    db.session.add_all([other, *villages])
+    above = Round(contest=world["contest"], unit=other, parent=world["rounds"]["MCH"], quota=1)
+    db.session.add(above)
+    for village, parent in zip(villages, (world["rounds"]["MCH-CSO"], above), strict=True):
+        db.session.add(Round(contest=world["contest"], unit=village, parent=parent, quota=1))
+    db.session.commit()
+    page = client.get("/register")
+    assert page.status_code == 200
+    assert _options(page.get_data(as_text=True)).count(("Huyện Mộc Châu", "Tiểu khu 1")) == 2
 
 
 def test_a_unit_must_be_chosen(client, world):

@@ -89,3 +89,27 @@ def test_the_provinces_results_page_does_not_decide_a_units_level(client, world,
     )
     assert got.status_code == 404
     assert db.session.scalars(select(TieDecision)).all() == []
+
+
+def test_the_results_page_says_how_each_tie_was_decided(client, world, panel):
+    """A decision recorded at a boundary is read back in words: share or choose, and why."""
+    open_for_judging(panel)
+    _score_everything(panel, [0.9, 0.75, 0.75, 0.6, 0.55, 0.4])
+    stages.set_prize_ladder(
+        db.session, panel["contest"], [("Giải Nhất", 2, 80), ("Giải Nhì", 1, 70)]
+    )
+    db.session.commit()
+    nhi = stages.prize_levels(db.session, panel["contest"])[1]
+    login(client, world["users"]["province"])
+    results = "/judging/son-la-2019/results"
+    token = csrf_token(client.get(results).get_data(as_text=True))
+    client.post(
+        f"/judging/son-la-2019/ties/{nhi.id}",
+        data={"csrf_token": token, "decision": "share", "reason": "Hai bài ngang nhau"},
+    )
+    assert db.session.scalars(select(TieDecision)).one().decision == "share"
+    page = client.get(results).get_data(as_text=True)
+    assert (
+        "Quyết định đồng điểm — Giải Nhì: Đồng giải: trao cho tất cả các bài đồng điểm. "
+        "Lý do: Hai bài ngang nhau"
+    ) in page
