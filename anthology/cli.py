@@ -197,7 +197,7 @@ def issuer_options(command):
 def _unit_issuance(round_, day: datetime | None, issuer: dict):
     return certificates.unit_issuance(
         round_,
-        day.date() if day else certificates.unit_award_day(db.session, round_),
+        day.date() if day else certificates.unit_award_day(db.session, round_, utcnow()),
         body=issuer["body"],
         parent_body=issuer["parent_body"].replace("\\n", "\n"),
         code=issuer["code"],
@@ -244,7 +244,7 @@ def certificates_command(
             else:
                 round_ = get_unit_round(contest, unit_code)
                 issuance = _unit_issuance(round_, day, issuer)
-                data = certificates.unit_certificates_docx(uow.session, round_, issuance)
+                data = certificates.unit_certificates_docx(uow.session, round_, issuance, utcnow())
         if fmt == "pdf":
             data = certificates.to_pdf(data)
         storage.write_whole(out, data)

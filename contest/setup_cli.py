@@ -147,7 +147,7 @@ def set_password_command(login: str, password_stdin: bool, no_force: bool) -> No
     with command_unit_of_work() as uow:
         user = _account(login)
         if password is None:
-            issued = password_help.issue_temporary_password(uow.session, None, user)
+            issued = password_help.issue_temporary_password(uow.session, None, user, utcnow())
         else:
             accounts.set_password_for(uow.session, None, user, password, must_change=not no_force)
     click.echo(_("Đã đặt mật khẩu mới cho %(name)s.", name=user.full_name))
@@ -289,7 +289,7 @@ def contest_create(path: str) -> None:
 def contest_publish(slug: str) -> None:
     """Check a draft and publish it: entrants may send from its opening day."""
     with command_unit_of_work() as uow:
-        booked = publishing.publish(uow.session, get_contest(slug), None)
+        booked = publishing.publish(uow.session, get_contest(slug), None, utcnow())
     click.echo(
         _("Đã công bố cuộc thi «%(slug)s»; %(n)s hạn gửi lên được hẹn giờ.", slug=slug, n=booked)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, fields
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,6 @@ from anthology.services.settings import require_complete, require_finalised, set
 from contest.documents import printing
 from contest.models import Contest, Entry, Round
 from contest.platform import storage
-from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.text import nfc, without_control_characters
 from judging.models import Award
@@ -151,11 +150,11 @@ def default_issuing_body(unit) -> str:
     return f"Ủy ban nhân dân {unit.name[:1].lower()}{unit.name[1:]}"
 
 
-def unit_award_day(session: Session, round_: Round) -> date:
-    """The day the unit finalised its own judging (its prizes' date), else today."""
+def unit_award_day(session: Session, round_: Round, now: datetime) -> date:
+    """The day the unit finalised its own judging (its prizes' date), else `now`'s."""
     judging = stages.unit_judging(session, round_.id)
     finalised = judging.finalised_at if judging is not None else None
-    return (finalised or utcnow()).date()
+    return (finalised or now).date()
 
 
 def unit_issuance(
@@ -199,7 +198,7 @@ def unit_issuance(
 
 
 def unit_certificates_docx(
-    session: Session, round_: Round, issuance: certificate_render.Issuance
+    session: Session, round_: Round, issuance: certificate_render.Issuance, now: datetime
 ) -> bytes:
     """One certificate per winner of the unit's own prizes, the unit as issuing body: only
     once the unit finalised (before that its ranking is blind)."""
@@ -210,7 +209,7 @@ def unit_certificates_docx(
                 _l("Đơn vị chưa công bố kết quả chấm: chưa làm được giấy chứng nhận.")
             )
         raise InvalidInput(_l("Đơn vị không có bài đoạt giải nào để cấp giấy chứng nhận."))
-    _keep_unit_issuance(session, round_, issuance)
+    _keep_unit_issuance(session, round_, issuance, now)
     return certificate_render.render_certificates(
         certificate_render.default_template(),
         _certificates(session, round_.contest, found),
@@ -219,7 +218,7 @@ def unit_certificates_docx(
 
 
 def _keep_unit_issuance(
-    session: Session, round_: Round, issuance: certificate_render.Issuance
+    session: Session, round_: Round, issuance: certificate_render.Issuance, now: datetime
 ) -> None:
     """The paper as the unit last issued it, for its winners' own downloads."""
     kept = session.scalar(select(UnitIssuance).where(UnitIssuance.round_id == round_.id))
@@ -228,7 +227,7 @@ def _keep_unit_issuance(
         session.add(kept)
     for key, value in asdict(issuance).items():
         setattr(kept, key, value)
-    kept.updated_at = utcnow()
+    kept.updated_at = now
     session.flush()
 
 

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
 from anthology.models import Announcement
-from contest.platform.db import utcnow
 
 
 def atom_feed(
@@ -20,9 +19,10 @@ def atom_feed(
     home: str,
     self_url: str,
     link_of: Callable[[Announcement], str],
+    now: datetime,
 ) -> bytes:
     """Atom 1.0 of `news` (newest first): each piece of news links to `link_of(news)`, an
-    absolute address that is also its id."""
+    absolute address that is also its id. With no news yet, the feed was updated `now`."""
     generator = FeedGenerator()
     generator.id(home)
     generator.title(title)
@@ -30,7 +30,7 @@ def atom_feed(
     generator.link(href=home, rel="alternate")
     generator.link(href=self_url, rel="self")
     generator.language("vi")
-    updated = max((n.posted_at for n in news), default=None) or utcnow()
+    updated = max((n.posted_at for n in news), default=None) or now
     generator.updated(updated.replace(tzinfo=UTC))
     for item in reversed(news):  # feedgen writes the last one added first
         entry = generator.add_entry()

@@ -22,7 +22,6 @@ from contest.documents import pictures
 from contest.models import Contest, User
 from contest.platform import storage
 from contest.platform.audit import record_event
-from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.text import nfc
 
@@ -72,9 +71,10 @@ def require_finalised(contest: Contest) -> None:
 
 
 def contest_year(contest: Contest) -> int:
-    """The contest's year: from its slug (`…-2019`), else the year it was finalised."""
+    """The contest's year: from its slug (`…-2019`), else the year it was finalised (or, before
+    that, the year it takes entries until)."""
     years = [part for part in contest.slug.split("-") if part.isdigit() and len(part) == 4]
-    return int(years[-1]) if years else (contest.finalised_at or utcnow()).year
+    return int(years[-1]) if years else (contest.finalised_at or contest.closes_at).year
 
 
 def settings_for(session: Session, contest: Contest) -> AnthologySettings:

@@ -394,7 +394,7 @@ def unit_certificates(slug: str, code: str):
     if request.method == "GET":
         form.body.data = certificates.default_issuing_body(round_.unit)
         form.code.data = round_.unit.code
-        form.day.data = certificates.unit_award_day(db.session, round_)
+        form.day.data = certificates.unit_award_day(db.session, round_, utcnow())
     elif form.validate_on_submit():
         with user_action() as action:
             issuance = certificates.unit_issuance(
@@ -416,7 +416,9 @@ def unit_certificates(slug: str, code: str):
                     unit_issuance=issuance,
                 )
             else:
-                action.value = certificates.unit_certificates_docx(action.session, round_, issuance)
+                action.value = certificates.unit_certificates_docx(
+                    action.session, round_, issuance, utcnow()
+                )
         if action.ok:
             paper = "quyet-dinh-khen-thuong" if form.decision.data else "giay-chung-nhan"
             response = paper_response(

@@ -29,7 +29,7 @@ from contest.documents.sanitise import essay_markup
 from contest.models import Contest, Unit
 from contest.platform import storage
 from contest.platform.config import setting
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.throttle import limiter
 from contest.services.queries import find_round
 from judging.services import units as unit_judging
@@ -201,6 +201,7 @@ def atom(slug: str | None):
         home=absolute(url_for("public.news", slug=slug) if slug else url_for("contest.home")),
         self_url=absolute(request.path),
         link_of=lambda n: absolute(url_for("public.news", slug=n.contest.slug)) + f"#news-{n.id}",
+        now=utcnow(),
     )
     return shared_cache(current_app.response_class(body, mimetype="application/atom+xml"))
 

@@ -99,7 +99,7 @@ def build_contest(session: Session, now: datetime) -> Contest:
     """The contest through the front door: created from the demo's file as a draft, with a
     round for every unit of a level that takes part, then published."""
     contest = contest_file.create_draft(session, demo_contest_data(now), None)
-    publishing.publish(session, contest, None)
+    publishing.publish(session, contest, None, now)
     return contest
 
 

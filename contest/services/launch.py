@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from contest.models import Contest, User
 from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.config import setting
-from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.text import nfc, without_control_characters
 
@@ -81,8 +81,10 @@ def add_document(
     return document
 
 
-def remove_document(session: Session, document: ContestDocument, actor: User | None) -> None:
-    document.removed_at = utcnow()
+def remove_document(
+    session: Session, document: ContestDocument, actor: User | None, now: datetime
+) -> None:
+    document.removed_at = now
     record_event(
         session, actor, document, ContestAction.DOCUMENT_REMOVED, contest_id=document.contest_id
     )

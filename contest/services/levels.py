@@ -15,7 +15,6 @@ from contest.errors import ContestProblems
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, User
 from contest.platform.audit import record_event
-from contest.platform.db import utcnow
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.quotas import ContestLevel
 from contest.services import contest_file, deadlines
@@ -33,6 +32,7 @@ def set_level(
     quota_max: int,
     profile_quota: int,
     forward_by: datetime | None,
+    now: datetime,
 ) -> ContestLevel:
     """A kind of unit takes part, or changes its quotas or deadline: its units get rounds, the
     open ones take the new maximum (never below what they sent), a published contest books
@@ -44,7 +44,7 @@ def set_level(
     if quota_min > quota_max:
         raise InvalidInput(_l("Số bài gửi lên ít nhất không được lớn hơn số nhiều nhất."))
     published = contest.phase == ContestPhase.SUBMISSION
-    if published and forward_by is not None and forward_by < utcnow():
+    if published and forward_by is not None and forward_by < now:
         raise InvalidInput(_l("Hạn gửi lên đã qua: hãy chọn một ngày sắp tới."))
     level = contest.level_for(kind)
     if level is None:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from contest.models import Entry, User
 from contest.platform import passwords
 from contest.platform.config import setting
-from contest.platform.db import utcnow
 from contest.platform.mail import public_url, queue_mail
 
 SIGNATURE = "\n\n— Gương Sáng"
@@ -29,7 +28,7 @@ def entry_received(session: Session, entry: Entry) -> None:
                 contest=entry.contest.title,
                 title=entry.title,
                 words=entry.word_count,
-                at=format_datetime(entry.submitted_at or utcnow(), "HH:mm dd/MM/yyyy"),
+                at=format_datetime(entry.submitted_at, "HH:mm dd/MM/yyyy"),
                 unit=entry.round.unit.name,
                 url=public_url("contest.show_entry", entry_id=entry.id),
             )

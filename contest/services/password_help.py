@@ -8,6 +8,7 @@ objects, may flush, never commit."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,6 @@ from contest.lifecycles import Role
 from contest.models import User
 from contest.platform.audit import record_event
 from contest.platform.config import setting
-from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.i18n import format_date
 from contest.platform.listing import matches
@@ -74,7 +74,9 @@ def find_accounts(session: Session, actor: User, text: str) -> list[User]:
     return sorted(found, key=lambda user: vietnamese_key(user.full_name))
 
 
-def issue_temporary_password(session: Session, actor: User | None, user: User) -> str:
+def issue_temporary_password(
+    session: Session, actor: User | None, user: User, now: datetime
+) -> str:
     """Give `user` a new random password, returned once to be passed on (never stored in
     clear, never logged); its owner's sessions end and the next login leads only to the
     change-password page. `actor` None is the operator (`flask users set-password`)."""
@@ -89,12 +91,12 @@ def issue_temporary_password(session: Session, actor: User | None, user: User) -
     user.must_change_password = True
     end_sessions(session, user)
     record_event(session, actor, user, ContestAction.TEMPORARY_PASSWORD_ISSUED)
-    _tell_owner(session, actor, user)
+    _tell_owner(session, actor, user, now)
     session.flush()
     return password
 
 
-def _tell_owner(session: Session, actor: User | None, user: User) -> None:
+def _tell_owner(session: Session, actor: User | None, user: User, now: datetime) -> None:
     """The owner hears of it by mail when they have an address: nobody takes an account
     over silently (the password itself is never in the message)."""
 
@@ -102,7 +104,7 @@ def _tell_owner(session: Session, actor: User | None, user: User) -> None:
         facts = {
             "name": user.full_name,
             "who": actor.full_name if actor is not None else _("quản trị hệ thống"),
-            "when": format_date(utcnow(), with_time=True),
+            "when": format_date(now, with_time=True),
         }
         return (
             _("Mật khẩu tài khoản của bạn vừa được cấp lại"),

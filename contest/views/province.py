@@ -13,7 +13,7 @@ from contest.forms import ConfirmForm, PostedAction, QuotaForm, choices
 from contest.launch import ContestDocument
 from contest.models import Contest, EntryState, Round, Unit
 from contest.platform.audit import action_choices
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
 from contest.platform.listing import ListArgs
@@ -149,6 +149,7 @@ def _set_level(session: Session, contest: Contest, form: LevelForm) -> None:
         quota_max=form.quota_max.data,
         profile_quota=form.profile_quota.data,
         forward_by=day_end_utc(form.forward_by.data) if form.forward_by.data else None,
+        now=utcnow(),
     )
 
 
@@ -217,7 +218,7 @@ def contest_settings(slug: str):
         level_form=level_form,
         kinds=UNIT_KIND_LABELS,
         rounds=rounds,
-        problems=publishing.problems(db.session, contest) if contest.is_draft else [],
+        problems=publishing.problems(db.session, contest, utcnow()) if contest.is_draft else [],
         document_form=document_form,
         categories_form=categories_form,
         documents=launch.documents(db.session, contest),
@@ -266,7 +267,7 @@ def publish_contest(slug: str):
     policy.require(policy.is_province(current_user))
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã công bố cuộc thi: người dự thi gửi bài được từ ngày mở.")) as done:
-            publishing.publish(done.session, contest, current_user)
+            publishing.publish(done.session, contest, current_user, utcnow())
     return redirect(url_for("contest.contest_settings", slug=slug))
 
 
@@ -279,7 +280,7 @@ def remove_document(slug: str, document_id: int):
     policy.require(document.contest_id == contest.id and document.removed_at is None)
     if ConfirmForm().validate_on_submit():
         with user_action(_("Đã gỡ tài liệu.")) as done:
-            launch.remove_document(done.session, document, current_user)
+            launch.remove_document(done.session, document, current_user, utcnow())
     return redirect(url_for("contest.contest_settings", slug=slug))
 
 

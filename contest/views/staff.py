@@ -20,7 +20,7 @@ from contest.forms import (
 from contest.lifecycles import ROLE_LABELS
 from contest.models import Role, Unit, User
 from contest.platform import jobs
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.listing import ListArgs
 from contest.platform.mail import mail_enabled
 from contest.platform.models import Job
@@ -176,7 +176,9 @@ def issue_temporary_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("contest.password_help_page"))
     with user_action() as action:
-        password = password_help.issue_temporary_password(action.session, current_user, user)
+        password = password_help.issue_temporary_password(
+            action.session, current_user, user, utcnow()
+        )
     if not action.ok:
         return redirect(url_for("contest.password_help_page"))
     response = make_response(

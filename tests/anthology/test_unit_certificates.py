@@ -15,7 +15,7 @@ import pytest
 from anthology.errors import NotFinalised
 from anthology.services import certificates
 from contest.lifecycles import ContestPhase
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from judging.services import units
 from tests.anthology.test_certificates import all_text
@@ -64,7 +64,7 @@ def test_no_unit_certificate_before_the_unit_finalised(world, district):
     round_ = district["round"]
     assert units.winners(db.session, round_) == []
     with pytest.raises(NotFinalised):
-        certificates.unit_certificates_docx(db.session, round_, _issuance(round_))
+        certificates.unit_certificates_docx(db.session, round_, _issuance(round_), utcnow())
 
 
 def test_the_unit_issues_its_own_papers(world, district):
@@ -76,7 +76,7 @@ def test_the_unit_issues_its_own_papers(world, district):
         "Giải B cấp huyện",
         "Giải C cấp huyện",
     ]
-    data = certificates.unit_certificates_docx(db.session, round_, _issuance(round_))
+    data = certificates.unit_certificates_docx(db.session, round_, _issuance(round_), utcnow())
     document = docx.Document(io.BytesIO(data))
     texts = all_text(document)
     assert len(document.sections) == len(won)
@@ -261,7 +261,9 @@ def test_a_unit_winner_downloads_the_certificate_the_unit_issued(client, world, 
     login(client, author)
     page = client.get(f"/entries/{winner.entry_id}").get_data(as_text=True)
     assert "Giấy chứng nhận giải của Huyện Mộc Châu" not in page  # not issued yet
-    certificates.unit_certificates_docx(db.session, district["round"], _issuance(district["round"]))
+    certificates.unit_certificates_docx(
+        db.session, district["round"], _issuance(district["round"]), utcnow()
+    )
     db.session.commit()
     page = client.get(f"/entries/{winner.entry_id}").get_data(as_text=True)
     url = f"/anthology/son-la-2019/entries/{winner.entry_id}/certificates/MCH.docx"

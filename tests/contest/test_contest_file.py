@@ -98,7 +98,7 @@ def test_an_inconsistent_draft_cannot_be_published(app):
     data["judging"]["prizes"][-1]["count"] = 50  # more prizes than entries can arrive
     contest = contest_file.create_draft(db.session, data, None)
     with pytest.raises(ContestProblems, match="các đơn vị chỉ gửi lên tối đa 10 bài"):
-        publishing.publish(db.session, contest, None)
+        publishing.publish(db.session, contest, None, utcnow())
     assert contest.phase == ContestPhase.DRAFT
 
 
@@ -301,7 +301,7 @@ def test_a_deadline_already_past_stops_publishing(app):
     data["opens"] = NOW.date() - timedelta(days=30)
     data["levels"][0]["forward_by"] = NOW.date() - timedelta(days=1)
     contest = contest_file.create_draft(db.session, data, None)
-    assert any("đã qua" in p for p in publishing.problems(db.session, contest))
+    assert any("đã qua" in p for p in publishing.problems(db.session, contest, utcnow()))
 
 
 def test_a_published_contest_s_categories_no_longer_change(app, world):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from contest import policy
 from contest.platform.audit import sentence
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
 from contest.services import accounts, password_help
@@ -85,7 +85,7 @@ def test_nobody_resets_themselves_or_an_account_at_or_above_their_level(world):
     for actor, user in refused:
         assert not policy.may_issue_password(actor, user), (actor.email, user.email)
         with pytest.raises(InvalidInput):
-            password_help.issue_temporary_password(db.session, actor, user)
+            password_help.issue_temporary_password(db.session, actor, user, utcnow())
     db.session.rollback()
 
 
@@ -93,10 +93,12 @@ def test_a_temporary_password_is_strong_audited_and_never_logged(world):
     entrant = _phone_only_entrant(world)
     province = world["users"]["province"]
     version = entrant.session_version
-    password = password_help.issue_temporary_password(db.session, province, entrant)
+    password = password_help.issue_temporary_password(db.session, province, entrant, utcnow())
     db.session.commit()
     assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", password)
-    assert password != password_help.issue_temporary_password(db.session, province, entrant)
+    assert password != password_help.issue_temporary_password(
+        db.session, province, entrant, utcnow()
+    )
     db.session.rollback()
     assert entrant.must_change_password and entrant.session_version > version
     assert accounts.authenticate(db.session, "0912345678", PASSWORD) is None
@@ -238,7 +240,7 @@ def test_a_unit_organiser_finds_no_judge_of_their_unit(world):
 def test_the_owner_is_told_by_mail_without_the_password(world, mail_on):
     entrant = world["users"]["entrant_a"]
     password = password_help.issue_temporary_password(
-        db.session, world["users"]["organiser_c1"], entrant
+        db.session, world["users"]["organiser_c1"], entrant, utcnow()
     )
     db.session.commit()
     [message] = mail_on.to(entrant.email)
@@ -250,7 +252,7 @@ def test_the_owner_is_told_by_mail_without_the_password(world, mail_on):
 def test_the_new_password_is_not_the_temporary_one_in_other_letters(world):
     entrant = world["users"]["entrant_a"]
     temporary = password_help.issue_temporary_password(
-        db.session, world["users"]["province"], entrant
+        db.session, world["users"]["province"], entrant, utcnow()
     )
     with pytest.raises(InvalidInput, match="khác mật khẩu tạm thời"):
         accounts.change_password(db.session, entrant, temporary, temporary.upper())
