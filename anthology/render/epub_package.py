@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -55,6 +56,39 @@ preserveAspectRatio="xMidYMid" role="img" aria-label="{label}">
 """
 
 
+# Text the package gains after pandoc, or that pandoc writes itself (a footnote's way back).
+ADDED_TEXT = "".join(LANDMARK_LABELS.values()) + "Trang tên sách Bìa sách: ↩\ufe0e\n\t\r"
+
+
+@dataclass(frozen=True)
+class CutFonts:
+    """The book's fonts cut to `characters` (file name → font), made while pandoc writes the
+    package; `finish_epub` uses them when its pages hold no character outside that set."""
+
+    characters: frozenset[str]
+    fonts: dict[str, bytes]
+
+
+def cut_fonts(text: str) -> CutFonts:
+    """Every font cut down to the characters of `text` (marks, ligatures and names kept)."""
+    characters = frozenset(text)
+    ordered = "".join(sorted(characters))
+    fonts = {}
+    for path in font_files():
+        font = TTFont(path)
+        options = subset.Options()
+        options.layout_features = ["*"]  # marks stacked on Vietnamese vowels, ligatures
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        cutter = subset.Subsetter(options)
+        cutter.populate(text=ordered)
+        cutter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        fonts[os.path.basename(path)] = buffer.getvalue()
+    return CutFonts(characters, fonts)
+
+
 def finish_epub(
     path: str,
     stylesheet: bytes,
@@ -64,23 +98,25 @@ def finish_epub(
     title: str = "",
     pages: list[tuple[str, list[str]]] | None = None,
     print_edition: str = "",
+    fonts: CutFonts | None = None,
 ) -> int:
     """Rewrite the package at `path`: `stylesheet` in place of pandoc's, the fonts cut to the
     book's characters, chapter titles and matter types, Vietnamese landmarks, the time it was
     made (`modified`: pandoc's sandbox writes 1970) and, when given, the cover (a JPEG) as
     its first page and its cover image, described by the book's `title`; with the print
     master's `pages` (`epub_pages.page_starts`), a page list from `print_edition` (its id).
-    Returns how many pages the list holds."""
+    `fonts` cut beforehand are used if they cover every character of the pages. Returns how
+    many pages the list holds."""
     with zipfile.ZipFile(path) as source:
         members = {info.filename: source.read(info.filename) for info in source.infolist()}
     members[STYLESHEET] = stylesheet
     _mark_chapters(members)
-    _embed_fonts(members)
     if modified is not None:
         _set_modified(members, modified)
     if cover:
         _add_cover(members, cover, title)
     _landmarks(members, has_cover=bool(cover))
+    _embed_fonts(members, fonts)
     placed = add_page_list(members, _chapters(members), pages, print_edition) if pages else 0
     with zipfile.ZipFile(path, "w") as target:
         # The mimetype first and uncompressed, as the EPUB container requires.
@@ -115,28 +151,19 @@ def _mark_chapters(members: dict[str, bytes]) -> None:
         members[name] = etree.tostring(page, xml_declaration=True, encoding="UTF-8")
 
 
-def _embed_fonts(members: dict[str, bytes]) -> None:
-    """Every font cut down to the characters of the book's pages and listed in the manifest."""
+def _embed_fonts(members: dict[str, bytes], cut: CutFonts | None) -> None:
+    """Every font cut down to the characters of the book's pages (those cut beforehand when
+    they cover them all, else cut again here) and listed in the manifest."""
     characters = set()  # each distinct character once: the book's text is megabytes
     for name, data in members.items():
         if name.endswith(".xhtml"):
             characters.update(*etree.fromstring(data).itertext())
-    text = "".join(sorted(characters))
+    if cut is None or not characters <= cut.characters:
+        cut = cut_fonts("".join(characters))
     package = etree.fromstring(members[OPF])
     manifest = package.find("opf:manifest", _NS)
-    for number, path in enumerate(font_files()):
-        name = os.path.basename(path)
-        font = TTFont(path)
-        options = subset.Options()
-        options.layout_features = ["*"]  # marks stacked on Vietnamese vowels, ligatures
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        cutter = subset.Subsetter(options)
-        cutter.populate(text=text)
-        cutter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        members[f"EPUB/fonts/{name}"] = buffer.getvalue()
+    for number, (name, data) in enumerate(cut.fonts.items()):
+        members[f"EPUB/fonts/{name}"] = data
         etree.SubElement(
             manifest,
             f"{{{_NS['opf']}}}item",
