@@ -106,7 +106,14 @@ def build_command(
             gaps = book_settings.colophon_gaps(book_settings.settings_for(uow.session, contest))
             try:
                 written = builds.build_book(
-                    uow.session, contest, os.path.abspath(out), wanted, notes, trim_size, bleed_mm
+                    uow.session,
+                    contest,
+                    os.path.abspath(out),
+                    wanted,
+                    notes,
+                    trim_size,
+                    bleed_mm,
+                    now=utcnow(),
                 )
             except BookBuildError as error:  # which format stopped, and why (`write_book`)
                 raise click.ClickException(
@@ -148,7 +155,9 @@ def cover_command(slug: str, out: str, paper_um: int, bleed_mm: float) -> None:
     out, _fmt = _output(out, ("pdf",))
     try:
         with command_unit_of_work() as uow:
-            cover = covers.write_book_cover(uow.session, get_contest(slug), out, paper_um, bleed_mm)
+            cover = covers.write_book_cover(
+                uow.session, get_contest(slug), out, paper_um, bleed_mm, lay_out_at=utcnow()
+            )
     except (DomainError, BookBuildError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(out)

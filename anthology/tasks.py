@@ -61,7 +61,9 @@ def run_build(build_id: int, bleed_mm: float = 0) -> None:
         with render.work_folder(folder) as work:
             with unit_of_work() as uow:  # reads only: the book leaves it as plain data
                 contest = uow.session.get(Contest, contest_id)
-                book, page = builds.assemble_book(uow.session, contest, work, bleed_mm=bleed_mm)
+                book, page = builds.assemble_book(
+                    uow.session, contest, work, bleed_mm=bleed_mm, now=utcnow()
+                )
             render.write_book(
                 book,
                 page,

@@ -224,3 +224,19 @@ def test_posted_values_are_read_through_forms():
         if "request.form" in path.read_text(encoding="utf-8")
     ]
     assert raw == []
+
+
+def test_services_are_given_the_clock():
+    """A service is told the time by its caller (a view, a command, a job: `utcnow()` at the
+    edge), as it is given its session, so a test sets the moment instead of waiting for it."""
+    reading = [
+        str(path.relative_to(ROOT))
+        for package in sorted(MAY_IMPORT)
+        for path in _modules(package)
+        if "services" in path.relative_to(ROOT).parts
+        and re.search(
+            r"\b(utcnow|datetime\.now|date\.today)\(",
+            path.read_text(encoding="utf-8"),
+        )
+    ]
+    assert reading == []

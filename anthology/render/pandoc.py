@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
@@ -112,13 +113,15 @@ def clean_tree_file(
         fh.write(markdown)
     run_pandoc(["-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
     with open(tree_path, encoding="utf-8") as fh:
-        tree = json.load(fh)
+        text = fh.read()
+    tree = json.loads(text)
     descriptions = book.picture_descriptions()
     if descriptions:
         _describe(tree, descriptions)
     keep = _inline if inline else _inside
     essay_ast.clean_tree(tree, lambda target: keep(folder, target))
-    _drop_broken_jumps(tree, book)
+    if JUMP_TARGET.search(text):  # else no link jumps within the book: nothing to check
+        _drop_broken_jumps(tree, book)
     for block in tree["blocks"]:
         if block["t"] == "Header" and block["c"][0] >= 3:
             identifier, classes, _pairs = block["c"][1]
@@ -128,6 +131,11 @@ def clean_tree_file(
     with open(tree_path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
     return tree_path
+
+
+# A list whose first item is a string starting with "#", as a link's [target, title] is: the
+# tree's JSON holds this sequence only in its structure (a quote inside text is escaped).
+JUMP_TARGET = re.compile(r'\[\s*"#')
 
 
 def _identifiers(value, found: set[str]) -> set[str]:

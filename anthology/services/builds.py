@@ -4,6 +4,7 @@ its files; assemble the book from the database as plain data for the renderers."
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -25,7 +26,6 @@ from contest.models import Contest, User
 from contest.platform import jobs, storage
 from contest.platform.audit import record_event
 from contest.platform.config import setting
-from contest.platform.db import utcnow
 from contest.platform.errors import InvalidInput
 
 FORMATS = render.FORMATS
@@ -126,10 +126,12 @@ def assemble_book(
     folder: str,
     trim_size: str | None = None,
     bleed_mm: float = 0,
+    *,
+    now: datetime,
 ) -> tuple[Book, PageSetup]:
     """The book as data and its page set-up, with pictures and photos copied into `folder`;
     `trim_size` (a `trim` key) replaces the settings' size for this build, and `bleed_mm`
-    adds paper beyond the trim for a printer who asks for it."""
+    adds paper beyond the trim for a printer who asks for it. `now` is the build's date."""
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
@@ -155,7 +157,7 @@ def assemble_book(
         isbn=settings.isbn,
         book_uuid=settings.book_uuid,
         categories=contest.category_names,
-        built_at=utcnow(),
+        built_at=now,
         colophon_gaps=book_settings.colophon_gaps(settings),
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
@@ -255,13 +257,15 @@ def build_book(
     notes: list[str] | None = None,
     trim_size: str | None = None,
     bleed_mm: float = 0,
+    *,
+    now: datetime,
 ) -> dict[str, str]:
     """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path,
     and adds to `notes` what the build changed in the winners' text (`Book.notes`).
     (The background job runs the same two steps with progress between them: see tasks.py.)"""
     check_formats(formats)
     with render.work_folder(folder) as work:
-        book, page = assemble_book(session, contest, work, trim_size, bleed_mm)
+        book, page = assemble_book(session, contest, work, trim_size, bleed_mm, now=now)
         written = render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
     if notes is not None:
         notes.extend(book.notes)

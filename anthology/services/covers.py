@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
@@ -31,14 +32,14 @@ from contest.platform import storage
 from contest.platform.errors import InvalidInput
 
 
-def printed_pages(session: Session, contest: Contest, *, lay_out: bool) -> int:
-    """The interior's page count: laid out now (`lay_out`, the CLI: always true to the
-    settings and contents of this moment), else that of the newest print master that
+def printed_pages(session: Session, contest: Contest, lay_out_at: datetime | None) -> int:
+    """The interior's page count: laid out at `lay_out_at` (the CLI: always true to the
+    settings and contents of this moment), else (None) that of the newest print master that
     finished (the book page: a download never starts a layout)."""
     try:
-        if lay_out:
+        if lay_out_at is not None:
             with tempfile.TemporaryDirectory(prefix="guongsang-pages-") as folder:
-                written = builds.build_book(session, contest, folder, ("pdf",))
+                written = builds.build_book(session, contest, folder, ("pdf",), now=lay_out_at)
                 return len(PdfReader(written["pdf"]).pages)
         for build in builds.builds(session, contest):
             path = builds.build_file(build, contest.slug, "pdf")
@@ -67,15 +68,15 @@ def write_book_cover(
     paper_um: int = DEFAULT_PAPER_UM,
     bleed_mm: float = COVER_BLEED_MM,
     *,
-    lay_out: bool = True,
+    lay_out_at: datetime | None,
 ) -> Cover:
     """Write the cover sheet to `out` (nothing there unless it is whole) and say what it
-    measured; `lay_out`: see `printed_pages`. Reads only: nothing is recorded."""
+    measured; `lay_out_at`: see `printed_pages`. Reads only: nothing is recorded."""
     check_paper(paper_um, bleed_mm)
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
-    pages = printed_pages(session, contest, lay_out=lay_out)
+    pages = printed_pages(session, contest, lay_out_at)
     with render.work_folder(os.path.dirname(os.path.abspath(out))) as work:
         picture = None
         if settings.cover_path:
@@ -109,6 +110,6 @@ def cover_pdf(
     """For a download: the cover's bytes, written in a folder removed straight after."""
     with tempfile.TemporaryDirectory(prefix="guongsang-cover-") as folder:
         out = os.path.join(folder, "bia.pdf")
-        cover = write_book_cover(session, contest, out, paper_um, bleed_mm, lay_out=False)
+        cover = write_book_cover(session, contest, out, paper_um, bleed_mm, lay_out_at=None)
         with open(out, "rb") as fh:
             return fh.read(), cover

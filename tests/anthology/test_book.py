@@ -27,7 +27,7 @@ from judging.models import BlindCopy
 
 def build(contest, folder, formats=("docx", "epub")):
     """The book in `formats` (a test reading one format builds only that one)."""
-    return builds.build_book(db.session, contest, str(folder), formats)
+    return builds.build_book(db.session, contest, str(folder), formats, now=utcnow())
 
 
 def epub_files(path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from anthology.forms import CoverForm
 from anthology.render import cover
 from anthology.services import builds, settings
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from tests.anthology.conftest import last_good_build
 from tests.conftest import csrf_token, login
 
@@ -40,7 +40,9 @@ def _save_cover_picture(contest, world) -> None:
 def test_the_cover_is_two_trims_a_spine_and_the_bleed_wide(finalised, world, runner, tmp_path):
     contest = finalised["contest"]
     _save_cover_picture(contest, world)
-    interior = builds.build_book(db.session, contest, str(tmp_path / "book"), ("pdf",))["pdf"]
+    interior = builds.build_book(
+        db.session, contest, str(tmp_path / "book"), ("pdf",), now=utcnow()
+    )["pdf"]
     pages = len(PdfReader(interior).pages)
     assert "ỦY BAN NHÂN DÂN TỈNH SƠN LA" in PdfReader(interior).pages[0].extract_text()
     out = tmp_path / "bia.pdf"
@@ -70,7 +72,9 @@ def test_a_typographic_cover_and_the_title_on_a_wide_spine(finalised, runner, tm
     assert title in front and "Sơn La, 2020" in front  # no picture: the cover is set in type
     pages = len(
         PdfReader(
-            builds.build_book(db.session, contest, str(tmp_path / "b"), ("pdf",))["pdf"]
+            builds.build_book(db.session, contest, str(tmp_path / "b"), ("pdf",), now=utcnow())[
+                "pdf"
+            ]
         ).pages
     )
     thick_text = " ".join(PdfReader(str(thick)).pages[0].extract_text().split())

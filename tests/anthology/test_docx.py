@@ -12,7 +12,7 @@ from PIL import Image
 
 from anthology.render.docx_writer import _finish_pictures
 from anthology.services import builds, contents
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 
 
 def _picture(width: int, height: int) -> io.BytesIO:
@@ -39,7 +39,9 @@ def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
 
 @pytest.mark.render_once
 def test_picture_kept_with_its_caption(finalised, tmp_path):
-    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    written = builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+    )
     document = docx.Document(written["docx"])
     paragraphs = document.paragraphs
     figures = [i for i, p in enumerate(paragraphs) if p.style.name == "Captioned Figure"]
@@ -58,7 +60,7 @@ def test_deeper_headings_and_quotations_have_the_book_s_own_look(finalised, tmp_
     copy = contents.clean_copy(rich, rich.body_markdown + deeper)
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, None)
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("docx",))
+    written = builds.build_book(db.session, contest, str(tmp_path), ("docx",), now=utcnow())
     document = docx.Document(written["docx"])
     used = {p.style.name for p in document.paragraphs}
     assert {"Heading 5", "Heading 6", "Block Text"} <= used

@@ -17,12 +17,14 @@ from pypdf import PdfReader
 
 from anthology.services import builds, settings
 from contest.documents import office
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 
 
 @pytest.fixture
 def built(finalised, tmp_path):
-    path = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))["docx"]
+    path = builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+    )["docx"]
     with open(path, "rb") as fh:
         data = fh.read()
     return {"document": docx.Document(io.BytesIO(data)), "data": data}

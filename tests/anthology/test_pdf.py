@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from anthology.services import builds, contents, settings
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from tests.conftest import login
 
 THAI_NAME = "ꪼꪕ ꪹꪏꪉ"  # Tai Viet, as a Sơn La author may write a name
@@ -25,7 +25,7 @@ def pdf(finalised, world, tmp_path):
     )
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, world["users"]["province"])
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",))
+    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",), now=utcnow())
     reader = PdfReader(written["pdf"])
     return reader, [page.extract_text() for page in reader.pages]
 
@@ -110,7 +110,9 @@ def test_a_proof_mark_stands_on_every_page_exactly_while_the_colophon_lacks_a_le
     contest = finalised["contest"]
     settings.settings_for(db.session, contest).licence = ""
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path / "proof"), ("pdf",))
+    written = builds.build_book(
+        db.session, contest, str(tmp_path / "proof"), ("pdf",), now=utcnow()
+    )
     pages = [page.extract_text() for page in PdfReader(written["pdf"]).pages]
     assert all("BẢN THẢO — chưa đủ thông tin xuất bản" in text for text in pages)
     result = runner.invoke(

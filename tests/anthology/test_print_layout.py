@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from anthology.services import builds, contents
 from contest.models import ProfileState
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.states import advance
 from contest.services.profiles import create_profile
 
@@ -65,7 +65,7 @@ def book(finalised, world, tmp_path):
         copy = contents.clean_copy(entry, entry.body_markdown)
         contents.edit_copy(db.session, contest, entry.id, title, copy, province)
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",))
+    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",), now=utcnow())
     reader = PdfReader(written["pdf"])
     return {
         "path": written["pdf"],

@@ -16,7 +16,7 @@ from anthology.models import Announcement, AnthologyBuild, BuildState
 from anthology.services import builds, contents, publication
 from contest.platform import storage
 from contest.platform.audit import AuditEvent
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
 from contest.platform.jobs import Job
 from contest.platform.mail import MAIL
@@ -218,7 +218,7 @@ def test_the_api_answers_as_its_openapi_document_says(client, world, finalised, 
 def test_the_book_files_are_offered_once_built_and_published(client, world, finalised, board):
     contest = finalised["contest"]
     folder = storage.root() + "/anthology/public-test"
-    builds.build_book(db.session, contest, folder, ("epub",))
+    builds.build_book(db.session, contest, folder, ("epub",), now=utcnow())
     db.session.add(
         AnthologyBuild(
             contest_id=contest.id,

@@ -16,7 +16,7 @@ from anthology.errors import SettingsIncomplete
 from anthology.render import certificates as certificate_render
 from anthology.services import builds, certificates, settings
 from contest.platform.audit import sentence
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
 from contest.platform.uow import unit_of_work
@@ -44,7 +44,7 @@ def test_a_book_without_its_name_is_refused(finalised, world, runner, tmp_path):
     contest = finalised["contest"]
     _forget_settings(contest)
     with pytest.raises(SettingsIncomplete) as refused:
-        builds.build_book(db.session, contest, str(tmp_path), ("docx",))
+        builds.build_book(db.session, contest, str(tmp_path), ("docx",), now=utcnow())
     with force_locale("en"):
         assert "fill in the book's title, the publisher" in str(refused.value)
     with pytest.raises(SettingsIncomplete):

@@ -11,7 +11,7 @@ from anthology import trim
 from anthology.render.book import PageSetup
 from anthology.render.pdf_writer import size_pictures
 from anthology.services import builds, contents, settings
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
 from tests.conftest import csrf_token, login
 
@@ -103,7 +103,9 @@ def test_the_service_refuses_a_bad_size(world, finalised):
 def test_builds_of_every_named_size_take_their_size(finalised, tmp_path):
     contest = finalised["contest"]
     for key in ("160x240", "130x190"):
-        written = builds.build_book(db.session, contest, str(tmp_path / key), ("pdf",), None, key)
+        written = builds.build_book(
+            db.session, contest, str(tmp_path / key), ("pdf",), None, key, now=utcnow()
+        )
         box = PdfReader(written["pdf"]).pages[0].mediabox
         assert (round(float(box.width) / MM), round(float(box.height) / MM)) == trim.size_mm(key)
 
@@ -116,7 +118,7 @@ def test_the_print_master_declares_pdf_a_and_its_trim_and_bleed(finalised, runne
     """Issue 27: a printer's preflight reads the TrimBox and BleedBox and a declared
     standard with its output intent; with --bleed 3 the sheet is 3 mm larger on each side."""
     contest = finalised["contest"]
-    plain = builds.build_book(db.session, contest, str(tmp_path / "plain"), ("pdf",))
+    plain = builds.build_book(db.session, contest, str(tmp_path / "plain"), ("pdf",), now=utcnow())
     reader = PdfReader(plain["pdf"])
     first = reader.pages[0]
     assert _mm(first.trimbox) == _mm(first.mediabox) == (0, 0, 176, 250)
@@ -161,7 +163,9 @@ def test_a_small_picture_is_never_stretched_and_is_named_when_below_300_ppi(tmp_
 
 def test_the_build_reports_each_picture_below_300_ppi(finalised, tmp_path):
     notes: list[str] = []
-    builds.build_book(db.session, finalised["contest"], str(tmp_path), ("pdf",), notes)
+    builds.build_book(
+        db.session, finalised["contest"], str(tmp_path), ("pdf",), notes, now=utcnow()
+    )
     rich = finalised["rich"]
     assert any(f"«{rich.title}»: ảnh" in n and "ppi" in n for n in notes), notes
     photo = next(p for p in book_profiles(finalised) if p.photo_path)

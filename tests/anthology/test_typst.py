@@ -13,7 +13,7 @@ from anthology.errors import BookBuildError
 from anthology.render import cover, pdf_writer, tools
 from anthology.render.fonts import FAMILIES
 from anthology.services import builds
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 
 MM = 72 / 25.4
 PAGE = """#let d = json("mau.json")
@@ -87,7 +87,9 @@ def test_the_interior_says_its_own_typst_error(finalised, tmp_path, monkeypatch)
     broken.write_text('#let front = json("front.json")\n#front.khong-co\n', encoding="utf-8")
     monkeypatch.setattr(pdf_writer, "TEMPLATE", str(broken))
     with pytest.raises(BookBuildError) as raised:
-        builds.build_book(db.session, finalised["contest"], str(tmp_path / "ra"), ("pdf",))
+        builds.build_book(
+            db.session, finalised["contest"], str(tmp_path / "ra"), ("pdf",), now=utcnow()
+        )
     message = str(raised.value)
     assert message.startswith("Bản PDF chưa dựng được. Typst báo lỗi khi dàn trang PDF: ")
     assert "khong-co" in message and not os.listdir(tmp_path / "ra")
