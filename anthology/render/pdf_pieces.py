@@ -1,9 +1,10 @@
 """The print master in pieces: Typst lays out a 1,100-page book in one process in more than a
-gigabyte, so the body is cut into runs of essays and profiles (`mark_pieces`), each laid out in
-a process of its own, the front matter last, when every page is known; then the pieces are
-joined (`join`) into one PDF carrying what crosses them: folios running on, the contents'
-page numbers and their links, the bookmarks, the page labels, the declared standard and the
-printer's boxes."""
+gigabyte, so the body is cut into runs of essays and profiles (`cut`), each cleaned, converted
+and laid out in a process of its own, knowing the folio it starts at; the front matter comes
+last, when every page is known. Then the pieces are joined (`join`) into one PDF carrying what
+crosses them: folios running on, the contents' page numbers and their links, jumps between
+essays, the bookmarks, the page labels, the named destinations, one structure tree
+(`pdf_tags`), the declared standard and the printer's boxes."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pypdf.generic import (
 )
 
 from anthology.render.pandoc import identifiers
+from anthology.render.pdf_tags import Tags
 from anthology.render.tools import MM
 
 # The characters of markdown a piece holds at most: about 250 pages of B5, which Typst lays out
@@ -48,15 +50,21 @@ class Piece:
         return sum(len(text) for text in self.markdown)
 
 
-def cut(sections: list[tuple[int, str]], limit: int = PIECE_CHARACTERS) -> list[Piece]:
+def cut(sections: list[tuple[int, str]], limit: int | None = None) -> list[Piece]:
     """The body's sections (`book.body_sections`, each opening a page) in pieces of at most
-    `limit` characters, or one section when it is longer."""
+    `limit` (`PIECE_CHARACTERS`) characters, or one section (with its part's title) when it
+    is longer."""
+    limit = limit or PIECE_CHARACTERS
     pieces = [Piece()]
+    after_part = False
     for level, markdown in sections:
-        if pieces[-1].markdown and pieces[-1].characters + len(markdown) > limit:
+        # A part title stays with what follows it: its blank back is laid out with them.
+        fits = pieces[-1].characters + len(markdown) <= limit
+        if pieces[-1].markdown and not after_part and not fits:
             pieces[-1].before_recto = level == 1
             pieces.append(Piece())
         pieces[-1].markdown.append(markdown)
+        after_part = level == 1
     return pieces
 
 
@@ -139,17 +147,19 @@ def join(front: Laid, body: list[Laid], out: str, outline: list[dict], bleed_mm:
     the bookmarks from `outline` (the contents' lines: level, key, title); the front's
     declared standard (its XMP told the whole page count)."""
     writer = PdfWriter(clone_from=front.path)
-    for key in ("/Outlines", "/PageLabels", "/Names", "/StructTreeRoot", "/MarkInfo"):
+    for key in ("/Outlines", "/PageLabels", "/Names"):
         writer._root_object.pop(NameObject(key), None)
-    places: dict[str, tuple[int, float, float]] = {
-        key: place for key, place in front.places.items()
-    }
-    offset = front.pages
-    for laid in body:
-        writer.append(laid.path, import_outline=False)
+    tags = Tags(writer)
+    places: dict[str, tuple[int, float, float]] = dict(front.places)
+    for number, laid in enumerate(body, start=1):
+        offset = len(writer.pages)
+        reader = PdfReader(laid.path)
+        for sheet in reader.pages:
+            writer.add_page(sheet)
+        tags.add(reader, writer.pages[offset:], number)
         for key, (index, left, top) in laid.places.items():
             places.setdefault(key, (offset + index, left, top))
-        offset += laid.pages
+    tags.finish()
     pages = writer.pages
     inset = bleed_mm * MM
     for sheet in pages:

@@ -245,8 +245,7 @@ def write_pdf(
                     essay["folio"] = folios.get(essay["key"])
         write_data(folder, "front.json", data)
         path = os.path.join(folder, f"piece-{number}.pdf")
-        run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure,
-                  tagged=False)  # fmt: skip
+        run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure)
         laid.append(read_laid(path))
         folios |= {key: str(first + at[0]) for key, at in laid[-1].places.items()}
         first += laid[-1].pages
@@ -256,7 +255,7 @@ def write_pdf(
         entry["folio"] = folios.get(entry["key"])
     write_data(folder, "front.json", data)
     path = os.path.join(folder, "piece-front.pdf")
-    run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure, tagged=False)
+    run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure)
     return join(read_laid(path), laid, out, data["contents"], page.bleed_mm)
 
 
