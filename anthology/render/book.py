@@ -278,19 +278,37 @@ def category_key(code: str) -> str:
 def render_body(book: Book, *, winners: bool = True) -> str:
     """Part I, Part II and (unless the print master's template lays it out itself) the list
     of winners."""
-    out: list[str] = []
+    out = [markdown for _level, markdown in body_sections(book)]
     add = out.append
-    add(_part_heading(0))
+    if not winners:
+        add("")
+        return "\n".join(out)
+    add("# Danh sách tác giả đoạt giải {#danh-sach}\n")
+    add("| STT | Giải | Tên bài | Tác giả | Đơn vị |\n|---:|---|---|---|---|")
+    for number, essay in enumerate(book.essays, start=1):
+        cells = [str(number), essay.prize, essay.title, essay.author, essay.unit]
+        add("| " + " | ".join(esc(c).replace("|", "\\|") for c in cells) + " |")
+    add("\n: Danh sách tác giả đoạt giải\n")
+    add("")
+    return "\n".join(out)
+
+
+def body_sections(book: Book) -> list[tuple[int, str]]:
+    """Part I and Part II as the runs that each open a page, with the level of the heading
+    that opens it: a part (1), an essay or a profile group (2). The print master lays them
+    out in pieces (`render.pdf_pieces`)."""
+    sections: list[tuple[int, str]] = [(1, _part_heading(0))]
     for essay in book.essays:
-        add(f"## {esc(essay.title)} {{#{essay.key}}}\n")
-        add(
+        heading = f"## {esc(essay.title)} {{#{essay.key}}}\n"
+        byline = (
             f'::: {{custom-style="Byline"}}\n{esc(essay.author)} — {esc(essay.unit)}  \n'
             f"{esc(essay.prize)}\n:::\n"
         )
-        add(_essay_markdown(essay).strip() + "\n")
-    add(_part_heading(1))
+        sections.append((2, "\n".join([heading, byline, _essay_markdown(essay).strip() + "\n"])))
+    sections.append((1, _part_heading(1)))
     for code, profiles in book.profile_groups():
-        add(f"## {esc(book.category_label(code))} {{#{category_key(code)}}}\n")
+        out = [f"## {esc(book.category_label(code))} {{#{category_key(code)}}}\n"]
+        add = out.append
         for profile in profiles:
             add(f"### {esc(profile.name)} {{#{profile.key}}}\n")
             if profile.photo:
@@ -314,14 +332,5 @@ def render_body(book: Book, *, winners: bool = True) -> str:
                         add(esc(paragraph.strip()) + "\n")
             if profile.commendations:
                 add(f"**Khen thưởng:** {esc(profile.commendations)}\n")
-    if not winners:
-        add("")
-        return "\n".join(out)
-    add("# Danh sách tác giả đoạt giải {#danh-sach}\n")
-    add("| STT | Giải | Tên bài | Tác giả | Đơn vị |\n|---:|---|---|---|---|")
-    for number, essay in enumerate(book.essays, start=1):
-        cells = [str(number), essay.prize, essay.title, essay.author, essay.unit]
-        add("| " + " | ".join(esc(c).replace("|", "\\|") for c in cells) + " |")
-    add("\n: Danh sách tác giả đoạt giải\n")
-    add("")
-    return "\n".join(out)
+        sections.append((2, "\n".join(out)))
+    return sections

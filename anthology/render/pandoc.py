@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from urllib.parse import unquote
 
@@ -107,35 +106,44 @@ def clean_tree_file(
     become the pictures' text alternatives. An essay's own subheadings stay out of the
     contents, which list parts, essays, profile groups and profiles. `then` finishes the tree
     for its format before it is written (a book's tree is read and written once)."""
+    tree_path = tree_file(markdown, name, folder)
+    with open(tree_path, encoding="utf-8") as fh:
+        tree = json.load(fh)
+    clean(tree, folder, book, inline=inline)
+    drop_broken_jumps(tree, book)
+    then(tree)
+    write_tree(tree, tree_path)
+    return tree_path
+
+
+def tree_file(markdown: str, name: str, folder: str) -> str:
+    """`markdown` as pandoc's document tree in `folder`/NAME.json, not yet cleaned."""
     source = os.path.join(folder, f"{name}.md")
     tree_path = os.path.join(folder, f"{name}.json")
     with open(source, "w", encoding="utf-8") as fh:
         fh.write(markdown)
     run_pandoc(["-f", MARKDOWN_IN, "-t", "json", "-o", tree_path, source], folder)
-    with open(tree_path, encoding="utf-8") as fh:
-        text = fh.read()
-    tree = json.loads(text)
+    return tree_path
+
+
+def write_tree(tree: dict, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
+
+
+def clean(tree: dict, folder: str, book: Book, *, inline: bool = False) -> None:
+    """The cleaning `clean_tree_file` describes, but for the jumps to missing bookmarks
+    (`drop_broken_jumps`, which needs every bookmark of the book)."""
     descriptions = book.picture_descriptions()
     if descriptions:
         _describe(tree, descriptions)
     keep = _inline if inline else _inside
     essay_ast.clean_tree(tree, lambda target: keep(folder, target))
-    if JUMP_TARGET.search(text):  # else no link jumps within the book: nothing to check
-        _drop_broken_jumps(tree, book)
-    for block in tree["blocks"]:
-        if block["t"] == "Header" and block["c"][0] >= 3:
-            identifier, classes, _pairs = block["c"][1]
-            if not identifier.startswith(PROFILE_KEY_PREFIX) and "unlisted" not in classes:
-                classes.append("unlisted")
-    then(tree)
-    with open(tree_path, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(tree, ensure_ascii=False))  # dumps uses the C encoder, dump does not
-    return tree_path
 
 
-# A list whose first item is a string starting with "#", as a link's [target, title] is: the
-# tree's JSON holds this sequence only in its structure (a quote inside text is escaped).
-JUMP_TARGET = re.compile(r'\[\s*"#')
+def identifiers(blocks: list) -> set[str]:
+    """Every identifier the blocks define."""
+    return _identifiers(blocks, set())
 
 
 def _identifiers(value, found: set[str]) -> set[str]:
@@ -158,11 +166,13 @@ def _identifiers(value, found: set[str]) -> set[str]:
     return found
 
 
-def _drop_broken_jumps(tree: dict, book: Book) -> None:
+def drop_broken_jumps(tree: dict, book: Book, known: set[str] | None = None) -> None:
     """A link to a bookmark the book does not have (an essay's "[above](#nowhere)", a Word
     table of contents' "#_Toc…") keeps its words only: EPUBCheck refuses it and Typst stops
-    on it. The essay it was in goes into `book.notes`."""
-    known = _identifiers(tree["blocks"], set())
+    on it. The essay it was in goes into `book.notes`. `known`: the book's bookmarks, when
+    the tree is only a part of it. An essay's own subheadings stay out of the contents."""
+    if known is None:
+        known = _identifiers(tree["blocks"], set())
     titles = {essay.key: essay.title for essay in book.essays}
     current = ""
 
@@ -196,6 +206,11 @@ def _drop_broken_jumps(tree: dict, book: Book) -> None:
             )  # fmt: skip
             if note not in book.notes:
                 book.notes.append(note)
+    for block in tree["blocks"]:
+        if block["t"] == "Header" and block["c"][0] >= 3:
+            identifier, classes, _pairs = block["c"][1]
+            if not identifier.startswith(PROFILE_KEY_PREFIX) and "unlisted" not in classes:
+                classes.append("unlisted")
 
 
 def _describe(value, descriptions: Mapping[str, str]) -> None:

@@ -6,6 +6,7 @@ the machine's own, so every build looks the same."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -13,10 +14,18 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image
 
 from anthology import trim
-from anthology.render.book import PARTS, Book, PageSetup, category_key, render_body
+from anthology.render.book import PARTS, Book, PageSetup, body_sections, category_key
 from anthology.render.fonts import FAMILIES
-from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, clean_tree_file, run_pandoc
-from anthology.render.tools import compile_typst, error_tail
+from anthology.render.pandoc import (
+    DEFAULT_TIMEOUT_SECONDS,
+    clean,
+    drop_broken_jumps,
+    run_pandoc,
+    tree_file,
+    write_tree,
+)
+from anthology.render.pdf_pieces import Laid, cross, cut, homes_of, join, piece_data, read_laid
+from anthology.render.tools import error_tail, prepare_typst, run_typst, write_data
 from anthology.trim import GUTTER_MM
 from contest.documents.essay_ast import shown_target
 
@@ -187,18 +196,20 @@ def heads_of(book: Book) -> dict[str, str]:
 def write_pdf(
     book: Book, folder: str, out: str, page: PageSetup, timeout: int = DEFAULT_TIMEOUT_SECONDS
 ) -> str:
-
-    def for_print(tree: dict) -> None:
-        for source, printed_mm, ppi in size_pictures(tree, folder, page):
-            book.notes.append(_coarse_note(book, source, printed_mm, ppi))
-        addresses_in_print(tree["blocks"])
-        keep_with_next(tree["blocks"])
-
-    tree_path = clean_tree_file(
-        render_body(book, winners=False), "book-pdf", folder, book, then=for_print
-    )
+    """The print master, laid out in pieces (`pdf_pieces`): the body's runs first, each
+    knowing the folio it starts at, then the front matter with every contents line's page,
+    then joined. Only one piece's document tree is held at a time."""
+    pieces = cut(body_sections(book))
+    # Each piece's tree, cleaned; then every bookmark of the book is known.
+    homes: dict[str, tuple[int, str]] = {}
+    trees = []
+    for number, piece in enumerate(pieces):
+        trees.append(tree_file("\n".join(piece.markdown) + "\n", f"book-pdf-{number}", folder))
+        tree = _read(trees[-1])
+        clean(tree, folder, book)
+        homes_of(tree["blocks"], number, homes)
+        write_tree(tree, trees[-1])
     body = os.path.join(folder, "body.typ")
-    run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
 
     def failure(done):
         """Typst's message, with the essay whose part of the body it points at."""
@@ -209,19 +220,48 @@ def write_pdf(
                       title=essay, message=message)  # fmt: skip
         return _l("Typst báo lỗi khi dàn trang PDF: %(message)s", message=message)
 
-    return compile_typst(
-        TEMPLATE,
-        "front.json",
-        front_matter(book, page),
-        folder,
-        out,
-        bleed_mm=page.bleed_mm,
-        timeout=timeout,
-        overrun_message=_l(
-            "Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout
-        ),
-        failure=failure,
-    )
+    overrun = _l("Dàn trang PDF chạy quá %(seconds)s giây; sách chưa dựng xong.", seconds=timeout)
+    main = prepare_typst(TEMPLATE, folder)
+    data = front_matter(book, page)
+    folios: dict[str, str] = {}
+    laid: list[Laid] = []
+    first, footnotes = 1, 0
+    for number, (piece, tree_path) in enumerate(zip(pieces, trees, strict=True)):
+        last = number == len(pieces) - 1
+        tree = _read(tree_path)
+        drop_broken_jumps(tree, book, set(homes))
+        for source, printed_mm, ppi in size_pictures(tree, folder, page):
+            book.notes.append(_coarse_note(book, source, printed_mm, ppi))
+        addresses_in_print(tree["blocks"])
+        keep_with_next(tree["blocks"])
+        counted = cross(tree["blocks"], number, homes, len(pieces) - 1)
+        write_tree(tree, tree_path)
+        del tree
+        run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
+        data["piece"] = piece_data(piece, first, last, footnotes)
+        if last:
+            for entry in data["author_index"]:
+                for essay in entry["essays"]:
+                    essay["folio"] = folios.get(essay["key"])
+        write_data(folder, "front.json", data)
+        path = os.path.join(folder, f"piece-{number}.pdf")
+        run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure)
+        laid.append(read_laid(path))
+        folios |= {key: str(first + at[0]) for key, at in laid[-1].places.items()}
+        first += laid[-1].pages
+        footnotes += counted
+    data["piece"] = piece_data(None, 1, False)
+    for entry in data["contents"]:
+        entry["folio"] = folios.get(entry["key"])
+    write_data(folder, "front.json", data)
+    path = os.path.join(folder, "piece-front.pdf")
+    run_typst(main, path, timeout=timeout, overrun_message=overrun, failure=failure)
+    return join(read_laid(path), laid, out, data["contents"], page.bleed_mm)
+
+
+def _read(path: str) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 def _coarse_note(book: Book, source: str, printed_mm: int, ppi: int) -> str:

@@ -27,7 +27,8 @@ COMPILE = (
     "import sys, typst\n"
     "try:\n"
     "    typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], "
-    "font_paths=[sys.argv[4]], ignore_system_fonts=True, pdf_standards=[sys.argv[5]])\n"
+    "font_paths=[sys.argv[4]], ignore_system_fonts=True, pdf_standards=[sys.argv[5]], "
+    "pdf_tags=bool(sys.argv[6]))\n"
     "except typst.TypstError as error:\n"
     "    sys.exit(error.diagnostic or str(error))\n"
 )
@@ -74,23 +75,51 @@ def compile_typst(
     own fonts. Then the declared standard and the printer's boxes (`bleed_mm`). Typst's error
     becomes the build's in the words `failure` makes of it; past `timeout` seconds it is
     `overrun_message`."""
-    with open(os.path.join(folder, data_file), "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
+    main = prepare_typst(template, folder)
+    write_data(folder, data_file, data)
+    run_typst(main, out, timeout=timeout, overrun_message=overrun_message, failure=failure)
+    set_boxes(out, bleed_mm)
+    return out
+
+
+def prepare_typst(template: str, folder: str) -> str:
+    """Copy `template` and the book's fonts into `folder`; returns the template's copy."""
     main = os.path.join(folder, os.path.basename(template))
     shutil.copy(template, main)
     fonts = os.path.join(folder, "fonts")
     os.makedirs(fonts, exist_ok=True)
     for path in font_files():
         shutil.copy(path, fonts)
+    return main
+
+
+def write_data(folder: str, data_file: str, data: dict) -> None:
+    """The template's data, as JSON beside it."""
+    with open(os.path.join(folder, data_file), "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+
+
+def run_typst(
+    main: str,
+    out: str,
+    *,
+    timeout: int,
+    overrun_message,
+    failure: Callable[[subprocess.CompletedProcess], object],
+    tagged: bool = True,
+) -> None:
+    """Typst, in a process of its own, lays out `main` (prepared by `prepare_typst`) into
+    `out`, with the declared standard; `tagged` or not (pieces joined later are not: their
+    structure trees would not join)."""
+    folder = os.path.dirname(main)
     done = run_tool(
-        [sys.executable, "-c", COMPILE, main, out, folder, fonts, PDF_STANDARD],
+        [sys.executable, "-c", COMPILE, main, out, folder, os.path.join(folder, "fonts"),
+         PDF_STANDARD, "tagged" if tagged else ""],
         overrun_message,
         timeout,
-    )
+    )  # fmt: skip
     if done.returncode != 0:
         raise BookBuildError(failure(done))
-    set_boxes(out, bleed_mm)
-    return out
 
 
 def set_boxes(path: str, bleed_mm: float) -> None:

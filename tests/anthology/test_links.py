@@ -9,10 +9,8 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from anthology.render import pandoc
 from anthology.render.book import Book, BookEssay
 from anthology.render.checks import essay_at
-from anthology.render.pandoc import run_pandoc
 from anthology.render.pdf_writer import failing_essay
 from anthology.services import builds
 from contest.platform.db import db, utcnow
@@ -83,21 +81,3 @@ def test_an_epubcheck_problem_names_the_essay_it_is_in(tmp_path):
     assert essay_at(str(path), {"path": "EPUB/text/ch002.xhtml", "line": 6}, essays) == "Bài hai"
     assert essay_at(str(path), {"path": "EPUB/text/ch002.xhtml", "line": 3}, essays) == "Bài đầu"
     assert essay_at(str(path), {"path": "EPUB/text/nowhere.xhtml", "line": 3}, essays) == ""
-
-
-@pytest.mark.parametrize(
-    ("markdown", "jumps"),
-    [
-        ("Xem [phần trên](#muc-1) và [trang tỉnh](https://sonla.gov.vn).", True),
-        ("Xem [phần trên]( #muc-1 ).", True),
-        ('Chỉ có chữ ["#muc-1"] và [trang tỉnh](https://sonla.gov.vn "#tieu-de").', False),
-    ],
-)
-def test_the_jump_check_runs_whenever_a_link_jumps_within_the_book(markdown, jumps, tmp_path):
-    """The walk that drops broken jumps is skipped only when the tree's JSON shows no link
-    target starting with "#" (text in the essay cannot look like one: its quotes are escaped)."""
-    source = tmp_path / "a.md"
-    source.write_text(markdown, encoding="utf-8")
-    run_pandoc(["-f", "markdown", "-t", "json", "-o", "a.json", "a.md"], str(tmp_path))
-    text = (tmp_path / "a.json").read_text(encoding="utf-8")
-    assert bool(pandoc.JUMP_TARGET.search(text)) is jumps
