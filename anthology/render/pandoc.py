@@ -15,6 +15,7 @@ from anthology.errors import BookBuildError
 from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
 from contest.documents import converter, essay_ast
 from contest.documents.converter import MARKDOWN_IN
+from contest.documents.essay_ast import TEXT_LEAVES
 from contest.documents.pictures import MIMETYPES
 
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -72,7 +73,8 @@ def describe_pictures(tree: dict) -> tuple[int, int]:
     def walk(value, caption) -> None:
         if isinstance(value, list):
             for item in value:
-                walk(item, caption)
+                if not (isinstance(item, dict) and item.get("t") in TEXT_LEAVES):
+                    walk(item, caption)
         elif isinstance(value, dict):
             if value.get("t") == "Figure":
                 caption = caption_words(value["c"][1])
@@ -162,7 +164,8 @@ def _identifiers(value, found: set[str]) -> set[str]:
         if is_attr and value[0]:
             found.add(value[0])
         for item in value:
-            _identifiers(item, found)
+            if not (isinstance(item, dict) and item.get("t") in TEXT_LEAVES):
+                _identifiers(item, found)
     return found
 
 
@@ -179,18 +182,22 @@ def drop_broken_jumps(tree: dict, book: Book, known: set[str] | None = None) -> 
     def unlinked(value) -> bool:
         dropped = False
         if isinstance(value, list):
-            rebuilt = []
+            rebuilt, unwrapped = [], False
             for item in value:
+                if isinstance(item, dict) and item.get("t") in TEXT_LEAVES:
+                    rebuilt.append(item)
+                    continue
                 if isinstance(item, dict) and item.get("t") == "Link":
                     target = unquote(item["c"][2][0])
                     if target.startswith("#") and target[1:] not in known:
-                        dropped = True
+                        dropped = unwrapped = True
                         unlinked(item["c"][1])
                         rebuilt.extend(item["c"][1])
                         continue
                 dropped |= unlinked(item)
                 rebuilt.append(item)
-            value[:] = rebuilt
+            if unwrapped:
+                value[:] = rebuilt
         elif isinstance(value, dict):
             for item in value.values():
                 dropped |= unlinked(item)

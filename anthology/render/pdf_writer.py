@@ -1,8 +1,9 @@
 """The print master: pandoc writes the body (parts, essays, profiles, the list of winners) as
-Typst from the cleaned document tree, and Typst lays out the whole book with our template
-(anthology/assets/book.typ): title page, colophon, foreword, contents with page numbers,
-running heads, folios, the author index with pages. Fonts are embedded from fixed files, never
-the machine's own, so every build looks the same."""
+Typst from the cleaned document tree, and Typst lays it out with our template
+(anthology/assets/book.typ) in pieces, each in a process of its own (`pdf_pieces`), then the
+title page, colophon, foreword and contents once every page is known: running heads, folios,
+the author index with pages. Fonts are embedded from fixed files, never the machine's own, so
+every build looks the same."""
 
 from __future__ import annotations
 
