@@ -12,7 +12,15 @@ from urllib.parse import unquote
 from flask_babel import lazy_gettext as _l
 
 from anthology.errors import BookBuildError
-from anthology.render.book import PROFILE_KEY_PREFIX, Book, metadata, render
+from anthology.render.book import (
+    ESSAY_SUBHEADING_LEVEL,
+    PARTS,
+    PROFILE_KEY_PREFIX,
+    Book,
+    category_key,
+    metadata,
+    render,
+)
 from contest.documents import converter, essay_ast
 from contest.documents.converter import MARKDOWN_IN
 from contest.documents.essay_ast import TEXT_LEAVES
@@ -141,6 +149,45 @@ def clean(tree: dict, folder: str, book: Book, *, inline: bool = False) -> None:
         _describe(tree, descriptions)
     keep = _inline if inline else _inside
     essay_ast.clean_tree(tree, lambda target: keep(folder, target))
+    _fit_essays(tree["blocks"], book)
+
+
+def _fit_essays(blocks: list, book: Book) -> None:
+    """An essay never holds one of the book's own labels (a part's, an essay's, a profile's,
+    "chi-muc"…): its author's `{#phan-2}` would take the bookmark, the contents line and the
+    jumps meant for that heading. Nor a part's or an essay's level of heading: one inside a
+    quotation or a list ("> # …", which `book._essay_markdown` does not see) would open a
+    page inside it, and Typst stops. Inside an essay (after its level-2 heading, until the
+    next heading of level 1 or 2) such an identifier is dropped, the words staying, and such
+    a heading becomes a subheading."""
+    essays = {essay.key for essay in book.essays}
+    labels = essays | {key for key, _number, _title in PARTS} | {p.key for p in book.profiles}
+    labels |= {category_key(code) for code, _ in book.profile_groups()}
+    labels |= {"loi-gioi-thieu", "danh-sach", "chi-muc"}
+    inside = False
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if value.get("t") == "Header" and value["c"][0] < ESSAY_SUBHEADING_LEVEL:
+                value["c"][0] = ESSAY_SUBHEADING_LEVEL
+            for item in value.values():
+                if isinstance(item, list | dict):
+                    walk(item)
+        elif isinstance(value, list):
+            if len(value) == 3 and isinstance(value[0], str) and value[0] in labels:
+                if isinstance(value[1], list) and isinstance(value[2], list):
+                    value[0] = ""
+            for item in value:
+                if isinstance(item, list) or (
+                    isinstance(item, dict) and item.get("t") not in TEXT_LEAVES
+                ):
+                    walk(item)
+
+    for block in blocks:
+        if block["t"] == "Header" and block["c"][0] <= 2:
+            inside = block["c"][1][0] in essays
+        elif inside:
+            walk(block)
 
 
 def identifiers(blocks: list) -> set[str]:

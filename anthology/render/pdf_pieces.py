@@ -106,7 +106,9 @@ def _walk(block) -> tuple[int, list[list], set[str]]:
         value = stack.pop()
         if isinstance(value, dict):
             kind, content = value.get("t"), value.get("c")
-            if kind == "Str" or content is None:
+            # A picture's text alternative is never printed: a footnote there is not counted
+            # (one in its figure's caption, which pandoc copies there, is counted once).
+            if kind in ("Str", "Image") or content is None:
                 continue
             if kind == "Note":
                 footnotes += 1

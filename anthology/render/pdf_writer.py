@@ -238,7 +238,8 @@ def write_pdf(
         counted = cross(tree["blocks"], number, homes, len(pieces) - 1)
         write_tree(tree, tree_path)
         del tree
-        run_pandoc(["-f", "json", "-t", "typst", "-o", body, tree_path], folder, timeout)
+        # "@name" in an essay is words, not a citation (Typst stops: no bibliography).
+        run_pandoc(["-f", "json", "-t", "typst-citations", "-o", body, tree_path], folder, timeout)
         data["piece"] = piece_data(piece, first, last, footnotes)
         if last:
             for entry in data["author_index"]:

@@ -20,11 +20,11 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _EMPTY_ATTR: list[Any] = ["", [], []]
 _KEPT_PICTURE_ATTRIBUTES = ("width", "height")
-# Formatting that the plain text (read by the leak scan) writes with markers or in capitals:
-# the judges' copy keeps only the words, so the scan reads exactly what judges see.
 # Nodes that hold only text (or nothing): no link, picture or raw code can be inside them,
 # so a walk over a whole book steps over them (they are most of its nodes).
 TEXT_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
+# Formatting that the plain text (read by the leak scan) writes with markers or in capitals:
+# the judges' copy keeps only the words, so the scan reads exactly what judges see.
 _FLATTENED_FOR_JUDGES = ("Subscript", "Superscript", "Strikeout", "SmallCaps")
 # Where each node kind keeps its attributes (id, classes, key=value pairs): text the scan never
 # reads but the judges' HTML source would carry (`<span title="…">`), so judges get none.
