@@ -64,16 +64,22 @@ def test_the_provinces_level_is_not_decided_here(client, world, district):
     assert got.status_code == 404
 
 
-def test_the_provinces_results_page_keeps_its_tie_form(client, world, panel):
-    """The tie card is shared with the unit's page; the province's still posts to its own."""
+def _province_tied_at_the_second_prize(client, world, panel):
+    """The province's stage scored with two entries tied at "Giải Nhì"'s one seat, its
+    organiser logged in; returns that level."""
     open_for_judging(panel)
     _score_everything(panel, [0.9, 0.75, 0.75, 0.6, 0.55, 0.4])
     stages.set_prize_ladder(
         db.session, panel["contest"], [("Giải Nhất", 2, 80), ("Giải Nhì", 1, 70)]
     )
     db.session.commit()
-    nhi = stages.prize_levels(db.session, panel["contest"])[1]
     login(client, world["users"]["province"])
+    return stages.prize_levels(db.session, panel["contest"])[1]
+
+
+def test_the_provinces_results_page_keeps_its_tie_form(client, world, panel):
+    """The tie card is shared with the unit's page; the province's still posts to its own."""
+    nhi = _province_tied_at_the_second_prize(client, world, panel)
     page = client.get("/judging/son-la-2019/results").get_data(as_text=True)
     assert f'action="/judging/son-la-2019/ties/{nhi.id}"' in page
     assert f'value="{panel["entries"][1].id}"' in page
@@ -93,14 +99,7 @@ def test_the_provinces_results_page_does_not_decide_a_units_level(client, world,
 
 def test_the_results_page_says_how_each_tie_was_decided(client, world, panel):
     """A decision recorded at a boundary is read back in words: share or choose, and why."""
-    open_for_judging(panel)
-    _score_everything(panel, [0.9, 0.75, 0.75, 0.6, 0.55, 0.4])
-    stages.set_prize_ladder(
-        db.session, panel["contest"], [("Giải Nhất", 2, 80), ("Giải Nhì", 1, 70)]
-    )
-    db.session.commit()
-    nhi = stages.prize_levels(db.session, panel["contest"])[1]
-    login(client, world["users"]["province"])
+    nhi = _province_tied_at_the_second_prize(client, world, panel)
     results = "/judging/son-la-2019/results"
     token = csrf_token(client.get(results).get_data(as_text=True))
     client.post(
