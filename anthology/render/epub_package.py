@@ -57,7 +57,8 @@ preserveAspectRatio="xMidYMid" role="img" aria-label="{label}">
 
 
 # Text the package gains after pandoc, or that pandoc writes itself (a footnote's way back).
-ADDED_TEXT = "".join(LANDMARK_LABELS.values()) + "Trang tên sách Bìa sách: ↩\ufe0e\n\t\r"
+TITLE_PAGE_TITLE, COVER_LABEL = "Trang tên sách", "Bìa sách"
+ADDED_TEXT = "".join(LANDMARK_LABELS.values()) + TITLE_PAGE_TITLE + COVER_LABEL + ": ↩\ufe0e\n\t\r"
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _mark_chapters(members: dict[str, bytes]) -> None:
         heading = next(page.iter(*(f"{{{XHTML}}}h{level}" for level in range(1, 7))), None)
         title = page.find(f"{{{XHTML}}}head/{{{XHTML}}}title")
         words = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
-        title.text = words or "Trang tên sách"
+        title.text = words or TITLE_PAGE_TITLE
         members[name] = etree.tostring(page, xml_declaration=True, encoding="UTF-8")
 
 
@@ -212,7 +213,7 @@ def _add_cover(members: dict[str, bytes], cover: str, title: str) -> None:
         members[COVER_IMAGE] = fh.read()
     with Image.open(cover) as picture:
         width, height = picture.size
-    label = escape(f"Bìa sách: {title}" if title else "Bìa sách", quote=True)
+    label = escape(f"{COVER_LABEL}: {title}" if title else COVER_LABEL, quote=True)
     members[COVER_PAGE] = _COVER_XHTML.format(width=width, height=height, label=label).encode()
     package = etree.fromstring(members[OPF])
     manifest = package.find("opf:manifest", _NS)
