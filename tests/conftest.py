@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -11,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 
 from contest.categories import default_categories
@@ -18,6 +20,7 @@ from contest.documents.intake import extract_typed
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, Unit, User
 from contest.platform.db import db, utcnow
+from contest.platform.throttle import limiter
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from tests import postgres
@@ -37,8 +40,10 @@ def vietnamese_essay(words: int, seed: str = "Người tốt việc tốt") -> s
     return " ".join(out)
 
 
+pytest_plugins = ["tests.plugins.queries", "tests.plugins.snapshots"]
 ON_POSTGRESQL = postgres.wanted()
 _server: postgres.Server | None = None
+_apps_made = 0
 
 
 def pytest_configure(config):
@@ -96,6 +101,10 @@ def copy_schema(schema, folder) -> None:
 
 
 def make_app(folder, **extra):
+    """An app on the database and storage of `folder`. Every app made re-initialises the
+    module-level extensions (the throttle's limiter), so the shared app is made again after."""
+    global _apps_made
+    _apps_made += 1
     return create_app(
         {
             "TESTING": True,
@@ -125,16 +134,107 @@ def migrated_database(tmp_path_factory):
     return folder / "test.sqlite"
 
 
+class SharedApp:
+    """One app per pytest process, given back to each test as if new: a fresh copy of the
+    migrated schema at the same address, an empty file store, no throttle counts, and its
+    configuration and extensions as made. Building an app costs a tenth of a second (the URL
+    rules) and its first pages compile their templates; a thousand tests paid that each.
+    It is made again when another app was made since (module-level extensions follow the
+    newest app) or when a job-runner thread was started on it (the thread would outlive the
+    test)."""
+
+    def __init__(self, folder: Path, schema) -> None:
+        self.folder, self.schema = folder, schema
+        self.app = make_app(folder)
+        self.made_as = _apps_made
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = dict(self.app.extensions)
+
+    def stale(self) -> bool:
+        runner = self.app.extensions.get("jobs")
+        return self.made_as != _apps_made or getattr(runner, "thread", None) is not None
+
+    def reset(self) -> Flask:
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.extensions.clear()
+        self.app.extensions.update(self.extensions)
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+            limiter.reset()
+        if ON_POSTGRESQL:
+            _server.drop(postgres.database_name(self.folder))
+        self._leftovers()
+        copy_schema(self.schema, self.folder)
+        for stored in self.storage.iterdir():  # the folder itself as made
+            if stored.is_dir() and not stored.is_symlink():
+                shutil.rmtree(stored)
+            else:
+                stored.unlink()
+        return self.app
+
+    @property
+    def storage(self) -> Path:
+        return self.folder / "storage"
+
+    def _leftovers(self) -> None:
+        for leftover in ("test.sqlite-wal", "test.sqlite-shm"):
+            (self.folder / leftover).unlink(missing_ok=True)
+
+    def save_database(self, folder: Path) -> None:
+        """A copy of the database as it is (every connection closed) for `restore_database`."""
+        if ON_POSTGRESQL:
+            name = postgres.database_name(folder)
+            _server.drop(name)
+            _server.create(name, template=postgres.database_name(self.folder))
+        else:
+            shutil.copy(self.folder / "test.sqlite", folder / "test.sqlite")
+
+    def restore_database(self, folder: Path) -> None:
+        if ON_POSTGRESQL:
+            _server.drop(postgres.database_name(self.folder))
+            _server.create(postgres.database_name(self.folder), postgres.database_name(folder))
+        else:
+            self._leftovers()
+            shutil.copy(folder / "test.sqlite", self.folder / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory, migrated_database):
+    folder = tmp_path_factory.mktemp("app")
+    copy_schema(migrated_database, folder)
+    return [SharedApp(folder, migrated_database)]
+
+
 @pytest.fixture
-def app(tmp_path, migrated_database):
-    copy_schema(migrated_database, tmp_path)
-    app = make_app(tmp_path)
+def awarded_demo(runner, reuse) -> None:
+    """The demo judged and awarded, as `flask demo --entries 30 --seed 11 --through awarded`
+    leaves it (loaded once per process)."""
+    reuse("awarded demo", lambda: _load_demo(runner))
+
+
+def _load_demo(runner) -> None:
+    result = runner.invoke(args=["demo", "--entries", "30", "--seed", "11", "--through", "awarded"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def app_folder(app) -> Path:
+    """The folder of the test's app: its database (SQLite) and its file store. An app made
+    with `make_app(app_folder)` is a restart of the test's."""
+    return Path(app.config["STORAGE_DIR"]).parent
+
+
+@pytest.fixture
+def app(shared_app, tmp_path_factory, migrated_database):
+    if shared_app[0].stale():
+        shared_app[0] = SharedApp(tmp_path_factory.mktemp("app"), migrated_database)
+    app = shared_app[0].reset()
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
-    if ON_POSTGRESQL:
-        _server.drop(postgres.database_name(tmp_path))
 
 
 @pytest.fixture

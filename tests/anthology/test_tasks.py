@@ -119,7 +119,7 @@ def test_the_inline_build_from_the_page(app, client, finalised, world):
     settings.settings_for(db.session, finalised["contest"])  # the session is still usable
 
 
-def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, world, tmp_path):
+def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, world, app_folder):
     """SIGKILL mid-build: the next process marks the build failed, removes its folder and
     lets the next build start, instead of refusing every build for ever."""
     import socket
@@ -136,7 +136,7 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
     db.session.commit()
     folder = os.path.join(app.config["STORAGE_DIR"], build.folder)
     os.makedirs(folder)
-    make_app(tmp_path)  # the restart
+    make_app(app_folder)  # the restart
     db.session.rollback()  # a new snapshot: the restart committed in its own
     assert job.state == JobState.FAILED
     assert build.state == BuildState.FAILED and "khởi động lại" in build.error

@@ -45,9 +45,7 @@ ADDRESS = re.compile(
 
 
 @pytest.fixture
-def demo(runner):
-    result = runner.invoke(args=["demo", "--entries", "30", "--seed", "11", "--through", "awarded"])
-    assert result.exit_code == 0, result.output
+def demo(awarded_demo):
     contest = db.session.scalar(select(Contest))
     profiles = db.session.scalars(select(ExemplarProfile)).all()
     entries = db.session.scalars(select(Entry)).all()

@@ -3,10 +3,6 @@ in the viewer's language, and listings that load their rows together."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from contest.audit import ContestAction
 from contest.models import Round, Unit
 from contest.platform.audit import sentence
@@ -101,21 +97,6 @@ def test_domain_errors_follow_the_interface_language(client, world):
     assert "Bài viết có 450 chữ" not in text
 
 
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _add_communes(world, how_many: int) -> None:
     district = world["units"]["MCH"]
     for n in range(how_many):
@@ -127,7 +108,7 @@ def _add_communes(world, how_many: int) -> None:
     db.session.commit()
 
 
-def test_round_and_settings_pages_do_not_load_row_by_row(client, world):
+def test_round_and_settings_pages_do_not_load_row_by_row(client, world, count_queries):
     login(client, "btc@sonla.gov.vn")
     pages = ("/c/son-la-2019/settings", f"/rounds/{world['rounds']['MCH'].id}", "/accounts")
 
@@ -135,7 +116,7 @@ def test_round_and_settings_pages_do_not_load_row_by_row(client, world):
         counts = []
         for url in pages:
             db.session.expire_all()
-            with counted_queries() as statements:
+            with count_queries(db.engine) as statements:
                 assert client.get(url).status_code == 200
             counts.append(len(statements))
         return counts

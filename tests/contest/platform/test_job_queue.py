@@ -172,25 +172,25 @@ def _stop(worker: subprocess.Popen) -> str:
     return errors.decode(errors="replace")
 
 
-def _worker_environment(tmp_path, redis_url: str, **extra: str) -> dict[str, str]:
+def _worker_environment(app_folder, redis_url: str, **extra: str) -> dict[str, str]:
     """A worker process on the test's database, storage and Redis."""
     return {
         **os.environ,
-        "DATABASE_URL": database_url(tmp_path),
+        "DATABASE_URL": database_url(app_folder),
         "REDIS_URL": redis_url,
         "GUONGSANG_SECRET_KEY": "test",
-        "GUONGSANG_STORAGE_DIR": str(tmp_path / "storage"),
+        "GUONGSANG_STORAGE_DIR": str(app_folder / "storage"),
         **extra,
     }
 
 
 def test_flask_worker_runs_the_jobs_in_a_process_of_its_own(
-    app, tmp_path, world, make_entry, mail_on, redis_url
+    app, app_folder, world, make_entry, mail_on, redis_url
 ):
     _on_redis(app, redis_url)
     make_entry(world["users"]["entrant_a"])
     env = _worker_environment(
-        tmp_path,
+        app_folder,
         redis_url,
         GUONGSANG_MAIL_SERVER="127.0.0.1",
         GUONGSANG_MAIL_PORT=str(mail_on.port),
@@ -216,13 +216,13 @@ def test_flask_worker_without_redis_says_why(runner):
 
 @pytest.mark.parametrize("options", [[], ["--conversions-only"]])
 def test_an_old_word_upload_is_converted_by_a_worker(
-    app, tmp_path, redis_url, office_samples, options
+    app, app_folder, redis_url, office_samples, options
 ):
     runner = _on_redis(app, redis_url)
     runner.wake()  # a call for the jobs waits too
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", *options],
-        env=_worker_environment(tmp_path, redis_url),
+        env=_worker_environment(app_folder, redis_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -295,12 +295,12 @@ def test_a_worker_keeps_one_sweep_booked_so_a_lost_call_loses_no_job(
     assert _reread(job_id).state == JobState.DONE
 
 
-def test_redis_away_logins_still_answer(app, tmp_path):
+def test_redis_away_logins_still_answer(app, app_folder):
     """The throttle's counters live in the same Redis; with it away they are kept in memory
     and the login page answers instead of failing."""
     from tests.conftest import csrf_token
 
-    down = make_app(tmp_path, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+    down = make_app(app_folder, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
     client = down.test_client()
     with down.app_context():
         page = client.get("/login").get_data(as_text=True)

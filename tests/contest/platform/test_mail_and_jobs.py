@@ -113,7 +113,7 @@ def _running_job(owner: str) -> Job:
     return job
 
 
-def test_start_up_takes_back_the_jobs_of_a_dead_process_only(app, tmp_path, world):
+def test_start_up_takes_back_the_jobs_of_a_dead_process_only(app, app_folder, world):
     host = socket.gethostname()
     dead = _running_job(f"{host}:{_dead_pid()}")  # a mail with attempts left: queued again
     spent = _running_job(f"{host}:{_dead_pid()}")
@@ -121,7 +121,7 @@ def test_start_up_takes_back_the_jobs_of_a_dead_process_only(app, tmp_path, worl
     db.session.commit()
     alive = _running_job(f"{host}:{os.getppid()}")
     elsewhere = _running_job(f"another-machine:{_dead_pid()}")
-    make_app(tmp_path)  # a restart: the next process starts on the same database
+    make_app(app_folder)  # a restart: the next process starts on the same database
     db.session.rollback()  # a new snapshot: the restart committed in its own
     assert dead.state == JobState.QUEUED and "khởi động lại" in dead.last_error
     assert spent.state == JobState.FAILED and spent.finished_at is not None

@@ -1,0 +1,65 @@
+"""The test set-up itself: one app per process given back as new to each test, and set-ups
+built once and restored (tests/plugins/snapshots.py) with their rows and files."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import func, select
+
+from contest.models import Unit
+from contest.platform import storage
+from contest.platform.db import db
+
+
+def _commune(builds: list[str]) -> dict:
+    builds.append("built")
+    unit = Unit(code="PROBE", name="Xã Thử", kind="commune")
+    db.session.add(unit)
+    storage.write_file(db.session, "probe/note.txt", "Bản Mòng".encode())
+    db.session.commit()
+    return {"unit": unit, "label": "thử"}
+
+
+def _next_test(shared_app) -> None:
+    """What the next test starts from: the session ended, an empty database and store."""
+    db.session.remove()
+    shared_app[0].reset()
+
+
+def test_a_set_up_is_built_once_then_restored_with_its_rows_and_files(app, reuse, shared_app):
+    builds: list[str] = []
+    first = reuse("probe", lambda: _commune(builds))
+    unit_id = first["unit"].id
+    _next_test(shared_app)
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+    assert not os.path.exists(os.path.join(storage.root(), "probe"))
+    again = reuse("probe", lambda: _commune(builds))
+    assert builds == ["built"]
+    assert (again["unit"].id, again["unit"].name, again["label"]) == (unit_id, "Xã Thử", "thử")
+    assert db.session.scalar(select(Unit.code).where(Unit.id == unit_id)) == "PROBE"
+    with open(os.path.join(storage.root(), "probe", "note.txt"), encoding="utf-8") as fh:
+        assert fh.read() == "Bản Mòng"
+
+
+def test_a_set_up_with_mail_is_built_each_time(app, reuse, shared_app, mail_on):
+    builds: list[str] = []
+    reuse("probe with mail", lambda: _commune(builds))
+    _next_test(shared_app)
+    reuse("probe with mail", lambda: _commune(builds))
+    assert builds == ["built", "built"]
+
+
+def test_each_test_starts_from_the_app_as_made(app):
+    assert app.config["JOBS_RUNNER"] == "manual" and "PROBE_SETTING" not in app.config
+    app.config["PROBE_SETTING"] = "thử"
+    storage.write_file(db.session, "left/behind.txt", b"x")
+    db.session.add(Unit(code="LEFT", name="Xã Còn", kind="commune"))
+    db.session.commit()
+
+
+def test_nothing_of_the_test_before_is_left(app):
+    """Runs after the one above (file order): its setting, file and row are gone."""
+    assert "PROBE_SETTING" not in app.config
+    assert not os.path.exists(os.path.join(storage.root(), "left"))
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
