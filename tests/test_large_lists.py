@@ -142,8 +142,8 @@ def test_a_round_page_shows_one_page_of_its_entries(measured):
 
 
 @pytest.mark.render_once
-def test_every_list_page_stays_small_with_600_entries(tmp_path, migrated_database):
-    pages = _measure(_demo_app(tmp_path, migrated_database, 600))
+def test_every_list_page_stays_small_with_600_entries(tmp_path, migrated_database, count_queries):
+    pages = _measure(_demo_app(tmp_path, migrated_database, 600), count_queries)
     too_big = {url: size for url, (status, size, _n, _html) in pages.items() if size > MAX_BYTES}
     assert all(status == 200 for status, _size, _n, _html in pages.values()), pages
     assert too_big == {}
