@@ -139,26 +139,31 @@ class SharedApp:
     migrated schema at the same address, an empty file store, no throttle counts, and its
     configuration and extensions as made. Building an app costs a tenth of a second (the URL
     rules) and its first pages compile their templates; a thousand tests paid that each.
-    It is made again when another app was made since (module-level extensions follow the
-    newest app) or when a job-runner thread was started on it (the thread would outlive the
-    test)."""
+    It is made again when another app was made since (module-level extensions such as the
+    throttle's limiter follow the newest app, even one made by `create_app` directly) or when
+    a job-runner thread was started on it (the thread would outlive the test)."""
 
     def __init__(self, folder: Path, schema) -> None:
         self.folder, self.schema = folder, schema
         self.app = make_app(folder)
-        self.made_as = _apps_made
+        self.made_as, self.throttle = _apps_made, limiter.storage
         self.config = copy.deepcopy(dict(self.app.config))
         self.extensions = dict(self.app.extensions)
 
     def stale(self) -> bool:
-        runner = self.app.extensions.get("jobs")
-        return self.made_as != _apps_made or getattr(runner, "thread", None) is not None
+        return (
+            self.made_as != _apps_made
+            or limiter.storage is not self.throttle
+            or self.extensions["jobs"].thread is not None
+        )
 
     def reset(self) -> Flask:
         self.app.config.clear()
         self.app.config.update(copy.deepcopy(self.config))
-        self.app.extensions.clear()
-        self.app.extensions.update(self.extensions)
+        self.app.extensions.clear()  # registries (the job kinds) as made, not as a test left them
+        self.app.extensions.update(
+            {k: dict(v) if isinstance(v, dict) else v for k, v in self.extensions.items()}
+        )
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -596,4 +601,6 @@ def run_together(workers) -> list[str]:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
+    # A worker still running would write into the next test's database.
+    problems.extend(f"{t.name} still runs after 300 s" for t in threads if t.is_alive())
     return problems

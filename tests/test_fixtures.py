@@ -50,16 +50,31 @@ def test_a_set_up_with_mail_is_built_each_time(app, reuse, shared_app, mail_on):
     assert builds == ["built", "built"]
 
 
-def test_each_test_starts_from_the_app_as_made(app):
+def test_the_next_test_starts_from_the_app_as_made(app, shared_app):
     assert app.config["JOBS_RUNNER"] == "manual" and "PROBE_SETTING" not in app.config
     app.config["PROBE_SETTING"] = "thử"
+    app.extensions["job_kinds"]["probe"] = object()
     storage.write_file(db.session, "left/behind.txt", b"x")
     db.session.add(Unit(code="LEFT", name="Xã Còn", kind="commune"))
     db.session.commit()
-
-
-def test_nothing_of_the_test_before_is_left(app):
-    """Runs after the one above (file order): its setting, file and row are gone."""
-    assert "PROBE_SETTING" not in app.config
+    _next_test(shared_app)
+    assert "PROBE_SETTING" not in app.config and "probe" not in app.extensions["job_kinds"]
     assert not os.path.exists(os.path.join(storage.root(), "left"))
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_an_app_made_elsewhere_makes_the_shared_one_again(app, shared_app, tmp_path):
+    """Another app re-points the module-level limiter: the shared app is made anew."""
+    from wsgi import create_app
+
+    assert not shared_app[0].stale()
+    create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+            "STORAGE_DIR": str(tmp_path / "storage"),
+            "RATELIMIT_STORAGE_URI": f"sqlite-file://{tmp_path / 'throttle.sqlite'}",
+        }
+    )
+    assert shared_app[0].stale()

@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, inspect, select
 
 from contest.platform.db import db
 
 # Fixtures whose effects a restored copy would not repeat (mail sent to an inbox, a queue).
 SIDE_EFFECTS = {"mail_on", "smtp_server", "redis_url"}
+# Settings a set-up may run under differently: part of what it is built for.
+CONDITIONS = ("JOBS_RUNNER", "MAIL_SERVER", "REDIS_URL")
 
 
 class Row:
@@ -74,7 +77,8 @@ class Snapshots:
     def reused(self, name: str, request: Any, app: Any, build: Callable[[], Any]) -> Any:
         if SIDE_EFFECTS & set(request.fixturenames):
             return build()
-        key = hashlib.sha1(repr((name, _rows_per_table())).encode()).hexdigest()[:16]
+        conditions = [current_app.config.get(name) for name in CONDITIONS]
+        key = hashlib.sha1(repr((name, conditions, _rows_per_table())).encode()).hexdigest()[:16]
         db.session.commit()
         db.engine.dispose()  # every connection closed: the database may be copied
         if key in self.kept:
@@ -85,7 +89,7 @@ class Snapshots:
         value = build()
         db.session.commit()
         db.engine.dispose()
-        (self.folder / key).mkdir()
+        (self.folder / key).mkdir(exist_ok=True)  # a save that failed may have left it
         app.save_database(self.folder / key)
         self._storage(app.storage, self.folder / key / "storage")
         self.kept[key] = _kept(value)

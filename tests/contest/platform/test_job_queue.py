@@ -300,7 +300,9 @@ def test_redis_away_logins_still_answer(app, app_folder):
     and the login page answers instead of failing."""
     from tests.conftest import csrf_token
 
-    down = make_app(app_folder, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+    down = make_app(
+        app_folder, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0", RATELIMIT_STORAGE_URI=""
+    )
     client = down.test_client()
     with down.app_context():
         page = client.get("/login").get_data(as_text=True)
