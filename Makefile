@@ -76,16 +76,17 @@ lint: install
 	$(VENV)/bin/ruff format --check contest judging anthology tests bench wsgi.py
 
 # Before each commit: lint, then every test that needs neither a browser nor a server of its
-# own (Redis, PostgreSQL), on SQLite, two at a time.
+# own (Redis, PostgreSQL), on SQLite, two at a time (worksteal: a process that runs out of
+# tests takes some of the other's, so the slow book tests do not finish on one alone).
 check: lint system-deps
-	$(VENV)/bin/pytest -n 2 -m "not browser and not redis"
+	$(VENV)/bin/pytest -n 2 --dist worksteal -m "not browser and not redis"
 
 # Everything: on SQLite, then on PostgreSQL (each pytest process with its own server); tests
 # about the SQLite file itself, and checks of the rendered book that no database changes, run
 # in the first pass only.
 test: lint system-deps chromium test-deps
-	$(VENV)/bin/pytest -n 2
-	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 -m "not sqlite_only and not render_once"
+	$(VENV)/bin/pytest -n 2 --dist worksteal
+	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 --dist worksteal -m "not sqlite_only and not render_once"
 
 bench: install system-deps
 	$(PY) -m bench.bench_judging
