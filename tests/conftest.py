@@ -43,7 +43,6 @@ def vietnamese_essay(words: int, seed: str = "Người tốt việc tốt") -> s
 pytest_plugins = ["tests.plugins.queries", "tests.plugins.snapshots"]
 ON_POSTGRESQL = postgres.wanted()
 _server: postgres.Server | None = None
-_apps_made = 0
 
 
 def pytest_configure(config):
@@ -101,10 +100,6 @@ def copy_schema(schema, folder) -> None:
 
 
 def make_app(folder, **extra):
-    """An app on the database and storage of `folder`. Every app made re-initialises the
-    module-level extensions (the throttle's limiter), so the shared app is made again after."""
-    global _apps_made
-    _apps_made += 1
     return create_app(
         {
             "TESTING": True,
@@ -139,23 +134,19 @@ class SharedApp:
     migrated schema at the same address, an empty file store, no throttle counts, and its
     configuration and extensions as made. Building an app costs a tenth of a second (the URL
     rules) and its first pages compile their templates; a thousand tests paid that each.
-    It is made again when another app was made since (module-level extensions such as the
-    throttle's limiter follow the newest app, even one made by `create_app` directly) or when
-    a job-runner thread was started on it (the thread would outlive the test)."""
+    It is made again when another app was made since (the module-level limiter follows the
+    newest app, whether made by `make_app` or `create_app`) or when a job-runner thread was
+    started on it (the thread would outlive the test)."""
 
     def __init__(self, folder: Path, schema) -> None:
         self.folder, self.schema = folder, schema
         self.app = make_app(folder)
-        self.made_as, self.throttle = _apps_made, limiter.storage
+        self.throttle = limiter.storage
         self.config = copy.deepcopy(dict(self.app.config))
         self.extensions = dict(self.app.extensions)
 
     def stale(self) -> bool:
-        return (
-            self.made_as != _apps_made
-            or limiter.storage is not self.throttle
-            or self.extensions["jobs"].thread is not None
-        )
+        return limiter.storage is not self.throttle or self.extensions["jobs"].thread is not None
 
     def reset(self) -> Flask:
         self.app.config.clear()

@@ -77,7 +77,7 @@ class Snapshots:
     def reused(self, name: str, request: Any, app: Any, build: Callable[[], Any]) -> Any:
         if SIDE_EFFECTS & set(request.fixturenames):
             return build()
-        conditions = [current_app.config.get(name) for name in CONDITIONS]
+        conditions = [current_app.config.get(setting) for setting in CONDITIONS]
         key = hashlib.sha1(repr((name, conditions, _rows_per_table())).encode()).hexdigest()[:16]
         db.session.commit()
         db.engine.dispose()  # every connection closed: the database may be copied
