@@ -30,6 +30,7 @@ from contest.models import ExemplarProfile
 from contest.platform import storage
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
+from contest.platform.storage import file_store
 from judging.cli import results_cli, unit_option  # `flask results …`: judging's group
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ def build_command(
                     notes,
                     trim_size,
                     bleed_mm,
+                    files=file_store(),
                     now=utcnow(),
                 )
             except BookBuildError as error:  # which format stopped, and why (`write_book`)
@@ -156,7 +158,13 @@ def cover_command(slug: str, out: str, paper_um: int, bleed_mm: float) -> None:
     try:
         with command_unit_of_work() as uow:
             cover = covers.write_book_cover(
-                uow.session, get_contest(slug), out, paper_um, bleed_mm, lay_out_at=utcnow()
+                uow.session,
+                file_store(),
+                get_contest(slug),
+                out,
+                paper_um,
+                bleed_mm,
+                lay_out_at=utcnow(),
             )
     except (DomainError, BookBuildError) as error:
         raise click.ClickException(str(error)) from error
@@ -249,7 +257,7 @@ def certificates_command(
         with command_unit_of_work() as uow:
             contest = get_contest(slug)
             if unit_code is None:
-                data = certificates.certificates_docx(uow.session, contest)
+                data = certificates.certificates_docx(uow.session, file_store(), contest)
             else:
                 round_ = get_unit_round(contest, unit_code)
                 issuance = _unit_issuance(round_, day, issuer)

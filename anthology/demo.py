@@ -13,6 +13,7 @@ from anthology.services import settings as book_settings
 from contest import demo as contest_demo
 from contest.models import Contest
 from contest.platform.db import db
+from contest.platform.storage import FileStore
 
 PUBLISHER = "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La"
 PLACE = "Sơn La"
@@ -72,17 +73,17 @@ def book_settings_values(contest_year: int) -> dict:
     }
 
 
-def fill_book(session: Session, contest: Contest) -> None:
+def fill_book(session: Session, files: FileStore, contest: Contest) -> None:
     """Give the demo contest its book settings and the plain certificate template as if the
     organiser had uploaded it."""
     book_settings.save_settings(
         session, contest, None, **book_settings_values(contest_demo.contest_year(contest))
     )
     book_settings.save_certificate_template(
-        session, contest, None, certificate_render.default_template()
+        session, files, contest, None, certificate_render.default_template()
     )
 
 
-def demo_stage(contest: Contest, seed: int) -> None:
+def demo_stage(contest: Contest, seed: int, files: FileStore) -> None:
     """The demo loader's hook (`flask demo`), run before its first stage commits."""
-    fill_book(db.session, contest)
+    fill_book(db.session, files, contest)

@@ -8,7 +8,6 @@ start-up, never one "running" for ever that refuses every later build."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 
 from flask import Flask
@@ -20,10 +19,11 @@ from anthology.errors import BookBuildError
 from anthology.models import UNFINISHED_BUILD_STATES, AnthologyBuild, BuildState, BuildStep
 from anthology.services import builds
 from contest.models import Contest
-from contest.platform import jobs, storage
+from contest.platform import jobs
 from contest.platform.db import utcnow
 from contest.platform.errors import DomainError
 from contest.platform.states import advance
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -56,13 +56,15 @@ def run_build(build_id: int, bleed_mm: float = 0) -> None:
         advance(build, BuildState.RUNNING)
         build.step, build.percent = BuildStep.ASSEMBLE, STEP_PERCENT[BuildStep.ASSEMBLE]
         contest_id, formats = build.contest_id, build.format_list
-        folder = os.path.join(storage.root(), build.folder)
+        folder = file_store().path(build.folder)
     try:
+        if folder is None:  # a row naming a place outside the store: nothing written there
+            raise BookBuildError(_l("Thư mục của bản dựng nằm ngoài kho tệp."))
         with render.work_folder(folder) as work:
             with unit_of_work() as uow:  # reads only: the book leaves it as plain data
                 contest = uow.session.get(Contest, contest_id)
                 book, page = builds.assemble_book(
-                    uow.session, contest, work, bleed_mm=bleed_mm, now=utcnow()
+                    uow.session, contest, work, bleed_mm=bleed_mm, now=utcnow(), files=file_store()
                 )
             render.write_book(
                 book,
@@ -78,7 +80,8 @@ def run_build(build_id: int, bleed_mm: float = 0) -> None:
     except Exception as error:  # every failure ends the build, never leaves it "running"
         if not isinstance(error, DomainError):
             log.exception("anthology build %s failed", build_id)
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         _finish(build_id, BuildState.FAILED, str(error) or type(error).__name__)
 
 
@@ -98,7 +101,9 @@ def _abandoned(session: Session, payload: dict) -> None:
         advance(build, BuildState.FAILED)
         build.error = str(_l("Máy chủ dừng hoặc khởi động lại trong khi dựng sách."))
         build.finished_at = utcnow()
-        shutil.rmtree(os.path.join(storage.root(), build.folder), ignore_errors=True)
+        folder = file_store().path(build.folder)
+        if folder is not None:  # never a place outside the store a row may name
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def init_app(app: Flask) -> None:

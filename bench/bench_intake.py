@@ -23,7 +23,7 @@ from PIL import Image
 
 from contest.demo import text as demo_text
 from contest.documents.intake import extract_upload
-from tests.conftest import libreoffice_convert
+from tests.plugins.documents import libreoffice_convert
 
 TARGET_BYTES = 1024 * 1024
 

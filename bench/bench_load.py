@@ -32,6 +32,7 @@ from contest.demo import DEMO_PASSWORD
 from contest.documents.intake import extract_typed
 from contest.models import Contest, Entry, Role, Unit, User
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from judging.models import Assignment, BlindCopy
@@ -233,6 +234,7 @@ def drafts_scenario(folder: str, duration: float, writers: int = 50) -> None:
             )
             entry = create_entry(
                 db.session,
+                files=file_store(),
                 contest=contest,
                 author=author,
                 author_unit=unit,

@@ -33,6 +33,7 @@ from contest.documents.intake import extract_typed
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, Role, Round, Unit, User
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
@@ -69,7 +70,7 @@ def prepare(env: dict, judges: int, entrants: int, plan_path: str) -> None:
                 )
                 panel.add_judge(uow.session, stage, judge, min_load=0, max_load=40)
         with unit_of_work() as uow:
-            judging_demo.open_judging(contest, 2019)
+            judging_demo.open_judging(contest, 2019, file_store())
         drafts = _drafts_contest(entrants) if entrants else []
         stage = stages.current_stage(db.session, contest)
         codes: dict[str, list[str]] = {}
@@ -126,6 +127,7 @@ def _drafts_contest(entrants: int) -> list[tuple[str, int]]:
             )
             entry = create_entry(
                 session,
+                files=file_store(),
                 contest=contest,
                 author=author,
                 author_unit=unit,

@@ -59,5 +59,5 @@ def create_core_app(
     tasks.init_app(app)
     # What a worker killed mid-request left behind: conversion folders, half-written files.
     intake.sweep_work_folders()
-    storage.sweep_staging(app.config["STORAGE_DIR"])
+    storage.init_app(app)
     return app

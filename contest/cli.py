@@ -33,6 +33,7 @@ from contest.platform.config import setting
 from contest.platform.db import db, migrate, utcnow
 from contest.platform.errors import BackupError, DomainError, IntakeError, InvalidInput
 from contest.platform.jobs import app_runner
+from contest.platform.storage import FileStore, file_store
 from contest.platform.uow import UnitOfWork, unit_of_work
 from contest.services.accounts import find_or_create_author
 from contest.services.entries import Subject, create_entry
@@ -85,7 +86,7 @@ def get_unit_round(contest: Contest, code: str) -> Round:
     return round_
 
 
-def run_package_stages(contest: Contest, seed: int, through: str) -> None:
+def run_package_stages(contest: Contest, seed: int, through: str, files: FileStore) -> None:
     """What judging and the anthology add to each demo stage up to `through` (connected to
     `signals.demo_stages`), each step in a unit of work of its own."""
     packages = signals.demo_stage_handlers()
@@ -93,7 +94,7 @@ def run_package_stages(contest: Contest, seed: int, through: str) -> None:
         for handlers in packages:
             if stage in handlers:
                 with command_unit_of_work():
-                    handlers[stage](contest, seed)
+                    handlers[stage](contest, seed, files)
 
 
 @click.command("demo")
@@ -122,10 +123,9 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
         _print_accounts()
         return
     with command_unit_of_work() as uow:
-        contest, _accounts = demo_data.load_demo(
-            uow.session, seed=seed, entries=entries, now=utcnow(), through=through
-        )
-    run_package_stages(contest, seed, through)
+        drawn = {"seed": seed, "entries": entries, "now": utcnow(), "through": through}
+        contest, _accounts = demo_data.load_demo(uow.session, file_store(), **drawn)
+    run_package_stages(contest, seed, through, file_store())
     click.echo(
         _(
             "Đã nạp dữ liệu mẫu «%(slug)s» tới giai đoạn «%(stage)s».",
@@ -235,6 +235,7 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
     )
     return create_entry(
         session,
+        files=file_store(),
         contest=contest,
         author=author,
         author_unit=unit,
@@ -250,7 +251,6 @@ def _import_row(session: Session, contest: Contest, round_: Round, base: str, ro
         declarations_accepted=True,
         now=utcnow(),
         submit=True,
-        entered_by=None,
         paper=True,
     )
 

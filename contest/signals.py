@@ -55,7 +55,7 @@ reminders = _signals.signal(
 )
 demo_stages = _signals.signal(
     "demo-stages",
-    doc="Each receiver returns {demo stage: handler(contest, seed)}, run after the core's "
+    doc="Each receiver returns {demo stage: handler(contest, seed, files)}, run after the core's "
     "part of that stage, in the order the packages connected.",
 )
 contest_file = _signals.signal(

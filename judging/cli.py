@@ -16,6 +16,7 @@ from contest.cli import command_unit_of_work, get_contest, get_unit_round
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, User
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from contest.platform.uow import end_reads
 from contest.services.accounts import find_user_by_login
 from judging import export
@@ -66,15 +67,17 @@ def open_command(slug: str, unit_code: str | None) -> None:
     if stage.position == 1:
         # The copies are made while only reading, then stored; codes and flags are kept even
         # when opening is refused: the organiser settles them.
-        prepared = blinding.prepare_outside(db.session, contest, round_)
+        prepared = blinding.prepare_outside(db.session, file_store(), contest, round_)
         end_reads(db.session)
         with command_unit_of_work() as uow:
-            blinding.prepare_blind_copies(uow.session, contest, None, round_, prepared)
+            blinding.prepare_blind_copies(
+                uow.session, file_store(), contest, None, round_, prepared
+            )
         for flag in blinding.open_flags(db.session, contest, round_id):
             code = blinding.code_of_entry(db.session, flag.entry_id, round_id)
             click.echo(f"{code}\t{flag.kind}\t{flag.snippet}", err=True)
     with command_unit_of_work() as uow:
-        made = assigning.open_stage(uow.session, stage, None)
+        made = assigning.open_stage(uow.session, file_store(), stage, None)
         assigning.release_assignments(uow.session, stage, None, utcnow())
     click.echo(
         _(

@@ -19,6 +19,7 @@ from contest.demo.text import person_name
 from contest.lifecycles import Role
 from contest.models import Contest, Round, User
 from contest.platform.db import db, utcnow
+from contest.platform.storage import FileStore
 from contest.services.forwarding import pending_entries
 from judging.models import Assignment, StageResult
 from judging.services import (
@@ -63,7 +64,7 @@ def _organiser() -> User:
     return db.session.scalar(select(User).where(User.role == Role.PROVINCE_ORGANISER))
 
 
-def setup_jury(contest: Contest, seed: int) -> None:
+def setup_jury(contest: Contest, seed: int, files: FileStore) -> None:
     """Before judging (the stage, its rubric and the prize ladder came with the contest's
     file): the panel, the head judge, and the leak scan settled, so that `flask judging open`
     can run straight away."""
@@ -74,14 +75,14 @@ def setup_jury(contest: Contest, seed: int) -> None:
         panel.add_judge(db.session, stage, judge, min_load=0, max_load=40)
     head = next(u for u in accounts if u.role == Role.HEAD_JUDGE)
     panel.set_head_judge(db.session, stage, head)
-    settle_leaks(contest)
+    settle_leaks(contest, files)
 
 
-def settle_leaks(contest: Contest) -> None:
+def settle_leaks(contest: Contest, files: FileStore) -> None:
     """Rọc phách as the secretariat would do it before opening: codes, scan, every flag
     settled (names, phones, signatures hidden; place names kept with a reason)."""
     organiser = _organiser()
-    blinding.prepare_blind_copies(db.session, contest, organiser)
+    blinding.prepare_blind_copies(db.session, files, contest, organiser)
     for flag in blinding.open_flags(db.session, contest):
         if flag.kind in ("unit", "self_reference"):
             blinding.clear_flag(db.session, flag, organiser, LEAK_KEPT_REASON)
@@ -89,7 +90,7 @@ def settle_leaks(contest: Contest) -> None:
             blinding.redact_flag(db.session, flag, organiser)
 
 
-def judge_units(contest: Contest, seed: int) -> None:
+def judge_units(contest: Contest, seed: int, files: FileStore) -> None:
     """Each round the demo leaves to a unit jury (Huyện Mộc Châu) judges what it received;
     its organiser then forwards by results (`open_judging`, or live)."""
     for code in JUDGED_AT_UNIT:
@@ -97,10 +98,10 @@ def judge_units(contest: Contest, seed: int) -> None:
         if stages.unit_judging(db.session, round_.id) is None and pending_entries(
             db.session, round_
         ):
-            _judge_unit(contest, round_, random.Random(f"{seed}-{code}"))
+            _judge_unit(contest, round_, random.Random(f"{seed}-{code}"), files)
 
 
-def _judge_unit(contest: Contest, round_: Round, rng: random.Random) -> None:
+def _judge_unit(contest: Contest, round_: Round, rng: random.Random, files: FileStore) -> None:
     """The round switches its own judging on, appoints a jury of three and a head judge,
     sets its ladder, settles its rọc phách, scores blind (one severe and one lenient judge:
     a third marking and the head judge's step occur) and finalises with prizes."""
@@ -133,24 +134,24 @@ def _judge_unit(contest: Contest, round_: Round, rng: random.Random) -> None:
         panel.add_judge(db.session, stage, juror, min_load=0, max_load=40)
     panel.set_head_judge(db.session, stage, jurors[-1])
     stages.set_prize_ladder(db.session, contest, UNIT_PRIZES, round_.id)
-    blinding.prepare_blind_copies(db.session, contest, organiser, round_)
+    blinding.prepare_blind_copies(db.session, files, contest, organiser, round_)
     for flag in blinding.open_flags(db.session, contest, round_.id):
         if flag.kind in ("unit", "self_reference"):
             blinding.clear_flag(db.session, flag, organiser, LEAK_KEPT_REASON)
         else:
             blinding.redact_flag(db.session, flag, organiser)
     make_room(stage)
-    assigning.open_stage(db.session, stage, organiser)
+    assigning.open_stage(db.session, files, stage, organiser)
     assigning.release_assignments(db.session, stage, organiser, utcnow())
     score_stage(stage, rng, UNIT_TEMPER)
     prizes.share_all_ties(db.session, contest, organiser, TIE_REASON, round_.id)
     units.finalise_unit(db.session, round_, organiser, utcnow())
 
 
-def forward_judged_units(contest: Contest, seed: int) -> None:
+def forward_judged_units(contest: Contest, seed: int, files: FileStore) -> None:
     """The unit juries' rounds (judged first if the demo did not yet) send up their
     proposal by results; a tie at the quota's cut takes its first entries, with a reason."""
-    judge_units(contest, seed)
+    judge_units(contest, seed, files)
     for code in JUDGED_AT_UNIT:
         round_ = _unit_round(contest, code)
         if round_.closed_at is not None or not stages.is_finalised(db.session, contest, round_.id):
@@ -173,17 +174,17 @@ def _unit_organiser(round_: Round) -> User:
     )
 
 
-def open_judging(contest: Contest, seed: int) -> None:
+def open_judging(contest: Contest, seed: int, files: FileStore) -> None:
     """Send up the rounds judged at their unit and those kept open for live use, then open
     the stage and release the assignments (entries forwarded since the leak scan are
     scanned too)."""
     organiser = _organiser()
-    forward_judged_units(contest, seed)
+    forward_judged_units(contest, seed, files)
     forward_kept_open_rounds(db.session, contest, utcnow(), seed)
-    settle_leaks(contest)
+    settle_leaks(contest, files)
     stage = stages.current_stage(db.session, contest)
     make_room(stage)
-    assigning.open_stage(db.session, stage, organiser)
+    assigning.open_stage(db.session, files, stage, organiser)
     assigning.release_assignments(db.session, stage, organiser, utcnow())
 
 
@@ -198,7 +199,7 @@ def make_room(stage) -> None:
             panel.add_judge(db.session, stage, member.judge, member.min_load, max_load)
 
 
-def score_all(contest: Contest, seed: int) -> None:
+def score_all(contest: Contest, seed: int, files: FileStore) -> None:  # noqa: ARG001
     """Every province judge scores every entry given to them, third markings included; then
     the head judge settles the gaps sent to them."""
     score_stage(stages.current_stage(db.session, contest), random.Random(seed), JUDGE_TEMPER)
@@ -262,18 +263,18 @@ def settle_gaps(stage) -> None:
         )
 
 
-def award(contest: Contest, seed: int) -> None:
+def award(contest: Contest, seed: int, files: FileStore) -> None:  # noqa: ARG001
     """The organiser shares any prize tied at a boundary, then finalises."""
     organiser = _organiser()
     prizes.share_all_ties(db.session, contest, organiser, TIE_REASON)
     lifecycle.finalise(db.session, contest, organiser, utcnow())
 
 
-def forwarded(contest: Contest, seed: int) -> None:
+def forwarded(contest: Contest, seed: int, files: FileStore) -> None:
     """The demo's "forwarded": the unit juries have judged (waiting to forward by results),
     the province's jury is set up."""
-    judge_units(contest, seed)
-    setup_jury(contest, seed)
+    judge_units(contest, seed, files)
+    setup_jury(contest, seed, files)
 
 
 HANDLERS = {"forwarded": forwarded, "judging": open_judging, "scored": score_all, "awarded": award}

@@ -16,7 +16,7 @@ def _commune(builds: list[str]) -> dict:
     builds.append("built")
     unit = Unit(code="PROBE", name="Xã Thử", kind="commune")
     db.session.add(unit)
-    storage.write_file(db.session, "probe/note.txt", "Bản Mòng".encode())
+    storage.file_store().write_file(db.session, "probe/note.txt", "Bản Mòng".encode())
     db.session.commit()
     return {"unit": unit, "label": "thử"}
 
@@ -33,12 +33,12 @@ def test_a_set_up_is_built_once_then_restored_with_its_rows_and_files(app, reuse
     unit_id = first["unit"].id
     _next_test(shared_app)
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
-    assert not os.path.exists(os.path.join(storage.root(), "probe"))
+    assert not os.path.exists(os.path.join(storage.file_store().root, "probe"))
     again = reuse("probe", lambda: _commune(builds))
     assert builds == ["built"]
     assert (again["unit"].id, again["unit"].name, again["label"]) == (unit_id, "Xã Thử", "thử")
     assert db.session.scalar(select(Unit.code).where(Unit.id == unit_id)) == "PROBE"
-    with open(os.path.join(storage.root(), "probe", "note.txt"), encoding="utf-8") as fh:
+    with open(os.path.join(storage.file_store().root, "probe", "note.txt"), encoding="utf-8") as fh:
         assert fh.read() == "Bản Mòng"
 
 
@@ -54,12 +54,12 @@ def test_the_next_test_starts_from_the_app_as_made(app, shared_app):
     assert app.config["JOBS_RUNNER"] == "manual" and "PROBE_SETTING" not in app.config
     app.config["PROBE_SETTING"] = "thử"
     app.extensions["job_kinds"]["probe"] = object()
-    storage.write_file(db.session, "left/behind.txt", b"x")
+    storage.file_store().write_file(db.session, "left/behind.txt", b"x")
     db.session.add(Unit(code="LEFT", name="Xã Còn", kind="commune"))
     db.session.commit()
     _next_test(shared_app)
     assert "PROBE_SETTING" not in app.config and "probe" not in app.extensions["job_kinds"]
-    assert not os.path.exists(os.path.join(storage.root(), "left"))
+    assert not os.path.exists(os.path.join(storage.file_store().root, "left"))
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
 
 

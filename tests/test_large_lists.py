@@ -11,9 +11,11 @@ from contest.cli import run_package_stages
 from contest.demo import DEMO_PASSWORD, STAGES, load_demo
 from contest.models import Entry, Round
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 from contest.services import forwarding
-from tests.conftest import copy_schema, login, make_app
+from tests.plugins.apps import copy_schema, make_app
+from tests.plugins.web import login
 
 PAGES = (
     "/c/son-la-2019/dashboard",
@@ -48,10 +50,10 @@ def _demo_app(folder, migrated_database, entries: int):
     with app.app_context():
         with unit_of_work() as uow:
             contest, _accounts = load_demo(
-                uow.session, seed=5, entries=entries, now=utcnow(), through="awarded"
+                uow.session, file_store(), seed=5, entries=entries, now=utcnow(), through="awarded"
             )
         # The jury's loads grow with the entries sent up (judging.demo.make_room).
-        run_package_stages(contest, 5, STAGES[-1])
+        run_package_stages(contest, 5, STAGES[-1], file_store())
         db.session.remove()
     return app
 

@@ -240,3 +240,30 @@ def test_services_are_given_the_clock():
         )
     ]
     assert reading == []
+
+
+def test_services_are_handed_the_file_store():
+    """A service keeps and reads files in the `FileStore` its caller hands it (`file_store()`
+    at the edge), never in a folder it looks up itself: a test gives it any folder."""
+    looking_up = [
+        str(path.relative_to(ROOT))
+        for package in sorted(MAY_IMPORT)
+        for path in _modules(package)
+        if "services" in path.relative_to(ROOT).parts
+        and re.search(r"\bfile_store\b|STORAGE_DIR|extensions\[", path.read_text(encoding="utf-8"))
+    ]
+    assert looking_up == []
+
+
+def test_tests_import_no_helper_from_a_conftest():
+    """Fixtures are plugins (`tests/plugins/`) and helpers plain modules: a conftest is only
+    where pytest finds them, never a module a test imports."""
+    importing = sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("tests", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(
+            r"^\s*from tests\.[\w.]*conftest import", path.read_text(encoding="utf-8"), re.M
+        )
+    )
+    assert importing == []

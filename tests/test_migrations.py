@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from contest.platform.db import db
-from tests.conftest import make_app
+from contest.platform.storage import file_store
+from tests.plugins.apps import make_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_migrations_from_empty_match_the_models(tmp_path):
@@ -34,10 +39,8 @@ def _revisions():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from tests.conftest import TESTS
-
     config = Config()
-    config.set_main_option("script_location", str(TESTS.parent / "migrations"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
     return ScriptDirectory.from_config(config)
 
 
@@ -90,7 +93,7 @@ def test_a_populated_database_goes_down_to_the_last_release_and_up(tmp_path):
     with app.app_context():
         upgrade()
         with unit_of_work() as uow:
-            load_demo(uow.session, seed=5, entries=12, now=utcnow())
+            load_demo(uow.session, file_store(), seed=5, entries=12, now=utcnow())
         people = db.session.scalar(select(func.count(User.id)))
         db.session.remove()
         downgrade(revision=LAST_RELEASE)

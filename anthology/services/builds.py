@@ -23,10 +23,11 @@ from anthology.services.settings import require_complete, require_finalised, set
 from contest.categories import SUBJECT_KINDS
 from contest.documents import pictures
 from contest.models import Contest, User
-from contest.platform import jobs, storage
+from contest.platform import jobs
 from contest.platform.audit import record_event
 from contest.platform.config import setting
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 
 FORMATS = render.FORMATS
 BUILD_JOB = "anthology_build"  # run by anthology.tasks
@@ -112,12 +113,12 @@ def start_build(
     return build
 
 
-def build_file(build: AnthologyBuild, slug: str, fmt: str) -> str | None:
+def build_file(files: FileStore, build: AnthologyBuild, slug: str, fmt: str) -> str | None:
     """The path of a finished build's file, or None."""
     if fmt not in build.format_list or build.state != BuildState.DONE:
         return None
-    path = os.path.join(storage.root(), build.folder, f"{slug}.{fmt}")
-    return path if os.path.isfile(path) else None
+    path = files.path(os.path.join(build.folder, f"{slug}.{fmt}"))
+    return path if path is not None and os.path.isfile(path) else None
 
 
 def assemble_book(
@@ -128,6 +129,7 @@ def assemble_book(
     bleed_mm: float = 0,
     *,
     now: datetime,
+    files: FileStore,
 ) -> tuple[Book, PageSetup]:
     """The book as data and its page set-up, with pictures and photos copied into `folder`;
     `trim_size` (a `trim` key) replaces the settings' size for this build, and `bleed_mm`
@@ -162,9 +164,9 @@ def assemble_book(
     )
     for number, item in enumerate(i for i in items(session, contest) if i.is_included):
         if item.is_essay:
-            book.essays.append(_essay(item, f"bai-{number + 1}", prize_of, folder))
+            book.essays.append(_essay(files, item, f"bai-{number + 1}", prize_of, folder))
         else:
-            book.profiles.append(_profile(item, f"{PROFILE_KEY_PREFIX}{number + 1}", folder))
+            book.profiles.append(_profile(files, item, f"{PROFILE_KEY_PREFIX}{number + 1}", folder))
     if bleed_mm:
         book.notes.append(
             str(
@@ -176,8 +178,8 @@ def assemble_book(
         )
     if settings.cover_path:
         cover = os.path.join(folder, "cover.jpg")
-        source = os.path.join(storage.root(), settings.cover_path)
-        if print_copy(source, cover, COVER_SIDE_PX):
+        source = files.path(settings.cover_path)
+        if source is not None and print_copy(source, cover, COVER_SIDE_PX):
             book.cover = cover
     return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm), bleed_mm)
 
@@ -200,9 +202,9 @@ def print_copy(source: str, target: str, max_side: int) -> bool:
     return True
 
 
-def _essay(item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
+def _essay(files: FileStore, item, key: str, prize_of: dict[int, str], folder: str) -> BookEssay:
     entry = item.entry
-    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    media = files.entry_media(entry.storage_key)
     for name in sorted(os.listdir(media)) if os.path.isdir(media) else ():
         print_copy(
             os.path.join(media, name), os.path.join(folder, key, "media", name), PRINT_SIDE_PX
@@ -224,12 +226,14 @@ def _in_vietnamese(label) -> str:
         return str(label)
 
 
-def _profile(item, key: str, folder: str) -> BookProfile:
+def _profile(files: FileStore, item, key: str, folder: str) -> BookProfile:
     profile = item.profile
     photo = None
     if profile.photo_path:
-        source = os.path.join(storage.root(), profile.photo_path)
-        if print_copy(source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX):
+        source = files.path(profile.photo_path)
+        if source is not None and print_copy(
+            source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX
+        ):
             photo = f"{key}.jpg"
     return BookProfile(
         key=key,
@@ -259,13 +263,16 @@ def build_book(
     bleed_mm: float = 0,
     *,
     now: datetime,
+    files: FileStore,
 ) -> dict[str, str]:
     """Write SLUG.docx and/or SLUG.epub into `folder`, all or none; returns format → path,
     and adds to `notes` what the build changed in the winners' text (`Book.notes`).
     (The background job runs the same two steps with progress between them: see tasks.py.)"""
     check_formats(formats)
     with render.work_folder(folder) as work:
-        book, page = assemble_book(session, contest, work, trim_size, bleed_mm, now=now)
+        book, page = assemble_book(
+            session, contest, work, trim_size, bleed_mm, now=now, files=files
+        )
         written = render.write_book(book, page, formats, work, folder, timeout=pandoc_timeout())
     if notes is not None:
         notes.extend(book.notes)

@@ -3,7 +3,6 @@ DOCX or as PDF (LibreOffice prints the DOCX, sandboxed, see contest/office.py)."
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
@@ -20,8 +19,8 @@ from anthology.services.contents import items, winners
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest.documents import printing
 from contest.models import Contest, Entry, Round
-from contest.platform import storage
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc, without_control_characters
 from judging.models import Award
 from judging.services import stages, units
@@ -61,31 +60,32 @@ def issuance_of(settings: AnthologySettings) -> certificate_render.Issuance:
     )
 
 
-def certificates_docx(session: Session, contest: Contest) -> bytes:
+def certificates_docx(session: Session, files: FileStore, contest: Contest) -> bytes:
     """One certificate per prize winner, all in one file, numbered in the order of the prizes."""
-    template, issuance = _province_paper(session, contest)
+    template, issuance = _province_paper(session, files, contest)
     return certificate_render.render_certificates(
         template, _certificates(session, contest, winners(session, contest)), issuance
     )
 
 
-def _province_paper(session: Session, contest: Contest):
+def _province_paper(session: Session, files: FileStore, contest: Contest):
     """The province's certificate template and issuance, once finalised and filled in."""
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
     issuance = issuance_of(settings)
-    if settings.certificate_template_path:
-        with open(os.path.join(storage.root(), settings.certificate_template_path), "rb") as fh:
+    kept = settings.certificate_template_path and files.path(settings.certificate_template_path)
+    if kept:
+        with open(kept, "rb") as fh:
             return fh.read(), issuance
     return certificate_render.default_template(), issuance
 
 
-def author_certificate_docx(session: Session, entry: Entry) -> bytes:
+def author_certificate_docx(session: Session, files: FileStore, entry: Entry) -> bytes:
     """The certificate of one winning entry's province prize, numbered as in the whole set
     (`certificates_docx`): what its author downloads once the results are public."""
     contest = entry.contest
-    template, issuance = _province_paper(session, contest)
+    template, issuance = _province_paper(session, files, contest)
     found = winners(session, contest)
     index = next((i for i, a in enumerate(found) if a.entry_id == entry.id), None)
     if index is None:

@@ -17,10 +17,10 @@ from anthology.models import AnthologyItem
 from contest.documents.converter import rewrite_markdown
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, Entry, ExemplarProfile, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.config import setting
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc, vietnamese_key
 from judging.services.reports import awards, prize_order
 
@@ -191,12 +191,12 @@ class CleanCopy:
     dropped_links: int
 
 
-def clean_copy(entry: Entry, markdown: str) -> CleanCopy:
+def clean_copy(files: FileStore, entry: Entry, markdown: str) -> CleanCopy:
     """Run the organiser's markdown through pandoc (sandboxed) and `contest.documents.essay_ast`:
     it is as untrusted as an essay. Slow: call it before the unit of work opens."""
     if not markdown.strip():
         raise InvalidInput(_l("Tên bài và nội dung không được để trống."))
-    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    media = files.entry_media(entry.storage_key)
 
     def own_picture(source: str) -> str | None:
         """`media/NAME` of this essay's stored pictures; anything else is dropped."""

@@ -28,21 +28,25 @@ from anthology.render.cover import (
 from anthology.services import builds
 from anthology.services.settings import require_complete, require_finalised, settings_for
 from contest.models import Contest
-from contest.platform import storage
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 
 
-def printed_pages(session: Session, contest: Contest, lay_out_at: datetime | None) -> int:
+def printed_pages(
+    session: Session, files: FileStore, contest: Contest, lay_out_at: datetime | None
+) -> int:
     """The interior's page count: laid out at `lay_out_at` (the CLI: always true to the
     settings and contents of this moment), else (None) that of the newest print master that
     finished (the book page: a download never starts a layout)."""
     try:
         if lay_out_at is not None:
             with tempfile.TemporaryDirectory(prefix="guongsang-pages-") as folder:
-                written = builds.build_book(session, contest, folder, ("pdf",), now=lay_out_at)
+                written = builds.build_book(
+                    session, contest, folder, ("pdf",), now=lay_out_at, files=files
+                )
                 return len(PdfReader(written["pdf"]).pages)
         for build in builds.builds(session, contest):
-            path = builds.build_file(build, contest.slug, "pdf")
+            path = builds.build_file(files, build, contest.slug, "pdf")
             if path:
                 return len(PdfReader(path).pages)
     except PdfReadError as error:
@@ -63,6 +67,7 @@ def check_paper(paper_um: int, bleed_mm: float) -> None:
 
 def write_book_cover(
     session: Session,
+    files: FileStore,
     contest: Contest,
     out: str,
     paper_um: int = DEFAULT_PAPER_UM,
@@ -76,13 +81,13 @@ def write_book_cover(
     require_finalised(contest)
     settings = settings_for(session, contest)
     require_complete(settings)
-    pages = printed_pages(session, contest, lay_out_at)
+    pages = printed_pages(session, files, contest, lay_out_at)
     with render.work_folder(os.path.dirname(os.path.abspath(out))) as work:
         picture = None
         if settings.cover_path:
             picture = os.path.join(work, "front.jpg")
-            source = os.path.join(storage.root(), settings.cover_path)
-            if not builds.print_copy(source, picture, builds.COVER_SIDE_PX):
+            source = files.path(settings.cover_path)
+            if source is None or not builds.print_copy(source, picture, builds.COVER_SIDE_PX):
                 picture = None
         rights = [settings.rights] if settings.rights else []
         isbn = [f"ISBN {settings.isbn}"] if settings.isbn else []
@@ -105,11 +110,11 @@ def write_book_cover(
 
 
 def cover_pdf(
-    session: Session, contest: Contest, paper_um: int, bleed_mm: float
+    session: Session, files: FileStore, contest: Contest, paper_um: int, bleed_mm: float
 ) -> tuple[bytes, Cover]:
     """For a download: the cover's bytes, written in a folder removed straight after."""
     with tempfile.TemporaryDirectory(prefix="guongsang-cover-") as folder:
         out = os.path.join(folder, "bia.pdf")
-        cover = write_book_cover(session, contest, out, paper_um, bleed_mm, lay_out_at=None)
+        cover = write_book_cover(session, files, contest, out, paper_um, bleed_mm, lay_out_at=None)
         with open(out, "rb") as fh:
             return fh.read(), cover

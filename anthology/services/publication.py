@@ -32,10 +32,10 @@ from contest.categories import SUBJECT_KINDS
 from contest.documents.converter import markdown_to_html
 from contest.lifecycles import ContestPhase
 from contest.models import Contest, Entry, ExemplarProfile, Unit, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.states import advance
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc, without_control_characters
 from judging.services import notices
 from judging.services.reports import awards
@@ -204,7 +204,7 @@ def public_profiles(session: Session, contest: Contest) -> list[ExemplarProfile]
     return [i.profile for i in items(session, contest) if i.profile_id and i.is_included]
 
 
-def book_files(session: Session, contest: Contest) -> list[BookFile]:
+def book_files(session: Session, files: FileStore, contest: Contest) -> list[BookFile]:
     """The PDF and EPUB of the newest finished build that has them (none before publication)."""
     if not contest.are_results_public:
         return []
@@ -216,8 +216,8 @@ def book_files(session: Session, contest: Contest) -> list[BookFile]:
     for build in done:
         found = []
         for fmt in PUBLIC_BOOK_FORMATS:
-            path = os.path.join(storage.root(), build.folder, f"{contest.slug}.{fmt}")
-            if fmt in build.format_list and os.path.isfile(path):
+            path = files.path(os.path.join(build.folder, f"{contest.slug}.{fmt}"))
+            if fmt in build.format_list and path is not None and os.path.isfile(path):
                 found.append(BookFile(fmt, path, os.path.getsize(path), build.finished_at))
         if found:
             return found

@@ -20,9 +20,9 @@ from anthology.models import AnthologySettings
 from anthology.render import certificates as certificate_render
 from contest.documents import pictures
 from contest.models import Contest, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc
 
 EDITABLE = (
@@ -169,6 +169,7 @@ def save_settings(
 
 def _keep_file(
     session: Session,
+    files: FileStore,
     contest: Contest,
     actor: User | None,
     action: AnthologyAction,
@@ -180,7 +181,7 @@ def _keep_file(
     version before it in place), point the settings' `attribute` at it, record `action`."""
     stem, extension = os.path.splitext(name)
     relative = os.path.join("anthology", contest.slug, f"{stem}-{uuid.uuid4().hex[:12]}{extension}")
-    storage.write_file(session, relative, data)
+    files.write_file(session, relative, data)
     settings = settings_for(session, contest)
     setattr(settings, attribute, relative)
     session.add(settings)
@@ -189,7 +190,9 @@ def _keep_file(
     return relative
 
 
-def save_cover(session: Session, contest: Contest, actor: User | None, data: bytes) -> str:
+def save_cover(
+    session: Session, files: FileStore, contest: Contest, actor: User | None, data: bytes
+) -> str:
     """The cover, re-encoded as JPEG (which also drops any metadata). Returns its path."""
     try:
         cover = pictures.clean(data, photo=True, max_side=COVER_MAX_SIDE)
@@ -197,6 +200,7 @@ def save_cover(session: Session, contest: Contest, actor: User | None, data: byt
         raise InvalidInput(_l("Ảnh bìa phải là ảnh JPEG hoặc PNG.")) from exc
     return _keep_file(
         session,
+        files,
         contest,
         actor,
         AnthologyAction.COVER_SAVED,
@@ -207,12 +211,13 @@ def save_cover(session: Session, contest: Contest, actor: User | None, data: byt
 
 
 def save_certificate_template(
-    session: Session, contest: Contest, actor: User | None, data: bytes
+    session: Session, files: FileStore, contest: Contest, actor: User | None, data: bytes
 ) -> str:
     """Replace the certificate template with the organiser's own .docx. Returns its path."""
     certificate_render.check_template(data)
     return _keep_file(
         session,
+        files,
         contest,
         actor,
         AnthologyAction.CERTIFICATE_TEMPLATE_SAVED,

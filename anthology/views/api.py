@@ -16,6 +16,7 @@ from anthology.services import publication
 from anthology.views.public import PUBLIC_MAX_AGE_SECONDS, absolute
 from contest.models import Contest
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from contest.platform.throttle import limiter
 from contest.services.queries import contests_newest_first
 
@@ -153,6 +154,6 @@ def book(slug: str):
             "built_at": f.built_at.isoformat() + "Z" if f.built_at else None,
             "url": absolute(url_for("public.book", slug=slug, fmt=f.format)),
         }
-        for f in publication.book_files(db.session, found)
+        for f in publication.book_files(db.session, file_store(), found)
     ]
     return _cached(jsonify(contest=slug, files=files))

@@ -13,6 +13,7 @@ from anthology.views.book import bp, paper_response
 from contest import policy
 from contest.models import Contest, Entry
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.web import read_action
 
 
@@ -27,7 +28,7 @@ def author_certificate(slug: str, entry_id: int, fmt: str):
     if not policy.can_download_certificate(current_user, entry):
         abort(404)
     with read_action() as action:
-        action.value = certificates.author_certificate_docx(action.session, entry)
+        action.value = certificates.author_certificate_docx(action.session, file_store(), entry)
     back = redirect(url_for("contest.show_entry", entry_id=entry.id))
     if not action.ok:
         return back

@@ -41,6 +41,7 @@ from contest.models import Contest
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError, IntakeError, PrintError
 from contest.platform.listing import ListArgs, page_of
+from contest.platform.storage import file_store
 from contest.platform.text import fold
 from contest.platform.uow import end_reads
 from contest.platform.web import attachment, flash_form_errors, read_action, user_action
@@ -168,7 +169,7 @@ def upload(slug: str, what: str):
         data = form.file.data.read()
         done = _("Đã lưu ảnh bìa.") if what == "cover" else _("Đã thay mẫu giấy chứng nhận.")
         with user_action(done) as action:
-            UPLOADS[what](action.session, contest, current_user, data)
+            UPLOADS[what](action.session, file_store(), contest, current_user, data)
     return _back(slug)
 
 
@@ -314,7 +315,7 @@ def _cleaned_copy(entry, markdown: str) -> contents.CleanCopy | None:
     None, with the reason flashed, when it cannot be read."""
     end_reads(db.session)
     try:
-        return contents.clean_copy(entry, markdown)
+        return contents.clean_copy(file_store(), entry, markdown)
     except (DomainError, IntakeError) as error:
         flash(str(error), "error")
         return None
@@ -345,7 +346,7 @@ def build_status(slug: str, build_id: int):
 @login_required
 def download(slug: str, build_id: int, fmt: str):
     contest = province_contest(slug)
-    path = builds.build_file(_build(contest, build_id), contest.slug, fmt)
+    path = builds.build_file(file_store(), _build(contest, build_id), contest.slug, fmt)
     if path is None:
         abort(404)
     return send_file(path, as_attachment=True, download_name=f"{contest.slug}.{fmt}")
@@ -362,7 +363,7 @@ CERTIFICATE_TYPES = {
 def certificates_file(slug: str, fmt: str):
     contest = province_contest(slug)
     with read_action() as action:
-        action.value = certificates.certificates_docx(action.session, contest)
+        action.value = certificates.certificates_docx(action.session, file_store(), contest)
     if not action.ok:
         return _back(slug)
     return paper_response(action.value, fmt, f"{slug}-giay-chung-nhan") or _back(slug)

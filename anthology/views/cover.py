@@ -11,6 +11,7 @@ from anthology.forms import CoverForm
 from anthology.services import covers
 from anthology.views.book import bp, province_contest
 from contest.platform.errors import DomainError
+from contest.platform.storage import file_store
 from contest.platform.web import attachment, flash_form_errors, read_action
 
 
@@ -24,7 +25,7 @@ def print_cover(slug: str):
     else:
         with read_action(errors=(DomainError, BookBuildError)) as action:
             data, _cover = covers.cover_pdf(
-                action.session, contest, form.paper_um.data, form.bleed_mm.data
+                action.session, file_store(), contest, form.paper_um.data, form.bleed_mm.data
             )
         if action.ok:
             return attachment(data, "application/pdf", f"{contest.slug}-bia.pdf")

@@ -6,8 +6,6 @@ entry that did not win or a profile the book does not carry."""
 
 from __future__ import annotations
 
-import os
-
 from flask import (
     Blueprint,
     Response,
@@ -27,9 +25,9 @@ from anthology.services import feed, publication
 from contest.documents import pictures
 from contest.documents.sanitise import essay_markup
 from contest.models import Contest, Unit
-from contest.platform import storage
 from contest.platform.config import setting
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store, safe_join
 from contest.platform.throttle import limiter
 from contest.services.queries import find_round
 from judging.services import units as unit_judging
@@ -74,7 +72,7 @@ def results(slug: str):
         contest=contest,
         winners=winners,
         units=sorted({(w.unit_code, w.unit_name) for w in winners}, key=lambda u: u[1]),
-        files=publication.book_files(db.session, contest),
+        files=publication.book_files(db.session, file_store(), contest),
         profiles=publication.public_profiles(db.session, contest),
         news=publication.announcements(db.session, contest),
     )
@@ -98,8 +96,8 @@ def essay_media(slug: str, entry_id: int, name: str):
     found = publication.public_essay(db.session, public_contest(slug), entry_id)
     if found is None:
         abort(404)
-    media = os.path.join(storage.entry_dir(found.entry.storage_key), "media")
-    return shared_cache(pictures.picture_response(storage.safe_join(media, name)))
+    media = file_store().entry_media(found.entry.storage_key)
+    return shared_cache(pictures.picture_response(safe_join(media, name)))
 
 
 @bp.route("/<slug>/profiles/<int:profile_id>")
@@ -114,9 +112,7 @@ def profile_photo(slug: str, profile_id: int):
     found = _book_profile(public_contest(slug), profile_id)
     if not found.photo_path:
         abort(404)
-    return shared_cache(
-        pictures.picture_response(storage.safe_join(storage.root(), found.photo_path))
-    )
+    return shared_cache(pictures.picture_response(file_store().path(found.photo_path)))
 
 
 def _book_profile(contest: Contest, profile_id: int):
@@ -150,7 +146,10 @@ def unit(slug: str, code: str):
 @bp.route("/<slug>/book.<any(pdf, epub):fmt>")
 def book(slug: str, fmt: str):
     contest = public_contest(slug)
-    found = next((f for f in publication.book_files(db.session, contest) if f.format == fmt), None)
+    found = next(
+        (f for f in publication.book_files(db.session, file_store(), contest) if f.format == fmt),
+        None,
+    )
     if found is None:
         abort(404)
     response = send_file(

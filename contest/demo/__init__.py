@@ -20,6 +20,7 @@ from contest.documents.converter import markdowns_to_html
 from contest.documents.intake import ExtractedEssay, extract_typed
 from contest.models import Contest, Entry, EntryState, Role, Unit, User
 from contest.platform.config import setting
+from contest.platform.storage import FileStore
 from contest.services import contest_file, publishing
 from contest.services import units as unit_service
 from contest.services.accounts import create_user
@@ -133,7 +134,13 @@ def _user(
 
 
 def load_demo(
-    session: Session, *, seed: int, entries: int, now: datetime, through: str = "forwarded"
+    session: Session,
+    files: FileStore,
+    *,
+    seed: int,
+    entries: int,
+    now: datetime,
+    through: str = "forwarded",
 ) -> tuple[Contest, DemoAccounts]:
     """Fill an empty database with the demo, taken as far as `through` on the core side."""
     rng = random.Random(seed)
@@ -186,7 +193,7 @@ def load_demo(
         Role.HEAD_JUDGE,
     )
 
-    _create_profiles(session, rng, contest, rounds, organisers)
+    _create_profiles(session, files, rng, contest, rounds, organisers)
     entrant_units = [code for code in rounds if code != "SL"]
     districts = [unit for unit in units.values() if unit.kind == "district"]
     authors: list[User] = []
@@ -229,7 +236,7 @@ def load_demo(
         about = rng.choice(districts) if rng.random() < 0.7 else author.unit
         batch.append(_demo_essay(rng, author, about, contest_year(contest), now))
         if len(batch) == ESSAY_BATCH or created == entries:
-            _save_demo_entries(session, contest, batch)
+            _save_demo_entries(session, files, contest, batch)
             batch = []
     _late_changes(session, contest, organisers)
     if STAGES.index(through) >= STAGES.index("forwarded"):
@@ -272,13 +279,16 @@ def _demo_essay(
     )
 
 
-def _save_demo_entries(session: Session, contest: Contest, batch: list[DemoEssay]) -> None:
+def _save_demo_entries(
+    session: Session, files: FileStore, contest: Contest, batch: list[DemoEssay]
+) -> None:
     """Save drawn entries in order, their HTML made by one pandoc run for the whole batch."""
     htmls = markdowns_to_html([drawn.essay.markdown for drawn in batch])
     for drawn, html in zip(batch, htmls, strict=True):
         drawn.essay.html = html
         create_entry(
             session,
+            files=files,
             contest=contest,
             author=drawn.author,
             author_unit=drawn.author.unit,
@@ -292,7 +302,7 @@ def _save_demo_entries(session: Session, contest: Contest, batch: list[DemoEssay
         )
 
 
-def _create_profiles(session, rng, contest, rounds, organisers) -> None:
+def _create_profiles(session, files, rng, contest, rounds, organisers) -> None:
     """Each round nominates a few exemplars of its own, each about someone else; their
     commendations and achievements are of the year before the contest."""
     year = contest_year(contest) - 1
@@ -304,6 +314,7 @@ def _create_profiles(session, rng, contest, rounds, organisers) -> None:
             drawn = draw_new_subject(rng, round_.unit, taken)
             create_profile(
                 session,
+                files=files,
                 contest=contest,
                 round_=round_,
                 actor=organisers[code],

@@ -122,6 +122,7 @@ def _readable_by_service_only(app: Flask) -> None:
 
 
 def setting(name: str) -> Any:
-    """The one seam through which services read the running app's configuration (storage
-    folder, password hashing): models and rules read none."""
+    """The one seam through which services read the running app's configuration (upload
+    limits, password hashing, time limits): models and rules read none. The storage folder is
+    not read here: services are handed a `storage.FileStore`."""
     return current_app.config[name]

@@ -28,11 +28,11 @@ from contest.models import (
     Unit,
     User,
 )
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.i18n import format_date
 from contest.platform.states import advance
+from contest.platform.storage import FileStore, safe_join
 from contest.platform.text import nfc
 from contest.services import deadlines, notifications
 from contest.services.forwarding import round_for_unit
@@ -190,6 +190,7 @@ def entrant_notices(
 def create_entry(
     session: Session,
     *,
+    files: FileStore,
     contest: Contest,
     author: User,
     author_unit: Unit | None,
@@ -246,7 +247,7 @@ def create_entry(
         entry.submitted_at = now
         notifications.entry_received(session, entry)
     session.flush()
-    storage.write_entry_files(session, entry.storage_key, original, essay.media)
+    files.write_entry_files(session, entry.storage_key, original, essay.media)
     return entry
 
 
@@ -270,6 +271,7 @@ def update_entry(
     session: Session,
     entry: Entry,
     *,
+    files: FileStore,
     actor: User,
     title: str,
     subject: Subject,
@@ -315,7 +317,7 @@ def update_entry(
     record_event(session, actor, entry, ContestAction.ENTRY_EDITED)
     session.flush()
     if essay is not None:
-        storage.write_entry_files(session, entry.storage_key, original, essay.media)
+        files.write_entry_files(session, entry.storage_key, original, essay.media)
     if submit and entry.state == EntryState.DRAFT and not held_for_checking(essay, None):
         submit_entry(session, entry, actor, now, declarations_accepted=declarations_accepted)
     return entry
@@ -386,12 +388,14 @@ def disqualify_entry(session: Session, entry: Entry, actor: User | None, reason:
     session.flush()
 
 
-def open_original(session: Session, actor: User, entry: Entry) -> tuple[str, str] | None:
+def open_original(
+    session: Session, files: FileStore, actor: User, entry: Entry
+) -> tuple[str, str] | None:
     """The file the author sent (its path, and its name as sent), with the download in the
     audit log in the same unit of work; None when there is no such file."""
     name = entry.original_filename
     extension = os.path.splitext(name or "")[1].lower()
-    path = storage.safe_join(storage.entry_dir(entry.storage_key), "original" + extension)
+    path = safe_join(files.entry_dir(entry.storage_key), "original" + extension)
     if not name or path is None or not os.path.isfile(path):
         return None
     record_event(session, actor, entry, ContestAction.ORIGINAL_DOWNLOADED)

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from contest.audit import ContestAction
 from contest.launch import ContestDocument
 from contest.models import Contest, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.config import setting
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc, without_control_characters
 
 # What each kind of file starts with: a file named .pdf that is not one is refused.
@@ -59,7 +59,13 @@ def documents_of(session: Session, contests: list[Contest]) -> dict[int, list[Co
 
 
 def add_document(
-    session: Session, contest: Contest, actor: User | None, title: str, filename: str, data: bytes
+    session: Session,
+    files: FileStore,
+    contest: Contest,
+    actor: User | None,
+    title: str,
+    filename: str,
+    data: bytes,
 ) -> ContestDocument:
     title = nfc(without_control_characters(title).strip())
     if not 0 < len(title) <= MAX_TITLE:
@@ -73,7 +79,7 @@ def add_document(
         raise InvalidInput(_l("Tệp quá lớn (tối đa 10 MB)."))
     stem = nfc(without_control_characters(os.path.basename(filename)))[:150] or "tai-lieu"
     relative = os.path.join("launch", contest.slug, f"{uuid.uuid4().hex}{extension}")
-    storage.write_file(session, relative, data)
+    files.write_file(session, relative, data)
     document = ContestDocument(contest=contest, title=title, filename=stem, path=relative)
     session.add(document)
     session.flush()
@@ -91,9 +97,9 @@ def remove_document(
     session.flush()
 
 
-def document_file(document: ContestDocument) -> tuple[bytes, str]:
+def document_file(files: FileStore, document: ContestDocument) -> tuple[bytes, str]:
     """The file's bytes and its type, to send as an attachment."""
-    path = storage.safe_join(storage.root(), document.path)
+    path = files.path(document.path)
     with open(path, "rb") as file:
         data = file.read()
     return data, MIMETYPES[os.path.splitext(document.path)[1]]

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from contest.audit import ContestAction
 from contest.documents import pictures
 from contest.models import Contest, ExemplarProfile, ProfileState, Round, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import FileStore
 from contest.platform.text import nfc
 from contest.services.entries import Subject, validate_subject
 
@@ -23,6 +23,7 @@ from contest.services.entries import Subject, validate_subject
 def create_profile(
     session: Session,
     *,
+    files: FileStore,
     contest: Contest,
     round_: Round,
     actor: User,
@@ -43,7 +44,7 @@ def create_profile(
     session.add(profile)
     session.flush()
     if photo is not None:
-        profile.photo_path = save_profile_photo(session, profile.id, photo)
+        profile.photo_path = save_profile_photo(session, files, profile.id, photo)
     record_event(
         session,
         actor,
@@ -59,6 +60,7 @@ def update_profile(
     profile: ExemplarProfile,
     actor: User,
     *,
+    files: FileStore,
     name: str,
     kind: str,
     category: str,
@@ -82,7 +84,7 @@ def update_profile(
         commendations,
     )
     if photo is not None:
-        profile.photo_path = save_profile_photo(session, profile.id, photo)
+        profile.photo_path = save_profile_photo(session, files, profile.id, photo)
     record_event(session, actor, profile, ContestAction.PROFILE_EDITED)
     session.flush()
 
@@ -107,7 +109,9 @@ def _fill(
     profile.commendations = nfc(commendations.strip())
 
 
-def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, bytes]) -> str:
+def save_profile_photo(
+    session: Session, files: FileStore, profile_id: int, photo: tuple[str, bytes]
+) -> str:
     """Keep a profile photo re-encoded as JPEG, which also drops its EXIF block; the file goes
     away if the transaction does not commit."""
     try:
@@ -115,5 +119,5 @@ def save_profile_photo(session: Session, profile_id: int, photo: tuple[str, byte
     except pictures.NotAPicture as exc:
         raise InvalidInput(_l("Ảnh không hợp lệ: chỉ nhận ảnh JPEG hoặc PNG.")) from exc
     relative = os.path.join("profiles", f"{profile_id}-{secrets.token_hex(8)}.jpg")
-    storage.write_file(session, relative, picture.data)
+    files.write_file(session, relative, picture.data)
     return relative

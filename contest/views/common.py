@@ -19,6 +19,7 @@ from contest.models import Contest, Entry, ExemplarProfile, Round, Unit, User
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError, IntakeError
 from contest.platform.jobs import app_runner
+from contest.platform.storage import file_store
 from contest.platform.uow import end_reads
 from contest.services import entries, queries
 from contest.services.entries import Subject
@@ -111,6 +112,7 @@ def create_entry_from_form(
     essay, original = essay_input
     entry = entries.create_entry(
         session,
+        files=file_store(),
         contest=contest,
         author=author,
         author_unit=author_unit,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,9 +12,9 @@ from contest.documents.sanitise import essay_markup
 from contest.forms import ConfirmForm, EntryForm, ReasonForm, SubmitEntryForm
 from contest.launch import ContestDocument
 from contest.models import Contest, EntryState, sees_drafts
-from contest.platform import storage
 from contest.platform.db import db, records_reads, utcnow
 from contest.platform.errors import DomainError
+from contest.platform.storage import file_store, safe_join
 from contest.platform.throttle import throttle_uploads
 from contest.platform.web import attachment, user_action
 from contest.services import deadlines, entries, launch, queries
@@ -63,7 +61,7 @@ def launch_document(slug: str, document_id: int):
     document = db.get_or_404(ContestDocument, document_id)
     if document.contest_id != contest.id or document.removed_at is not None:
         abort(404)
-    data, mimetype = launch.document_file(document)
+    data, mimetype = launch.document_file(file_store(), document)
     return attachment(data, mimetype, document.filename)
 
 
@@ -159,9 +157,7 @@ def _refusal_for(entry) -> str | None:
 @login_required
 def entry_media(entry_id: int, name: str):
     entry = visible_entry(entry_id)
-    return pictures.picture_response(
-        storage.safe_join(os.path.join(storage.entry_dir(entry.storage_key), "media"), name)
-    )
+    return pictures.picture_response(safe_join(file_store().entry_media(entry.storage_key), name))
 
 
 @bp.route("/entries/<int:entry_id>/original")
@@ -172,7 +168,7 @@ def entry_original(entry_id: int):
     download is in the audit log (recorded and committed before the file is sent)."""
     entry = visible_entry(entry_id)
     with user_action() as action:
-        action.value = entries.open_original(action.session, current_user, entry)
+        action.value = entries.open_original(action.session, file_store(), current_user, entry)
     if not action.ok or action.value is None:
         abort(404)
     path, name = action.value
@@ -202,6 +198,7 @@ def edit_entry(entry_id: int):
             entries.update_entry(
                 action.session,
                 entry,
+                files=file_store(),
                 actor=current_user,
                 title=form.title.data,
                 subject=subject_of(form),

@@ -17,6 +17,7 @@ from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.i18n import day_end_utc, day_start_utc, local_day
 from contest.platform.listing import ListArgs
+from contest.platform.storage import file_store
 from contest.platform.web import attachment, user_action
 from contest.services import (
     contest_file,
@@ -119,7 +120,13 @@ def _add_document(session: Session, contest: Contest, form: DocumentForm) -> Non
     if not upload:
         raise InvalidInput(_("Hãy chọn tệp tài liệu."))
     launch.add_document(
-        session, contest, current_user, form.title.data, upload.filename or "", upload.read()
+        session,
+        file_store(),
+        contest,
+        current_user,
+        form.title.data,
+        upload.filename or "",
+        upload.read(),
     )
 
 

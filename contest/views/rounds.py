@@ -3,9 +3,7 @@ sending up, paper entries and exemplar profiles."""
 
 from __future__ import annotations
 
-import os
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,9 +18,9 @@ from contest.forms import (
     choices,
 )
 from contest.models import Entry, ExemplarProfile, Unit
-from contest.platform import storage
 from contest.platform.db import db, utcnow
 from contest.platform.listing import MAX_PAGE, ListArgs
+from contest.platform.storage import file_store
 from contest.platform.web import user_action
 from contest.services import accounts, entries, forwarding, profiles, queries
 from contest.views.common import (
@@ -222,6 +220,7 @@ def new_profile(round_id: int):
         with user_action(_("Đã lưu hồ sơ gương điển hình.")) as action:
             profiles.create_profile(
                 action.session,
+                files=file_store(),
                 contest=round_.contest,
                 round_=round_,
                 actor=current_user,
@@ -241,7 +240,13 @@ def edit_profile(profile_id: int):
     form = ProfileForm(profile.contest, obj=profile)
     if form.validate_on_submit():
         with user_action(_("Đã lưu hồ sơ gương điển hình.")) as action:
-            profiles.update_profile(action.session, profile, current_user, **_profile_values(form))
+            profiles.update_profile(
+                action.session,
+                profile,
+                current_user,
+                files=file_store(),
+                **_profile_values(form),
+            )
         if action.ok:
             return redirect(url_for("contest.show_profile", profile_id=profile.id))
     return render_template(
@@ -265,4 +270,7 @@ def show_profile(profile_id: int):
 def profile_photo(profile_id: int):
     profile = visible_profile(profile_id)
     policy.require(profile.photo_path is not None)
-    return send_file(os.path.join(storage.root(), profile.photo_path))
+    path = file_store().path(profile.photo_path)
+    if path is None:  # a row naming a file outside the store
+        abort(404)
+    return send_file(path)

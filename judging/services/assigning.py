@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from contest.models import Contest, ContestPhase, Entry, User
 from contest.platform.audit import record_event
 from contest.platform.states import advance
+from contest.platform.storage import FileStore
 from contest.services import forwarding
 from judging.audit import JudgingAction
 from judging.errors import (
@@ -214,6 +215,7 @@ def check_no_entry_left_behind(session: Session, contest: Contest) -> None:
 
 def open_stage(
     session: Session,
+    files: FileStore,
     stage: Stage,
     actor: User | None,
     prepared: Mapping[int, blinding.PreparedCopy] | None = None,
@@ -230,7 +232,7 @@ def open_stage(
     if stage.position == 1:
         if round_ is None:
             check_no_entry_left_behind(session, contest)
-        blinding.prepare_blind_copies(session, contest, actor, round_, prepared)
+        blinding.prepare_blind_copies(session, files, contest, actor, round_, prepared)
         unresolved = blinding.open_flags(session, contest, stage.round_id)
         if unresolved:
             raise LeaksUnresolved(

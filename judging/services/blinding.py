@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from contest.documents.converter import markdown_to_html, markdown_to_text, rewrite_markdown
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, Round, User
-from contest.platform import storage
 from contest.platform.audit import record_event
 from contest.platform.errors import IntakeError, InvalidInput
 from contest.platform.states import advance
+from contest.platform.storage import FileStore, safe_join
 from contest.platform.text import nfc
 from contest.services import forwarding
 from judging.audit import JudgingAction
@@ -34,14 +34,14 @@ from judging.services.stages import province_entries, stages
 from judging.states import FlagState, StageState
 
 
-def blind_dir(media_key: str) -> str:
+def blind_dir(files: FileStore, media_key: str) -> str:
     """Where a judges' copy keeps its pictures (under a random key, not the entry's)."""
-    return os.path.join(storage.root(), "blind", media_key)
+    return os.path.join(files.root, "blind", media_key)
 
 
-def media_path(copy: BlindCopy, name: str) -> str | None:
+def media_path(files: FileStore, copy: BlindCopy, name: str) -> str | None:
     """The file of one of the copy's pictures, or None if there is no such picture."""
-    path = storage.safe_join(os.path.join(blind_dir(copy.media_key), "media"), name)
+    path = safe_join(os.path.join(blind_dir(files, copy.media_key), "media"), name)
     return path if path is not None and os.path.isfile(path) else None
 
 
@@ -87,11 +87,11 @@ def _unit_names(entry: Entry) -> tuple[str, ...]:
     )
 
 
-def make_copy(entry: Entry) -> PreparedCopy:
+def make_copy(files: FileStore, entry: Entry) -> PreparedCopy:
     """The judges' copy of `entry` and its leak flags. Links become words and targets as text:
     nothing leads judges out of the app, and the scan reads the targets (a `mailto:` with the
     author's address) like the text. Pictures come as intake stored them (`PictureCopier`)."""
-    copier = blind.PictureCopier(storage.entry_dir(entry.storage_key))
+    copier = blind.PictureCopier(files.entry_dir(entry.storage_key))
     markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
     author = entry.author
     # A paper author without a login of their own: "phone, e-mail" as written on the paper.
@@ -156,16 +156,17 @@ def blind_copy_coverage(
 
 
 def prepare_outside(
-    session: Session, contest: Contest, round_: Round | None = None
+    session: Session, files: FileStore, contest: Contest, round_: Round | None = None
 ) -> dict[int, PreparedCopy]:
     """Reads only: the copies the judging still needs, made before a writer's transaction so
     that no lock is held while pandoc runs (`prepare_blind_copies(prepared=…)`)."""
     entries, copies = _entries_to_copy(session, contest, round_)
-    return {e.id: make_copy(e) for e in entries if e.id not in copies}
+    return {e.id: make_copy(files, e) for e in entries if e.id not in copies}
 
 
 def prepare_blind_copies(
     session: Session,
+    files: FileStore,
     contest: Contest,
     actor: User | None,
     round_: Round | None = None,
@@ -177,7 +178,7 @@ def prepare_blind_copies(
     it was made for the entry as it still is, else here.
 
     Entries that already have a copy are left as they are. Returns the number of new flags.
-    The copies' pictures are written through `contest.platform.storage`: gone again on rollback."""
+    The copies' pictures are written into `files`: gone again on rollback."""
     round_id = round_.id if round_ is not None else None
     entries, copies = _entries_to_copy(session, contest, round_)
     # Codes are unique across every judging, so no unit code ever names a province copy.
@@ -189,12 +190,12 @@ def prepare_blind_copies(
             continue
         ready = (prepared or {}).get(entry.id)
         if ready is None or ready.source != _source(entry):
-            ready = make_copy(entry)
+            ready = make_copy(files, entry)
         code = new_code(prefix, taken)
         taken.add(code)
         key = secrets.token_hex(16)
         for name, data in ready.pictures.items():
-            storage.write_file(session, os.path.join("blind", key, name), data)
+            files.write_file(session, os.path.join("blind", key, name), data)
         session.add(
             BlindCopy(
                 entry_id=entry.id,

@@ -18,6 +18,7 @@ from contest.forms import finite_float
 from contest.models import Contest
 from contest.platform.db import db, utcnow
 from contest.platform.errors import PrintError
+from contest.platform.storage import file_store
 from contest.platform.uow import end_reads
 from contest.platform.web import attachment, user_action
 from judging import policy as judging_policy
@@ -185,7 +186,7 @@ def blind_media(slug: str, code: str, name: str):
     stage, copy = _judge_stage_copy(slug, code)
     if stage.head_judge_id != current_user.id:
         _judge_assignment(slug, code)
-    return pictures.picture_response(blinding.media_path(copy, name))
+    return pictures.picture_response(blinding.media_path(file_store(), copy, name))
 
 
 @bp.route("/<slug>/e/<code>/recuse", methods=["POST"])

@@ -12,6 +12,7 @@ from contest import policy
 from contest.forms import ConfirmForm, PostedAction
 from contest.platform.db import db, reads_first, utcnow
 from contest.platform.listing import ListArgs
+from contest.platform.storage import file_store
 from contest.platform.uow import end_reads
 from contest.platform.web import user_action
 from contest.services import forwarding, queries
@@ -91,7 +92,9 @@ def scan(slug: str):
         prepared = prepared_copies(contest, None)
         end_reads(db.session)
         with user_action(_("Đã cấp mã phách và rà soát lộ danh tính.")) as action:
-            blinding.prepare_blind_copies(action.session, contest, current_user, None, prepared)
+            blinding.prepare_blind_copies(
+                action.session, file_store(), contest, current_user, None, prepared
+            )
     return redirect(url_for("judging.flags", slug=slug))
 
 
@@ -99,7 +102,7 @@ def prepared_copies(contest, round_) -> dict[int, blinding.PreparedCopy]:
     """The judges' copies still missing, made while only reading (pandoc for a thousand
     entries takes minutes), in a view marked `reads_first`: the writer's transaction that
     follows `end_reads` only stores them."""
-    return blinding.prepare_outside(db.session, contest, round_)
+    return blinding.prepare_outside(db.session, file_store(), contest, round_)
 
 
 @bp.route("/<slug>/flags")
@@ -239,7 +242,7 @@ def fill_setup(
 STAGE_ACTIONS = {
     "open": (
         lambda session, stage, prepared: assigning.open_stage(
-            session, stage, current_user, prepared
+            session, file_store(), stage, current_user, prepared
         ),
         _l(
             "Đã mở chấm và phân công bài. Giám khảo chưa thấy bài: việc tiếp theo là «Giao bài "

@@ -16,6 +16,7 @@ from contest.lifecycles import Role
 from contest.models import Contest, Round, Unit
 from contest.platform.db import db, reads_first, records_reads, utcnow
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import file_store
 from contest.platform.uow import end_reads
 from contest.platform.web import user_action
 from contest.services import forwarding, queries
@@ -267,14 +268,16 @@ def unit_flags(slug: str, code: str):
 
 
 def _scan(session, round_: Round, prepared) -> None:
-    blinding.prepare_blind_copies(session, round_.contest, current_user, round_, prepared)
+    blinding.prepare_blind_copies(
+        session, file_store(), round_.contest, current_user, round_, prepared
+    )
 
 
 def _open(session, round_: Round, prepared) -> None:
     stage = stages.current_stage(session, round_.contest, round_.id)
     if stage is None:
         raise InvalidInput(_("Đơn vị chưa có vòng chấm (thang điểm, hội đồng)."))
-    assigning.open_stage(session, stage, current_user, prepared)
+    assigning.open_stage(session, file_store(), stage, current_user, prepared)
     assigning.release_assignments(session, stage, current_user, utcnow())
 
 

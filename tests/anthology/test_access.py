@@ -12,7 +12,8 @@ from anthology.services import letters, proposals
 from contest.models import Contest
 from contest.platform.db import db
 from tests.anthology.test_letters import _issuance
-from tests.conftest import NOW, csrf_token, login
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "judge", "head_judge", "organiser_d1", "organiser_d2"]
 REFUSED = (302, 400, 403, 404, 405)

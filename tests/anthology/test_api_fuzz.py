@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from anthology.services import publication
 from contest.platform.db import db
-from tests.conftest import NOW
+from tests.plugins.factories import NOW
 
 
 def test_every_documented_route_answers_as_documented(app, world, finalised):

@@ -11,9 +11,11 @@ import docx
 from anthology.services import certificates, publication
 from anthology.services.contents import winners
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging.services.reports import awards
 from tests.anthology.test_certificates import all_text
-from tests.conftest import NOW, PASSWORD, login
+from tests.plugins.factories import NOW, PASSWORD
+from tests.plugins.web import login
 
 SLUG = "son-la-2019"
 
@@ -43,7 +45,7 @@ def test_an_author_downloads_their_certificate_once_results_are_public(client, w
     got = client.get(url)
     assert got.status_code == 200 and got.mimetype.endswith("wordprocessingml.document")
     text = _text(got.data)
-    whole = _text(certificates.certificates_docx(db.session, contest))
+    whole = _text(certificates.certificates_docx(db.session, file_store(), contest))
     assert author.full_name in text and text.count("Số: ") == 1
     number = next(line for line in text.splitlines() if line.startswith("Số: "))
     ranked = [a.entry_id for a in winners(db.session, contest)]

@@ -22,12 +22,15 @@ from anthology.services import builds, certificates, contents, settings
 from contest.documents.converter import MARKDOWN_IN
 from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import file_store
 from judging.models import BlindCopy
 
 
 def build(contest, folder, formats=("docx", "epub")):
     """The book in `formats` (a test reading one format builds only that one)."""
-    return builds.build_book(db.session, contest, str(folder), formats, now=utcnow())
+    return builds.build_book(
+        db.session, contest, str(folder), formats, now=utcnow(), files=file_store()
+    )
 
 
 def epub_files(path) -> dict[str, str]:
@@ -56,7 +59,7 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
     cover = io.BytesIO()
     Image.new("RGB", (600, 900), (155, 28, 28)).save(cover, "PNG")
     settings.save_cover(
-        db.session, finalised["contest"], world["users"]["province"], cover.getvalue()
+        db.session, file_store(), finalised["contest"], world["users"]["province"], cover.getvalue()
     )
     db.session.commit()
     written = build(finalised["contest"], tmp_path / "a", ("epub",))
@@ -198,7 +201,9 @@ def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
         contest,
         rich.id,
         "Người giữ rừng (bản in)",
-        contents.clean_copy(rich, rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm")),
+        contents.clean_copy(
+            file_store(), rich, rich.body_markdown.replace("ba mươi năm", "ba mươi lăm năm")
+        ),
         actor,
     )
     db.session.commit()
@@ -214,7 +219,7 @@ def test_leave_out_reorder_and_fix_the_copy(finalised, world, tmp_path):
 def test_certificates_one_per_winner(finalised):
     import io
 
-    data = certificates.certificates_docx(db.session, finalised["contest"])
+    data = certificates.certificates_docx(db.session, file_store(), finalised["contest"])
     document = docx.Document(io.BytesIO(data))
     names = [p.text for p in document.paragraphs if p.text.startswith("Chứng nhận tác giả")]
     assert len(names) == 6 and not any("{" in p.text for p in document.paragraphs)
@@ -247,6 +252,7 @@ def test_another_profile_can_be_added(finalised, world, tmp_path):
         kind="collective",
         category="1.7",
         achievements="Vận động nông dân sản xuất giỏi.",
+        files=file_store(),
     )
     db.session.commit()
     assert extra in contents.other_profiles(db.session, contest)
@@ -355,7 +361,7 @@ def test_a_malicious_copy_edit_makes_the_build_fetch_nothing_and_copy_no_server_
         + HOSTILE_BLOCKS
     )
     if path == "saved":
-        copy = contents.clean_copy(rich, hostile_copy)
+        copy = contents.clean_copy(file_store(), rich, hostile_copy)
         assert copy.dropped_pictures == 3 and copy.dropped_links == 1
         assert secret not in copy.markdown
         tree = pypandoc.convert_text(copy.markdown, "json", format=MARKDOWN_IN)
@@ -408,7 +414,7 @@ def test_pictures_go_into_the_book_at_print_resolution(finalised, tmp_path):
     buffer = io.BytesIO()
     noise.save(buffer, "JPEG", quality=95)
     assert len(buffer.getvalue()) > 4_000_000
-    with open(os.path.join(storage.root(), profile.photo_path), "wb") as fh:
+    with open(os.path.join(storage.file_store().root, profile.photo_path), "wb") as fh:
         fh.write(buffer.getvalue())
     written = build(finalised["contest"], tmp_path)
     for path in written.values():
@@ -523,7 +529,11 @@ def test_the_epub_keeps_its_cover_and_stylesheet(finalised, world, tmp_path):
     buffer = io.BytesIO()
     Image.new("RGB", (600, 900), (150, 30, 30)).save(buffer, "JPEG")
     settings.save_cover(
-        db.session, finalised["contest"], world["users"]["province"], buffer.getvalue()
+        db.session,
+        file_store(),
+        finalised["contest"],
+        world["users"]["province"],
+        buffer.getvalue(),
     )
     db.session.commit()
     written = build(finalised["contest"], tmp_path, ("epub",))
@@ -555,7 +565,11 @@ def test_docx_toc_shows_the_pages_libreoffice_lays_out(finalised, world, tmp_pat
         buffer = io.BytesIO()
         Image.new("RGB", (600, 900), (155, 28, 28)).save(buffer, "PNG")
         settings.save_cover(
-            db.session, finalised["contest"], world["users"]["province"], buffer.getvalue()
+            db.session,
+            file_store(),
+            finalised["contest"],
+            world["users"]["province"],
+            buffer.getvalue(),
         )
         db.session.commit()
     written = build(finalised["contest"], tmp_path, ("docx",))

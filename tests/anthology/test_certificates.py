@@ -21,7 +21,8 @@ from anthology.services.contents import CleanCopy, edit_copy, winners
 from contest.documents import office
 from contest.platform.db import db
 from contest.platform.errors import PrintError
-from tests.conftest import csrf_token, login
+from contest.platform.storage import file_store
+from tests.plugins.web import csrf_token, login
 
 
 def all_text(document) -> list[str]:
@@ -44,7 +45,7 @@ def test_prize_phrase_and_administrative_date():
 def test_the_docx_is_an_administrative_paper(finalised):
     contest = finalised["contest"]
     before = datetime.now(UTC).replace(microsecond=0)
-    data = certificates.certificates_docx(db.session, contest)
+    data = certificates.certificates_docx(db.session, file_store(), contest)
     document = docx.Document(io.BytesIO(data))
     texts = all_text(document)
     prizes = [a.prize_level.name for a in winners(db.session, contest)]
@@ -113,9 +114,11 @@ def test_an_organisers_template_with_new_placeholders_in_a_table(finalised, worl
     buffer = io.BytesIO()
     own.save(buffer)
     settings.save_certificate_template(
-        db.session, contest, world["users"]["province"], buffer.getvalue()
+        db.session, file_store(), contest, world["users"]["province"], buffer.getvalue()
     )
-    document = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
+    document = docx.Document(
+        io.BytesIO(certificates.certificates_docx(db.session, file_store(), contest))
+    )
     texts = all_text(document)
     assert [t for t in texts if t.startswith("Số: 01/")][0].endswith("— giải Nhất")
     assert texts.count("Sơn La, ngày 15 tháng 5 năm 2020; Lò Văn Minh") == 6
@@ -139,7 +142,7 @@ def test_certificates_need_the_signer_and_date(finalised, world):
     book = settings.settings_for(db.session, contest)
     book.certificate_date, book.certificate_signer_name = None, ""
     with pytest.raises(SettingsIncomplete) as refused:
-        certificates.certificates_docx(db.session, contest)
+        certificates.certificates_docx(db.session, file_store(), contest)
     assert "ngày ký, họ tên người ký" in str(refused.value)
     db.session.rollback()
 
@@ -167,7 +170,9 @@ def test_another_issuing_body_renders_its_own_papers():
 
 
 def test_the_pdf_is_printed_and_readable(finalised):
-    data = certificates.to_pdf(certificates.certificates_docx(db.session, finalised["contest"]))
+    data = certificates.to_pdf(
+        certificates.certificates_docx(db.session, file_store(), finalised["contest"])
+    )
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 6  # one page per winner, none spilling over
     first = reader.pages[0]
@@ -274,7 +279,9 @@ def test_the_settings_form_saves_the_certificate_fields(client, finalised, world
     book = settings.settings_for(db.session, finalised["contest"])
     assert (book.certificate_date, book.certificate_place) == (date(2020, 2, 3), "Mộc Châu")
     texts = all_text(
-        docx.Document(io.BytesIO(certificates.certificates_docx(db.session, book.contest)))
+        docx.Document(
+            io.BytesIO(certificates.certificates_docx(db.session, file_store(), book.contest))
+        )
     )
     assert "Mộc Châu, ngày 03 tháng 02 năm 2020" in texts and "Số: 01/GCN-SGDĐT" in texts
     client.post("/anthology/son-la-2019/settings", data={**data, "certificate_date": "15/5"})
@@ -297,6 +304,8 @@ def test_a_certificate_names_the_essay_as_the_book_prints_it(finalised):
         None,
     )
     db.session.commit()
-    texts = all_text(docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest))))
+    texts = all_text(
+        docx.Document(io.BytesIO(certificates.certificates_docx(db.session, file_store(), contest)))
+    )
     assert "Đã đạt giải Nhất với bài viết «Người giữ rừng (bản biên tập)»" in texts
     assert not any(f"«{first.title}»" in t for t in texts)

@@ -16,8 +16,9 @@ from anthology.forms import CoverForm
 from anthology.render import cover
 from anthology.services import builds, settings
 from contest.platform.db import db, utcnow
-from tests.anthology.conftest import last_good_build
-from tests.conftest import csrf_token, login
+from contest.platform.storage import file_store
+from tests.plugins.books import last_good_build
+from tests.plugins.web import csrf_token, login
 
 MM = 72 / 25.4
 B5 = (176, 250)
@@ -33,7 +34,9 @@ def _sheet_mm(path: str) -> tuple[float, float, float]:
 def _save_cover_picture(contest, world) -> None:
     picture = io.BytesIO()
     Image.new("RGB", (600, 850), (155, 28, 28)).save(picture, "PNG")
-    settings.save_cover(db.session, contest, world["users"]["province"], picture.getvalue())
+    settings.save_cover(
+        db.session, file_store(), contest, world["users"]["province"], picture.getvalue()
+    )
     db.session.commit()
 
 
@@ -41,7 +44,7 @@ def test_the_cover_is_two_trims_a_spine_and_the_bleed_wide(finalised, world, run
     contest = finalised["contest"]
     _save_cover_picture(contest, world)
     interior = builds.build_book(
-        db.session, contest, str(tmp_path / "book"), ("pdf",), now=utcnow()
+        db.session, contest, str(tmp_path / "book"), ("pdf",), now=utcnow(), files=file_store()
     )["pdf"]
     pages = len(PdfReader(interior).pages)
     assert "ỦY BAN NHÂN DÂN TỈNH SƠN LA" in PdfReader(interior).pages[0].extract_text()
@@ -72,9 +75,9 @@ def test_a_typographic_cover_and_the_title_on_a_wide_spine(finalised, runner, tm
     assert title in front and "Sơn La, 2020" in front  # no picture: the cover is set in type
     pages = len(
         PdfReader(
-            builds.build_book(db.session, contest, str(tmp_path / "b"), ("pdf",), now=utcnow())[
-                "pdf"
-            ]
+            builds.build_book(
+                db.session, contest, str(tmp_path / "b"), ("pdf",), now=utcnow(), files=file_store()
+            )["pdf"]
         ).pages
     )
     thick_text = " ".join(PdfReader(str(thick)).pages[0].extract_text().split())
@@ -104,7 +107,7 @@ def test_the_book_page_downloads_the_cover_and_builds_with_bleed(app, client, fi
         f"/anthology/{contest.slug}/build", data={"csrf_token": csrf_token(page), "bleed": "y"}
     )
     build = last_good_build(contest)
-    interior = builds.build_file(build, contest.slug, "pdf")
+    interior = builds.build_file(file_store(), build, contest.slug, "pdf")
     width, height, bleed = _sheet_mm(interior)
     assert abs(bleed - 3) < 0.05 and abs(width - (B5[0] + 6)) < 0.1
     assert "3 mm lề xén" in build.notes

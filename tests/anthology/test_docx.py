@@ -13,6 +13,7 @@ from PIL import Image
 from anthology.render.docx_writer import _finish_pictures
 from anthology.services import builds, contents
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 
 def _picture(width: int, height: int) -> io.BytesIO:
@@ -40,7 +41,7 @@ def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
 @pytest.mark.render_once
 def test_picture_kept_with_its_caption(finalised, tmp_path):
     written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
     )
     document = docx.Document(written["docx"])
     paragraphs = document.paragraphs
@@ -57,10 +58,12 @@ def test_deeper_headings_and_quotations_have_the_book_s_own_look(finalised, tmp_
     like body text."""
     contest, rich = finalised["contest"], finalised["rich"]
     deeper = "\n\n### Phần ba\n\nChữ.\n\n#### Phần bốn\n\n> Lời ông Pánh.\n"
-    copy = contents.clean_copy(rich, rich.body_markdown + deeper)
+    copy = contents.clean_copy(file_store(), rich, rich.body_markdown + deeper)
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, None)
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("docx",), now=utcnow())
+    written = builds.build_book(
+        db.session, contest, str(tmp_path), ("docx",), now=utcnow(), files=file_store()
+    )
     document = docx.Document(written["docx"])
     used = {p.style.name for p in document.paragraphs}
     assert {"Heading 5", "Heading 6", "Block Text"} <= used

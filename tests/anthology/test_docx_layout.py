@@ -18,12 +18,13 @@ from pypdf import PdfReader
 from anthology.services import builds, settings
 from contest.documents import office
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 
 @pytest.fixture
 def built(finalised, tmp_path):
     path = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
     )["docx"]
     with open(path, "rb") as fh:
         data = fh.read()

@@ -15,6 +15,7 @@ from anthology.render import epub_package, epub_writer
 from anthology.render.pandoc import run_pandoc
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 TEXT = "Chị Lò Thị Hoa ở bản Mòng ꪀꪱ"  # Vietnamese marks and Tai Viet
 
@@ -67,7 +68,7 @@ def test_a_book_s_fonts_are_cut_once_while_pandoc_runs(finalised, tmp_path, monk
     monkeypatch.setattr(epub_package, "cut_fonts", counted)
     monkeypatch.setattr(epub_writer, "cut_fonts", counted)
     written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("epub",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("epub",), now=utcnow(), files=file_store()
     )
     assert len(cuts) == 1  # what pandoc and the finishing add was foreseen
     assert {"ư", "ơ", "Đ"} <= _cmap(written["epub"], "NotoSerif-Regular.ttf")

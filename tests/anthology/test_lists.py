@@ -8,7 +8,7 @@ import re
 from anthology.services import contents
 from anthology.views import book as views
 from contest.platform.db import db
-from tests.conftest import csrf_token, login
+from tests.plugins.web import csrf_token, login
 
 BOOK = "/anthology/son-la-2019/"
 

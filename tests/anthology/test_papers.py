@@ -24,7 +24,7 @@ from contest.platform.db import db
 from judging.models import PrizeLevel
 from judging.services.reports import awards
 from tests.anthology.test_unit_certificates import _finalise
-from tests.conftest import csrf_token, login
+from tests.plugins.web import csrf_token, login
 
 SLUG = "son-la-2019"
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from anthology.services import builds, contents, settings
 from contest.platform.db import db, utcnow
-from tests.conftest import login
+from contest.platform.storage import file_store
+from tests.plugins.web import login
 
 THAI_NAME = "ꪼꪕ ꪹꪏꪉ"  # Tai Viet, as a Sơn La author may write a name
 EMOJI = "👨‍👩‍👧"  # one picture made of three people joined
@@ -21,11 +22,15 @@ EMOJI = "👨‍👩‍👧"  # one picture made of three people joined
 def pdf(finalised, world, tmp_path):
     contest, rich = finalised["contest"], finalised["rich"]
     copy = contents.clean_copy(
-        rich, rich.body_markdown + f"\n\nBản nhạc của {THAI_NAME} và gia đình {EMOJI}.\n"
+        file_store(),
+        rich,
+        rich.body_markdown + f"\n\nBản nhạc của {THAI_NAME} và gia đình {EMOJI}.\n",
     )
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, world["users"]["province"])
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",), now=utcnow())
+    written = builds.build_book(
+        db.session, contest, str(tmp_path), ("pdf",), now=utcnow(), files=file_store()
+    )
     reader = PdfReader(written["pdf"])
     return reader, [page.extract_text() for page in reader.pages]
 
@@ -111,7 +116,7 @@ def test_a_proof_mark_stands_on_every_page_exactly_while_the_colophon_lacks_a_le
     settings.settings_for(db.session, contest).licence = ""
     db.session.commit()
     written = builds.build_book(
-        db.session, contest, str(tmp_path / "proof"), ("pdf",), now=utcnow()
+        db.session, contest, str(tmp_path / "proof"), ("pdf",), now=utcnow(), files=file_store()
     )
     pages = [page.extract_text() for page in PdfReader(written["pdf"]).pages]
     assert all("BẢN THẢO — chưa đủ thông tin xuất bản" in text for text in pages)

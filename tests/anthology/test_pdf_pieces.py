@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from anthology.render import pdf_pieces, pdf_writer
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 
 def _build(contest, folder, monkeypatch, limit: int) -> tuple[PdfReader, int]:
@@ -21,7 +22,7 @@ def _build(contest, folder, monkeypatch, limit: int) -> tuple[PdfReader, int]:
     real = pdf_writer.run_typst
     monkeypatch.setattr(pdf_writer, "run_typst", lambda *a, **k: runs.append(1) or real(*a, **k))
     written = builds.build_book(
-        db.session, contest, str(folder), ("pdf",), None, None, 3, now=utcnow()
+        db.session, contest, str(folder), ("pdf",), None, None, 3, now=utcnow(), files=file_store()
     )
     return PdfReader(written["pdf"]), len(runs)
 

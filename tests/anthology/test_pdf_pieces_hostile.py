@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from anthology.render import pdf_pieces
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from tests.anthology.test_pdf_pieces import _links, _outline
 
 
@@ -25,7 +26,15 @@ def test_an_authors_labels_never_move_the_books_bookmarks(finalised, tmp_path, m
     db.session.commit()
     monkeypatch.setattr(pdf_pieces, "PIECE_CHARACTERS", 1)
     written = builds.build_book(
-        db.session, contest, str(tmp_path), ("pdf",), None, None, 3, now=utcnow()
+        db.session,
+        contest,
+        str(tmp_path),
+        ("pdf",),
+        None,
+        None,
+        3,
+        now=utcnow(),
+        files=file_store(),
     )
     reader = PdfReader(written["pdf"])
     texts = [" ".join(p.extract_text().split()) for p in reader.pages]
@@ -46,7 +55,7 @@ def test_an_authors_labels_never_move_the_books_bookmarks(finalised, tmp_path, m
 def _texts(contest, folder, monkeypatch, limit: int) -> list[str]:
     monkeypatch.setattr(pdf_pieces, "PIECE_CHARACTERS", limit)
     written = builds.build_book(
-        db.session, contest, str(folder), ("pdf",), None, None, 3, now=utcnow()
+        db.session, contest, str(folder), ("pdf",), None, None, 3, now=utcnow(), files=file_store()
     )
     return [" ".join(p.extract_text().split()) for p in PdfReader(written["pdf"]).pages]
 
@@ -95,7 +104,15 @@ def test_many_pieces_with_bleed_a_custom_size_and_a_proof_mark(finalised, tmp_pa
     db.session.commit()
     monkeypatch.setattr(pdf_pieces, "PIECE_CHARACTERS", 1)
     written = builds.build_book(
-        db.session, contest, str(tmp_path), ("pdf",), None, "145x205", 5, now=utcnow()
+        db.session,
+        contest,
+        str(tmp_path),
+        ("pdf",),
+        None,
+        "145x205",
+        5,
+        now=utcnow(),
+        files=file_store(),
     )
     reader = PdfReader(written["pdf"])
     mm = 72 / 25.4

@@ -13,7 +13,8 @@ from anthology.models import AnthologyItem
 from anthology.services import builds, contents
 from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
-from tests.conftest import csrf_token, login
+from contest.platform.storage import file_store
+from tests.plugins.web import csrf_token, login
 
 # Typst and markdown specials: the description is data in the tree, never markup or code.
 DESCRIPTION = "Ông Lò Văn Pánh #1 đứng giữa rừng pơ mu, *tay* cầm cuốn sổ $tuần tra$ ]\\"
@@ -25,13 +26,15 @@ def test_a_description_reaches_the_epub_and_the_docx_but_not_the_page(finalised,
     province = world["users"]["province"]
     # The picture loses its caption in the book's copy, as pictures from Word usually are.
     uncaptioned = re.sub(r"!\[[^\]]*\]\(media/", "![](media/", rich.body_markdown)
-    copy = contents.clean_copy(rich, uncaptioned)
+    copy = contents.clean_copy(file_store(), rich, uncaptioned)
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, province)
     db.session.commit()
     item = contents.essay_item(db.session, contest, rich.id)
     pictures = contents.essay_pictures(item)
     assert [(p.caption, p.description) for p in pictures] == [("", "")]
-    before = builds.build_book(db.session, contest, str(tmp_path / "a"), ("epub",), now=utcnow())
+    before = builds.build_book(
+        db.session, contest, str(tmp_path / "a"), ("epub",), now=utcnow(), files=file_store()
+    )
     with zipfile.ZipFile(before["epub"]) as archive:
         opf = archive.read("EPUB/content.opf").decode()
     described_before = "alternativeText" in opf
@@ -47,7 +50,12 @@ def test_a_description_reaches_the_epub_and_the_docx_but_not_the_page(finalised,
         contents.EssayPicture(pictures[0].name, pictures[0].caption, DESCRIPTION)
     ]
     written = builds.build_book(
-        db.session, contest, str(tmp_path / "b"), ("docx", "epub", "pdf"), now=utcnow()
+        db.session,
+        contest,
+        str(tmp_path / "b"),
+        ("docx", "epub", "pdf"),
+        now=utcnow(),
+        files=file_store(),
     )
     with zipfile.ZipFile(written["epub"]) as archive:
         chapters = "".join(

@@ -15,6 +15,7 @@ from anthology.services import builds, contents
 from contest.models import ProfileState
 from contest.platform.db import db, utcnow
 from contest.platform.states import advance
+from contest.platform.storage import file_store
 from contest.services.profiles import create_profile
 
 # Long enough to fill a contents line and to need three lines as a running head.
@@ -48,13 +49,19 @@ def book(finalised, world, tmp_path):
             ),
             commendations="Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh năm 2018",
             photo=None,
+            files=file_store(),
         )
         advance(profile, ProfileState.FORWARDED)
     captioned = re.sub(r"!\[[^\]]*\]\(", "![Ông Pánh bên rừng đầu nguồn](", rich.body_markdown)
     assert captioned != rich.body_markdown  # the essay's picture, now with a caption
     body = captioned + "\n\n" + "\n\n".join(SENTENCE * (3 + n % 4) for n in range(40))
     contents.edit_copy(
-        db.session, contest, rich.id, LONG_TITLE, contents.clean_copy(rich, body), province
+        db.session,
+        contest,
+        rich.id,
+        LONG_TITLE,
+        contents.clean_copy(file_store(), rich, body),
+        province,
     )
     # Other titles growing a word at a time: one of them ends at the edge of a contents line.
     words = "Hạt giống đỏ ở bản Phiêng Nghịu xã Ngọc Chiến huyện Mường La tỉnh Sơn La".split()
@@ -62,10 +69,12 @@ def book(finalised, world, tmp_path):
     assert len(others) >= 4
     for number, entry in enumerate(others):
         title = " ".join(words[: 7 + number])
-        copy = contents.clean_copy(entry, entry.body_markdown)
+        copy = contents.clean_copy(file_store(), entry, entry.body_markdown)
         contents.edit_copy(db.session, contest, entry.id, title, copy, province)
     db.session.commit()
-    written = builds.build_book(db.session, contest, str(tmp_path), ("pdf",), now=utcnow())
+    written = builds.build_book(
+        db.session, contest, str(tmp_path), ("pdf",), now=utcnow(), files=file_store()
+    )
     reader = PdfReader(written["pdf"])
     return {
         "path": written["pdf"],

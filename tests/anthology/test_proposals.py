@@ -15,8 +15,10 @@ from anthology.services import proposals
 from contest.platform.audit import AuditEvent
 from contest.platform.db import db
 from contest.platform.errors import DomainError
+from contest.platform.storage import file_store
 from contest.services.profiles import create_profile
-from tests.conftest import NOW, csrf_token, login
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 SLUG = "son-la-2019"
 PAGE = f"/anthology/{SLUG}/proposals"
@@ -64,6 +66,7 @@ def test_a_profile_still_at_its_unit_cannot_be_proposed(world, finalised):
         achievements="Tốt.",
         commendations="",
         photo=None,
+        files=file_store(),
     )
     db.session.commit()
     with pytest.raises(DomainError, match="đã về tỉnh"):

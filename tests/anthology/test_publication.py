@@ -20,8 +20,10 @@ from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
 from contest.platform.jobs import Job
 from contest.platform.mail import MAIL
+from contest.platform.storage import file_store
 from judging.services.reports import awards
-from tests.conftest import NOW, csrf_token, login
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 SLUG = "son-la-2019"
 BASE = f"/public/{SLUG}"
@@ -217,8 +219,8 @@ def test_the_api_answers_as_its_openapi_document_says(client, world, finalised, 
 
 def test_the_book_files_are_offered_once_built_and_published(client, world, finalised, board):
     contest = finalised["contest"]
-    folder = storage.root() + "/anthology/public-test"
-    builds.build_book(db.session, contest, folder, ("epub",), now=utcnow())
+    folder = storage.file_store().root + "/anthology/public-test"
+    builds.build_book(db.session, contest, folder, ("epub",), now=utcnow(), files=file_store())
     db.session.add(
         AnthologyBuild(
             contest_id=contest.id,

@@ -19,6 +19,7 @@ from contest.platform.audit import sentence
 from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 
 
@@ -44,14 +45,16 @@ def test_a_book_without_its_name_is_refused(finalised, world, runner, tmp_path):
     contest = finalised["contest"]
     _forget_settings(contest)
     with pytest.raises(SettingsIncomplete) as refused:
-        builds.build_book(db.session, contest, str(tmp_path), ("docx",), now=utcnow())
+        builds.build_book(
+            db.session, contest, str(tmp_path), ("docx",), now=utcnow(), files=file_store()
+        )
     with force_locale("en"):
         assert "fill in the book's title, the publisher" in str(refused.value)
     with pytest.raises(SettingsIncomplete):
         builds.start_build(db.session, contest, world["users"]["province"])
     db.session.rollback()
     with pytest.raises(SettingsIncomplete):
-        certificates.certificates_docx(db.session, contest)
+        certificates.certificates_docx(db.session, file_store(), contest)
     out = tmp_path / "out"
     result = runner.invoke(args=["anthology", "build", contest.slug, "--out", str(out)])
     assert result.exit_code == 1 and "Chưa đủ thông tin sách" in result.output
@@ -79,9 +82,9 @@ def test_saving_requires_title_and_publisher_and_is_audited(finalised, world):
 def test_a_rolled_back_save_leaves_no_file(app, finalised, world, save, make_data):
     contest, actor, data = finalised["contest"], world["users"]["province"], make_data()
     with unit_of_work():
-        kept = save(db.session, contest, actor, data)
+        kept = save(db.session, file_store(), contest, actor, data)
     with pytest.raises(InvalidInput), unit_of_work():
-        path = save(db.session, contest, actor, data)
+        path = save(db.session, file_store(), contest, actor, data)
         assert path != kept and os.path.exists(os.path.join(app.config["STORAGE_DIR"], path))
         raise InvalidInput("refused later in the same action")
     assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], path))
@@ -93,7 +96,9 @@ def test_a_rolled_back_save_leaves_no_file(app, finalised, world, save, make_dat
 def test_a_refused_upload_writes_nothing(app, finalised, world):
     contest = finalised["contest"]
     with pytest.raises(InvalidInput), unit_of_work():
-        settings.save_cover(db.session, contest, world["users"]["province"], b"not a picture")
+        settings.save_cover(
+            db.session, file_store(), contest, world["users"]["province"], b"not a picture"
+        )
     folder = os.path.join(app.config["STORAGE_DIR"], "anthology")
     assert not os.path.exists(folder) or os.listdir(folder) == []
 
@@ -102,11 +107,13 @@ def test_the_demo_fills_the_book_and_dates_certificates_at_son_la(finalised):
     contest = finalised["contest"]
     _forget_settings(contest)
     with unit_of_work():
-        demo.fill_book(db.session, contest)
+        demo.fill_book(db.session, file_store(), contest)
     book = settings.settings_for(db.session, contest)
     assert book.title.startswith("Tuyển tập bài viết về gương điển hình tiên tiến")
     assert book.publisher == demo.PUBLISHER and book.certificate_template_path
-    filled = docx.Document(io.BytesIO(certificates.certificates_docx(db.session, contest)))
+    filled = docx.Document(
+        io.BytesIO(certificates.certificates_docx(db.session, file_store(), contest))
+    )
     dates = [p.text for table in filled.tables for p in table.rows[0].cells[1].paragraphs]
     # For the conference in the year after the contest, on the demo's calendar.
     year = contest.opens_at.year + 1
@@ -119,7 +126,7 @@ def test_certificate_settings_are_saved_with_the_book(finalised, world):
     saved = settings.save_settings(db.session, contest, actor, **values)
     assert (saved.certificate_date, saved.certificate_code) == (None, "")
     with pytest.raises(SettingsIncomplete):
-        certificates.certificates_docx(db.session, contest)
+        certificates.certificates_docx(db.session, file_store(), contest)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from anthology.render import svg_charts
 from anthology.services import statistics
 from contest.platform.db import db
-from tests.conftest import login
+from tests.plugins.web import login
 
 SLUG = "son-la-2019"
 PAGE = f"/anthology/{SLUG}/statistics"

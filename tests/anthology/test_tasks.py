@@ -17,7 +17,8 @@ from contest.platform.db import db
 from contest.platform.errors import IllegalTransition
 from contest.platform.models import AuditEvent
 from contest.platform.states import advance
-from tests.anthology.conftest import last_good_build
+from contest.platform.storage import file_store
+from tests.plugins.books import last_good_build
 
 
 def _queue(contest, actor) -> AnthologyBuild:
@@ -37,7 +38,7 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world, monkey
     app.config["JOBS_RUNNER"] = "manual"
     db.session.rollback()  # end this session's snapshot: the thread committed in its own
     assert (first.state, first.step, first.percent) == (BuildState.DONE, BuildStep.DONE, 100)
-    assert builds.build_file(first, contest.slug, "epub")
+    assert builds.build_file(file_store(), first, contest.slug, "epub")
     queued = db.session.query(AuditEvent).filter_by(action="anthology_build").one()
     assert sentence(queued).endswith("đã cho dựng tuyển tập Cuộc thi viết 2019 (docx,epub,pdf)")
 
@@ -49,7 +50,9 @@ def test_background_build_keeps_the_last_good_book(app, finalised, world, monkey
     assert second.finished_at is not None
     assert last_good_build(contest) is first
     assert not os.path.exists(os.path.join(app.config["STORAGE_DIR"], second.folder))
-    assert builds.build_file(first, contest.slug, "docx")  # the good book is still offered
+    assert builds.build_file(
+        file_store(), first, contest.slug, "docx"
+    )  # the good book is still offered
 
 
 def test_an_unexpected_error_fails_the_build_and_frees_the_next(app, finalised, world, monkeypatch):
@@ -108,7 +111,7 @@ def test_a_build_only_moves_forward(finalised, world):
 
 
 def test_the_inline_build_from_the_page(app, client, finalised, world):
-    from tests.conftest import csrf_token, login
+    from tests.plugins.web import csrf_token, login
 
     app.config["JOBS_RUNNER"] = "inline"
     login(client, world["users"]["province"])
@@ -125,8 +128,8 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
     import socket
 
     from contest.platform.models import Job, JobState
-    from tests.conftest import make_app
     from tests.contest.platform.test_mail_and_jobs import _dead_pid
+    from tests.plugins.apps import make_app
 
     contest, actor = finalised["contest"], world["users"]["province"]
     build = _queue(contest, actor)
@@ -147,7 +150,8 @@ def test_a_build_killed_with_its_worker_fails_at_the_next_start(app, finalised, 
 def test_two_builds_started_at_once_make_one_build_and_no_error(app, finalised, world):
     from sqlalchemy import func, select
 
-    from tests.conftest import csrf_token, login, run_together
+    from tests.plugins.races import run_together
+    from tests.plugins.web import csrf_token, login
 
     email = world["users"]["province"].email
     db.session.commit()
@@ -169,7 +173,7 @@ def test_a_build_from_the_page_runs_on_an_rq_worker(app, client, finalised, worl
     """With REDIS_URL the page only queues the build; a worker builds it and the page's
     progress (the jobs table and the build row) tells the outcome."""
     from contest.platform.job_queue import RedisRunner
-    from tests.conftest import csrf_token, login
+    from tests.plugins.web import csrf_token, login
 
     runner = app.extensions["jobs"] = RedisRunner(redis_url)
     login(client, world["users"]["province"])
@@ -181,7 +185,7 @@ def test_a_build_from_the_page_runs_on_an_rq_worker(app, client, finalised, worl
     runner.work(burst=True)
     build = db.session.get(AnthologyBuild, build_id)
     assert (build.state, build.step, build.percent) == (BuildState.DONE, BuildStep.DONE, 100)
-    assert builds.build_file(build, "son-la-2019", "pdf")
+    assert builds.build_file(file_store(), build, "son-la-2019", "pdf")
 
 
 def test_a_build_killed_on_an_rq_worker_fails_at_the_next_call(app, finalised, world, redis_url):

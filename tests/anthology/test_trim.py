@@ -13,7 +13,8 @@ from anthology.render.pdf_writer import size_pictures
 from anthology.services import builds, contents, settings
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
-from tests.conftest import csrf_token, login
+from contest.platform.storage import file_store
+from tests.plugins.web import csrf_token, login
 
 MM = 72 / 25.4
 
@@ -104,7 +105,14 @@ def test_builds_of_every_named_size_take_their_size(finalised, tmp_path):
     contest = finalised["contest"]
     for key in ("160x240", "130x190"):
         written = builds.build_book(
-            db.session, contest, str(tmp_path / key), ("pdf",), None, key, now=utcnow()
+            db.session,
+            contest,
+            str(tmp_path / key),
+            ("pdf",),
+            None,
+            key,
+            now=utcnow(),
+            files=file_store(),
         )
         box = PdfReader(written["pdf"]).pages[0].mediabox
         assert (round(float(box.width) / MM), round(float(box.height) / MM)) == trim.size_mm(key)
@@ -118,7 +126,9 @@ def test_the_print_master_declares_pdf_a_and_its_trim_and_bleed(finalised, runne
     """Issue 27: a printer's preflight reads the TrimBox and BleedBox and a declared
     standard with its output intent; with --bleed 3 the sheet is 3 mm larger on each side."""
     contest = finalised["contest"]
-    plain = builds.build_book(db.session, contest, str(tmp_path / "plain"), ("pdf",), now=utcnow())
+    plain = builds.build_book(
+        db.session, contest, str(tmp_path / "plain"), ("pdf",), now=utcnow(), files=file_store()
+    )
     reader = PdfReader(plain["pdf"])
     first = reader.pages[0]
     assert _mm(first.trimbox) == _mm(first.mediabox) == (0, 0, 176, 250)
@@ -164,7 +174,13 @@ def test_a_small_picture_is_never_stretched_and_is_named_when_below_300_ppi(tmp_
 def test_the_build_reports_each_picture_below_300_ppi(finalised, tmp_path):
     notes: list[str] = []
     builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("pdf",), notes, now=utcnow()
+        db.session,
+        finalised["contest"],
+        str(tmp_path),
+        ("pdf",),
+        notes,
+        now=utcnow(),
+        files=file_store(),
     )
     rich = finalised["rich"]
     assert any(f"«{rich.title}»: ảnh" in n and "ppi" in n for n in notes), notes

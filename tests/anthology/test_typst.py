@@ -14,6 +14,7 @@ from anthology.render import cover, pdf_writer, tools
 from anthology.render.fonts import FAMILIES
 from anthology.services import builds
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 
 MM = 72 / 25.4
 PAGE = """#let d = json("mau.json")
@@ -88,7 +89,12 @@ def test_the_interior_says_its_own_typst_error(finalised, tmp_path, monkeypatch)
     monkeypatch.setattr(pdf_writer, "TEMPLATE", str(broken))
     with pytest.raises(BookBuildError) as raised:
         builds.build_book(
-            db.session, finalised["contest"], str(tmp_path / "ra"), ("pdf",), now=utcnow()
+            db.session,
+            finalised["contest"],
+            str(tmp_path / "ra"),
+            ("pdf",),
+            now=utcnow(),
+            files=file_store(),
         )
     message = str(raised.value)
     assert message.startswith("Bản PDF chưa dựng được. Typst báo lỗi khi dàn trang PDF: ")

@@ -19,8 +19,9 @@ from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from judging.services import units
 from tests.anthology.test_certificates import all_text
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import csrf_token, login
 
 PAGE = "/anthology/son-la-2019/unit/MCH/certificates"
 WINNERS = "/judging/son-la-2019/unit/MCH/winners"

@@ -6,8 +6,9 @@ import pytest
 
 from anthology.services import builds, publication, settings
 from contest.platform.db import db
-from tests.anthology.conftest import last_good_build
-from tests.conftest import NOW, csrf_token, login
+from tests.plugins.books import last_good_build
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 ROLES = ["anonymous", "entrant_a", "organiser_c1", "judge", "head_judge", "province"]
 POSTS = [

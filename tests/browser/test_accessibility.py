@@ -20,10 +20,11 @@ from sqlalchemy import select
 from anthology import demo as anthology_demo
 from contest.models import Contest
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy
 from judging.services import scoring, stages
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 
 WIDTHS = (1366, 390)
 MAX_PAGES = 25  # per role and phase: one page of each kind is enough
@@ -187,9 +188,9 @@ def check_layout(page, base: str, phase: str, role: str) -> list[str]:
 
 def _advance(contest: Contest, phase: str, monkeypatch) -> None:
     if phase == "judging":
-        anthology_demo.demo_stage(contest, 3)
-        judging_demo.setup_jury(contest, 3)
-        judging_demo.open_judging(contest, 3)
+        anthology_demo.demo_stage(contest, 3, file_store())
+        judging_demo.setup_jury(contest, 3, file_store())
+        judging_demo.open_judging(contest, 3, file_store())
     elif phase == "scored":
         # The first entry's judges are 12 points apart (the head judge's case, as in
         # test_judging_flow); everyone else scores; the head judge has not decided yet.
@@ -206,10 +207,10 @@ def _advance(contest: Contest, phase: str, monkeypatch) -> None:
         db.session.flush()
         with monkeypatch.context() as patch:
             patch.setattr(judging_demo, "settle_gaps", lambda stage: None)
-            judging_demo.score_all(contest, 3)
+            judging_demo.score_all(contest, 3, file_store())
     elif phase == "finalised":
         judging_demo.settle_gaps(stages.current_stage(db.session, contest))
-        judging_demo.award(contest, 3)
+        judging_demo.award(contest, 3, file_store())
 
 
 def test_axe_finds_nothing_serious_on_any_page_of_any_role(live_app, new_page, monkeypatch):

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from anthology import demo as anthology_demo
 from contest.models import Contest
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging import demo as judging_demo
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 
 
 def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
@@ -26,7 +27,7 @@ def test_organiser_builds_and_downloads_the_book(live_app, new_page, tmp_path):
             judging_demo.score_all,
             judging_demo.award,
         ):
-            step(contest, 3)
+            step(contest, 3, file_store())
             db.session.commit()
         db.session.remove()
 

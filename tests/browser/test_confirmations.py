@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from contest.models import Contest, Unit
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 from contest.services.entries import Subject
 from judging.demo import setup_jury
-from tests.browser.conftest import log_in, submit_essays
+from tests.browser.steps import log_in, submit_essays
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def van_ho_holds_entries(live_app):
                 "Người thầy cắm bản",
                 Subject("Thào A Páo", "Bản Hìn", "individual", "2.1"),
             )
-            setup_jury(contest, seed=3)
+            setup_jury(contest, 3, file_store())
         db.session.remove()
     return live_app
 

@@ -15,7 +15,7 @@ from contest.lifecycles import Role
 from contest.models import Unit
 from contest.platform.db import utcnow
 from contest.services import accounts, units
-from tests.browser.conftest import click_confirmed, log_in, serve
+from tests.browser.steps import click_confirmed, log_in, serve
 
 PASSWORD = "mot-mat-khau-rat-dai-2025"
 SLUG = "son-la-2025"

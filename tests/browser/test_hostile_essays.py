@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from contest.models import User
 from contest.platform.db import db
 from tests import hostile
-from tests.browser.conftest import log_in
-from tests.conftest import vietnamese_essay
+from tests.browser.steps import log_in
+from tests.plugins.factories import vietnamese_essay
 
 PAYLOADS = [
     *hostile.SCRIPT_TARGETS,

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from contest.models import Contest
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy
 from judging.services import prizes, stages
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 
 
 def _pairs(stage):
@@ -52,8 +53,8 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
     base = live_app.config["LIVE_URL"]
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.setup_jury(contest, 5)
-        judging_demo.open_judging(contest, 5)
+        judging_demo.setup_jury(contest, 5, file_store())
+        judging_demo.open_judging(contest, 5, file_store())
         db.session.commit()
         stage = stages.current_stage(db.session, contest)
         stage_id = stage.id
@@ -106,7 +107,7 @@ def test_judges_third_judge_head_judge_and_finalise(live_app, new_page):
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
         # The other entries are scored off-screen; the head judge settles their gaps.
-        judging_demo.score_all(contest, 5)
+        judging_demo.score_all(contest, 5, file_store())
         prizes.share_all_ties(db.session, contest, None, "Đồng giải theo quyết định của Hội đồng.")
         db.session.commit()
         db.session.remove()

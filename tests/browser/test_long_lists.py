@@ -11,9 +11,10 @@ from anthology import demo as anthology_demo
 from anthology.views import book as anthology_views
 from contest.models import Contest, Entry
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services import lists
 from judging import demo as judging_demo
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 
 
 def _finalise(app) -> dict:
@@ -27,7 +28,7 @@ def _finalise(app) -> dict:
             judging_demo.score_all,
             judging_demo.award,
         ):
-            step(contest, 3)
+            step(contest, 3, file_store())
             db.session.commit()
         first = db.session.scalar(select(Entry).order_by(Entry.id))
         found = {"title": first.title, "author": first.author.full_name}

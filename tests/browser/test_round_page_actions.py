@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from contest.models import Contest, Round, Unit
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 from contest.services.entries import Subject
 from judging import demo as judging_demo
-from tests.browser.conftest import log_in, submit_essays
+from tests.browser.steps import log_in, submit_essays
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def moc_chau_judged(live_district_app):
     """Huyện Mộc Châu's own jury has judged and finalised; it waits to forward by results."""
     with live_district_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.judge_units(contest, 3)
+        judging_demo.judge_units(contest, 3, file_store())
         db.session.commit()
         round_ = db.session.scalar(select(Round).join(Unit).where(Unit.code == "MCH"))
         live_district_app.config["ROUND_URL"] = f"/rounds/{round_.id}"

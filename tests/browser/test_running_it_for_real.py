@@ -11,10 +11,11 @@ from sqlalchemy import select
 from contest.demo import forward_kept_open_rounds
 from contest.models import Contest
 from contest.platform.db import db, utcnow
+from contest.platform.storage import file_store
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy, CriterionScore
 from judging.services import stages
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 from tests.browser.test_accessibility import audit
 
 SLUG = "son-la-2019"
@@ -45,7 +46,7 @@ def test_the_province_guides_judging_and_a_judge_marks_with_a_comma(
     base = live_app.config["LIVE_URL"]
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.setup_jury(contest, 5)
+        judging_demo.setup_jury(contest, 5, file_store())
         db.session.commit()
     province = new_page()
     _open(province, base, PROVINCE, language, width)
@@ -58,9 +59,9 @@ def test_the_province_guides_judging_and_a_judge_marks_with_a_comma(
     _clean(province, "the judging steps, a unit holding entries")
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.forward_judged_units(contest, 5)
+        judging_demo.forward_judged_units(contest, 5, file_store())
         forward_kept_open_rounds(db.session, contest, utcnow(), 5)
-        judging_demo.settle_leaks(contest)
+        judging_demo.settle_leaks(contest, file_store())
         judging_demo.make_room(stages.current_stage(db.session, contest))
         db.session.commit()
     province.reload()

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from contest.models import Contest
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging import demo as judging_demo
 from judging.models import Assignment, BlindCopy, CriterionScore, Score
 from judging.services import stages
-from tests.browser.conftest import log_in
+from tests.browser.steps import log_in
 from tests.browser.test_accessibility import audit
 
 LONG_ESSAY = "".join(
@@ -28,8 +29,8 @@ def judged(live_app):
     """The province's judging opened on the demo; a judge's first code, its essay made long."""
     with live_app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.setup_jury(contest, 5)
-        judging_demo.open_judging(contest, 5)
+        judging_demo.setup_jury(contest, 5, file_store())
+        judging_demo.open_judging(contest, 5, file_store())
         stage = stages.current_stage(db.session, contest)
         # The busiest judge: the queue test needs at least two codes to tell apart, and how
         # many a judge holds depends on the assignment the solver found.

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from contest.platform.text import count_words
-from tests.browser.conftest import log_in
-from tests.conftest import OFFICE_EXPECTED_TEXT, docx_bytes, vietnamese_essay
+from tests.browser.steps import log_in
+from tests.plugins.documents import OFFICE_EXPECTED_TEXT, docx_bytes
+from tests.plugins.factories import vietnamese_essay
 
 
 def test_entrant_submits_organiser_forwards_province_sees_it(live_app, new_page, tmp_path):

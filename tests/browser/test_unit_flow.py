@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from contest.models import Contest, Round, Unit, User
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services.forwarding import pending_entries
 from judging import demo as judging_demo
 from judging.models import Assignment, Award, BlindCopy
 from judging.services import stages
-from tests.browser.conftest import click_confirmed, log_in
+from tests.browser.steps import click_confirmed, log_in
 from tests.browser.test_judging_flow import _score_in_browser
 
 SLUG = "son-la-2019"
@@ -154,8 +155,8 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
 
     with app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.setup_jury(contest, 5)
-        judging_demo.open_judging(contest, 5)
+        judging_demo.setup_jury(contest, 5, file_store())
+        judging_demo.open_judging(contest, 5, file_store())
         db.session.commit()
         sent = db.session.scalar(
             select(Award).where(Award.round_id == round_.id).order_by(Award.rank)
@@ -194,8 +195,8 @@ def test_a_district_contest_end_to_end_then_the_province(live_district_app, new_
 
     with app.app_context():
         contest = db.session.scalar(select(Contest))
-        judging_demo.score_all(contest, 5)
-        judging_demo.award(contest, 5)
+        judging_demo.score_all(contest, 5, file_store())
+        judging_demo.award(contest, 5, file_store())
         db.session.commit()
         assert contest.is_finalised
         ranked = db.session.scalar(

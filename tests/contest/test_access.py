@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
+from contest.platform.storage import file_store
 from contest.services.profiles import create_profile
 from judging.services import units
-from tests.conftest import PASSWORD, csrf_token, login, uploaded_entry, vietnamese_essay
+from tests.plugins.factories import PASSWORD, uploaded_entry, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 ROLES = [
     "anonymous",
@@ -166,6 +168,7 @@ def objects(world):
         category="1.1",
         achievements="Thành tích",
         photo=("anh.png", _png()),
+        files=file_store(),
     )
     db.session.commit()
     return {

@@ -15,8 +15,9 @@ from contest.platform import passwords
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from contest.services import accounts
-from tests.conftest import PASSWORD, csrf_token, login
 from tests.contest.test_views import post_form
+from tests.plugins.factories import PASSWORD
+from tests.plugins.web import csrf_token, login
 
 NEW_PASSWORD = "hoa ban nở trắng rừng"
 
@@ -263,7 +264,7 @@ def test_a_wrong_current_password_changes_nothing(client, world):
 
 
 def test_a_burst_of_parallel_guesses_is_counted_on_arrival(app, world):
-    from tests.conftest import run_together
+    from tests.plugins.races import run_together
 
     email = world["users"]["judge"].email
     db.session.commit()

@@ -9,11 +9,8 @@ from sqlalchemy import func, select
 
 from contest.models import Entry, EntryState
 from contest.platform.db import db
-from tests.conftest import (
-    OFFICE_EXPECTED_TEXT,
-    docx_bytes,
-    vietnamese_essay,
-)
+from tests.plugins.documents import OFFICE_EXPECTED_TEXT, docx_bytes
+from tests.plugins.factories import vietnamese_essay
 
 COLUMNS = [
     "author_name",

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from contest.models import Entry, User
 from contest.platform.db import db
-from tests.conftest import csrf_token, entrant, login, run_together
+from tests.plugins.factories import entrant
+from tests.plugins.races import run_together
+from tests.plugins.web import csrf_token, login
 
 
 def test_entrants_editing_drafts_at_once_keep_every_save(app, world, make_entry):

@@ -18,7 +18,8 @@ from contest.platform.models import Job
 from contest.quotas import ContestLevel
 from contest.services import contest_file, deadlines, forwarding, publishing, setup, units
 from contest.services.entries import check_can_enter
-from tests.conftest import entrant, login
+from tests.plugins.factories import entrant
+from tests.plugins.web import login
 
 NOW = utcnow()
 

@@ -16,7 +16,8 @@ from contest.lifecycles import ContestPhase
 from contest.models import Contest, Round, Unit
 from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
-from tests.conftest import copy_schema, login, make_app
+from tests.plugins.apps import copy_schema, make_app
+from tests.plugins.web import login
 
 SLUG = "dien-bien-2025"
 TITLE = "Cuộc thi viết về gương điển hình tiên tiến tỉnh Điện Biên năm 2025"

@@ -16,12 +16,14 @@ from contest.errors import DeadlinePassed
 from contest.models import Entry, EntryState
 from contest.platform.db import db
 from contest.platform.errors import DomainError
+from contest.platform.storage import file_store
 from contest.quotas import ContestLevel
 from contest.services import accounts, deadlines, entries
 from contest.services.entries import Subject
 from contest.services.forwarding import forward_round
-from tests.conftest import NOW, entrant, login, vietnamese_essay
 from tests.contest.test_views import post_form
+from tests.plugins.factories import NOW, entrant, vietnamese_essay
+from tests.plugins.web import login
 
 SUBJECT = Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4")
 
@@ -107,6 +109,7 @@ def test_the_province_takes_no_essay_straight_from_an_entrant(client, world):
             declarations_accepted=True,
             now=NOW,
             submit=True,
+            files=file_store(),
         )
     db.session.rollback()
     assert db.session.scalars(select(Entry)).first() is None
@@ -143,6 +146,7 @@ def test_saving_and_submitting_a_draft_under_a_forwarded_district_is_refused(wor
             now=NOW,
             submit=True,
             declarations_accepted=True,
+            files=file_store(),
         )
     db.session.rollback()
     assert db.session.get(Entry, draft.id).state == EntryState.DRAFT

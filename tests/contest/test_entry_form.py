@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from contest.models import Entry, EntryState
 from contest.platform.db import db
-from tests.conftest import login, vietnamese_essay
 from tests.contest.test_views import post_form
+from tests.plugins.factories import vietnamese_essay
+from tests.plugins.web import login
 
 FIELDS = {
     "title": "Người giữ rừng",

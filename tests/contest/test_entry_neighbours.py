@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import entrant, login
+from tests.plugins.factories import entrant
+from tests.plugins.web import login
 
 
 def test_the_organiser_steps_through_the_round_and_the_author_does_not(client, world, make_entry):

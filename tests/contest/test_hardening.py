@@ -23,8 +23,10 @@ from contest.platform.logs import TokenMaskFilter
 from contest.platform.spreadsheets import csv_safe, from_csv_safe
 from contest.platform.throttle_store import SQLiteFileStorage
 from contest.services import accounts
-from tests.conftest import PASSWORD, csrf_token, login, make_app, vietnamese_essay
 from tests.contest.test_views import post_form
+from tests.plugins.apps import make_app
+from tests.plugins.factories import PASSWORD, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 
 def test_an_access_log_line_keeps_the_request_but_not_the_token():

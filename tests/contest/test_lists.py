@@ -12,7 +12,8 @@ from contest.platform.db import db, utcnow
 from contest.platform.i18n import local_day
 from contest.services import lists
 from contest.services.forwarding import forward_round
-from tests.conftest import NOW, entrant, login
+from tests.plugins.factories import NOW, entrant
+from tests.plugins.web import login
 
 DASHBOARD = "/c/son-la-2019/dashboard"
 AUDIT = "/c/son-la-2019/audit"

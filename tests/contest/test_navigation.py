@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import login
+from tests.plugins.web import login
 
 EXPECTED = {
     "entrant_a": ["Bài dự thi của tôi"],

@@ -13,7 +13,8 @@ from contest.lifecycles import ContestPhase, Role
 from contest.models import Contest, Unit
 from contest.platform.db import db
 from contest.services import accounts, units
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.plugins.factories import PASSWORD
+from tests.plugins.web import csrf_token, login
 
 SLUG = "dien-bien-2025"
 

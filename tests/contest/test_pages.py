@@ -9,8 +9,9 @@ from contest.platform.audit import sentence
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
-from tests.conftest import NOW, csrf_token, login, vietnamese_essay
 from tests.contest.test_views import post_form
+from tests.plugins.factories import NOW, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 
 def _switch_to_english(client) -> None:

@@ -17,7 +17,8 @@ from contest.platform.db import db, utcnow
 from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
 from contest.services import accounts, password_help
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.plugins.factories import PASSWORD
+from tests.plugins.web import csrf_token, login
 
 NEW_PASSWORD = "Suối Lìn mùa lúa chín 2026"
 

@@ -12,8 +12,9 @@ from contest.models import Entry, Round, Unit, User
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from contest.services.forwarding import forward_round
-from tests.conftest import NOW, csrf_token, login
 from tests.contest.test_views import post_form
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 GOOD = {
     "full_name": "Vì Thị Mai",

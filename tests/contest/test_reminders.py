@@ -13,7 +13,7 @@ from contest.platform.db import db
 from contest.platform.models import AuditEvent, Job
 from contest.quotas import ContestLevel
 from contest.services import deadlines, reminders
-from tests.conftest import NOW
+from tests.plugins.factories import NOW
 
 
 def _levels(contest, district_in, commune_in):

@@ -12,8 +12,11 @@ from sqlalchemy import select
 from contest.lifecycles import ContestPhase
 from contest.models import Entry
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services import forwarding, profiles
-from tests.conftest import NOW, csrf_token, docx_bytes, entrant, login, vietnamese_essay
+from tests.plugins.documents import docx_bytes
+from tests.plugins.factories import NOW, entrant, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 MARK_FORM = re.compile(r"/rounds/\d+/(entries|profiles)/\d+/mark")
 
@@ -43,6 +46,7 @@ def test_a_sent_round_counts_what_went_up(client, world, make_entry):
         name="Cầm Văn Hiến",
         kind="individual",
         category="2.1",
+        files=file_store(),
     )
     forwarding.mark_entry(db.session, round_, entry, True)
     forwarding.mark_profile(db.session, round_, profile, True)

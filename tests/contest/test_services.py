@@ -15,6 +15,7 @@ from contest.platform.db import db
 from contest.platform.errors import IllegalTransition, InvalidInput
 from contest.platform.models import AuditEvent
 from contest.platform.states import advance
+from contest.platform.storage import file_store
 from contest.quotas import Forwarding
 from contest.services.accounts import create_user, find_user_by_login
 from contest.services.entries import (
@@ -26,7 +27,7 @@ from contest.services.entries import (
 )
 from contest.services.forwarding import forward_round, mark_entry, mark_profile, round_for_unit
 from contest.services.profiles import create_profile
-from tests.conftest import NOW, PASSWORD, vietnamese_essay
+from tests.plugins.factories import NOW, PASSWORD, vietnamese_essay
 
 
 def _subject():
@@ -47,6 +48,7 @@ def _create(world, author, words=60, now=NOW, submit=True, entered_by=None):
         now=now,
         submit=submit,
         entered_by=entered_by,
+        files=file_store(),
     )
 
 
@@ -168,6 +170,7 @@ def test_profiles_flow_up_with_their_own_quota(world):
             kind="collective",
             category="1.1",
             achievements="Thành tích",
+            files=file_store(),
         )
         for i in range(2)
     ]
@@ -237,6 +240,7 @@ def test_text_is_stored_in_nfc(world):
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     assert entry.title == "Người tốt" and entry.subject_name == "Người tốt"
     assert "Người tốt" in entry.body_text and entry.word_count == 30

@@ -4,7 +4,7 @@ browser security headers, the essays' pictures their own stricter policy."""
 from __future__ import annotations
 
 from contest.platform.headers import CONTENT_SECURITY_POLICY
-from tests.conftest import csrf_token, login
+from tests.plugins.web import csrf_token, login
 
 
 def test_a_cookie_saved_before_logout_opens_nothing_afterwards(client, world):

@@ -9,8 +9,8 @@ from contest.platform.audit import sentence
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from contest.services.accounts import open_account
-from tests.conftest import csrf_token, login
 from tests.contest.test_views import post_form
+from tests.plugins.web import csrf_token, login
 
 
 def test_an_organiser_corrects_a_judge_s_account(client, world):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from contest.models import Unit, User
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
-from tests.conftest import csrf_token, login
+from tests.plugins.web import csrf_token, login
 
 
 def _province(client, world):

@@ -10,17 +10,12 @@ from sqlalchemy import func, select
 
 from contest.models import Entry, EntryState, User
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
-from tests.conftest import (
-    LEGACY_UNICODE,
-    PASSWORD,
-    csrf_token,
-    docx_bytes,
-    legacy_docx,
-    login,
-    vietnamese_essay,
-)
+from tests.plugins.documents import LEGACY_UNICODE, docx_bytes, legacy_docx
+from tests.plugins.factories import PASSWORD, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 
 def post_form(client, url, data, page_url=None):
@@ -114,7 +109,7 @@ def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
 def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, world):
     from contest.documents.intake import extract_upload
     from contest.services.entries import Subject, create_entry
-    from tests.conftest import NOW
+    from tests.plugins.factories import NOW
 
     author = world["users"]["entrant_a"]
     data = docx_bytes([vietnamese_essay(50)])
@@ -130,6 +125,7 @@ def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, wor
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     entries_dir = os.path.join(app.config["STORAGE_DIR"], "entries")
     assert len(os.listdir(entries_dir)) == 1
@@ -275,7 +271,7 @@ def test_a_paper_entry_with_the_same_name_in_the_same_unit_is_that_person(client
 
 def test_dashboard_shows_entries_at_the_province(client, world, make_entry):
     entry = make_entry(world["users"]["entrant_b"], title="Bông hoa đẹp vùng cao")
-    from tests.conftest import NOW
+    from tests.plugins.factories import NOW
 
     forward_round(db.session, world["rounds"]["YCH"], None, NOW, entry_ids=[entry.id])
     db.session.commit()
@@ -320,7 +316,7 @@ def test_open_redirect_after_login_is_refused(client, world):
 def test_the_pictures_of_an_uploaded_essay_are_shown(client, world, tmp_path):
     import re
 
-    from tests.contest.documents.test_intake import rich_docx
+    from tests.plugins.documents import rich_docx
 
     login(client, "a@example.com")
     response = post_form(
@@ -382,7 +378,7 @@ def test_the_province_sets_rules_rounds_units_and_quotas(client, world, make_ent
     from datetime import datetime
 
     from contest.models import Round, Unit
-    from tests.conftest import NOW
+    from tests.plugins.factories import NOW
 
     entry = make_entry()
     forward_round(db.session, world["rounds"]["MCH-CSO"], None, NOW, entry_ids=[entry.id])
@@ -504,13 +500,13 @@ def test_the_round_page_counts_the_profiles_already_sent(client, world, make_ent
     """After forwarding, the counter says what went up, not "0 / 1 hồ sơ" (issue 24)."""
     from contest.services.forwarding import forward_round, mark_profile
     from contest.services.profiles import create_profile
-    from tests.conftest import NOW
+    from tests.plugins.factories import NOW
 
     round_ = world["rounds"]["MCH-CSO"]
     organiser = world["users"]["organiser_c1"]
     profile = create_profile(db.session, contest=world["contest"], round_=round_,
                              actor=organiser, name="Lò Văn Pánh", kind="individual",
-                             category="2.4", address="Bản Mòng")  # fmt: skip
+                             category="2.4", address="Bản Mòng", files=file_store())  # fmt: skip
     mark_profile(db.session, round_, profile, True)
     entry = make_entry(world["users"]["entrant_a"])
     forward_round(db.session, round_, organiser, NOW, entry_ids=[entry.id])
@@ -530,7 +526,7 @@ def test_an_organiser_corrects_a_profile_as_the_book_will_print_it(client, world
     organiser = world["users"]["organiser_c1"]
     profile = create_profile(db.session, contest=world["contest"], round_=round_,
                              actor=organiser, name="Lò Văn Panh", kind="individual",
-                             category="2.4", address="Bản Mòng")  # fmt: skip
+                             category="2.4", address="Bản Mòng", files=file_store())  # fmt: skip
     db.session.commit()
     fields = {"name": "Lò Văn Pánh", "kind": "individual", "category": "2.4",
               "address": "Bản Mòng, xã Chiềng Sơn", "position": "Trưởng bản",

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging.models import Assignment, BlindCopy, LeakFlag, Score
 from judging.services import assigning, blinding, scoring, stages
-from tests.conftest import csrf_token, login
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import csrf_token, login
 
 ROLES = [
     "anonymous",
@@ -120,10 +121,10 @@ def test_judging_post_matrix_denies(client, opened, role):
 
 
 def test_assignments_hidden_until_released(client, world, panel):
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     for flag in db.session.scalars(select(LeakFlag)):
         blinding.clear_flag(db.session, flag, world["users"]["province"], "Không lộ")
-    assigning.open_stage(db.session, panel["stage"], None)
+    assigning.open_stage(db.session, file_store(), panel["stage"], None)
     db.session.commit()
     judge = db.session.scalars(select(Assignment)).first().judge
     code = db.session.scalar(select(BlindCopy.code))

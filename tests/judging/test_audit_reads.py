@@ -10,8 +10,8 @@ from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from judging.audit import JudgingAction
 from judging.models import BlindCopy
-from tests.conftest import login
-from tests.judging.conftest import open_for_judging
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import login
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from __future__ import annotations
 from contest.audit import ContestAction
 from contest.platform.audit import record_event, sentence
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging.audit import LEAK_KIND_LABELS
 from judging.rules import leakscan
 from judging.services import blinding
-from tests.conftest import login
+from tests.plugins.web import login
 
 AUDIT = "/c/son-la-2019/audit"
 
@@ -25,7 +26,7 @@ def test_a_redacted_unit_leak_is_named_in_words(client, world, panel):
     entry = panel["entries"][0]
     entry.body_markdown += "\n\nBài viết gửi từ Huyện Mộc Châu.\n"
     db.session.commit()
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     flag = next(
         f
         for f in blinding.open_flags(db.session, panel["contest"])

@@ -17,13 +17,15 @@ from sqlalchemy import select
 
 from contest.documents.intake import extract_upload
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.text import fold
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from judging.models import Assignment
-from tests.conftest import NOW, PASSWORD, csrf_token, login, vietnamese_essay
-from tests.judging.conftest import open_for_judging
+from tests.plugins.factories import NOW, PASSWORD, vietnamese_essay
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import csrf_token, login
 
 AUTHOR = "Nguyễn Thị Bí Mật"
 PHONE = "0977 654 321"
@@ -124,6 +126,7 @@ def test_no_identity_anywhere_a_judge_can_reach(app, client, world, panel):
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     round_ = world["rounds"]["SGD"]
     forward_round(db.session, round_, None, NOW, entry_ids=[entry.id])

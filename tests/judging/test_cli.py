@@ -11,8 +11,8 @@ from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import blinding, scoring
 from judging.services import panel as panel_service
-from tests.conftest import NOW
-from tests.judging.conftest import marks_for
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for
 
 
 def test_open_status_finalise_and_export(runner, world, panel, tmp_path):

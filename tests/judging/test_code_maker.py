@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from judging.models import BlindCopy
 from judging.rules import blind
 from judging.services import blinding
@@ -18,7 +19,9 @@ def test_each_entry_gets_the_next_code_the_maker_gives_never_one_taken(panel):
         asked.append(set(taken))
         return f"{prefix}-{len(taken) + 1:04d}"
 
-    blinding.prepare_blind_copies(db.session, panel["contest"], None, new_code=counting)
+    blinding.prepare_blind_copies(
+        db.session, file_store(), panel["contest"], None, new_code=counting
+    )
     copies = db.session.scalars(select(BlindCopy).order_by(BlindCopy.code)).all()
     prefix = blind.code_prefix(panel["contest"].slug)
     assert [c.code for c in copies] == [f"{prefix}-{n:04d}" for n in range(1, 7)]

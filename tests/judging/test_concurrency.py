@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from contest.platform.db import db
 from judging.models import Assignment, Score
 from judging.services import blinding
-from tests.conftest import csrf_token, login, run_together
-from tests.judging.conftest import open_for_judging
+from tests.plugins.panels import open_for_judging
+from tests.plugins.races import run_together
+from tests.plugins.web import csrf_token, login
 
 SAVES_PER_JUDGE = 12
 

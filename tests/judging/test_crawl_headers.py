@@ -9,9 +9,9 @@ import re
 import pytest
 
 from contest.platform.headers import CONTENT_SECURITY_POLICY
-from tests.conftest import login
-from tests.judging.conftest import open_for_judging
 from tests.judging.test_blindness import crawl
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import login
 
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.IGNORECASE

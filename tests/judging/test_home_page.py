@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from contest.platform.db import db
-from tests.conftest import NOW, csrf_token
-from tests.judging.conftest import open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import csrf_token
 
 
 def test_the_home_page_states_phase_dates_rules_prizes_and_contact(client, world, panel):

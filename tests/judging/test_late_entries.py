@@ -9,12 +9,14 @@ import pytest
 
 from contest.platform.db import db
 from contest.platform.errors import IllegalTransition
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round, rounds_still_holding_entries
 from judging.errors import StageNotReady
 from judging.services import assigning, blinding, stages
-from tests.conftest import NOW, PASSWORD, csrf_token, login
-from tests.judging.conftest import open_for_judging
+from tests.plugins.factories import NOW, PASSWORD
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import csrf_token, login
 
 
 def _teacher(world):
@@ -39,7 +41,9 @@ def test_judging_waits_for_rounds_that_still_hold_entries(runner, world, panel, 
     assert "Sở Giáo dục và Đào tạo: 1 bài" in refused.output
     db.session.rollback()
     with pytest.raises(StageNotReady):
-        assigning.open_stage(db.session, stages.current_stage(db.session, contest), None)
+        assigning.open_stage(
+            db.session, file_store(), stages.current_stage(db.session, contest), None
+        )
     db.session.rollback()
 
     forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[late.id])
@@ -84,7 +88,7 @@ def test_entrants_are_no_longer_invited_to_send_once_judging_opens(client, world
 
 def test_the_open_confirmation_counts_the_entries_and_judges(client, world, panel):
     # Codes given and the scan settled: opening is the step offered.
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     for flag in blinding.open_flags(db.session, panel["contest"]):
         blinding.clear_flag(db.session, flag, None, "Địa danh trong nội dung bài.")
     db.session.commit()

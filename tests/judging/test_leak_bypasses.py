@@ -11,16 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from contest.documents import pictures
-from contest.platform import storage
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from judging.models import Assignment, BlindCopy, LeakFlag
 from judging.rules.leakscan import redact, scan
 from judging.services import blinding, scoring
 from tests import hostile
-from tests.conftest import NOW, PASSWORD, csrf_token, login, uploaded_entry, vietnamese_essay
-from tests.judging.conftest import open_for_judging
+from tests.plugins.factories import NOW, PASSWORD, uploaded_entry, vietnamese_essay
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import csrf_token, login
 
 AUTHOR = "Nguyễn Văn Tèo"
 
@@ -87,7 +88,7 @@ def test_a_mailto_target_reaches_the_scan_and_judges_see_no_outside_link(
     )
     entry = _entry_at_province(world, panel, tmp_path, data)
     author = entry.author
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
     assert any(f.kind == "email" and f.snippet == author.email for f in flags)
@@ -100,15 +101,17 @@ def test_a_picture_bomb_already_stored_cannot_stop_the_scan(app, world, panel, t
     entry = _entry_at_province(
         world, panel, tmp_path, hostile.docx_with_picture(tmp_path, hostile.png())
     )
-    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    media = file_store().entry_media(entry.storage_key)
     (name,) = os.listdir(media)
     with open(os.path.join(media, name), "wb") as fh:
         fh.write(hostile.png(20_000, 10_000, "1"))
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     db.session.commit()
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     assert "![" not in copy.markdown
-    assert not os.path.exists(os.path.join(blinding.blind_dir(copy.media_key), "media"))
+    assert not os.path.exists(
+        os.path.join(blinding.blind_dir(file_store(), copy.media_key), "media")
+    )
 
 
 def test_judges_see_the_redacted_subject_name(app, world, panel, tmp_path):
@@ -189,7 +192,7 @@ def test_judges_copy_has_no_picture_titles_and_no_formatting_the_scan_cannot_rea
         [("anh.png", hostile.png())],
     )
     entry = _entry_at_province(world, panel, tmp_path, data)
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     assert "title=" not in copy.html and "<sub>" not in copy.html  # the name shows as text only
     flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
@@ -210,7 +213,7 @@ def test_a_paper_authors_written_contact_is_scanned(app, world, panel, make_entr
     assert author.contact == f"0912345678, {taken.email}"
     entry = make_entry(author, text=vietnamese_essay(60) + f" Gọi 0912 345 678 hoặc {taken.email}.")
     forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[entry.id])
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     kinds = {
         f.kind for f in db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id))
     }
@@ -229,7 +232,7 @@ def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, 
     it exactly as the judges' page does, and no attribute reaches the page's source."""
     entry = _entry_at_province(world, panel, tmp_path, hostile.docx_with_links(tmp_path, []))
     entry.body_markdown = f"{hostile.ESSAY}\n\n{stored}\n"
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     flags = db.session.scalars(select(LeakFlag).where(LeakFlag.entry_id == entry.id)).all()
     flagged = any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
@@ -250,10 +253,12 @@ def test_opening_the_judging_copies_stored_pictures_without_decoding(
         raise AssertionError("a picture was decoded")
 
     monkeypatch.setattr(pictures, "clean", refuse)
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     assert "media/1.png" in copy.markdown
-    with open(os.path.join(blinding.blind_dir(copy.media_key), "media", "1.png"), "rb") as fh:
+    with open(
+        os.path.join(blinding.blind_dir(file_store(), copy.media_key), "media", "1.png"), "rb"
+    ) as fh:
         assert fh.read().startswith(b"\x89PNG")
 
 
@@ -265,9 +270,9 @@ def test_the_judges_copies_are_made_before_the_writers_lock(app, client, world, 
     made_while_writing = []
     real_make_copy = blinding.make_copy
 
-    def watched(entry):
+    def watched(files, entry):
         made_while_writing.append(platform_db._writing.get())
-        return real_make_copy(entry)
+        return real_make_copy(files, entry)
 
     monkeypatch.setattr(blinding, "make_copy", watched)
     login(client, world["users"]["province"])
@@ -281,9 +286,9 @@ def test_the_judges_copies_are_made_before_the_writers_lock(app, client, world, 
 
 def test_a_copy_prepared_for_an_older_text_is_made_again(app, world, panel):
     entry = panel["entries"][0]
-    prepared = blinding.prepare_outside(db.session, panel["contest"])
+    prepared = blinding.prepare_outside(db.session, file_store(), panel["contest"])
     entry.title = "Tên bài đã sửa"
     db.session.flush()
-    blinding.prepare_blind_copies(db.session, panel["contest"], None, None, prepared)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None, None, prepared)
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
     assert copy.title == "Tên bài đã sửa" and prepared[entry.id].source != blinding._source(entry)

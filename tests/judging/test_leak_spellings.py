@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.text import fold
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
@@ -23,9 +24,10 @@ from judging.models import Assignment, LeakFlag
 from judging.rules.leakscan import scan
 from judging.services import blinding
 from judging.wording import leak_rule_text
-from tests.conftest import NOW, PASSWORD, csrf_token, login, vietnamese_essay
-from tests.judging.conftest import open_for_judging
 from tests.judging.test_blindness import crawl
+from tests.plugins.factories import NOW, PASSWORD, vietnamese_essay
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import csrf_token, login
 
 AUTHORS = [
     "Hoàng Văn Tấn Công",
@@ -170,7 +172,7 @@ def test_ordinary_words_that_share_a_name_part_are_not_flagged(author, text):
 def test_the_organiser_reads_which_rule_fired(app, client, world, panel):
     entry, written = _hostile_entry(world, SPELLINGS["initials"][0](AUTHORS[0]), AUTHORS[0])
     _forward(world, [entry])
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     db.session.commit()
     flag = db.session.scalar(select(LeakFlag).where(LeakFlag.kind == "name"))
     assert flag.rule == "initials" and flag.snippet == written
@@ -200,6 +202,7 @@ def _hostile_entry(world, written: str, name: str, number: int = 0):
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     return entry, written
 

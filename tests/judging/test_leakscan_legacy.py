@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contest.documents.intake import extract_upload
 from judging.rules.leakscan import scan
-from tests.conftest import legacy_docx
+from tests.plugins.documents import legacy_docx
 
 
 def test_an_authors_name_typed_in_tcvn3_is_flagged():

@@ -13,8 +13,9 @@ from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import lists, scoring
 from judging.services.lifecycle import finalise
-from tests.conftest import NOW, login
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import login
 
 OVERVIEW = "/judging/son-la-2019/"
 RESULTS = "/judging/son-la-2019/results"

@@ -10,8 +10,8 @@ from contest.platform.db import db
 from judging.models import Assignment
 from judging.services import blinding, scoring
 from judging.services.lifecycle import finalise
-from tests.conftest import NOW
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
 
 
 def _authors_and_titles(panel) -> set[str]:

@@ -12,11 +12,12 @@ from contest.platform.errors import InvalidInput
 from contest.platform.models import AuditEvent
 from contest.services.accounts import set_account_active
 from judging.audit import JudgingAction
+from judging.demo import DEMO_RUBRIC
 from judging.models import Assignment, Conflict, PanelMember
 from judging.services import blinding, stages
 from judging.services import panel as panel_service
-from tests.conftest import csrf_token, login
-from tests.judging.conftest import DEMO_RUBRIC, open_unit, score_unit_entry
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import csrf_token, login
 
 UNIT_JURY = "/judging/son-la-2019/unit/MCH/jury"
 PROVINCE_PANEL = "/judging/son-la-2019/panel"

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import blinding, guide, scoring, stages
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import csrf_token, login
 
 
 def _step(page: str, key: str) -> str:

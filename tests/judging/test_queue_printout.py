@@ -12,8 +12,8 @@ from sqlalchemy import select
 from contest.platform.db import db
 from judging.models import Assignment, BlindCopy
 from judging.services import scoring
-from tests.conftest import login
-from tests.judging.conftest import open_for_judging
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import login
 
 
 def _text(pdf: bytes) -> str:

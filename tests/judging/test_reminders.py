@@ -13,8 +13,8 @@ from judging.audit import JudgingAction
 from judging.services import reminders as judge_reminders
 from judging.services import scoring
 from judging.states import StageState
-from tests.conftest import NOW
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
 
 
 def test_judges_who_have_not_finished_are_told_once(app, world, panel, mail_on):

@@ -14,9 +14,10 @@ from contest.platform.db import db
 from judging.errors import ScoreInvalid
 from judging.models import Assignment, BlindCopy, CriterionScore, Score, StageResult
 from judging.services import blinding, scoring
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import marks_for, open_for_judging
 from tests.judging.test_services import _score
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import csrf_token, login
 
 
 @pytest.fixture

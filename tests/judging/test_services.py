@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from contest.platform.db import db
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import file_store
 from judging.demo import DEMO_RUBRIC
 from judging.errors import (
     ConflictOfInterest,
@@ -24,8 +25,9 @@ from judging.models import Assignment, BlindCopy, StageResult
 from judging.services import assigning, blinding, lifecycle, prizes, results, scoring, stages
 from judging.services import panel as panel_service
 from judging.states import ResultState
-from tests.conftest import NOW, login
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import login
 
 LATER = NOW + timedelta(hours=2)
 
@@ -34,21 +36,23 @@ def test_codes_are_random_and_opening_waits_for_flags(world, panel):
     entry = panel["entries"][0]
     entry.body_markdown += "\n\nQuàng Văn Hặc\n"
     db.session.commit()
-    blinding.prepare_blind_copies(db.session, panel["contest"], world["users"]["province"])
+    blinding.prepare_blind_copies(
+        db.session, file_store(), panel["contest"], world["users"]["province"]
+    )
     codes = db.session.scalars(select(BlindCopy.code)).all()
     assert len(codes) == 6 and len(set(codes)) == 6
     assert all(c.startswith("SL19-") and len(c) == 9 for c in codes)
     flagged = blinding.open_flags(db.session, panel["contest"])
     assert {f.kind for f in flagged if f.entry_id == entry.id} >= {"name", "signature"}
     with pytest.raises(LeaksUnresolved):
-        assigning.open_stage(db.session, panel["stage"], None)
+        assigning.open_stage(db.session, file_store(), panel["stage"], None)
 
 
 def test_redaction_changes_only_the_judges_copy(world, panel):
     entry = panel["entries"][0]
     entry.body_markdown += "\n\nQuàng Văn Hặc\n"
     db.session.commit()
-    blinding.prepare_blind_copies(db.session, panel["contest"], None)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     flag = next(f for f in blinding.open_flags(db.session, panel["contest"]) if f.kind == "name")
     blinding.redact_flag(db.session, flag, world["users"]["province"])
     copy = db.session.scalar(select(BlindCopy).where(BlindCopy.entry_id == entry.id))
@@ -233,7 +237,7 @@ def test_two_stages_advance_the_top(world, panel):
     advanced = results.close_stage(db.session, first, None)
     assert advanced == [e.id for e in panel["entries"][:3]]
     with pytest.raises(StageNotReady):
-        assigning.open_stage(db.session, second, None)
+        assigning.open_stage(db.session, file_store(), second, None)
     stages.configure_stage(
         db.session,
         second,
@@ -246,7 +250,7 @@ def test_two_stages_advance_the_top(world, panel):
         advance_min_score=None,
         rubric=DEMO_RUBRIC,
     )
-    assigning.open_stage(db.session, second, None)
+    assigning.open_stage(db.session, file_store(), second, None)
     assert {e.id for e in stages.stage_entries(db.session, second)} == set(advanced)
     assert stages.current_stage(db.session, contest) is second
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from contest.platform.db import db
 from contest.services.accounts import set_account_active
 from judging.models import Assignment
-from tests.conftest import login
-from tests.judging.conftest import open_for_judging
+from tests.plugins.panels import open_for_judging
+from tests.plugins.web import login
 
 PROVINCE_PANEL = "/judging/son-la-2019/panel"
 UNIT_JURY = "/judging/son-la-2019/unit/MCH/jury"

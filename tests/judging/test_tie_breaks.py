@@ -15,8 +15,9 @@ from contest.platform.db import db
 from judging.models import Assignment, Award
 from judging.rules.aggregation import Ranked, broken_ties
 from judging.services import lifecycle, prizes, scoring, stages
-from tests.conftest import NOW, login
-from tests.judging.conftest import marks_for, open_for_judging
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
+from tests.plugins.web import login
 
 
 def test_broken_ties_names_the_key_that_parted_two_equal_scores():

@@ -12,8 +12,9 @@ from contest.platform.db import db
 from contest.platform.models import AuditEvent
 from judging.models import Assignment, BlindCopy, Score
 from judging.services import stages, units
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import csrf_token, login
 
 ROLES = [
     "anonymous",

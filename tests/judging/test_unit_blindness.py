@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from contest.documents.intake import extract_upload
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.platform.text import fold
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from judging.models import Assignment
 from judging.services import assigning, blinding
-from tests.conftest import NOW, PASSWORD, csrf_token, login
 from tests.judging.test_blindness import AUTHOR, EMAIL, FILENAME, PHONE, crawl, leaky_docx
+from tests.plugins.factories import NOW, PASSWORD
+from tests.plugins.web import csrf_token, login
 
 
 def test_no_identity_anywhere_a_unit_judge_can_reach(app, client, world, district):
@@ -42,16 +44,17 @@ def test_no_identity_anywhere_a_unit_judge_can_reach(app, client, world, distric
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     db.session.commit()
     assert entry.round_id == round_.id and AUTHOR in entry.body_text
-    blinding.prepare_blind_copies(db.session, contest, organiser, round_)
+    blinding.prepare_blind_copies(db.session, file_store(), contest, organiser, round_)
     for flag in blinding.open_flags(db.session, contest, round_.id):
         if flag.kind in ("name", "signature", "phone", "email"):
             blinding.redact_flag(db.session, flag, organiser)
         else:
             blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
-    assigning.open_stage(db.session, district["stage"], organiser)
+    assigning.open_stage(db.session, file_store(), district["stage"], organiser)
     assigning.release_assignments(db.session, district["stage"], organiser, NOW)
     db.session.commit()
     judges = {

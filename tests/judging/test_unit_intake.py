@@ -12,8 +12,9 @@ from contest.models import Entry
 from contest.platform.db import db
 from contest.services import deadlines, entries
 from judging.services import units
-from tests.conftest import NOW, entrant, login
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW, entrant
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import login
 
 OPENED = "Huyện Mộc Châu đã bắt đầu chấm vòng đơn vị"
 FINISHED = "Huyện Mộc Châu đã chấm xong vòng đơn vị"

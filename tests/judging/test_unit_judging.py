@@ -14,6 +14,7 @@ from contest.errors import QuotaExceeded
 from contest.lifecycles import EntryState
 from contest.platform.db import db
 from contest.platform.errors import InvalidInput
+from contest.platform.storage import file_store
 from contest.services.forwarding import forward_round
 from judging import policy
 from judging.demo import DEMO_RUBRIC
@@ -22,8 +23,8 @@ from judging.models import Assignment, Award, BlindCopy, LeakFlag
 from judging.services import assigning, blinding, reports, results, scoring, stages, units
 from judging.services import panel as panel_service
 from judging.states import ResultState
-from tests.conftest import NOW, PASSWORD
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW, PASSWORD
+from tests.plugins.panels import open_unit, score_unit_entry
 
 
 def test_the_unit_jury_is_its_own_and_sits_on_no_other_panel(world, district, panel):
@@ -105,7 +106,7 @@ def test_unit_codes_and_flags_stay_in_the_unit(world, district, make_entry):
         title="Bài có tên tác giả",
         text="Tôi là Tác giả Mộc Châu 0, viết về bác Pánh. " + "Bác chăm chỉ làm ăn. " * 12,
     )
-    blinding.prepare_blind_copies(db.session, contest, district["organiser"], round_)
+    blinding.prepare_blind_copies(db.session, file_store(), contest, district["organiser"], round_)
     db.session.commit()
     copies = blinding.blind_copies(db.session, contest, round_.id)
     assert {c.entry_id for c in copies} == {e.id for e in [*district["entries"], leaky]}
@@ -118,7 +119,7 @@ def test_unit_codes_and_flags_stay_in_the_unit(world, district, make_entry):
     assert any(f.entry_id == leaky.id and f.kind == "name" for f in flags)
     assert blinding.open_flags(db.session, contest) == []
     with pytest.raises(LeaksUnresolved):
-        assigning.open_stage(db.session, district["stage"], district["organiser"])
+        assigning.open_stage(db.session, file_store(), district["stage"], district["organiser"])
     db.session.rollback()
     name_flag = next(f for f in flags if f.entry_id == leaky.id and f.kind == "name")
     blinding.redact_flag(db.session, name_flag, district["organiser"])
@@ -235,7 +236,7 @@ def test_the_province_judges_forwarded_entries_under_codes_of_its_own(world, dis
     assert proposal.tied == []
     units.forward_by_results(db.session, round_, None, NOW, proposal.proposed)
     db.session.commit()
-    blinding.prepare_blind_copies(db.session, contest, None)
+    blinding.prepare_blind_copies(db.session, file_store(), contest, None)
     db.session.commit()
     province = {c.entry_id: c for c in blinding.blind_copies(db.session, contest)}
     unit = {c.entry_id: c for c in blinding.blind_copies(db.session, contest, round_.id)}
@@ -352,5 +353,5 @@ def test_a_unit_second_stage_judges_the_unit_top_only(world, district):
     assert {e.id for e in stages.stage_entries(db.session, second)} == {
         e.id for e in district["entries"][:3]
     }
-    assert assigning.open_stage(db.session, second, district["organiser"]) == 6
+    assert assigning.open_stage(db.session, file_store(), second, district["organiser"]) == 6
     db.session.commit()

@@ -8,8 +8,8 @@ from contest.platform.db import db
 from judging.demo import DEMO_RUBRIC
 from judging.services import blinding, stages, units
 from judging.services import panel as panel_service
-from tests.conftest import NOW, PASSWORD
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW, PASSWORD
+from tests.plugins.panels import open_unit, score_unit_entry
 
 
 def _commune_judging(world, make_entry):

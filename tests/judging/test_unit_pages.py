@@ -15,8 +15,9 @@ from contest.services.forwarding import forward_round
 from judging.models import Stage, UnitJuror
 from judging.services import blinding, scoring, stages, units
 from judging.states import ResultState
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_for_judging, open_unit, score_unit_entry, tied_unit_prize
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_for_judging, open_unit, score_unit_entry, tied_unit_prize
+from tests.plugins.web import csrf_token, login
 
 BASE = "/judging/son-la-2019/unit"
 

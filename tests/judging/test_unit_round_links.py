@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from contest.platform.db import db
 from judging.services import units
-from tests.conftest import NOW, login
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import login
 
 UNIT = "/judging/son-la-2019/unit/MCH/"
 

@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from contest.lifecycles import EntryState
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.quotas import Forwarding
 from contest.services import forwarding, profiles
 from judging.demo import DEMO_RUBRIC
 from judging.services import panel as panel_service
 from judging.services import stages, units
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_unit, score_unit_entry
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_unit, score_unit_entry
+from tests.plugins.web import csrf_token, login
 
 ROUND_PAGE = "/rounds/{id}"
 UNIT_PAGE = "/judging/son-la-2019/unit/MCH/"
@@ -40,6 +42,7 @@ def _ticked_profile(district):
         name="Lò Văn Mạnh",
         kind="individual",
         category="2.1",
+        files=file_store(),
     )
     forwarding.mark_profile(db.session, district["round"], profile, True)
     db.session.commit()

@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
+from contest.platform.storage import file_store
 from contest.services.forwarding import forward_round
 from judging.errors import JudgingClosed, StageNotReady
 from judging.models import BlindCopy, LeakFlag, PrizeLevel, Stage, UnitJuror
 from judging.services import blinding, stages, units
-from tests.conftest import NOW, csrf_token, login
-from tests.judging.conftest import open_unit
+from tests.plugins.factories import NOW
+from tests.plugins.panels import open_unit
+from tests.plugins.web import csrf_token, login
 
 UNIT = "/judging/son-la-2019/unit/MCH/"
 
@@ -24,7 +26,7 @@ def _count(model, round_id):
 
 def test_switching_off_before_opening_leaves_a_tick_and_forward_round(world, district):
     round_, organiser = district["round"], district["organiser"]
-    blinding.prepare_blind_copies(db.session, district["contest"], organiser, round_)
+    blinding.prepare_blind_copies(db.session, file_store(), district["contest"], organiser, round_)
     db.session.commit()
     assert _count(BlindCopy, round_.id) == len(district["entries"])
     units.switch_off(db.session, round_, organiser)

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from contest.platform.db import db
 from judging.models import TieDecision
 from judging.services import stages, units
-from tests.conftest import csrf_token, login
-from tests.judging.conftest import open_for_judging, tied_unit_prize
 from tests.judging.test_services import _score_everything
+from tests.plugins.panels import open_for_judging, tied_unit_prize
+from tests.plugins.web import csrf_token, login
 
 BASE = "/judging/son-la-2019/unit/MCH/"
 

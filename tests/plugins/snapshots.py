@@ -67,7 +67,7 @@ def _rows_per_table() -> tuple:
 
 
 class Snapshots:
-    """The copies of one pytest process, in `folder`. `app` (tests.conftest.SharedApp) copies
+    """The copies of one pytest process, in `folder`. `app` (tests.plugins.apps.SharedApp) copies
     its database aside and back: a file on SQLite, a template database on PostgreSQL."""
 
     def __init__(self, folder: Path) -> None:

@@ -21,7 +21,8 @@ from contest.platform import storage
 from contest.platform.db import db
 from contest.platform.errors import IntakeError
 from tests import hostile
-from tests.conftest import login, uploaded_entry
+from tests.plugins.factories import uploaded_entry
+from tests.plugins.web import login
 
 MAX = 10 * 1024 * 1024
 
@@ -206,7 +207,7 @@ def _entry_from(world, data: bytes, filename: str):
 
 def test_the_media_route_serves_clean_rasters_only_with_nosniff(app, client, world, tmp_path):
     entry = _entry_from(world, hostile.docx_with_picture(tmp_path, hostile.png()), "bai.docx")
-    media = os.path.join(storage.entry_dir(entry.storage_key), "media")
+    media = os.path.join(storage.file_store().entry_dir(entry.storage_key), "media")
     with open(os.path.join(media, "planted.svg"), "wb") as fh:
         fh.write(hostile.SVG_WITH_SCRIPT)
     with open(os.path.join(media, "planted.html"), "wb") as fh:

@@ -15,49 +15,9 @@ from contest.documents import converter
 from contest.documents.intake import extract_typed, extract_upload
 from contest.platform.errors import IntakeError
 from contest.platform.text import count_words, nfc
-from tests.conftest import docx_bytes
+from tests.plugins.documents import docx_bytes, rich_docx
 
 MAX = 10 * 1024 * 1024
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def rich_docx(tmp_path) -> bytes:
-    """A .docx with a heading, a footnote, a picture, a tracked insertion and deletion."""
-    (tmp_path / "anh.png").write_bytes(png_bytes())
-    (tmp_path / "bai.md").write_text(
-        "# Người giữ rừng ở bản Mòng\n\n"
-        "Ông Lò Văn Pánh đã *gắn bó* với rừng suốt ba mươi năm[^1].\n\n"
-        "![Ông Pánh bên cánh rừng](anh.png)\n\n"
-        "Đoạn cuối có chữ SỬAĐÂY.\n\n"
-        "[^1]: Theo lời kể của bà con trong bản.\n",
-        encoding="utf-8",
-    )
-    subprocess.run(
-        [pypandoc.get_pandoc_path(), "bai.md", "-o", "bai.docx"], cwd=tmp_path, check=True
-    )
-    source = zipfile.ZipFile(tmp_path / "bai.docx")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                tracked = (
-                    '<w:ins w:id="901" w:author="Người sửa" w:date="2019-05-01T00:00:00Z">'
-                    '<w:r><w:t xml:space="preserve">được chèn thêm </w:t></w:r></w:ins>'
-                    '<w:del w:id="902" w:author="Người sửa" w:date="2019-05-01T00:00:00Z">'
-                    "<w:r><w:delText>chữ đã xóa</w:delText></w:r></w:del>"
-                )
-                assert "SỬAĐÂY" in text
-                text = text.replace("SỬAĐÂY", "SỬAĐÂY</w:t></w:r>" + tracked + "<w:r><w:t>", 1)
-                data = text.encode("utf-8")
-            target.writestr(item, data)
-    return out.getvalue()
 
 
 def test_a_real_docx_keeps_heading_footnote_picture_and_accepted_changes(tmp_path):

@@ -15,8 +15,9 @@ from contest.documents import budget, office, pictures
 from contest.documents.intake import extract_upload
 from contest.platform.errors import IntakeError
 from tests import hostile
-from tests.conftest import csrf_token, login, vietnamese_essay
 from tests.contest.test_entry_form import FIELDS as ENTRY_FIELDS
+from tests.plugins.factories import vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 LIMIT = 10 * 1024 * 1024
 

@@ -14,7 +14,7 @@ from contest.documents.intake import IntakeNotice, extract_upload
 from contest.documents.legacy_documents import convert_odt
 from contest.documents.legacy_fonts import TCVN3
 from contest.platform.errors import IntakeError
-from tests.conftest import LEGACY_UNICODE, libreoffice_convert
+from tests.plugins.documents import LEGACY_UNICODE, libreoffice_convert
 
 MAX = 10 * 1024 * 1024
 
@@ -38,7 +38,7 @@ def test_legacy_runs_come_out_in_unicode_word_for_word(samples, kind):
 
 
 def test_a_unicode_docx_is_left_as_it_is():
-    from tests.conftest import docx_bytes
+    from tests.plugins.documents import docx_bytes
 
     essay = extract_upload("bai.docx", docx_bytes(["Người tốt việc tốt"]), MAX)
     assert essay.text.strip() == "Người tốt việc tốt" and essay.notices == []

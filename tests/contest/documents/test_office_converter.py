@@ -8,7 +8,7 @@ import pytest
 from contest.documents import office
 from contest.documents.intake import IntakeNotice, extract_upload
 from contest.platform.errors import IntakeError
-from tests.conftest import docx_bytes
+from tests.plugins.documents import docx_bytes
 
 OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # an OLE header: a .doc's start
 

@@ -19,15 +19,10 @@ from contest.platform import audit_chain
 from contest.platform.audit import missing_guards, record_event, verify_chain
 from contest.platform.db import db
 from contest.platform.models import AuditEvent
-from tests.conftest import (
-    ON_POSTGRESQL,
-    csrf_token,
-    docx_bytes,
-    login,
-    make_app,
-    uploaded_entry,
-    vietnamese_essay,
-)
+from tests.plugins.apps import ON_POSTGRESQL, make_app
+from tests.plugins.documents import docx_bytes
+from tests.plugins.factories import uploaded_entry, vietnamese_essay
+from tests.plugins.web import csrf_token, login
 
 BEFORE = "e5f6a7b8c9d0"
 

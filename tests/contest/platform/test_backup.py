@@ -22,14 +22,9 @@ from sqlalchemy import inspect, select, text
 from contest.platform.backup import databases, stored_files
 from contest.platform.db import db, migrate
 from contest.services.accounts import create_user
-from tests.conftest import (
-    ON_POSTGRESQL,
-    copy_schema,
-    docx_bytes,
-    make_app,
-    uploaded_entry,
-    vietnamese_essay,
-)
+from tests.plugins.apps import ON_POSTGRESQL, copy_schema, make_app
+from tests.plugins.documents import docx_bytes
+from tests.plugins.factories import uploaded_entry, vietnamese_essay
 
 SLUG = "son-la-2019"
 

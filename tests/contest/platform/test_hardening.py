@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from judging.export import ExportData, to_csv, to_xlsx
-from tests.conftest import copy_schema, login, make_app
+from tests.plugins.apps import copy_schema, make_app
+from tests.plugins.web import login
 
 
 def test_https_mode_marks_cookies_secure_and_sends_hsts(tmp_path, migrated_database):
@@ -119,7 +120,8 @@ def test_numbers_typed_into_forms_are_ordinary_ones():
 
 
 def test_after_login_only_local_paths(client, world):
-    from tests.conftest import PASSWORD, csrf_token
+    from tests.plugins.factories import PASSWORD
+    from tests.plugins.web import csrf_token
 
     for target, expected in [
         ("/c/son-la-2019/entries", "/c/son-la-2019/entries"),

@@ -27,8 +27,8 @@ from contest.platform.job_queue import QUEUE_NAME, RedisRunner
 from contest.platform.mail import MAIL
 from contest.platform.models import Job, JobState
 from contest.platform.uow import unit_of_work
-from tests.conftest import database_url, make_app
 from tests.contest.platform.test_mail_and_jobs import _closed_port, _dead_pid, _running_job
+from tests.plugins.apps import database_url, make_app
 
 
 def _reread(job_id: int) -> Job:
@@ -298,7 +298,7 @@ def test_a_worker_keeps_one_sweep_booked_so_a_lost_call_loses_no_job(
 def test_redis_away_logins_still_answer(app, app_folder):
     """The throttle's counters live in the same Redis; with it away they are kept in memory
     and the login page answers instead of failing."""
-    from tests.conftest import csrf_token
+    from tests.plugins.web import csrf_token
 
     down = make_app(
         app_folder, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0", RATELIMIT_STORAGE_URI=""

@@ -19,7 +19,9 @@ from contest.platform.models import Job, JobState
 from contest.platform.uow import unit_of_work
 from contest.services import notifications
 from contest.services.forwarding import forward_round
-from tests.conftest import NOW, csrf_token, login, make_app
+from tests.plugins.apps import make_app
+from tests.plugins.factories import NOW
+from tests.plugins.web import csrf_token, login
 
 
 def test_a_submission_gets_a_receipt(world, make_entry, mail_on):

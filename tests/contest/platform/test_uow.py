@@ -32,13 +32,14 @@ def test_a_failing_block_keeps_no_row_and_no_file(app):
         with pytest.raises(InvalidInput), unit_of_work() as uow:
             uow.session.add(Unit(code="UOW2", name="Xã Thử", kind="commune"))
             uow.session.flush()
-            path = storage.write_file(uow.session, "covers/thu.jpg", b"\xff\xd8 not kept")
+            store = storage.file_store()
+            path = store.write_file(uow.session, "covers/thu.jpg", b"\xff\xd8 not kept")
             folder_key = "uow-folder"
-            storage.write_entry_files(uow.session, folder_key, ("bai.txt", b"x"), {})
-            assert os.path.exists(path) and os.path.isdir(storage.entry_dir(folder_key))
+            store.write_entry_files(uow.session, folder_key, ("bai.txt", b"x"), {})
+            assert os.path.exists(path) and os.path.isdir(store.entry_dir(folder_key))
             raise InvalidInput("refused")
         assert not os.path.exists(path)
-        assert not os.path.exists(storage.entry_dir(folder_key))
+        assert not os.path.exists(store.entry_dir(folder_key))
         db.session.close()
         assert "UOW2" not in _unit_codes()
 
@@ -46,7 +47,7 @@ def test_a_failing_block_keeps_no_row_and_no_file(app):
 def test_a_committed_file_stays(app):
     with app.app_context():
         with unit_of_work() as uow:
-            path = storage.write_file(uow.session, "covers/giu.jpg", b"kept")
+            path = storage.file_store().write_file(uow.session, "covers/giu.jpg", b"kept")
         with open(path, "rb") as fh:
             assert fh.read() == b"kept"
 

@@ -17,6 +17,7 @@ from contest.documents.intake import extract_upload
 from contest.models import ProfileState
 from contest.platform.db import db
 from contest.platform.states import advance
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
@@ -24,18 +25,18 @@ from contest.services.profiles import create_profile
 from judging.models import Assignment
 from judging.services.lifecycle import finalise
 from judging.services.scoring import save_score
-from tests.conftest import NOW
-from tests.contest.documents.test_intake import rich_docx
-from tests.judging.conftest import district, marks_for, open_for_judging, panel  # noqa: F401 - fixtures
+from tests.plugins.documents import rich_docx
+from tests.plugins.factories import NOW
+from tests.plugins.panels import marks_for, open_for_judging
 
 
 @pytest.fixture
-def finalised(world, panel, tmp_path, reuse):  # noqa: F811 - the fixture imported above
+def finalised(world, panel, tmp_path, reuse):
     """Built once per process, restored for the tests after (tests/plugins/snapshots.py)."""
     return reuse("finalised", lambda: _finalise(world, panel, tmp_path))
 
 
-def _finalise(world, panel, tmp_path):  # noqa: F811 - the fixture imported above
+def _finalise(world, panel, tmp_path):
     contest = panel["contest"]
     province = world["users"]["province"]
     author = create_user(
@@ -59,6 +60,7 @@ def _finalise(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
         declarations_accepted=True,
         now=NOW,
         submit=True,
+        files=file_store(),
     )
     forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id])
     buffer = io.BytesIO()
@@ -82,6 +84,7 @@ def _finalise(world, panel, tmp_path):  # noqa: F811 - the fixture imported abov
             achievements="Thành tích tiêu biểu.",
             commendations="Bằng khen năm 2018",
             photo=("anh.jpg", buffer.getvalue()) if index == 0 else None,
+            files=file_store(),
         )
         advance(profile, ProfileState.FORWARDED)
     db.session.commit()

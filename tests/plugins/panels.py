@@ -1,5 +1,6 @@
-"""A provincial round ready to judge: entries forwarded, a stage, a panel, a head judge;
-and a district holding its own judging (issue 14)."""
+"""A provincial round ready to judge (`panel`): entries forwarded, a stage, a panel, a head
+judge; and a district holding its own judging (`district`, issue 14); with the steps the
+judging tests take on them (open, score, tie)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,25 @@ from sqlalchemy import select
 
 from contest.models import Unit
 from contest.platform.db import db
+from contest.platform.storage import file_store
 from contest.services.accounts import create_user
 from contest.services.forwarding import forward_round
 from judging.demo import DEMO_RUBRIC
 from judging.models import Assignment
 from judging.services import assigning, blinding, scoring, stages, units
 from judging.services import panel as panel_service
-from tests.conftest import NOW, PASSWORD, entrant
+from tests.plugins.factories import NOW, PASSWORD, entrant
 
 
 @pytest.fixture
-def panel(world, make_entry):
+def panel(world, make_entry, reuse):
     """Six entries at the province (authors in two districts), four judges from a department
-    and a district, a head judge, the demo rubric and prize ladder."""
+    and a district, a head judge, the demo rubric and prize ladder (built once per process,
+    restored for the tests after: tests/plugins/snapshots.py)."""
+    return reuse("panel", lambda: _panel(world, make_entry))
+
+
+def _panel(world, make_entry):
     dep2 = Unit(
         code="SVH",
         name="Sở Văn hóa, Thể thao và Du lịch",
@@ -49,9 +56,7 @@ def panel(world, make_entry):
         entries.append(
             make_entry(author, unit=author_unit, title=f"Bài viết {index}")
             if index < 4
-            else make_entry(
-                _extra_author(world, index), unit=author_unit, title=f"Bài viết {index}"
-            )
+            else make_entry(extra_author(world, index), unit=author_unit, title=f"Bài viết {index}")
         )
     for code in ("MCH", "YCH"):
         round_ = world["rounds"][code]
@@ -77,7 +82,7 @@ def panel(world, make_entry):
     return {"stage": stage, "judges": judges, "entries": entries, "contest": contest}
 
 
-def _extra_author(world, index):
+def extra_author(world, index):
     user = create_user(
         db.session,
         full_name=f"Tác giả Số {index}",
@@ -94,13 +99,13 @@ def open_for_judging(panel, actor=None):
     """Scan, settle flags as an organiser would, open and release."""
     contest, stage = panel["contest"], panel["stage"]
     organiser = actor
-    blinding.prepare_blind_copies(db.session, contest, organiser)
+    blinding.prepare_blind_copies(db.session, file_store(), contest, organiser)
     for flag in blinding.open_flags(db.session, contest):
         if flag.kind in ("name", "signature", "phone", "email"):
             blinding.redact_flag(db.session, flag, organiser)
         else:
             blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
-    assigning.open_stage(db.session, stage, organiser)
+    assigning.open_stage(db.session, file_store(), stage, organiser)
     assigning.release_assignments(db.session, stage, organiser, NOW)
     db.session.commit()
 
@@ -118,9 +123,14 @@ UNIT_LADDER = [
 
 
 @pytest.fixture
-def district(world, make_entry):
+def district(world, make_entry, reuse):
     """Huyện Mộc Châu switched on by its organiser: five entries waiting in its round, a jury
-    of three judges and a head judge created by that organiser, one stage, its own ladder."""
+    of three judges and a head judge created by that organiser, one stage, its own ladder
+    (built once per process, like `panel`)."""
+    return reuse("district", lambda: _district(world, make_entry))
+
+
+def _district(world, make_entry):
     round_ = world["rounds"]["MCH"]
     organiser = world["users"]["organiser_d1"]
     authors = [
@@ -179,10 +189,10 @@ def district(world, make_entry):
 def open_unit(district):
     """Scan at the unit, settle its flags as its organiser would, open and release."""
     round_, organiser, contest = district["round"], district["organiser"], district["contest"]
-    blinding.prepare_blind_copies(db.session, contest, organiser, round_)
+    blinding.prepare_blind_copies(db.session, file_store(), contest, organiser, round_)
     for flag in blinding.open_flags(db.session, contest, round_.id):
         blinding.clear_flag(db.session, flag, organiser, "Địa danh trong nội dung bài.")
-    assigning.open_stage(db.session, district["stage"], organiser)
+    assigning.open_stage(db.session, file_store(), district["stage"], organiser)
     assigning.release_assignments(db.session, district["stage"], organiser, NOW)
     db.session.commit()
 

@@ -1,0 +1,26 @@
+"""A judges' copy whose text pandoc cannot give the leak scan (time, memory) waits for an
+organiser: no scan is no silent pass (fail closed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contest.platform.db import db
+from contest.platform.errors import IntakeError
+from contest.platform.storage import file_store
+from judging.models import BlindCopy, LeakFlag
+from judging.services import blinding
+
+
+def _refuse(*args, **kwargs):
+    raise IntakeError("quá thời gian")
+
+
+def test_a_copy_whose_text_cannot_be_scanned_waits_for_an_organiser(panel, monkeypatch):
+    monkeypatch.setattr(blinding, "markdown_to_text", _refuse)
+    blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
+    flags = db.session.scalars(select(LeakFlag)).all()
+    assert sorted(f.kind for f in flags) == ["unscanned"] * len(panel["entries"])
+    assert len(blinding.open_flags(db.session, panel["contest"])) == len(panel["entries"])
+    # The copies are made all the same, to be read by the organiser who settles the flags.
+    assert len(db.session.scalars(select(BlindCopy)).all()) == len(panel["entries"])
