@@ -244,13 +244,18 @@ def test_services_are_given_the_clock():
 
 def test_services_are_handed_the_file_store():
     """A service keeps and reads files in the `FileStore` its caller hands it (`file_store()`
-    at the edge), never in a folder it looks up itself: a test gives it any folder."""
+    at the edge), never in a folder it looks up itself: a test gives it any folder. Nor does
+    it reach the running app, where the store and every other collaborator are kept."""
     looking_up = [
         str(path.relative_to(ROOT))
         for package in sorted(MAY_IMPORT)
         for path in _modules(package)
         if "services" in path.relative_to(ROOT).parts
-        and re.search(r"\bfile_store\b|STORAGE_DIR|extensions\[", path.read_text(encoding="utf-8"))
+        and (
+            {"contest.platform.storage.file_store", "flask.current_app", "flask.g"}
+            & _imported_modules(path)
+            or re.search(r"\bfile_store\b|STORAGE_DIR|extensions\[", path.read_text("utf-8"))
+        )
     ]
     assert looking_up == []
 
