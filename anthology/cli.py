@@ -30,7 +30,6 @@ from contest.models import ExemplarProfile
 from contest.platform import storage
 from contest.platform.db import db, utcnow
 from contest.platform.errors import DomainError
-from contest.platform.storage import file_store
 from judging.cli import results_cli, unit_option  # `flask results …`: judging's group
 
 log = logging.getLogger(__name__)
@@ -114,7 +113,7 @@ def build_command(
                     notes,
                     trim_size,
                     bleed_mm,
-                    files=file_store(),
+                    files=storage.file_store(),
                     now=utcnow(),
                 )
             except BookBuildError as error:  # which format stopped, and why (`write_book`)
@@ -159,7 +158,7 @@ def cover_command(slug: str, out: str, paper_um: int, bleed_mm: float) -> None:
         with command_unit_of_work() as uow:
             cover = covers.write_book_cover(
                 uow.session,
-                file_store(),
+                storage.file_store(),
                 get_contest(slug),
                 out,
                 paper_um,
@@ -257,7 +256,7 @@ def certificates_command(
         with command_unit_of_work() as uow:
             contest = get_contest(slug)
             if unit_code is None:
-                data = certificates.certificates_docx(uow.session, file_store(), contest)
+                data = certificates.certificates_docx(uow.session, storage.file_store(), contest)
             else:
                 round_ = get_unit_round(contest, unit_code)
                 issuance = _unit_issuance(round_, day, issuer)

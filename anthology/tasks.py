@@ -56,7 +56,8 @@ def run_build(build_id: int, bleed_mm: float = 0) -> None:
         advance(build, BuildState.RUNNING)
         build.step, build.percent = BuildStep.ASSEMBLE, STEP_PERCENT[BuildStep.ASSEMBLE]
         contest_id, formats = build.contest_id, build.format_list
-        folder = file_store().path(build.folder)
+        files = file_store()
+        folder = files.path(build.folder)
     try:
         if folder is None:  # a row naming a place outside the store: nothing written there
             raise BookBuildError(_l("Thư mục của bản dựng nằm ngoài kho tệp."))
@@ -64,7 +65,7 @@ def run_build(build_id: int, bleed_mm: float = 0) -> None:
             with unit_of_work() as uow:  # reads only: the book leaves it as plain data
                 contest = uow.session.get(Contest, contest_id)
                 book, page = builds.assemble_book(
-                    uow.session, contest, work, bleed_mm=bleed_mm, now=utcnow(), files=file_store()
+                    uow.session, contest, work, bleed_mm=bleed_mm, now=utcnow(), files=files
                 )
             render.write_book(
                 book,

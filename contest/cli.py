@@ -40,17 +40,8 @@ from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from contest.services.queries import contest_status, find_unit, find_unit_round
 
-IMPORT_COLUMNS = [
-    "author_name",
-    "author_phone",
-    "author_email",
-    "author_unit",
-    "title",
-    "subject_name",
-    "subject_kind",
-    "subject_category",
-    "file",
-]
+IMPORT_COLUMNS = ("author_name", "author_phone", "author_email", "author_unit", "title",
+                  "subject_name", "subject_kind", "subject_category", "file")  # fmt: skip
 
 entries_cli = AppGroup("entries", help="Bài dự thi.")
 rounds_cli = AppGroup("rounds", help="Vòng thi của các đơn vị.")
@@ -122,10 +113,12 @@ def demo_command(seed: int, entries: int, through: str, if_empty: bool) -> None:
         click.echo(_("Cơ sở dữ liệu đã có dữ liệu mẫu. Tài khoản mẫu:"))
         _print_accounts()
         return
+    files = file_store()
     with command_unit_of_work() as uow:
-        drawn = {"seed": seed, "entries": entries, "now": utcnow(), "through": through}
-        contest, _accounts = demo_data.load_demo(uow.session, file_store(), **drawn)
-    run_package_stages(contest, seed, through, file_store())
+        contest, _accounts = demo_data.load_demo(
+            uow.session, files, seed=seed, entries=entries, now=utcnow(), through=through
+        )
+    run_package_stages(contest, seed, through, files)
     click.echo(
         _(
             "Đã nạp dữ liệu mẫu «%(slug)s» tới giai đoạn «%(stage)s».",

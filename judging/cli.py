@@ -64,20 +64,19 @@ def open_command(slug: str, unit_code: str | None) -> None:
     stage = stages.current_stage(db.session, contest, round_id)
     if stage is None:
         raise click.ClickException(_("Cuộc thi chưa có vòng chấm (thang điểm, hội đồng)."))
+    files = file_store()
     if stage.position == 1:
         # The copies are made while only reading, then stored; codes and flags are kept even
         # when opening is refused: the organiser settles them.
-        prepared = blinding.prepare_outside(db.session, file_store(), contest, round_)
+        prepared = blinding.prepare_outside(db.session, files, contest, round_)
         end_reads(db.session)
         with command_unit_of_work() as uow:
-            blinding.prepare_blind_copies(
-                uow.session, file_store(), contest, None, round_, prepared
-            )
+            blinding.prepare_blind_copies(uow.session, files, contest, None, round_, prepared)
         for flag in blinding.open_flags(db.session, contest, round_id):
             code = blinding.code_of_entry(db.session, flag.entry_id, round_id)
             click.echo(f"{code}\t{flag.kind}\t{flag.snippet}", err=True)
     with command_unit_of_work() as uow:
-        made = assigning.open_stage(uow.session, file_store(), stage, None)
+        made = assigning.open_stage(uow.session, files, stage, None)
         assigning.release_assignments(uow.session, stage, None, utcnow())
     click.echo(
         _(

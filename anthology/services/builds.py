@@ -178,8 +178,7 @@ def assemble_book(
         )
     if settings.cover_path:
         cover = os.path.join(folder, "cover.jpg")
-        source = files.path(settings.cover_path)
-        if source is not None and print_copy(source, cover, COVER_SIDE_PX):
+        if print_copy(files.path(settings.cover_path), cover, COVER_SIDE_PX):
             book.cover = cover
     return book, PageSetup(size, trim.scaled_margin(size, settings.margin_mm), bleed_mm)
 
@@ -188,9 +187,12 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def print_copy(source: str, target: str, max_side: int) -> bool:
+def print_copy(source: str | None, target: str, max_side: int) -> bool:
     """`source` re-encoded into the build at print resolution, in the format its name says
-    (.jpg a JPEG, else PNG). A file that is not a picture we read stays out of the book."""
+    (.jpg a JPEG, else PNG). A file that is not a picture we read stays out of the book, and
+    so does none (a stored name `FileStore.path` refused)."""
+    if source is None:
+        return False
     try:
         with open(source, "rb") as fh:
             picture = pictures.clean(fh.read(), photo=target.endswith(".jpg"), max_side=max_side)
@@ -231,9 +233,7 @@ def _profile(files: FileStore, item, key: str, folder: str) -> BookProfile:
     photo = None
     if profile.photo_path:
         source = files.path(profile.photo_path)
-        if source is not None and print_copy(
-            source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX
-        ):
+        if print_copy(source, os.path.join(folder, f"{key}.jpg"), PRINT_SIDE_PX):
             photo = f"{key}.jpg"
     return BookProfile(
         key=key,

@@ -87,7 +87,7 @@ def write_book_cover(
         if settings.cover_path:
             picture = os.path.join(work, "front.jpg")
             source = files.path(settings.cover_path)
-            if source is None or not builds.print_copy(source, picture, builds.COVER_SIDE_PX):
+            if not builds.print_copy(source, picture, builds.COVER_SIDE_PX):
                 picture = None
         rights = [settings.rights] if settings.rights else []
         isbn = [f"ISBN {settings.isbn}"] if settings.isbn else []

@@ -97,9 +97,12 @@ def remove_document(
     session.flush()
 
 
-def document_file(files: FileStore, document: ContestDocument) -> tuple[bytes, str]:
-    """The file's bytes and its type, to send as an attachment."""
+def document_file(files: FileStore, document: ContestDocument) -> tuple[bytes, str] | None:
+    """The file's bytes and its type, to send as an attachment; None when the store holds no
+    such file (gone from the disk, or a name leading outside the store)."""
     path = files.path(document.path)
+    if path is None or not os.path.isfile(path):
+        return None
     with open(path, "rb") as file:
         data = file.read()
     return data, MIMETYPES[os.path.splitext(document.path)[1]]

@@ -61,7 +61,10 @@ def launch_document(slug: str, document_id: int):
     document = db.get_or_404(ContestDocument, document_id)
     if document.contest_id != contest.id or document.removed_at is not None:
         abort(404)
-    data, mimetype = launch.document_file(file_store(), document)
+    found = launch.document_file(file_store(), document)
+    if found is None:
+        abort(404)
+    data, mimetype = found
     return attachment(data, mimetype, document.filename)
 
 

@@ -186,6 +186,11 @@ def test_launch_documents_are_offered_once_published_and_checked_for_what_they_a
     assert "Kế hoạch số 55/KH-UBND" in client.get("/").get_data(as_text=True)
     got = client.get(url)
     assert got.data == pdf and "attachment" in got.headers["Content-Disposition"]
+    # A row naming a file outside the store, or one gone from the disk: a 404, not an error.
+    for gone in ("../../../etc/hostname", "launch/gone.pdf"):
+        document.path = gone
+        db.session.commit()
+        assert client.get(url).status_code == 404
     login(client, "btc@dienbien.gov.vn")
     token = csrf_token(client.get(f"/c/{SLUG}/settings").get_data(as_text=True))
     client.post(f"{url}/remove", data={"csrf_token": token})

@@ -107,26 +107,10 @@ def test_a_bad_upload_shows_a_message_and_leaves_nothing(app, client, world):
 
 
 def test_a_database_failure_after_the_files_are_written_leaves_no_files(app, world):
-    from contest.documents.intake import extract_upload
-    from contest.services.entries import Subject, create_entry
-    from tests.plugins.factories import NOW
+    from tests.plugins.factories import uploaded_entry
 
-    author = world["users"]["entrant_a"]
     data = docx_bytes([vietnamese_essay(50)])
-    create_entry(
-        db.session,
-        contest=world["contest"],
-        author=author,
-        author_unit=author.unit,
-        title="Bài",
-        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload("bai.docx", data, 10**7),
-        original=("bai.docx", data),
-        declarations_accepted=True,
-        now=NOW,
-        submit=True,
-        files=file_store(),
-    )
+    uploaded_entry(world["contest"], world["users"]["entrant_a"], "bai.docx", data)
     entries_dir = os.path.join(app.config["STORAGE_DIR"], "entries")
     assert len(os.listdir(entries_dir)) == 1
     db.session.rollback()

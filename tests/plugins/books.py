@@ -13,20 +13,18 @@ from anthology import demo
 from anthology.models import BuildState
 from anthology.services import builds
 from anthology.services.settings import save_settings
-from contest.documents.intake import extract_upload
 from contest.models import ProfileState
 from contest.platform.db import db
 from contest.platform.states import advance
 from contest.platform.storage import file_store
 from contest.services.accounts import create_user
-from contest.services.entries import Subject, create_entry
 from contest.services.forwarding import forward_round
 from contest.services.profiles import create_profile
 from judging.models import Assignment
 from judging.services.lifecycle import finalise
 from judging.services.scoring import save_score
 from tests.plugins.documents import rich_docx
-from tests.plugins.factories import NOW
+from tests.plugins.factories import NOW, uploaded_entry
 from tests.plugins.panels import marks_for, open_for_judging
 
 
@@ -48,20 +46,7 @@ def _finalise(world, panel, tmp_path):
         unit=world["units"]["SGD"],
     )
     data = rich_docx(tmp_path)
-    rich = create_entry(
-        db.session,
-        contest=contest,
-        author=author,
-        author_unit=world["units"]["SGD"],
-        title="Người giữ rừng bản Mòng",
-        subject=Subject("Lò Văn Pánh", "Bản Mòng", "individual", "2.4"),
-        essay=extract_upload("bai.docx", data, 10**7),
-        original=("bai.docx", data),
-        declarations_accepted=True,
-        now=NOW,
-        submit=True,
-        files=file_store(),
-    )
+    rich = uploaded_entry(contest, author, "bai.docx", data, title="Người giữ rừng bản Mòng")
     forward_round(db.session, world["rounds"]["SGD"], None, NOW, entry_ids=[rich.id])
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (20, 120, 60)).save(buffer, "JPEG")

@@ -156,16 +156,21 @@ def make_entry(world):
 
 
 def uploaded_entry(
-    contest, author: User, filename: str, data: bytes, *, subject_name: str = "Lò Văn Pánh"
+    contest,
+    author: User,
+    filename: str,
+    data: bytes,
+    *,
+    subject_name: str = "Lò Văn Pánh",
+    title: str = "Bài gửi bằng tệp",
 ):
     """A submitted entry sent as a file, as the entry form would create it (not committed)."""
-
     return create_entry(
         db.session,
         contest=contest,
         author=author,
         author_unit=author.unit,
-        title="Bài gửi bằng tệp",
+        title=title,
         subject=Subject(subject_name, "Bản Mòng", "individual", "2.4"),
         essay=extract_upload(filename, data, 10 * 1024 * 1024),
         original=(filename, data),
