@@ -25,8 +25,9 @@ install: $(STAMP)
 # Serif, Noto Sans Tai Viet (Sơn La's Thai script) and Noto Color Emoji for the print master; and
 # LibreOffice (without its desktop) to read .doc and .rtf essays and print certificates, run
 # inside bubblewrap, with Liberation Serif 2 (Times New Roman's metrics, Vietnamese complete);
-# setpriv, so that no converter outlives a killed worker; Java for EPUBCheck, which reads
-# back every EPUB before it is offered; poppler's pdftotext, with which the tests read the
+# setpriv, so that no converter outlives a killed worker; a JDK for EPUBCheck, which reads
+# back every EPUB before it is offered (its source launcher runs the checker kept running
+# between books, anthology/render/EpubCheckServer.java); poppler's pdftotext, with which the tests read the
 # DOCX's table of contents back from LibreOffice's PDF.
 system-deps:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { $(APT_INSTALL) fonts-dejavu-core; }
@@ -36,10 +37,10 @@ system-deps:
 	@test -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf || { $(APT_INSTALL) fonts-liberation2; }
 	@command -v bwrap >/dev/null 2>&1 || { $(APT_INSTALL) bubblewrap; }
 	@command -v setpriv >/dev/null 2>&1 || { $(APT_INSTALL) util-linux; }
-	@command -v java >/dev/null 2>&1 || { $(APT_INSTALL) default-jre-headless; }
+	@command -v javac >/dev/null 2>&1 || { $(APT_INSTALL) default-jdk-headless; }
 	@command -v pdftotext >/dev/null 2>&1 || { $(APT_INSTALL) poppler-utils; }
-	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 || { \
-	  echo "LibreOffice or bubblewrap could not be installed" >&2; exit 1; }
+	@command -v soffice >/dev/null 2>&1 && command -v bwrap >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 || { \
+	  echo "LibreOffice, bubblewrap or the JDK could not be installed" >&2; exit 1; }
 
 run: install system-deps
 	$(FLASK) db upgrade
