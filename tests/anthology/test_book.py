@@ -124,8 +124,8 @@ def test_epub_structure_metadata_and_epubcheck(finalised, world, tmp_path):
 
 
 @pytest.mark.render_once
-def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
-    written = build(finalised["contest"], tmp_path)
+def test_no_blind_code_and_no_identity_outside_bylines(finalised, default_book):
+    written = default_book
     codes = db.session.scalars(select(BlindCopy.code)).all()
     epub_text = "\n".join(epub_files(written["epub"]).values())
     docx_text = subprocess.run(
@@ -143,8 +143,8 @@ def test_no_blind_code_and_no_identity_outside_bylines(finalised, tmp_path):
 
 
 @pytest.mark.render_once
-def test_docx_is_a_real_book(finalised, tmp_path):
-    written = build(finalised["contest"], tmp_path, ("docx",))
+def test_docx_is_a_real_book(default_book):
+    written = default_book
     document = docx.Document(written["docx"])
     assert document.core_properties.author == "Hội đồng Thi đua – Khen thưởng tỉnh Sơn La"
     assert document.core_properties.language == "vi-VN"
@@ -463,10 +463,10 @@ def test_a_book_that_fails_its_check_is_not_offered(runner, finalised, tmp_path,
 
 
 @pytest.mark.render_once
-def test_title_page_and_colophon_in_docx_and_epub(finalised, tmp_path):
+def test_title_page_and_colophon_in_docx_and_epub(default_book):
     """The issuing bodies above the title, "Sơn La, 2020" below it, the colophon the law asks
     for, and the signed foreword, in both formats (the demo's settings)."""
-    written = build(finalised["contest"], tmp_path)
+    written = default_book
     document = docx.Document(written["docx"])
     styled = [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
     assert styled[:5] == [

@@ -39,10 +39,8 @@ def test_portrait_capped_at_a_third_of_the_text_block_landscape_at_its_width():
 
 
 @pytest.mark.render_once
-def test_picture_kept_with_its_caption(finalised, tmp_path):
-    written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
-    )
+def test_picture_kept_with_its_caption(default_book):
+    written = default_book
     document = docx.Document(written["docx"])
     paragraphs = document.paragraphs
     figures = [i for i, p in enumerate(paragraphs) if p.style.name == "Captioned Figure"]

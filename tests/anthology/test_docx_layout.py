@@ -15,18 +15,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from anthology.services import builds, settings
+from anthology.services import settings
 from contest.documents import office
-from contest.platform.db import db, utcnow
-from contest.platform.storage import file_store
+from contest.platform.db import db
 
 
 @pytest.fixture
-def built(finalised, tmp_path):
-    path = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
-    )["docx"]
-    with open(path, "rb") as fh:
+def built(default_book):
+    with open(default_book["docx"], "rb") as fh:
         data = fh.read()
     return {"document": docx.Document(io.BytesIO(data)), "data": data}
 

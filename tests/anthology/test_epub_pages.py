@@ -45,11 +45,9 @@ def _opening(pdf: str, number: int, setup: PageSetup) -> str:
     return " ".join(words[:3])
 
 
-def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, tmp_path):
+def test_the_epub_lists_the_print_masters_pages_where_they_begin(finalised, default_book):
     contest = finalised["contest"]
-    written = builds.build_book(
-        db.session, contest, str(tmp_path), ("epub", "pdf"), now=utcnow(), files=file_store()
-    )
+    written = default_book
     book = settings_for(db.session, contest)
     setup = PageSetup(book.page_size, trim.scaled_margin(book.page_size, book.margin_mm))
     status, messages = epubcheck_messages(written["epub"])

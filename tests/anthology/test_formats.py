@@ -8,16 +8,10 @@ import zipfile
 import docx
 import pytest
 
-from anthology.services import builds
-from contest.platform.db import db, utcnow
-from contest.platform.storage import file_store
-
 
 @pytest.mark.render_once
-def test_docx_has_no_template_leftovers(finalised, tmp_path):
-    written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
-    )
+def test_docx_has_no_template_leftovers(default_book):
+    written = default_book
     with zipfile.ZipFile(written["docx"]) as archive:
         names = set(archive.namelist())
         settings = archive.read("word/settings.xml").decode()
@@ -39,10 +33,8 @@ def test_docx_has_no_template_leftovers(finalised, tmp_path):
 
 
 @pytest.mark.render_once
-def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(finalised, tmp_path):
-    written = builds.build_book(
-        db.session, finalised["contest"], str(tmp_path), ("docx",), now=utcnow(), files=file_store()
-    )
+def test_docx_title_has_no_blue_rule_and_subtitle_no_letter_spacing(default_book):
+    written = default_book
     styles = docx.Document(written["docx"]).styles
     for name in ("Title", "Subtitle"):
         element = styles[name].element

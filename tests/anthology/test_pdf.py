@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from anthology.services import builds, contents, settings
 from contest.platform.db import db, utcnow
 from contest.platform.storage import file_store
+from tests.plugins.books import built_bytes, written_files
 from tests.plugins.web import login
 
 THAI_NAME = "ꪼꪕ ꪹꪏꪉ"  # Tai Viet, as a Sơn La author may write a name
@@ -19,7 +20,15 @@ EMOJI = "👨‍👩‍👧"  # one picture made of three people joined
 
 
 @pytest.fixture
-def pdf(finalised, world, tmp_path):
+def pdf(finalised, world, tmp_path, reuse):
+    """The print master with Thai script and an emoji in an essay, laid out once per process
+    (`reuse`): its reader and each page's text."""
+    data = reuse("thai_and_emoji", lambda: _thai_and_emoji_book(finalised, world))
+    reader = PdfReader(written_files({"pdf": data}, tmp_path)["pdf"])
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def _thai_and_emoji_book(finalised, world):
     contest, rich = finalised["contest"], finalised["rich"]
     copy = contents.clean_copy(
         file_store(),
@@ -28,11 +37,7 @@ def pdf(finalised, world, tmp_path):
     )
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, world["users"]["province"])
     db.session.commit()
-    written = builds.build_book(
-        db.session, contest, str(tmp_path), ("pdf",), now=utcnow(), files=file_store()
-    )
-    reader = PdfReader(written["pdf"])
-    return reader, [page.extract_text() for page in reader.pages]
+    return built_bytes(contest, ("pdf",))["pdf"]
 
 
 def _folio_pages(reader) -> dict[str, int]:

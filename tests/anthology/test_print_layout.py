@@ -11,12 +11,13 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from anthology.services import builds, contents
+from anthology.services import contents
 from contest.models import ProfileState
-from contest.platform.db import db, utcnow
+from contest.platform.db import db
 from contest.platform.states import advance
 from contest.platform.storage import file_store
 from contest.services.profiles import create_profile
+from tests.plugins.books import built_bytes, written_files
 
 # Long enough to fill a contents line and to need three lines as a running head.
 LONG_TITLE = (
@@ -29,7 +30,20 @@ SENTENCE = (
 
 
 @pytest.fixture
-def book(finalised, world, tmp_path):
+def book(finalised, world, tmp_path, reuse):
+    """A long book's print master, laid out once per process (`reuse`)."""
+    made = reuse("long_book", lambda: _long_book(finalised, world))
+    path = written_files({"pdf": made["pdf"]}, tmp_path)["pdf"]
+    reader = PdfReader(path)
+    return {
+        "path": path,
+        "reader": reader,
+        "texts": [page.extract_text() for page in reader.pages],
+        "essays": made["essays"],
+    }
+
+
+def _long_book(finalised, world):
     contest, rich = finalised["contest"], finalised["rich"]
     province = world["users"]["province"]
     # Profiles of every length, before the book's list is made: some name falls near a page
@@ -72,16 +86,7 @@ def book(finalised, world, tmp_path):
         copy = contents.clean_copy(file_store(), entry, entry.body_markdown)
         contents.edit_copy(db.session, contest, entry.id, title, copy, province)
     db.session.commit()
-    written = builds.build_book(
-        db.session, contest, str(tmp_path), ("pdf",), now=utcnow(), files=file_store()
-    )
-    reader = PdfReader(written["pdf"])
-    return {
-        "path": written["pdf"],
-        "reader": reader,
-        "texts": [page.extract_text() for page in reader.pages],
-        "essays": len(others) + 1,
-    }
+    return {"pdf": built_bytes(contest, ("pdf",))["pdf"], "essays": len(others) + 1}
 
 
 def _lines(text: str) -> list[str]:

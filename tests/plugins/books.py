@@ -1,9 +1,12 @@
 """A finalised contest with a rich essay (heading, footnote, picture) and exemplar profiles,
-and the demo's book settings (a new contest's book has none)."""
+and the demo's book settings (a new contest's book has none); its book built once per
+process for the tests that only read it."""
 
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,10 +14,11 @@ from sqlalchemy import select
 
 from anthology import demo
 from anthology.models import BuildState
+from anthology.render import FORMATS
 from anthology.services import builds
 from anthology.services.settings import save_settings
 from contest.models import ProfileState
-from contest.platform.db import db
+from contest.platform.db import db, utcnow
 from contest.platform.states import advance
 from contest.platform.storage import file_store
 from contest.services.accounts import create_user
@@ -91,3 +95,32 @@ def _finalise(world, panel, tmp_path):
 def last_good_build(contest):
     """The newest build that finished, as the overview page offers it."""
     return next((b for b in builds.builds(db.session, contest) if b.state == BuildState.DONE), None)
+
+
+@pytest.fixture
+def default_book(finalised, tmp_path, reuse):
+    """The finalised contest's book in every format, for tests that read it and change
+    nothing first: built once per process (`reuse`), its files written into `tmp_path`.
+    Returns format → path, as `builds.build_book` does."""
+    data = reuse("default_book", lambda: built_bytes(finalised["contest"], FORMATS))
+    return written_files(data, tmp_path)
+
+
+def built_bytes(contest, formats) -> dict[str, bytes]:
+    """The book of `contest` in `formats`, built now, as bytes (a snapshot keeps values, not
+    files outside the store)."""
+    with tempfile.TemporaryDirectory() as folder:
+        written = builds.build_book(
+            db.session, contest, folder, formats, now=utcnow(), files=file_store()
+        )
+        return {fmt: Path(path).read_bytes() for fmt, path in written.items()}
+
+
+def written_files(data: dict[str, bytes], folder: Path) -> dict[str, str]:
+    """`data` (format → bytes) written into `folder` as the build names its files."""
+    paths = {}
+    for fmt, content in data.items():
+        path = folder / f"son-la-2019.{fmt}"
+        path.write_bytes(content)
+        paths[fmt] = str(path)
+    return paths
