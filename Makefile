@@ -83,8 +83,8 @@ check: lint system-deps
 	$(VENV)/bin/pytest -n 2 --dist worksteal -m "not browser and not redis"
 
 # Everything: on SQLite, then on PostgreSQL (each pytest process with its own server); tests
-# about the SQLite file itself, and checks of the rendered book that no database changes, run
-# in the first pass only.
+# about the SQLite file itself, and checks of the rendered book and of the pages' markup
+# (axe) that no database changes, run in the first pass only.
 test: lint system-deps chromium test-deps
 	$(VENV)/bin/pytest -n 2 --dist worksteal
 	GS_TEST_DATABASE=postgresql $(VENV)/bin/pytest -n 2 --dist worksteal -m "not sqlite_only and not render_once"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from contest.models import Unit
 from contest.platform import storage
 from contest.platform.db import db
+from tests.plugins.apps import ON_POSTGRESQL
 
 
 def _commune(builds: list[str]) -> dict:
@@ -78,3 +79,28 @@ def test_an_app_made_elsewhere_makes_the_shared_one_again(app, shared_app, tmp_p
         }
     )
     assert shared_app[0].stale()
+
+
+def test_the_next_test_gets_its_ids_from_one_and_the_audit_guard_back(app, shared_app):
+    """On PostgreSQL the database is emptied in place, not copied again (tests/postgres.py):
+    ids still start from one, and a schema a test changed (here the audit trail's guard
+    dropped) is copied again from the template."""
+    guard = "audit_event_no_truncate ON audit_event" if ON_POSTGRESQL else "audit_event_no_delete"
+    for code in ("A1", "A2"):
+        db.session.add(Unit(code=code, name=f"Xã {code}", kind="commune"))
+    db.session.commit()
+    _next_test(shared_app)
+    unit = Unit(code="B1", name="Xã B1", kind="commune")
+    db.session.add(unit)
+    db.session.commit()
+    assert unit.id == 1
+    db.session.execute(text(f"DROP TRIGGER {guard}"))
+    db.session.commit()
+    _next_test(shared_app)
+    triggers = (
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        if ON_POSTGRESQL
+        else "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    )
+    assert guard.split()[0] in db.session.scalars(text(triggers)).all()
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0

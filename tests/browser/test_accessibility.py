@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from urllib.parse import urljoin, urlparse
 
+import pytest
 from axe_playwright_python.base import AXE_SCRIPT  # axe-core, as the package ships it
 from sqlalchemy import select
 
@@ -213,6 +214,7 @@ def _advance(contest: Contest, phase: str, monkeypatch) -> None:
         judging_demo.award(contest, 3, file_store())
 
 
+@pytest.mark.render_once
 def test_axe_finds_nothing_serious_on_any_page_of_any_role(live_app, new_page, monkeypatch):
     base = live_app.config["LIVE_URL"]
     started = time.monotonic()

@@ -118,10 +118,11 @@ class SharedApp:
             db.session.remove()
             db.engine.dispose()
             limiter.reset()
-        if ON_POSTGRESQL:
-            _server.drop(postgres.database_name(self.folder))
-        self._leftovers()
-        copy_schema(self.schema, self.folder)
+        if not (ON_POSTGRESQL and _server.empty(postgres.database_name(self.folder), self.schema)):
+            if ON_POSTGRESQL:
+                _server.drop(postgres.database_name(self.folder))
+            self._leftovers()
+            copy_schema(self.schema, self.folder)
         for stored in self.storage.iterdir():  # the folder itself as made
             if stored.is_dir() and not stored.is_symlink():
                 shutil.rmtree(stored)
