@@ -15,6 +15,9 @@ from anthology.errors import BookBuildError
 from anthology.render import checks, resident_epubcheck
 from anthology.render.resident_epubcheck import CheckerStopped, ResidentEpubCheck
 
+# EPUBCheck itself, which no database changes: the SQLite pass only.
+pytestmark = pytest.mark.render_once
+
 
 @pytest.fixture(scope="module")
 def small_epub(tmp_path_factory):

@@ -26,14 +26,14 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def live_app(tmp_path, migrated_database):
     """A fresh database with a small demo, served on a free loopback port."""
-    yield from serve(tmp_path, migrated_database, demo(seed=11, entries=8))
+    yield from serve(tmp_path, migrated_database, demo(seed=11, entries=8), ("demo", 11, 8))
 
 
 @pytest.fixture
 def live_district_app(tmp_path, migrated_database):
     """The same with a demo large enough that Huyện Mộc Châu, which the core's demo leaves
     to its own jury, holds several entries."""
-    yield from serve(tmp_path, migrated_database, demo(seed=3, entries=40))
+    yield from serve(tmp_path, migrated_database, demo(seed=3, entries=40), ("demo", 3, 40))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,10 @@ click a button that asks first, send essays in bulk."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 
 from werkzeug.serving import make_server
 
@@ -14,7 +17,7 @@ from contest.platform.storage import file_store
 from contest.platform.uow import unit_of_work
 from contest.services.accounts import create_user
 from contest.services.entries import create_entry
-from tests.plugins.apps import copy_schema, make_app
+from tests.plugins.apps import copy_database, copy_schema, make_app
 from tests.plugins.factories import vietnamese_essay
 
 
@@ -24,15 +27,30 @@ def demo(*, seed: int, entries: int):
     )
 
 
-def serve(tmp_path, migrated_database, fill):
+# Per process: what `serve` filled once under a key (a demo's arguments) → the folder keeping
+# its database and file store, copied for the later tests that ask for the same.
+_FILLED: dict[tuple, Path] = {}
+
+
+def serve(tmp_path, migrated_database, fill, reuse_as: tuple | None = None):
     """A fresh database that `fill(session)` sets up in one unit of work, served on a free
-    loopback port until the test ends."""
-    copy_schema(migrated_database, tmp_path)
+    loopback port until the test ends. With `reuse_as`, the first fill in this process is
+    kept and later tests with the same key get a copy of it (a demo costs seconds)."""
+    kept = _FILLED.get(reuse_as) if reuse_as is not None else None
+    if kept is not None:
+        copy_database(kept, tmp_path)
+        shutil.copytree(kept / "storage", tmp_path / "storage", symlinks=True)
+    else:
+        copy_schema(migrated_database, tmp_path)
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
-    with app.app_context():
-        with unit_of_work() as uow:
-            fill(uow.session)
-        db.session.remove()
+    if kept is None:
+        with app.app_context():
+            with unit_of_work() as uow:
+                fill(uow.session)
+            db.session.remove()
+            db.engine.dispose()
+        if reuse_as is not None:
+            _FILLED[reuse_as] = _keep(tmp_path)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -42,6 +60,13 @@ def serve(tmp_path, migrated_database, fill):
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+def _keep(folder: Path) -> Path:
+    kept = Path(tempfile.mkdtemp(prefix="filled-", dir=folder.parent))
+    copy_database(folder, kept)
+    shutil.copytree(folder / "storage", kept / "storage", symlinks=True)
+    return kept
 
 
 def click_confirmed(page, label: str) -> None:

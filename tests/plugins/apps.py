@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,32 @@ def copy_schema(schema, folder) -> None:
         _server.create(postgres.database_name(folder), template=schema)
     else:
         shutil.copy(schema, folder / "test.sqlite")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """The database of the app in folder `source`, every connection to it closed, copied as
+    the database of folder `target` (a file on SQLite, a template database on PostgreSQL)."""
+    if ON_POSTGRESQL:
+        name = postgres.database_name(target)
+        _server.drop(name)
+        _server.create(name, template=postgres.database_name(source))
+    else:
+        # SQLite's backup reads what the write-ahead log holds too, should a connection be
+        # left open (a job runner's).
+        _sqlite_leftovers(target)
+        reader = sqlite3.connect(source / "test.sqlite")
+        writer = sqlite3.connect(target / "test.sqlite")
+        try:
+            reader.backup(writer)
+        finally:
+            writer.close()
+            reader.close()
+
+
+def _sqlite_leftovers(folder: Path) -> None:
+    """SQLite's journal files of a database about to be replaced."""
+    for leftover in ("test.sqlite-wal", "test.sqlite-shm"):
+        (folder / leftover).unlink(missing_ok=True)
 
 
 def make_app(folder, **extra):
@@ -121,7 +148,7 @@ class SharedApp:
         if not (ON_POSTGRESQL and _server.empty(postgres.database_name(self.folder), self.schema)):
             if ON_POSTGRESQL:
                 _server.drop(postgres.database_name(self.folder))
-            self._leftovers()
+            _sqlite_leftovers(self.folder)
             copy_schema(self.schema, self.folder)
         for stored in self.storage.iterdir():  # the folder itself as made
             if stored.is_dir() and not stored.is_symlink():
@@ -134,26 +161,12 @@ class SharedApp:
     def storage(self) -> Path:
         return self.folder / "storage"
 
-    def _leftovers(self) -> None:
-        for leftover in ("test.sqlite-wal", "test.sqlite-shm"):
-            (self.folder / leftover).unlink(missing_ok=True)
-
     def save_database(self, folder: Path) -> None:
         """A copy of the database as it is (every connection closed) for `restore_database`."""
-        if ON_POSTGRESQL:
-            name = postgres.database_name(folder)
-            _server.drop(name)
-            _server.create(name, template=postgres.database_name(self.folder))
-        else:
-            shutil.copy(self.folder / "test.sqlite", folder / "test.sqlite")
+        copy_database(self.folder, folder)
 
     def restore_database(self, folder: Path) -> None:
-        if ON_POSTGRESQL:
-            _server.drop(postgres.database_name(self.folder))
-            _server.create(postgres.database_name(self.folder), postgres.database_name(folder))
-        else:
-            self._leftovers()
-            shutil.copy(folder / "test.sqlite", self.folder / "test.sqlite")
+        copy_database(folder, self.folder)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,9 @@ from contest.documents.legacy_fonts import TCVN3
 from contest.platform.errors import IntakeError
 from tests.plugins.documents import LEGACY_UNICODE, libreoffice_convert
 
+# Conversions of office files, which no database changes: the SQLite pass only.
+pytestmark = pytest.mark.render_once
+
 MAX = 10 * 1024 * 1024
 
 
