@@ -145,6 +145,12 @@ class SharedApp:
             db.session.remove()
             db.engine.dispose()
             limiter.reset()
+            # Should the counters' file have failed once under load, Flask-Limiter counts on
+            # in its memory until it finds the file again: that memory is not the file's to
+            # reset, so the next test starts from the file, with the memory cleared.
+            if limiter._fallback_storage is not None:
+                limiter._fallback_storage.reset()
+            limiter._storage_dead = False
         if not (ON_POSTGRESQL and _server.empty(postgres.database_name(self.folder), self.schema)):
             if ON_POSTGRESQL:
                 _server.drop(postgres.database_name(self.folder))
