@@ -83,3 +83,18 @@ def test_a_jvm_that_cannot_start_is_a_message_not_a_hang(small_epub, monkeypatch
     monkeypatch.setattr(checks, "resident", checker)
     with pytest.raises(BookBuildError, match="EPUBCheck không chạy trọn được"):
         checks.check_epub(small_epub)
+
+
+def test_without_the_jdk_s_compiler_each_book_gets_a_jvm_of_its_own(small_epub, monkeypatch):
+    """A Java runtime alone cannot start the server from its source: the book is still
+    checked, as it was before the server."""
+    monkeypatch.setattr(checks, "can_stay_running", lambda: False)
+    monkeypatch.setattr(checks, "resident", None)  # any use of it would fail
+    assert checks.epubcheck_messages(small_epub) == (0, [])
+
+
+def test_a_path_with_a_line_break_never_reaches_the_server(small_epub):
+    with pytest.raises(ValueError):
+        ResidentEpubCheck().run(small_epub + "\r", small_epub + ".json", timeout=5)
+    with pytest.raises(BookBuildError, match="chi tiết có trong nhật ký máy chủ"):
+        checks.check_epub(small_epub + "\rx")

@@ -41,16 +41,18 @@ def serve(tmp_path, migrated_database, fill, reuse_as: tuple | None = None):
         copy_database(kept, tmp_path)
         shutil.copytree(kept / "storage", tmp_path / "storage", symlinks=True)
     else:
+        # Filled by an app without a job runner: no thread holds the database while it is
+        # copied, and the served app starts its jobs the same way whether filled or copied.
         copy_schema(migrated_database, tmp_path)
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
-    if kept is None:
-        with app.app_context():
+        filler = make_app(tmp_path)
+        with filler.app_context():
             with unit_of_work() as uow:
                 fill(uow.session)
             db.session.remove()
             db.engine.dispose()
         if reuse_as is not None:
             _FILLED[reuse_as] = _keep(tmp_path)
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False, JOBS_RUNNER="thread")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
