@@ -96,10 +96,13 @@ class Server:
     def url(self, name: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
+    def _connect(self, dbname: str, autocommit: bool = False) -> psycopg.Connection:
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, autocommit=autocommit
+        )
+
     def _admin(self, statement: sql.Composable) -> None:
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
-        ) as connection:
+        with self._connect("postgres", autocommit=True) as connection:
             connection.execute(statement)
 
     def create(self, name: str, template: str | None = None) -> None:
@@ -109,9 +112,7 @@ class Server:
         self._admin(statement)
 
     def exists(self, name: str) -> bool:
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres"
-        ) as connection:
+        with self._connect("postgres") as connection:
             found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             return found.fetchone() is not None
 
@@ -125,9 +126,7 @@ class Server:
             return False
         if template not in self._layouts:
             self._layouts[template] = self._layout(template)
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=name, autocommit=True
-        ) as connection:
+        with self._connect(name, autocommit=True) as connection:
             connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -154,9 +153,7 @@ class Server:
         return True
 
     def _layout(self, name: str) -> str:
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres", dbname=name
-        ) as connection:
+        with self._connect(name) as connection:
             return self._layout_of(connection)
 
     @staticmethod
