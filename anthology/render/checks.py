@@ -20,12 +20,8 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from anthology.errors import BookBuildError
-from anthology.render.resident_epubcheck import (
-    CheckerStopped,
-    can_stay_running,
-    check_once,
-    resident,
-)
+from anthology.render.resident_epubcheck import can_stay_running, check_once, resident
+from contest.platform.resident import ResidentStopped
 
 EPUBCHECK_TIMEOUT_SECONDS = 300
 log = logging.getLogger(__name__)
@@ -110,7 +106,7 @@ def epubcheck_messages(path: str) -> tuple[int, list[dict]]:
         raise BookBuildError(
             _l("EPUBCheck chạy quá %(seconds)s giây.", seconds=EPUBCHECK_TIMEOUT_SECONDS)
         ) from error
-    except (CheckerStopped, OSError, ValueError) as error:
+    except (ResidentStopped, OSError, ValueError) as error:
         # What went wrong names the server's paths and programs: the log keeps it.
         log.warning("EPUBCheck on %s did not finish: %s", path, getattr(error, "reason", error))
         raise BookBuildError(

@@ -2,12 +2,15 @@
 heap capped, under a time limit, in a process group killed on timeout and when the worker dies,
 and at most MAX_CONVERSIONS at once on the machine. Also the conversions every stored essay
 goes through: to plain text (word count, leak scan), to HTML (reading pages), and a pass over
-its document tree (`contest.documents.essay_ast`)."""
+its document tree (`contest.documents.essay_ast`). Those text-to-text conversions go to one
+pandoc kept running between essays (`pandoc_server.lua`): its start, a 160 MB program mapped
+anew, cost three times the conversion itself (bench/README.md)."""
 
 from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import secrets
 import signal
@@ -23,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from contest.documents import essay_ast
 from contest.platform.errors import IntakeError
+from contest.platform.resident import ResidentProcess, ResidentStopped
 from contest.platform.text import nfc
 
 # pandoc's heap, and how many conversions may run at once on the machine (2 cores).
@@ -32,6 +36,15 @@ SLOTS_FOLDER = "guong-sang-conversions"
 HEAP_EXHAUSTED = 251  # how a GHC program exits when it reaches its -M limit
 # Children die with the worker: a killed web process leaves no pandoc running.
 _DIE_WITH_PARENT = ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"]
+PANDOC_SERVER = os.path.join(os.path.dirname(__file__), "pandoc_server.lua")
+# Texts above this go to a pandoc of their own. Near its heap cap, the pandoc kept running
+# spends the whole time limit collecting garbage where a pandoc of its own stops at once with
+# "heap exhausted" (a 2 MB text under a 70 MB cap: 1.2 s against the full 120 s limit); an
+# essay of this size needs a tenth of the cap.
+RESIDENT_MAX_BYTES = 512 * 1024
+# An idle pandoc costs memory (about 50 MB), not processor time.
+IDLE_SECONDS = 300
+log = logging.getLogger(__name__)
 
 # Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
 MARKDOWN_IN = "markdown-raw_html-raw_attribute"
@@ -110,6 +123,48 @@ def essay_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | 
     return output.decode("utf-8")
 
 
+def _server_command() -> list[str]:
+    heap = ["+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS"]
+    return [*_DIE_WITH_PARENT, pypandoc.get_pandoc_path(), *heap, "lua", PANDOC_SERVER]
+
+
+resident_pandoc = ResidentProcess(_server_command, IDLE_SECONDS, new_session=True)
+
+
+def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
+    """`pandoc -f reader -t writer --wrap=none` over `text`, by the pandoc kept running: one
+    of the machine's conversion slots, its heap capped, and a failure told to the entrant as
+    an IntakeError (the details, which name the server's programs, go to the log)."""
+    source = text.encode()
+    if len(source) > RESIDENT_MAX_BYTES:
+        return essay_pandoc(["-f", reader, "-t", writer, "--wrap=none"], source, timeout)
+    request = f"{reader} {writer} {len(source)}\n".encode() + source
+    with conversion_slot(timeout):
+        try:
+            status, output = resident_pandoc.exchange(request, timeout, _answer_size)
+        except subprocess.TimeoutExpired as error:
+            raise IntakeError(_ESSAY_FAILURES[PandocFailure.TIMEOUT]) from error
+        except (ResidentStopped, OSError, ValueError) as error:
+            reason = getattr(error, "reason", str(error))
+            log.warning("pandoc stopped during a conversion: %s", reason)
+            exhausted = getattr(error, "returncode", None) == HEAP_EXHAUSTED
+            failure = (
+                PandocFailure.HEAP
+                if exhausted or "Heap exhausted" in reason
+                else PandocFailure.ERROR
+            )
+            raise IntakeError(_ESSAY_FAILURES[failure]) from error
+    if not status.startswith(b"ok "):
+        log.warning("pandoc could not convert an essay: %s", output[-500:])
+        raise IntakeError(_ESSAY_FAILURES[PandocFailure.ERROR])
+    return output.decode("utf-8")
+
+
+def _answer_size(status: bytes) -> int:
+    """How many bytes follow the server's answer line ("ok 123", "error 45")."""
+    return int(status.split(b" ")[1])
+
+
 @contextmanager
 def conversion_slot(timeout: int) -> Iterator[None]:
     """At most MAX_CONVERSIONS conversions at once on this machine, across threads and
@@ -139,18 +194,12 @@ def conversion_slot(timeout: int) -> Iterator[None]:
 def markdown_to_text(markdown: str, timeout: int = 30) -> str:
     """Plain text of the essay, for the word count and the leak scan: read exactly as the
     reading pages read it, so "<!-- a name -->", which they show as text, is scanned too."""
-    return nfc(
-        essay_pandoc(["-f", MARKDOWN_IN, "-t", "plain", "--wrap=none"], markdown.encode(), timeout)
-    )
+    return nfc(convert_text(markdown, MARKDOWN_IN, "plain", timeout))
 
 
 def markdown_to_html(markdown: str, timeout: int = 30) -> str:
     """HTML of the essay for reading pages; raw HTML in the source is not passed through."""
-    return essay_pandoc(
-        ["-f", MARKDOWN_IN, "-t", "html5", "--wrap=none"],
-        markdown.encode(),
-        timeout,
-    )
+    return convert_text(markdown, MARKDOWN_IN, "html5", timeout)
 
 
 def markdowns_to_html(markdowns: list[str], timeout: int = 60) -> list[str]:
@@ -174,12 +223,10 @@ def rewrite_markdown(
     timeout: int = 30,
 ) -> tuple[str, essay_ast.Outcome]:
     """Stored essay markdown passed through `essay_ast.clean_tree` (see there)."""
-    tree = json.loads(essay_pandoc(["-f", MARKDOWN_IN, "-t", "json"], markdown.encode(), timeout))
+    tree = json.loads(convert_text(markdown, MARKDOWN_IN, "json", timeout))
     outcome = essay_ast.clean_tree(tree, picture, links)
     return tree_to_markdown(tree, timeout), outcome
 
 
 def tree_to_markdown(tree: dict, timeout: int) -> str:
-    return essay_pandoc(
-        ["-f", "json", "-t", MARKDOWN_OUT, "--wrap=none"], json.dumps(tree).encode(), timeout
-    )
+    return convert_text(json.dumps(tree), "json", MARKDOWN_OUT, timeout)

@@ -14,6 +14,19 @@ import pypandoc
 import pytest
 from PIL import Image
 
+from contest.documents import converter
+from contest.platform.resident import ResidentProcess
+
+
+@pytest.fixture
+def own_pandoc(monkeypatch):
+    """A pandoc kept running for this test alone, started with the settings it patches (the
+    process's own may have started before them)."""
+    resident = ResidentProcess(converter._server_command, converter.IDLE_SECONDS, True)
+    monkeypatch.setattr(converter, "resident_pandoc", resident)
+    yield resident
+    resident.stop()
+
 
 def docx_bytes(paragraphs: list[str], core_author: str | None = None) -> bytes:
     """A small real .docx made with python-docx."""

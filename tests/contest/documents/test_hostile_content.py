@@ -123,7 +123,7 @@ def test_pandoc_over_its_memory_cap_gets_a_clear_refusal(monkeypatch):
         converter.markdown_to_text("chữ " * 500_000)
 
 
-def test_an_overrun_kills_the_whole_process_group_and_says_so(tmp_path, monkeypatch):
+def test_an_overrun_kills_the_whole_process_group_and_says_so(tmp_path, monkeypatch, own_pandoc):
     """A converter that hangs, with a child of its own: both are gone after the time limit."""
     marker = tmp_path / "child.pid"
     script = tmp_path / "stuck-pandoc"

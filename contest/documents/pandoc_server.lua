@@ -1,0 +1,44 @@
+-- pandoc kept running between essays (contest/documents/converter.py): one conversion after
+-- another in one process, instead of a 160 MB program mapped anew for each. A request is a
+-- line "<reader> <writer> <size>" and then <size> bytes of text; the answer is a line
+-- "ok <size>" or "error <size>" and then <size> bytes: the output, as `pandoc -f <reader>
+-- -t <writer> --wrap=none` prints it, or why it failed. The reader runs sandboxed (it may
+-- open no file). Ends when its input ends.
+local answers = io.stdout
+answers:setvbuf("full")
+
+local function answer(status, body)
+  answers:write(status, " ", #body, "\n", body)
+  answers:flush()
+end
+
+local function convert(text, reader, writer)
+  local output = pandoc.write(pandoc.read(text, reader, {}, {}), writer, { wrap_text = "none" })
+  -- pandoc's command line ends what it prints with one line break.
+  if output:sub(-1) ~= "\n" then
+    output = output .. "\n"
+  end
+  return output
+end
+
+while true do
+  local header = io.read("l")
+  if header == nil then
+    return
+  end
+  local reader, writer, size = header:match("^(%S+) (%S+) (%d+)$")
+  if reader == nil then
+    error("not a request: " .. header:sub(1, 100))
+  end
+  -- io.read(0) would wait for the next request to tell an empty text from the input's end.
+  local text = size == "0" and "" or io.read(tonumber(size))
+  if text == nil or #text ~= tonumber(size) then
+    return
+  end
+  local ok, result = pcall(convert, text, reader, writer)
+  if ok then
+    answer("ok", result)
+  else
+    answer("error", tostring(result))
+  end
+end
