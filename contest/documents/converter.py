@@ -42,8 +42,12 @@ PANDOC_SERVER = os.path.join(os.path.dirname(__file__), "pandoc_server.lua")
 # "heap exhausted" (a 2 MB text under a 70 MB cap: 1.2 s against the full 120 s limit); an
 # essay of this size needs a tenth of the cap.
 RESIDENT_MAX_BYTES = 512 * 1024
-# An idle pandoc costs memory (about 50 MB), not processor time.
-IDLE_SECONDS = 300
+# An idle pandoc costs memory (50 MB, more after a long essay), not processor time: it is
+# stopped after a minute unused, or at once when larger than RESIDENT_MAX_MB. It keeps every
+# warning it gave, for any essay, as long as it runs: past RESIDENT_MAX_WARNINGS it starts anew.
+IDLE_SECONDS = 60
+RESIDENT_MAX_MB = 200
+RESIDENT_MAX_WARNINGS = 1000
 log = logging.getLogger(__name__)
 
 # Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
@@ -124,11 +128,17 @@ def essay_pandoc(args: list[str], stdin: bytes | None, timeout: int, cwd: str | 
 
 
 def _server_command() -> list[str]:
-    heap = ["+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS"]
-    return [*_DIE_WITH_PARENT, pypandoc.get_pandoc_path(), *heap, "lua", PANDOC_SERVER]
+    pandoc, heap = pypandoc.get_pandoc_path(), ["+RTS", f"-M{PANDOC_HEAP_MB}m", "-RTS"]
+    return [*_DIE_WITH_PARENT, pandoc, *heap, "lua", PANDOC_SERVER, pandoc]
 
 
-resident_pandoc = ResidentProcess(_server_command, IDLE_SECONDS, new_session=True)
+def make_resident_pandoc() -> ResidentProcess:
+    return ResidentProcess(_server_command, IDLE_SECONDS, True, RESIDENT_MAX_MB)
+
+
+# One per conversion slot: a thread holding slot N uses pandoc N, so that two conversions in
+# one process run at once, as two in two processes do, and never wait for each other.
+resident_pandocs = [make_resident_pandoc() for _ in range(MAX_CONVERSIONS)]
 
 
 def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
@@ -139,9 +149,10 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
     if len(source) > RESIDENT_MAX_BYTES:
         return essay_pandoc(["-f", reader, "-t", writer, "--wrap=none"], source, timeout)
     request = f"{reader} {writer} {len(source)}\n".encode() + source
-    with conversion_slot(timeout):
+    with conversion_slot(timeout) as slot:
+        resident = resident_pandocs[slot]
         try:
-            status, output = resident_pandoc.exchange(request, timeout, _answer_size)
+            status, output = resident.exchange(request, timeout, _answer_size)
         except subprocess.TimeoutExpired as error:
             raise IntakeError(_ESSAY_FAILURES[PandocFailure.TIMEOUT]) from error
         except (ResidentStopped, OSError, ValueError) as error:
@@ -154,6 +165,8 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
                 else PandocFailure.ERROR
             )
             raise IntakeError(_ESSAY_FAILURES[failure]) from error
+        if int(status.split(b" ")[2]) > RESIDENT_MAX_WARNINGS:
+            resident.stop()
     if not status.startswith(b"ok "):
         log.warning("pandoc could not convert an essay: %s", output[-500:])
         raise IntakeError(_ESSAY_FAILURES[PandocFailure.ERROR])
@@ -161,15 +174,15 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
 
 
 def _answer_size(status: bytes) -> int:
-    """How many bytes follow the server's answer line ("ok 123", "error 45")."""
+    """How many bytes follow the server's answer line ("ok 123 0", "error 45 2")."""
     return int(status.split(b" ")[1])
 
 
 @contextmanager
-def conversion_slot(timeout: int) -> Iterator[None]:
+def conversion_slot(timeout: int) -> Iterator[int]:
     """At most MAX_CONVERSIONS conversions at once on this machine, across threads and
     worker processes (one lock file per slot; a killed process frees its slot). Waits up to
-    `timeout` seconds, then asks the person to try again."""
+    `timeout` seconds, then asks the person to try again. Gives the slot's number."""
     folder = os.path.join(tempfile.gettempdir(), SLOTS_FOLDER)
     os.makedirs(folder, exist_ok=True)
     deadline = time.monotonic() + timeout
@@ -182,7 +195,7 @@ def conversion_slot(timeout: int) -> Iterator[None]:
                 handle.close()
                 continue
             try:
-                yield
+                yield number
             finally:
                 handle.close()  # closing the file releases the lock
             return

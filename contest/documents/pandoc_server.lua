@@ -1,19 +1,27 @@
 -- pandoc kept running between essays (contest/documents/converter.py): one conversion after
 -- another in one process, instead of a 160 MB program mapped anew for each. A request is a
 -- line "<reader> <writer> <size>" and then <size> bytes of text; the answer is a line
--- "ok <size>" or "error <size>" and then <size> bytes: the output, as `pandoc -f <reader>
--- -t <writer> --wrap=none` prints it, or why it failed. The reader runs sandboxed (it may
--- open no file). Ends when its input ends.
+-- "ok <size> <logged>" or "error <size> <logged>" and then <size> bytes: the output, as
+-- `pandoc -f <reader> -t <writer> --wrap=none` prints it, or why it failed. <logged> counts
+-- the warnings pandoc keeps for the whole process (converter.py restarts it past a bound). The reader runs sandboxed (it may
+-- open no file). Ends when its input ends. Its one argument is the pandoc binary, asked
+-- once for the abbreviations its command line reads ("Jr. X" keeps a no-break space).
 local answers = io.stdout
 answers:setvbuf("full")
 
+local abbreviations = {}
+for line in pandoc.pipe(arg[1], { "--print-default-data-file", "abbreviations" }, ""):gmatch("[^\n]+") do
+  abbreviations[line] = true
+end
+
 local function answer(status, body)
-  answers:write(status, " ", #body, "\n", body)
+  answers:write(status, " ", #body, " ", #PANDOC_STATE.log, "\n", body)
   answers:flush()
 end
 
 local function convert(text, reader, writer)
-  local output = pandoc.write(pandoc.read(text, reader, {}, {}), writer, { wrap_text = "none" })
+  local tree = pandoc.read(text, reader, { abbreviations = abbreviations }, {})
+  local output = pandoc.write(tree, writer, { wrap_text = "none" })
   -- pandoc's command line ends what it prints with one line break.
   if output:sub(-1) ~= "\n" then
     output = output .. "\n"

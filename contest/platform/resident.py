@@ -5,7 +5,9 @@ after `idle_seconds` unused, on an overrun, when a request is interrupted in any
 no answer is left unread for the next request), and at exit.
 
 The helper is started from a thread kept for that purpose, so that a helper started under
-`setpriv --pdeathsig` dies with this process, not with the request thread that first used it."""
+`setpriv --pdeathsig` dies with this process, not with the request thread that first used it.
+A forked child forgets its parent's helper (and a lock a parent's thread may have held) and
+starts its own."""
 
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from weakref import WeakSet
+
+_ALL: WeakSet[ResidentProcess] = WeakSet()
 
 
 class ResidentStopped(Exception):
@@ -38,9 +43,16 @@ class ResidentProcess:
     that line."""
 
     def __init__(
-        self, command: Callable[[], list[str]], idle_seconds: float, new_session: bool = False
+        self,
+        command: Callable[[], list[str]],
+        idle_seconds: float,
+        new_session: bool = False,
+        max_rss_mb: int | None = None,
     ) -> None:
+        """`max_rss_mb`: a helper found larger than this after a request is stopped (the
+        next request starts another), so that an idle helper holds no more."""
         self.command, self.idle_seconds, self.new_session = command, idle_seconds, new_session
+        self.max_rss_mb = max_rss_mb
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._launcher: ThreadPoolExecutor | None = None
@@ -49,6 +61,7 @@ class ResidentProcess:
         self._owner = 0
         self._last_used = 0.0
         atexit.register(self.stop, 5)
+        _ALL.add(self)
 
     @property
     def process(self) -> subprocess.Popen | None:
@@ -61,9 +74,12 @@ class ResidentProcess:
         """The answer's first line (without its line break) and the bytes that follow it.
         Raises subprocess.TimeoutExpired past `timeout` seconds, ResidentStopped when the
         helper ends without an answer; after either, or any other interruption (a `body_size`
-        that cannot read the line included), the helper is gone."""
+        that cannot read the line included), the helper is gone. A request that times out
+        while waiting for another's turn leaves the helper running."""
         deadline = time.monotonic() + timeout
-        with self._lock:
+        if not self._lock.acquire(timeout=timeout):
+            raise subprocess.TimeoutExpired(self.command()[0], timeout)
+        try:
             process = self._running()
             try:
                 self._errors.seek(0)
@@ -75,7 +91,11 @@ class ResidentProcess:
                 self._stop(kill=True)
                 raise
             self._last_used = time.monotonic()
+            if self.max_rss_mb is not None and _rss_mb(process.pid) > self.max_rss_mb:
+                self._stop()
             return header, body
+        finally:
+            self._lock.release()
 
     def stop(self, wait: float = -1) -> None:
         """Stop the helper, if one runs (the next request starts another). With `wait`
@@ -195,3 +215,24 @@ class ResidentProcess:
             process.wait()
         process.stdout.close()
         self._errors.close()
+
+    def _forget(self) -> None:
+        """In a forked child: the parent's helper and lock are the parent's."""
+        self._lock = threading.Lock()
+        self._process, self._launcher, self._owner = None, None, 0
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _forget_all_in_child() -> None:
+    for resident in list(_ALL):
+        resident._forget()
+
+
+os.register_at_fork(after_in_child=_forget_all_in_child)

@@ -15,17 +15,19 @@ import pytest
 from PIL import Image
 
 from contest.documents import converter
-from contest.platform.resident import ResidentProcess
 
 
 @pytest.fixture
-def own_pandoc(monkeypatch):
-    """A pandoc kept running for this test alone, started with the settings it patches (the
-    process's own may have started before them)."""
-    resident = ResidentProcess(converter._server_command, converter.IDLE_SECONDS, True)
-    monkeypatch.setattr(converter, "resident_pandoc", resident)
-    yield resident
-    resident.stop()
+def own_pandoc(monkeypatch, tmp_path):
+    """pandocs kept running for this test alone, one per conversion slot, started with the
+    settings it patches (the process's own may have started before them), and slots of its
+    own: a conversion of the other test process never takes slot 0 from it."""
+    residents = [converter.make_resident_pandoc() for _ in range(converter.MAX_CONVERSIONS)]
+    monkeypatch.setattr(converter, "resident_pandocs", residents)
+    monkeypatch.setattr(converter.tempfile, "gettempdir", lambda: str(tmp_path))
+    yield residents
+    for resident in residents:
+        resident.stop()
 
 
 def docx_bytes(paragraphs: list[str], core_author: str | None = None) -> bytes:

@@ -1,11 +1,13 @@
 """pandoc kept running between essays (contest/documents/converter.py): the same output as
-a pandoc per conversion, one process for many, a failure told as before, and no process left
-behind when it dies, overruns or goes unused."""
+a pandoc per conversion, one process for many, a failure told as before, nothing carried from
+one essay to the next, and no process left behind when it dies, overruns or goes unused."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -30,6 +32,7 @@ TEXTS = (
     "| Họ tên | Đơn vị |\n|---|---|\n| Lò Thị B | Mường La |\n",
     "Kết hợp: Nguye\u0302\u0303n 😀 \u200b",
     "x\x00y",
+    "Ông Smith Jr. Bản Mòng, xem fig. 2 và No. 7",
 )
 
 
@@ -40,7 +43,7 @@ def test_each_conversion_is_what_a_pandoc_of_its_own_prints(writer, own_pandoc):
             ["-f", MARKDOWN_IN, "-t", writer, "--wrap=none"], text.encode(), 30
         )
         assert converter.convert_text(text, MARKDOWN_IN, writer, 30) == alone, (text, writer)
-    assert own_pandoc.process is not None  # the conversions above went to it
+    assert own_pandoc[0].process is not None  # the conversions above went to it
 
 
 def test_a_tree_round_trip_matches_too(own_pandoc):
@@ -51,54 +54,139 @@ def test_a_tree_round_trip_matches_too(own_pandoc):
     assert converter.convert_text(tree, "json", MARKDOWN_OUT, 30) == alone
 
 
+def test_the_reader_opens_no_file(own_pandoc, tmp_path):
+    secret = tmp_path / "secret.tex"
+    secret.write_text("Mật khẩu máy chủ")
+    text = f"\\input{{{secret}}}\n\\include{{{secret}}}\n\nChữ"
+    assert "Mật khẩu" not in converter.convert_text(text, "latex", "plain", 30)
+    assert own_pandoc[0].process is not None
+
+
 def test_one_pandoc_converts_essay_after_essay_and_a_dead_one_is_replaced(own_pandoc):
     assert converter.markdown_to_text("Chữ", 30) == "Chữ\n"
-    first = own_pandoc.process
+    first = own_pandoc[0].process
     assert converter.markdown_to_html("*Chữ*", 30) == "<p><em>Chữ</em></p>\n"
-    assert own_pandoc.process is first
+    assert own_pandoc[0].process is first
     os.kill(first.pid, signal.SIGKILL)  # dies between two essays: the next starts another
     first.wait(30)
     assert converter.markdown_to_text("Lại", 30) == "Lại\n"
-    assert own_pandoc.process is not first and own_pandoc.process.poll() is None
+    assert own_pandoc[0].process is not first and own_pandoc[0].process.poll() is None
+
+
+def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc):
+    script = (
+        "import os, signal\n"
+        "from contest.documents import converter\n"
+        "converter.markdown_to_text('Chữ', 30)\n"
+        "print(converter.resident_pandocs[0].process.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    worker = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=os.getcwd()
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr
+    pandoc = int(worker.stdout)
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{pandoc}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pandoc}")
+    converter.markdown_to_text("Chữ", 30)
+    with open(f"/proc/{own_pandoc[0].process.pid}/cmdline", "rb") as fh:
+        assert f"-M{converter.PANDOC_HEAP_MB}m".encode() in fh.read().split(b"\0")
 
 
 def test_what_pandoc_cannot_read_is_refused_and_the_pandoc_stays(own_pandoc, caplog):
     converter.markdown_to_text("Chữ", 30)
-    running = own_pandoc.process
+    running = own_pandoc[0].process
     with pytest.raises(IntakeError, match="Không đọc được nội dung tệp"):
         converter.convert_text('{"blocks": [', "json", MARKDOWN_OUT, 30)
-    assert own_pandoc.process is running and running.poll() is None
+    assert own_pandoc[0].process is running and running.poll() is None
     assert "JSON" in caplog.text  # pandoc's own words go to the log, not to the entrant
+
+
+def test_warnings_and_memory_kept_from_earlier_essays_are_bounded(own_pandoc, monkeypatch):
+    """pandoc keeps every warning it gave while it runs: past the bound, or larger than
+    allowed, it is replaced by a new one after its answer."""
+    warned = "Chữ[^a]\n\n[^a]: một\n\n[^a]: hai\n"  # a duplicate note: a warning
+    converter.markdown_to_text("Chữ", 30)
+    running = own_pandoc[0].process
+    monkeypatch.setattr(converter, "RESIDENT_MAX_WARNINGS", 0)
+    converter.markdown_to_text("Chữ", 30)
+    assert own_pandoc[0].process is running  # no warning yet: kept
+    assert converter.markdown_to_text(warned, 30).startswith("Chữ")
+    assert own_pandoc[0].process is None and running.wait(10) is not None
+    monkeypatch.setattr(converter, "RESIDENT_MAX_WARNINGS", 1000)
+    converter.markdown_to_text("Chữ", 30)
+    own_pandoc[0].max_rss_mb = 1
+    converter.markdown_to_text("Chữ", 30)
+    assert own_pandoc[0].process is None
+
+
+def test_two_threads_convert_at_once_without_waiting_for_each_other(own_pandoc):
+    long_essay = "Người giữ rừng bản Mòng. " * 12_000  # 410 KB: most of a second
+    took = {}
+
+    def convert(name, text):
+        started = time.monotonic()
+        converter.markdown_to_text(text, 30)
+        took[name] = time.monotonic() - started
+
+    slow = threading.Thread(target=convert, args=("long", long_essay))
+    slow.start()
+    deadline = time.monotonic() + 10
+    while own_pandoc[0].process is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    convert("short", "Chữ")
+    slow.join()
+    assert took["short"] < took["long"], took
+    assert own_pandoc[1].process is not None  # the short essay went to the second pandoc
+
+
+def test_a_forked_child_converts_while_its_parent_is_busy(own_pandoc):
+    """A fork while a parent's thread converts: the child does not wait on the parent's
+    lock, and starts a pandoc of its own."""
+    converter.markdown_to_text("Chữ", 30)
+    parents = own_pandoc[0].process
+    with own_pandoc[0]._lock:  # as a thread of the parent in the middle of a conversion
+        child = os.fork()
+        if child == 0:
+            try:
+                ok = converter.markdown_to_text("Con", 5) == "Con\n"
+                ok = ok and converter.resident_pandocs[0].process.pid != parents.pid
+            finally:
+                os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert own_pandoc[0].process is parents and parents.poll() is None
 
 
 def test_a_pandoc_that_cannot_start_is_a_message_not_a_hang(own_pandoc, monkeypatch, tmp_path):
     monkeypatch.setattr(converter, "PANDOC_SERVER", str(tmp_path / "missing.lua"))
     with pytest.raises(IntakeError, match="Không đọc được nội dung tệp") as refused:
         converter.markdown_to_text("Chữ", 30)
-    assert "missing.lua" not in str(refused.value) and own_pandoc.process is None
+    assert "missing.lua" not in str(refused.value) and own_pandoc[0].process is None
 
 
 def test_a_large_text_gets_a_pandoc_of_its_own(own_pandoc, monkeypatch):
     monkeypatch.setattr(converter, "RESIDENT_MAX_BYTES", 10)
-    assert (
-        converter.markdown_to_text("Một bài dài hơn mười byte", 30) == "Một bài dài hơn mười byte\n"
-    )
-    assert own_pandoc.process is None
+    text = "Một bài dài hơn mười byte"
+    assert converter.markdown_to_text(text, 30) == f"{text}\n"
+    assert own_pandoc[0].process is None
 
 
 def test_the_pandoc_outlives_the_thread_that_started_it_and_stops_when_unused(own_pandoc):
     """It runs under `--pdeathsig`: started by a request's thread, it would die with that
     thread. It stops by itself once unused."""
-    own_pandoc.idle_seconds = 1.5
+    own_pandoc[0].idle_seconds = 1.0
     request = threading.Thread(target=converter.markdown_to_text, args=("Chữ", 30))
     request.start()
     request.join()
-    started = own_pandoc.process
-    time.sleep(0.5)
+    started = own_pandoc[0].process
+    time.sleep(0.3)
     assert started.poll() is None
-    assert converter.markdown_to_text("Nữa", 30) == "Nữa\n" and own_pandoc.process is started
+    assert converter.markdown_to_text("Nữa", 30) == "Nữa\n" and own_pandoc[0].process is started
     deadline = time.monotonic() + 30
-    while own_pandoc.process is not None and time.monotonic() < deadline:
+    while own_pandoc[0].process is not None and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert own_pandoc.process is None
+    assert own_pandoc[0].process is None
     assert started.wait(timeout=10) is not None
