@@ -1,8 +1,9 @@
 """A helper program kept running between requests, for tools whose start costs more than
 their work: EPUBCheck's JVM (4 s to compile its schemas) and pandoc (a 160 MB program mapped
-anew for each essay). One process per Python process, one request at a time; it is stopped
-after `idle_seconds` unused, on an overrun, when a request is interrupted in any way (so that
-no answer is left unread for the next request), and at exit.
+anew for each essay). Each keeper runs one helper per Python process, one request at a time
+(converter.py keeps one per conversion slot); the helper is stopped after `idle_seconds`
+unused, on an overrun, when a request is interrupted in any way (so that no answer is left
+unread for the next request), and at exit.
 
 The helper is started from a thread kept for that purpose, so that a helper started under
 `setpriv --pdeathsig` dies with this process, not with the request thread that first used it.
