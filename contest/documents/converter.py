@@ -42,9 +42,10 @@ PANDOC_SERVER = os.path.join(os.path.dirname(__file__), "pandoc_server.lua")
 # "heap exhausted" (a 2 MB text under a 70 MB cap: 1.2 s against the full 120 s limit); an
 # essay of this size needs a tenth of the cap.
 RESIDENT_MAX_BYTES = 512 * 1024
-# An idle pandoc costs memory (50 MB, more after a long essay), not processor time: it is
-# stopped after a minute unused, or at once when larger than RESIDENT_MAX_MB. It keeps every
-# warning it gave, for any essay, as long as it runs: past RESIDENT_MAX_WARNINGS it starts anew.
+# An idle pandoc costs memory (about 80 MB of its own after a hundred essays), not processor
+# time: it is stopped after a minute unused, or at once when holding more than RESIDENT_MAX_MB.
+# It keeps every warning it gave, for any essay, as long as it runs: past
+# RESIDENT_MAX_WARNINGS it starts anew.
 IDLE_SECONDS = 60
 RESIDENT_MAX_MB = 200
 RESIDENT_MAX_WARNINGS = 1000

@@ -48,12 +48,13 @@ class ResidentProcess:
         command: Callable[[], list[str]],
         idle_seconds: float,
         new_session: bool = False,
-        max_rss_mb: int | None = None,
+        max_memory_mb: int | None = None,
     ) -> None:
-        """`max_rss_mb`: a helper found larger than this after a request is stopped (the
-        next request starts another), so that an idle helper holds no more."""
+        """`max_memory_mb`: a helper found holding more memory of its own than this after a
+        request is stopped (the next request starts another), so that an idle helper holds no
+        more. Its own: resident, less the pages it shares with files (its program's code)."""
         self.command, self.idle_seconds, self.new_session = command, idle_seconds, new_session
-        self.max_rss_mb = max_rss_mb
+        self.max_memory_mb = max_memory_mb
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._launcher: ThreadPoolExecutor | None = None
@@ -92,7 +93,7 @@ class ResidentProcess:
                 self._stop(kill=True)
                 raise
             self._last_used = time.monotonic()
-            if self.max_rss_mb is not None and _rss_mb(process.pid) > self.max_rss_mb:
+            if self.max_memory_mb is not None and _own_memory_mb(process.pid) > self.max_memory_mb:
                 self._stop()
             return header, body
         finally:
@@ -223,10 +224,11 @@ class ResidentProcess:
         self._process, self._launcher, self._owner = None, None, 0
 
 
-def _rss_mb(pid: int) -> float:
+def _own_memory_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            _size, resident, shared = (int(pages) for pages in fh.read().split()[:3])
+        return (resident - shared) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         return 0.0
 

@@ -117,7 +117,7 @@ def test_warnings_and_memory_kept_from_earlier_essays_are_bounded(own_pandoc, mo
     assert own_pandoc[0].process is None and running.wait(10) is not None
     monkeypatch.setattr(converter, "RESIDENT_MAX_WARNINGS", 1000)
     converter.markdown_to_text("Chữ", 30)
-    own_pandoc[0].max_rss_mb = 1
+    own_pandoc[0].max_memory_mb = 1
     converter.markdown_to_text("Chữ", 30)
     assert own_pandoc[0].process is None
 
