@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import zipfile
 
 from fontTools.ttLib import TTFont
@@ -22,8 +23,7 @@ TEXT = "Chị Lò Thị Hoa ở bản Mòng ꪀꪱ"  # Vietnamese marks and Tai 
 
 def _cmap(epub: str, name: str) -> set[str]:
     with zipfile.ZipFile(epub) as archive:
-        font = TTFont(io.BytesIO(archive.read(f"EPUB/fonts/{name}")))
-    return {chr(code) for code in font.getBestCmap()}
+        return _font_characters(archive.read(f"EPUB/fonts/{name}"))
 
 
 def _small_epub(folder) -> str:
@@ -72,3 +72,32 @@ def test_a_book_s_fonts_are_cut_once_while_pandoc_runs(finalised, tmp_path, monk
     )
     assert len(cuts) == 1  # what pandoc and the finishing add was foreseen
     assert {"ư", "ơ", "Đ"} <= _cmap(written["epub"], "NotoSerif-Regular.ttf")
+
+
+def test_a_set_of_characters_is_cut_once_until_the_fonts_change(tmp_path, monkeypatch):
+    fonts = []
+    for path in epub_package.font_files():
+        fonts.append(str(tmp_path / os.path.basename(path)))
+        shutil.copy(path, fonts[-1])
+    monkeypatch.setattr(epub_package, "font_files", lambda: tuple(fonts))
+    opened = []
+    real = epub_package.TTFont
+    monkeypatch.setattr(epub_package, "TTFont", lambda path: opened.append(path) or real(path))
+
+    first = epub_package.cut_fonts(TEXT)
+    first.fonts.clear()  # what a caller does with its fonts leaves the next one's whole
+    again = epub_package.cut_fonts("".join(reversed(TEXT)))
+    assert len(opened) == len(fonts) and len(again.fonts) == len(fonts)
+    assert {"ò", "ꪀ"} <= _font_characters(again.fonts["NotoSerif-Regular.ttf"]) | (
+        _font_characters(again.fonts["NotoSansTaiViet-Regular.ttf"])
+    )
+
+    epub_package.cut_fonts(TEXT + "Ω")  # a new character
+    assert len(opened) == 2 * len(fonts)
+    os.utime(fonts[0], ns=(0, 0))  # a font upgraded on the machine
+    epub_package.cut_fonts(TEXT)
+    assert len(opened) == 3 * len(fonts)
+
+
+def _font_characters(data: bytes) -> set[str]:
+    return {chr(code) for code in TTFont(io.BytesIO(data)).getBestCmap()}
