@@ -73,7 +73,7 @@ def test_one_pandoc_converts_essay_after_essay_and_a_dead_one_is_replaced(own_pa
     assert own_pandoc[0].process is not first and own_pandoc[0].process.poll() is None
 
 
-def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc):
+def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc, tmp_path):
     script = (
         "import os, signal\n"
         "from contest.documents import converter\n"
@@ -81,8 +81,14 @@ def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc):
         "print(converter.resident_pandocs[0].process.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
+    # Slots of its own (TMPDIR): slot 0 taken by the other test process would give it pandoc 1.
     worker = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=os.getcwd()
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=os.getcwd(),
+        env={**os.environ, "TMPDIR": str(tmp_path)},
     )
     assert worker.returncode == -signal.SIGKILL, worker.stderr
     pandoc = int(worker.stdout)
