@@ -1,13 +1,15 @@
 """Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
 
-Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile that
-forbids macros, active content and linked files, inside a bubblewrap sandbox that sees only the
-system's programs and that folder (no network, none of the app's files: a picture "linked" to a
-server path cannot be pulled into the essay), under a time limit; the whole process group is
-killed when the limit passes. Nothing of the conversion stays on disk."""
+Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile (a copy
+of one started once per process, with no document) that forbids macros, active content and
+linked files, inside a bubblewrap sandbox that sees only the system's programs and that folder
+(no network, none of the app's files: a picture "linked" to a server path cannot be pulled into
+the essay), under a time limit; the whole process group is killed when the limit passes.
+Nothing of the conversion stays on disk."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shlex
@@ -15,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
@@ -137,7 +140,7 @@ def convert(data: bytes, extension: str, target: str, timeout: int) -> bytes:
     """The file LibreOffice writes as `target` ("docx" or "pdf") for a document, sandboxed."""
     output_filter, output_extension = _TARGETS[target]
 
-    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+    def command(program: str, profile: str, workdir: str, source: str, _started: bool) -> list[str]:
         outdir = os.path.join(workdir, "out")
         return _conversion_command(program, profile, outdir, source, output_filter)
 
@@ -187,9 +190,10 @@ _MACRO_PROFILE = _PROFILE.replace(
 def refresh_indexes(data: bytes, timeout: int) -> bytes:
     """The .docx with its table of contents refreshed by LibreOffice (true page numbers)."""
 
-    def command(program: str, profile: str, workdir: str, source: str) -> list[str]:
+    def command(program: str, profile: str, workdir: str, source: str, started: bool) -> list[str]:
         # LibreOffice's first start copies its presets over the profile's macros, so the
-        # profile is made first and the macro library written into it between two starts.
+        # macro library is written into a profile started once (a copy of the process's
+        # template, or this one, started first here).
         library = os.path.join(workdir, "library")
         os.makedirs(library)
         for name, text in (("script.xlb", _LIBRARY), ("Module1.xba", _REFRESH_MACRO)):
@@ -198,14 +202,12 @@ def refresh_indexes(data: bytes, timeout: int) -> bytes:
         office = _office_command(program, profile)
         macro = f'macro:///Standard.Module1.RefreshIndexes("{source}")'
         basic = os.path.join(profile, "user", "basic", "Standard")
-        script = " && ".join(
-            (
-                shlex.join([*office, "--terminate_after_init"]),
-                shlex.join(["cp", f"{library}/script.xlb", f"{library}/Module1.xba", basic]),
-                shlex.join([*office, macro]),
-            )
-        )
-        return ["/bin/sh", "-c", script]
+        steps = [] if started else [shlex.join([*office, "--terminate_after_init"])]
+        steps += [
+            shlex.join(["cp", f"{library}/script.xlb", f"{library}/Module1.xba", basic]),
+            shlex.join([*office, macro]),
+        ]
+        return ["/bin/sh", "-c", " && ".join(steps)]
 
     return _in_sandbox(data, ".docx", _MACRO_PROFILE, command, "essay.docx.out.docx", timeout)
 
@@ -218,18 +220,19 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
     program, bwrap = libreoffice(), sandbox()
     if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
+    template = _profile_template(program, bwrap, profile_text, timeout)
     workdir = tempfile.mkdtemp(prefix="office-")
     try:
         profile = os.path.join(workdir, "profile")
-        os.makedirs(os.path.join(profile, "user"))
-        with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
-            fh.write(profile_text)
+        if template:
+            shutil.copytree(template, profile, symlinks=True)
+        else:
+            _write_profile(profile, profile_text)
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
-        command = _sandboxed(bwrap, build_command(program, profile, workdir, source), workdir)
-        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir}
-        _run(command, environment, timeout)
+        command = build_command(program, profile, workdir, source, template is not None)
+        _run(_sandboxed(bwrap, command, workdir), _environment(workdir), timeout)
         result = os.path.join(workdir, result_name)
         if not os.path.exists(result) or os.path.getsize(result) == 0:
             raise OfficeConversionError(OfficeFailure.UNREADABLE)
@@ -237,6 +240,53 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
             return fh.read()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _write_profile(profile: str, profile_text: str) -> None:
+    os.makedirs(os.path.join(profile, "user"))
+    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
+        fh.write(profile_text)
+
+
+def _environment(home: str) -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home}
+
+
+# Per process and profile text: a profile LibreOffice has started once, with no document.
+_templates: dict[tuple[int, str], str] = {}
+_templates_lock = threading.Lock()
+
+
+def _profile_template(program: str, bwrap: str, profile_text: str, timeout: int) -> str | None:
+    """A profile started once by LibreOffice, sandboxed, with no document: each conversion
+    starts from a copy of it, never from it, so nothing of one essay's run reaches the next.
+    Its first start is a sixth of a conversion's processor time, paid once per process. None
+    when it cannot be made: the conversion then makes its own profile, as before."""
+    key = (os.getpid(), profile_text)  # a forked worker makes its own
+    with _templates_lock:
+        folder = _templates.get(key)
+        if folder and os.path.isdir(os.path.join(folder, "profile", "user", "basic")):
+            return os.path.join(folder, "profile")
+        folder = tempfile.mkdtemp(prefix="office-profile-")
+        profile = os.path.join(folder, "profile")
+        _write_profile(profile, profile_text)
+        command = [*_office_command(program, profile), "--terminate_after_init"]
+        try:
+            _run(_sandboxed(bwrap, command, folder), _environment(folder), timeout)
+        except OfficeConversionError:
+            pass
+        if not os.path.isdir(os.path.join(profile, "user", "basic")):
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        _templates[key] = folder
+        atexit.register(_remove_template, key)
+        return profile
+
+
+def _remove_template(key: tuple[int, str]) -> None:
+    """At exit, the templates this process made (a forked child leaves its parent's)."""
+    if key[0] == os.getpid() and key in _templates:
+        shutil.rmtree(_templates.pop(key), ignore_errors=True)
 
 
 # LibreOffice's address space is capped: a 9 MB RTF of nested groups otherwise grows to 8 GB.

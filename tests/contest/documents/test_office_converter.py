@@ -1,8 +1,14 @@
 """Intake takes its office converter from its caller (issue 22 §4): the web and the CLI hand
-it their job runner's, a test hands it a stand-in, and the document engine reads no app."""
+it their job runner's, a test hands it a stand-in, and the document engine reads no app. And
+LibreOffice itself starts each conversion from a copy of a profile started once."""
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
+
+import docx
 import pytest
 
 from contest.documents import office
@@ -32,3 +38,36 @@ def test_a_converter_with_no_worker_free_gives_the_busy_message():
 
     with pytest.raises(IntakeError, match="Máy chủ đang bận chuyển đổi tệp"):
         extract_upload("bai-du-thi.rtf", b"{\\rtf1 x}", 10_000_000, 30, busy)
+
+
+def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatch):
+    """LibreOffice's first start with an empty profile is paid once per process: each
+    conversion gets a copy of that profile, which its run cannot change; a template that has
+    gone (a cleaned /tmp) is made again."""
+    monkeypatch.setattr(office, "_templates", {})
+    commands = []
+    real_run = office._run
+
+    def run(command, environment, timeout):
+        commands.append(" ".join(command))
+        return real_run(command, environment, timeout)
+
+    monkeypatch.setattr(office, "_run", run)
+    document = docx_bytes(["Chị Lò Thị Hoa giữ rừng đầu nguồn bản Mòng."])
+    for _ in range(2):
+        assert office.to_pdf(document, 60).startswith(b"%PDF")
+    starts = [c for c in commands if c.endswith("--terminate_after_init")]
+    assert len(commands) == 3 and len(starts) == 1
+    (folder,) = office._templates.values()
+    before = sorted(os.listdir(os.path.join(folder, "profile", "user")))
+    assert "registrymodifications.xcu" in before
+
+    refreshed = office.refresh_indexes(document, 60)  # the macro's profile: a template of its own
+    assert docx.Document(io.BytesIO(refreshed)).paragraphs
+    assert "--terminate_after_init" not in commands[-1]  # its copy was started already
+    assert len([c for c in commands if c.endswith("--terminate_after_init")]) == 2
+    assert sorted(os.listdir(os.path.join(folder, "profile", "user"))) == before
+
+    shutil.rmtree(folder)
+    assert office.to_pdf(document, 60).startswith(b"%PDF")
+    assert commands[-2].endswith("--terminate_after_init") and os.path.isdir(folder) is False
