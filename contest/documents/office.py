@@ -9,7 +9,7 @@ Nothing of the conversion stays on disk."""
 
 from __future__ import annotations
 
-import atexit
+import hashlib
 import os
 import re
 import shlex
@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
@@ -225,8 +224,12 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
     try:
         profile = os.path.join(workdir, "profile")
         if template:
-            shutil.copytree(template, profile, symlinks=True)
-        else:
+            try:
+                shutil.copytree(template, profile, symlinks=True)
+            except OSError:  # the template went (a cleaned /tmp) while it was copied
+                shutil.rmtree(profile, ignore_errors=True)
+                template = None
+        if template is None:
             _write_profile(profile, profile_text)
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
@@ -252,41 +255,42 @@ def _environment(home: str) -> dict[str, str]:
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home}
 
 
-# Per process and profile text: a profile LibreOffice has started once, with no document.
-_templates: dict[tuple[int, str], str] = {}
-_templates_lock = threading.Lock()
+# Profiles LibreOffice has started once with no document, one per profile text and program,
+# shared by the machine's processes (like the conversion slots): TEMPLATES_FOLDER/<key>/profile.
+TEMPLATES_FOLDER = "guong-sang-office-profiles"
 
 
 def _profile_template(program: str, bwrap: str, profile_text: str, timeout: int) -> str | None:
     """A profile started once by LibreOffice, sandboxed, with no document: each conversion
     starts from a copy of it, never from it, so nothing of one essay's run reaches the next.
-    Its first start is a sixth of a conversion's processor time, paid once per process. None
-    when it cannot be made: the conversion then makes its own profile, as before."""
-    key = (os.getpid(), profile_text)  # a forked worker makes its own
-    with _templates_lock:
-        folder = _templates.get(key)
-        if folder and os.path.isdir(os.path.join(folder, "profile", "user", "basic")):
-            return os.path.join(folder, "profile")
-        folder = tempfile.mkdtemp(prefix="office-profile-")
-        profile = os.path.join(folder, "profile")
-        _write_profile(profile, profile_text)
-        command = [*_office_command(program, profile), "--terminate_after_init"]
-        try:
-            _run(_sandboxed(bwrap, command, folder), _environment(folder), timeout)
-        except OfficeConversionError:
-            pass
-        if not os.path.isdir(os.path.join(profile, "user", "basic")):
-            shutil.rmtree(folder, ignore_errors=True)
-            return None
-        _templates[key] = folder
-        atexit.register(_remove_template, key)
+    Its first start is a sixth of a conversion's processor time, paid once. Made in a folder
+    of its own and renamed into place whole; kept only in a folder this user alone can write.
+    None when it cannot be made: the conversion then makes its own profile, as before."""
+    parent = os.path.join(tempfile.gettempdir(), TEMPLATES_FOLDER)
+    os.makedirs(parent, mode=0o700, exist_ok=True)
+    owner = os.stat(parent)
+    if owner.st_uid != os.getuid() or owner.st_mode & 0o077:
+        return None
+    installed = os.stat(os.path.realpath(program)).st_mtime_ns  # a new LibreOffice, new ones
+    key = hashlib.sha256(f"{program}\0{installed}\0{profile_text}".encode()).hexdigest()[:24]
+    profile = os.path.join(parent, key, "profile")
+    if os.path.isdir(os.path.join(profile, "user", "basic")):
         return profile
-
-
-def _remove_template(key: tuple[int, str]) -> None:
-    """At exit, the templates this process made (a forked child leaves its parent's)."""
-    if key[0] == os.getpid() and key in _templates:
-        shutil.rmtree(_templates.pop(key), ignore_errors=True)
+    making = tempfile.mkdtemp(prefix="making-", dir=parent)
+    try:
+        _write_profile(os.path.join(making, "profile"), profile_text)
+        command = [
+            *_office_command(program, os.path.join(making, "profile")),
+            "--terminate_after_init",
+        ]
+        _run(_sandboxed(bwrap, command, making), _environment(making), timeout)
+        if os.path.isdir(os.path.join(making, "profile", "user", "basic")):
+            os.rename(making, os.path.join(parent, key))  # another process may have won
+    except (OfficeConversionError, OSError):
+        pass
+    finally:
+        shutil.rmtree(making, ignore_errors=True)
+    return profile if os.path.isdir(os.path.join(profile, "user", "basic")) else None
 
 
 # LibreOffice's address space is capped: a 9 MB RTF of nested groups otherwise grows to 8 GB.

@@ -40,11 +40,11 @@ def test_a_converter_with_no_worker_free_gives_the_busy_message():
         extract_upload("bai-du-thi.rtf", b"{\\rtf1 x}", 10_000_000, 30, busy)
 
 
-def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatch):
-    """LibreOffice's first start with an empty profile is paid once per process: each
+def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatch, tmp_path):
+    """LibreOffice's first start with an empty profile is paid once on the machine: each
     conversion gets a copy of that profile, which its run cannot change; a template that has
-    gone (a cleaned /tmp) is made again."""
-    monkeypatch.setattr(office, "_templates", {})
+    gone (a cleaned /tmp) is made again; a folder others may write is never used."""
+    monkeypatch.setattr(office.tempfile, "gettempdir", lambda: str(tmp_path))
     commands = []
     real_run = office._run
 
@@ -58,16 +58,21 @@ def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatc
         assert office.to_pdf(document, 60).startswith(b"%PDF")
     starts = [c for c in commands if c.endswith("--terminate_after_init")]
     assert len(commands) == 3 and len(starts) == 1
-    (folder,) = office._templates.values()
-    before = sorted(os.listdir(os.path.join(folder, "profile", "user")))
+    templates = tmp_path / office.TEMPLATES_FOLDER
+    (folder,) = templates.iterdir()
+    before = sorted(os.listdir(folder / "profile" / "user"))
     assert "registrymodifications.xcu" in before
 
     refreshed = office.refresh_indexes(document, 60)  # the macro's profile: a template of its own
     assert docx.Document(io.BytesIO(refreshed)).paragraphs
     assert "--terminate_after_init" not in commands[-1]  # its copy was started already
     assert len([c for c in commands if c.endswith("--terminate_after_init")]) == 2
-    assert sorted(os.listdir(os.path.join(folder, "profile", "user"))) == before
+    assert sorted(os.listdir(folder / "profile" / "user")) == before
 
     shutil.rmtree(folder)
     assert office.to_pdf(document, 60).startswith(b"%PDF")
-    assert commands[-2].endswith("--terminate_after_init") and os.path.isdir(folder) is False
+    assert commands[-2].endswith("--terminate_after_init") and folder.is_dir()
+
+    templates.chmod(0o777)
+    assert office.to_pdf(document, 60).startswith(b"%PDF")
+    assert "--terminate_after_init" not in commands[-1] and len(commands) == 8
