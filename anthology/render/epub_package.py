@@ -76,8 +76,13 @@ def cut_fonts(text: str) -> CutFonts:
     A process cuts each set of characters once (`_cut`): a book built again with no new
     character (a copy edit, a cover, a republication) reuses the fonts, not 2 s of CPU."""
     characters = frozenset(text)
-    files = tuple((path, os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in font_files())
+    files = tuple((path, *_size_and_time(path)) for path in font_files())
     return CutFonts(characters, dict(_cut(characters, files)))
+
+
+def _size_and_time(path: str) -> tuple[int, int]:
+    found = os.stat(path)
+    return found.st_size, found.st_mtime_ns
 
 
 @lru_cache(maxsize=4)

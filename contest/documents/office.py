@@ -1,7 +1,7 @@
 """Word 97–2003 (.doc) and RTF files turned into .docx by LibreOffice, before the normal intake.
 
 Each conversion runs headless in a folder of its own, with a fresh LibreOffice profile (a copy
-of one started once per process, with no document) that forbids macros, active content and
+of one started once on the machine, with no document) that forbids macros, active content and
 linked files, inside a bubblewrap sandbox that sees only the system's programs and that folder
 (no network, none of the app's files: a picture "linked" to a server path cannot be pulled into
 the essay), under a time limit; the whole process group is killed when the limit passes.
@@ -15,6 +15,7 @@ import re
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -231,6 +232,8 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
                 template = None
         if template is None:
             _write_profile(profile, profile_text)
+        else:  # our settings, whatever the copy holds: a file lost from it loses no guard
+            _write_settings(profile, profile_text.replace("</oor:items>", _STARTED))
         source = os.path.join(workdir, "essay" + extension)
         with open(source, "wb") as fh:
             fh.write(data)
@@ -247,8 +250,21 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
 
 def _write_profile(profile: str, profile_text: str) -> None:
     os.makedirs(os.path.join(profile, "user"))
+    _write_settings(profile, profile_text)
+
+
+def _write_settings(profile: str, settings: str) -> None:
     with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as fh:
-        fh.write(profile_text)
+        fh.write(settings)
+
+
+# What LibreOffice's first start adds to the settings: with them, a copy is a started profile.
+_STARTED = (
+    '<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" '
+    'oor:op="fuse"><value>true</value></prop></item>\n'
+    '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse">'
+    "<value>en-US</value></prop></item>\n</oor:items>"
+)
 
 
 def _environment(home: str) -> dict[str, str]:
@@ -258,39 +274,55 @@ def _environment(home: str) -> dict[str, str]:
 # Profiles LibreOffice has started once with no document, one per profile text and program,
 # shared by the machine's processes (like the conversion slots): TEMPLATES_FOLDER/<key>/profile.
 TEMPLATES_FOLDER = "guong-sang-office-profiles"
+TEMPLATE_SECONDS = 20  # a first start with no document takes a fraction of a second
 
 
 def _profile_template(program: str, bwrap: str, profile_text: str, timeout: int) -> str | None:
     """A profile started once by LibreOffice, sandboxed, with no document: each conversion
     starts from a copy of it, never from it, so nothing of one essay's run reaches the next.
-    Its first start is a sixth of a conversion's processor time, paid once. Made in a folder
-    of its own and renamed into place whole; kept only in a folder this user alone can write.
-    None when it cannot be made: the conversion then makes its own profile, as before."""
-    parent = os.path.join(tempfile.gettempdir(), TEMPLATES_FOLDER)
-    os.makedirs(parent, mode=0o700, exist_ok=True)
-    owner = os.stat(parent)
-    if owner.st_uid != os.getuid() or owner.st_mode & 0o077:
+    Its first start is a sixth of a conversion's processor time, paid once on the machine.
+    Made in a folder of its own and renamed into place whole (a broken one is replaced); kept
+    only in a real folder this user alone can write. None when it cannot be made, for any
+    reason: the conversion then makes its own profile, as before."""
+    try:
+        parent = os.path.join(tempfile.gettempdir(), TEMPLATES_FOLDER)
+        os.makedirs(parent, mode=0o700, exist_ok=True)
+        owner = os.lstat(parent)
+        if not stat.S_ISDIR(owner.st_mode) or owner.st_uid != os.getuid() or owner.st_mode & 0o077:
+            return None
+        installed = os.stat(os.path.realpath(program)).st_mtime_ns  # a new LibreOffice: anew
+        key = hashlib.sha256(f"{program}\0{installed}\0{profile_text}".encode()).hexdigest()[:24]
+        target = os.path.join(parent, key)
+        if _started(target):
+            return os.path.join(target, "profile")
+        making = tempfile.mkdtemp(prefix="making-", dir=parent)
+    except OSError:
         return None
-    installed = os.stat(os.path.realpath(program)).st_mtime_ns  # a new LibreOffice, new ones
-    key = hashlib.sha256(f"{program}\0{installed}\0{profile_text}".encode()).hexdigest()[:24]
-    profile = os.path.join(parent, key, "profile")
-    if os.path.isdir(os.path.join(profile, "user", "basic")):
-        return profile
-    making = tempfile.mkdtemp(prefix="making-", dir=parent)
     try:
         _write_profile(os.path.join(making, "profile"), profile_text)
         command = [
             *_office_command(program, os.path.join(making, "profile")),
             "--terminate_after_init",
         ]
-        _run(_sandboxed(bwrap, command, making), _environment(making), timeout)
-        if os.path.isdir(os.path.join(making, "profile", "user", "basic")):
-            os.rename(making, os.path.join(parent, key))  # another process may have won
+        limit = min(timeout, TEMPLATE_SECONDS)
+        if _run(_sandboxed(bwrap, command, making), _environment(making), limit) == 0 and (
+            _started(making)
+        ):
+            if os.path.isdir(target) and not _started(target):
+                shutil.rmtree(target, ignore_errors=True)
+            os.rename(making, target)  # another process may have won
     except (OfficeConversionError, OSError):
         pass
     finally:
         shutil.rmtree(making, ignore_errors=True)
-    return profile if os.path.isdir(os.path.join(profile, "user", "basic")) else None
+    return os.path.join(target, "profile") if _started(target) else None
+
+
+def _started(folder: str) -> bool:
+    user = os.path.join(folder, "profile", "user")
+    return os.path.isdir(os.path.join(user, "basic")) and os.path.isfile(
+        os.path.join(user, "registrymodifications.xcu")
+    )
 
 
 # LibreOffice's address space is capped: a 9 MB RTF of nested groups otherwise grows to 8 GB.
@@ -327,8 +359,9 @@ def _conversion_command(
     ]
 
 
-def _run(command: list[str], environment: dict[str, str], timeout: int) -> None:
-    """Run in a process group of its own, so a timeout kills LibreOffice's helpers too."""
+def _run(command: list[str], environment: dict[str, str], timeout: int) -> int:
+    """Run in a process group of its own, so a timeout kills LibreOffice's helpers too;
+    returns the exit status."""
     process = subprocess.Popen(
         command,
         env=environment,
@@ -338,7 +371,7 @@ def _run(command: list[str], environment: dict[str, str], timeout: int) -> None:
         start_new_session=True,
     )
     try:
-        process.wait(timeout=timeout)
+        return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

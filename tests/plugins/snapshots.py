@@ -57,16 +57,20 @@ def _rows(value: Any) -> list[Row]:
     return [value] if isinstance(value, Row) else []
 
 
-def _read_rows(value: Any) -> None:
+def _read_rows(value: Any) -> list:
     """Every row of `value` read in one query per class, not one each: the gets of `_loaded`
-    then find them in the session."""
+    find them in the session as long as the list returned holds them (the session keeps
+    only what something else holds)."""
     keys: dict[type, list] = defaultdict(list)
     for row in _rows(value):
         keys[row.cls].append(row.key)
+    read = []
     for cls, identities in keys.items():
         columns = inspect(cls).primary_key
         if len(columns) == 1:
-            db.session.scalars(select(cls).where(columns[0].in_([i[0] for i in identities]))).all()
+            wanted = columns[0].in_([i[0] for i in identities])
+            read += db.session.scalars(select(cls).where(wanted)).all()
+    return read
 
 
 def _loaded(value: Any) -> Any:
@@ -106,8 +110,10 @@ class Snapshots:
             app.restore_database(self.folder / key)
             self._storage(self.folder / key / "storage", app.storage)
             db.session.expire_all()
-            _read_rows(self.kept[key])
-            return _loaded(self.kept[key])
+            held = _read_rows(self.kept[key])
+            value = _loaded(self.kept[key])
+            del held
+            return value
         value = build()
         db.session.commit()
         db.engine.dispose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from pathlib import Path
 
 import docx
 import pytest
@@ -48,8 +49,14 @@ def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatc
     commands = []
     real_run = office._run
 
+    seen = []  # each run's settings, read as it starts
+
     def run(command, environment, timeout):
         commands.append(" ".join(command))
+        for part in command:
+            if part.startswith("-env:UserInstallation=file://"):
+                profile = part.removeprefix("-env:UserInstallation=file://")
+                seen.append(Path(profile, "user", "registrymodifications.xcu").read_text())
         return real_run(command, environment, timeout)
 
     monkeypatch.setattr(office, "_run", run)
@@ -73,6 +80,16 @@ def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatc
     assert office.to_pdf(document, 60).startswith(b"%PDF")
     assert commands[-2].endswith("--terminate_after_init") and folder.is_dir()
 
-    templates.chmod(0o777)
+    # The copy runs with our settings, whatever the template's file says.
+    settings = folder / "profile" / "user" / "registrymodifications.xcu"
+    settings.write_text(settings.read_text().replace("<value>3</value>", "<value>0</value>"))
     assert office.to_pdf(document, 60).startswith(b"%PDF")
-    assert "--terminate_after_init" not in commands[-1] and len(commands) == 8
+    assert '"MacroSecurityLevel" oor:op="fuse"><value>3</value>' in seen[-1]
+    assert "ooSetupInstCompleted" in seen[-1]
+
+    templates.chmod(0o777)  # a folder others may write: not used
+    assert office.to_pdf(document, 60).startswith(b"%PDF")
+    assert "--terminate_after_init" not in commands[-1] and len(commands) == 9
+    shutil.rmtree(templates)
+    templates.write_bytes(b"")  # a file in its place: no template, no failure either
+    assert office.to_pdf(document, 60).startswith(b"%PDF")
