@@ -18,6 +18,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
@@ -220,7 +221,9 @@ def _in_sandbox(data, extension, profile_text, build_command, result_name, timeo
     program, bwrap = libreoffice(), sandbox()
     if program is None or bwrap is None:
         raise OfficeConversionError(OfficeFailure.MISSING)
+    began = time.monotonic()
     template = _profile_template(program, bwrap, profile_text, timeout)
+    timeout = max(1.0, timeout - (time.monotonic() - began))  # a template made counts too
     workdir = tempfile.mkdtemp(prefix="office-")
     try:
         profile = os.path.join(workdir, "profile")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from pathlib import Path
 
 import docx
@@ -93,3 +94,18 @@ def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatc
     shutil.rmtree(templates)
     templates.write_bytes(b"")  # a file in its place: no template, no failure either
     assert office.to_pdf(document, 60).startswith(b"%PDF")
+
+
+def test_making_the_template_counts_against_the_conversion_s_limit(monkeypatch):
+    """The first conversion on a machine also starts the template: the two together stay
+    within the limit the caller gave (the intake's one deadline)."""
+    limits = []
+
+    def slow_template(program, bwrap, profile_text, timeout):
+        time.sleep(1.5)
+
+    monkeypatch.setattr(office, "_profile_template", slow_template)
+    monkeypatch.setattr(office, "_run", lambda command, env, timeout: limits.append(timeout) or 0)
+    with pytest.raises(office.OfficeConversionError):  # nothing ran, so nothing was written
+        office.to_pdf(docx_bytes(["Chữ"]), 30)
+    assert limits and limits[0] <= 28.5
