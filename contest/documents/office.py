@@ -270,8 +270,17 @@ _STARTED = (
 )
 
 
+# LibreOffice asks for a block of 64 MB again and again while it converts (16 times for a
+# one-page essay). glibc maps each such block anew and the kernel zeroes it: 300,000 page
+# faults a run, most of its processor time spent in the kernel. With the block below the
+# mmap threshold and the freed top of the heap below the trim threshold, the heap keeps it
+# between requests: 50,000 faults, a third less processor time. The address space stays
+# capped (MEMORY_LIMIT_BYTES).
+_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(128 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
+
+
 def _environment(home: str) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home}
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, **_MALLOC}
 
 
 # Profiles LibreOffice has started once with no document, one per profile text and program,
