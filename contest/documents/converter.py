@@ -17,7 +17,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 
@@ -146,10 +146,18 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
     """`pandoc -f reader -t writer --wrap=none` over `text`, by the pandoc kept running: one
     of the machine's conversion slots, its heap capped, and a failure told to the entrant as
     an IntakeError (the details, which name the server's programs, go to the log)."""
+    return convert_texts(text, reader, (writer,), timeout)[0]
+
+
+def convert_texts(text: str, reader: str, writers: Sequence[str], timeout: int) -> list[str]:
+    """`convert_text` for several writers, the text read once: reading is most of the cost."""
     source = text.encode()
     if len(source) > RESIDENT_MAX_BYTES:
-        return essay_pandoc(["-f", reader, "-t", writer, "--wrap=none"], source, timeout)
-    request = f"{reader} {writer} {len(source)}\n".encode() + source
+        return [
+            essay_pandoc(["-f", reader, "-t", writer, "--wrap=none"], source, timeout)
+            for writer in writers
+        ]
+    request = f"{reader} {','.join(writers)} {len(source)}\n".encode() + source
     with conversion_slot(timeout) as slot:
         resident = resident_pandocs[slot]
         try:
@@ -171,7 +179,17 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
     if not status.startswith(b"ok "):
         log.warning("pandoc could not convert an essay: %s", output[-500:])
         raise IntakeError(_ESSAY_FAILURES[PandocFailure.ERROR])
-    return output.decode("utf-8")
+    return _outputs(output)
+
+
+def _outputs(answer: bytes) -> list[str]:
+    """Each writer's output from the server's answer: its byte length on a line, then it."""
+    outputs, start = [], 0
+    while start < len(answer):
+        line_end = answer.index(b"\n", start)
+        start = line_end + 1 + int(answer[start:line_end])
+        outputs.append(answer[line_end + 1 : start].decode("utf-8"))
+    return outputs
 
 
 def _answer_size(status: bytes) -> int:
@@ -205,10 +223,13 @@ def conversion_slot(timeout: int) -> Iterator[int]:
         time.sleep(0.2)
 
 
-def markdown_to_text(markdown: str, timeout: int = 30) -> str:
-    """Plain text of the essay, for the word count and the leak scan: read exactly as the
-    reading pages read it, so "<!-- a name -->", which they show as text, is scanned too."""
-    return nfc(convert_text(markdown, MARKDOWN_IN, "plain", timeout))
+def markdown_to_text_and_html(markdown: str, timeout: int = 30) -> tuple[str, str]:
+    """Plain text of the essay, for the word count and the leak scan, and its HTML as
+    `markdown_to_html` makes it, from one reading of the markdown: the text is read exactly
+    as the reading pages read it, so "<!-- a name -->", which they show as text, is scanned
+    too."""
+    text, html = convert_texts(markdown, MARKDOWN_IN, ("plain", "html5"), timeout)
+    return nfc(text), html
 
 
 def markdown_to_html(markdown: str, timeout: int = 30) -> str:

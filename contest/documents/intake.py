@@ -24,7 +24,7 @@ from contest.documents import budget, essay_ast, legacy_documents, office, pdf_t
 from contest.documents.converter import (
     TOO_COMPLEX,
     essay_pandoc,
-    markdown_to_text,
+    markdown_to_text_and_html,
     tree_to_markdown,
 )
 from contest.documents.legacy_fonts import (
@@ -97,8 +97,8 @@ class ExtractedEssay:
     word_count: int
     media: dict[str, bytes] = field(default_factory=dict)
     notices: list[IntakeNotice] = field(default_factory=list)
-    # HTML already made from `markdown` in a batch (`converter.markdowns_to_html`, the large
-    # demo); empty: made when the essay is saved.
+    # HTML already made from `markdown`: with the text of an upload, or in a batch
+    # (`converter.markdowns_to_html`, the large demo); empty: made when the essay is saved.
     html: str = ""
 
 
@@ -166,13 +166,17 @@ def _climbs_out(name: str) -> bool:
 def _finish(
     markdown: str, media: dict[str, bytes], timeout: int, text: str | None = None
 ) -> ExtractedEssay:
+    """The essay from its markdown; its text (unless typed) and its HTML from one pandoc read."""
     markdown = nfc(markdown).strip()
+    html = ""
     if text is None:
-        text = markdown_to_text(markdown, timeout) if markdown else ""
+        text, html = markdown_to_text_and_html(markdown, timeout) if markdown else ("", "")
     words = count_words(text)
     if words == 0:
         raise IntakeError(_l("Bài viết trống: không tìm thấy nội dung nào."))
-    return ExtractedEssay(markdown=markdown + "\n", text=text, word_count=words, media=media)
+    return ExtractedEssay(
+        markdown=markdown + "\n", text=text, word_count=words, media=media, html=html
+    )
 
 
 def typed_text_to_markdown(text: str) -> str:

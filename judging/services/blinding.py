@@ -17,7 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.documents.converter import markdown_to_html, markdown_to_text, rewrite_markdown
+from contest.documents.converter import (
+    markdown_to_html,
+    markdown_to_text_and_html,
+    rewrite_markdown,
+)
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, Round, User
 from contest.platform.audit import record_event
@@ -97,10 +101,11 @@ def make_copy(files: FileStore, entry: Entry) -> PreparedCopy:
     # A paper author without a login of their own: "phone, e-mail" as written on the paper.
     contacts = [c.strip() for c in author.contact.split(",") if c.strip()]
     try:
-        text = markdown_to_text(markdown)
+        text, html = markdown_to_text_and_html(markdown)
     except IntakeError:
         # Fail closed: a copy that cannot be read for the scan waits for an organiser.
         flags = [leakscan.Flag("unscanned", entry.title)]
+        html = markdown_to_html(markdown)
     else:
         flags = leakscan.scan(
             text,
@@ -111,9 +116,7 @@ def make_copy(files: FileStore, entry: Entry) -> PreparedCopy:
             unit_names=_unit_names(entry),
             subject_name=entry.subject_name,
         )
-    return PreparedCopy(
-        _source(entry), markdown, markdown_to_html(markdown), copier.pictures, tuple(flags)
-    )
+    return PreparedCopy(_source(entry), markdown, html, copier.pictures, tuple(flags))
 
 
 def _entries_to_copy(

@@ -17,7 +17,7 @@ def _refuse(*args, **kwargs):
 
 
 def test_a_copy_whose_text_cannot_be_scanned_waits_for_an_organiser(panel, monkeypatch):
-    monkeypatch.setattr(blinding, "markdown_to_text", _refuse)
+    monkeypatch.setattr(blinding, "markdown_to_text_and_html", _refuse)
     blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     flags = db.session.scalars(select(LeakFlag)).all()
     assert sorted(f.kind for f in flags) == ["unscanned"] * len(panel["entries"])

@@ -120,7 +120,7 @@ def test_a_document_whose_xml_is_too_large_is_refused_before_conversion(tmp_path
 def test_pandoc_over_its_memory_cap_gets_a_clear_refusal(monkeypatch):
     monkeypatch.setattr(converter, "PANDOC_HEAP_MB", 70)  # pandoc's own floor is 64 MB
     with pytest.raises(IntakeError, match="quá phức tạp"):
-        converter.markdown_to_text("chữ " * 500_000)
+        converter.markdown_to_text_and_html("chữ " * 500_000)
 
 
 def test_an_overrun_kills_the_whole_process_group_and_says_so(tmp_path, monkeypatch, own_pandoc):
@@ -133,7 +133,7 @@ def test_an_overrun_kills_the_whole_process_group_and_says_so(tmp_path, monkeypa
     # Slots of its own: the other test process's conversions must not make this one wait.
     monkeypatch.setattr(converter.tempfile, "gettempdir", lambda: str(tmp_path))
     with pytest.raises(IntakeError, match="quá thời gian"):
-        converter.markdown_to_text("Chữ", timeout=1)
+        converter.markdown_to_text_and_html("Chữ", timeout=1)
     child = int(marker.read_text())
     time.sleep(0.2)
     assert not os.path.exists(f"/proc/{child}") or "Z" in _state(child)
@@ -155,10 +155,10 @@ def test_conversions_beyond_the_limit_wait_then_ask_to_try_again(tmp_path, monke
         held.append(handle)
     started = time.monotonic()
     with pytest.raises(IntakeError, match="đang bận"):
-        converter.markdown_to_text("Chữ", timeout=1)
+        converter.markdown_to_text_and_html("Chữ", timeout=1)
     assert time.monotonic() - started >= 1
     held.pop().close()  # one conversion finishes: the next one runs
-    assert converter.markdown_to_text("Chữ", timeout=5).strip() == "Chữ"
+    assert converter.markdown_to_text_and_html("Chữ", timeout=5)[0].strip() == "Chữ"
     for handle in held:
         handle.close()
 

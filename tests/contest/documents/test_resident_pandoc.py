@@ -36,6 +36,10 @@ TEXTS = (
 )
 
 
+def _plain(text: str, timeout: int) -> str:
+    return converter.convert_text(text, MARKDOWN_IN, "plain", timeout)
+
+
 @pytest.mark.parametrize("writer", ["plain", "html5", "json", MARKDOWN_OUT])
 def test_each_conversion_is_what_a_pandoc_of_its_own_prints(writer, own_pandoc):
     for text in TEXTS:
@@ -44,6 +48,21 @@ def test_each_conversion_is_what_a_pandoc_of_its_own_prints(writer, own_pandoc):
         )
         assert converter.convert_text(text, MARKDOWN_IN, writer, 30) == alone, (text, writer)
     assert own_pandoc[0].process is not None  # the conversions above went to it
+
+
+@pytest.mark.parametrize("resident", [True, False])
+def test_several_writers_over_one_reading_give_each_writer_s_own_output(
+    resident, own_pandoc, monkeypatch
+):
+    """Read once, written several ways: each output as one conversion gives it, kept
+    apart whatever it holds (line breaks, digits, nothing), by the kept pandoc or, for a
+    text too large for it, by a pandoc per writer."""
+    writers = ("plain", "html5", "json", MARKDOWN_OUT)
+    alone = {t: [converter.convert_text(t, MARKDOWN_IN, w, 30) for w in writers] for t in TEXTS}
+    if not resident:
+        monkeypatch.setattr(converter, "RESIDENT_MAX_BYTES", -1)
+    for text in TEXTS:
+        assert converter.convert_texts(text, MARKDOWN_IN, writers, 30) == alone[text], text
 
 
 def test_a_tree_round_trip_matches_too(own_pandoc):
@@ -63,13 +82,13 @@ def test_the_reader_opens_no_file(own_pandoc, tmp_path):
 
 
 def test_one_pandoc_converts_essay_after_essay_and_a_dead_one_is_replaced(own_pandoc):
-    assert converter.markdown_to_text("Chữ", 30) == "Chữ\n"
+    assert converter.markdown_to_text_and_html("Chữ", 30) == ("Chữ\n", "<p>Chữ</p>\n")
     first = own_pandoc[0].process
     assert converter.markdown_to_html("*Chữ*", 30) == "<p><em>Chữ</em></p>\n"
     assert own_pandoc[0].process is first
     os.kill(first.pid, signal.SIGKILL)  # dies between two essays: the next starts another
     first.wait(30)
-    assert converter.markdown_to_text("Lại", 30) == "Lại\n"
+    assert _plain("Lại", 30) == "Lại\n"
     assert own_pandoc[0].process is not first and own_pandoc[0].process.poll() is None
 
 
@@ -77,7 +96,7 @@ def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc, tmp_path):
     script = (
         "import os, signal\n"
         "from contest.documents import converter\n"
-        "converter.markdown_to_text('Chữ', 30)\n"
+        "converter.convert_text('Chữ', converter.MARKDOWN_IN, 'plain', 30)\n"
         "print(converter.resident_pandocs[0].process.pid, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
@@ -96,13 +115,13 @@ def test_its_heap_is_capped_and_it_dies_with_its_process(own_pandoc, tmp_path):
     while os.path.exists(f"/proc/{pandoc}") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{pandoc}")
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     with open(f"/proc/{own_pandoc[0].process.pid}/cmdline", "rb") as fh:
         assert f"-M{converter.PANDOC_HEAP_MB}m".encode() in fh.read().split(b"\0")
 
 
 def test_what_pandoc_cannot_read_is_refused_and_the_pandoc_stays(own_pandoc, caplog):
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     running = own_pandoc[0].process
     with pytest.raises(IntakeError, match="Không đọc được nội dung tệp"):
         converter.convert_text('{"blocks": [', "json", MARKDOWN_OUT, 30)
@@ -114,17 +133,17 @@ def test_warnings_and_memory_kept_from_earlier_essays_are_bounded(own_pandoc, mo
     """pandoc keeps every warning it gave while it runs: past the bound, or larger than
     allowed, it is replaced by a new one after its answer."""
     warned = "Chữ[^a]\n\n[^a]: một\n\n[^a]: hai\n"  # a duplicate note: a warning
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     running = own_pandoc[0].process
     monkeypatch.setattr(converter, "RESIDENT_MAX_WARNINGS", 0)
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     assert own_pandoc[0].process is running  # no warning yet: kept
-    assert converter.markdown_to_text(warned, 30).startswith("Chữ")
+    assert _plain(warned, 30).startswith("Chữ")
     assert own_pandoc[0].process is None and running.wait(10) is not None
     monkeypatch.setattr(converter, "RESIDENT_MAX_WARNINGS", 1000)
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     own_pandoc[0].max_memory_mb = 1
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     assert own_pandoc[0].process is None
 
 
@@ -134,7 +153,7 @@ def test_two_threads_convert_at_once_without_waiting_for_each_other(own_pandoc):
 
     def convert(name, text):
         started = time.monotonic()
-        converter.markdown_to_text(text, 30)
+        _plain(text, 30)
         took[name] = time.monotonic() - started
 
     slow = threading.Thread(target=convert, args=("long", long_essay))
@@ -151,13 +170,13 @@ def test_two_threads_convert_at_once_without_waiting_for_each_other(own_pandoc):
 def test_a_forked_child_converts_while_its_parent_is_busy(own_pandoc):
     """A fork while a parent's thread converts: the child does not wait on the parent's
     lock, and starts a pandoc of its own."""
-    converter.markdown_to_text("Chữ", 30)
+    _plain("Chữ", 30)
     parents = own_pandoc[0].process
     with own_pandoc[0]._lock:  # as a thread of the parent in the middle of a conversion
         child = os.fork()
         if child == 0:
             try:
-                ok = converter.markdown_to_text("Con", 5) == "Con\n"
+                ok = _plain("Con", 5) == "Con\n"
                 ok = ok and converter.resident_pandocs[0].process.pid != parents.pid
             finally:
                 os._exit(0 if ok else 1)
@@ -169,14 +188,14 @@ def test_a_forked_child_converts_while_its_parent_is_busy(own_pandoc):
 def test_a_pandoc_that_cannot_start_is_a_message_not_a_hang(own_pandoc, monkeypatch, tmp_path):
     monkeypatch.setattr(converter, "PANDOC_SERVER", str(tmp_path / "missing.lua"))
     with pytest.raises(IntakeError, match="Không đọc được nội dung tệp") as refused:
-        converter.markdown_to_text("Chữ", 30)
+        _plain("Chữ", 30)
     assert "missing.lua" not in str(refused.value) and own_pandoc[0].process is None
 
 
 def test_a_large_text_gets_a_pandoc_of_its_own(own_pandoc, monkeypatch):
     monkeypatch.setattr(converter, "RESIDENT_MAX_BYTES", 10)
     text = "Một bài dài hơn mười byte"
-    assert converter.markdown_to_text(text, 30) == f"{text}\n"
+    assert _plain(text, 30) == f"{text}\n"
     assert own_pandoc[0].process is None
 
 
@@ -184,13 +203,13 @@ def test_the_pandoc_outlives_the_thread_that_started_it_and_stops_when_unused(ow
     """It runs under `--pdeathsig`: started by a request's thread, it would die with that
     thread. It stops by itself once unused."""
     own_pandoc[0].idle_seconds = 1.0
-    request = threading.Thread(target=converter.markdown_to_text, args=("Chữ", 30))
+    request = threading.Thread(target=_plain, args=("Chữ", 30))
     request.start()
     request.join()
     started = own_pandoc[0].process
     time.sleep(0.3)
     assert started.poll() is None
-    assert converter.markdown_to_text("Nữa", 30) == "Nữa\n" and own_pandoc[0].process is started
+    assert _plain("Nữa", 30) == "Nữa\n" and own_pandoc[0].process is started
     deadline = time.monotonic() + 30
     while own_pandoc[0].process is not None and time.monotonic() < deadline:
         time.sleep(0.1)
