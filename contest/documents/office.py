@@ -276,11 +276,14 @@ _STARTED = (
 # mmap threshold and the freed top of the heap below the trim threshold, the heap keeps it
 # between requests: 50,000 faults, a third less processor time. The address space stays
 # capped (MEMORY_LIMIT_BYTES).
-_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(128 << 20), "MALLOC_TRIM_THRESHOLD_": str(256 << 20)}
+MALLOC_SETTINGS = {
+    "MALLOC_MMAP_THRESHOLD_": str(128 << 20),
+    "MALLOC_TRIM_THRESHOLD_": str(256 << 20),
+}
 
 
 def _environment(home: str) -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, **_MALLOC}
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, **MALLOC_SETTINGS}
 
 
 # Profiles LibreOffice has started once with no document, one per profile text and program,

@@ -4,17 +4,20 @@ and the same essay saved by LibreOffice as .doc, .rtf, .odt and PDF (once per se
 
 from __future__ import annotations
 
+import atexit
+import functools
 import io
 import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 
 import pypandoc
 import pytest
 from PIL import Image
 
-from contest.documents import converter
+from contest.documents import converter, office
 
 
 @pytest.fixture
@@ -83,11 +86,16 @@ def legacy_docx() -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
+def _test_profile() -> str:
+    """One LibreOffice profile for the process's test documents: started once, not per file."""
+    folder = tempfile.mkdtemp(prefix="lo-test-profile-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def libreoffice_convert(data: bytes, source_extension: str, target: str) -> bytes:
     """What an office would have saved: LibreOffice turns a test document into .doc, .rtf …"""
-    import subprocess
-    import tempfile
-
     folder = tempfile.mkdtemp(prefix="lo-test-")
     try:
         source = os.path.join(folder, "sample" + source_extension)
@@ -96,7 +104,7 @@ def libreoffice_convert(data: bytes, source_extension: str, target: str) -> byte
         subprocess.run(
             [
                 "soffice",
-                f"-env:UserInstallation=file://{folder}/profile",
+                f"-env:UserInstallation=file://{_test_profile()}",
                 "--headless",
                 "--convert-to",
                 target,
@@ -107,6 +115,7 @@ def libreoffice_convert(data: bytes, source_extension: str, target: str) -> byte
             check=True,
             capture_output=True,
             timeout=120,
+            env={**os.environ, **office.MALLOC_SETTINGS},
         )
         (produced,) = os.listdir(os.path.join(folder, "out"))
         with open(os.path.join(folder, "out", produced), "rb") as fh:
