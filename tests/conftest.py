@@ -29,9 +29,12 @@ SERVER_FIXTURES = {"redis_server", "redis_url"}
 
 def pytest_collection_modifyitems(config, items):
     """Tiers by folder, not by hand: everything under tests/browser/ is `browser`, every
-    test that starts a Redis server is `redis`. `make check` runs neither."""
+    test that starts a Redis server is `redis`. `make check` runs neither. Tests marked
+    `first` run first: with `--dist worksteal` a worker's first tests are never taken by
+    the other, so their module's set-up is built once, and the longest work starts first."""
     for item in items:
         if TESTS / "browser" in Path(item.fspath).resolve().parents:
             item.add_marker(pytest.mark.browser)
         if SERVER_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.redis)
+    items.sort(key=lambda item: item.get_closest_marker("first") is None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
 import secrets
 import signal
@@ -150,11 +151,18 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
 
 
 def convert_texts(text: str, reader: str, writers: Sequence[str], timeout: int) -> list[str]:
-    """`convert_text` for several writers, the text read once: reading is most of the cost."""
+    """`convert_text` for several writers within one `timeout`: the kept pandoc reads the
+    text once for all of them (reading is most of the cost); a text too large for it gets a
+    pandoc per writer."""
     source = text.encode()
     if len(source) > RESIDENT_MAX_BYTES:
+        deadline = time.monotonic() + timeout
         return [
-            essay_pandoc(["-f", reader, "-t", writer, "--wrap=none"], source, timeout)
+            essay_pandoc(
+                ["-f", reader, "-t", writer, "--wrap=none"],
+                source,
+                max(1, math.ceil(deadline - time.monotonic())),
+            )
             for writer in writers
         ]
     request = f"{reader} {','.join(writers)} {len(source)}\n".encode() + source
@@ -179,16 +187,27 @@ def convert_texts(text: str, reader: str, writers: Sequence[str], timeout: int) 
     if not status.startswith(b"ok "):
         log.warning("pandoc could not convert an essay: %s", output[-500:])
         raise IntakeError(_ESSAY_FAILURES[PandocFailure.ERROR])
-    return _outputs(output)
+    outputs = _outputs(output)
+    if len(outputs) != len(writers):
+        log.warning("pandoc answered %d outputs for %d writers", len(outputs), len(writers))
+        raise IntakeError(_ESSAY_FAILURES[PandocFailure.ERROR])
+    return outputs
 
 
 def _outputs(answer: bytes) -> list[str]:
-    """Each writer's output from the server's answer: its byte length on a line, then it."""
+    """Each writer's output from the server's answer: its byte length on a line, then it.
+    An answer that does not end where its last output does gives no output at all."""
     outputs, start = [], 0
     while start < len(answer):
-        line_end = answer.index(b"\n", start)
-        start = line_end + 1 + int(answer[start:line_end])
-        outputs.append(answer[line_end + 1 : start].decode("utf-8"))
+        line_end = answer.find(b"\n", start)
+        size = answer[start:line_end]
+        if line_end < 0 or not size.isdigit() or line_end + 1 + int(size) > len(answer):
+            return []
+        start = line_end + 1 + int(size)
+        try:
+            outputs.append(answer[line_end + 1 : start].decode("utf-8"))
+        except UnicodeDecodeError:
+            return []
     return outputs
 
 
@@ -225,9 +244,9 @@ def conversion_slot(timeout: int) -> Iterator[int]:
 
 def markdown_to_text_and_html(markdown: str, timeout: int = 30) -> tuple[str, str]:
     """Plain text of the essay, for the word count and the leak scan, and its HTML as
-    `markdown_to_html` makes it, from one reading of the markdown: the text is read exactly
-    as the reading pages read it, so "<!-- a name -->", which they show as text, is scanned
-    too."""
+    `markdown_to_html` makes it, from one reading of the markdown (`convert_texts`): the
+    text is read exactly as the reading pages read it, so "<!-- a name -->", which they show
+    as text, is scanned too."""
     text, html = convert_texts(markdown, MARKDOWN_IN, ("plain", "html5"), timeout)
     return nfc(text), html
 

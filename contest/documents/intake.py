@@ -166,7 +166,8 @@ def _climbs_out(name: str) -> bool:
 def _finish(
     markdown: str, media: dict[str, bytes], timeout: int, text: str | None = None
 ) -> ExtractedEssay:
-    """The essay from its markdown; its text (unless typed) and its HTML from one pandoc read."""
+    """The essay from its markdown; its text (unless typed) and its HTML made together
+    (`converter.convert_texts`)."""
     markdown = nfc(markdown).strip()
     html = ""
     if text is None:

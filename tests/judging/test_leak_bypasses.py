@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.documents import pictures
+from contest.documents.converter import markdown_to_html
 from contest.platform.db import db
 from contest.platform.storage import file_store
 from contest.services.accounts import create_user
@@ -238,6 +239,7 @@ def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, 
     flagged = any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
     assert flagged or AUTHOR not in copy.html  # whatever judges would see, the scan read
     assert "title=" not in copy.html and "class=" not in copy.html
+    assert copy.html == markdown_to_html(copy.markdown)  # the page is the copy's own HTML
 
 
 def test_opening_the_judging_copies_stored_pictures_without_decoding(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from contest.documents.converter import markdown_to_html
 from contest.platform.db import db
 from contest.platform.errors import IntakeError
 from contest.platform.storage import file_store
@@ -23,4 +24,6 @@ def test_a_copy_whose_text_cannot_be_scanned_waits_for_an_organiser(panel, monke
     assert sorted(f.kind for f in flags) == ["unscanned"] * len(panel["entries"])
     assert len(blinding.open_flags(db.session, panel["contest"])) == len(panel["entries"])
     # The copies are made all the same, to be read by the organiser who settles the flags.
-    assert len(db.session.scalars(select(BlindCopy)).all()) == len(panel["entries"])
+    copies = db.session.scalars(select(BlindCopy)).all()
+    assert len(copies) == len(panel["entries"])
+    assert all(c.html == markdown_to_html(c.markdown) != "" for c in copies)

@@ -101,27 +101,37 @@ def libreoffice_convert(data: bytes, source_extension: str, target: str) -> byte
         source = os.path.join(folder, "sample" + source_extension)
         with open(source, "wb") as fh:
             fh.write(data)
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{_test_profile()}",
-                "--headless",
-                "--convert-to",
-                target,
-                "--outdir",
-                os.path.join(folder, "out"),
-                source,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-            env={**os.environ, **office.MALLOC_SETTINGS},
-        )
+        profile = _test_profile()
+        try:
+            _run_soffice(profile, target, folder, source)
+        except subprocess.SubprocessError:  # a LibreOffice left running holds the profile
+            _test_profile.cache_clear()
+            shutil.rmtree(profile, ignore_errors=True)
+            raise
         (produced,) = os.listdir(os.path.join(folder, "out"))
         with open(os.path.join(folder, "out", produced), "rb") as fh:
             return fh.read()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_soffice(profile: str, target: str, folder: str, source: str) -> None:
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            os.path.join(folder, "out"),
+            source,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **office.MALLOC_SETTINGS},
+    )
 
 
 @pytest.fixture(scope="session")

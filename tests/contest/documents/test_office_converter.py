@@ -89,7 +89,10 @@ def test_each_conversion_starts_from_a_copy_of_a_profile_started_once(monkeypatc
     assert "ooSetupInstCompleted" in seen[-1]
 
     templates.chmod(0o777)  # a folder others may write: not used
-    assert office._profile_template(office.libreoffice(), office.sandbox(), "", 60) is None
+    assert (
+        office._profile_template(office.libreoffice(), office.sandbox(), office._PROFILE, 60)
+        is None
+    )
     assert len(commands) == 8
     shutil.rmtree(templates)
     templates.write_bytes(b"")  # a file in its place: no template, no failure either

@@ -65,6 +65,14 @@ def test_several_writers_over_one_reading_give_each_writer_s_own_output(
         assert converter.convert_texts(text, MARKDOWN_IN, writers, 30) == alone[text], text
 
 
+def test_an_answer_that_does_not_add_up_gives_no_output():
+    assert converter._outputs(b"3\nabc2\nxy") == ["abc", "xy"]
+    assert converter._outputs("3\nữ".encode()) == ["ữ"]  # lengths in bytes, not characters
+    broken_character = "2\nữ".encode()
+    for broken in (b"4\nabc", b"+3\nabc", b"3\nabcdef", b"3abc", b"\nabc", broken_character):
+        assert converter._outputs(broken) == [], broken
+
+
 def test_a_tree_round_trip_matches_too(own_pandoc):
     tree = converter.convert_text(TEXTS[5], MARKDOWN_IN, "json", 30)
     alone = converter.essay_pandoc(
