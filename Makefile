@@ -4,14 +4,14 @@ VENV ?= .venv
 HOST ?= 127.0.0.1
 WEB_CONCURRENCY ?= 4
 # Debian's own Python 3 runs the app and its tests: built with profile-guided optimisation and
-# linked whole (no shared libpython), it spends a fifth less processor time on the same tests
-# than a Python built from source without them (bench/README.md). A virtualenv made from
-# another Python is made again.
+# linked whole (no shared libpython), it spends an eighth to a sixth less processor time on the
+# same tests than a Python built from source without them (bench/README.md). A virtualenv made
+# from another Python, or another version of it, is made again. PyICU is built with g++.
 PYTHON ?= /usr/bin/python3
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell { cat pyproject.toml; echo $(PYTHON); } | sha1sum | cut -c1-12)
-BASE_OF = $(1) -c 'import sys; print(sys.base_prefix)'
+BASE_OF = $(1) -c 'import sys; print(sys.base_prefix, *sys.version_info[:2])'
 # Python keeps its compiled modules (__pycache__, ignored by git) even where the machine's
 # environment says not to: every test process and every `flask` child otherwise compiles the
 # app and rewrites the tests' asserts again (5 s of each pytest process's start).
@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml
 	  assert os.path.exists(sysconfig.get_path("include") + "/Python.h")' 2>/dev/null || { \
 	  $(APT_INSTALL) python3 python3-venv python3-dev; }
 	@pkg-config --exists icu-i18n 2>/dev/null || { $(APT_INSTALL) libicu-dev pkg-config; }
-	test "$$($(call BASE_OF,$(PY)) 2>/dev/null)" = "$$($(call BASE_OF,$(PYTHON)))" || { \
-	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@command -v g++ >/dev/null 2>&1 || { $(APT_INSTALL) g++; }
+	want="$$($(call BASE_OF,$(PYTHON)))" && test "$$($(call BASE_OF,$(PY)) 2>/dev/null)" = "$$want" \
+	  || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
