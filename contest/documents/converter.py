@@ -277,9 +277,43 @@ def rewrite_markdown(
     timeout: int = 30,
 ) -> tuple[str, essay_ast.Outcome]:
     """Stored essay markdown passed through `essay_ast.clean_tree` (see there)."""
-    tree = json.loads(convert_text(markdown, MARKDOWN_IN, "json", timeout))
+    cleaned, outcome, _readings = _rewrite(markdown, picture, links, (), timeout)
+    return cleaned, outcome
+
+
+def rewrite_and_read(
+    markdown: str,
+    picture: Callable[[str], str | None],
+    links: essay_ast.LinkPolicy,
+    timeout: int = 30,
+) -> tuple[str, essay_ast.Outcome, tuple[str, str] | None]:
+    """`rewrite_markdown`, and, when the cleaning changed nothing, the plain text and HTML of
+    what it gives (as `markdown_to_text_and_html` makes them) from the same reading; else
+    None, and the caller reads the rewritten markdown."""
+    cleaned, outcome, readings = _rewrite(markdown, picture, links, ("plain", "html5"), timeout)
+    return cleaned, outcome, (nfc(readings[0]), readings[1]) if readings else None
+
+
+def _rewrite(
+    markdown: str,
+    picture: Callable[[str], str | None],
+    links: essay_ast.LinkPolicy,
+    also: tuple[str, ...],
+    timeout: int,
+) -> tuple[str, essay_ast.Outcome, list[str]]:
+    """One reading of `markdown` gives its tree, the tree written back as markdown and the
+    `also` writers' outputs. A tree the cleaning leaves as it was needs nothing more (the
+    written markdown is what writing the cleaned tree gives: a pandoc tree survives JSON
+    whole); a changed one is written again, and `also` is dropped. Reading is most of a
+    conversion's cost: most essays, with no picture or link, cost one instead of three."""
+    read, written, *readings = convert_texts(
+        markdown, MARKDOWN_IN, ("json", MARKDOWN_OUT, *also), timeout
+    )
+    tree = json.loads(read)
     outcome = essay_ast.clean_tree(tree, picture, links)
-    return tree_to_markdown(tree, timeout), outcome
+    if tree == json.loads(read):
+        return written, outcome, readings
+    return tree_to_markdown(tree, timeout), outcome, []
 
 
 def tree_to_markdown(tree: dict, timeout: int) -> str:

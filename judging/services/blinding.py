@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from contest.documents.converter import (
     markdown_to_html,
     markdown_to_text_and_html,
-    rewrite_markdown,
+    rewrite_and_read,
 )
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, Round, User
@@ -96,12 +96,12 @@ def make_copy(files: FileStore, entry: Entry) -> PreparedCopy:
     nothing leads judges out of the app, and the scan reads the targets (a `mailto:` with the
     author's address) like the text. Pictures come as intake stored them (`PictureCopier`)."""
     copier = blind.PictureCopier(files.entry_dir(entry.storage_key))
-    markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+    markdown, _outcome, read = rewrite_and_read(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
     author = entry.author
     # A paper author without a login of their own: "phone, e-mail" as written on the paper.
     contacts = [c.strip() for c in author.contact.split(",") if c.strip()]
     try:
-        text, html = markdown_to_text_and_html(markdown)
+        text, html = read or markdown_to_text_and_html(markdown)
     except IntakeError:
         # Fail closed: a copy that cannot be read for the scan waits for an organiser.
         flags = [leakscan.Flag("unscanned", entry.title)]

@@ -4,6 +4,7 @@ folio, and Thai script and emoji survive."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -22,10 +23,9 @@ EMOJI = "👨‍👩‍👧"  # one picture made of three people joined
 @pytest.fixture
 def pdf(finalised, world, tmp_path, reuse):
     """The print master with Thai script and an emoji in an essay, laid out once per process
-    (`reuse`): its reader and each page's text."""
-    data = reuse("thai_and_emoji", lambda: _thai_and_emoji_book(finalised, world))
-    reader = PdfReader(written_files({"pdf": data}, tmp_path)["pdf"])
-    return reader, [page.extract_text() for page in reader.pages]
+    and read once per process (`reuse`): its reader and each page's text."""
+    made = reuse("thai_and_emoji", lambda: _thai_and_emoji_book(finalised, world))
+    return PdfReader(written_files({"pdf": made["pdf"]}, tmp_path)["pdf"]), made["texts"]
 
 
 def _thai_and_emoji_book(finalised, world):
@@ -37,7 +37,8 @@ def _thai_and_emoji_book(finalised, world):
     )
     contents.edit_copy(db.session, contest, rich.id, rich.title, copy, world["users"]["province"])
     db.session.commit()
-    return built_bytes(contest, ("pdf",))["pdf"]
+    pdf = built_bytes(contest, ("pdf",))["pdf"]
+    return {"pdf": pdf, "texts": [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]}
 
 
 def _folio_pages(reader) -> dict[str, int]:

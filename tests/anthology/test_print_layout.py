@@ -5,6 +5,7 @@ signature, unnumbered pictures and no gap between indented paragraphs."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
@@ -31,16 +32,10 @@ SENTENCE = (
 
 @pytest.fixture
 def book(finalised, world, tmp_path, reuse):
-    """A long book's print master, laid out once per process (`reuse`)."""
+    """A long book's print master, laid out and read once per process (`reuse`)."""
     made = reuse("long_book", lambda: _long_book(finalised, world))
     path = written_files({"pdf": made["pdf"]}, tmp_path)["pdf"]
-    reader = PdfReader(path)
-    return {
-        "path": path,
-        "reader": reader,
-        "texts": [page.extract_text() for page in reader.pages],
-        "essays": made["essays"],
-    }
+    return {"path": path, "texts": made["texts"], "essays": made["essays"]}
 
 
 def _long_book(finalised, world):
@@ -86,7 +81,9 @@ def _long_book(finalised, world):
         copy = contents.clean_copy(file_store(), entry, entry.body_markdown)
         contents.edit_copy(db.session, contest, entry.id, title, copy, province)
     db.session.commit()
-    return {"pdf": built_bytes(contest, ("pdf",))["pdf"], "essays": len(others) + 1}
+    pdf = built_bytes(contest, ("pdf",))["pdf"]
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    return {"pdf": pdf, "texts": texts, "essays": len(others) + 1}
 
 
 def _lines(text: str) -> list[str]:

@@ -124,6 +124,22 @@ def test_every_web_process_shares_the_counters_in_one_file(tmp_path, monkeypatch
     assert second.get("login:x") == 0 and first.check()
 
 
+def test_a_forked_web_process_counts_on_its_own_connection_into_the_same_file(tmp_path):
+    """The connection kept between hits is the thread's and the process's: a worker forked
+    from a process that already counted opens its own, and both count together. A hit that
+    fails midway leaves the kept connection out of its transaction."""
+    storage = SQLiteFileStorage(f"sqlite-file://{tmp_path}/throttle.sqlite")
+    assert storage.incr("login:y", 60) == 1
+    with pytest.raises(TypeError):
+        storage.incr("login:z", "sixty")  # fails after BEGIN: rolled back
+    child = os.fork()
+    if child == 0:
+        os._exit(storage.incr("login:y", 60))  # the hits as its exit code, no cleanup
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert storage.incr("login:y", 60) == 3 and storage.get("login:y") == 3
+
+
 def test_without_redis_the_counters_live_in_the_instance_folder(tmp_path):
     app = make_app(tmp_path, RATELIMIT_STORAGE_URI="")
     assert app.config["RATELIMIT_STORAGE_URI"] == (

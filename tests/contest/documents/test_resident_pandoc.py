@@ -4,6 +4,7 @@ one essay to the next, and no process left behind when it dies, overruns or goes
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,8 +14,9 @@ import time
 
 import pytest
 
-from contest.documents import converter
+from contest.documents import converter, essay_ast
 from contest.documents.converter import MARKDOWN_IN, MARKDOWN_OUT
+from contest.documents.essay_ast import LinkPolicy
 from contest.platform.errors import IntakeError
 
 # No database is read: the SQLite pass only.
@@ -79,6 +81,39 @@ def test_a_tree_round_trip_matches_too(own_pandoc):
         ["-f", "json", "-t", MARKDOWN_OUT, "--wrap=none"], tree.encode(), 30
     )
     assert converter.convert_text(tree, "json", MARKDOWN_OUT, 30) == alone
+
+
+def _rewritten_apart(text: str, links) -> str:
+    """The cleaned markdown as a reading and a writing of its own give it."""
+    tree = json.loads(converter.convert_text(text, MARKDOWN_IN, "json", 30))
+    essay_ast.clean_tree(tree, lambda source: "media/1.png", links)
+    return converter.tree_to_markdown(tree, 30)
+
+
+@pytest.mark.parametrize("links", list(LinkPolicy))
+def test_a_rewrite_that_changes_nothing_is_read_once(links, own_pandoc, monkeypatch):
+    """Most essays (no picture, no link) are read once for their cleaned markdown (as writing
+    the tree gives it), their text and their HTML (as reading them gives it). One the
+    cleaning changes (a link) is written and its markdown read again, as before."""
+    readers = []
+    real = converter.convert_texts
+    monkeypatch.setattr(converter, "convert_texts", lambda *a: readers.append(a[1]) or real(*a))
+
+    def rewrite(text: str) -> tuple[list[str], str, tuple[str, str] | None]:
+        readers.clear()
+        cleaned, _outcome, read = converter.rewrite_and_read(text, lambda s: "media/1.png", links)
+        return list(readers), cleaned, read
+
+    for text in TEXTS:
+        used, cleaned, read = rewrite(text)
+        assert cleaned == _rewritten_apart(text, links), text
+        if read is None:
+            assert used == [MARKDOWN_IN, "json"], text
+        else:
+            assert used == [MARKDOWN_IN] and read == converter.markdown_to_text_and_html(text)
+    assert rewrite("Ông *Lò Văn Pánh* giữ rừng.\n\nBản Mòng")[0] == [MARKDOWN_IN]
+    linked = "Xem [trang](https://example.vn) và ![ảnh](a.png)"
+    assert rewrite(linked)[0] == [MARKDOWN_IN, "json"]
 
 
 def test_the_reader_opens_no_file(own_pandoc, tmp_path):
