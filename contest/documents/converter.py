@@ -9,6 +9,7 @@ anew, cost three times the conversion itself (bench/README.md)."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import math
@@ -17,11 +18,13 @@ import secrets
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 
+import cachetools
 import pypandoc
 from flask_babel import lazy_gettext as _l
 
@@ -50,6 +53,8 @@ RESIDENT_MAX_BYTES = 512 * 1024
 IDLE_SECONDS = 60
 RESIDENT_MAX_MB = 200
 RESIDENT_MAX_WARNINGS = 1000
+# What the conversions kept for reuse may hold (`converted`): some 8 MB, a few hundred essays.
+MEMO_CHARACTERS = 4_000_000
 log = logging.getLogger(__name__)
 
 # Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
@@ -143,6 +148,26 @@ def make_resident_pandoc() -> ResidentProcess:
 resident_pandocs = [make_resident_pandoc() for _ in range(MAX_CONVERSIONS)]
 
 
+def _outputs_size(outputs: Sequence[str]) -> int:
+    return sum(map(len, outputs)) or 1
+
+
+# The outputs of recent conversions, by the text, reader and writers they came from (nothing
+# else changes what pandoc gives): a public essay page converts its book copy at each visit, a
+# judges' copy made again reads its essay again. Bounded by the characters it holds.
+converted: cachetools.LRUCache = cachetools.LRUCache(MEMO_CHARACTERS, getsizeof=_outputs_size)
+_converted_lock = threading.Lock()
+
+
+def _new_lock_in_child() -> None:
+    """A lock held by another thread when the process forked would never be released."""
+    global _converted_lock
+    _converted_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
+
+
 def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
     """`pandoc -f reader -t writer --wrap=none` over `text`, by the pandoc kept running: one
     of the machine's conversion slots, its heap capped, and a failure told to the entrant as
@@ -153,8 +178,22 @@ def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
 def convert_texts(text: str, reader: str, writers: Sequence[str], timeout: int) -> list[str]:
     """`convert_text` for several writers within one `timeout`: the kept pandoc reads the
     text once for all of them (reading is most of the cost); a text too large for it gets a
-    pandoc per writer."""
+    pandoc per writer. A conversion made lately in this process is not made again
+    (`converted`)."""
     source = text.encode()
+    key = hashlib.blake2b(f"{reader} {','.join(writers)}\n".encode() + source).digest()
+    with _converted_lock:
+        kept = converted.get(key)
+    if kept is not None:
+        return list(kept)
+    outputs = _convert_texts(source, reader, writers, timeout)
+    if _outputs_size(outputs) <= converted.maxsize // 16:  # one essay never empties it
+        with _converted_lock:
+            converted[key] = tuple(outputs)
+    return outputs
+
+
+def _convert_texts(source: bytes, reader: str, writers: Sequence[str], timeout: int) -> list[str]:
     if len(source) > RESIDENT_MAX_BYTES:
         deadline = time.monotonic() + timeout
         return [

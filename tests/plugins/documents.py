@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import zipfile
 
+import cachetools
 import pypandoc
 import pytest
 from PIL import Image
@@ -24,9 +25,11 @@ from contest.documents import converter, office
 def own_pandoc(monkeypatch, tmp_path):
     """pandocs kept running for this test alone, one per conversion slot, started with the
     settings it patches (the process's own may have started before them), and slots of its
-    own: a conversion of the other test process never takes slot 0 from it."""
+    own: a conversion of the other test process never takes slot 0 from it. Nothing converted
+    earlier in the process is reused: each conversion reaches them."""
     residents = [converter.make_resident_pandoc() for _ in range(converter.MAX_CONVERSIONS)]
     monkeypatch.setattr(converter, "resident_pandocs", residents)
+    monkeypatch.setattr(converter, "converted", cachetools.LRUCache(0))
     monkeypatch.setattr(converter.tempfile, "gettempdir", lambda: str(tmp_path))
     yield residents
     for resident in residents:
