@@ -4,12 +4,11 @@ file per essay and per profile group; finished by `epub_package` (stylesheet, co
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 from flask_babel import lazy_gettext as _l
 
 from anthology.render.book import Book
-from anthology.render.epub_package import ADDED_TEXT, cut_fonts, finish_epub
+from anthology.render.epub_package import finish_epub
 from anthology.render.pandoc import DEFAULT_TIMEOUT_SECONDS, run_pandoc, write_sources
 
 STYLESHEET = os.path.join(os.path.dirname(os.path.dirname(__file__)), "assets", "book.css")
@@ -40,14 +39,10 @@ def write_epub(
     timeout: int = DEFAULT_TIMEOUT_SECONDS,
     pages: list[tuple[str, list[str]]] | None = None,
 ) -> str:
-    """Pandoc sandboxed (pictures reach it inside the tree), then our stylesheet and cover,
-    and the print master's page list when its `pages` are given. The fonts are cut to the
-    characters of the tree while pandoc runs (it is a process of its own: both cores work)."""
+    """Pandoc sandboxed (pictures reach it inside the tree), then our stylesheet, cover and
+    fonts, and the print master's page list when its `pages` are given."""
     source, meta = write_sources(book, folder, for_docx=False)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        fonts = pool.submit(cut_fonts, _characters(source, meta) + ADDED_TEXT)
-        run_pandoc(epub_args(source, meta, out), cwd=folder, timeout=timeout)
-        cut = fonts.result()
+    run_pandoc(epub_args(source, meta, out), cwd=folder, timeout=timeout)
     with open(STYLESHEET, "rb") as fh:
         placed = finish_epub(
             out,
@@ -57,7 +52,6 @@ def write_epub(
             title=book.title,
             pages=pages,
             print_edition=book.identifier(),
-            fonts=cut,
         )
     if pages:
         book.notes.append(
@@ -71,12 +65,3 @@ def write_epub(
             )
         )
     return out
-
-
-def _characters(*paths: str) -> str:
-    """Every distinct character of the files pandoc reads (the tree is written unescaped)."""
-    found: set[str] = set()
-    for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            found.update(fh.read())
-    return "".join(found)
