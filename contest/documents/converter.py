@@ -53,8 +53,10 @@ RESIDENT_MAX_BYTES = 512 * 1024
 IDLE_SECONDS = 60
 RESIDENT_MAX_MB = 200
 RESIDENT_MAX_WARNINGS = 1000
-# What the conversions kept for reuse may hold (`converted`): some 8 MB, a few hundred essays.
+# What the conversions kept for reuse may hold (`converted`): some 8 MB, a hundred essays
+# read through their tree (JSON is the bulk) or many more turned into HTML alone.
 MEMO_CHARACTERS = 4_000_000
+MEMO_ENTRY_OVERHEAD = 256
 log = logging.getLogger(__name__)
 
 # Stored essays are markdown read without raw HTML or raw blocks: what looks like a tag is text.
@@ -149,23 +151,29 @@ resident_pandocs = [make_resident_pandoc() for _ in range(MAX_CONVERSIONS)]
 
 
 def _outputs_size(outputs: Sequence[str]) -> int:
-    return sum(map(len, outputs)) or 1
+    """The characters kept, and what an entry costs besides (its key, the tuple, headers)."""
+    return sum(map(len, outputs)) + MEMO_ENTRY_OVERHEAD
+
+
+def new_memo() -> cachetools.LRUCache:
+    return cachetools.LRUCache(MEMO_CHARACTERS, getsizeof=_outputs_size)
 
 
 # The outputs of recent conversions, by the text, reader and writers they came from (nothing
 # else changes what pandoc gives): a public essay page converts its book copy at each visit, a
 # judges' copy made again reads its essay again. Bounded by the characters it holds.
-converted: cachetools.LRUCache = cachetools.LRUCache(MEMO_CHARACTERS, getsizeof=_outputs_size)
+converted = new_memo()
 _converted_lock = threading.Lock()
 
 
-def _new_lock_in_child() -> None:
-    """A lock held by another thread when the process forked would never be released."""
-    global _converted_lock
-    _converted_lock = threading.Lock()
+def _fresh_memo_in_child() -> None:
+    """A forked child starts with a memo and a lock of its own: another thread of the parent
+    may have held the lock, or been halfway through changing the memo, when it forked."""
+    global converted, _converted_lock
+    converted, _converted_lock = new_memo(), threading.Lock()
 
 
-os.register_at_fork(after_in_child=_new_lock_in_child)
+os.register_at_fork(after_in_child=_fresh_memo_in_child)
 
 
 def convert_text(text: str, reader: str, writer: str, timeout: int) -> str:
@@ -326,9 +334,10 @@ def rewrite_and_read(
     links: essay_ast.LinkPolicy,
     timeout: int = 30,
 ) -> tuple[str, essay_ast.Outcome, tuple[str, str] | None]:
-    """`rewrite_markdown`, and, when the cleaning changed nothing, the plain text and HTML of
-    what it gives (as `markdown_to_text_and_html` makes them) from the same reading; else
-    None, and the caller reads the rewritten markdown."""
+    """`rewrite_markdown`, and, when the cleaning changed nothing, the plain text and HTML
+    from the same reading (the words of the rewritten markdown; its HTML may lack what a
+    markdown round trip adds, such as a table's column alignment); else None, and the
+    caller reads the rewritten markdown."""
     cleaned, outcome, readings = _rewrite(markdown, picture, links, ("plain", "html5"), timeout)
     return cleaned, outcome, (nfc(readings[0]), readings[1]) if readings else None
 

@@ -27,8 +27,17 @@ TEXT_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
 # the judges' copy keeps only the words, so the scan reads exactly what judges see.
 _FLATTENED_FOR_JUDGES = ("Subscript", "Superscript", "Strikeout", "SmallCaps")
 # Where each node kind keeps its attributes (id, classes, key=value pairs): text the scan never
-# reads but the judges' HTML source would carry (`<span title="…">`), so judges get none.
-_ATTRIBUTE_AT = {"Span": 0, "Div": 0, "Code": 0, "CodeBlock": 0, "Header": 1}
+# reads but the judges' HTML source would carry (`<span title="…">`, a table's or a figure's
+# `id="nguyen-van-a"`), so judges get none.
+_ATTRIBUTE_AT = {
+    "Span": 0,
+    "Div": 0,
+    "Code": 0,
+    "CodeBlock": 0,
+    "Header": 1,
+    "Table": 0,
+    "Figure": 0,
+}
 
 
 class LinkPolicy(StrEnum):

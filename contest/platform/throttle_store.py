@@ -9,11 +9,12 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import closing
 
 from limits.storage import Storage
 
 SCHEME = "sqlite-file://"
+# Connections a forked process inherited: kept referenced, so that it never closes them.
+_INHERITED: list[sqlite3.Connection | None] = []
 
 
 class SQLiteFileStorage(Storage):
@@ -23,25 +24,34 @@ class SQLiteFileStorage(Storage):
         super().__init__(uri, wrap_exceptions, **options)
         self.path = uri.removeprefix(SCHEME)
         self._local = threading.local()
-        with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as db:
-            # Readers and the writer apart, and no wait for the disk at each hit (a counter
-            # lost with the machine's power is a few tries more): 1.6 ms a hit becomes 30 µs.
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
+        self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        """This thread's connection, kept between hits, in write-ahead-log mode without a wait
+        for the disk at each commit (a counter lost with the machine's power is a few tries
+        more): 30 µs a hit instead of 1.6 ms for a connection per hit. A connection must not
+        cross a fork (a pre-forking server's workers): a child opens its own and leaves the
+        ones it inherited alone, unused and unclosed. A file deleted or replaced meanwhile is
+        opened anew, so that every process counts in the same one."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            _INHERITED.append(getattr(local, "db", None))
+            local.db, local.pid = None, os.getpid()
+        try:
+            file = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            file = None
+        if local.db is None or local.file != file:
+            if local.db is not None:
+                local.db.close()
+            local.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            local.db.execute("PRAGMA journal_mode=WAL")
+            local.db.execute("PRAGMA synchronous=NORMAL")
+            local.db.execute(
                 "CREATE TABLE IF NOT EXISTS counter "
                 "(key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires REAL NOT NULL)"
             )
-
-    def _connect(self) -> sqlite3.Connection:
-        """This thread's connection, kept between hits. A connection must not cross a fork
-        (a pre-forking server's workers): a child opens its own and leaves the one it
-        inherited alone, unused and unclosed."""
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            local.inherited = getattr(local, "db", None)
-            local.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            local.db.execute("PRAGMA synchronous=NORMAL")
-            local.pid = os.getpid()
+            local.file = os.stat(self.path).st_ino
         return local.db
 
     @property

@@ -21,6 +21,7 @@ from contest.documents.converter import (
     markdown_to_html,
     markdown_to_text_and_html,
     rewrite_and_read,
+    rewrite_markdown,
 )
 from contest.documents.essay_ast import LinkPolicy
 from contest.models import Contest, ContestPhase, Entry, Round, User
@@ -96,7 +97,13 @@ def make_copy(files: FileStore, entry: Entry) -> PreparedCopy:
     nothing leads judges out of the app, and the scan reads the targets (a `mailto:` with the
     author's address) like the text. Pictures come as intake stored them (`PictureCopier`)."""
     copier = blind.PictureCopier(files.entry_dir(entry.storage_key))
-    markdown, _outcome, read = rewrite_and_read(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+    try:
+        markdown, _outcome, read = rewrite_and_read(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+    except IntakeError:
+        # Four outputs in one time limit were too many: the cleaned markdown alone, and its
+        # text apart, which may fail in turn (below).
+        markdown, _outcome = rewrite_markdown(entry.body_markdown, copier, LinkPolicy.AS_TEXT)
+        read = None
     author = entry.author
     # A paper author without a login of their own: "phone, e-mail" as written on the paper.
     contacts = [c.strip() for c in author.contact.split(",") if c.strip()]

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import signal
 import time
 
 import docx
@@ -130,14 +131,39 @@ def test_a_forked_web_process_counts_on_its_own_connection_into_the_same_file(tm
     fails midway leaves the kept connection out of its transaction."""
     storage = SQLiteFileStorage(f"sqlite-file://{tmp_path}/throttle.sqlite")
     assert storage.incr("login:y", 60) == 1
+    parents = storage._connect()
     with pytest.raises(TypeError):
         storage.incr("login:z", "sixty")  # fails after BEGIN: rolled back
     child = os.fork()
-    if child == 0:
-        os._exit(storage.incr("login:y", 60))  # the hits as its exit code, no cleanup
-    _pid, status = os.waitpid(child, 0)
+    if child == 0:  # the child answers by its exit code alone, and never returns to pytest
+        try:
+            hits = storage.incr("login:y", 60)
+            os._exit(hits if storage._connect() is not parents else 100)
+        except BaseException:
+            os._exit(101)
+    for _ in range(300):
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the forked process did not finish")
     assert os.waitstatus_to_exitcode(status) == 2
     assert storage.incr("login:y", 60) == 3 and storage.get("login:y") == 3
+
+
+def test_a_counter_file_deleted_meanwhile_is_opened_anew(tmp_path):
+    """Every process counts in the file that is there now, not in one deleted under it."""
+    path = tmp_path / "throttle.sqlite"
+    storage = SQLiteFileStorage(f"sqlite-file://{path}")
+    assert storage.incr("login:x", 60) == 1
+    for name in os.listdir(tmp_path):
+        os.remove(tmp_path / name)
+    other = SQLiteFileStorage(f"sqlite-file://{path}")
+    assert storage.incr("login:x", 60) == 1  # in the new file, not on with the old count
+    assert other.incr("login:x", 60) == 2 and storage.get("login:x") == 2
 
 
 def test_without_redis_the_counters_live_in_the_instance_folder(tmp_path):

@@ -226,6 +226,8 @@ def test_a_paper_authors_written_contact_is_scanned(app, world, panel, make_entr
     [
         "Người viết: `<b>Nguyễn Văn Tèo</b>`{=html}",  # code to judges, raw HTML to a full reader
         'Người viết: [tôi]{title="Nguyễn Văn Tèo"}',  # an attribute: in the HTML, not the text
+        # A table's attributes: `<table id="nguyen-van-teo" data-x="Tèo">`.
+        '| Xã | Bản |\n|---|---|\n| Chiềng | Mòng |\n\nTable: Bảng {#nguyen-van-teo data-x="Tèo"}',
     ],
 )
 def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, stored):
@@ -239,6 +241,7 @@ def test_stored_markup_is_scanned_as_judges_see_it(app, world, panel, tmp_path, 
     flagged = any(f.kind == "name" and f.snippet == AUTHOR for f in flags)
     assert flagged or AUTHOR not in copy.html  # whatever judges would see, the scan read
     assert "title=" not in copy.html and "class=" not in copy.html
+    assert "nguyen-van-teo" not in copy.html and "data-" not in copy.html
     assert copy.html == markdown_to_html(copy.markdown)  # the page is the copy's own HTML
 
 

@@ -3,6 +3,7 @@ organiser: no scan is no silent pass (fail closed)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from contest.documents import converter
@@ -25,8 +26,13 @@ def _read_apart(markdown, picture, links):
     return cleaned, outcome, None
 
 
-def test_a_copy_whose_text_cannot_be_scanned_waits_for_an_organiser(panel, monkeypatch):
-    monkeypatch.setattr(blinding, "rewrite_and_read", _read_apart)
+@pytest.mark.parametrize("one_reading", [_read_apart, _refuse])
+def test_a_copy_whose_text_cannot_be_scanned_waits_for_an_organiser(
+    panel, monkeypatch, one_reading
+):
+    """Whether the one reading gave no text (the cleaning changed the essay) or failed (its
+    time limit), the text read apart fails too: the copy waits, flagged."""
+    monkeypatch.setattr(blinding, "rewrite_and_read", one_reading)
     monkeypatch.setattr(blinding, "markdown_to_text_and_html", _refuse)
     blinding.prepare_blind_copies(db.session, file_store(), panel["contest"], None)
     flags = db.session.scalars(select(LeakFlag)).all()

@@ -22,8 +22,7 @@ pytestmark = pytest.mark.render_once
 @pytest.fixture
 def sent(own_pandoc, monkeypatch):
     """The conversions that reach pandoc, with a memo of this test's own."""
-    memo = cachetools.LRUCache(converter.MEMO_CHARACTERS, getsizeof=converter._outputs_size)
-    monkeypatch.setattr(converter, "converted", memo)
+    monkeypatch.setattr(converter, "converted", converter.new_memo())
     calls = []
     real = converter._convert_texts
 
@@ -64,9 +63,9 @@ def test_a_failure_is_not_kept(sent, monkeypatch):
 
 
 def test_the_memory_it_takes_is_bounded(sent, monkeypatch):
-    memo = cachetools.LRUCache(16 * 100, getsizeof=converter._outputs_size)
+    memo = cachetools.LRUCache(16 * 400, getsizeof=converter._outputs_size)
     monkeypatch.setattr(converter, "converted", memo)
-    converter.markdown_to_html("a" * 200)  # more than a sixteenth of it: not kept
+    converter.markdown_to_html("a" * 200)  # with its overhead, over a sixteenth: not kept
     assert len(memo) == 0
     for number in range(20):
         converter.markdown_to_html(f"Bài số {number}: " + "chữ " * 17)

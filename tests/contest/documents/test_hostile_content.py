@@ -144,8 +144,8 @@ def _state(pid: int) -> str:
         return fh.read().split(")")[1].split()[0]
 
 
-def test_conversions_beyond_the_limit_wait_then_ask_to_try_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(converter.tempfile, "gettempdir", lambda: str(tmp_path))
+def test_conversions_beyond_the_limit_wait_then_ask_to_try_again(tmp_path, own_pandoc):
+    """(`own_pandoc`: slots of the test's own, and no conversion kept from an earlier test.)"""
     folder = tmp_path / converter.SLOTS_FOLDER
     folder.mkdir()
     held = []
