@@ -14,7 +14,7 @@ from limits.storage import Storage
 
 SCHEME = "sqlite-file://"
 # Connections a forked process inherited: kept referenced, so that it never closes them.
-_INHERITED: list[sqlite3.Connection | None] = []
+_INHERITED: list[sqlite3.Connection] = []
 
 
 class SQLiteFileStorage(Storage):
@@ -35,7 +35,8 @@ class SQLiteFileStorage(Storage):
         opened anew, so that every process counts in the same one."""
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
-            _INHERITED.append(getattr(local, "db", None))
+            if getattr(local, "db", None) is not None:
+                _INHERITED.append(local.db)
             local.db, local.pid = None, os.getpid()
         try:
             file = os.stat(self.path).st_ino
